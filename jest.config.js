@@ -1,0 +1,36 @@
+// Tests run in UTC whatever the machine says; set before any worker starts.
+process.env.TZ = 'UTC';
+
+const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }];
+// @fastify/static (Swagger UI's file server) requires content-disposition, which ships ESM only; the app
+// loads it natively (Node's require(esm)), jest's CommonJS runtime needs it compiled.
+const esmOnly = ['content-disposition'];
+const esmTransform = {
+  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } }],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 60000,
+      slowTestThreshold: 20,
+    },
+  ],
+};

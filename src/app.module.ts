@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfigModule } from './config/config.module';
+import { EnvironmentVariables } from './config/env.schema';
+import { DatabaseModule } from './database/database.module';
+import { GrpcRuntime } from './grpc/grpc.options';
+import { GRPC_RUNTIME } from './grpc/grpc.tokens';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { SystemModule } from './system/system.module';
+import { requestIdFor } from './common/http/correlation-id';
+
+@Global()
+@Module({})
+class GrpcRuntimeModule {
+  static forRoot(runtime: GrpcRuntime): DynamicModule {
+    return { module: GrpcRuntimeModule, providers: [{ provide: GRPC_RUNTIME, useValue: runtime }], exports: [GRPC_RUNTIME] };
+  }
+}
+
+/** Feature modules are listed here; everything else is shared infrastructure. */
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvironmentVariables, grpcRuntime: GrpcRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        GrpcRuntimeModule.forRoot(grpcRuntime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: env.LOG_LEVEL,
+            genReqId: (req) => requestIdFor(req),
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            },
+          },
+        }),
+        DatabaseModule.forRoot(),
+        MetricsModule,
+        HealthModule,
+        ...(FEATURE_MODULES ?? []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Observable, throwError } from 'rxjs';
+import { classifyError } from './classify-error';
+import { DomainError } from './domain-errors';
+import { KIND_STATUS } from './problem-catalog';
+import { isAstraPath, toProblem } from './problem';
+import { ASTRA_PROBLEM_BASE, ASTRA_PROBLEMS, TRACKER_PROBLEM_BASE } from './problem-catalog';
+import { correlationIdOf } from '../http/correlation-id';
+
+/**
+ * The single error mapping: domain errors (and framework/store errors classified into them) become
+ * application/problem+json on HTTP and a gRPC status on gRPC. Anything unclassified is a bug: logged with
+ * its stack, answered 500 / INTERNAL without internals.
+ */
+@Catch()
+export class AllErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllErrorsFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
+    const domain = classifyError(exception);
+    if (host.getType() === 'rpc') {
+      if (!domain) {
+        this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
+        return throwError(() => ({ code: GrpcStatus.INTERNAL, message: 'Internal error' }));
+      }
+      if (domain.kind === 'unavailable') this.logger.warn({ err: exception }, 'store unavailable');
+      return throwError(() => ({ code: KIND_STATUS[domain.kind].grpc, message: domain.message }));
+    }
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    this.sendHttpProblem(request, reply, domain, exception);
+  }
+
+  private sendHttpProblem(request: FastifyRequest, reply: FastifyReply, domain: DomainError | undefined, exception: unknown): void {
+    const astra = isAstraPath(request.url);
+    const correlationID = correlationIdOf(request);
+    if (!domain) {
+      this.logger.error({ err: exception, correlationID }, 'unhandled error');
+      const body = astra
+        ? { type: `${ASTRA_PROBLEM_BASE}34`, title: ASTRA_PROBLEMS[34].title, detail: ASTRA_PROBLEMS[34].detail, status: '500', correlationID }
+        : { type: `${TRACKER_PROBLEM_BASE}internal`, title: 'Internal server error', detail: 'The server was unable to process this request.', status: '500', correlationID };
+      void reply.status(500).header('content-type', 'application/problem+json').send(JSON.stringify(body));
+      return;
+    }
+    if (domain.kind === 'unavailable') this.logger.warn({ err: exception, correlationID }, 'store unavailable');
+    const { status, body } = toProblem(domain, astra, correlationID ?? randomUUID());
+    if (domain.extra.retryAfterSeconds) void reply.header('retry-after', String(domain.extra.retryAfterSeconds));
+    void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(body));
+  }
+}

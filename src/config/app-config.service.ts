@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { EnvironmentVariables } from './env.schema';
+
+/** Typed access to the validated configuration; feature code reads settings only through this. */
+export class AppConfig {
+  constructor(private readonly env: EnvironmentVariables) {}
+
+  get isProduction(): boolean {
+    return this.env.NODE_ENV === 'production';
+  }
+  get isTest(): boolean {
+    return this.env.NODE_ENV === 'test';
+  }
+  get http() {
+    return { port: this.env.HTTP_PORT, host: this.env.HTTP_HOST };
+  }
+  get grpc() {
+    return { port: this.env.GRPC_PORT, host: this.env.GRPC_HOST };
+  }
+  get store() {
+    return {
+      uri: this.env.MONGODB_URI,
+      dataDir: resolve(this.env.DATA_DIR),
+      ferretdbBin: resolve(this.env.FERRETDB_BIN),
+    };
+  }
+  get auth() {
+    return { jwtSecret: this.env.AUTH_JWT_SECRET, trackerAuthRequired: this.env.TRACKER_AUTH === 'required' };
+  }
+  get slack() {
+    return { webhookUrl: this.env.SLACK_WEBHOOK_URL };
+  }
+  get email() {
+    const to = (this.env.EMAIL_TO ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    return { smtpUrl: this.env.SMTP_URL, from: this.env.EMAIL_FROM, to };
+  }
+  get logLevel() {
+    return this.env.LOG_LEVEL;
+  }
+  get notify() {
+    return {
+      retryScheduleMs: this.env.NOTIFY_RETRY_SCHEDULE.split(',').map((s) => Math.round(Number(s) * 1000)),
+      pollMs: this.env.NOTIFY_POLL_MS,
+      leaseMs: this.env.NOTIFY_LEASE_MS,
+    };
+  }
+  get rateLimitPerMinute() {
+    return this.env.RATE_LIMIT_PER_MINUTE;
+  }
+  get ttlSweepMs() {
+    return this.env.TTL_SWEEP_MS;
+  }
+}

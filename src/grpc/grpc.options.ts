@@ -1,0 +1,60 @@
+import { GrpcOptions, Transport } from '@nestjs/microservices';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Server } from '@grpc/grpc-js';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../database/ferretdb/ferretdb-binary';
+
+export const PROTO_ROOT = join(REPO_ROOT, 'proto');
+const HEALTH_PROTO = 'grpc/health/v1/health.proto';
+
+/** Every gRPC package the app serves, the file that defines it (relative to proto/) and its services. */
+export const GRPC_PROTOS: { package: string; file: string; services: string[] }[] = [
+  { package: 'tracker.system.v1', file: 'tracker/system/v1/system.proto', services: ['tracker.system.v1.SystemService'] },
+];
+
+/**
+ * Field names stay snake_case in the .proto files; handlers see camelCase (the proto JSON names), so REST and
+ * gRPC share one set of DTOs. Scalars left unset arrive as undefined, not as zero values.
+ */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: false,
+  arrays: false,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+export interface GrpcRuntime {
+  health: HealthImplementation;
+  server?: Server;
+}
+
+/**
+ * The gRPC server: our services from proto/, plus server reflection (so `grpcurl list` works without
+ * proto files) and the standard grpc.health.v1 service.
+ */
+export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions {
+  const files = GRPC_PROTOS.map((p) => p.file);
+  return {
+    transport: Transport.GRPC,
+    options: {
+      url,
+      package: GRPC_PROTOS.map((p) => p.package),
+      protoPath: files,
+      loader: PROTO_LOADER_OPTIONS,
+      gracefulShutdown: true,
+      maxReceiveMessageLength: 1024 * 1024,
+      onLoadPackageDefinition: (_pkg: unknown, server: Server) => {
+        runtime.server = server;
+        // Our copy of health.proto: the package's own has a map field that reflection cannot describe.
+        const all = protoLoader.loadSync([...files, HEALTH_PROTO], PROTO_LOADER_OPTIONS);
+        new ReflectionService(all).addToServer(server);
+        runtime.health.addToServer(server);
+      },
+    },
+  };
+}

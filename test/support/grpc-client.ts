@@ -1,0 +1,45 @@
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc.options';
+
+export interface UnaryClient {
+  call<T = Record<string, unknown>>(method: string, request?: object, metadata?: Record<string, string>): Promise<T>;
+  close(): void;
+}
+
+/** A raw @grpc/grpc-js client for one service, built from our .proto files like an outside caller would. */
+export function grpcClient(address: string, protoFile: string, serviceName: string): UnaryClient {
+  const definition = protoLoader.loadSync(protoFile, PROTO_LOADER_OPTIONS);
+  const loaded = grpc.loadPackageDefinition(definition);
+  const Ctor = serviceName.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], loaded) as
+    | grpc.ServiceClientConstructor
+    | undefined;
+  if (!Ctor) throw new Error(`service ${serviceName} not found in ${protoFile}`);
+  const client = new Ctor(address, grpc.credentials.createInsecure());
+  return {
+    call<T>(method: string, request: object = {}, metadata: Record<string, string> = {}): Promise<T> {
+      const md = new grpc.Metadata();
+      for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+      return new Promise<T>((resolve, reject) => {
+        const fn = (client as unknown as Record<string, Function>)[method];
+        if (typeof fn !== 'function') return reject(new Error(`no method ${method}`));
+        fn.call(client, request, md, { deadline: Date.now() + 15000 }, (err: grpc.ServiceError | null, res: T) =>
+          err ? reject(err) : resolve(res),
+        );
+      });
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Expects a call to fail with `code`; returns the error for further checks. */
+export async function expectGrpcError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
+  try {
+    await promise;
+  } catch (err) {
+    const e = err as grpc.ServiceError;
+    if (e.code !== code) throw new Error(`expected gRPC code ${grpc.status[code]}, got ${grpc.status[e.code]}: ${e.details}`);
+    return e;
+  }
+  throw new Error(`expected gRPC code ${grpc.status[code]}, but the call succeeded`);
+}
