@@ -12,6 +12,8 @@ export interface EmbeddedFerretDbOptions {
   log?: (msg: string, extra?: Record<string, unknown>) => void;
   /** Restart the store if it exits unexpectedly (the app keeps running and reports not-ready meanwhile). */
   supervise?: boolean;
+  /** Backend: SQLite files under dataDir (default) or a PostgreSQL database (benchmarks compare both). */
+  postgresqlUrl?: string;
 }
 
 const PID_FILE = 'ferretdb.pid';
@@ -108,8 +110,9 @@ export class EmbeddedFerretDb {
     const child = spawn(
       this.opts.binPath,
       [
-        '--handler=sqlite',
-        `--sqlite-url=file:${this.opts.dataDir.replace(/\/?$/, '/')}`,
+        ...(this.opts.postgresqlUrl
+          ? ['--handler=postgresql', `--postgresql-url=${this.opts.postgresqlUrl}`]
+          : ['--handler=sqlite', `--sqlite-url=file:${this.opts.dataDir.replace(/\/?$/, '/')}`]),
         `--listen-addr=127.0.0.1:${this.port}`,
         '--state-dir=-',
         '--debug-addr=-',
