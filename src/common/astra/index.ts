@@ -1,0 +1,3 @@
+export * from './list-query';
+export * from './list-mongo';
+export * from './list-response';
