@@ -1,5 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
@@ -41,11 +45,14 @@ export class AppModule {
             },
           },
         }),
+        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]),
         DatabaseModule.forRoot(),
         MetricsModule,
         HealthModule,
+        IdempotencyModule,
         ...(FEATURE_MODULES ?? []),
       ],
+      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
     };
   }
 }

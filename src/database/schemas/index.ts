@@ -1,4 +1,6 @@
 import { ModelDefinition } from '@nestjs/mongoose';
+import { IdempotencyKeyModelDefinition } from './idempotency-key.schema';
+import { TrackerEventModelDefinition } from './tracker-event.schema';
 
 /** Every collection's schema; each feature adds its own definitions here. */
-export const SCHEMAS: ModelDefinition[] = [];
+export const SCHEMAS: ModelDefinition[] = [IdempotencyKeyModelDefinition, TrackerEventModelDefinition];

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { IDEMPOTENCY_KEY_MODEL, IdempotencyKeyRecord } from '../schemas/idempotency-key.schema';
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class IdempotencyKeyRepository {
+  constructor(@InjectModel(IDEMPOTENCY_KEY_MODEL) private readonly model: Model<IdempotencyKeyRecord>) {}
+
+  /** Claims the key; false when someone holds it already. */
+  async tryClaim(record: IdempotencyKeyRecord): Promise<boolean> {
+    try {
+      await this.model.collection.insertOne(record as never);
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw err;
+    }
+  }
+
+  find(id: string): Promise<IdempotencyKeyRecord | null> {
+    return this.model.findById(id).lean<IdempotencyKeyRecord>().exec();
+  }
+
+  async complete(id: string, response: NonNullable<IdempotencyKeyRecord['response']>): Promise<void> {
+    await this.model.collection.updateOne({ _id: id as never }, { $set: { state: 'done', response } });
+  }
+
+  /** Drops a key only in the state the caller saw, so a concurrent claimer's record survives. */
+  async release(id: string, expected: Pick<IdempotencyKeyRecord, 'state' | 'lockedUntil'>): Promise<void> {
+    await this.model.collection.deleteOne({ _id: id as never, state: expected.state, lockedUntil: expected.lockedUntil });
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    const res = await this.model.collection.deleteMany({ expiresAt: { $lt: now } });
+    return res.deletedCount;
+  }
+}
