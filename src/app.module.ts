@@ -12,6 +12,7 @@ import { GRPC_RUNTIME } from './grpc/grpc.tokens';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SystemModule } from './system/system.module';
+import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { requestIdFor } from './common/http/correlation-id';
 
 @Global()
@@ -23,7 +24,7 @@ class GrpcRuntimeModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule];
 
 @Module({})
 export class AppModule {

@@ -12,6 +12,7 @@ const HEALTH_PROTO = 'grpc/health/v1/health.proto';
 /** Every gRPC package the app serves, the file that defines it (relative to proto/) and its services. */
 export const GRPC_PROTOS: { package: string; file: string; services: string[] }[] = [
   { package: 'tracker.system.v1', file: 'tracker/system/v1/system.proto', services: ['tracker.system.v1.SystemService'] },
+  { package: 'tracker.event.v1alpha1', file: 'tracker/event/v1alpha1/event.proto', services: ['tracker.event.v1alpha1.EventService'] },
 ];
 
 /**

@@ -1,0 +1,178 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsMongoId,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  EVENT_ENVIRONMENTS,
+  EVENT_IMPACTS,
+  EVENT_PRIORITIES,
+  EVENT_STATUSES,
+  EVENT_TYPES,
+  NOTIFICATION_CHANNELS,
+} from '../domain/event-enums';
+import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from './validators';
+
+/** Attribute fields create and update share; `type` and `service` are declared by each subclass. */
+abstract class EventAttributesFields {
+  @ApiPropertyOptional({ example: 'Deployed via GitHub Actions' })
+  @OptionalText(10_000)
+  message?: string;
+
+  @ApiPropertyOptional({ example: 'github_actions' })
+  @OptionalText(200)
+  source?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_PRIORITIES, description: '1=P1/Critical .. 5=P5/Low' })
+  @OptionalIntIn(EVENT_PRIORITIES)
+  priority?: number;
+
+  @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)' })
+  @OptionalText(200)
+  relatedId?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_STATUSES, description: '1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done' })
+  @OptionalIntIn(EVENT_STATUSES)
+  status?: number;
+
+  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @OptionalIntIn(EVENT_ENVIRONMENTS)
+  environment?: number;
+
+  @ApiPropertyOptional({ enum: EVENT_IMPACTS, description: '1=Low .. 3=High' })
+  @OptionalIntIn(EVENT_IMPACTS)
+  impact?: number;
+
+  @ApiPropertyOptional({ example: '2024-01-15T10:00:00Z' })
+  @OptionalInstant()
+  startDate?: string;
+
+  @ApiPropertyOptional({ example: '2024-01-15T10:05:00Z' })
+  @OptionalInstant()
+  @NotBefore('startDate')
+  endDate?: string;
+
+  @ApiPropertyOptional({ example: 'platform-team' })
+  @OptionalText(200)
+  owner?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['backend-team', 'ops-team'] })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(200, { each: true })
+  stakeHolders?: string[];
+
+  @ApiPropertyOptional({ description: 'Deliver this event to the channels in `notifications`' })
+  @IsOptional()
+  @IsBoolean()
+  notification?: boolean;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS, isArray: true })
+  @IsOptional()
+  @ArrayMaxSize(NOTIFICATION_CHANNELS.length)
+  @IsIn([...NOTIFICATION_CHANNELS], { each: true })
+  notifications?: string[];
+}
+
+export class CreateEventAttributesDto extends EventAttributesFields {
+  @ApiProperty({ enum: EVENT_TYPES, description: '1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage' })
+  @IsDefined()
+  @IsInt()
+  @IsIn([...EVENT_TYPES])
+  type!: number;
+
+  @ApiProperty({ example: 'user-service' })
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  service!: string;
+}
+
+export class UpdateEventAttributesDto extends EventAttributesFields {
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @OptionalIntIn(EVENT_TYPES)
+  type?: number;
+
+  @ApiPropertyOptional()
+  @OptionalText(300)
+  service?: string;
+}
+
+export class EventLinksDto {
+  @ApiPropertyOptional({ example: 'https://github.com/org/repo/pull/123' })
+  @OptionalText(2000)
+  pullRequestLink?: string;
+
+  @ApiPropertyOptional({ example: 'PROJ-456' })
+  @OptionalText(200)
+  ticket?: string;
+}
+
+export class CreateEventDto {
+  @ApiProperty({ example: 'Deploy user-service v2.1.0 to production' })
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  title!: string;
+
+  @ApiProperty({ type: CreateEventAttributesDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CreateEventAttributesDto)
+  attributes!: CreateEventAttributesDto;
+
+  @ApiPropertyOptional({ type: EventLinksDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EventLinksDto)
+  links?: EventLinksDto;
+}
+
+/** PUT /event: the id travels in the body; every other field is optional and merged into the stored event. */
+export class UpdateEventDto {
+  @ApiProperty({ example: '507f1f77bcf86cd799439011' })
+  @IsDefined()
+  @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
+  id!: string;
+
+  @ApiPropertyOptional()
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  title?: string;
+
+  @ApiPropertyOptional({ type: UpdateEventAttributesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => UpdateEventAttributesDto)
+  attributes?: UpdateEventAttributesDto;
+
+  @ApiPropertyOptional({ type: EventLinksDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EventLinksDto)
+  links?: EventLinksDto;
+}
+
+/** A path parameter (REST) or request field (gRPC) naming one event. */
+export class EventIdDto {
+  @ApiProperty({ example: '507f1f77bcf86cd799439011' })
+  @IsDefined()
+  @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
+  id!: string;
+}

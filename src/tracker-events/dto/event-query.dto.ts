@@ -1,0 +1,120 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES, MAX_PER_PAGE } from '../domain/event-enums';
+import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalText, OptionalTimeZone } from './validators';
+
+/*
+ * REST query strings use the seed's snake_case names (per_page, start_date); gRPC requests arrive camelCase
+ * (proto-loader's keepCase: false). Each transport gets its own small class built from the same validators,
+ * so an error names the field exactly as that caller spelled it.
+ */
+
+export class ListEventsQueryDto {
+  @ApiPropertyOptional({ default: 10, maximum: MAX_PER_PAGE, minimum: 1 })
+  @OptionalIntRange(1, MAX_PER_PAGE)
+  per_page?: number;
+
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @OptionalIntRange(1, 1_000_000)
+  page?: number;
+}
+
+export class SearchEventsQueryDto extends ListEventsQueryDto {
+  @ApiPropertyOptional({ enum: EVENT_PRIORITIES })
+  @OptionalIntIn(EVENT_PRIORITIES)
+  priority?: number;
+
+  @ApiPropertyOptional({ description: 'Exact service name' })
+  @OptionalText(300)
+  service?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @OptionalIntIn(EVENT_TYPES)
+  type?: number;
+
+  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
+  @OptionalIntIn(EVENT_ENVIRONMENTS)
+  environment?: number;
+
+  @ApiPropertyOptional({ enum: EVENT_STATUSES })
+  @OptionalIntIn(EVENT_STATUSES)
+  status?: number;
+
+  @ApiPropertyOptional({ description: 'Inclusive lower bound on the event time (ISO 8601)', example: '2024-01-01' })
+  @OptionalInstant()
+  start_date?: string;
+
+  @ApiPropertyOptional({ description: 'Inclusive upper bound; a bare date covers that whole UTC day', example: '2024-01-31' })
+  @OptionalInstant()
+  @NotBefore('start_date')
+  end_date?: string;
+}
+
+export class TodayEventsQueryDto extends ListEventsQueryDto {
+  @ApiPropertyOptional({ description: 'IANA zone whose calendar day counts as today (default UTC)', example: 'Europe/Paris' })
+  @OptionalTimeZone()
+  tz?: string;
+}
+
+export class EventStatsQueryDto {
+  @ApiPropertyOptional({ example: '2024-01-01' })
+  @OptionalInstant()
+  start_date?: string;
+
+  @ApiPropertyOptional({ example: '2024-12-31' })
+  @OptionalInstant()
+  @NotBefore('start_date')
+  end_date?: string;
+
+  @ApiPropertyOptional()
+  @OptionalText(300)
+  service?: string;
+}
+
+export class ListEventsRequestDto {
+  @OptionalIntRange(1, MAX_PER_PAGE)
+  perPage?: number;
+
+  @OptionalIntRange(1, 1_000_000)
+  page?: number;
+}
+
+export class SearchEventsRequestDto extends ListEventsRequestDto {
+  @OptionalIntIn(EVENT_PRIORITIES)
+  priority?: number;
+
+  @OptionalText(300)
+  service?: string;
+
+  @OptionalIntIn(EVENT_TYPES)
+  type?: number;
+
+  @OptionalIntIn(EVENT_ENVIRONMENTS)
+  environment?: number;
+
+  @OptionalIntIn(EVENT_STATUSES)
+  status?: number;
+
+  @OptionalInstant()
+  startDate?: string;
+
+  @OptionalInstant()
+  @NotBefore('startDate')
+  endDate?: string;
+}
+
+export class TodayEventsRequestDto extends ListEventsRequestDto {
+  @OptionalTimeZone()
+  tz?: string;
+}
+
+export class EventStatsRequestDto {
+  @OptionalInstant()
+  startDate?: string;
+
+  @OptionalInstant()
+  @NotBefore('startDate')
+  endDate?: string;
+
+  @OptionalText(300)
+  service?: string;
+}

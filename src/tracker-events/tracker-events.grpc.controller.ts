@@ -1,0 +1,65 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
+import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, TodayEventsRequestDto } from './dto/event-query.dto';
+import { toCreateResponse, toEventResponse, toGrpcChangelogResponse, toPageResponse } from './tracker-events.mapper';
+import { pagingFromRequest, searchFromRequest, statsFromRequest } from './tracker-events.query';
+import { TrackerEventsService } from './tracker-events.service';
+
+const SERVICE = 'EventService';
+
+/** tracker.event.v1alpha1.EventService over the same DTOs (validated by the global pipe) and service as REST. */
+@Controller()
+export class TrackerEventsGrpcController {
+  constructor(private readonly service: TrackerEventsService) {}
+
+  @GrpcMethod(SERVICE, 'CreateEvent')
+  async createEvent(@Payload() dto: CreateEventDto) {
+    return toCreateResponse(await this.service.create(dto, 'grpc'));
+  }
+
+  @GrpcMethod(SERVICE, 'UpdateEvent')
+  async updateEvent(@Payload() dto: UpdateEventDto) {
+    return toEventResponse(await this.service.update(dto, 'grpc'));
+  }
+
+  @GrpcMethod(SERVICE, 'GetEvent')
+  async getEvent(@Payload() { id }: EventIdDto) {
+    const { event, related } = await this.service.get(id);
+    return toEventResponse(event, related);
+  }
+
+  @GrpcMethod(SERVICE, 'DeleteEvent')
+  deleteEvent(@Payload() { id }: EventIdDto) {
+    return this.service.delete(id);
+  }
+
+  @GrpcMethod(SERVICE, 'ListEvents')
+  async listEvents(@Payload() request: ListEventsRequestDto) {
+    const { items, total, page, perPage } = await this.service.list(pagingFromRequest(request));
+    return toPageResponse(items, total, page, perPage);
+  }
+
+  @GrpcMethod(SERVICE, 'SearchEvents')
+  async searchEvents(@Payload() request: SearchEventsRequestDto) {
+    const { criteria, paging } = searchFromRequest(request);
+    const { items, total, page, perPage } = await this.service.search(criteria, paging);
+    return toPageResponse(items, total, page, perPage);
+  }
+
+  @GrpcMethod(SERVICE, 'TodayEvents')
+  async todayEvents(@Payload() request: TodayEventsRequestDto) {
+    const { items, total, page, perPage } = await this.service.today(pagingFromRequest(request), request.tz);
+    return toPageResponse(items, total, page, perPage);
+  }
+
+  @GrpcMethod(SERVICE, 'GetEventChangelog')
+  async getEventChangelog(@Payload() { id }: EventIdDto) {
+    return toGrpcChangelogResponse(id, await this.service.changelog(id));
+  }
+
+  @GrpcMethod(SERVICE, 'GetEventStats')
+  getEventStats(@Payload() request: EventStatsRequestDto) {
+    return this.service.stats(statsFromRequest(request));
+  }
+}

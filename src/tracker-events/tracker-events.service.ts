@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
+import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } from '../database/repositories/tracker-event.repository';
+import type { ChangelogRecord } from '../database/schemas/tracker-event.schema';
+import { dayBounds } from './domain/date-range';
+import { buildEventRecord, planUpdate } from './domain/event-record';
+import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
+import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
+import type { RelatedEventView } from './tracker-events.mapper';
+import type { Paging } from './tracker-events.query';
+
+/** Which transport made a change; the changelog's source when the request names no attributes.source. */
+export type Via = 'rest' | 'grpc';
+
+const UPDATE_ATTEMPTS = 5;
+
+export interface EventStats {
+  total: number;
+  byType: ValueBucket[];
+  byStatus: ValueBucket[];
+  byEnvironment: ValueBucket[];
+  byPriority: ValueBucket[];
+  byMonth: MonthBucket[];
+}
+
+/** Tracker events: one service behind both transports. Ids arrive validated (24 hex) by the DTOs. */
+@Injectable()
+export class TrackerEventsService {
+  constructor(private readonly events: TrackerEventRepository) {}
+
+  async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    const record = buildEventRecord(dto, new Date(), dto.attributes.source ?? via);
+    await this.events.insert(record);
+    return record;
+  }
+
+  /**
+   * Read, merge, then write only if nobody changed the event in between (revision check); on a lost race
+   * the merge is recomputed from the fresh copy, so concurrent updates of different fields both survive.
+   */
+  async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    const id = new Types.ObjectId(dto.id);
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.events.findById(id);
+      if (!current) throw notFound(dto.id);
+      const plan = planUpdate(current, dto, new Date(), dto.attributes?.source ?? via);
+      if (Object.keys(plan.set).length === 0) return current;
+      if (await this.events.applyUpdate(id, current.rev ?? 0, plan.set, plan.changes)) return plan.next;
+    }
+    throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+  }
+
+  async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {
+    const event = await this.events.findById(new Types.ObjectId(idText));
+    if (!event) throw notFound(idText);
+    return { event, related: await this.findRelated(event.attributes?.relatedId) };
+  }
+
+  async delete(idText: string): Promise<{ id: string }> {
+    if (!(await this.events.delete(new Types.ObjectId(idText)))) throw notFound(idText);
+    return { id: idText };
+  }
+
+  async changelog(idText: string): Promise<ChangelogRecord[]> {
+    const entries = await this.events.findChangelog(new Types.ObjectId(idText));
+    if (!entries) throw notFound(idText);
+    return entries;
+  }
+
+  list(paging: Paging) {
+    return this.page({}, 'created', paging);
+  }
+
+  search(criteria: TrackerEventCriteria, paging: Paging) {
+    return this.page(criteria, 'eventTime', paging);
+  }
+
+  today(paging: Paging, tz?: string, now = new Date()) {
+    const { start, end } = dayBounds(now, tz);
+    return this.page({ window: { from: start, before: end } }, 'eventTime', paging);
+  }
+
+  async stats(criteria: TrackerEventCriteria): Promise<EventStats> {
+    const [total, byType, byStatus, byEnvironment, byPriority, byMonth] = await Promise.all([
+      this.events.count(criteria),
+      this.events.countBy(criteria, 'type'),
+      this.events.countBy(criteria, 'status'),
+      this.events.countBy(criteria, 'environment'),
+      this.events.countBy(criteria, 'priority'),
+      this.events.countBy(criteria, 'month'),
+    ]);
+    return {
+      total,
+      byType: toValueBuckets(byType),
+      byStatus: toValueBuckets(byStatus),
+      byEnvironment: toValueBuckets(byEnvironment),
+      byPriority: toValueBuckets(byPriority),
+      byMonth: toMonthBuckets(byMonth),
+    };
+  }
+
+  async monthly(criteria: TrackerEventCriteria): Promise<{ total: number; byMonth: MonthBucket[] }> {
+    const rows = await this.events.countBy(criteria, 'month');
+    const byMonth = toMonthBuckets(rows);
+    return { total: byMonth.reduce((sum, m) => sum + m.count, 0), byMonth };
+  }
+
+  private async page(criteria: TrackerEventCriteria, order: 'created' | 'eventTime', paging: Paging) {
+    const { items, total } = await this.events.page(criteria, order, (paging.page - 1) * paging.perPage, paging.perPage);
+    return { items, total, ...paging };
+  }
+
+  /** relatedId may name anything; only a stored event's id yields a link. */
+  private async findRelated(relatedId: string | undefined): Promise<RelatedEventView | null> {
+    if (!relatedId || !/^[0-9a-fA-F]{24}$/.test(relatedId)) return null;
+    const related = await this.events.findById(new Types.ObjectId(relatedId));
+    if (!related) return null;
+    return { _id: related._id, title: related.title, startedAt: related.attributes?.startDate ?? related.metadata.createdAt };
+  }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`Event ${id} not found.`);
+}
