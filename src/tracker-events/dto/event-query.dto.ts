@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES, MAX_PER_PAGE } from '../domain/event-enums';
-import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalText, OptionalTimeZone } from './validators';
+import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalText, OptionalTimeZone, QueryIntIn } from './validators';
 
 /*
  * REST query strings use the seed's snake_case names (per_page, start_date); gRPC requests arrive camelCase
@@ -20,7 +20,7 @@ export class ListEventsQueryDto {
 
 export class SearchEventsQueryDto extends ListEventsQueryDto {
   @ApiPropertyOptional({ enum: EVENT_PRIORITIES })
-  @OptionalIntIn(EVENT_PRIORITIES)
+  @QueryIntIn(EVENT_PRIORITIES)
   priority?: number;
 
   @ApiPropertyOptional({ description: 'Exact service name' })
@@ -28,15 +28,15 @@ export class SearchEventsQueryDto extends ListEventsQueryDto {
   service?: string;
 
   @ApiPropertyOptional({ enum: EVENT_TYPES })
-  @OptionalIntIn(EVENT_TYPES)
+  @QueryIntIn(EVENT_TYPES)
   type?: number;
 
   @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
-  @OptionalIntIn(EVENT_ENVIRONMENTS)
+  @QueryIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
   @ApiPropertyOptional({ enum: EVENT_STATUSES })
-  @OptionalIntIn(EVENT_STATUSES)
+  @QueryIntIn(EVENT_STATUSES)
   status?: number;
 
   @ApiPropertyOptional({ description: 'Inclusive lower bound on the event time (ISO 8601)', example: '2024-01-01' })

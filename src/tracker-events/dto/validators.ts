@@ -11,9 +11,11 @@ const QueryInteger = () => Transform(({ value }) => (typeof value === 'string' &
 
 export const OptionalText = (max = 2000) => applyDecorators(EmptyAsAbsent(), IsOptional(), IsString(), MaxLength(max));
 
-/** An optional integer from a fixed set (the seed's enumerations); works for JSON bodies, query strings and gRPC. */
-export const OptionalIntIn = (values: readonly number[]) =>
-  applyDecorators(QueryInteger(), EmptyAsAbsent(), IsOptional(), IsInt(), IsIn([...values]));
+/** An optional integer from a fixed set (the seed's enumerations): JSON numbers in bodies, int32 on gRPC. */
+export const OptionalIntIn = (values: readonly number[]) => applyDecorators(IsOptional(), IsInt(), IsIn([...values]));
+
+/** The same from a query string, where "1" is how a number arrives. */
+export const QueryIntIn = (values: readonly number[]) => applyDecorators(QueryInteger(), EmptyAsAbsent(), OptionalIntIn(values));
 
 export const OptionalIntRange = (min: number, max: number) =>
   applyDecorators(
