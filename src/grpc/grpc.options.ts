@@ -52,7 +52,9 @@ export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions
       onLoadPackageDefinition: (_pkg: unknown, server: Server) => {
         runtime.server = server;
         // Our copy of health.proto: the package's own has a map field that reflection cannot describe.
-        const all = protoLoader.loadSync([...files, HEALTH_PROTO], PROTO_LOADER_OPTIONS);
+        // keepCase: reflection must describe the .proto's own field names (start_date), or grpcurl only
+        // accepts the camelCase forms the handlers see.
+        const all = protoLoader.loadSync([...files, HEALTH_PROTO], { ...PROTO_LOADER_OPTIONS, keepCase: true });
         new ReflectionService(all).addToServer(server);
         runtime.health.addToServer(server);
       },
