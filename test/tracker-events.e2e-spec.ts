@@ -68,6 +68,18 @@ describe('tracker events over REST: the guide examples, CRUD, related events, ch
     expect(empty.body.attributes.owner).toBeUndefined();
   });
 
+  it('keeps every one of concurrent updates to different fields (revision check, retried merge)', async () => {
+    const { body: c } = await create({ title: 'Busy', attributes: { type: 1, service: 'busy', status: 1 } });
+    const patches = [{ attributes: { status: 3 } }, { attributes: { priority: 2 } }, { attributes: { owner: 'team' } }, { links: { ticket: 'T-9' } }, { attributes: { environment: 7 } }];
+    const results = await Promise.all(patches.map((p) => http('PUT', url('/event'), { body: { id: c.id, ...p } })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const got = await http('GET', url(`/event/${c.id}`));
+    expect(got.body.attributes).toMatchObject({ status: 3, priority: 2, owner: 'team', environment: 7 });
+    expect(got.body.links).toEqual({ ticket: 'T-9' });
+    const log = await http('GET', url(`/event/${c.id}/changelog`));
+    expect(log.body.changelog.map((e: { field: string }) => e.field).sort()).toEqual(['attributes.owner', 'attributes.priority', 'attributes.status', 'event', 'links.ticket']);
+  });
+
   it('update: unknown id 404, malformed id 400, end before stored start 400', async () => {
     const missing = await http('PUT', url('/event'), { body: { id: '507f1f77bcf86cd799439011', attributes: { status: 3 } } });
     expect(missing.status).toBe(404);

@@ -5,6 +5,7 @@ import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } 
 import type { ChangelogRecord } from '../database/schemas/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
+import { KeyedSerializer } from './domain/keyed-serializer';
 import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
@@ -27,6 +28,8 @@ export interface EventStats {
 /** Tracker events: one service behind both transports. Ids arrive validated (24 hex) by the DTOs. */
 @Injectable()
 export class TrackerEventsService {
+  private readonly updates = new KeyedSerializer();
+
   constructor(private readonly events: TrackerEventRepository) {}
 
   async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
@@ -38,8 +41,13 @@ export class TrackerEventsService {
   /**
    * Read, merge, then write only if nobody changed the event in between (revision check); on a lost race
    * the merge is recomputed from the fresh copy, so concurrent updates of different fields both survive.
+   * Updates of one event are also queued within this instance (see KeyedSerializer for why).
    */
-  async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+  update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    return this.updates.run(dto.id.toLowerCase(), () => this.applyUpdate(dto, via));
+  }
+
+  private async applyUpdate(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
     const id = new Types.ObjectId(dto.id);
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const current = await this.events.findById(id);
