@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { ActivityLogModule } from './activity-log/activity-log.module';
 import { AppConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env.schema';
 import { DatabaseModule } from './database/database.module';
@@ -24,7 +25,7 @@ class GrpcRuntimeModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule];
 
 @Module({})
 export class AppModule {

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
+import { ActivityEventExpiryIndex, ActivityEventRepository } from './activity-event.repository';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { TrackerEventRepository } from './tracker-event.repository';
 
 /** Every repository; the only classes that touch a Model. */
-export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository];
+export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository, ActivityEventRepository, ActivityEventExpiryIndex];

@@ -1,6 +1,7 @@
 import { ModelDefinition } from '@nestjs/mongoose';
+import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './activity-event.schema';
 import { IdempotencyKeyModelDefinition } from './idempotency-key.schema';
 import { TrackerEventModelDefinition } from './tracker-event.schema';
 
 /** Every collection's schema; each feature adds its own definitions here. */
-export const SCHEMAS: ModelDefinition[] = [IdempotencyKeyModelDefinition, TrackerEventModelDefinition];
+export const SCHEMAS: ModelDefinition[] = [IdempotencyKeyModelDefinition, TrackerEventModelDefinition, ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition];

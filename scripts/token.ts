@@ -1,0 +1,52 @@
+/**
+ * Prints a dev bearer token signed with AUTH_JWT_SECRET (from .env or the environment, via readEnv):
+ *   npm run token -- --user <uuid> --account <uuid> --role <viewer|member|admin|owner> [--expires <seconds>]
+ * `--account` and `--role` may be repeated in pairs for several accounts. Without --expires the token has no
+ * `exp` (Astra API tokens never expire).
+ */
+import { randomUUID } from 'node:crypto';
+import { isAstraIdentifier, isRole, Role, signToken } from '../src/common/auth';
+import { readEnv } from '../src/config/read-env';
+
+function fail(message: string): never {
+  process.stderr.write(`token: ${message}\n`);
+  process.exit(2);
+}
+
+function parse(argv: string[]): { user: string; accounts: Record<string, Role>; expires?: number } {
+  const accounts: string[] = [];
+  const roles: string[] = [];
+  let user: string | undefined;
+  let expires: number | undefined;
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) fail(`${flag} needs a value`);
+    if (flag === '--user') user = value;
+    else if (flag === '--account') accounts.push(value);
+    else if (flag === '--role') roles.push(value);
+    else if (flag === '--expires') expires = Number(value);
+    else fail(`unknown option ${flag} (use --user, --account, --role, --expires)`);
+  }
+  user ??= randomUUID();
+  if (!isAstraIdentifier(user)) fail(`--user ${user} is not a lowercase UUID`);
+  if (accounts.length === 0) fail('give at least one --account <uuid> --role <role>');
+  if (roles.length !== accounts.length) fail('give one --role per --account');
+  const map: Record<string, Role> = {};
+  accounts.forEach((account, i) => {
+    if (!isAstraIdentifier(account)) fail(`--account ${account} is not a lowercase UUID`);
+    if (!isRole(roles[i])) fail(`--role ${roles[i]} must be viewer, member, admin or owner`);
+    map[account] = roles[i] as Role;
+  });
+  if (expires !== undefined && !(Number.isInteger(expires) && expires > 0)) fail('--expires must be a positive number of seconds');
+  return { user, accounts: map, expires };
+}
+
+const args = parse(process.argv.slice(2));
+let secret: string | undefined;
+try {
+  secret = readEnv().AUTH_JWT_SECRET;
+} catch (err) {
+  fail((err as Error).message);
+}
+if (!secret) fail('AUTH_JWT_SECRET is not set (in .env or the environment)');
+process.stdout.write(`${signToken({ userId: args.user, accounts: args.accounts }, secret, { expiresInSeconds: args.expires })}\n`);

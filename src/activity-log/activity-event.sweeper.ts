@@ -1,0 +1,63 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { systemScope } from '../common/auth/account-scope';
+import { AppConfig } from '../config/app-config.service';
+import { ActivityEventExpiryIndex, ActivityEventRepository } from '../database/repositories/activity-event.repository';
+import { ActivityLogHooks } from './activity-log.hooks';
+
+const BATCH = 500;
+
+/**
+ * Deletes events past eventTime + data.ttl every AppConfig.ttlSweepMs (reads already hide them at that
+ * instant; this reclaims the space). Safe with several instances: each step is idempotent and conditioned on
+ * expiry. Per batch: raise the account's sequence floor (so swept numbers are never reused), call the sweep
+ * hooks (derived data goes first: a crash then leaves events to retry, never orphans), then delete.
+ */
+@Injectable()
+export class ActivityEventSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ActivityEventSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly index: ActivityEventExpiryIndex,
+    private readonly events: ActivityEventRepository,
+    private readonly hooks: ActivityLogHooks,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.sweepOnce().catch((err) => this.logger.warn({ err }, 'activity-event sweep failed; retrying next interval'));
+    }, this.config.ttlSweepMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One sweep (overlapping calls share the run in progress); resolves to the number of events deleted. */
+  sweepOnce(now = new Date()): Promise<number> {
+    this.running ??= this.sweep(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweep(now: Date): Promise<number> {
+    let deleted = 0;
+    for (const accountId of await this.index.accountsWithExpiredEvents(now)) {
+      const scope = systemScope(accountId);
+      for (;;) {
+        const batch = await this.events.expired(scope, now, BATCH);
+        if (batch.length === 0) break;
+        const ids = batch.map((e) => e._id);
+        await this.events.raiseSequenceFloor(scope, Math.max(...batch.map((e) => e.sequenceCount)));
+        await this.hooks.eventsExpired(accountId, ids);
+        deleted += await this.events.deleteExpired(scope, ids, now);
+        if (batch.length < BATCH) break;
+      }
+    }
+    if (deleted) this.logger.log({ deleted }, 'expired activity events deleted');
+    return deleted;
+  }
+}

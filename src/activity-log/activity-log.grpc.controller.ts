@@ -1,0 +1,83 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { AccountGuard, RequireRole, Scope } from '../common/auth/account.guard';
+import type { AccountScope } from '../common/auth/account-scope';
+import { AstraEvent } from './activity-event.mapper';
+import { ActivityLogService } from './activity-log.service';
+import { validateCreateEvent } from './dto/validate-create-event';
+
+/**
+ * Fully qualified: tracker.event.v1alpha1 also has an `EventService` with the same method names, and Nest
+ * binds a short service name to every package's service of that name.
+ */
+const SERVICE = 'astra.core.v1.EventService';
+
+/** REST names whose proto (lowerCamelCase of snake_case) spelling differs; everything else is identical. */
+const REST_TO_PROTO: Record<string, string> = {
+  resourceID: 'resourceId',
+  additionalResourceIDs: 'additionalResourceIds',
+  correlationID: 'correlationId',
+  descriptionURL: 'descriptionUrl',
+  correctiveActionURL: 'correctiveActionUrl',
+  resourceURI: 'resourceUri',
+  resourceCollectionURL: 'resourceCollectionUrl',
+  userID: 'userId',
+  accountID: 'accountId',
+};
+const PROTO_TO_REST = Object.fromEntries(Object.entries(REST_TO_PROTO).map(([rest, proto]) => [proto, rest]));
+
+function rename(object: Record<string, unknown>, names: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [names[k] ?? k, v]));
+}
+
+interface CreateEventRequest {
+  accountId?: string;
+  event?: Record<string, unknown>;
+}
+interface GetEventRequest {
+  accountId?: string;
+  eventId?: string;
+}
+interface ListEventsRequest {
+  accountId?: string;
+  include?: string;
+  limit?: number;
+  skip?: number;
+  filter?: string[];
+  orderBy?: string;
+  count?: boolean;
+  continue?: string;
+}
+
+/** astra.core.v1.EventService: the same service calls as REST, with the same auth, rules and errors. */
+@Controller()
+@UseGuards(AccountGuard)
+export class ActivityLogGrpcController {
+  constructor(private readonly activity: ActivityLogService) {}
+
+  @GrpcMethod(SERVICE, 'CreateEvent')
+  @RequireRole('admin')
+  async createEvent(@Payload() request: CreateEventRequest, @Scope() scope: AccountScope) {
+    const input = validateCreateEvent(rename(request.event ?? {}, PROTO_TO_REST));
+    return toProtoEvent(await this.activity.create(scope, input));
+  }
+
+  @GrpcMethod(SERVICE, 'GetEvent')
+  async getEvent(@Payload() request: GetEventRequest, @Scope() scope: AccountScope) {
+    return toProtoEvent(await this.activity.get(scope, request.eventId ?? ''));
+  }
+
+  @GrpcMethod(SERVICE, 'ListEvents')
+  async listEvents(@Payload() request: ListEventsRequest, @Scope() scope: AccountScope) {
+    const { include, limit, skip, filter, orderBy, count } = request;
+    const raw = { include, limit, skip, filter, orderBy, count, continue: request.continue };
+    const page = await this.activity.list(scope, raw);
+    const rows = include ? page.items.map((row) => JSON.stringify(row)) : [];
+    const items = include ? [] : (page.items as AstraEvent[]).map(toProtoEvent);
+    return { type: page.type, version: page.version, items, rows, metadata: page.metadata };
+  }
+}
+
+function toProtoEvent(event: AstraEvent): Record<string, unknown> {
+  return rename(event as unknown as Record<string, unknown>, REST_TO_PROTO);
+}

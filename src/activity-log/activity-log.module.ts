@@ -1,0 +1,27 @@
+import { Logger, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.service';
+import { AccountGuard } from '../common/auth/account.guard';
+import { ActivityEventSweeper } from './activity-event.sweeper';
+import { ActivityLogGrpcController } from './activity-log.grpc.controller';
+import { ActivityLogHooks } from './activity-log.hooks';
+import { ActivityLogHttpController } from './activity-log.http.controller';
+import { ActivityLogService } from './activity-log.service';
+import { SequenceAllocator } from './sequence-allocator';
+
+/**
+ * The Astra activity log (/accounts/{id}/core/v1/events, astra.core.v1.EventService). Exports the service
+ * (reads, "is it cleared") and ActivityLogHooks (sweep hooks) for the notifications module.
+ */
+@Module({
+  controllers: [ActivityLogHttpController, ActivityLogGrpcController],
+  providers: [ActivityLogService, SequenceAllocator, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
+  exports: [ActivityLogService, ActivityLogHooks],
+})
+export class ActivityLogModule {
+  constructor(config: AppConfig) {
+    // The friendlier choice: the app (and the tracker API) still boots; Astra routes answer 401 problems/4.
+    if (!config.auth.jwtSecret) {
+      new Logger(ActivityLogModule.name).warn('AUTH_JWT_SECRET is not set: every bearer token is refused (401 problems/4) on /accounts routes');
+    }
+  }
+}

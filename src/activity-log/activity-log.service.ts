@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { parseListQuery } from '../common/astra/list-query';
+import { toMongoQuery } from '../common/astra/list-mongo';
+import { ListResponse, toListResponse } from '../common/astra/list-response';
+import type { AccountScope } from '../common/auth/account-scope';
+import { isAstraIdentifier } from '../common/auth/identifiers';
+import { DomainError } from '../common/errors/domain-errors';
+import { ActivityEventRepository } from '../database/repositories/activity-event.repository';
+import { ActivityEventRecord } from '../database/schemas/activity-event.schema';
+import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
+import { EVENTS_LIST_SPEC } from './activity-event.list-spec';
+import type { CreateEventDto } from './dto/create-event.dto';
+import { SequenceAllocator } from './sequence-allocator';
+
+/** What "is this condition cleared" needs to know about an event. */
+export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary' | 'sequenceCount' | 'severity'>;
+
+/**
+ * The Astra activity log. Every method takes the caller's AccountScope first (from the AccountGuard or
+ * systemScope); reads see only what that scope may read, at this instant.
+ */
+@Injectable()
+export class ActivityLogService {
+  constructor(
+    private readonly events: ActivityEventRepository,
+    private readonly sequences: SequenceAllocator,
+  ) {}
+
+  async create(scope: AccountScope, input: CreateEventDto): Promise<AstraEvent> {
+    let record: Omit<ActivityEventRecord, 'accountID'> | undefined;
+    const now = new Date();
+    await this.sequences.insertWithNextSequence(scope, (sequence) => {
+      record = toRecord(input, scope, sequence, now);
+      return this.events.insert(scope, record);
+    });
+    return toAstraEvent({ ...record!, accountID: scope.accountId });
+  }
+
+  /**
+   * One event. A malformed id is 400 problems/35; an unknown, expired or invisible one is 404 problems/2 (the
+   * only 404 this operation publishes), so a caller cannot tell "hidden from you" from "absent".
+   */
+  async get(scope: AccountScope, eventId: string): Promise<AstraEvent> {
+    if (!isAstraIdentifier(eventId)) {
+      throw new DomainError('invalid-resource-id', `Event id '${eventId}' is not a lowercase UUID.`);
+    }
+    const record = await this.events.findReadable(scope, eventId, new Date());
+    if (!record) throw new DomainError('collection-not-found', `Event ${eventId} was not found in account ${scope.accountId}.`);
+    return toAstraEvent(record);
+  }
+
+  /** GET .../events: the Astra list conventions (src/common/astra) over what the caller may read now. */
+  async list(scope: AccountScope, rawQuery: Record<string, unknown>): Promise<ListResponse> {
+    const q = parseListQuery(rawQuery, EVENTS_LIST_SPEC);
+    const mongo = toMongoQuery(q, EVENTS_LIST_SPEC);
+    const { rows, total } = await this.events.list(scope, mongo, new Date(), q.count);
+    const items = rows.map(toAstraEvent) as unknown as Record<string, unknown>[];
+    const byId = new Map(rows.map((r) => [r._id, r]));
+    const orderPath = EVENTS_LIST_SPEC.fields[q.orderBy.field].path ?? q.orderBy.field;
+    return toListResponse(items, q, EVENTS_LIST_SPEC, {
+      type: EVENTS_LIST_TYPE,
+      version: EVENT_VERSION,
+      total,
+      // The continue position is the stored value (a Date keeps the millisecond the store compares).
+      orderValue: (item) => valueAt(byId.get(item.id as string), orderPath),
+      id: (item) => item.id as string,
+    });
+  }
+
+  /**
+   * Which of `events` are cleared: an event is cleared when it is itself a `cleared` event, or when an
+   * unexpired `cleared` event with the same correlationID and summary and a higher sequenceCount exists in the
+   * account (astra-event-api.md: a cleared event "will use the same summary and correlation ID"). Derived at
+   * read time, so it holds whatever order concurrent creates commit in.
+   */
+  async clearedIds(scope: AccountScope, events: ClearableEvent[]): Promise<Set<string>> {
+    const cleared = new Set(events.filter((e) => e.severity === 'cleared').map((e) => e.id));
+    const open = events.filter((e) => e.severity !== 'cleared');
+    const clearing = await this.events.findClearing(scope, open.map((e) => e.correlationID), new Date());
+    for (const e of open) {
+      if (clearing.some((c) => c.correlationID === e.correlationID && c.summary === e.summary && c.sequenceCount > e.sequenceCount)) {
+        cleared.add(e.id);
+      }
+    }
+    return cleared;
+  }
+
+  async isCleared(scope: AccountScope, event: ClearableEvent): Promise<boolean> {
+    return (await this.clearedIds(scope, [event])).has(event.id);
+  }
+}
+
+function valueAt(record: object | undefined, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), record);
+}

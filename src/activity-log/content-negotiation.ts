@@ -1,0 +1,57 @@
+import { DomainError } from '../common/errors/domain-errors';
+
+interface Range {
+  type: string;
+  subtype: string;
+  q: number;
+}
+
+function parseAccept(header: string): Range[] {
+  const ranges: Range[] = [];
+  for (const part of header.split(',')) {
+    const [media, ...params] = part.trim().split(';');
+    const [type, subtype] = media.trim().toLowerCase().split('/');
+    if (!type || !subtype) continue;
+    let q = 1;
+    for (const p of params) {
+      const [k, v] = p.trim().split('=');
+      if (k?.trim().toLowerCase() === 'q') q = Number(v);
+    }
+    ranges.push({ type, subtype, q: Number.isFinite(q) ? q : 0 });
+  }
+  return ranges;
+}
+
+/** How well `range` matches `media` (3 exact, 2 type/*, 1 * / *, 0 no match). */
+function specificity(range: Range, media: string): number {
+  const [type, subtype] = media.split('/');
+  if (range.type === type && range.subtype === subtype) return 3;
+  if (range.type === type && range.subtype === '*') return 2;
+  return range.type === '*' && range.subtype === '*' ? 1 : 0;
+}
+
+/**
+ * Astra content negotiation (astra-api-reference.md section 2, HTTP headers): no Accept, `*\/*` or
+ * `application/json` -> application/json; naming the resource media type -> that type; nothing servable ->
+ * 406 problems/32. Each offered type takes the q of its most specific matching range; the highest q wins and
+ * a tie goes to the type named exactly, then to application/json.
+ */
+export function negotiate(accept: unknown, resourceMediaType: string): string {
+  const header = Array.isArray(accept) ? accept.join(',') : accept;
+  if (typeof header !== 'string' || header.trim() === '') return 'application/json';
+  const ranges = parseAccept(header);
+  let best: { media: string; q: number; spec: number } | undefined;
+  for (const media of ['application/json', resourceMediaType]) {
+    let match: { q: number; spec: number } | undefined;
+    for (const r of ranges) {
+      const spec = specificity(r, media);
+      if (spec > 0 && (!match || spec > match.spec)) match = { q: r.q, spec };
+    }
+    if (!match || match.q <= 0) continue;
+    if (!best || match.q > best.q || (match.q === best.q && match.spec > best.spec)) best = { media, ...match };
+  }
+  if (!best) {
+    throw new DomainError('not-acceptable', `Cannot answer in ${header}; this resource is served as application/json or ${resourceMediaType}.`);
+  }
+  return best.media;
+}

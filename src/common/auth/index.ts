@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './identifiers';
+export * from './bearer-token';
+export * from './account-scope';
+export * from './account.guard';

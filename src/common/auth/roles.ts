@@ -1,0 +1,30 @@
+/** Astra RBAC roles, lowest first (astra-api-reference.md section 5): each role can do what the lower ones can. */
+export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function roleRank(role: Role): number {
+  return ROLES.indexOf(role);
+}
+
+/** `role` and every role above it, e.g. rolesFrom('admin') = ['admin', 'owner']. */
+export function rolesFrom(role: Role): Role[] {
+  return ROLES.slice(roleRank(role));
+}
+
+/** The authenticated caller, as the bearer token states it. */
+export interface Principal {
+  /** `sub`: the user's UUID */
+  userId: string;
+  /** `accounts`: account UUID -> the caller's role there */
+  accounts: Readonly<Record<string, Role>>;
+}
+
+/** True when the caller holds at least `minRole` in the account. */
+export function hasRole(auth: Principal, accountId: string, minRole: Role): boolean {
+  const role = Object.prototype.hasOwnProperty.call(auth.accounts, accountId) ? auth.accounts[accountId] : undefined;
+  return role !== undefined && roleRank(role) >= roleRank(minRole);
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { signToken } from '../../src/common/auth/bearer-token';
+import type { Role } from '../../src/common/auth/roles';
+import { TEST_JWT_SECRET } from './app-harness';
+
+export interface MintOptions {
+  /** `sub`; default a new UUIDv4 */
+  user?: string;
+  /** already expired (exp 60 s ago) */
+  expired?: boolean;
+  /** seconds until exp */
+  expiresInSeconds?: number;
+  /** signed with another secret */
+  badSignature?: boolean;
+  /** a token whose claims are wrong: `sub` not a UUID and a role that does not exist */
+  malformedClaims?: boolean;
+}
+
+/** A bearer token for the e2e app (signed with TEST_JWT_SECRET), roles per account. */
+export function mintToken(accounts: Record<string, Role>, options: MintOptions = {}): string {
+  const user = options.user ?? randomUUID();
+  if (options.malformedClaims) {
+    return signToken({ userId: 'not-a-uuid', accounts: accounts as Record<string, Role> }, TEST_JWT_SECRET);
+  }
+  const secret = options.badSignature ? `${TEST_JWT_SECRET}-but-not-quite` : TEST_JWT_SECRET;
+  const expiresInSeconds = options.expired ? -60 : options.expiresInSeconds;
+  return signToken({ userId: user, accounts }, secret, { expiresInSeconds });
+}
+
+/** `Authorization` header for one account and role. */
+export function bearer(accountId: string, role: Role, options: MintOptions = {}): { authorization: string } {
+  return { authorization: `Bearer ${mintToken({ [accountId]: role }, options)}` };
+}
+
+/** Something that is not a JWT at all. */
+export const GARBAGE_TOKEN = 'Bearer not.a.jwt';
