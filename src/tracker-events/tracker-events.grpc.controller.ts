@@ -6,7 +6,8 @@ import { toCreateResponse, toEventResponse, toGrpcChangelogResponse, toPageRespo
 import { pagingFromRequest, searchFromRequest, statsFromRequest } from './tracker-events.query';
 import { TrackerEventsService } from './tracker-events.service';
 
-const SERVICE = 'EventService';
+// Fully qualified: astra.core.v1 also has an EventService, and Nest binds a short name to both packages' services.
+const SERVICE = 'tracker.event.v1alpha1.EventService';
 
 /** tracker.event.v1alpha1.EventService over the same DTOs (validated by the global pipe) and service as REST. */
 @Controller()
