@@ -30,6 +30,20 @@ function rename(object: Record<string, unknown>, names: Record<string, string>):
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [names[k] ?? k, v]));
 }
 
+/**
+ * A decoded message without the loader's synthetic oneof keys (`_ttl: 'ttl'` for each proto3 `optional`
+ * field, from `oneofs: true`), so the REST validation sees only real fields.
+ */
+function withoutSyntheticOneofs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSyntheticOneofs);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([k]) => !k.startsWith('_'))
+      .map(([k, v]) => [k, withoutSyntheticOneofs(v)]),
+  );
+}
+
 interface CreateEventRequest {
   accountId?: string;
   event?: Record<string, unknown>;
@@ -58,7 +72,7 @@ export class ActivityLogGrpcController {
   @GrpcMethod(SERVICE, 'CreateEvent')
   @RequireRole('admin')
   async createEvent(@Payload() request: CreateEventRequest, @Scope() scope: AccountScope) {
-    const input = validateCreateEvent(rename(request.event ?? {}, PROTO_TO_REST));
+    const input = validateCreateEvent(rename(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>, PROTO_TO_REST));
     return toProtoEvent(await this.activity.create(scope, input));
   }
 

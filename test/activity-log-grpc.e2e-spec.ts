@@ -1,0 +1,151 @@
+import { status } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { startTestApp, TestApp } from './support/app-harness';
+import { expectAstraValid } from './support/astra-schema';
+import { createEvent, eventsUrl } from './support/astra-events';
+import { bearer, mintToken } from './support/auth';
+import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
+import { http } from './support/http';
+
+const PROTO = join(PROTO_ROOT, 'astra/core/v1/event.proto');
+
+/** proto (lowerCamelCase) -> REST names, so gRPC answers can be checked against the published schema. */
+const PROTO_TO_REST: Record<string, string> = {
+  resourceId: 'resourceID',
+  additionalResourceIds: 'additionalResourceIDs',
+  correlationId: 'correlationID',
+  descriptionUrl: 'descriptionURL',
+  correctiveActionUrl: 'correctiveActionURL',
+  resourceUri: 'resourceURI',
+  resourceCollectionUrl: 'resourceCollectionURL',
+  userId: 'userID',
+  accountId: 'accountID',
+};
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (!value || typeof value !== 'object') return value;
+  // `_x` keys are the loader's synthetic oneofs for proto3 `optional` fields.
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('_')).map(([k, v]) => [k, clean(v)]));
+}
+/** A decoded Event in REST spelling; proto3 drops empty repeated fields, REST always has these two. */
+function asRest(event: Record<string, unknown>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(clean(event) as Record<string, unknown>)) out[PROTO_TO_REST[k] ?? k] = v;
+  out.additionalResourceIDs ??= [];
+  out.metadata = { labels: [], ...out.metadata };
+  return out;
+}
+
+const newEvent = (overrides: Record<string, unknown> = {}) => ({
+  name: 'astra.app.discovery.failed',
+  summary: 'Application Discovery Failed',
+  source: 'composite-compute',
+  resourceId: randomUUID(),
+  resourceType: 'application/astra-app',
+  severity: 'critical',
+  class: 'system',
+  description: 'Discovery failed for mysql.',
+  ...overrides,
+});
+
+describe('activity log gRPC: astra.core.v1.EventService', () => {
+  let app: TestApp;
+  let client: UnaryClient;
+  const account = randomUUID();
+  const auth = (role: 'viewer' | 'member' | 'admin' | 'owner', user?: string) => ({ authorization: `Bearer ${mintToken({ [account]: role }, { user })}` });
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    client = grpcClient(app.grpc, PROTO, 'astra.core.v1.EventService');
+  });
+  afterAll(async () => {
+    client?.close();
+    await app?.close();
+  });
+
+  it('creates and gets an event with the same resource as REST', async () => {
+    const user = randomUUID();
+    const created = await client.call<Record<string, any>>(
+      'CreateEvent',
+      { accountId: account, event: newEvent({ destinations: ['banner'], data: { ttl: 0, isAcknowledgeable: 'false' }, visibility: ['member'] }) },
+      auth('admin', user),
+    );
+    expectAstraValid('event_1.4_get_response_body', asRest(created));
+    expect(asRest(created)).toMatchObject({ type: 'application/astra-event', version: '1.4', accountID: account, destinations: ['banner'], visibility: ['member'], data: { ttl: 0, isAcknowledgeable: 'false' } });
+    expect(created.metadata.createdBy).toBe(user);
+
+    // visibility ['member']: members and above read it, a viewer gets NOT_FOUND.
+    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: created.id }, auth('viewer')), status.NOT_FOUND);
+    const got = await client.call<Record<string, any>>('GetEvent', { accountId: account, eventId: created.id }, auth('member'));
+    expect(asRest(got)).toEqual(asRest(created));
+    const rest = await http('GET', `${eventsUrl(app.http, account)}/${created.id}`, { headers: bearer(account, 'owner') });
+    expect(asRest(got)).toEqual(rest.body);
+  });
+
+  it('lists with the REST parameters: filter, order_by, limit, skip, count, continue, include', async () => {
+    const corr = randomUUID();
+    for (let i = 0; i < 5; i++) await createEvent(app.http, account, { correlationID: corr, summary: `Step ${i} done` });
+    const base = { accountId: account, filter: [`correlationID eq '${corr}'`], orderBy: 'sequenceCount' };
+    const first = await client.call<Record<string, any>>('ListEvents', { ...base, limit: 2, count: true }, auth('viewer'));
+    expect(first.type).toBe('application/astra-events');
+    expect(first.items.map((e: { summary: string }) => e.summary)).toEqual(['Step 0 done', 'Step 1 done']);
+    expect(first.metadata.count).toBe(5);
+    expect(first.metadata.continue).toEqual(expect.any(String));
+    first.items.forEach((e: Record<string, unknown>) => expectAstraValid('event_1.4_get_response_body', asRest(e)));
+
+    const second = await client.call<Record<string, any>>('ListEvents', { ...base, limit: 2, continue: first.metadata.continue }, auth('viewer'));
+    expect(second.items.map((e: { summary: string }) => e.summary)).toEqual(['Step 2 done', 'Step 3 done']);
+
+    const skipped = await client.call<Record<string, any>>('ListEvents', { ...base, skip: 4 }, auth('viewer'));
+    expect(skipped.items.map((e: { summary: string }) => e.summary)).toEqual(['Step 4 done']);
+
+    const rows = await client.call<Record<string, any>>('ListEvents', { ...base, include: 'summary,sequenceCount', limit: 3 }, auth('viewer'));
+    expect(rows.items ?? []).toEqual([]);
+    const parsed = rows.rows.map((r: string) => JSON.parse(r));
+    expect(parsed.map((r: unknown[]) => r[0])).toEqual(['Step 0 done', 'Step 1 done', 'Step 2 done']);
+    expectAstraValid('event_1.4_list_response_body', { items: parsed, metadata: {} });
+
+    const rest = await http('GET', `${eventsUrl(app.http, account)}?filter=correlationID eq '${corr}'&orderBy=sequenceCount&include=summary,sequenceCount&limit=3`, {
+      headers: bearer(account, 'viewer'),
+    });
+    expect(rest.body.items).toEqual(parsed);
+  });
+
+  it('answers UNAUTHENTICATED without or with a bad token', async () => {
+    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: randomUUID() }), status.UNAUTHENTICATED);
+    await expectGrpcError(client.call('ListEvents', { accountId: account }, { authorization: 'Bearer nope' }), status.UNAUTHENTICATED);
+    const expired = { authorization: `Bearer ${mintToken({ [account]: 'owner' }, { expired: true })}` };
+    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: newEvent() }, expired), status.UNAUTHENTICATED);
+    // Auth comes before body validation on gRPC too.
+    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: {} }), status.UNAUTHENTICATED);
+  });
+
+  it('answers PERMISSION_DENIED for another account and for a viewer or member creating', async () => {
+    await expectGrpcError(client.call('ListEvents', { accountId: randomUUID() }, auth('owner')), status.PERMISSION_DENIED);
+    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: newEvent() }, auth('viewer')), status.PERMISSION_DENIED);
+    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: newEvent() }, auth('member')), status.PERMISSION_DENIED);
+  });
+
+  it('answers NOT_FOUND for an unknown or invisible event', async () => {
+    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: randomUUID() }, auth('owner')), status.NOT_FOUND);
+    const hidden = await client.call<{ id: string }>('CreateEvent', { accountId: account, event: newEvent({ visibility: ['owner'] }) }, auth('owner'));
+    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: hidden.id }, auth('admin')), status.NOT_FOUND);
+    expect((await client.call<{ id: string }>('GetEvent', { accountId: account, eventId: hidden.id }, auth('owner'))).id).toBe(hidden.id);
+  });
+
+  it('answers INVALID_ARGUMENT naming the field, the parameter or the id', async () => {
+    const bad = await expectGrpcError(
+      client.call('CreateEvent', { accountId: account, event: newEvent({ severity: 'major', data: { ttl: -5 } }) }, auth('owner')),
+      status.INVALID_ARGUMENT,
+    );
+    expect(bad.details).toMatch(/severity/);
+    expect(bad.details).toMatch(/data\.ttl/);
+    const query = await expectGrpcError(client.call('ListEvents', { accountId: account, filter: ['nope eq \'x\''] }, auth('owner')), status.INVALID_ARGUMENT);
+    expect(query.details).toMatch(/filter/);
+    await expectGrpcError(client.call('ListEvents', { accountId: account, limit: 0 }, auth('owner')), status.INVALID_ARGUMENT);
+    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: 'nope' }, auth('owner')), status.INVALID_ARGUMENT);
+    await expectGrpcError(client.call('GetEvent', { accountId: 'nope', eventId: randomUUID() }, auth('owner')), status.INVALID_ARGUMENT);
+  });
+});
