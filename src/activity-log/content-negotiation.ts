@@ -33,8 +33,8 @@ function specificity(range: Range, media: string): number {
 /**
  * Astra content negotiation (astra-api-reference.md section 2, HTTP headers): no Accept, `*\/*` or
  * `application/json` -> application/json; naming the resource media type -> that type; nothing servable ->
- * 406 problems/32. Each offered type takes the q of its most specific matching range; the highest q wins and
- * a tie goes to the type named exactly, then to application/json.
+ * 406 problems/32. Each offered type takes the q of its most specific matching range; the highest q wins; a
+ * tie goes to the more specific match, and when both are named exactly, to the resource's own media type.
  */
 export function negotiate(accept: unknown, resourceMediaType: string): string {
   const header = Array.isArray(accept) ? accept.join(',') : accept;
@@ -48,7 +48,8 @@ export function negotiate(accept: unknown, resourceMediaType: string): string {
       if (spec > 0 && (!match || spec > match.spec)) match = { q: r.q, spec };
     }
     if (!match || match.q <= 0) continue;
-    if (!best || match.q > best.q || (match.q === best.q && match.spec > best.spec)) best = { media, ...match };
+    const better = !best || match.q > best.q || (match.q === best.q && (match.spec > best.spec || (match.spec === 3 && media === resourceMediaType)));
+    if (better) best = { media, ...match };
   }
   if (!best) {
     throw new DomainError('not-acceptable', `Cannot answer in ${header}; this resource is served as application/json or ${resourceMediaType}.`);
