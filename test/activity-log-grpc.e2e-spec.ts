@@ -9,6 +9,9 @@ import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
 
+// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
+jest.setTimeout(60_000);
+
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/event.proto');
 
 /** proto (lowerCamelCase) -> REST names, so gRPC answers can be checked against the published schema. */
@@ -147,5 +150,37 @@ describe('activity log gRPC: astra.core.v1.EventService', () => {
     await expectGrpcError(client.call('ListEvents', { accountId: account, limit: 0 }, auth('owner')), status.INVALID_ARGUMENT);
     await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: 'nope' }, auth('owner')), status.INVALID_ARGUMENT);
     await expectGrpcError(client.call('GetEvent', { accountId: 'nope', eventId: randomUUID() }, auth('owner')), status.INVALID_ARGUMENT);
+  });
+});
+
+describe('activity log gRPC through reflection (grpcurl, as an outside client)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('describes and calls astra.core.v1.EventService without proto files', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { REPO_ROOT } = await import('../src/database/ferretdb/ferretdb-binary');
+    // Async: the server runs in this process, a blocking call would starve it.
+    const run = promisify(execFile);
+    const grpcurl = join(REPO_ROOT, '.bin', 'grpcurl');
+    const listed = await run(grpcurl, ['-plaintext', app.grpc, 'list']);
+    expect(listed.stdout).toContain('astra.core.v1.EventService');
+    const account = randomUUID();
+    const created = await run(grpcurl, [
+      '-plaintext',
+      '-H',
+      `authorization: Bearer ${mintToken({ [account]: 'owner' })}`,
+      '-d',
+      JSON.stringify({ account_id: account, event: { ...newEvent(), resource_id: randomUUID(), resourceId: undefined } }),
+      app.grpc,
+      'astra.core.v1.EventService/CreateEvent',
+    ]);
+    expect(JSON.parse(created.stdout)).toMatchObject({ type: 'application/astra-event', account_id: account, sequence_count: '1' });
   });
 });
