@@ -12,6 +12,7 @@ import { GrpcRuntime } from './grpc/grpc.options';
 import { GRPC_RUNTIME } from './grpc/grpc.tokens';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { requestIdFor } from './common/http/correlation-id';
@@ -25,7 +26,7 @@ class GrpcRuntimeModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, NotificationsModule];
 
 @Module({})
 export class AppModule {

@@ -1,7 +1,8 @@
 import { Provider } from '@nestjs/common';
 import { ActivityEventExpiryIndex, ActivityEventRepository } from './activity-event.repository';
+import { DeliveryClaimRepository, NotificationDueRepository } from './delivery-claim.repository';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { TrackerEventRepository } from './tracker-event.repository';
 
 /** Every repository; the only classes that touch a Model. */
-export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository, ActivityEventRepository, ActivityEventExpiryIndex];
+export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository, ActivityEventRepository, ActivityEventExpiryIndex, DeliveryClaimRepository, NotificationDueRepository];

@@ -68,6 +68,13 @@ export class TrackerEventRepository {
     return res.matchedCount === 1;
   }
 
+  /** Events with a pending notification delivery (the dispatcher's recovery scan; ids and deliveries only). */
+  async withPendingDeliveries(limit: number): Promise<{ _id: Types.ObjectId; deliveries?: unknown[] }[]> {
+    return this.collection
+      .find({ 'deliveries.state': 'pending' } as mongo.Filter<TrackerEventRecord>, { projection: { _id: 1, deliveries: 1 }, limit })
+      .toArray() as Promise<{ _id: Types.ObjectId; deliveries?: unknown[] }[]>;
+  }
+
   async delete(id: Types.ObjectId): Promise<boolean> {
     const res = await this.collection.deleteOne({ _id: id });
     return res.deletedCount === 1;

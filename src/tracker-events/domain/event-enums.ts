@@ -10,3 +10,28 @@ export const NOTIFICATION_CHANNELS = ['slack', 'email'] as const;
 
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;
+
+/** People-facing names of the enumerations, as the events guide names them (messages, notifications). */
+export const EVENT_TYPE_LABELS: Record<number, string> = { 1: 'Deployment', 2: 'Operation', 3: 'Drift', 4: 'Incident', 5: 'RPA usage' };
+export const EVENT_STATUS_LABELS: Record<number, string> = {
+  1: 'Start',
+  3: 'Success',
+  4: 'Failure',
+  5: 'Warning',
+  6: 'Error',
+  7: 'Open',
+  8: 'Close',
+  9: 'Done',
+};
+export const EVENT_ENVIRONMENT_LABELS: Record<number, string> = {
+  1: 'Development',
+  2: 'Integration',
+  3: 'TNR',
+  4: 'UAT',
+  5: 'Recette',
+  6: 'Pre-production',
+  7: 'Production',
+  8: 'MCO',
+};
+export const EVENT_PRIORITY_LABELS: Record<number, string> = { 1: 'P1 (critical)', 2: 'P2', 3: 'P3', 4: 'P4', 5: 'P5 (low)' };
+export const EVENT_IMPACT_LABELS: Record<number, string> = { 1: 'Low', 2: 'Medium', 3: 'High' };

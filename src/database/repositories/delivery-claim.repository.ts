@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { DELIVERY_CLAIM_MODEL, DeliveryClaimRecord, NOTIFICATION_DUE_MODEL, NotificationDueRecord } from '../schemas/delivery-claim.schema';
+
+const DUPLICATE_KEY = 11000;
+
+function isDuplicate(err: unknown): boolean {
+  return (err as { code?: number }).code === DUPLICATE_KEY;
+}
+
+/** Attempt claims (collection delivery_claims). */
+@Injectable()
+export class DeliveryClaimRepository {
+  constructor(@InjectModel(DELIVERY_CLAIM_MODEL) private readonly model: Model<DeliveryClaimRecord>) {}
+
+  private get collection() {
+    return this.model.collection as unknown as mongo.Collection<DeliveryClaimRecord>;
+  }
+
+  /** True when this insert created the claim; false when the id exists already. */
+  async tryInsert(claim: DeliveryClaimRecord): Promise<boolean> {
+    try {
+      await this.collection.insertOne(claim);
+      return true;
+    } catch (err) {
+      if (isDuplicate(err)) return false;
+      throw err;
+    }
+  }
+
+  find(id: string): Promise<DeliveryClaimRecord | null> {
+    return this.collection.findOne({ _id: id });
+  }
+
+  /** Deletes a claim only in exactly the state the caller saw (a takeover must not remove a fresh claim). */
+  async deleteExact(claim: Pick<DeliveryClaimRecord, '_id' | 'holder' | 'state' | 'expiresAt'>): Promise<boolean> {
+    const res = await this.collection.deleteOne({ _id: claim._id, holder: claim.holder, state: claim.state, expiresAt: claim.expiresAt });
+    return res.deletedCount === 1;
+  }
+
+  /** Marks the holder's claim done with the attempt's result; false when the claim is no longer ours. */
+  async finish(id: string, holder: string, result: unknown, at: Date): Promise<boolean> {
+    const res = await this.collection.updateOne({ _id: id, holder, state: 'held' }, { $set: { state: 'done', result, finishedAt: at } });
+    return res.matchedCount === 1;
+  }
+
+  async deleteFinishedBefore(cutoff: Date): Promise<number> {
+    const res = await this.collection.deleteMany({ state: 'done', finishedAt: { $lt: cutoff } });
+    return res.deletedCount;
+  }
+}
+
+/** Due hints (collection notification_due). */
+@Injectable()
+export class NotificationDueRepository {
+  constructor(@InjectModel(NOTIFICATION_DUE_MODEL) private readonly model: Model<NotificationDueRecord>) {}
+
+  private get collection() {
+    return this.model.collection as unknown as mongo.Collection<NotificationDueRecord>;
+  }
+
+  async set(eventId: string, dueAt: Date): Promise<void> {
+    await this.collection.updateOne({ _id: eventId }, { $set: { dueAt } }, { upsert: true });
+  }
+
+  due(now: Date, limit: number): Promise<NotificationDueRecord[]> {
+    return this.collection.find({ dueAt: { $lte: now } }, { sort: { dueAt: 1 }, limit }).toArray();
+  }
+
+  /** Moves a hint only if it still says what the caller saw (a concurrent trigger's newer hint wins). */
+  async replace(seen: NotificationDueRecord, dueAt: Date): Promise<void> {
+    await this.collection.updateOne({ _id: seen._id, dueAt: seen.dueAt }, { $set: { dueAt } });
+  }
+
+  async deleteExact(seen: NotificationDueRecord): Promise<void> {
+    await this.collection.deleteOne({ _id: seen._id, dueAt: seen.dueAt });
+  }
+
+  async has(eventId: string): Promise<boolean> {
+    return (await this.collection.countDocuments({ _id: eventId }, { limit: 1 })) > 0;
+  }
+}

@@ -1,0 +1,153 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { AppConfig } from '../../config/app-config.service';
+import { NotificationDueRepository } from '../../database/repositories/delivery-claim.repository';
+import { TrackerEventRecordView, TrackerEventRepository } from '../../database/repositories/tracker-event.repository';
+import type { NotificationDueRecord } from '../../database/schemas/delivery-claim.schema';
+import { TrackerEventsService } from '../../tracker-events/tracker-events.service';
+import { ChannelRegistry } from '../channels/channel-registry';
+import { AttemptClaims } from './attempt-claims';
+import { toNotificationMessage } from './delivery-message';
+import { AttemptResult, DeliveryRecord, deliveriesOf, dueDeliveries, nextDueAt, recordAttempt } from './delivery-record';
+import { AttemptOutcome, nextStep } from './retry-policy';
+
+/** Events worked on at once per instance (each sends its due deliveries one after another). */
+const CONCURRENCY = 8;
+const BATCH = 100;
+/** The recovery scan (hints lost to a crash between an event write and its hint) runs every this many polls. */
+const RECOVERY_EVERY_POLLS = 120;
+const RECOVERY_BATCH = 1000;
+/** Finished claims are kept this long to replay a result whose event write was lost, then deleted. */
+const CLAIM_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Shutdown waits this long for attempts in flight; the rest are abandoned (their leases expire). */
+const SHUTDOWN_GRACE_MS = 3000;
+
+/**
+ * Runs in every app instance: every pollMs it takes the events whose deliveries are due, claims each attempt
+ * through the store (AttemptClaims: one instance per attempt), sends it, and records the attempt and the next
+ * step in the event through the same queued, revision-checked write path as user updates.
+ */
+@Injectable()
+export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryDispatcher.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopping = false;
+  private polls = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly events: TrackerEventRepository,
+    private readonly writer: TrackerEventsService,
+    private readonly due: NotificationDueRepository,
+    private readonly claims: AttemptClaims,
+    private readonly channels: ChannelRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    if (!this.running) return;
+    let timeout: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_GRACE_MS)));
+    await Promise.race([this.running.catch(() => undefined), grace]);
+    clearTimeout(timeout);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pollOnce()
+        .catch((err) => this.logger.warn({ err }, 'notification dispatch failed; retrying next poll'))
+        .finally(() => {
+          this.running = undefined;
+          this.schedule(this.config.notify.pollMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One poll: recovery when it is time, then the due events with bounded concurrency. */
+  async pollOnce(now = new Date()): Promise<void> {
+    if (this.polls++ % RECOVERY_EVERY_POLLS === 0) await this.recover(now);
+    const hints = await this.due.due(now, BATCH);
+    let next = 0;
+    const worker = async () => {
+      while (!this.stopping && next < hints.length) await this.processEvent(hints[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, hints.length) }, worker));
+  }
+
+  private async processEvent(hint: NotificationDueRecord): Promise<void> {
+    if (!Types.ObjectId.isValid(hint._id)) return this.due.deleteExact(hint);
+    const id = new Types.ObjectId(hint._id);
+    const event = await this.events.findById(id);
+    if (event) {
+      for (const delivery of dueDeliveries(deliveriesOf(event), new Date())) {
+        if (this.stopping) return;
+        try {
+          await this.attempt(hint._id, delivery);
+        } catch (err) {
+          this.logger.warn({ err, dedupKey: delivery.dedupKey }, 'notification attempt failed; the claim lease will expire');
+        }
+      }
+    }
+    const fresh = event ? await this.events.findById(id) : null;
+    const dueAt = fresh ? nextDueAt(deliveriesOf(fresh)) : undefined;
+    if (!dueAt) await this.due.deleteExact(hint);
+    else if (dueAt.getTime() !== new Date(hint.dueAt).getTime()) await this.due.replace(hint, dueAt);
+  }
+
+  private async attempt(eventId: string, seen: DeliveryRecord): Promise<void> {
+    const attemptNo = seen.attempts.length + 1;
+    const claim = await this.claims.acquire(seen.dedupKey, attemptNo, eventId);
+    if (claim.kind === 'busy') return;
+    if (claim.kind === 'done') return this.record(eventId, seen.dedupKey, attemptNo, claim.result);
+    // Between our read and the claim another instance may have finished this attempt and released its claim.
+    const event = await this.events.findById(new Types.ObjectId(eventId));
+    const delivery = event ? deliveriesOf(event).find((d) => d.dedupKey === seen.dedupKey) : undefined;
+    if (!event || !delivery || delivery.state !== 'pending' || delivery.attempts.length !== attemptNo - 1) {
+      return this.claims.release(claim.id);
+    }
+    const result = await this.send(event, delivery, attemptNo);
+    await this.claims.finish(claim.id, result);
+    await this.record(eventId, delivery.dedupKey, attemptNo, result);
+  }
+
+  private async send(event: TrackerEventRecordView, delivery: DeliveryRecord, attemptNo: number): Promise<AttemptResult> {
+    const at = new Date();
+    const channel = this.channels.get(delivery.channel);
+    if (!channel || !channel.isConfigured()) {
+      return { attempt: { at, ok: false, error: `${delivery.channel} is not configured` }, state: 'skipped' };
+    }
+    const outcome: AttemptOutcome = await channel
+      .send(toNotificationMessage(event, delivery))
+      .catch((err: Error) => ({ ok: false as const, retryable: true, error: err.message }));
+    const step = nextStep(attemptNo, outcome, this.config.notify.retryScheduleMs);
+    const attempt = outcome.ok ? { at, ok: true, ...(outcome.detail ? { detail: outcome.detail } : {}) } : { at, ok: false, error: outcome.error };
+    if (step.state !== 'pending') return { attempt, state: step.state };
+    const nextAttemptAt = new Date(Date.now() + step.delayMs);
+    const why = !outcome.ok && outcome.retryAfterMs !== undefined ? 'Retry-After' : 'backoff';
+    return { attempt: { ...attempt, detail: `retry after ${step.delayMs} ms (${why})` }, state: 'pending', nextAttemptAt };
+  }
+
+  private async record(eventId: string, dedupKey: string, attemptNo: number, result: AttemptResult): Promise<void> {
+    await this.writer.rewrite(eventId, (current) => {
+      const deliveries = recordAttempt(deliveriesOf(current), dedupKey, attemptNo, result);
+      return deliveries ? { deliveries } : null;
+    });
+  }
+
+  /** Rebuilds missing hints from the events themselves, and drops old finished claims. */
+  private async recover(now: Date): Promise<void> {
+    for (const row of await this.events.withPendingDeliveries(RECOVERY_BATCH)) {
+      const id = row._id.toHexString();
+      if (!(await this.due.has(id))) await this.due.set(id, nextDueAt(deliveriesOf(row)) ?? now);
+    }
+    await this.claims.deleteFinishedBefore(new Date(now.getTime() - CLAIM_RETENTION_MS));
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { EventIdDto } from '../tracker-events/dto/event-body.dto';
+import { toNotificationsResponse } from './notifications.mapper';
+import { NotificationsService } from './notifications.service';
+
+/** tracker.event.v1alpha1.EventService.GetEventNotifications (the event service's other methods live in tracker-events). */
+@Controller()
+export class NotificationsGrpcController {
+  constructor(private readonly service: NotificationsService) {}
+
+  @GrpcMethod('tracker.event.v1alpha1.EventService', 'GetEventNotifications')
+  async getEventNotifications(@Payload() { id }: EventIdDto) {
+    return toNotificationsResponse(id, await this.service.deliveries(id));
+  }
+}

@@ -1,0 +1,17 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EventIdDto } from '../tracker-events/dto/event-body.dto';
+import { toNotificationsResponse } from './notifications.mapper';
+import { NotificationsService } from './notifications.service';
+
+@ApiTags('tracker events')
+@Controller('api/v1alpha1')
+export class NotificationsHttpController {
+  constructor(private readonly service: NotificationsService) {}
+
+  @Get('event/:id/notifications')
+  @ApiOperation({ summary: "An event's Slack/email deliveries: state, attempts (time, error), next attempt, dedup key" })
+  async deliveries(@Param() { id }: EventIdDto) {
+    return toNotificationsResponse(id, await this.service.deliveries(id));
+  }
+}
