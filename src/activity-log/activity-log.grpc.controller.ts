@@ -1,6 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { AccountGuard, RequireRole, Scope } from '../common/auth/account.guard';
+import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
 import { AstraEvent } from './activity-event.mapper';
 import { ActivityLogService } from './activity-log.service';
@@ -71,18 +71,18 @@ export class ActivityLogGrpcController {
 
   @GrpcMethod(SERVICE, 'CreateEvent')
   @RequireRole('admin')
-  async createEvent(@Payload() request: CreateEventRequest, @Scope() scope: AccountScope) {
+  async createEvent(@Payload() request: CreateEventRequest, @AuthScope() scope: AccountScope) {
     const input = validateCreateEvent(rename(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>, PROTO_TO_REST));
     return toProtoEvent(await this.activity.create(scope, input));
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')
-  async getEvent(@Payload() request: GetEventRequest, @Scope() scope: AccountScope) {
+  async getEvent(@Payload() request: GetEventRequest, @AuthScope() scope: AccountScope) {
     return toProtoEvent(await this.activity.get(scope, request.eventId ?? ''));
   }
 
   @GrpcMethod(SERVICE, 'ListEvents')
-  async listEvents(@Payload() request: ListEventsRequest, @Scope() scope: AccountScope) {
+  async listEvents(@Payload() request: ListEventsRequest, @AuthScope() scope: AccountScope) {
     const { include, limit, skip, filter, orderBy, count } = request;
     const raw = { include, limit, skip, filter, orderBy, count, continue: request.continue };
     const page = await this.activity.list(scope, raw);

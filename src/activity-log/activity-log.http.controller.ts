@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Options, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AccountGuard, RequireRole, Scope } from '../common/auth/account.guard';
+import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
 import { DomainError } from '../common/errors/domain-errors';
 import { negotiate } from './content-negotiation';
@@ -33,7 +33,7 @@ export class ActivityLogHttpController {
   @Get()
   @UseGuards(AccountGuard)
   @ApiOperation({ summary: 'List events (include, limit, skip, continue, filter, orderBy, count)' })
-  async list(@Scope() scope: AccountScope, @Query() query: Record<string, unknown>, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async list(@AuthScope() scope: AccountScope, @Query() query: Record<string, unknown>, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const media = negotiate(accept, EVENTS_MEDIA_TYPE);
     const body = await this.activity.list(scope, query);
     void reply.header('content-type', media);
@@ -43,7 +43,7 @@ export class ActivityLogHttpController {
   @Get(':event_id')
   @UseGuards(AccountGuard)
   @ApiOperation({ summary: 'Retrieve an event' })
-  async get(@Scope() scope: AccountScope, @Param('event_id') eventId: string, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(@AuthScope() scope: AccountScope, @Param('event_id') eventId: string, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const media = negotiate(accept, EVENT_MEDIA_TYPE);
     const body = await this.activity.get(scope, eventId);
     void reply.header('content-type', media);
@@ -56,7 +56,7 @@ export class ActivityLogHttpController {
   @UseGuards(AccountGuard)
   @ApiOperation({ summary: 'Create an event (admin or owner); 201 with Location' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(@Scope() scope: AccountScope, @Body() body: CreateEventDto, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@AuthScope() scope: AccountScope, @Body() body: CreateEventDto, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const media = negotiate(accept, EVENT_MEDIA_TYPE);
     const event = await this.activity.create(scope, body);
     void reply.header('location', `/accounts/${scope.accountId}/core/v1/events/${event.id}`).header('content-type', media);

@@ -50,9 +50,9 @@ export class AccountGuard implements CanActivate {
 }
 
 /** The AccountScope the AccountGuard granted for this call (HTTP or gRPC). */
-export const Scope = createParamDecorator((_data: unknown, context: ExecutionContext): AccountScope => {
+export const AuthScope = createParamDecorator((_data: unknown, context: ExecutionContext): AccountScope => {
   const { carrier } = carrierOf(context);
   const scope = granted.get(carrier);
-  if (!scope) throw new Error('@Scope() used on a handler without AccountGuard');
+  if (!scope) throw new Error('@AuthScope() used on a handler without AccountGuard');
   return scope;
 });
