@@ -12,6 +12,8 @@ const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // jest 30 reads testTimeout from the top level, not from a project.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
