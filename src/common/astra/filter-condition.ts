@@ -3,8 +3,14 @@ import type { FieldFilter, FieldType, FilterOp } from './list-query';
 
 /**
  * Turns one parsed filter into a Mongo condition on the field's storage path. The user's value only ever
- * becomes a typed operand (string, number, Date, escaped regex source, or a flat object of strings inside
- * $elemMatch): never an operator or a field name.
+ * becomes a typed operand (string, number, Date, escaped regex source), and the keys of an object[] value
+ * must be plain alphanumeric names: never an operator.
+ *
+ * object[] `eq '{"name":"env","value":"prod"}'` is the AND of dotted equalities (`labels.name`, `labels.value`),
+ * so the keys may be satisfied by different elements of the array. MongoDB's $elemMatch would bind them to one
+ * element, but FerretDB v1.24 rejects field conditions inside $elemMatch ("unknown operator") and never matches
+ * whole embedded documents, so no filter that binds to one element runs on both stores. With a single key,
+ * or when label names are unique within a resource, the results are identical.
  */
 
 const OPS_BY_TYPE: Record<FieldType, readonly FilterOp[]> = {
@@ -111,7 +117,8 @@ export function conditionFor(filter: FieldFilter, type: FieldType, path: string)
     case 'object[]': {
       const match = labelObject(value);
       if (!match) return { reason: `'${value}' is not a JSON object of strings like {"name":"x","value":"y"} (field '${field}')` };
-      return { condition: { [path]: { $elemMatch: match } } };
+      const pairs = Object.entries(match).map(([k, v]) => ({ [`${path}.${k}`]: v }));
+      return { condition: pairs.length === 1 ? pairs[0] : { $and: pairs } };
     }
   }
 }

@@ -34,7 +34,8 @@ describe('toMongoQuery filters', () => {
     ["destinations eq 'banner'", { destinations: 'banner' }],
     ["destinations[*] in 'ann'", { destinations: { $regex: 'ann' } }],
     ["metadata.labels.name eq 'env'", { 'metadata.labels.name': 'env' }],
-    [`metadata.labels eq '{"name":"env","value":"prod"}'`, { 'metadata.labels': { $elemMatch: { name: 'env', value: 'prod' } } }],
+    [`metadata.labels eq '{"name":"env","value":"prod"}'`, { $and: [{ 'metadata.labels.name': 'env' }, { 'metadata.labels.value': 'prod' }] }],
+    [`metadata.labels eq '{"value":"prod"}'`, { 'metadata.labels.value': 'prod' }],
   ])('%s', (filter, expected) => {
     expect(mongo({ filter }).filter).toEqual(expected);
   });

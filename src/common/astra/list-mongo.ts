@@ -3,8 +3,8 @@ import { conditionFor } from './filter-condition';
 import type { ListQuery, ListSpec } from './list-query';
 
 /**
- * A parsed list query as a plain Mongo find: runs unchanged on MongoDB and FerretDB (only $and, $or, $gt/$lt
- * family, $regex, $elemMatch and $in are used).
+ * A parsed list query as a plain Mongo find: runs unchanged on MongoDB and FerretDB (only $and, $or, the $gt/$lt
+ * family, $ne, $regex and $in are used).
  *
  * Keyset pagination: the sort is (order field, idPath) in one direction and the continue position is
  * "strictly after (value, id)" in that sort, so an item seen on one page can never reappear and one that

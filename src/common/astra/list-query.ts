@@ -24,6 +24,10 @@ import { conditionFor } from './filter-condition';
  *   read quote to quote (the value alphabet has no `'`), so commas and spaces inside quotes are data. One or
  *   more spaces (or a literal `%20`) separate tokens; spaces after a separating comma are tolerated. Field
  *   paths may carry `[*]` (`destinations[*]` = `destinations`).
+ * - Operators by field type: string eq/lt/gt/lte/gte (byte order) and `in` (case-sensitive substring, as the
+ *   toolkit's "partial" match); number and time eq/lt/gt/lte/gte (values '-1.5', '2024-01-31T12:00:00Z');
+ *   string[] eq (has the element) and `in` (an element contains it); object[] eq with a JSON object of strings
+ *   (see filter-condition.ts). Anything else is problems/5 naming `filter`.
  * - `skip=0` is accepted (the pattern requires >= 1, but 0 is unambiguous); skip counts from the continue
  *   position when both are given. `skip` above 2^31-1 is refused.
  * - No `limit` = a page of `maxLimit`; a larger `limit` is clamped to `maxLimit` (not refused), with

@@ -12,7 +12,8 @@ export interface ListEnvelope<T> {
   version: string;
   /** total matching the filters (run countFilter); required when q.count */
   total?: number;
-  /** the row's order-field value as stored; for time fields a Date or an ISO/Astra time string */
+  /** The row's order-field value as stored (time fields: a Date or an ISO/Astra time string); undefined only
+   *  when the stored document lacks the field, or the next page would restart among the missing values. */
   orderValue: (row: T) => unknown;
   /** the row's tie-breaker value (what idPath holds) */
   id: (row: T) => string;
