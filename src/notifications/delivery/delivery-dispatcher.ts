@@ -11,7 +11,10 @@ import { toNotificationMessage } from './delivery-message';
 import { AttemptResult, DeliveryRecord, deliveriesOf, dueDeliveries, nextDueAt, recordAttempt } from './delivery-record';
 import { AttemptOutcome, nextStep } from './retry-policy';
 
-/** Events worked on at once per instance (each sends its due deliveries one after another). */
+/**
+ * Events worked on at once per instance (each sends its due deliveries one after another). Polls do not wait
+ * for them: a slow peer holds only its own slot, and each poll tops the slots up.
+ */
 const CONCURRENCY = 8;
 const BATCH = 100;
 /** The recovery scan (hints lost to a crash between an event write and its hint) runs every this many polls. */
@@ -32,6 +35,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly logger = new Logger(DeliveryDispatcher.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private readonly inFlight = new Map<string, Promise<void>>();
   private stopping = false;
   private polls = 0;
 
@@ -51,10 +55,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.timer);
-    if (!this.running) return;
+    const work = [this.running, ...this.inFlight.values()].filter(Boolean) as Promise<void>[];
+    if (work.length === 0) return;
     let timeout: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timeout = setTimeout(resolve, SHUTDOWN_GRACE_MS)));
-    await Promise.race([this.running.catch(() => undefined), grace]);
+    await Promise.race([Promise.allSettled(work), grace]);
     clearTimeout(timeout);
   }
 
@@ -71,15 +76,18 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.timer.unref();
   }
 
-  /** One poll: recovery when it is time, then the due events with bounded concurrency. */
+  /** One poll: recovery when it is time, then start work on due events this instance is not already on. */
   async pollOnce(now = new Date()): Promise<void> {
     if (this.polls++ % RECOVERY_EVERY_POLLS === 0) await this.recover(now);
-    const hints = await this.due.due(now, BATCH);
-    let next = 0;
-    const worker = async () => {
-      while (!this.stopping && next < hints.length) await this.processEvent(hints[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, hints.length) }, worker));
+    if (this.inFlight.size >= CONCURRENCY) return;
+    for (const hint of await this.due.due(now, BATCH)) {
+      if (this.stopping || this.inFlight.size >= CONCURRENCY) break;
+      if (this.inFlight.has(hint._id)) continue;
+      const work = this.processEvent(hint)
+        .catch((err) => this.logger.warn({ err, eventId: hint._id }, 'notification dispatch of an event failed'))
+        .finally(() => this.inFlight.delete(hint._id));
+      this.inFlight.set(hint._id, work);
+    }
   }
 
   private async processEvent(hint: NotificationDueRecord): Promise<void> {
