@@ -24,7 +24,7 @@ function parseAccept(header: string): Range[] {
 
 /** How well `range` matches `media` (3 exact, 2 type/*, 1 * / *, 0 no match). */
 function specificity(range: Range, media: string): number {
-  const [type, subtype] = media.split('/');
+  const [type, subtype] = media.toLowerCase().split('/'); // media types are case-insensitive (astra-unreadNotification)
   if (range.type === type && range.subtype === subtype) return 3;
   if (range.type === type && range.subtype === '*') return 2;
   return range.type === '*' && range.subtype === '*' ? 1 : 0;

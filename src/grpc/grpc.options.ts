@@ -14,6 +14,7 @@ export const GRPC_PROTOS: { package: string; file: string; services: string[] }[
   { package: 'tracker.system.v1', file: 'tracker/system/v1/system.proto', services: ['tracker.system.v1.SystemService'] },
   { package: 'tracker.event.v1alpha1', file: 'tracker/event/v1alpha1/event.proto', services: ['tracker.event.v1alpha1.EventService'] },
   { package: 'astra.core.v1', file: 'astra/core/v1/event.proto', services: ['astra.core.v1.EventService'] },
+  { package: 'astra.core.v1', file: 'astra/core/v1/notification.proto', services: ['astra.core.v1.NotificationService'] },
 ];
 
 /**
@@ -45,7 +46,8 @@ export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions
     transport: Transport.GRPC,
     options: {
       url,
-      package: GRPC_PROTOS.map((p) => p.package),
+      // Once per package: Nest adds every service of a listed package, so a repeat would add them twice.
+      package: [...new Set(GRPC_PROTOS.map((p) => p.package))],
       protoPath: files,
       loader: PROTO_LOADER_OPTIONS,
       gracefulShutdown: true,

@@ -3,6 +3,7 @@ import { ActivityEventExpiryIndex, ActivityEventRepository } from './activity-ev
 import { DeliveryClaimRepository, NotificationDueRepository } from './delivery-claim.repository';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { TrackerEventRepository } from './tracker-event.repository';
+import { BannerDismissalRepository, NotificationReadMarkRepository } from './notification-user-state.repository';
 
 /** Every repository; the only classes that touch a Model. */
-export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository, ActivityEventRepository, ActivityEventExpiryIndex, DeliveryClaimRepository, NotificationDueRepository];
+export const REPOSITORIES: Provider[] = [IdempotencyKeyRepository, TrackerEventRepository, ActivityEventRepository, ActivityEventExpiryIndex, DeliveryClaimRepository, NotificationDueRepository, NotificationReadMarkRepository, BannerDismissalRepository];

@@ -3,6 +3,7 @@ import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } fr
 import { DeliveryClaimModelDefinition, NotificationDueModelDefinition } from './delivery-claim.schema';
 import { IdempotencyKeyModelDefinition } from './idempotency-key.schema';
 import { TrackerEventModelDefinition } from './tracker-event.schema';
+import { BannerDismissalModelDefinition, NotificationReadMarkModelDefinition } from './notification-user-state.schema';
 
 /** Every collection's schema; each feature adds its own definitions here. */
-export const SCHEMAS: ModelDefinition[] = [IdempotencyKeyModelDefinition, TrackerEventModelDefinition, ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition, DeliveryClaimModelDefinition, NotificationDueModelDefinition];
+export const SCHEMAS: ModelDefinition[] = [IdempotencyKeyModelDefinition, TrackerEventModelDefinition, ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition, DeliveryClaimModelDefinition, NotificationDueModelDefinition, NotificationReadMarkModelDefinition, BannerDismissalModelDefinition];
