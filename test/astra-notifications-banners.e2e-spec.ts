@@ -115,6 +115,15 @@ describe('banners (extension) and the ttl cascade', () => {
     expect(seen.sort()).toEqual(mine.items.map((b) => b.id).sort());
   });
 
+  it('the extension is documented in the Swagger document', async () => {
+    const doc = (await http('GET', `${app.http}/docs-json`)).body;
+    const paths = Object.keys(doc.paths);
+    for (const p of ['banners', 'users/{user_id}/banners', 'users/{user_id}/banners/{banner_id}', 'notifications', 'users/{user_id}/unreadNotifications/{unreadNotification_id}']) {
+      expect(paths).toContain(`/accounts/{account_id}/core/v1/${p}`);
+    }
+    expect(doc.paths['/accounts/{account_id}/core/v1/users/{user_id}/banners/{banner_id}'].delete.description).toMatch(/isAcknowledgeable/);
+  });
+
   it('ttl: notification, unread notification and banner go at eventTime + ttl; the sweep deletes their marks', async () => {
     const account = randomUUID();
     const [alice, bob] = [randomUUID(), randomUUID()];
