@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventRecord } from '../schemas/tracker-event.schema';
+import { InsertCoalescer } from '../insert-coalescer';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
 export interface TrackerEventCriteria {
@@ -37,6 +38,11 @@ const GROUP_KEYS: Record<StatsDimension, string> = {
  */
 @Injectable()
 export class TrackerEventRepository {
+  /** Concurrent creates share one insertMany (see InsertCoalescer); each still waits for its own ack. */
+  private readonly inserts = new InsertCoalescer<TrackerEventRecord>(async (docs) => {
+    await this.collection.insertMany(docs, { ordered: false });
+  });
+
   constructor(@InjectModel(TRACKER_EVENT_MODEL) private readonly model: Model<TrackerEventRecord>) {}
 
   private get collection() {
@@ -44,8 +50,8 @@ export class TrackerEventRepository {
   }
 
   /** One single-document write: the event with its first changelog entry. */
-  async insert(record: TrackerEventRecord): Promise<void> {
-    await this.collection.insertOne(record);
+  insert(record: TrackerEventRecord): Promise<void> {
+    return this.inserts.insert(record);
   }
 
   async findById(id: Types.ObjectId): Promise<TrackerEventRecordView | null> {
@@ -66,13 +72,6 @@ export class TrackerEventRepository {
     if (changes.length) update.$push = { changelog: { $each: changes } };
     const res = await this.collection.updateOne({ _id: id, rev }, update);
     return res.matchedCount === 1;
-  }
-
-  /** Events with a pending notification delivery (the dispatcher's recovery scan; ids and deliveries only). */
-  async withPendingDeliveries(limit: number): Promise<{ _id: Types.ObjectId; deliveries?: unknown[] }[]> {
-    return this.collection
-      .find({ 'deliveries.state': 'pending' } as mongo.Filter<TrackerEventRecord>, { projection: { _id: 1, deliveries: 1 }, limit })
-      .toArray() as Promise<{ _id: Types.ObjectId; deliveries?: unknown[] }[]>;
   }
 
   async delete(id: Types.ObjectId): Promise<boolean> {

@@ -1,0 +1,262 @@
+/**
+ * `npm run bench` (full) / `npm run bench -- --quick` (under 2 minutes). Starts its own FerretDB and the built
+ * service (dist/main.js) as separate processes, drives load from other processes (autocannon for REST, the
+ * gRPC loader in bench/grpc-load.ts), and writes bench/results/latest.json plus a table on stdout.
+ * The headline figures are ratios measured side by side in one run: the service's create throughput against
+ * the raw driver inserting the same document with the same concurrency into the same store.
+ */
+import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import autocannon from 'autocannon';
+import { signToken } from '../src/common/auth/bearer-token';
+import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
+import { ensureFerretDbBinary, REPO_ROOT } from '../src/database/ferretdb/ferretdb-binary';
+import { seedTrackerEvents, trackerCreateBody } from './workload';
+
+const QUICK = process.argv.includes('--quick');
+const BACKENDS = (process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (QUICK ? 'sqlite' : 'sqlite,postgresql')).split(',');
+const SECONDS = QUICK ? 6 : 20;
+const CONNECTIONS = 64;
+const SECRET = 'bench-secret-not-for-production';
+const ACCOUNT = '6a1c2f9e-3b7d-4c1e-9f2a-0d4b5e6f7a8b';
+const USER = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+
+interface Figures {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+const benchStart = Date.now();
+const log = (msg: string) => process.stderr.write(`[bench +${Math.round((Date.now() - benchStart) / 1000)}s] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** The ceiling: the raw driver inserting the same document, `CONNECTIONS` inserts in flight. */
+async function driverInsert(uri: string): Promise<Figures> {
+  const client = await MongoClient.connect(uri, { maxPoolSize: CONNECTIONS });
+  const coll = client.db().collection('bench_driver_ceiling');
+  await coll.insertOne({ warmup: true });
+  const deadline = Date.now() + SECONDS * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        const t = process.hrtime.bigint();
+        try {
+          await coll.insertOne(driverDocument(n++));
+          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  await client.close();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 100) / 100;
+  return { rps: Math.round(latencies.length / elapsed), p50_ms: pct(50), p99_ms: pct(99), errors };
+}
+
+/** The document the service stores for one create, built the way the service builds it. */
+function driverDocument(n: number): object {
+  return seedTrackerEvents(1, n)[0];
+}
+
+/**
+ * POSTs of unique bodies: `makeBody(n)` builds request n. (autocannon's `[<id>]` replacement keeps the
+ * template's content-length, so longer ids make the server wait for bytes that never come.)
+ */
+function uniquePosts(path: string, headers: Record<string, string>, makeBody: (n: number) => unknown): Partial<autocannon.Options> {
+  let n = 0;
+  return {
+    requests: [
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', ...headers },
+        setupRequest: (req: any) => ({ ...req, body: JSON.stringify(makeBody(n++)) }),
+      },
+    ],
+  };
+}
+
+async function autocannonRun(opts: autocannon.Options): Promise<Figures> {
+  const result = await autocannon({ connections: CONNECTIONS, ...(opts.amount ? {} : { duration: SECONDS }), ...opts });
+  const errors = result.errors + result.timeouts + result.non2xx;
+  // Over a fixed amount the per-second samples are few; completed requests over elapsed time is exact.
+  const rps = opts.amount ? Math.round((result.requests.total / result.duration) * 100) / 100 : Math.round(result.requests.average);
+  return { rps, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors };
+}
+
+function grpcLoad(args: string[]): Figures {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO_ROOT, 'bench/grpc-load.ts'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const parsed = JSON.parse(out.trim().split('\n').pop()!);
+  if (parsed.firstErrors?.length) log(`gRPC errors: ${parsed.firstErrors.join(' | ')}`);
+  return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors };
+}
+
+async function startService(uri: string, logFile: string): Promise<{ child: ChildProcess; http: string; grpc: string }> {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/main.js')], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(httpPort),
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(grpcPort),
+      MONGODB_URI: uri,
+      AUTH_JWT_SECRET: SECRET,
+      RATE_LIMIT_PER_MINUTE: String(10_000_000),
+    },
+  });
+  void logFile;
+  const http = `http://127.0.0.1:${httpPort}`;
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`${http}/health/ready`).then((r) => r.status === 200).catch(() => false);
+    if (ok) return { child, http, grpc: `127.0.0.1:${grpcPort}` };
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('service did not become ready');
+}
+
+async function seed(uri: string, total: number): Promise<void> {
+  const client = await MongoClient.connect(uri);
+  const coll = client.db().collection('tracker_events');
+  const have = await coll.countDocuments();
+  for (let n = have; n < total; n += 1000) await coll.insertMany(seedTrackerEvents(Math.min(1000, total - n), n));
+  await client.close();
+}
+
+async function runBackend(backend: string): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), `tracker-bench-${backend}-`));
+  const bin = ensureFerretDbBinary(join(REPO_ROOT, '.bin/ferretdb'), log);
+  let pgUrl: string | undefined;
+  if (backend === 'postgresql') {
+    const db = `tracker_bench_${Date.now()}`;
+    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
+    pgUrl = `postgres://postgres@127.0.0.1:5432/${db}`;
+  }
+  const store = new EmbeddedFerretDb({ binPath: bin, dataDir: dir, postgresqlUrl: pgUrl });
+  await store.start();
+  const out: Record<string, unknown> = {};
+  try {
+    log(`${backend}: driver ceiling`);
+    const driver = await driverInsert(store.uri('bench_driver'));
+    out.driver_insert = driver;
+    const uri = store.uri('bench_service');
+    const svc = await startService(uri, join(dir, 'app.log'));
+    const rssStart = rssMb(svc.child.pid!);
+    try {
+      log(`${backend}: REST create`);
+      out.rest_create = await autocannonRun({
+        url: svc.http,
+        ...uniquePosts('/api/v1alpha1/event', {}, (n) => trackerCreateBody(String(n))),
+      });
+      log(`${backend}: gRPC create`);
+      out.grpc_create = grpcLoad([
+        '--address', svc.grpc,
+        '--proto', join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto'),
+        '--include', join(REPO_ROOT, 'proto'),
+        '--service', 'tracker.event.v1alpha1.EventService',
+        '--method', 'CreateEvent',
+        '--request', JSON.stringify(trackerCreateBody('{n}', 'grpc')),
+        '--channels', '4',
+        '--concurrency', String(CONNECTIONS / 4),
+        '--seconds', String(SECONDS),
+      ]);
+      log(`${backend}: Astra create`);
+      const token = signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
+      out.astra_create = await autocannonRun({
+        url: svc.http,
+        ...uniquePosts(`/accounts/${ACCOUNT}/core/v1/events`, { authorization: `Bearer ${token}` }, (n) => ({
+          name: 'astra.bench.event.created',
+          summary: `Bench event ${n}`,
+          source: 'bench',
+          resourceID: '0f3c3c0e-6d8f-4f6b-9d8e-2b1a0c9d8e7f',
+          resourceType: 'application/astra-app',
+          severity: 'informational',
+          class: 'system',
+          description: 'An event created by the benchmark.',
+        })),
+      });
+      // Search answers are a scan on FerretDB (only _id filters become SQL), so they are timed with a fixed
+      // number of requests rather than a fixed duration. --quick stops at 10k.
+      const sizes = QUICK ? ([['rest_search_10k', 10_000]] as const) : ([['rest_search_10k', 10_000], ['rest_search_100k', 100_000]] as const);
+      for (const [key, total] of sizes) {
+        log(`${backend}: seeding to ${total} and searching`);
+        await seed(uri, total);
+        const r = await autocannonRun({
+          url: `${svc.http}/api/v1alpha1/events/search?service=svc-7&start_date=2024-03-01&end_date=2024-03-31`,
+          connections: total > 10_000 ? 1 : 2,
+          amount: total > 10_000 ? 6 : 20,
+          timeout: 120,
+        });
+        out[key] = { rps: r.rps, p99_ms: r.p99_ms, errors: r.errors };
+      }
+      out.rss_mb = { start: rssStart, end: rssMb(svc.child.pid!) };
+    } finally {
+      svc.child.kill('SIGTERM');
+      await new Promise((r) => svc.child.once('exit', r));
+    }
+  } finally {
+    await store.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const f = (k: string) => out[k] as Figures;
+  out.ratios = {
+    rest_create_vs_driver: ratio(f('rest_create').rps, f('driver_insert').rps),
+    grpc_create_vs_driver: ratio(f('grpc_create').rps, f('driver_insert').rps),
+    search_100k_vs_10k_p99: f('rest_search_100k') ? ratio(f('rest_search_100k').p99_ms, f('rest_search_10k').p99_ms) : null,
+  };
+  out.store = { server: 'FerretDB v1.24.2', backend };
+  return out;
+}
+
+async function main(): Promise<void> {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const results: Record<string, unknown> = {};
+  for (const backend of BACKENDS) results[backend] = await runBackend(backend);
+  const primary = results[BACKENDS[0]] as Record<string, unknown>;
+  const doc = { ...primary, quick: QUICK, commit, date: new Date().toISOString(), seconds_per_figure: SECONDS, connections: CONNECTIONS, backends: results };
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  for (const [backend, r] of Object.entries(results)) {
+    const rows = Object.entries(r as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v && 'rps' in (v as object));
+    process.stdout.write(`\n${backend}\n${'figure'.padEnd(18)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
+    for (const [k, v] of rows) {
+      const x = v as Partial<Figures>;
+      process.stdout.write(`${k.padEnd(18)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`);
+    }
+    process.stdout.write(`ratios ${JSON.stringify((r as Record<string, unknown>).ratios)}  rss_mb ${JSON.stringify((r as Record<string, unknown>).rss_mb)}\n`);
+  }
+  process.stdout.write('\nwritten: bench/results/latest.json\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

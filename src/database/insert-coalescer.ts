@@ -1,0 +1,84 @@
+/** What a batch write reports: the positions (in the batch) that failed, each with its error. */
+export type BatchWriter<T> = (docs: T[]) => Promise<void>;
+
+interface Pending<T> {
+  doc: T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface WriteErrorLike {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
+/** The per-document failures of an unordered insertMany (driver MongoBulkWriteError), if that is what `err` is. */
+function perDocumentErrors(err: unknown): WriteErrorLike[] | undefined {
+  const list = (err as { writeErrors?: unknown }).writeErrors;
+  if (Array.isArray(list)) return list as WriteErrorLike[];
+  if (list && typeof list === 'object' && 'index' in list) return [list as WriteErrorLike];
+  return undefined;
+}
+
+/** A duplicate-key error for one document, shaped like the driver's single-insert error. */
+function documentError(e: WriteErrorLike): Error {
+  return Object.assign(new Error(e.errmsg ?? 'write failed'), { name: 'MongoServerError', code: e.code });
+}
+
+/**
+ * Group commit for inserts. While `maxInFlight` batches are being written, new documents queue; as soon as a
+ * slot frees, everything queued goes out as one unordered insertMany. Under light load a document is written
+ * at once (no added delay); under heavy load the store sees a few large writes instead of many small ones,
+ * which is what a single-writer store (SQLite) and MongoDB both do best.
+ *
+ * Each caller's promise settles only when the batch holding its document has been acknowledged by the store,
+ * with that document's own outcome: acknowledged still means stored.
+ */
+export class InsertCoalescer<T> {
+  private queue: Pending<T>[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly write: BatchWriter<T>,
+    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 500, maxInFlight: 2 },
+  ) {}
+
+  insert(doc: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      // Requests that arrive in the same tick join the same batch.
+      if (this.queue.length === 1) setImmediate(() => this.pump());
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlight++;
+      void this.flush(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: Pending<T>[]): Promise<void> {
+    try {
+      await this.write(batch.map((p) => p.doc));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      const failures = perDocumentErrors(err);
+      if (!failures) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      const failed = new Map(failures.map((f) => [f.index, f]));
+      batch.forEach((p, i) => {
+        const f = failed.get(i);
+        if (f) p.reject(documentError(f));
+        else p.resolve();
+      });
+    }
+  }
+}
