@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { REPO_ROOT } from '../database/ferretdb/ferretdb-binary';
 import { EnvironmentVariables } from './env.schema';
 
 /** Typed access to the validated configuration; feature code reads settings only through this. */
@@ -21,7 +22,8 @@ export class AppConfig {
     return {
       uri: this.env.MONGODB_URI,
       dataDir: resolve(this.env.DATA_DIR),
-      ferretdbBin: resolve(this.env.FERRETDB_BIN),
+      // The binary belongs to the checkout (built from tools/ferretdb), wherever the service is started from.
+      ferretdbBin: resolve(REPO_ROOT, this.env.FERRETDB_BIN),
     };
   }
   get auth() {
