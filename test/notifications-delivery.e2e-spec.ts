@@ -49,7 +49,7 @@ describe('tracker event notifications: Slack and email delivery', () => {
   };
   const deliveries = async (id: string): Promise<AnyObj[]> => (await http('GET', api(`/event/${id}/notifications`))).body.notifications;
   /** Waits until the event's deliveries satisfy `ok`, and returns them. */
-  const settled = (id: string, ok: (ds: AnyObj[]) => boolean, timeoutMs = 15000) =>
+  const settled = (id: string, ok: (ds: AnyObj[]) => boolean, timeoutMs = 30000) =>
     eventually(async () => {
       const ds = await deliveries(id);
       return ok(ds) && ds;
@@ -219,7 +219,7 @@ describe('tracker event notifications: Slack and email delivery', () => {
   it('keeps both a user update and a concurrent delivery status write of the same event', async () => {
     const release = slack.hold();
     const ids = await Promise.all(Array.from({ length: 8 }, (_, i) => create(deployment({ owner: `team-${i}` }, ['slack']))));
-    // Every delivery is in flight (parked at the receiver); its status write and the user update now race.
+    // Every delivery is in flight (parked at the receiver); its progress write and the user update now race.
     await eventually(async () => ids.every((id) => slack.arrivals.includes(`${id}:slack:created#1`)), 10000, 20);
     release();
     const updates = await Promise.all(ids.map((id, i) => http('PUT', api('/event'), { body: { id, attributes: { owner: `new-owner-${i}` }, links: { ticket: `T-${i}` } } })));

@@ -1,16 +1,16 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { NotificationDueRepository } from '../database/repositories/delivery-claim.repository';
+import { DeliveryProgressRepository, NotificationDueRepository } from '../database/repositories/delivery-claim.repository';
 import { TrackerEventRecordView, TrackerEventRepository } from '../database/repositories/tracker-event.repository';
 import type { TrackerEventRecord } from '../database/schemas/tracker-event.schema';
 import { TrackerEventWriteHook, TrackerEventWriteHooks } from '../tracker-events/tracker-event-write.hooks';
 import { ChannelRegistry } from './channels/channel-registry';
-import { DeliveryRecord, deliveriesOf, nextDueAt, planDeliveries } from './delivery/delivery-record';
+import { DeliveryProgress, DeliveryRecord, deliveriesOf, nextDueAt, planDeliveries, withProgress } from './delivery/delivery-record';
 
 /**
  * Tracker event notifications: plans the deliveries of a create or a status change into the event's own
- * write (through TrackerEventWriteHooks), and reads them back. The dispatcher does the sending.
+ * write (through TrackerEventWriteHooks), and reads them back with their progress. The dispatcher sends.
  */
 @Injectable()
 export class NotificationsService implements OnModuleInit, TrackerEventWriteHook {
@@ -19,6 +19,7 @@ export class NotificationsService implements OnModuleInit, TrackerEventWriteHook
     private readonly channels: ChannelRegistry,
     private readonly events: TrackerEventRepository,
     private readonly due: NotificationDueRepository,
+    private readonly progress: DeliveryProgressRepository,
   ) {}
 
   onModuleInit(): void {
@@ -37,8 +38,8 @@ export class NotificationsService implements OnModuleInit, TrackerEventWriteHook
     return planned.length ? { deliveries: [...deliveriesOf(current), ...planned] } : {};
   }
 
-  /** Tells the dispatchers (all instances) that the event has work due; lost hints are rebuilt by recovery. */
-  async afterWrite(eventId: string, added: Record<string, unknown>): Promise<void> {
+  /** Tells the dispatchers (all instances) that the event will have work due; written before the event. */
+  async beforeWrite(eventId: string, added: Record<string, unknown>): Promise<void> {
     const due = nextDueAt((added.deliveries as DeliveryRecord[] | undefined) ?? []);
     if (due) await this.due.set(eventId, due);
   }
@@ -46,6 +47,12 @@ export class NotificationsService implements OnModuleInit, TrackerEventWriteHook
   async deliveries(idText: string): Promise<DeliveryRecord[]> {
     const event = await this.events.findById(new Types.ObjectId(idText));
     if (!event) throw new NotFoundError(`Event ${idText} not found.`);
-    return deliveriesOf(event);
+    return this.withProgress(deliveriesOf(event));
+  }
+
+  /** The planned deliveries with their recorded attempts (the dispatcher reads them the same way). */
+  async withProgress(planned: DeliveryRecord[]): Promise<DeliveryRecord[]> {
+    const rows = await this.progress.forKeys(planned.map((d) => d.dedupKey));
+    return withProgress(planned, new Map(rows.map((r) => [r._id, r as unknown as DeliveryProgress])));
   }
 }

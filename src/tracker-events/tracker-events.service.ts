@@ -40,8 +40,8 @@ export class TrackerEventsService {
     const now = new Date();
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via);
     const added = this.hooks.onCreate(record, now);
+    await this.hooks.beforeWrite(record._id.toHexString(), added);
     await this.events.insert(Object.assign({}, record, ...added));
-    await this.hooks.afterWrite(record._id.toHexString(), added);
     return record;
   }
 
@@ -63,31 +63,10 @@ export class TrackerEventsService {
       const plan = planUpdate(current, dto, now, dto.attributes?.source ?? via);
       if (Object.keys(plan.set).length === 0) return current;
       const added = this.hooks.onUpdate(current, plan.next, now);
-      if (await this.events.applyUpdate(id, current.rev ?? 0, Object.assign({}, plan.set, ...added), plan.changes)) {
-        await this.hooks.afterWrite(dto.id.toLowerCase(), added);
-        return plan.next;
-      }
+      await this.hooks.beforeWrite(dto.id.toLowerCase(), added);
+      if (await this.events.applyUpdate(id, current.rev ?? 0, Object.assign({}, plan.set, ...added), plan.changes)) return plan.next;
     }
     throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
-  }
-
-  /**
-   * A read-modify-write of fields another module keeps on the event (not a user change: no changelog, no
-   * updatedAt), through the same per-event queue and revision check as user updates so neither clobbers the
-   * other. `change` returns the $set paths, or null to write nothing; it may run again after a lost race.
-   */
-  rewrite(idText: string, change: (current: TrackerEventRecordView) => Record<string, unknown> | null): Promise<'written' | 'unchanged' | 'missing'> {
-    return this.updates.run(idText.toLowerCase(), async () => {
-      const id = new Types.ObjectId(idText);
-      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-        const current = await this.events.findById(id);
-        if (!current) return 'missing';
-        const set = change(current);
-        if (!set) return 'unchanged';
-        if (await this.events.applyUpdate(id, current.rev ?? 0, set, [])) return 'written';
-      }
-      throw new ConflictError(`Event ${idText} is being changed concurrently.`);
-    });
   }
 
   async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {

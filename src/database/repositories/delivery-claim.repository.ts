@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { DELIVERY_CLAIM_MODEL, DeliveryClaimRecord, NOTIFICATION_DUE_MODEL, NotificationDueRecord } from '../schemas/delivery-claim.schema';
+import {
+  DELIVERY_CLAIM_MODEL,
+  DELIVERY_PROGRESS_MODEL,
+  DeliveryClaimRecord,
+  DeliveryProgressRecord,
+  NOTIFICATION_DUE_MODEL,
+  NotificationDueRecord,
+} from '../schemas/delivery-claim.schema';
 
 const DUPLICATE_KEY = 11000;
 
@@ -61,7 +68,7 @@ export class NotificationDueRepository {
   }
 
   async set(eventId: string, dueAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: eventId }, { $set: { dueAt } }, { upsert: true });
+    await this.collection.updateOne({ _id: eventId }, { $set: { dueAt, setAt: dueAt } }, { upsert: true });
   }
 
   due(now: Date, limit: number): Promise<NotificationDueRecord[]> {
@@ -76,8 +83,41 @@ export class NotificationDueRepository {
   async deleteExact(seen: NotificationDueRecord): Promise<void> {
     await this.collection.deleteOne({ _id: seen._id, dueAt: seen.dueAt });
   }
+}
 
-  async has(eventId: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: eventId }, { limit: 1 })) > 0;
+/** Delivery attempts (collection delivery_progress). */
+@Injectable()
+export class DeliveryProgressRepository {
+  constructor(@InjectModel(DELIVERY_PROGRESS_MODEL) private readonly model: Model<DeliveryProgressRecord>) {}
+
+  private get collection() {
+    return this.model.collection as unknown as mongo.Collection<DeliveryProgressRecord>;
+  }
+
+  forKeys(keys: string[]): Promise<DeliveryProgressRecord[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.collection.find({ _id: { $in: keys } }).toArray();
+  }
+
+  /** Stores attempt `attemptNo`'s progress over attempt attemptNo-1's; false when that is not what is stored. */
+  async save(record: DeliveryProgressRecord): Promise<boolean> {
+    if (record.n === 1) {
+      try {
+        await this.collection.insertOne(record);
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    }
+    const { _id, ...fields } = record;
+    const update: mongo.UpdateFilter<DeliveryProgressRecord> = { $set: fields };
+    if (!record.nextAttemptAt) update.$unset = { nextAttemptAt: '' };
+    const res = await this.collection.updateOne({ _id, n: record.n - 1 }, update);
+    return res.matchedCount === 1;
+  }
+
+  async deleteForEvent(eventId: string): Promise<void> {
+    await this.collection.deleteMany({ eventId });
   }
 }

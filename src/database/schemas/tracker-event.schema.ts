@@ -114,7 +114,5 @@ TrackerEventSchema.index({ 'attributes.type': 1, 'attributes.environment': 1, ev
 TrackerEventSchema.index({ 'attributes.priority': 1, 'attributes.type': 1, eventAt: -1 });
 // GET /events/search?status=...: events in a given state (open incidents, failures).
 TrackerEventSchema.index({ 'attributes.status': 1, eventAt: -1 });
-// The notification dispatcher's recovery scan: events with a delivery in state "pending".
-TrackerEventSchema.index({ 'deliveries.state': 1 });
 
 export const TrackerEventModelDefinition: ModelDefinition = { name: TRACKER_EVENT_MODEL, schema: TrackerEventSchema };

@@ -1,14 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { AppConfig } from '../../config/app-config.service';
-import { NotificationDueRepository } from '../../database/repositories/delivery-claim.repository';
+import { DeliveryProgressRepository, NotificationDueRepository } from '../../database/repositories/delivery-claim.repository';
 import { TrackerEventRecordView, TrackerEventRepository } from '../../database/repositories/tracker-event.repository';
 import type { NotificationDueRecord } from '../../database/schemas/delivery-claim.schema';
-import { TrackerEventsService } from '../../tracker-events/tracker-events.service';
 import { ChannelRegistry } from '../channels/channel-registry';
+import { NotificationsService } from '../notifications.service';
 import { AttemptClaims } from './attempt-claims';
 import { toNotificationMessage } from './delivery-message';
-import { AttemptResult, DeliveryRecord, deliveriesOf, dueDeliveries, nextDueAt, recordAttempt } from './delivery-record';
+import { afterAttempt, AttemptResult, DeliveryRecord, deliveriesOf, dueDeliveries, nextDueAt } from './delivery-record';
 import { AttemptOutcome, nextStep } from './retry-policy';
 
 /**
@@ -17,18 +17,21 @@ import { AttemptOutcome, nextStep } from './retry-policy';
  */
 const CONCURRENCY = 8;
 const BATCH = 100;
-/** The recovery scan (hints lost to a crash between an event write and its hint) runs every this many polls. */
-const RECOVERY_EVERY_POLLS = 120;
-const RECOVERY_BATCH = 1000;
-/** Finished claims are kept this long to replay a result whose event write was lost, then deleted. */
+/**
+ * A hint is written just before its event write; one this young whose event shows nothing due (or no event)
+ * may be ahead of that write, so it is looked at again after this instead of being dropped.
+ */
+const HINT_GRACE_MS = 5000;
+/** Finished claims are kept this long to replay a result whose progress write was lost, then deleted. */
 const CLAIM_RETENTION_MS = 24 * 60 * 60 * 1000;
+const CLEANUP_EVERY_POLLS = 1200;
 /** Shutdown waits this long for attempts in flight; the rest are abandoned (their leases expire). */
 const SHUTDOWN_GRACE_MS = 3000;
 
 /**
- * Runs in every app instance: every pollMs it takes the events whose deliveries are due, claims each attempt
- * through the store (AttemptClaims: one instance per attempt), sends it, and records the attempt and the next
- * step in the event through the same queued, revision-checked write path as user updates.
+ * Runs in every app instance: every pollMs it takes the events whose deliveries are due (notification_due),
+ * claims each attempt through the store (AttemptClaims: one instance per attempt), sends it, and records the
+ * attempt and the next step as the delivery's progress. It never writes the event document itself.
  */
 @Injectable()
 export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -42,8 +45,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   constructor(
     private readonly config: AppConfig,
     private readonly events: TrackerEventRepository,
-    private readonly writer: TrackerEventsService,
+    private readonly notifications: NotificationsService,
     private readonly due: NotificationDueRepository,
+    private readonly progress: DeliveryProgressRepository,
     private readonly claims: AttemptClaims,
     private readonly channels: ChannelRegistry,
   ) {}
@@ -76,9 +80,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     this.timer.unref();
   }
 
-  /** One poll: recovery when it is time, then start work on due events this instance is not already on. */
+  /** One poll: start work on due events this instance is not already on (and now and then drop old claims). */
   async pollOnce(now = new Date()): Promise<void> {
-    if (this.polls++ % RECOVERY_EVERY_POLLS === 0) await this.recover(now);
+    if (++this.polls % CLEANUP_EVERY_POLLS === 0) await this.claims.deleteFinishedBefore(new Date(now.getTime() - CLAIM_RETENTION_MS));
     if (this.inFlight.size >= CONCURRENCY) return;
     for (const hint of await this.due.due(now, BATCH)) {
       if (this.stopping || this.inFlight.size >= CONCURRENCY) break;
@@ -92,38 +96,49 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   private async processEvent(hint: NotificationDueRecord): Promise<void> {
     if (!Types.ObjectId.isValid(hint._id)) return this.due.deleteExact(hint);
-    const id = new Types.ObjectId(hint._id);
-    const event = await this.events.findById(id);
+    const event = await this.events.findById(new Types.ObjectId(hint._id));
+    const planned = event ? deliveriesOf(event) : [];
     if (event) {
-      for (const delivery of dueDeliveries(deliveriesOf(event), new Date())) {
+      for (const delivery of dueDeliveries(await this.notifications.withProgress(planned), new Date())) {
         if (this.stopping) return;
         try {
-          await this.attempt(hint._id, delivery);
+          await this.attempt(event, delivery);
         } catch (err) {
           this.logger.warn({ err, dedupKey: delivery.dedupKey }, 'notification attempt failed; the claim lease will expire');
         }
       }
     }
-    const fresh = event ? await this.events.findById(id) : null;
-    const dueAt = fresh ? nextDueAt(deliveriesOf(fresh)) : undefined;
-    if (!dueAt) await this.due.deleteExact(hint);
-    else if (dueAt.getTime() !== new Date(hint.dueAt).getTime()) await this.due.replace(hint, dueAt);
+    await this.settleHint(hint, event ? nextDueAt(await this.notifications.withProgress(planned)) : undefined, !event);
   }
 
-  private async attempt(eventId: string, seen: DeliveryRecord): Promise<void> {
+  /** Points the hint at the next due attempt, or drops it when nothing is pending (unless it may be early). */
+  private async settleHint(hint: NotificationDueRecord, dueAt: Date | undefined, eventMissing: boolean): Promise<void> {
+    const graceEnd = new Date(new Date(hint.setAt ?? 0).getTime() + HINT_GRACE_MS);
+    const young = graceEnd.getTime() > Date.now();
+    if (dueAt) {
+      // A young hint may announce a trigger whose write we did not see yet: never push it past the grace.
+      const next = young && dueAt > graceEnd ? graceEnd : dueAt;
+      if (next.getTime() !== new Date(hint.dueAt).getTime()) await this.due.replace(hint, next);
+    } else if (young) {
+      if (graceEnd.getTime() !== new Date(hint.dueAt).getTime()) await this.due.replace(hint, graceEnd);
+    } else {
+      await this.due.deleteExact(hint);
+      if (eventMissing) await this.progress.deleteForEvent(hint._id);
+    }
+  }
+
+  private async attempt(event: TrackerEventRecordView, seen: DeliveryRecord): Promise<void> {
+    const eventId = event._id.toHexString();
     const attemptNo = seen.attempts.length + 1;
     const claim = await this.claims.acquire(seen.dedupKey, attemptNo, eventId);
     if (claim.kind === 'busy') return;
-    if (claim.kind === 'done') return this.record(eventId, seen.dedupKey, attemptNo, claim.result);
+    if (claim.kind === 'done') return this.record(eventId, seen, attemptNo, claim.result);
     // Between our read and the claim another instance may have finished this attempt and released its claim.
-    const event = await this.events.findById(new Types.ObjectId(eventId));
-    const delivery = event ? deliveriesOf(event).find((d) => d.dedupKey === seen.dedupKey) : undefined;
-    if (!event || !delivery || delivery.state !== 'pending' || delivery.attempts.length !== attemptNo - 1) {
-      return this.claims.release(claim.id);
-    }
+    const [delivery] = await this.notifications.withProgress([deliveriesOf(event).find((d) => d.dedupKey === seen.dedupKey)!]);
+    if (delivery.state !== 'pending' || delivery.attempts.length !== attemptNo - 1) return this.claims.release(claim.id);
     const result = await this.send(event, delivery, attemptNo);
     await this.claims.finish(claim.id, result);
-    await this.record(eventId, delivery.dedupKey, attemptNo, result);
+    await this.record(eventId, delivery, attemptNo, result);
   }
 
   private async send(event: TrackerEventRecordView, delivery: DeliveryRecord, attemptNo: number): Promise<AttemptResult> {
@@ -143,19 +158,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     return { attempt: { ...attempt, detail: `retry after ${step.delayMs} ms (${why})` }, state: 'pending', nextAttemptAt };
   }
 
-  private async record(eventId: string, dedupKey: string, attemptNo: number, result: AttemptResult): Promise<void> {
-    await this.writer.rewrite(eventId, (current) => {
-      const deliveries = recordAttempt(deliveriesOf(current), dedupKey, attemptNo, result);
-      return deliveries ? { deliveries } : null;
-    });
-  }
-
-  /** Rebuilds missing hints from the events themselves, and drops old finished claims. */
-  private async recover(now: Date): Promise<void> {
-    for (const row of await this.events.withPendingDeliveries(RECOVERY_BATCH)) {
-      const id = row._id.toHexString();
-      if (!(await this.due.has(id))) await this.due.set(id, nextDueAt(deliveriesOf(row)) ?? now);
-    }
-    await this.claims.deleteFinishedBefore(new Date(now.getTime() - CLAIM_RETENTION_MS));
+  private async record(eventId: string, delivery: DeliveryRecord, attemptNo: number, result: AttemptResult): Promise<void> {
+    const progress = afterAttempt(delivery, attemptNo, result);
+    if (progress) await this.progress.save({ _id: delivery.dedupKey, eventId, n: attemptNo, ...progress });
   }
 }

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { AttemptResult, DeliveryRecord, dueDeliveries, nextDueAt, planDeliveries, recordAttempt } from './delivery-record';
+import { afterAttempt, AttemptResult, DeliveryProgress, DeliveryRecord, dueDeliveries, nextDueAt, planDeliveries, withProgress } from './delivery-record';
 import { toNotificationMessage } from './delivery-message';
 
 const id = new Types.ObjectId('65f000000000000000000001');
@@ -47,24 +47,27 @@ describe('due deliveries and attempts', () => {
   const base = planDeliveries(event({ notification: true, notifications: ['slack', 'email'] }), now, all);
   const later = new Date(now.getTime() + 5000);
   const failed: AttemptResult = { attempt: { at: now, ok: false, error: 'HTTP 500' }, state: 'pending', nextAttemptAt: later };
+  const apply = (planned: DeliveryRecord[], progress: [string, DeliveryProgress][]) => withProgress(planned, new Map(progress));
 
   it('records an attempt once: a replay of the same attempt number changes nothing', () => {
-    const once = recordAttempt(base, base[0].dedupKey, 1, failed)!;
-    expect(once[0]).toMatchObject({ state: 'pending', nextAttemptAt: later, attempts: [{ ok: false, error: 'HTTP 500' }] });
+    const first = afterAttempt(base[0], 1, failed)!;
+    expect(first).toEqual({ state: 'pending', attempts: [{ at: now, ok: false, error: 'HTTP 500' }], nextAttemptAt: later });
+    const once = apply(base, [[base[0].dedupKey, first]]);
+    expect(once[0]).toMatchObject({ dedupKey: base[0].dedupKey, trigger: 'created', state: 'pending', nextAttemptAt: later });
     expect(once[1]).toBe(base[1]);
-    expect(recordAttempt(once, base[0].dedupKey, 1, failed)).toBeNull();
-    const delivered = recordAttempt(once, base[0].dedupKey, 2, { attempt: { at: later, ok: true }, state: 'delivered' })!;
-    expect(delivered[0].state).toBe('delivered');
-    expect(delivered[0].nextAttemptAt).toBeUndefined();
-    expect(recordAttempt(delivered, base[0].dedupKey, 3, failed)).toBeNull();
-    expect(recordAttempt(delivered, 'unknown', 1, failed)).toBeNull();
+    expect(afterAttempt(once[0], 1, failed)).toBeNull();
+    const delivered = afterAttempt(once[0], 2, { attempt: { at: later, ok: true }, state: 'delivered' })!;
+    expect(delivered).toEqual({ state: 'delivered', attempts: [first.attempts[0], { at: later, ok: true }] });
+    const done = apply(base, [[base[0].dedupKey, delivered]]);
+    expect(done[0].nextAttemptAt).toBeUndefined();
+    expect(afterAttempt(done[0], 3, failed)).toBeNull();
   });
 
   it('finds what is due and when the next attempt is', () => {
-    const once = recordAttempt(base, base[0].dedupKey, 1, failed)!;
+    const once = apply(base, [[base[0].dedupKey, afterAttempt(base[0], 1, failed)!]]);
     expect(dueDeliveries(once, now).map((d) => d.channel)).toEqual(['email']);
     expect(nextDueAt(once)).toEqual(now);
-    const both = recordAttempt(once, base[1].dedupKey, 1, { attempt: { at: now, ok: true }, state: 'delivered' })!;
+    const both = apply(once, [[base[1].dedupKey, afterAttempt(base[1], 1, { attempt: { at: now, ok: true }, state: 'delivered' })!]]);
     expect(dueDeliveries(both, later).map((d) => d.channel)).toEqual(['slack']);
     expect(nextDueAt(both)).toEqual(later);
     expect(nextDueAt([])).toBeUndefined();

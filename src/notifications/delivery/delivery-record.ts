@@ -11,8 +11,9 @@ export interface DeliveryAttemptRecord {
 }
 
 /**
- * One delivery of one trigger (the create, or one status change) to one channel, kept in the event's own
- * document (`deliveries`) so it is stored by the same write as the change that caused it.
+ * One delivery of one trigger (the create, or one status change) to one channel, planned into the event's own
+ * document (`deliveries`) so it is stored by the same write as the change that caused it. That planned copy
+ * never changes afterwards; the attempts are kept in a DeliveryProgress of its own (see withProgress).
  */
 export interface DeliveryRecord {
   /** `<eventId>:<channel>:<kind>#<n>`: n numbers the event's triggers, so the key never changes. */
@@ -33,7 +34,18 @@ export interface DeliveryRecord {
   reason?: string;
 }
 
-/** What a finished attempt decided, as recorded both in the claim and in the event's delivery. */
+/**
+ * A delivery's state after its attempts, stored apart from the event (collection delivery_progress) and written
+ * only by the instance holding the attempt's claim: the dispatcher never rewrites the event document, so it can
+ * never clobber a user's update of it (the embedded store's updates are not atomic across instances).
+ */
+export interface DeliveryProgress {
+  state: DeliveryState;
+  attempts: DeliveryAttemptRecord[];
+  nextAttemptAt?: Date;
+}
+
+/** What a finished attempt decided, as recorded both in the claim and in the delivery's progress. */
 export interface AttemptResult {
   attempt: DeliveryAttemptRecord;
   state: DeliveryState;
@@ -105,17 +117,23 @@ export function nextDueAt(deliveries: DeliveryRecord[]): Date | undefined {
   return due === undefined ? undefined : new Date(due);
 }
 
+/** The planned deliveries as they stand: each with its recorded progress, if any. */
+export function withProgress(planned: DeliveryRecord[], progress: Map<string, DeliveryProgress>): DeliveryRecord[] {
+  return planned.map((d) => {
+    const p = progress.get(d.dedupKey);
+    if (!p) return d;
+    const { nextAttemptAt: _planned, ...rest } = d;
+    return { ...rest, state: p.state, attempts: p.attempts, ...(p.nextAttemptAt ? { nextAttemptAt: p.nextAttemptAt } : {}) };
+  });
+}
+
 /**
- * The deliveries with attempt number `attemptNo` of `dedupKey` recorded, or null when that attempt is already
- * recorded or the delivery is no longer pending (so replaying a result, e.g. from a claim, is harmless).
+ * The progress after attempt number `attemptNo` of `delivery` ended with `result`, or null when that attempt
+ * is already recorded or the delivery is no longer pending (so replaying a result, e.g. from a claim, is harmless).
  */
-export function recordAttempt(deliveries: DeliveryRecord[], dedupKey: string, attemptNo: number, result: AttemptResult): DeliveryRecord[] | null {
-  const index = deliveries.findIndex((d) => d.dedupKey === dedupKey);
-  if (index < 0) return null;
-  const d = deliveries[index];
-  if (d.state !== 'pending' || d.attempts.length !== attemptNo - 1) return null;
-  const updated: DeliveryRecord = { ...d, state: result.state, attempts: [...d.attempts, result.attempt] };
-  if (result.state === 'pending' && result.nextAttemptAt) updated.nextAttemptAt = result.nextAttemptAt;
-  else delete updated.nextAttemptAt;
-  return deliveries.map((x, i) => (i === index ? updated : x));
+export function afterAttempt(delivery: DeliveryRecord, attemptNo: number, result: AttemptResult): DeliveryProgress | null {
+  if (delivery.state !== 'pending' || delivery.attempts.length !== attemptNo - 1) return null;
+  const progress: DeliveryProgress = { state: result.state, attempts: [...delivery.attempts, result.attempt] };
+  if (result.state === 'pending' && result.nextAttemptAt) progress.nextAttemptAt = result.nextAttemptAt;
+  return progress;
 }
