@@ -57,4 +57,14 @@ describe('InsertCoalescer', () => {
     const results = await Promise.allSettled([1, 2].map((n) => c.insert(n)));
     expect(results.every((r) => r.status === 'rejected' && r.reason === down)).toBe(true);
   });
+
+  it('acknowledges nothing when the driver reports a whole-batch failure with an empty writeErrors list', async () => {
+    // What mongodb 6 throws from insertMany when the store is frozen: MongoBulkWriteError, writeErrors [].
+    const frozen = Object.assign(new Error('connection <monitor> to 127.0.0.1:1 timed out'), { name: 'MongoBulkWriteError', writeErrors: [] });
+    const c = new InsertCoalescer<number>(async () => {
+      throw frozen;
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => c.insert(n)));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
 });

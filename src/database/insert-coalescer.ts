@@ -16,7 +16,9 @@ interface WriteErrorLike {
 /** The per-document failures of an unordered insertMany (driver MongoBulkWriteError), if that is what `err` is. */
 function perDocumentErrors(err: unknown): WriteErrorLike[] | undefined {
   const list = (err as { writeErrors?: unknown }).writeErrors;
-  if (Array.isArray(list)) return list as WriteErrorLike[];
+  // The driver wraps a whole-batch failure (server selection timeout, closed socket) in a MongoBulkWriteError
+  // with writeErrors = []: that is no per-document outcome, and must not acknowledge anything.
+  if (Array.isArray(list)) return list.length > 0 ? (list as WriteErrorLike[]) : undefined;
   if (list && typeof list === 'object' && 'index' in list) return [list as WriteErrorLike];
   return undefined;
 }

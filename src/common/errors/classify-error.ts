@@ -30,7 +30,8 @@ function isStoreDown(err: Error): boolean {
   // Mongoose with bufferCommands off, and driver errors labelled as transient.
   const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
   if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
-  return /before initial connection is complete|Client must be connected|connection .* closed|ECONNREFUSED/i.test(err.message);
+  // Also the driver's wrappers that keep only the message (MongoBulkWriteError around a selection timeout).
+  return /before initial connection is complete|Client must be connected|connection .* (closed|timed out)|Server selection timed out|ECONNREFUSED|ECONNRESET/i.test(err.message);
 }
 
 /**
