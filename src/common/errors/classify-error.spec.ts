@@ -11,6 +11,18 @@ describe('classifyError: store outages', () => {
     expect(classifyError(wrapped)).toMatchObject({ kind: 'unavailable', extra: { retryAfterSeconds: 5 } });
   });
 
+  it('classifies a pool cleared by the monitor (frozen store) under a MongoBulkWriteError as unavailable', () => {
+    class PoolClearedOnNetworkError extends Error {
+      override get name() {
+        return 'PoolClearedOnNetworkError';
+      }
+    }
+    const cleared = new PoolClearedOnNetworkError('Connection to 127.0.0.1:1 was cleared');
+    const wrapped = new MongoBulkWriteError(cleared as never, {} as never);
+    expect(classifyError(wrapped)?.kind).toBe('unavailable');
+    expect(classifyError(Object.assign(new Error('x'), { name: 'MongoBulkWriteError', errorResponse: cleared }))?.kind).toBe('unavailable');
+  });
+
   it('leaves an unknown error unclassified (a bug: 500)', () => {
     expect(classifyError(new Error('boom'))).toBeUndefined();
   });

@@ -22,16 +22,20 @@ const STORE_DOWN_ERRORS = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
   'MongoExpiredSessionError',
 ]);
 
-function isStoreDown(err: Error): boolean {
+function isStoreDown(err: Error, depth = 0): boolean {
   if (STORE_DOWN_ERRORS.has(err.name)) return true;
+  // insertMany wraps a whole-batch failure in a MongoBulkWriteError that keeps the original in errorResponse.
+  const inner = (err as { errorResponse?: unknown; cause?: unknown }).errorResponse ?? (err as { cause?: unknown }).cause;
+  if (depth < 3 && inner instanceof Error && inner !== err && isStoreDown(inner, depth + 1)) return true;
   // Mongoose with bufferCommands off, and driver errors labelled as transient.
   const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
   if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
   // Also the driver's wrappers that keep only the message (MongoBulkWriteError around a selection timeout).
-  return /before initial connection is complete|Client must be connected|connection .* (closed|timed out)|Server selection timed out|ECONNREFUSED|ECONNRESET/i.test(err.message);
+  return /before initial connection is complete|Client must be connected|connection .* (closed|timed out)|interrupted due to server monitor timeout|Server selection timed out|ECONNREFUSED|ECONNRESET/i.test(err.message);
 }
 
 /**
