@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
+import { TrackerAuthGuard } from './common/auth/tracker-auth.guard';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ActivityLogModule } from './activity-log/activity-log.module';
 import { AppConfigModule } from './config/config.module';
@@ -56,7 +57,11 @@ export class AppModule {
         IdempotencyModule,
         ...(FEATURE_MODULES ?? []),
       ],
-      providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        // TRACKER_AUTH=required: bearer token on the tracker API (off by default)
+        { provide: APP_GUARD, useClass: TrackerAuthGuard },
+      ],
     };
   }
 }
