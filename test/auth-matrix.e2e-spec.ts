@@ -109,7 +109,7 @@ interface RpcCase {
 const RPCS: RpcCase[] = [
   { service: 'event', method: 'ListEvents', request: { accountId: account }, minRole: 'viewer' },
   { service: 'event', method: 'GetEvent', request: { accountId: account, eventId: id }, minRole: 'viewer' },
-  { service: 'event', method: 'CreateEvent', request: { accountId: account, event: { name: 'a.b', summary: 's', resourceType: 'application/astra-app', severity: 'info', class: 'user', description: 'd', source: 's' } }, minRole: 'admin' },
+  { service: 'event', method: 'CreateEvent', request: { accountId: account, event: { ...sampleEvent(), resourceID: undefined, resourceId: randomUUID() } }, minRole: 'admin' },
   { service: 'notification', method: 'ListNotifications', request: { accountId: account }, minRole: 'viewer' },
   { service: 'notification', method: 'GetNotification', request: { accountId: account, notificationId: id }, minRole: 'viewer' },
   { service: 'notification', method: 'ListUnreadNotifications', request: { accountId: account, userId: user }, minRole: 'viewer', ownUser: true },
