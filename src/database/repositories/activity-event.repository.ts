@@ -9,8 +9,8 @@ import {
   ActivityEventRecord,
   ActivitySequenceFloorRecord,
 } from '../schemas/activity-event.schema';
+import { insertUnlessExists } from '../unique-insert';
 
-const DUPLICATE_KEY = 11000;
 type Filter = Record<string, unknown>;
 
 /**
@@ -32,14 +32,8 @@ export class ActivityEventRepository {
   }
 
   /** Inserts the event; false when its sequenceCount is already taken in the account (the allocator retries). */
-  async insert(scope: AccountScope, record: Omit<ActivityEventRecord, 'accountID'>): Promise<boolean> {
-    try {
-      await this.events.collection.insertOne({ ...record, accountID: scope.accountId } as never);
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw err;
-    }
+  insert(scope: AccountScope, record: Omit<ActivityEventRecord, 'accountID'>): Promise<boolean> {
+    return insertUnlessExists(this.events.collection, { ...record, accountID: scope.accountId });
   }
 
   /** The highest sequenceCount ever used in the account: stored events (expired ones too) or swept ones. */
@@ -107,11 +101,7 @@ export class ActivityEventRepository {
       const current = await this.floors.collection.findOne({ _id: id });
       if (current && current.floor >= sequence) return;
       if (!current) {
-        try {
-          await this.floors.collection.insertOne({ _id: id, floor: sequence });
-        } catch (err) {
-          if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-        }
+        await insertUnlessExists(this.floors.collection, { _id: id, floor: sequence });
       } else {
         await this.floors.collection.updateOne({ _id: id, floor: current.floor }, { $set: { floor: sequence } });
       }

@@ -9,12 +9,7 @@ import {
   NOTIFICATION_DUE_MODEL,
   NotificationDueRecord,
 } from '../schemas/delivery-claim.schema';
-
-const DUPLICATE_KEY = 11000;
-
-function isDuplicate(err: unknown): boolean {
-  return (err as { code?: number }).code === DUPLICATE_KEY;
-}
+import { insertUnlessExists } from '../unique-insert';
 
 /** Attempt claims (collection delivery_claims). */
 @Injectable()
@@ -26,14 +21,8 @@ export class DeliveryClaimRepository {
   }
 
   /** True when this insert created the claim; false when the id exists already. */
-  async tryInsert(claim: DeliveryClaimRecord): Promise<boolean> {
-    try {
-      await this.collection.insertOne(claim);
-      return true;
-    } catch (err) {
-      if (isDuplicate(err)) return false;
-      throw err;
-    }
+  tryInsert(claim: DeliveryClaimRecord): Promise<boolean> {
+    return insertUnlessExists(this.collection, claim);
   }
 
   find(id: string): Promise<DeliveryClaimRecord | null> {
@@ -101,15 +90,7 @@ export class DeliveryProgressRepository {
 
   /** Stores attempt `attemptNo`'s progress over attempt attemptNo-1's; false when that is not what is stored. */
   async save(record: DeliveryProgressRecord): Promise<boolean> {
-    if (record.n === 1) {
-      try {
-        await this.collection.insertOne(record);
-        return true;
-      } catch (err) {
-        if (isDuplicate(err)) return false;
-        throw err;
-      }
-    }
+    if (record.n === 1) return insertUnlessExists(this.collection, record);
     const { _id, ...fields } = record;
     const update: mongo.UpdateFilter<DeliveryProgressRecord> = { $set: fields };
     if (!record.nextAttemptAt) update.$unset = { nextAttemptAt: '' };

@@ -2,22 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { IDEMPOTENCY_KEY_MODEL, IdempotencyKeyRecord } from '../schemas/idempotency-key.schema';
-
-const DUPLICATE_KEY = 11000;
+import { insertUnlessExists } from '../unique-insert';
 
 @Injectable()
 export class IdempotencyKeyRepository {
   constructor(@InjectModel(IDEMPOTENCY_KEY_MODEL) private readonly model: Model<IdempotencyKeyRecord>) {}
 
   /** Claims the key; false when someone holds it already. */
-  async tryClaim(record: IdempotencyKeyRecord): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(record as never);
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw err;
-    }
+  tryClaim(record: IdempotencyKeyRecord): Promise<boolean> {
+    return insertUnlessExists(this.model.collection, record);
   }
 
   find(id: string): Promise<IdempotencyKeyRecord | null> {

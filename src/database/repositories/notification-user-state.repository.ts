@@ -8,8 +8,7 @@ import {
   NOTIFICATION_READ_MARK_MODEL,
   NotificationReadMarkRecord,
 } from '../schemas/notification-user-state.schema';
-
-const DUPLICATE_KEY = 11000;
+import { insertUnlessExists } from '../unique-insert';
 
 /**
  * Per-user marks on event-derived resources (read notifications, dismissed banners). A mark is always the
@@ -24,14 +23,8 @@ abstract class UserMarkRepository<R extends { _id: string; accountID: string; us
   }
 
   /** Inserts the mark; false when it already existed (a repeated or concurrent call: nothing changes). */
-  protected async insertMark(record: R): Promise<boolean> {
-    try {
-      await this.model.collection.insertOne(record as never);
-      return true;
-    } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw err;
-    }
+  protected insertMark(record: R): Promise<boolean> {
+    return insertUnlessExists(this.model.collection, record);
   }
 
   async exists(scope: AccountScope, resourceId: string): Promise<boolean> {

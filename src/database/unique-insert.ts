@@ -1,0 +1,21 @@
+/** MongoDB's (and FerretDB's) duplicate-key error code. FerretDB's carries no keyValue, so only the code counts. */
+export const DUPLICATE_KEY = 11000;
+
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * The insert-that-fails-on-conflict every "exactly one winner" in Tracker rests on (claims, marks, idempotency
+ * keys, sequence numbers): true when this call created the document, false when its unique key already exists.
+ * Other errors propagate.
+ */
+export async function insertUnlessExists(collection: { insertOne(doc: never): Promise<unknown> }, doc: unknown): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
