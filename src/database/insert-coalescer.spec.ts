@@ -49,6 +49,14 @@ describe('InsertCoalescer', () => {
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 11000 });
   });
 
+  it('fails the whole batch when the store counts fewer inserts than the failures explain', async () => {
+    const c = new InsertCoalescer<string>(async () => {
+      throw Object.assign(new Error('bulk'), { insertedCount: 0, writeErrors: [{ index: 1, code: 11000, errmsg: 'dup' }] });
+    });
+    const results = await Promise.allSettled(['a', 'b', 'c'].map((d) => c.insert(d)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+  });
+
   it('fails every document of a batch the store did not take', async () => {
     const down = Object.assign(new Error('connection refused'), { name: 'MongoNetworkError' });
     const c = new InsertCoalescer<number>(async () => {

@@ -71,7 +71,9 @@ export class InsertCoalescer<T> {
       for (const p of batch) p.resolve();
     } catch (err) {
       const failures = perDocumentErrors(err);
-      if (!failures) {
+      // Acknowledge the rest only when the store's own count says every other document went in.
+      const inserted = (err as { insertedCount?: unknown }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+      if (!failures || (typeof inserted === 'number' && inserted + failures.length !== batch.length)) {
         for (const p of batch) p.reject(err);
         return;
       }
