@@ -41,7 +41,7 @@ export class NotificationsService implements OnModuleInit, TrackerEventWriteHook
   /** Tells the dispatchers (all instances) that the event will have work due; written before the event. */
   async beforeWrite(eventId: string, added: Record<string, unknown>): Promise<void> {
     const due = nextDueAt((added.deliveries as DeliveryRecord[] | undefined) ?? []);
-    if (due) await this.due.set(eventId, due);
+    if (due) await this.due.add(eventId, due);
   }
 
   async deliveries(idText: string): Promise<DeliveryRecord[]> {

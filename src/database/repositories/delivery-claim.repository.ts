@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
@@ -56,8 +57,9 @@ export class NotificationDueRepository {
     return this.model.collection as unknown as mongo.Collection<NotificationDueRecord>;
   }
 
-  async set(eventId: string, dueAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: eventId }, { $set: { dueAt, setAt: dueAt } }, { upsert: true });
+  /** A new hint for one planning write of the event (never an update of another write's hint). */
+  async add(eventId: string, dueAt: Date): Promise<void> {
+    await this.collection.insertOne({ _id: `${eventId}#${randomUUID()}`, dueAt, setAt: dueAt });
   }
 
   due(now: Date, limit: number): Promise<NotificationDueRecord[]> {

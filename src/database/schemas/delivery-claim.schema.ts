@@ -37,7 +37,9 @@ const claimSchema = new Schema<DeliveryClaimRecord>(
 claimSchema.index({ state: 1, finishedAt: 1 });
 
 /**
- * A hint per event with pending deliveries: `_id` is the event id, `dueAt` when its next attempt is due. The
+ * A hint per planning write (create or status change): `_id` is `<eventId>#<unique>`, `dueAt` when its next
+ * attempt is due. Writers only ever insert a new hint, never touch an existing one, so a dispatcher settling an
+ * older hint can never drop a newer trigger's (the embedded store's conditional delete is not atomic). The
  * dispatcher polls this small collection instead of scanning every event (the embedded store scans whatever
  * the filter). It is written BEFORE the event write that plans deliveries (`setAt`), so a stored delivery always
  * has a hint; a hint whose event write never landed is dropped once older than a grace period.

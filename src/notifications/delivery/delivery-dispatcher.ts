@@ -28,6 +28,11 @@ const CLEANUP_EVERY_POLLS = 1200;
 /** Shutdown waits this long for attempts in flight; the rest are abandoned (their leases expire). */
 const SHUTDOWN_GRACE_MS = 3000;
 
+/** A hint's `_id` is `<eventId>#<unique>` (see NotificationDueRecord). */
+function eventIdOf(hint: NotificationDueRecord): string {
+  return hint._id.split('#')[0];
+}
+
 /**
  * Runs in every app instance: every pollMs it takes the events whose deliveries are due (notification_due),
  * claims each attempt through the store (AttemptClaims: one instance per attempt), sends it, and records the
@@ -86,17 +91,19 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (this.inFlight.size >= CONCURRENCY) return;
     for (const hint of await this.due.due(now, BATCH)) {
       if (this.stopping || this.inFlight.size >= CONCURRENCY) break;
-      if (this.inFlight.has(hint._id)) continue;
-      const work = this.processEvent(hint)
-        .catch((err) => this.logger.warn({ err, eventId: hint._id }, 'notification dispatch of an event failed'))
-        .finally(() => this.inFlight.delete(hint._id));
-      this.inFlight.set(hint._id, work);
+      // One worker per event: an event's several hints (one per planning write) are settled one after another.
+      const eventId = eventIdOf(hint);
+      if (this.inFlight.has(eventId)) continue;
+      const work = this.processEvent(hint, eventId)
+        .catch((err) => this.logger.warn({ err, eventId }, 'notification dispatch of an event failed'))
+        .finally(() => this.inFlight.delete(eventId));
+      this.inFlight.set(eventId, work);
     }
   }
 
-  private async processEvent(hint: NotificationDueRecord): Promise<void> {
-    if (!Types.ObjectId.isValid(hint._id)) return this.due.deleteExact(hint);
-    const event = await this.events.findById(new Types.ObjectId(hint._id));
+  private async processEvent(hint: NotificationDueRecord, eventId: string): Promise<void> {
+    if (!Types.ObjectId.isValid(eventId)) return this.due.deleteExact(hint);
+    const event = await this.events.findById(new Types.ObjectId(eventId));
     const planned = event ? deliveriesOf(event) : [];
     if (event) {
       for (const delivery of dueDeliveries(await this.notifications.withProgress(planned), new Date())) {
@@ -108,11 +115,11 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         }
       }
     }
-    await this.settleHint(hint, event ? nextDueAt(await this.notifications.withProgress(planned)) : undefined, !event);
+    await this.settleHint(hint, eventId, event ? nextDueAt(await this.notifications.withProgress(planned)) : undefined, !event);
   }
 
   /** Points the hint at the next due attempt, or drops it when nothing is pending (unless it may be early). */
-  private async settleHint(hint: NotificationDueRecord, dueAt: Date | undefined, eventMissing: boolean): Promise<void> {
+  private async settleHint(hint: NotificationDueRecord, eventId: string, dueAt: Date | undefined, eventMissing: boolean): Promise<void> {
     const graceEnd = new Date(new Date(hint.setAt ?? 0).getTime() + HINT_GRACE_MS);
     const young = graceEnd.getTime() > Date.now();
     if (dueAt) {
@@ -123,7 +130,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       if (graceEnd.getTime() !== new Date(hint.dueAt).getTime()) await this.due.replace(hint, graceEnd);
     } else {
       await this.due.deleteExact(hint);
-      if (eventMissing) await this.progress.deleteForEvent(hint._id);
+      if (eventMissing) await this.progress.deleteForEvent(eventId);
     }
   }
 
