@@ -2,6 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
+import { fromProtoNames, toProtoNames } from '../common/astra/proto-names';
 import { AstraEvent } from './activity-event.mapper';
 import { ActivityLogService } from './activity-log.service';
 import { validateCreateEvent } from './dto/validate-create-event';
@@ -11,24 +12,6 @@ import { validateCreateEvent } from './dto/validate-create-event';
  * binds a short service name to every package's service of that name.
  */
 const SERVICE = 'astra.core.v1.EventService';
-
-/** REST names whose proto (lowerCamelCase of snake_case) spelling differs; everything else is identical. */
-const REST_TO_PROTO: Record<string, string> = {
-  resourceID: 'resourceId',
-  additionalResourceIDs: 'additionalResourceIds',
-  correlationID: 'correlationId',
-  descriptionURL: 'descriptionUrl',
-  correctiveActionURL: 'correctiveActionUrl',
-  resourceURI: 'resourceUri',
-  resourceCollectionURL: 'resourceCollectionUrl',
-  userID: 'userId',
-  accountID: 'accountId',
-};
-const PROTO_TO_REST = Object.fromEntries(Object.entries(REST_TO_PROTO).map(([rest, proto]) => [proto, rest]));
-
-function rename(object: Record<string, unknown>, names: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(object).map(([k, v]) => [names[k] ?? k, v]));
-}
 
 /**
  * A decoded message without the loader's synthetic oneof keys (`_ttl: 'ttl'` for each proto3 `optional`
@@ -72,7 +55,7 @@ export class ActivityLogGrpcController {
   @GrpcMethod(SERVICE, 'CreateEvent')
   @RequireRole('admin')
   async createEvent(@Payload() request: CreateEventRequest, @AuthScope() scope: AccountScope) {
-    const input = validateCreateEvent(rename(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>, PROTO_TO_REST));
+    const input = validateCreateEvent(fromProtoNames(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>));
     return toProtoEvent(await this.activity.create(scope, input));
   }
 
@@ -93,5 +76,5 @@ export class ActivityLogGrpcController {
 }
 
 function toProtoEvent(event: AstraEvent): Record<string, unknown> {
-  return rename(event as unknown as Record<string, unknown>, REST_TO_PROTO);
+  return toProtoNames(event);
 }

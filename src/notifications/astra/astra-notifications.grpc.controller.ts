@@ -3,30 +3,13 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope } from '../../common/auth/account.guard';
 import type { AccountScope } from '../../common/auth/account-scope';
 import type { ListResponse } from '../../common/astra/list-response';
+import { toProtoNames } from '../../common/astra/proto-names';
 import { AstraNotificationsService } from './astra-notifications.service';
 import { BannersService } from './banners.service';
 import { checkGroupId } from './user-path';
 
 /** Fully qualified: Nest binds a short service name to every package's service of that name. */
 const SERVICE = 'astra.core.v1.NotificationService';
-
-/** REST names whose proto (lowerCamelCase of snake_case) spelling differs; as in the activity log's Event. */
-const REST_TO_PROTO: Record<string, string> = {
-  resourceID: 'resourceId',
-  additionalResourceIDs: 'additionalResourceIds',
-  correlationID: 'correlationId',
-  descriptionURL: 'descriptionUrl',
-  correctiveActionURL: 'correctiveActionUrl',
-  resourceURI: 'resourceUri',
-  resourceCollectionURL: 'resourceCollectionUrl',
-  userID: 'userId',
-  accountID: 'accountId',
-  notificationID: 'notificationId',
-};
-
-function toProto(resource: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(resource).map(([k, v]) => [REST_TO_PROTO[k] ?? k, v]));
-}
 
 interface ListParams {
   accountId?: string;
@@ -59,7 +42,7 @@ function toProtoList(page: ListResponse) {
   return {
     type: page.type,
     version: page.version,
-    items: included ? [] : page.items.map((item) => toProto(item as object)),
+    items: included ? [] : page.items.map((item) => toProtoNames(item as object)),
     rows: included ? page.items.map((row) => JSON.stringify(row)) : [],
     metadata: page.metadata,
   };
@@ -81,7 +64,7 @@ export class AstraNotificationsGrpcController {
 
   @GrpcMethod(SERVICE, 'GetNotification')
   async getNotification(@Payload() request: { notificationId?: string }, @AuthScope() scope: AccountScope) {
-    return toProto(await this.notifications.get(scope, request.notificationId ?? ''));
+    return toProtoNames(await this.notifications.get(scope, request.notificationId ?? ''));
   }
 
   @GrpcMethod(SERVICE, 'ListUnreadNotifications')
@@ -93,7 +76,7 @@ export class AstraNotificationsGrpcController {
   @GrpcMethod(SERVICE, 'GetUnreadNotification')
   async getUnread(@Payload() request: UnreadRequest, @AuthScope() scope: AccountScope) {
     checkGroupId(request.groupId);
-    return toProto(await this.notifications.getUnread(scope, request.userId ?? '', request.unreadNotificationId ?? ''));
+    return toProtoNames(await this.notifications.getUnread(scope, request.userId ?? '', request.unreadNotificationId ?? ''));
   }
 
   @GrpcMethod(SERVICE, 'MarkNotificationRead')
