@@ -27,7 +27,7 @@ export class AllErrorsFilter implements ExceptionFilter {
         return throwError(() => ({ code: GrpcStatus.INTERNAL, message: 'Internal error' }));
       }
       if (domain.kind === 'unavailable') this.logger.warn({ err: exception }, 'store unavailable');
-      return throwError(() => ({ code: KIND_STATUS[domain.kind].grpc, message: domain.message }));
+      return throwError(() => ({ code: KIND_STATUS[domain.kind].grpc, message: grpcDetails(domain.message) }));
     }
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -51,4 +51,14 @@ export class AllErrorsFilter implements ExceptionFilter {
     if (domain.extra.retryAfterSeconds) void reply.header('retry-after', String(domain.extra.retryAfterSeconds));
     void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(body));
   }
+}
+
+/**
+ * gRPC carries the message in a trailer (an HTTP/2 header): a message echoing a huge input (an id of 300 KB)
+ * would pass the peer's header-list limit, and the peer then resets the whole connection, failing every call
+ * on it with UNAVAILABLE. So details are capped well below the common 8-16 KB limits.
+ */
+const MAX_GRPC_DETAILS = 1024;
+function grpcDetails(message: string): string {
+  return message.length <= MAX_GRPC_DETAILS ? message : `${message.slice(0, MAX_GRPC_DETAILS)}... (truncated)`;
 }

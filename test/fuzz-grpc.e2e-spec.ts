@@ -1,0 +1,179 @@
+import { status } from '@grpc/grpc-js';
+import fc from 'fast-check';
+import { MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { startTestApp, TestApp } from './support/app-harness';
+import { mintToken } from './support/auth';
+import { figures, FUZZ_RUNS, FUZZ_SEED, nastyString, record, runAll, runsFor, samples } from './support/fuzz';
+import { grpcClient, UnaryClient } from './support/grpc-client';
+import { http } from './support/http';
+
+/*
+ * Property-based fuzzing of every gRPC method: messages of the right wire types (protobuf fixes the types; a
+ * wrong wire type is a decoding error in grpc-js before any handler runs) with hostile contents: operator and
+ * regex strings, unicode, huge strings, out-of-range enums and page sizes, invalid dates and ids, missing
+ * fields. Every call must end in OK or a client-error code, never INTERNAL / UNKNOWN / UNAVAILABLE / a deadline.
+ */
+
+const CLIENT_CODES = new Set([
+  status.OK,
+  status.INVALID_ARGUMENT,
+  status.NOT_FOUND,
+  status.ALREADY_EXISTS,
+  status.PERMISSION_DENIED,
+  status.RESOURCE_EXHAUSTED,
+  status.FAILED_PRECONDITION,
+  status.OUT_OF_RANGE,
+  status.UNIMPLEMENTED,
+  status.UNAUTHENTICATED,
+]);
+
+const MISSING = Symbol('missing');
+const str = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constant(MISSING) });
+const int = (valid: fc.Arbitrary<number>) =>
+  fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }, { weight: 1, arbitrary: fc.constant(MISSING) });
+const strs = (valid: fc.Arbitrary<string>) => fc.oneof(fc.array(valid, { maxLength: 3 }), fc.array(nastyString, { maxLength: 3 }));
+function msg(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  return fc.record(fields).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== MISSING)));
+}
+
+const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const objectId = fc.constantFrom('507f1f77bcf86cd799439011', 'ffffffffffffffffffffffff');
+const uuid = fc.uuid({ version: 4 });
+const page = { perPage: int(fc.integer({ min: 1, max: 100 })), page: int(fc.integer({ min: 1, max: 5 })) };
+const attributes = msg({
+  message: str(fc.string({ maxLength: 20 })),
+  type: int(fc.integer({ min: 1, max: 5 })),
+  priority: int(fc.integer({ min: 1, max: 5 })),
+  service: str(fc.constantFrom('grpc-fuzz-a', 'grpc-fuzz-b')),
+  status: int(fc.constantFrom(1, 3, 4)),
+  environment: int(fc.integer({ min: 1, max: 8 })),
+  startDate: str(isoDate),
+  endDate: str(isoDate),
+  stakeHolders: strs(fc.string({ maxLength: 10 })),
+  notifications: strs(fc.constantFrom('slack', 'email')),
+  relatedId: str(objectId),
+});
+const links = msg({ pullRequestLink: str(fc.webUrl()), ticket: str(fc.string({ maxLength: 10 })) });
+const listParams = {
+  include: str(fc.constantFrom('id,name', 'summary')),
+  limit: int(fc.integer({ min: 0, max: 200 })),
+  skip: int(fc.integer({ min: 0, max: 20 })),
+  filter: strs(fc.constantFrom("severity eq 'warning'", "summary eq '.*'", "name eq 'a.b'")),
+  orderBy: str(fc.constantFrom('eventTime desc', 'name')),
+  count: fc.boolean(),
+  continue: str(fc.constant('')),
+};
+const newEvent = msg({
+  name: str(fc.constantFrom('astra.app.discovery.failed')),
+  summary: str(fc.string({ minLength: 3, maxLength: 20 })),
+  eventTime: str(isoDate),
+  source: str(fc.constant('grpc-fuzz')),
+  resourceId: str(uuid),
+  additionalResourceIds: strs(uuid),
+  resourceType: str(fc.constant('application/astra-app')),
+  correlationId: str(uuid),
+  severity: str(fc.constantFrom('warning', 'critical', 'informational')),
+  class: str(fc.constantFrom('user', 'system')),
+  description: str(fc.string({ minLength: 3, maxLength: 20 })),
+  visibility: strs(fc.constantFrom('viewer', 'admin')),
+  destinations: strs(fc.constantFrom('notification', 'banner')),
+});
+
+describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => {
+  let app: TestApp;
+  let store: MongoClient;
+  let clients: Record<string, UnaryClient>;
+  const account = randomUUID();
+  const user = randomUUID();
+  const md = { authorization: `Bearer ${mintToken({ [account]: 'owner' }, { user })}` };
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000' } });
+    store = await MongoClient.connect(app.storeUri);
+    clients = {
+      tracker: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService'),
+      event: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/event.proto'), 'astra.core.v1.EventService'),
+      notification: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/notification.proto'), 'astra.core.v1.NotificationService'),
+    };
+  });
+  afterAll(async () => {
+    // eslint-disable-next-line no-console
+    console.log(`gRPC fuzz, seed ${FUZZ_SEED}:\n  ${figures.join('\n  ')}`);
+    Object.values(clients ?? {}).forEach((c) => c.close());
+    await store?.close();
+    await app?.close();
+  });
+
+  async function fuzz(service: string, method: string, arb: fc.Arbitrary<Record<string, unknown>>, runs = FUZZ_RUNS) {
+    const started = performance.now();
+    const outcomes = await runAll(samples(arb, runs), (request) =>
+      clients[service].call(method, request, md).then(
+        () => ({ status: status.OK, body: '' }),
+        (err: { code?: number; details?: string }) => ({ status: err.code ?? -1, body: err.details ?? String(err) }),
+      ),
+    );
+    // figures: gRPC codes in place of HTTP statuses
+    // figures: OK as 200, client codes as they are, anything else as 500 + code (so it counts as a 5xx)
+    record(`${service} ${method}`, outcomes.map((o) => ({ status: o.status === status.OK ? 200 : CLIENT_CODES.has(o.status) ? o.status : 500 + o.status })), performance.now() - started);
+    const bad = outcomes.filter((o) => !CLIENT_CODES.has(o.status)).slice(0, 5);
+    expect(bad.map((o) => ({ code: status[o.status] ?? o.status, details: o.body.slice(0, 200), input: JSON.stringify(o.input).slice(0, 200) }))).toEqual([]);
+    return outcomes;
+  }
+
+  it('tracker CreateEvent: client codes only, and stored events = OK creates', async () => {
+    const before = await store.db().collection('tracker_events').countDocuments({});
+    const outcomes = await fuzz('tracker', 'CreateEvent', msg({ title: str(fc.string({ minLength: 1, maxLength: 20 })), attributes, links }));
+    const created = outcomes.filter((o) => o.status === status.OK).length;
+    expect(created).toBeGreaterThan(0);
+    expect(await store.db().collection('tracker_events').countDocuments({})).toBe(before + created);
+  });
+
+  it.each([
+    ['UpdateEvent', msg({ id: str(objectId), title: str(fc.string({ maxLength: 20 })), attributes })],
+    ['GetEvent', msg({ id: str(objectId) })],
+    ['DeleteEvent', msg({ id: str(objectId) })],
+    ['GetEventChangelog', msg({ id: str(objectId) })],
+    ['GetEventNotifications', msg({ id: str(objectId) })],
+    ['ListEvents', msg(page)],
+    ['SearchEvents', msg({ ...page, priority: int(fc.integer({ min: 1, max: 5 })), service: str(fc.constant('grpc-fuzz-a')), type: int(fc.integer({ min: 1, max: 5 })), startDate: str(isoDate), endDate: str(isoDate) })],
+    ['TodayEvents', msg({ ...page, tz: str(fc.constantFrom('UTC', 'Europe/Paris')) })],
+    ['GetEventStats', msg({ startDate: str(isoDate), endDate: str(isoDate), service: str(fc.constant('grpc-fuzz-a')) })],
+  ])('tracker %s', async (method, arb) => {
+    const storeHeavy = ['ListEvents', 'TodayEvents', 'GetEventStats'].includes(method);
+    await fuzz('tracker', method, arb, storeHeavy ? runsFor(300) : FUZZ_RUNS);
+  });
+
+  it('astra CreateEvent: client codes only, and stored events = OK creates', async () => {
+    const count = () => store.db().collection('activity_events').countDocuments({ accountID: account });
+    const before = await count();
+    const outcomes = await fuzz('event', 'CreateEvent', msg({ accountId: fc.constant(account), event: newEvent }));
+    const created = outcomes.filter((o) => o.status === status.OK).length;
+    expect(created).toBeGreaterThan(0);
+    expect(await count()).toBe(before + created);
+  });
+
+  const accountId = fc.oneof({ weight: 5, arbitrary: fc.constant(account) }, { weight: 1, arbitrary: nastyString });
+  const userId = fc.oneof({ weight: 5, arbitrary: fc.constant(user) }, { weight: 1, arbitrary: nastyString });
+  it.each([
+    ['event', 'GetEvent', msg({ accountId, eventId: str(uuid) })],
+    ['event', 'ListEvents', msg({ accountId, ...listParams })],
+    ['notification', 'ListNotifications', msg({ accountId, ...listParams })],
+    ['notification', 'GetNotification', msg({ accountId, notificationId: str(uuid) })],
+    ['notification', 'ListUnreadNotifications', msg({ accountId, userId, ...listParams, include: str(fc.constant('id')), groupId: str(uuid) })],
+    ['notification', 'GetUnreadNotification', msg({ accountId, userId, unreadNotificationId: str(uuid), groupId: str(uuid) })],
+    ['notification', 'MarkNotificationRead', msg({ accountId, userId, unreadNotificationId: str(uuid) })],
+    ['notification', 'ListBanners', msg({ accountId, userId: str(fc.constant(user)), ...listParams })],
+    ['notification', 'DismissBanner', msg({ accountId, userId, bannerId: str(uuid) })],
+  ])('astra %s %s', async (service, method, arb) => {
+    await fuzz(service, method, arb);
+  });
+
+  it('is still healthy afterwards', async () => {
+    expect((await http('GET', `${app.http}/health/ready`)).status).toBe(200);
+    await expect(clients.tracker.call('ListEvents', { perPage: 1 })).resolves.toMatchObject({ perPage: 1 });
+  });
+});
