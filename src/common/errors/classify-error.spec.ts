@@ -1,5 +1,4 @@
-import { MongoServerSelectionError } from 'mongodb';
-import { MongoBulkWriteError } from 'mongodb/lib/bulk/common';
+import { MongoBulkWriteError, MongoServerSelectionError } from 'mongodb';
 import { classifyError } from './classify-error';
 
 describe('classifyError: store outages', () => {
