@@ -59,6 +59,8 @@ describe('foundation: the hybrid app on the real store', () => {
     expect((await http('GET', `${app.http}/docs`)).status).toBe(200);
     const doc = await http('GET', `${app.http}/docs-json`);
     expect(doc.body.openapi).toMatch(/^3\./);
+    // One schema per body: two DTO classes with one name would silently overwrite each other.
+    expect(Object.keys(doc.body.components.schemas)).toEqual(expect.arrayContaining(['CreateEventDto', 'CreateActivityEventDto']));
     const metrics = await http('GET', `${app.http}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('tracker_http_request_duration_seconds');

@@ -3,7 +3,7 @@ import type { AccountScope } from '../common/auth/account-scope';
 import { isRole, Role, ROLES, roleRank } from '../common/auth/roles';
 import { ActivityEventRecord, FAR_FUTURE } from '../database/schemas/activity-event.schema';
 import { parseAstraTime } from '../common/astra/filter-condition';
-import type { CreateEventDto } from './dto/create-event.dto';
+import type { CreateActivityEventDto } from './dto/create-event.dto';
 
 export const EVENT_TYPE = 'application/astra-event';
 export const EVENT_VERSION = '1.4';
@@ -53,7 +53,7 @@ const OPTIONAL_TEXT = [
 ] as const;
 
 /** The stored form of a producer's event; the system-assigned parts come from the caller. */
-export function toRecord(input: CreateEventDto, scope: AccountScope, sequenceCount: number, now: Date): Omit<ActivityEventRecord, 'accountID'> {
+export function toRecord(input: CreateActivityEventDto, scope: AccountScope, sequenceCount: number, now: Date): Omit<ActivityEventRecord, 'accountID'> {
   const eventTime = input.eventTime ? parseAstraTime(input.eventTime)!.date : now;
   const record: Omit<ActivityEventRecord, 'accountID'> = {
     _id: randomUUID(),

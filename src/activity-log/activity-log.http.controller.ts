@@ -6,7 +6,7 @@ import type { AccountScope } from '../common/auth/account-scope';
 import { DomainError } from '../common/errors/domain-errors';
 import { negotiate } from './content-negotiation';
 import { ActivityLogService } from './activity-log.service';
-import { CreateEventDto } from './dto/create-event.dto';
+import { CreateActivityEventDto } from './dto/create-event.dto';
 
 const EVENT_MEDIA_TYPE = 'application/astra-event+json';
 /** The list's own media type (its envelope `type` + json); application/json is what Astra documents. */
@@ -56,7 +56,7 @@ export class ActivityLogHttpController {
   @UseGuards(AccountGuard)
   @ApiOperation({ summary: 'Create an event (admin or owner); 201 with Location' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(@AuthScope() scope: AccountScope, @Body() body: CreateEventDto, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@AuthScope() scope: AccountScope, @Body() body: CreateActivityEventDto, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const media = negotiate(accept, EVENT_MEDIA_TYPE);
     const event = await this.activity.create(scope, body);
     void reply.header('location', `/accounts/${scope.accountId}/core/v1/events/${event.id}`).header('content-type', media);

@@ -9,7 +9,7 @@ import { ActivityEventRepository } from '../database/repositories/activity-event
 import { ActivityEventRecord } from '../database/schemas/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
 import { EVENTS_LIST_SPEC } from './activity-event.list-spec';
-import type { CreateEventDto } from './dto/create-event.dto';
+import type { CreateActivityEventDto } from './dto/create-event.dto';
 import { SequenceAllocator } from './sequence-allocator';
 
 /** What "is this condition cleared" needs to know about an event. */
@@ -26,7 +26,7 @@ export class ActivityLogService {
     private readonly sequences: SequenceAllocator,
   ) {}
 
-  async create(scope: AccountScope, input: CreateEventDto): Promise<AstraEvent> {
+  async create(scope: AccountScope, input: CreateActivityEventDto): Promise<AstraEvent> {
     let record: Omit<ActivityEventRecord, 'accountID'> | undefined;
     const now = new Date();
     await this.sequences.insertWithNextSequence(scope, (sequence) => {

@@ -26,7 +26,7 @@ export class EventDataDto {
  * constraints (astra-openapi-excerpt.json). The system assigns id, type, version, sequenceCount, accountID
  * and metadata; eventTime defaults to now, correlationID to a new UUIDv4, additionalResourceIDs to [].
  */
-export class CreateEventDto {
+export class CreateActivityEventDto {
   @ApiProperty({ example: 'astra.app.discovery.failed', pattern: '^([a-z]+\\.)+[a-z]+$', minLength: 3, maxLength: 127 })
   @IsString()
   @Length(3, 127)
