@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { missingIds, startCreateLoad } from './support/create-load';
 import { eventually, http } from './support/http';
 import { AppProcess, spawnApp } from './support/process-harness';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../src/database/ferretdb/embedded-ferretdb';
 
 /**
  * Acknowledged means stored: under sustained create load the app is SIGKILLed (no shutdown hook runs, its

@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, spawnApp } from './support/process-harness';
 import { eventually, http } from './support/http';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../src/database/ferretdb/embedded-ferretdb';
 
 /** The service as a user runs it: its own process, its own embedded FerretDB under DATA_DIR. */
 describe('lifecycle: the service on its embedded store', () => {
