@@ -8,38 +8,14 @@ import { createEvent, eventsUrl } from './support/astra-events';
 import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
+import { astraMessageAsRest } from './support/astra-grpc';
 
 // The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
 jest.setTimeout(60_000);
 
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/event.proto');
 
-/** proto (lowerCamelCase) -> REST names, so gRPC answers can be checked against the published schema. */
-const PROTO_TO_REST: Record<string, string> = {
-  resourceId: 'resourceID',
-  additionalResourceIds: 'additionalResourceIDs',
-  correlationId: 'correlationID',
-  descriptionUrl: 'descriptionURL',
-  correctiveActionUrl: 'correctiveActionURL',
-  resourceUri: 'resourceURI',
-  resourceCollectionUrl: 'resourceCollectionURL',
-  userId: 'userID',
-  accountId: 'accountID',
-};
-function clean(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(clean);
-  if (!value || typeof value !== 'object') return value;
-  // `_x` keys are the loader's synthetic oneofs for proto3 `optional` fields.
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('_')).map(([k, v]) => [k, clean(v)]));
-}
-/** A decoded Event in REST spelling; proto3 drops empty repeated fields, REST always has these two. */
-function asRest(event: Record<string, unknown>): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(clean(event) as Record<string, unknown>)) out[PROTO_TO_REST[k] ?? k] = v;
-  out.additionalResourceIDs ??= [];
-  out.metadata = { labels: [], ...out.metadata };
-  return out;
-}
+const asRest = astraMessageAsRest;
 
 const newEvent = (overrides: Record<string, unknown> = {}) => ({
   name: 'astra.app.discovery.failed',

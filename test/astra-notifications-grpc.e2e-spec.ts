@@ -12,37 +12,13 @@ import { mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
 import type { Role } from '../src/common/auth/roles';
+import { astraMessageAsRest } from './support/astra-grpc';
 
 // The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
 jest.setTimeout(60_000);
 
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/notification.proto');
-const PROTO_TO_REST: Record<string, string> = {
-  resourceId: 'resourceID',
-  additionalResourceIds: 'additionalResourceIDs',
-  correlationId: 'correlationID',
-  descriptionUrl: 'descriptionURL',
-  correctiveActionUrl: 'correctiveActionURL',
-  resourceUri: 'resourceURI',
-  resourceCollectionUrl: 'resourceCollectionURL',
-  userId: 'userID',
-  accountId: 'accountID',
-  notificationId: 'notificationID',
-};
-function clean(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(clean);
-  if (!value || typeof value !== 'object') return value;
-  // `_x` keys are the loader's synthetic oneofs for proto3 `optional` fields.
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith('_')).map(([k, v]) => [k, clean(v)]));
-}
-/** A decoded message in REST spelling; proto3 drops empty repeated fields, which REST always has. */
-function asRest(message: Record<string, unknown>, isEvent = true): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(clean(message) as Record<string, unknown>)) out[PROTO_TO_REST[k] ?? k] = v;
-  if (isEvent) out.additionalResourceIDs ??= [];
-  out.metadata = { labels: [], ...out.metadata };
-  return out;
-}
+const asRest = astraMessageAsRest;
 
 describe('Astra notifications gRPC: astra.core.v1.NotificationService', () => {
   let app: TestApp;

@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
-import { fromProtoNames, toProtoNames } from '../common/astra/proto-names';
+import { AstraListRequest, fromProtoNames, toProtoNames } from '../common/astra/proto-names';
 import { AstraEvent } from './activity-event.mapper';
 import { ActivityLogService } from './activity-log.service';
 import { validateCreateEvent } from './dto/validate-create-event';
@@ -35,16 +35,7 @@ interface GetEventRequest {
   accountId?: string;
   eventId?: string;
 }
-interface ListEventsRequest {
-  accountId?: string;
-  include?: string;
-  limit?: number;
-  skip?: number;
-  filter?: string[];
-  orderBy?: string;
-  count?: boolean;
-  continue?: string;
-}
+type ListEventsRequest = AstraListRequest;
 
 /** astra.core.v1.EventService: the same service calls as REST, with the same auth, rules and errors. */
 @Controller()

@@ -29,3 +29,15 @@ export function toProtoNames(resource: object): Record<string, unknown> {
 export function fromProtoNames(message: object): Record<string, unknown> {
   return rename(message, PROTO_TO_REST);
 }
+
+/** An Astra list call as the gRPC loader decodes it: the REST query parameters under their proto names. */
+export interface AstraListRequest {
+  accountId?: string;
+  include?: string;
+  limit?: number;
+  skip?: number;
+  filter?: string[];
+  orderBy?: string;
+  count?: boolean;
+  continue?: string;
+}

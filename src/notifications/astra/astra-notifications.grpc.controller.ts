@@ -3,7 +3,7 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope } from '../../common/auth/account.guard';
 import type { AccountScope } from '../../common/auth/account-scope';
 import type { ListResponse } from '../../common/astra/list-response';
-import { toProtoNames } from '../../common/astra/proto-names';
+import { AstraListRequest, toProtoNames } from '../../common/astra/proto-names';
 import { AstraNotificationsService } from './astra-notifications.service';
 import { BannersService } from './banners.service';
 import { checkGroupId } from './user-path';
@@ -11,16 +11,7 @@ import { checkGroupId } from './user-path';
 /** Fully qualified: Nest binds a short service name to every package's service of that name. */
 const SERVICE = 'astra.core.v1.NotificationService';
 
-interface ListParams {
-  accountId?: string;
-  include?: string;
-  limit?: number;
-  skip?: number;
-  filter?: string[];
-  orderBy?: string;
-  count?: boolean;
-  continue?: string;
-}
+type ListParams = AstraListRequest;
 interface UserListParams extends ListParams {
   userId?: string;
   groupId?: string;
