@@ -3,21 +3,16 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiHeader, ApiOperation, ApiParam, A
 import type { FastifyReply } from 'fastify';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
-import { DomainError } from '../common/errors/domain-errors';
 import { negotiate } from './content-negotiation';
 import { ActivityLogService } from './activity-log.service';
 import { CreateActivityEventDto } from './dto/create-event.dto';
+import { methodNotAllowed } from '../common/http/method-not-allowed';
 
 const EVENT_MEDIA_TYPE = 'application/astra-event+json';
 /** The list's own media type (its envelope `type` + json); application/json is what Astra documents. */
 const EVENTS_MEDIA_TYPE = 'application/astra-events+json';
 const COLLECTION_METHODS = 'GET, HEAD, POST';
 const ITEM_METHODS = 'GET, HEAD';
-
-function methodNotAllowed(reply: FastifyReply, allow: string): never {
-  void reply.header('allow', allow);
-  throw new DomainError('method-not-allowed', `This resource supports ${allow} only.`);
-}
 
 /**
  * The Astra event resource: GET one, GET the list, POST (how services emit events; Astra keeps this internal,

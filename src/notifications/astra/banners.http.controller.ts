@@ -5,7 +5,7 @@ import { negotiate } from '../../activity-log/content-negotiation';
 import { AccountGuard, AuthScope } from '../../common/auth/account.guard';
 import type { AccountScope } from '../../common/auth/account-scope';
 import { BannersService } from './banners.service';
-import { methodNotAllowed } from './method-not-allowed';
+import { methodNotAllowed } from '../../common/http/method-not-allowed';
 
 const BANNERS_MEDIA_TYPE = 'application/astra-banners+json';
 const READ_ONLY = 'GET, HEAD';

@@ -5,7 +5,7 @@ import { negotiate } from '../../activity-log/content-negotiation';
 import { AccountGuard, AuthScope } from '../../common/auth/account.guard';
 import type { AccountScope } from '../../common/auth/account-scope';
 import { AstraNotificationsService } from './astra-notifications.service';
-import { methodNotAllowed } from './method-not-allowed';
+import { methodNotAllowed } from '../../common/http/method-not-allowed';
 import { checkGroupId } from './user-path';
 
 const UNREAD_MEDIA_TYPE = 'application/astra-unreadNotification+json';
