@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
@@ -18,6 +18,9 @@ import { AstraNotificationsModule } from './notifications/astra/astra-notificati
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { requestIdFor } from './common/http/correlation-id';
+import { redactUrl } from './common/http/redact-url';
+
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 @Global()
 @Module({})
@@ -44,13 +47,15 @@ export class AppModule {
             genReqId: (req) => requestIdFor(req),
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+            // Probes and scrapes are not request logs; matched exactly, so no other request can hide behind them.
+            autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url ?? '') },
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
             },
           },
         }),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]),
+        DiscoveryModule,
         DatabaseModule.forRoot(),
         MetricsModule,
         HealthModule,

@@ -6,7 +6,7 @@ import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem, expectAstraValid } from './support/astra-schema';
 import { eventsUrl, sampleEvent } from './support/astra-events';
-import { bearer } from './support/auth';
+import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
 
@@ -166,6 +166,34 @@ describe('idempotency keys', () => {
       const many = await Promise.all(Array.from({ length: 20 }, () => trackerGrpc.call<{ id: string }>('CreateEvent', trackerEvent(service, 'Burst'), { 'idempotency-key': `${key}-burst` })));
       expect(new Set(many.map((m) => m.id)).size).toBe(1);
       expect(await countTracker(service)).toBe(2);
+    });
+
+    it('a key is scoped by the verified caller, not the header text: re-spelled tokens replay one event', async () => {
+      const service = `idem-spelled-${randomUUID()}`;
+      const key = randomUUID();
+      const token = mintToken({});
+      const ids = new Set<string>();
+      for (const authorization of [`Bearer ${token}`, `bearer ${token}`, `Bearer  ${token}`]) {
+        const res = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { authorization, 'idempotency-key': key } });
+        expect(res.status).toBe(200);
+        ids.add(res.body.id);
+      }
+      expect(ids.size).toBe(1);
+      expect(await countTracker(service)).toBe(1);
+    });
+
+    it('gRPC scopes a key by account as REST does: one key in two accounts makes two events', async () => {
+      const other = randomUUID();
+      const both = { authorization: `Bearer ${mintToken({ [account]: 'admin', [other]: 'admin' })}` };
+      const key = randomUUID();
+      const event = { ...sampleEvent(), resourceId: randomUUID() };
+      delete (event as Record<string, unknown>).resourceID;
+      const md = { ...both, 'idempotency-key': key };
+      const first = await astraGrpc.call<{ id: string }>('CreateEvent', { accountId: account, event }, md);
+      const second = await astraGrpc.call<{ id: string }>('CreateEvent', { accountId: other, event }, md);
+      expect(second.id).not.toBe(first.id);
+      const rest = await http('POST', eventsUrl(app.http, other), { body: sampleEvent(), headers: { ...both, 'idempotency-key': randomUUID() } });
+      expect(rest.status).toBe(201);
     });
 
     it('astra CreateEvent: replays the same event', async () => {

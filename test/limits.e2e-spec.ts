@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem } from './support/astra-schema';
 import { eventsUrl, sampleEvent } from './support/astra-events';
+import { status } from '@grpc/grpc-js';
+import { join } from 'node:path';
+import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { bearer, mintToken } from './support/auth';
+import { expectGrpcError, grpcClient } from './support/grpc-client';
 import { http } from './support/http';
 
 /*
@@ -80,6 +84,46 @@ describe('limits', () => {
       for (let i = 0; i < 8; i++) {
         expect((await http('GET', `${limited.http}/health/live`)).status).toBe(200);
         expect((await http('GET', `${limited.http}/metrics`)).status).toBe(200);
+      }
+    });
+  });
+
+  describe('rate limit keys on the verified caller, on REST and gRPC alike (RATE_LIMIT_PER_MINUTE=5)', () => {
+    let own: TestApp;
+    beforeEach(async () => {
+      own = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '5' } });
+    });
+    afterEach(async () => own?.close());
+    const listUrl = () => `${own.http}/api/v1alpha1/events/list`;
+
+    it('made-up tokens are no token: they share the address budget', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await http('GET', listUrl(), { headers: { authorization: `Bearer made-up-${i}` } })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    });
+
+    it('one valid token re-spelled (scheme case, extra spaces) is one caller', async () => {
+      const token = mintToken({});
+      const spellings = [`Bearer ${token}`, `bearer ${token}`, `Bearer  ${token}`, `BEARER ${token}`, `Bearer ${token} `, `Bearer\t${token}`];
+      const statuses: number[] = [];
+      for (const authorization of spellings) statuses.push((await http('GET', listUrl(), { headers: { authorization } })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    });
+
+    it('gRPC calls are limited by the same key and budget: RESOURCE_EXHAUSTED with retry-after metadata', async () => {
+      const token = { authorization: `Bearer ${mintToken({})}` };
+      const grpc = grpcClient(own.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService');
+      try {
+        for (let i = 0; i < 3; i++) expect((await http('GET', listUrl(), { headers: token })).status).toBe(200);
+        for (let i = 0; i < 2; i++) await grpc.call('ListEvents', { page: 1, per_page: 1 }, token);
+        const err = await expectGrpcError(grpc.call('ListEvents', { page: 1, per_page: 1 }, token), status.RESOURCE_EXHAUSTED);
+        expect(Number(err.metadata.get('retry-after')[0])).toBeGreaterThan(0);
+        expect(String(err.metadata.get('correlation-id')[0])).toMatch(/^[0-9a-f-]{36}$/);
+        // REST is over budget for this caller too; another caller is not
+        expect((await http('GET', listUrl(), { headers: token })).status).toBe(429);
+        await grpc.call('ListEvents', { page: 1, per_page: 1 }, { authorization: `Bearer ${mintToken({})}` });
+      } finally {
+        grpc.close();
       }
     });
   });

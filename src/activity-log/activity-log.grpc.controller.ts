@@ -1,4 +1,5 @@
 import { Controller, UseGuards } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -44,6 +45,7 @@ export class ActivityLogGrpcController {
   constructor(private readonly activity: ActivityLogService) {}
 
   @GrpcMethod(SERVICE, 'CreateEvent')
+  @Idempotent('astra.event.create')
   @RequireRole('admin')
   async createEvent(@Payload() request: CreateEventRequest, @AuthScope() scope: AccountScope) {
     const input = validateCreateEvent(fromProtoNames(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>));

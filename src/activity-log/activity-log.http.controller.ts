@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Options, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
@@ -46,6 +47,7 @@ export class ActivityLogHttpController {
   }
 
   @Post()
+  @Idempotent('astra.event.create')
   @HttpCode(201)
   @RequireRole('admin')
   @UseGuards(AccountGuard)

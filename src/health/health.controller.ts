@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessService } from './readiness.service';
 
 /** Liveness has no dependencies; readiness pings the store. */
 @ApiExcludeController()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

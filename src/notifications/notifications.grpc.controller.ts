@@ -1,10 +1,12 @@
 import { Controller } from '@nestjs/common';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { EventIdDto } from '../tracker-events/dto/event-body.dto';
 import { toNotificationsResponse } from './notifications.mapper';
 import { NotificationsService } from './notifications.service';
 
 /** tracker.event.v1alpha1.EventService.GetEventNotifications (the event service's other methods live in tracker-events). */
+@TrackerApi()
 @Controller()
 export class NotificationsGrpcController {
   constructor(private readonly service: NotificationsService) {}

@@ -1,10 +1,12 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventIdDto } from '../tracker-events/dto/event-body.dto';
 import { toNotificationsResponse } from './notifications.mapper';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('tracker events')
+@TrackerApi()
 @Controller('api/v1alpha1')
 export class NotificationsHttpController {
   constructor(private readonly service: NotificationsService) {}

@@ -1,4 +1,6 @@
 import { Controller } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, TodayEventsRequestDto } from './dto/event-query.dto';
@@ -10,11 +12,13 @@ import { TrackerEventsService } from './tracker-events.service';
 const SERVICE = 'tracker.event.v1alpha1.EventService';
 
 /** tracker.event.v1alpha1.EventService over the same DTOs (validated by the global pipe) and service as REST. */
+@TrackerApi()
 @Controller()
 export class TrackerEventsGrpcController {
   constructor(private readonly service: TrackerEventsService) {}
 
   @GrpcMethod(SERVICE, 'CreateEvent')
+  @Idempotent('tracker.event.create')
   async createEvent(@Payload() dto: CreateEventDto) {
     return toCreateResponse(await this.service.create(dto, 'grpc'));
   }

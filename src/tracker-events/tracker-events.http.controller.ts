@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsQueryDto, ListEventsQueryDto, SearchEventsQueryDto, TodayEventsQueryDto } from './dto/event-query.dto';
@@ -7,11 +9,13 @@ import { pagingFromQuery, searchFromQuery, statsFromQuery } from './tracker-even
 import { TrackerEventsService } from './tracker-events.service';
 
 @ApiTags('tracker events')
+@TrackerApi()
 @Controller('api/v1alpha1')
 export class TrackerEventsHttpController {
   constructor(private readonly service: TrackerEventsService) {}
 
   @Post('event')
+  @Idempotent('tracker.event.create')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
   @ApiOkResponse({ description: 'The created event' })

@@ -2,7 +2,7 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMet
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../../config/app-config.service';
 import { AccountScope, authorizeAccount } from './account-scope';
-import { verifyAuthorization } from './bearer-token';
+import { authenticate, callParts } from './caller';
 import { Role } from './roles';
 
 const MIN_ROLE = 'tracker:min-role';
@@ -11,21 +11,6 @@ const granted = new WeakMap<object, AccountScope>();
 
 /** The lowest role a handler needs in the account (default: any role, i.e. viewer). */
 export const RequireRole = (role: Role) => SetMetadata(MIN_ROLE, role);
-
-interface MetadataLike {
-  get(key: string): unknown[];
-}
-
-function carrierOf(context: ExecutionContext): { carrier: object; authorization: unknown; accountId: unknown } {
-  if (context.getType() === 'rpc') {
-    const metadata = context.switchToRpc().getContext<MetadataLike>();
-    const data = context.switchToRpc().getData<{ accountId?: unknown } | undefined>();
-    const value = metadata?.get?.('authorization')?.[0];
-    return { carrier: metadata, authorization: Buffer.isBuffer(value) ? value.toString() : value, accountId: data?.accountId };
-  }
-  const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; params?: Record<string, unknown> }>();
-  return { carrier: req, authorization: req.headers.authorization, accountId: req.params?.account_id };
-}
 
 /**
  * Bearer-JWT auth for account-scoped routes, on HTTP (`Authorization` header, `:account_id` path parameter)
@@ -42,17 +27,16 @@ export class AccountGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, [context.getHandler(), context.getClass()]) ?? 'viewer';
-    const { carrier, authorization, accountId } = carrierOf(context);
-    const principal = verifyAuthorization(authorization, this.config.auth.jwtSecret);
-    granted.set(carrier, authorizeAccount(principal, accountId, minRole));
+    const parts = callParts(context);
+    const principal = authenticate(parts, this.config.auth.jwtSecret);
+    granted.set(parts.carrier, authorizeAccount(principal, parts.accountId, minRole));
     return true;
   }
 }
 
 /** The AccountScope the AccountGuard granted for this call (HTTP or gRPC). */
 export const AuthScope = createParamDecorator((_data: unknown, context: ExecutionContext): AccountScope => {
-  const { carrier } = carrierOf(context);
-  const scope = granted.get(carrier);
+  const scope = granted.get(callParts(context).carrier);
   if (!scope) throw new Error('@AuthScope() used on a handler without AccountGuard');
   return scope;
 });

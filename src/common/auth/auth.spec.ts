@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { DomainError } from '../errors/domain-errors';
 import { authorizeAccount, systemScope } from './account-scope';
@@ -45,6 +45,25 @@ describe('verifyAuthorization', () => {
     ];
     for (const header of bad) expect({ header, kind: kindOf(() => verifyAuthorization(header, SECRET)) }).toEqual({ header, kind: 'invalid-token' });
     expect(kindOf(() => verifyAuthorization(`Bearer ${token}`, undefined))).toBe('invalid-token');
+  });
+
+  it('refuses the nil UUID as sub (reserved for the system), a non-numeric iat and any crit header', () => {
+    // signed by hand: the signing library itself refuses to put a non-numeric iat into a token
+    const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const hs256 = (header: object, payload: object) => {
+      const unsigned = `${b64(header)}.${b64(payload)}`;
+      return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+    };
+    const typ = { alg: 'HS256', typ: 'JWT' };
+    const refused = [
+      hs256(typ, { sub: '00000000-0000-0000-0000-000000000000', accounts: {} }),
+      hs256(typ, { sub: user, accounts: {}, iat: 'yesterday' }),
+      hs256(typ, { sub: user, accounts: {}, iat: { n: 1 } }),
+      hs256({ ...typ, crit: ['urn:example:ext'] }, { sub: user, accounts: {} }),
+      hs256({ ...typ, crit: [] }, { sub: user, accounts: {} }),
+    ];
+    for (const t of refused) expect({ t, kind: kindOf(() => verifyAuthorization(`Bearer ${t}`, SECRET)) }).toEqual({ t, kind: 'invalid-token' });
+    expect(verifyAuthorization(`Bearer ${hs256(typ, { sub: user, accounts: {}, iat: 1 })}`, SECRET).userId).toBe(user);
   });
 });
 

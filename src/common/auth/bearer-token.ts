@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '../errors/domain-errors';
-import { isAstraIdentifier } from './identifiers';
+import { isAstraIdentifier, NIL_UUID } from './identifiers';
 import { isRole, Principal, Role } from './roles';
 
 /** One stateless signer/verifier; the secret is passed per call so several app instances can share it. */
@@ -22,21 +22,27 @@ export function verifyAuthorization(header: unknown, secret: string | undefined)
   const match = BEARER.exec(value.trim());
   if (!match || match[1] === '') throw new UnauthenticatedError(true);
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
-  let claims: unknown;
+  let verified: { header?: { crit?: unknown }; payload?: unknown };
   try {
-    claims = jwt.verify(match[1], { secret, algorithms: ['HS256'] });
+    verified = jwt.verify(match[1], { secret, algorithms: ['HS256'], complete: true });
   } catch (err) {
     const reason = (err as Error).name === 'TokenExpiredError' ? 'The bearer token has expired.' : 'The bearer token is invalid.';
     throw new UnauthenticatedError(false, reason);
   }
-  return principalFromClaims(claims);
+  // RFC 7515 4.1.11: a recipient that does not understand an extension listed in `crit` must refuse the token;
+  // we understand none.
+  if (verified.header?.crit !== undefined) throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
+  return principalFromClaims(verified.payload);
 }
 
 export function principalFromClaims(claims: unknown): Principal {
   const bad = (what: string) => new UnauthenticatedError(false, `The bearer token's claims are malformed: ${what}.`);
   if (typeof claims !== 'object' || claims === null) throw bad('not an object');
-  const { sub, accounts } = claims as { sub?: unknown; accounts?: unknown };
+  const { sub, accounts, iat } = claims as { sub?: unknown; accounts?: unknown; iat?: unknown };
   if (!isAstraIdentifier(sub)) throw bad('sub must be a lowercase UUID');
+  // The nil UUID is the id Astra reserves for the system itself; no caller may act as it.
+  if (sub === NIL_UUID) throw bad('sub must not be the nil UUID (reserved for the system)');
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw bad('iat must be a number of seconds');
   if (typeof accounts !== 'object' || accounts === null || Array.isArray(accounts)) throw bad('accounts must be an object');
   const roles: Record<string, Role> = {};
   for (const [accountId, role] of Object.entries(accounts)) {

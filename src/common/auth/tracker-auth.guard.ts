@@ -1,48 +1,44 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { CanActivate, ExecutionContext, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
 import { AppConfig } from '../../config/app-config.service';
-import { verifyAuthorization } from './bearer-token';
+import { authenticate, callParts } from './caller';
+import { TRACKER_API } from './tracker-api.decorator';
 
-const TRACKER_HTTP_PREFIX = '/api/v1alpha1/';
-const TRACKER_GRPC_SERVICE = 'tracker.event.v1alpha1.EventService';
-
-interface MetadataLike {
-  get(key: string): unknown[];
-}
+/** REST paths that belong to the tracker API; used only to check at boot that every such controller is marked. */
+const TRACKER_PATH = /^\/?api\/v1alpha1(\/|$)/;
 
 /**
- * TRACKER_AUTH=required: the tracker API (REST under /api/v1alpha1, gRPC tracker.event.v1alpha1.EventService,
- * including the notification-delivery reads) needs a valid bearer token, verified exactly like the Astra
- * routes' (HS256 with AUTH_JWT_SECRET, exp/nbf, well-formed sub and accounts). Tracker events are not
- * account-scoped, so any valid token may read and write them: roles are per account and have nothing to
- * grant here. Off (the default), the guard lets everything through, so the seed's curl examples work as
- * written. Global (an APP_GUARD) so every tracker route is covered, including ones other modules add.
+ * TRACKER_AUTH=required: every handler marked `@TrackerApi()` (REST under /api/v1alpha1 and the
+ * tracker.event.v1alpha1 gRPC methods, including the delivery reads) needs a valid bearer token, verified
+ * exactly like the Astra routes'. Tracker events belong to no account, so any valid token may read and write
+ * them. Off (the default) lets everything through, so the seed's curl examples work as written.
  */
 @Injectable()
-export class TrackerAuthGuard implements CanActivate {
+export class TrackerAuthGuard implements CanActivate, OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
+    private readonly discovery: DiscoveryService,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.config.auth.trackerAuthRequired) return true;
-    if (context.getType() === 'rpc') {
-      if (!this.isTrackerRpc(context)) return true;
-      const value = context.switchToRpc().getContext<MetadataLike>()?.get?.('authorization')?.[0];
-      verifyAuthorization(Buffer.isBuffer(value) ? value.toString() : value, this.config.auth.jwtSecret);
-      return true;
-    }
-    if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<{ url?: string; headers: Record<string, unknown> }>();
-    if (!(req.url ?? '').startsWith(TRACKER_HTTP_PREFIX)) return true;
-    verifyAuthorization(req.headers.authorization, this.config.auth.jwtSecret);
+    if (!this.reflector.getAllAndOverride<boolean>(TRACKER_API, [context.getHandler(), context.getClass()])) return true;
+    authenticate(callParts(context), this.config.auth.jwtSecret);
     return true;
   }
 
-  private isTrackerRpc(context: ExecutionContext): boolean {
-    const patterns = this.reflector.get<unknown>(PATTERN_METADATA, context.getHandler());
-    return ([] as unknown[]).concat(patterns ?? []).some((p) => (p as { service?: unknown })?.service === TRACKER_GRPC_SERVICE);
+  /** A controller mounted under the tracker prefix without `@TrackerApi()` would be unprotected: refuse to boot. */
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getControllers()) {
+      const type = wrapper.metatype as (abstract new (...args: never[]) => unknown) | undefined;
+      if (!type) continue;
+      const paths = ([] as unknown[]).concat(Reflect.getMetadata(PATH_METADATA, type) ?? []);
+      const underTracker = paths.some((p) => typeof p === 'string' && TRACKER_PATH.test(p));
+      if (underTracker && !this.reflector.get<boolean>(TRACKER_API, type)) {
+        throw new Error(`${type.name} serves /api/v1alpha1 routes but is not marked @TrackerApi()`);
+      }
+    }
   }
 }

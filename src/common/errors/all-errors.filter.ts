@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Observable, throwError } from 'rxjs';
@@ -8,7 +8,7 @@ import { DomainError } from './domain-errors';
 import { KIND_STATUS } from './problem-catalog';
 import { isAstraPath, toProblem } from './problem';
 import { ASTRA_PROBLEM_BASE, ASTRA_PROBLEMS, TRACKER_PROBLEM_BASE } from './problem-catalog';
-import { correlationIdOf } from '../http/correlation-id';
+import { correlationIdOf, correlationIdOfMetadata } from '../http/correlation-id';
 
 /**
  * The single error mapping: domain errors (and framework/store errors classified into them) become
@@ -22,12 +22,17 @@ export class AllErrorsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): Observable<never> | void {
     const domain = classifyError(exception);
     if (host.getType() === 'rpc') {
+      // Like REST problems, every gRPC error names its correlation id (trailing metadata `correlation-id`).
+      const correlationID = correlationIdOfMetadata(host.switchToRpc().getContext<Metadata | undefined>());
+      const metadata = new Metadata();
+      metadata.set('correlation-id', correlationID);
       if (!domain) {
-        this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
-        return throwError(() => ({ code: GrpcStatus.INTERNAL, message: 'Internal error' }));
+        this.logger.error({ err: exception, correlationID }, 'unhandled error in gRPC handler');
+        return throwError(() => ({ code: GrpcStatus.INTERNAL, message: 'Internal error', metadata }));
       }
-      if (domain.kind === 'unavailable') this.logger.warn({ err: exception }, 'store unavailable');
-      return throwError(() => ({ code: KIND_STATUS[domain.kind].grpc, message: grpcDetails(domain.message) }));
+      if (domain.kind === 'unavailable') this.logger.warn({ err: exception, correlationID }, 'store unavailable');
+      if (domain.extra.retryAfterSeconds) metadata.set('retry-after', String(domain.extra.retryAfterSeconds));
+      return throwError(() => ({ code: KIND_STATUS[domain.kind].grpc, message: grpcDetails(domain.message), metadata }));
     }
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
@@ -36,7 +41,9 @@ export class AllErrorsFilter implements ExceptionFilter {
   }
 
   private sendHttpProblem(request: FastifyRequest, reply: FastifyReply, domain: DomainError | undefined, exception: unknown): void {
-    const astra = isAstraPath(request.url);
+    // The problem flavour follows the matched route (its pattern), not the request line's spelling; only an
+    // unmatched request (a 404) falls back to the path it asked for.
+    const astra = isAstraPath(request.routeOptions?.url ?? request.url);
     const correlationID = correlationIdOf(request);
     if (!domain) {
       this.logger.error({ err: exception, correlationID }, 'unhandled error');

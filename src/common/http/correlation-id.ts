@@ -17,3 +17,12 @@ export function correlationIdOf(request: { id?: unknown; raw?: { id?: unknown } 
   const id = request.raw?.id ?? request.id;
   return typeof id === 'string' && UUID.test(id) ? id : undefined;
 }
+
+/** A gRPC call's correlation id: the caller's `x-request-id`/`x-correlation-id` metadata when a UUID, else new. */
+export function correlationIdOfMetadata(metadata: { get(key: string): unknown[] } | undefined): string {
+  for (const key of ['x-request-id', 'x-correlation-id']) {
+    const value = metadata?.get?.(key)?.[0];
+    if (typeof value === 'string' && UUID.test(value)) return value.toLowerCase();
+  }
+  return randomUUID();
+}

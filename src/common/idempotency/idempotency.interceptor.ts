@@ -1,39 +1,43 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Metadata } from '@grpc/grpc-js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { from, lastValueFrom, map, Observable } from 'rxjs';
+import { AppConfig } from '../../config/app-config.service';
+import { CallParts, callParts, verifiedPrincipal } from '../auth/caller';
 import { checkIdempotencyKey, IDEMPOTENCY_HEADER, requestHash } from './idempotency-key';
+import { IDEMPOTENT_OPERATION } from './idempotent.decorator';
 import { IdempotencyService } from './idempotency.service';
 
-const principal = (authorization: unknown) =>
-  typeof authorization === 'string' && authorization ? createHash('sha256').update(authorization).digest('hex').slice(0, 24) : 'anonymous';
-
 /**
- * Applies idempotency keys to every create: HTTP POSTs with an `Idempotency-Key` header and gRPC `Create*`
- * calls with `idempotency-key` metadata. A key is scoped to the operation, the caller's credentials and the
- * path parameters (an account), so two callers never share one.
+ * Applies idempotency keys to the handlers marked `@Idempotent(operation)`. A key is scoped to the operation,
+ * the verified caller (the token's subject; `anonymous` without a valid token) and the account the call
+ * addresses, built the same way on REST and gRPC, so two callers never share a key and a re-spelled header
+ * is not a new caller.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const operation = `${context.getClass().name}.${context.getHandler().name}`;
+    const operation = this.reflector.get<string | undefined>(IDEMPOTENT_OPERATION, context.getHandler());
+    if (!operation) return next.handle();
     if (context.getType() === 'http') {
       const req = context.switchToHttp().getRequest<FastifyRequest>();
-      if (req.method !== 'POST') return next.handle();
       const key = checkIdempotencyKey(req.headers[IDEMPOTENCY_HEADER]);
       if (!key) return next.handle();
       const reply = context.switchToHttp().getResponse<FastifyReply>();
-      const scope = `${operation}|${principal(req.headers.authorization)}|${JSON.stringify(req.params ?? {})}`;
       const hash = requestHash({ body: req.body ?? null, query: req.query ?? {} });
       const run = async () => {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const location = reply.getHeader('location');
         return { status: reply.statusCode, body, ...(typeof location === 'string' ? { location } : {}) };
       };
-      return from(this.idempotency.execute(scope, key, hash, run)).pipe(
+      return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(
         map(({ response, replayed }) => {
           if (replayed) {
             void reply.header('idempotent-replayed', 'true');
@@ -43,15 +47,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }),
       );
     }
-    if (context.getType() === 'rpc' && /^create/i.test(context.getHandler().name)) {
-      const metadata = context.switchToRpc().getContext<Metadata>();
-      const key = checkIdempotencyKey(metadata?.get?.(IDEMPOTENCY_HEADER)?.[0]?.toString());
-      if (!key) return next.handle();
-      const scope = `${operation}|${principal(metadata.get('authorization')[0]?.toString())}`;
-      const hash = requestHash(context.switchToRpc().getData() ?? null);
-      const run = async () => ({ status: 0, body: await lastValueFrom(next.handle(), { defaultValue: undefined }) });
-      return from(this.idempotency.execute(scope, key, hash, run)).pipe(map(({ response }) => response.body));
-    }
-    return next.handle();
+    if (context.getType() !== 'rpc') return next.handle();
+    const metadata = context.switchToRpc().getContext<Metadata>();
+    const key = checkIdempotencyKey(metadata?.get?.(IDEMPOTENCY_HEADER)?.[0]?.toString());
+    if (!key) return next.handle();
+    const hash = requestHash(context.switchToRpc().getData() ?? null);
+    const run = async () => ({ status: 0, body: await lastValueFrom(next.handle(), { defaultValue: undefined }) });
+    return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(map(({ response }) => response.body));
+  }
+
+  private scope(operation: string, parts: CallParts): string {
+    const caller = verifiedPrincipal(parts, this.config.auth.jwtSecret)?.userId ?? 'anonymous';
+    const account = typeof parts.accountId === 'string' ? parts.accountId : '-';
+    return `${operation}|${caller}|${account}`;
   }
 }

@@ -1,0 +1,10 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const TRACKER_API = 'tracker:api';
+
+/**
+ * Marks a controller (or one handler) as part of the tracker API: with TRACKER_AUTH=required its routes and
+ * gRPC methods need a valid bearer token. The guard reads this from the matched route, so how a request line
+ * is spelled cannot move a call out of the tracker API.
+ */
+export const TrackerApi = () => SetMetadata(TRACKER_API, true);
