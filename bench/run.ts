@@ -13,7 +13,8 @@ import { MongoClient } from 'mongodb';
 import autocannon from 'autocannon';
 import { signToken } from '../src/common/auth/bearer-token';
 import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary, REPO_ROOT } from '../src/database/ferretdb/ferretdb-binary';
+import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../src/common/repo-root';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 
 const QUICK = process.argv.includes('--quick');

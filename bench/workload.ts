@@ -1,6 +1,6 @@
 import { buildEventRecord } from '../src/tracker-events/domain/event-record';
 import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
-import type { TrackerEventRecord } from '../src/database/schemas/tracker-event.schema';
+import type { TrackerEventRecord } from '../src/tracker-events/data/tracker-event.schema';
 
 const SERVICES = 20;
 

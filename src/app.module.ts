@@ -13,8 +13,8 @@ import { GrpcRuntime } from './grpc/grpc.options';
 import { GRPC_RUNTIME } from './grpc/grpc.tokens';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { NotificationsModule } from './notifications/notifications.module';
-import { AstraNotificationsModule } from './notifications/astra/astra-notifications.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
+import { AstraNotificationsModule } from './astra-notifications/astra-notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { requestIdFor } from './common/http/correlation-id';
@@ -31,7 +31,7 @@ class GrpcRuntimeModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, NotificationsModule, AstraNotificationsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, DeliveriesModule, AstraNotificationsModule];
 
 @Module({})
 export class AppModule {

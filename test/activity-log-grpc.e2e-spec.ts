@@ -141,7 +141,7 @@ describe('activity log gRPC through reflection (grpcurl, as an outside client)',
   it('describes and calls astra.core.v1.EventService without proto files', async () => {
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    const { REPO_ROOT } = await import('../src/database/ferretdb/ferretdb-binary');
+    const { REPO_ROOT } = await import('../src/common/repo-root');
     // Async: the server runs in this process, a blocking call would starve it.
     const run = promisify(execFile);
     const grpcurl = join(REPO_ROOT, '.bin', 'grpcurl');

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../src/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../src/common/repo-root';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraValid } from './support/astra-schema';

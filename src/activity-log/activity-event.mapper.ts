@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountScope } from '../common/auth/account-scope';
 import { isRole, Role, ROLES, roleRank } from '../common/auth/roles';
-import { ActivityEventRecord, FAR_FUTURE } from '../database/schemas/activity-event.schema';
+import { ActivityEventRecord, FAR_FUTURE } from './data/activity-event.schema';
 import { parseAstraTime } from '../common/astra/filter-condition';
 import type { CreateActivityEventDto } from './dto/create-event.dto';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { systemScope } from '../common/auth/account-scope';
 import { AppConfig } from '../config/app-config.service';
-import { ActivityEventExpiryIndex, ActivityEventRepository } from '../database/repositories/activity-event.repository';
+import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { ActivityLogHooks } from './activity-log.hooks';
 
 const BATCH = 500;

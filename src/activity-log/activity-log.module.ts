@@ -1,4 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './data/activity-event.schema';
+import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../config/app-config.service';
 import { AccountGuard } from '../common/auth/account.guard';
 import { ActivityEventSweeper } from './activity-event.sweeper';
@@ -13,8 +16,9 @@ import { SequenceAllocator } from './sequence-allocator';
  * (reads, "is it cleared") and ActivityLogHooks (sweep hooks) for the notifications module.
  */
 @Module({
+  imports: [MongooseModule.forFeature([ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition])],
   controllers: [ActivityLogHttpController, ActivityLogGrpcController],
-  providers: [ActivityLogService, SequenceAllocator, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
+  providers: [ActivityEventRepository, ActivityEventExpiryIndex, ActivityLogService, SequenceAllocator, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
   exports: [ActivityLogService, ActivityLogHooks],
 })
 export class ActivityLogModule {

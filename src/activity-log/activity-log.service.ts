@@ -5,10 +5,11 @@ import { ListResponse, toListResponse } from '../common/astra/list-response';
 import type { AccountScope } from '../common/auth/account-scope';
 import { isAstraIdentifier } from '../common/auth/identifiers';
 import { DomainError } from '../common/errors/domain-errors';
-import { ActivityEventRepository } from '../database/repositories/activity-event.repository';
-import { ActivityEventRecord } from '../database/schemas/activity-event.schema';
+import type { MongoListQuery } from '../common/astra/list-mongo';
+import { ActivityDestination, ActivityEventRepository } from './data/activity-event.repository';
+import { ActivityEventRecord } from './data/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
-import { EVENTS_LIST_SPEC } from './activity-event.list-spec';
+import { EVENTS_LIST_SPEC } from './activity-event.list-fields';
 import type { CreateActivityEventDto } from './dto/create-event.dto';
 import { SequenceAllocator } from './sequence-allocator';
 
@@ -47,6 +48,24 @@ export class ActivityLogService {
     const record = await this.events.findReadable(scope, eventId, new Date());
     if (!record) throw new DomainError('collection-not-found', `Event ${eventId} was not found in account ${scope.accountId}.`);
     return toAstraEvent(record);
+  }
+
+  /**
+   * For the projections of the activity log (notifications, banners): a page of the stored events the caller
+   * may read now that were sent to `destination`, leaving out `excludeEventIds`.
+   */
+  listWithDestination(
+    scope: AccountScope,
+    destination: ActivityDestination,
+    q: MongoListQuery,
+    options: { withCount: boolean; excludeEventIds?: readonly string[]; now?: Date },
+  ): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
+    return this.events.listWithDestination(scope, destination, q, options.now ?? new Date(), options.withCount, options.excludeEventIds);
+  }
+
+  /** For the projections: the stored event if the caller may read it now (null when absent, hidden or expired). */
+  findReadableRecord(scope: AccountScope, eventId: string, now = new Date()): Promise<ActivityEventRecord | null> {
+    return this.events.findReadable(scope, eventId, now);
   }
 
   /** GET .../events: the Astra list conventions (src/common/astra) over what the caller may read now. */

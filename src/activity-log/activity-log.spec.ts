@@ -1,7 +1,7 @@
 import { DomainError } from '../common/errors/domain-errors';
 import { expiresAt, visibleTo } from './activity-event.mapper';
 import { negotiate } from './content-negotiation';
-import { FAR_FUTURE } from '../database/schemas/activity-event.schema';
+import { FAR_FUTURE } from './data/activity-event.schema';
 
 describe('negotiate', () => {
   const T = 'application/astra-event+json';

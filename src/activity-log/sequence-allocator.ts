@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountScope } from '../common/auth/account-scope';
 import { ConflictError } from '../common/errors/domain-errors';
-import { ActivityEventRepository } from '../database/repositories/activity-event.repository';
+import { ActivityEventRepository } from './data/activity-event.repository';
 
 const MAX_ATTEMPTS = 25;
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../common/repo-root';
 import { EnvironmentVariables } from './env.schema';
 
 /** Typed access to the validated configuration; feature code reads settings only through this. */

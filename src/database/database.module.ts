@@ -1,20 +1,19 @@
-import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
-import { REPOSITORIES } from './repositories';
-import { SCHEMAS } from './schemas';
 import { StoreLocator } from './store-locator.service';
 import { StoreShutdown } from './store-shutdown.service';
 
-@Global()
+/** Where the store is (MONGODB_URI, or the embedded FerretDB this process runs). One instance per app. */
 @Module({ providers: [StoreLocator], exports: [StoreLocator] })
-class StoreLocatorModule {}
+export class StoreLocatorModule {}
 
 /**
- * The data layer: one connection (MongoDB or the embedded FerretDB), the shared schemas and the repositories.
+ * The connection (MongoDB or the embedded FerretDB) and its lifecycle, imported once by the app module. It
+ * registers no collection: each feature registers its own schemas and repositories (`MongooseModule.forFeature`
+ * in the feature's module) and other features reach that data only through what the feature exports.
  * Commands are not buffered while the store is away, so callers get a prompt 503 instead of a hang.
  */
-@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(): DynamicModule {
@@ -24,6 +23,7 @@ export class DatabaseModule {
       imports: [
         StoreLocatorModule,
         MongooseModule.forRootAsync({
+          imports: [StoreLocatorModule],
           inject: [StoreLocator],
           useFactory: async (locator: StoreLocator) => ({
             uri: await locator.resolveUri(),
@@ -40,10 +40,8 @@ export class DatabaseModule {
             },
           }),
         }),
-        MongooseModule.forFeature(SCHEMAS),
       ],
-      providers: [StoreShutdown, ...REPOSITORIES],
-      exports: [MongooseModule, ...REPOSITORIES],
+      providers: [StoreShutdown],
     };
   }
 }

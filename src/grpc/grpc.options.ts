@@ -4,7 +4,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Server } from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../common/repo-root';
 
 export const PROTO_ROOT = join(REPO_ROOT, 'proto');
 const HEALTH_PROTO = 'grpc/health/v1/health.proto';

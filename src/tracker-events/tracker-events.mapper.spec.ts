@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { TrackerEventRecordView } from '../database/repositories/tracker-event.repository';
+import type { TrackerEventRecordView } from './data/tracker-event.repository';
 import { toChangelogResponse, toCreateResponse, toEventResponse, toGrpcChangelogResponse } from './tracker-events.mapper';
 
 const id = new Types.ObjectId('507f1f77bcf86cd799439011');

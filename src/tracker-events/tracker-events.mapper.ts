@@ -1,5 +1,5 @@
-import type { ChangelogRecord } from '../database/schemas/tracker-event.schema';
-import type { TrackerEventRecordView } from '../database/repositories/tracker-event.repository';
+import type { ChangelogRecord } from './data/tracker-event.schema';
+import type { TrackerEventRecordView } from './data/tracker-event.repository';
 import { formatDuration } from './domain/date-range';
 
 /** A related event as get needs it: enough to name it and to measure from its start. */

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TrackerEventModelDefinition } from './data/tracker-event.schema';
+import { TrackerEventRepository } from './data/tracker-event.repository';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
-import { TrackerEventWriteHooks } from './tracker-event-write.hooks';
+import { DeliveryPlanners } from './delivery-planners';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
+  imports: [MongooseModule.forFeature([TrackerEventModelDefinition])],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController],
-  providers: [TrackerEventsService, TrackerEventWriteHooks],
-  exports: [TrackerEventsService, TrackerEventWriteHooks],
+  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners],
+  exports: [TrackerEventsService, DeliveryPlanners],
 })
 export class TrackerEventsModule {}

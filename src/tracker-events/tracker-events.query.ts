@@ -1,4 +1,4 @@
-import type { TrackerEventCriteria } from '../database/repositories/tracker-event.repository';
+import type { TrackerEventCriteria } from './data/tracker-event.repository';
 import { searchWindow } from './domain/date-range';
 import { DEFAULT_PER_PAGE } from './domain/event-enums';
 import type {

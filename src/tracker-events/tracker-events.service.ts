@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } from '../database/repositories/tracker-event.repository';
-import type { ChangelogRecord } from '../database/schemas/tracker-event.schema';
+import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } from './data/tracker-event.repository';
+import type { ChangelogRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { KeyedSerializer } from './domain/keyed-serializer';
-import { TrackerEventWriteHooks } from './tracker-event-write.hooks';
+import { DeliveryPlanners } from './delivery-planners';
 import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
@@ -33,15 +33,16 @@ export class TrackerEventsService {
 
   constructor(
     private readonly events: TrackerEventRepository,
-    private readonly hooks: TrackerEventWriteHooks,
+    private readonly planners: DeliveryPlanners,
   ) {}
 
   async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
     const now = new Date();
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via);
-    const added = this.hooks.onCreate(record, now);
-    await this.hooks.beforeWrite(record._id.toHexString(), added);
-    await this.events.insert(Object.assign({}, record, ...added));
+    const planned = this.planners.planOnCreate(record, now);
+    const deliveries = planned.flat();
+    await this.planners.beforeWrite(record._id.toHexString(), planned);
+    await this.events.insert(deliveries.length ? { ...record, deliveries } : record);
     return record;
   }
 
@@ -62,9 +63,11 @@ export class TrackerEventsService {
       const now = new Date();
       const plan = planUpdate(current, dto, now, dto.attributes?.source ?? via);
       if (Object.keys(plan.set).length === 0) return current;
-      const added = this.hooks.onUpdate(current, plan.next, now);
-      await this.hooks.beforeWrite(dto.id.toLowerCase(), added);
-      if (await this.events.applyUpdate(id, current.rev ?? 0, Object.assign({}, plan.set, ...added), plan.changes)) return plan.next;
+      const planned = this.planners.planOnUpdate(current, plan.next, now);
+      const added = planned.flat();
+      const set = added.length ? { ...plan.set, deliveries: [...(current.deliveries ?? []), ...added] } : plan.set;
+      await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
+      if (await this.events.applyUpdate(id, current.rev ?? 0, set, plan.changes)) return plan.next;
     }
     throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
   }
@@ -73,6 +76,11 @@ export class TrackerEventsService {
     const event = await this.events.findById(new Types.ObjectId(idText));
     if (!event) throw notFound(idText);
     return { event, related: await this.findRelated(event.attributes?.relatedId) };
+  }
+
+  /** The stored event without its changelog, or null: how other modules read an event (deliveries). */
+  findRecord(idText: string): Promise<TrackerEventRecordView | null> {
+    return this.events.findById(new Types.ObjectId(idText));
   }
 
   async delete(idText: string): Promise<{ id: string }> {

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedFerretDb } from '../../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary, REPO_ROOT } from '../../src/database/ferretdb/ferretdb-binary';
+import { ensureFerretDbBinary } from '../../src/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../../src/common/repo-root';
 
 /** One real FerretDB for the whole run; each test file uses its own database (its own SQLite file). */
 export default async function globalSetup(): Promise<void> {

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../../src/common/repo-root';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
 import { eventually } from './http';
 import { TEST_JWT_SECRET } from './app-harness';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IdempotencyKeyRepository } from '../../database/repositories/idempotency-key.repository';
-import { IdempotencyKeyRecord } from '../../database/schemas/idempotency-key.schema';
+import { IdempotencyKeyRepository } from './data/idempotency-key.repository';
+import { IdempotencyKeyRecord } from './data/idempotency-key.schema';
 import { ConflictError } from '../errors/domain-errors';
 
 export type StoredResponse = NonNullable<IdempotencyKeyRecord['response']>;

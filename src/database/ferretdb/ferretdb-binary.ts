@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { childProcessEnv } from '../../config/read-env';
+import { REPO_ROOT } from '../../common/repo-root';
 
-/** The repository root, from src/database/ferretdb or dist/database/ferretdb alike. */
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const TOOLS_MODULE = join(REPO_ROOT, 'tools', 'ferretdb');
 
 export class StoreUnavailableAtBoot extends Error {}

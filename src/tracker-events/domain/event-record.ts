@@ -5,8 +5,8 @@ import type {
   TrackerEventAttributesRecord,
   TrackerEventLinksRecord,
   TrackerEventRecord,
-} from '../../database/schemas/tracker-event.schema';
-import type { TrackerEventRecordView } from '../../database/repositories/tracker-event.repository';
+} from '../data/tracker-event.schema';
+import type { TrackerEventRecordView } from '../data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../dto/event-body.dto';
 import { dateParts, parseInstant } from './date-range';
 

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { parseListQuery } from '../common/astra/list-query';
+import { DomainError } from '../common/errors/domain-errors';
+import { NOTIFICATIONS_LIST_SPEC } from './astra-notifications.mapper';
+import { toEventListQuery } from './derived-list';
+import { eventIdOfNotification, notificationIdOf } from './notification-ids';
+
+const derived = { id: eventIdOfNotification };
+const query = (raw: Record<string, unknown>) => toEventListQuery(parseListQuery(raw, NOTIFICATIONS_LIST_SPEC), NOTIFICATIONS_LIST_SPEC, derived);
+
+describe('toEventListQuery', () => {
+  it('passes ordinary filters through to the page and the count', () => {
+    expect(query({})).toMatchObject({ filter: {}, countFilter: {}, sort: { eventTime: -1, _id: -1 } });
+    const q = query({ filter: "severity eq 'critical'" });
+    expect(q.filter).toEqual({ severity: 'critical' });
+    expect(q.countFilter).toEqual(q.filter);
+  });
+
+  it("rewrites eq on a derived id to the event id it names; an id that names nothing matches nothing", () => {
+    const eventId = randomUUID();
+    expect(query({ filter: `id eq '${notificationIdOf(eventId)}'` }).filter).toEqual({ _id: eventId });
+    expect(query({ filter: "id eq 'x'" }).filter).toEqual({ _id: '' });
+  });
+
+  it('refuses other operators on a derived id and ordering by it (problems/5)', () => {
+    expect(() => query({ filter: "id in 'ab'" })).toThrow(DomainError);
+    expect(() => query({ filter: "id gt 'ab'" })).toThrow(DomainError);
+    expect(() => query({ orderBy: 'id' })).toThrow(DomainError);
+    expect(() => query({ orderBy: 'id desc' })).toThrow(expect.objectContaining({ kind: 'invalid-query' }));
+  });
+});
