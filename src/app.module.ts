@@ -1,9 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
-import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
-import { TrackerAuthGuard } from './common/auth/tracker-auth.guard';
+import { GLOBAL_ENHANCERS } from './common/global-enhancers';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ActivityLogModule } from './activity-log/activity-log.module';
 import { AppConfigModule } from './config/config.module';
@@ -62,11 +61,7 @@ export class AppModule {
         IdempotencyModule,
         ...(FEATURE_MODULES ?? []),
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: RateLimitGuard },
-        // TRACKER_AUTH=required: bearer token on the tracker API (off by default)
-        { provide: APP_GUARD, useClass: TrackerAuthGuard },
-      ],
+      providers: GLOBAL_ENHANCERS,
     };
   }
 }

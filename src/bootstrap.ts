@@ -6,12 +6,9 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { EnvironmentVariables } from './config/env.schema';
-import { AllErrorsFilter } from './common/errors/all-errors.filter';
 import { requestIdFor } from './common/http/correlation-id';
-import { createValidationPipe } from './common/validation/validation';
 import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
-import { GrpcMetricsInterceptor } from './metrics/metrics.interceptor';
 import { MetricsService } from './metrics/metrics.service';
 import { APP_VERSION } from './system/app-info';
 
@@ -24,8 +21,8 @@ export interface TrackerApp {
 }
 
 /**
- * Builds the hybrid app (HTTP on Fastify + gRPC) with the global pipe, filter and interceptors applied to
- * both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
+ * Builds the hybrid app (HTTP on Fastify + gRPC); the global pipe, filter, guards and interceptors are APP_*
+ * providers (src/common/global-enhancers.ts), so they apply to both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
  */
 export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
   const grpc = createGrpcRuntime();
@@ -43,9 +40,6 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const metrics = app.get(MetricsService);
-  app.useGlobalFilters(new AllErrorsFilter());
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new GrpcMetricsInterceptor(metrics));
 
   app
     .getHttpAdapter()

@@ -1,0 +1,20 @@
+import { Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { GrpcMetricsInterceptor } from '../metrics/metrics.interceptor';
+import { TrackerAuthGuard } from './auth/tracker-auth.guard';
+import { AllErrorsFilter } from './errors/all-errors.filter';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { createValidationPipe } from './validation/validation';
+
+/**
+ * What every HTTP route and gRPC method goes through, registered once as APP_* providers (so both transports
+ * get them, and controller specs can mount the very same list): the error filter, the strict validation pipe,
+ * the rate limit, TRACKER_AUTH and gRPC timing. Guards run in this order: budget first, then auth.
+ */
+export const GLOBAL_ENHANCERS: Provider[] = [
+  { provide: APP_FILTER, useClass: AllErrorsFilter },
+  { provide: APP_PIPE, useFactory: createValidationPipe },
+  { provide: APP_GUARD, useClass: RateLimitGuard },
+  { provide: APP_GUARD, useClass: TrackerAuthGuard },
+  { provide: APP_INTERCEPTOR, useClass: GrpcMetricsInterceptor },
+];
