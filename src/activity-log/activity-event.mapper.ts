@@ -26,7 +26,7 @@ export function astraTime(date: Date): string {
 
 /**
  * The roles that may read an event. Absent visibility = every role; otherwise each listed role and every role
- * above it (the spec leaves hierarchy open; astra-api-reference.md section 5 recommends inclusion). Listed
+ * above it (the spec leaves hierarchy open; the Astra Control API reference, section 5 recommends inclusion). Listed
  * strings that are not roles grant nothing; an empty list is treated as absent (it is stored as absent too).
  */
 export function visibleTo(visibility: string[] | undefined): Role[] {

@@ -38,7 +38,7 @@ export function toAstraBanner(record: ActivityEventRecord): AstraNotification {
 
 /**
  * A user's unread marker of a notification. It exists since the notification does, so its timestamps are the
- * event's creation time, and the system made it (createdBy = the nil UUID, astra-api-reference.md section 3).
+ * event's creation time, and the system made it (createdBy = the nil UUID, the Astra Control API reference, section 3).
  */
 export function toAstraUnread(record: ActivityEventRecord, userId: string): AstraUnreadNotification {
   const notificationID = notificationIdOf(record._id);

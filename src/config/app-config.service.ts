@@ -6,12 +6,6 @@ import { EnvironmentVariables } from './env.schema';
 export class AppConfig {
   constructor(private readonly env: EnvironmentVariables) {}
 
-  get isProduction(): boolean {
-    return this.env.NODE_ENV === 'production';
-  }
-  get isTest(): boolean {
-    return this.env.NODE_ENV === 'test';
-  }
   get http() {
     return { port: this.env.HTTP_PORT, host: this.env.HTTP_HOST };
   }
@@ -39,18 +33,12 @@ export class AppConfig {
       .filter((s) => s.length > 0);
     return { smtpUrl: this.env.SMTP_URL, from: this.env.EMAIL_FROM, to };
   }
-  get logLevel() {
-    return this.env.LOG_LEVEL;
-  }
   get notify() {
     return {
       retryScheduleMs: this.env.NOTIFY_RETRY_SCHEDULE.split(',').map((s) => Math.round(Number(s) * 1000)),
       pollMs: this.env.NOTIFY_POLL_MS,
       leaseMs: this.env.NOTIFY_LEASE_MS,
     };
-  }
-  get rateLimitPerMinute() {
-    return this.env.RATE_LIMIT_PER_MINUTE;
   }
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;

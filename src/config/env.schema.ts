@@ -87,8 +87,6 @@ export class EnvironmentVariables {
   TTL_SWEEP_MS = 30000;
 }
 
-export type Env = EnvironmentVariables;
-
 /**
  * Validates raw variables and returns the typed, defaulted config. Throws one line naming the first bad
  * variable, so a misconfigured service stops at boot with a readable reason.

@@ -10,7 +10,7 @@ const SPEC_PATH = join(__dirname, 'astra-openapi-excerpt.json');
 /**
  * Validates response bodies against NetApp's published schemas (astra-openapi-excerpt.json). The spec
  * gives userID, accountID and notificationID a media type as JSON `type`; they are identifier strings, so those
- * `type`s are read as `string` (note at the end of astra-api-reference.md). Problems the excerpt does not
+ * `type`s are read as `string` (the note closing the Astra Control API reference). Problems the excerpt does not
  * publish a schema for (7, 9, 32, 33, 35, 69 ...) get one built the same way from the catalog.
  */
 function loadSpec(): { components: { schemas: Record<string, unknown> } } {

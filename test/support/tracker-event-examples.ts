@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../src/common/repo-root';
 
 /*
- * The events guide's curl and grpcurl examples, copied verbatim (shared/spec/tracker-events-guide.md). Tests run
+ * The events guide's curl and grpcurl examples, copied verbatim (the Tracker events guide this service implements). Tests run
  * them through a real shell with only the addresses (and, where the guide shows one, the example id) swapped.
  */
 

@@ -14,7 +14,7 @@ import { decodeContinueToken } from './continue-token';
 import { conditionFor } from './filter-condition';
 
 /**
- * Astra collection query parameters (astra-api-reference.md section 2), parsed once for every list endpoint.
+ * Astra collection query parameters (the Astra Control API reference, section 2), parsed once for every list endpoint.
  *
  * Choices where the published spec is silent or loose (all covered by list-query.spec.ts):
  * - Each parameter is checked against its published pattern; every bad parameter is reported at once in

@@ -1,4 +1,4 @@
-/** Astra RBAC roles, lowest first (astra-api-reference.md section 5): each role can do what the lower ones can. */
+/** Astra RBAC roles, lowest first (the Astra Control API reference, section 5): each role can do what the lower ones can. */
 export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -10,10 +10,6 @@ export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
 }
 
-/** `role` and every role above it, e.g. rolesFrom('admin') = ['admin', 'owner']. */
-export function rolesFrom(role: Role): Role[] {
-  return ROLES.slice(roleRank(role));
-}
 
 /** The authenticated caller, as the bearer token states it. */
 export interface Principal {

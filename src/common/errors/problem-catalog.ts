@@ -23,7 +23,7 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
   unavailable: { http: 503, grpc: GrpcStatus.UNAVAILABLE, slug: 'unavailable', title: 'Service not ready' },
 };
 
-/** Astra's published problem types (astra-api-reference.md §4), used verbatim on /accounts routes. */
+/** Astra's published problem types (the Astra Control API reference, section 4), used verbatim on /accounts routes. */
 export const ASTRA_PROBLEMS: Record<number, { status: number; title: string; detail: string }> = {
   1: { status: 404, title: 'Resource not found', detail: "The resource specified in the request URI wasn't found." },
   2: { status: 404, title: 'Collection not found', detail: "The collection specified in the request URI wasn't found." },

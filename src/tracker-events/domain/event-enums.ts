@@ -5,14 +5,12 @@ export const EVENT_STATUSES = [1, 3, 4, 5, 6, 7, 8, 9] as const;
 export const EVENT_ENVIRONMENTS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 export const EVENT_IMPACTS = [1, 2, 3] as const;
 
-/** Channel names a later notifications feature delivers to; validated now so stored events stay deliverable. */
+/** The channels the deliveries module sends to (src/deliveries/channels). */
 export const NOTIFICATION_CHANNELS = ['slack', 'email'] as const;
 
 export const DEFAULT_PER_PAGE = 10;
 export const MAX_PER_PAGE = 100;
 
-/** People-facing names of the enumerations, as the events guide names them (messages, notifications). */
-export const EVENT_TYPE_LABELS: Record<number, string> = { 1: 'Deployment', 2: 'Operation', 3: 'Drift', 4: 'Incident', 5: 'RPA usage' };
 export const EVENT_STATUS_LABELS: Record<number, string> = {
   1: 'Start',
   3: 'Success',
@@ -34,4 +32,3 @@ export const EVENT_ENVIRONMENT_LABELS: Record<number, string> = {
   8: 'MCO',
 };
 export const EVENT_PRIORITY_LABELS: Record<number, string> = { 1: 'P1 (critical)', 2: 'P2', 3: 'P3', 4: 'P4', 5: 'P5 (low)' };
-export const EVENT_IMPACT_LABELS: Record<number, string> = { 1: 'Low', 2: 'Medium', 3: 'High' };
