@@ -195,18 +195,26 @@ describe('Astra notifications and unread notifications (REST)', () => {
     expect((await listUnread(account, user, headers, '?count=true')).body.metadata.count).toBe(0);
     expectAstraProblem(await http('GET', `${base(account)}/groups/bad/users/${user}/unreadNotifications`, { headers }), 35);
 
-    for (const [method, url] of [
-      ['POST', `${base(account)}/notifications`],
-      ['PUT', `${base(account)}/notifications/${randomUUID()}`],
-      ['DELETE', `${base(account)}/notifications/${randomUUID()}`],
-      ['POST', `${base(account)}/users/${user}/unreadNotifications`],
-      ['PUT', `${base(account)}/users/${user}/unreadNotifications/${id}`],
-      ['PATCH', `${group}/${id}`],
-      ['POST', `${base(account)}/banners`],
+    for (const [method, url, allow] of [
+      ['POST', `${base(account)}/notifications`, 'GET, HEAD'],
+      ['PUT', `${base(account)}/notifications/${randomUUID()}`, 'GET, HEAD'],
+      ['DELETE', `${base(account)}/notifications/${randomUUID()}`, 'GET, HEAD'],
+      ['OPTIONS', `${base(account)}/notifications`, 'GET, HEAD'],
+      ['POST', `${base(account)}/users/${user}/unreadNotifications`, 'GET, HEAD'],
+      ['DELETE', `${group}`, 'GET, HEAD'],
+      ['PUT', `${base(account)}/users/${user}/unreadNotifications/${id}`, 'GET, HEAD, DELETE'],
+      ['PATCH', `${group}/${id}`, 'GET, HEAD, DELETE'],
+      ['POST', `${base(account)}/banners`, 'GET, HEAD'],
+      ['DELETE', `${base(account)}/users/${user}/banners`, 'GET, HEAD'],
+      ['GET', `${base(account)}/users/${user}/banners/${randomUUID()}`, 'DELETE'],
+      ['PATCH', `${base(account)}/users/${user}/banners/${randomUUID()}`, 'DELETE'],
     ]) {
       const res = await http(method, url, { headers });
       expectAstraProblem(res, 69);
-      expect(res.headers.get('allow')).toBeTruthy();
+      expect({ method, url, allow: res.headers.get('allow') }).toEqual({ method, url, allow });
+      // whoever asks: no token needed to learn which methods exist
+      const anonymous = await http(method, url);
+      expect({ method, url, status: anonymous.status, allow: anonymous.headers.get('allow') }).toEqual({ method, url, status: 405, allow });
     }
   });
 });

@@ -3,10 +3,10 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
-import { AstraListRequest, fromProtoNames, toProtoNames } from '../common/astra/proto-names';
-import { AstraEvent } from './activity-event.mapper';
+import { AstraListRequestDto, listQueryOf } from '../common/astra/grpc-request.dto';
+import { toProtoList, toProtoNames } from '../common/astra/proto-names';
 import { ActivityLogService } from './activity-log.service';
-import { validateCreateEvent } from './dto/validate-create-event';
+import { CreateEventRequestDto, GetEventRequestDto } from './dto/grpc-requests.dto';
 
 /**
  * Fully qualified: tracker.event.v1alpha1 also has an `EventService` with the same method names, and Nest
@@ -15,30 +15,9 @@ import { validateCreateEvent } from './dto/validate-create-event';
 const SERVICE = 'astra.core.v1.EventService';
 
 /**
- * A decoded message without the loader's synthetic oneof keys (`_ttl: 'ttl'` for each proto3 `optional`
- * field, from `oneofs: true`), so the REST validation sees only real fields.
+ * astra.core.v1.EventService: the same service calls as REST, with the same auth, rules and errors. Requests
+ * are DTOs validated by the global pipes like REST bodies (AstraGrpcRequestPipe maps the proto names).
  */
-function withoutSyntheticOneofs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSyntheticOneofs);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>)
-      .filter(([k]) => !k.startsWith('_'))
-      .map(([k, v]) => [k, withoutSyntheticOneofs(v)]),
-  );
-}
-
-interface CreateEventRequest {
-  accountId?: string;
-  event?: Record<string, unknown>;
-}
-interface GetEventRequest {
-  accountId?: string;
-  eventId?: string;
-}
-type ListEventsRequest = AstraListRequest;
-
-/** astra.core.v1.EventService: the same service calls as REST, with the same auth, rules and errors. */
 @Controller()
 @UseGuards(AccountGuard)
 export class ActivityLogGrpcController {
@@ -47,27 +26,17 @@ export class ActivityLogGrpcController {
   @GrpcMethod(SERVICE, 'CreateEvent')
   @Idempotent('astra.event.create')
   @RequireRole('admin')
-  async createEvent(@Payload() request: CreateEventRequest, @AuthScope() scope: AccountScope) {
-    const input = validateCreateEvent(fromProtoNames(withoutSyntheticOneofs(request.event ?? {}) as Record<string, unknown>));
-    return toProtoEvent(await this.activity.create(scope, input));
+  async createEvent(@Payload() request: CreateEventRequestDto, @AuthScope() scope: AccountScope) {
+    return toProtoNames(await this.activity.create(scope, request.event));
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')
-  async getEvent(@Payload() request: GetEventRequest, @AuthScope() scope: AccountScope) {
-    return toProtoEvent(await this.activity.get(scope, request.eventId ?? ''));
+  async getEvent(@Payload() request: GetEventRequestDto, @AuthScope() scope: AccountScope) {
+    return toProtoNames(await this.activity.get(scope, request.eventId));
   }
 
   @GrpcMethod(SERVICE, 'ListEvents')
-  async listEvents(@Payload() request: ListEventsRequest, @AuthScope() scope: AccountScope) {
-    const { include, limit, skip, filter, orderBy, count } = request;
-    const raw = { include, limit, skip, filter, orderBy, count, continue: request.continue };
-    const page = await this.activity.list(scope, raw);
-    const rows = include ? page.items.map((row) => JSON.stringify(row)) : [];
-    const items = include ? [] : (page.items as AstraEvent[]).map(toProtoEvent);
-    return { type: page.type, version: page.version, items, rows, metadata: page.metadata };
+  async listEvents(@Payload() request: AstraListRequestDto, @AuthScope() scope: AccountScope) {
+    return toProtoList(await this.activity.list(scope, listQueryOf(request)));
   }
-}
-
-function toProtoEvent(event: AstraEvent): Record<string, unknown> {
-  return toProtoNames(event);
 }

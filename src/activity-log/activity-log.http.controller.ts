@@ -1,19 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Options, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
-import { negotiate } from './content-negotiation';
+import { AstraMediaType } from '../common/astra/content-negotiation';
+import { OnlyDeclaredMethods } from '../common/http/allowed-methods';
 import { ActivityLogService } from './activity-log.service';
 import { CreateActivityEventDto } from './dto/create-event.dto';
-import { methodNotAllowed } from '../common/http/method-not-allowed';
 
 const EVENT_MEDIA_TYPE = 'application/astra-event+json';
 /** The list's own media type (its envelope `type` + json); application/json is what Astra documents. */
 const EVENTS_MEDIA_TYPE = 'application/astra-events+json';
-const COLLECTION_METHODS = 'GET, HEAD, POST';
-const ITEM_METHODS = 'GET, HEAD';
 
 /**
  * The Astra event resource: GET one, GET the list, POST (how services emit events; Astra keeps this internal,
@@ -22,28 +20,25 @@ const ITEM_METHODS = 'GET, HEAD';
 @ApiTags('Activity log (Astra events)')
 @ApiBearerAuth()
 @ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@OnlyDeclaredMethods()
 @Controller('accounts/:account_id/core/v1/events')
 export class ActivityLogHttpController {
   constructor(private readonly activity: ActivityLogService) {}
 
   @Get()
   @UseGuards(AccountGuard)
+  @AstraMediaType(EVENTS_MEDIA_TYPE)
   @ApiOperation({ summary: 'List events (include, limit, skip, continue, filter, orderBy, count)' })
-  async list(@AuthScope() scope: AccountScope, @Query() query: Record<string, unknown>, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const media = negotiate(accept, EVENTS_MEDIA_TYPE);
-    const body = await this.activity.list(scope, query);
-    void reply.header('content-type', media);
-    return body;
+  list(@AuthScope() scope: AccountScope, @Query() query: Record<string, unknown>) {
+    return this.activity.list(scope, query);
   }
 
   @Get(':event_id')
   @UseGuards(AccountGuard)
+  @AstraMediaType(EVENT_MEDIA_TYPE)
   @ApiOperation({ summary: 'Retrieve an event' })
-  async get(@AuthScope() scope: AccountScope, @Param('event_id') eventId: string, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const media = negotiate(accept, EVENT_MEDIA_TYPE);
-    const body = await this.activity.get(scope, eventId);
-    void reply.header('content-type', media);
-    return body;
+  get(@AuthScope() scope: AccountScope, @Param('event_id') eventId: string) {
+    return this.activity.get(scope, eventId);
   }
 
   @Post()
@@ -51,59 +46,12 @@ export class ActivityLogHttpController {
   @HttpCode(201)
   @RequireRole('admin')
   @UseGuards(AccountGuard)
+  @AstraMediaType(EVENT_MEDIA_TYPE)
   @ApiOperation({ summary: 'Create an event (admin or owner); 201 with Location' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  async create(@AuthScope() scope: AccountScope, @Body() body: CreateActivityEventDto, @Headers('accept') accept: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const media = negotiate(accept, EVENT_MEDIA_TYPE);
+  async create(@AuthScope() scope: AccountScope, @Body() body: CreateActivityEventDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const event = await this.activity.create(scope, body);
-    void reply.header('location', `/accounts/${scope.accountId}/core/v1/events/${event.id}`).header('content-type', media);
+    void reply.header('location', `/accounts/${scope.accountId}/core/v1/events/${event.id}`);
     return event;
-  }
-
-  // Fastify refuses a catch-all route beside GET/POST on one path, so each unsupported method gets a handler.
-  @ApiExcludeEndpoint()
-  @Put()
-  putCollection(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, COLLECTION_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Patch()
-  patchCollection(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, COLLECTION_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Delete()
-  deleteCollection(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, COLLECTION_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Options()
-  optionsCollection(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, COLLECTION_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Post(':event_id')
-  postItem(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, ITEM_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Put(':event_id')
-  putItem(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, ITEM_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Patch(':event_id')
-  patchItem(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, ITEM_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Delete(':event_id')
-  deleteItem(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, ITEM_METHODS);
-  }
-  @ApiExcludeEndpoint()
-  @Options(':event_id')
-  optionsItem(@Res({ passthrough: true }) reply: FastifyReply): never {
-    return methodNotAllowed(reply, ITEM_METHODS);
   }
 }

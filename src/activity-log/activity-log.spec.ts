@@ -1,26 +1,5 @@
-import { DomainError } from '../common/errors/domain-errors';
 import { expiresAt, visibleTo } from './activity-event.mapper';
-import { negotiate } from './content-negotiation';
 import { FAR_FUTURE } from './data/activity-event.schema';
-
-describe('negotiate', () => {
-  const T = 'application/astra-event+json';
-  it.each([
-    [undefined, 'application/json'],
-    ['', 'application/json'],
-    ['*/*', 'application/json'],
-    ['application/*', 'application/json'],
-    ['application/json', 'application/json'],
-    [T, T],
-    [`application/json, ${T}`, T],
-    [`${T};q=0.4, application/json`, 'application/json'],
-    [`text/html, */*;q=0.1`, 'application/json'],
-  ])('Accept %p -> %s', (accept, expected) => expect(negotiate(accept, T)).toBe(expected));
-
-  it.each([['text/html'], ['application/xml'], ['application/json;q=0'], [`${T};q=0, application/json;q=0`]])('Accept %p -> 406', (accept) => {
-    expect(() => negotiate(accept, T)).toThrow(DomainError);
-  });
-});
 
 describe('visibleTo', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GrpcMetricsInterceptor } from '../metrics/metrics.interceptor';
+import { AstraGrpcRequestPipe } from './astra/grpc-request.pipe';
 import { TrackerAuthGuard } from './auth/tracker-auth.guard';
 import { AllErrorsFilter } from './errors/all-errors.filter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -9,10 +10,12 @@ import { createValidationPipe } from './validation/validation';
 /**
  * What every HTTP route and gRPC method goes through, registered once as APP_* providers (so both transports
  * get them, and controller specs can mount the very same list): the error filter, the strict validation pipe,
- * the rate limit, TRACKER_AUTH and gRPC timing. Guards run in this order: budget first, then auth.
+ * the rate limit, TRACKER_AUTH and gRPC timing. Guards run in this order: budget first, then auth. Pipes too:
+ * Astra gRPC requests are mapped to their DTOs' names first, then validated.
  */
 export const GLOBAL_ENHANCERS: Provider[] = [
   { provide: APP_FILTER, useClass: AllErrorsFilter },
+  { provide: APP_PIPE, useClass: AstraGrpcRequestPipe },
   { provide: APP_PIPE, useFactory: createValidationPipe },
   { provide: APP_GUARD, useClass: RateLimitGuard },
   { provide: APP_GUARD, useClass: TrackerAuthGuard },

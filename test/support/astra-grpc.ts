@@ -1,15 +1,4 @@
-import { fromProtoNames } from '../../src/common/astra/proto-names';
-
-/** Drops the loader's synthetic oneof keys (`_x` for each proto3 `optional` field), at every depth. */
-function withoutSyntheticOneofs(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutSyntheticOneofs);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k]) => !k.startsWith('_'))
-      .map(([k, v]) => [k, withoutSyntheticOneofs(v)]),
-  );
-}
+import { fromProtoNames, withoutSyntheticOneofs } from '../../src/common/astra/proto-names';
 
 /**
  * A decoded Astra gRPC resource in REST spelling, so it can be checked against the published schema. proto3

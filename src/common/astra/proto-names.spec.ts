@@ -1,4 +1,4 @@
-import { fromProtoNames, toProtoNames } from './proto-names';
+import { fromProtoNames, fromProtoRequest, toProtoNames } from './proto-names';
 
 describe('Astra proto names', () => {
   it('renames the ID/URL/URI fields and keeps the rest', () => {
@@ -9,5 +9,23 @@ describe('Astra proto names', () => {
   it('round-trips', () => {
     const rest = { additionalResourceIDs: ['a'], resourceURI: '/x', resourceCollectionURL: ['y'], userID: 'u', accountID: 'a', name: 'n' };
     expect(fromProtoNames(toProtoNames(rest))).toEqual(rest);
+  });
+});
+
+describe('fromProtoRequest', () => {
+  it('keeps the request parameters, spells nested resources the REST way and drops synthetic oneof keys', () => {
+    const message = {
+      accountId: 'a',
+      orderBy: 'name',
+      _orderBy: 'orderBy',
+      event: { resourceId: 'r', _descriptionUrl: 'descriptionUrl', descriptionUrl: 'u', userId: 'u1', data: { ttl: 1, _ttl: 'ttl' } },
+      items: [{ notificationId: 'n' }],
+    };
+    expect(fromProtoRequest(message)).toEqual({
+      accountId: 'a',
+      orderBy: 'name',
+      event: { resourceID: 'r', descriptionURL: 'u', userID: 'u1', data: { ttl: 1 } },
+      items: [{ notificationID: 'n' }],
+    });
   });
 });

@@ -56,6 +56,7 @@ export class AllErrorsFilter implements ExceptionFilter {
     if (domain.kind === 'unavailable') this.logger.warn({ err: exception, correlationID }, 'store unavailable');
     const { status, body } = toProblem(domain, astra, correlationID ?? randomUUID());
     if (domain.extra.retryAfterSeconds) void reply.header('retry-after', String(domain.extra.retryAfterSeconds));
+    if (domain.extra.allow) void reply.header('allow', domain.extra.allow);
     void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(body));
   }
 }

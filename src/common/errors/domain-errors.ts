@@ -36,6 +36,8 @@ export class DomainError extends Error {
       invalidParams?: InvalidItem[];
       invalidFields?: InvalidItem[];
       retryAfterSeconds?: number;
+      /** The methods the resource supports (the 405's Allow header). */
+      allow?: string;
     } = {},
   ) {
     super(message);
@@ -87,6 +89,12 @@ export class ForbiddenError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   constructor(missing: boolean, message?: string) {
     super(missing ? 'unauthenticated' : 'invalid-token', message ?? (missing ? 'Missing bearer token.' : 'Invalid bearer token.'));
+  }
+}
+
+export class MethodNotAllowedError extends DomainError {
+  constructor(allow: string) {
+    super('method-not-allowed', `This resource supports ${allow} only.`, { allow });
   }
 }
 

@@ -1,4 +1,8 @@
-import { DomainError } from '../common/errors/domain-errors';
+import { applyDecorators, CallHandler, ExecutionContext, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { ApiProduces } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, tap } from 'rxjs';
+import { DomainError } from '../errors/domain-errors';
 
 interface Range {
   type: string;
@@ -56,3 +60,25 @@ export function negotiate(accept: unknown, resourceMediaType: string): string {
   }
   return best.media;
 }
+
+/**
+ * Negotiates before the handler runs (an unservable Accept is 406 problems/32 and nothing is created), after
+ * the guards (401/403 come first); on success the response carries the negotiated content type.
+ */
+export class ContentNegotiationInterceptor implements NestInterceptor {
+  constructor(private readonly resourceMediaType: string) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const media = negotiate(http.getRequest<FastifyRequest>().headers.accept, this.resourceMediaType);
+    const reply = http.getResponse<FastifyReply>();
+    return next.handle().pipe(tap(() => void reply.header('content-type', media)));
+  }
+}
+
+/**
+ * An Astra handler serving `mediaType` (e.g. application/astra-event+json) or application/json, as the
+ * request's Accept asks: the one place REST handlers get content negotiation and their content type.
+ */
+export const AstraMediaType = (mediaType: string) =>
+  applyDecorators(UseInterceptors(new ContentNegotiationInterceptor(mediaType)), ApiProduces('application/json', mediaType));
