@@ -35,7 +35,7 @@ function specificity(range: Range, media: string): number {
 }
 
 /**
- * Astra content negotiation (astra-api-reference.md section 2, HTTP headers): no Accept, `*\/*` or
+ * Astra content negotiation (the Astra Control API reference, section 2, HTTP headers): no Accept, `*\/*` or
  * `application/json` -> application/json; naming the resource media type -> that type; nothing servable ->
  * 406 problems/32. Each offered type takes the q of its most specific matching range; the highest q wins; a
  * tie goes to the more specific match, and when both are named exactly, to the resource's own media type.
