@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
 # Builds the Go tools Tracker runs beside itself into .bin/ (ignored by git), each from a pinned module under
 # tools/: ferretdb (the embedded store) and grpcurl (the seed's gRPC examples, used by an e2e test).
-# A tool is rebuilt only when its binary is missing or its go.mod/go.sum changed.
+# A tool is rebuilt only when its binary is missing or its fingerprint changed: go.mod, go.sum and the module's own
+# .go files (tools/ferretdb/main.go is our launcher), so a changed launcher replaces an old binary.
+# The service computes the same fingerprint (src/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
+# prints it for a module directory, for the unit test that keeps the two in step.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/.bin"
+
+# sha256 of go.mod, go.sum, then every .go file under the module in byte order of their relative paths.
+fingerprint() {
+  local dir="$1" f
+  {
+    cat "$dir/go.mod" "$dir/go.sum"
+    while IFS= read -r f; do cat "$dir/$f"; done < <(cd "$dir" && find . -type f -name '*.go' | sed 's#^\./##' | LC_ALL=C sort)
+  } | sha256sum | cut -d' ' -f1
+}
+
+if [[ "${1:-}" == "--fingerprint" ]]; then
+  fingerprint "${2:?usage: build-tools.sh --fingerprint MODULE_DIR}"
+  exit 0
+fi
+
 mkdir -p "$bin"
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
@@ -12,8 +30,6 @@ if ! command -v go >/dev/null 2>&1; then
   echo "build-tools: Go is not installed; set MONGODB_URI to a MongoDB server, or install Go >= 1.24" >&2
   exit 1
 fi
-
-fingerprint() { cat "$1/go.mod" "$1/go.sum" | sha256sum | cut -d' ' -f1; }
 
 build() { # name, module dir, go build target
   local name="$1" dir="$root/tools/$1" target="$2"

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp, startApp } from './bootstrap';
 import { readEnv } from './config/read-env';
-
-const SHUTDOWN_DEADLINE_MS = 9000;
+import { SHUTDOWN_DEADLINE_MS } from './system/shutdown-deadline';
 
 async function main(): Promise<void> {
   let env;

@@ -61,8 +61,29 @@ export function isAlive(pid: number): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs FerretDB (SQLite backend) as a child process with its data under `dataDir`. A store left running by a
- * killed app on the same data dir is detected through the pid file and stopped before a new one starts.
+ * The store's lifeline. The store runs detached (its own process group, so a terminal's Ctrl-C reaches only us and
+ * we stop it after draining), and nothing ends it when this process ends. So that it cannot outlive us, its stdin
+ * is a pipe whose other end only this process holds, and the launcher (tools/ferretdb, started with
+ * TRACKER_STORE_LIFELINE=stdin) stops gracefully, as on SIGTERM, when it reads end-of-file there. However this
+ * process ends (SIGKILL, an uncaught error, an exit that skipped the shutdown hook), the kernel closes our end and
+ * the store finishes its in-flight commands and exits: in about 0.1 s when our connections close with us, at most
+ * FerretDB's 3 s grace for open connections.
+ *
+ * We never write to the pipe. Our end is close-on-exec (libuv opens it so), so no other child inherits it and keeps
+ * the store alive; and it is unref'd, so it never keeps the event loop alive.
+ */
+function holdLifeline(child: ChildProcess): void {
+  const end = child.stdin as Socket | null;
+  if (!end) return;
+  end.on('error', () => undefined); // EPIPE/ECONNRESET once the store has exited: nothing to do
+  end.unref();
+}
+
+/**
+ * Runs FerretDB (SQLite backend) as a child process with its data under `dataDir`. The store stops by itself when
+ * this process ends without stopping it (see holdLifeline). A store still running on the same data dir anyway (an
+ * older launcher without the lifeline, or a frozen one) is found through the pid file and stopped before a new one
+ * starts.
  */
 export class EmbeddedFerretDb {
   private child?: ChildProcess;
@@ -121,10 +142,16 @@ export class EmbeddedFerretDb {
         '--log-level=error',
         '--log-format=json',
       ],
-      // Own process group: a terminal's Ctrl-C reaches the app, which drains and then stops the store.
-      { stdio: ['ignore', logFd, logFd], detached: true, env: childProcessEnv({ DO_NOT_TRACK: '1' }) },
+      {
+        // Own process group: a terminal's Ctrl-C reaches the app, which drains and then stops the store.
+        detached: true,
+        // stdin is the store's lifeline (see holdLifeline); stdout and stderr go to ferretdb.log.
+        stdio: ['pipe', logFd, logFd],
+        env: childProcessEnv({ DO_NOT_TRACK: '1', TRACKER_STORE_LIFELINE: 'stdin' }),
+      },
     );
     closeSync(logFd);
+    holdLifeline(child);
     this.child = child;
     writeFileSync(join(this.opts.dataDir, PID_FILE), String(child.pid));
     let exited = false;

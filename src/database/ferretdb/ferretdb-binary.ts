@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { childProcessEnv } from '../../config/read-env';
 import { REPO_ROOT } from '../../common/repo-root';
@@ -9,16 +9,24 @@ const TOOLS_MODULE = join(REPO_ROOT, 'tools', 'ferretdb');
 
 export class StoreUnavailableAtBoot extends Error {}
 
-function toolsFingerprint(): string {
-  return createHash('sha256')
-    .update(readFileSync(join(TOOLS_MODULE, 'go.mod')))
-    .update(readFileSync(join(TOOLS_MODULE, 'go.sum')))
-    .digest('hex');
+/**
+ * What the binary is built from: go.mod, go.sum, then the module's .go files (our launcher) in byte order of
+ * their relative paths. scripts/build-tools.sh computes the same value for its stamp (a unit test holds them
+ * together), so a binary built by either is current for both, and a changed launcher is rebuilt.
+ */
+export function toolsFingerprint(moduleDir = TOOLS_MODULE): string {
+  const sources = readdirSync(moduleDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.go'))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', ...sources]) hash.update(readFileSync(join(moduleDir, f)));
+  return hash.digest('hex');
 }
 
 /**
  * Makes sure the pinned FerretDB binary exists at `binPath`, building it from the Go tools module when it is
- * missing or the module's pins changed. The first build takes a few minutes; later starts reuse the binary.
+ * missing or the module changed (its pins or the launcher's source). The first build takes a few minutes; later
+ * starts reuse the binary.
  */
 export function ensureFerretDbBinary(binPath: string, log: (msg: string) => void = () => undefined): string {
   const stamp = `${binPath}.stamp`;
