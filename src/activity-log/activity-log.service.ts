@@ -4,14 +4,14 @@ import { toMongoQuery } from '../common/astra/list-mongo';
 import { ListResponse, toListResponse } from '../common/astra/list-response';
 import type { AccountScope } from '../common/auth/account-scope';
 import { isAstraIdentifier } from '../common/auth/identifiers';
-import { DomainError } from '../common/errors/domain-errors';
+import { ConflictError, DomainError } from '../common/errors/domain-errors';
+import { SEQUENCE_ATTEMPTS } from '../database/sequence-allocator';
 import type { MongoListQuery } from '../common/astra/list-mongo';
 import { ActivityDestination, ActivityEventRepository } from './data/activity-event.repository';
 import { ActivityEventRecord } from './data/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
 import { EVENTS_LIST_SPEC } from './activity-event.list-fields';
 import type { CreateActivityEventDto } from './dto/create-event.dto';
-import { SequenceAllocator } from './sequence-allocator';
 
 /** What "is this condition cleared" needs to know about an event. */
 export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary' | 'sequenceCount' | 'severity'>;
@@ -22,19 +22,15 @@ export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary'
  */
 @Injectable()
 export class ActivityLogService {
-  constructor(
-    private readonly events: ActivityEventRepository,
-    private readonly sequences: SequenceAllocator,
-  ) {}
+  constructor(private readonly events: ActivityEventRepository) {}
 
   async create(scope: AccountScope, input: CreateActivityEventDto): Promise<AstraEvent> {
-    let record: Omit<ActivityEventRecord, 'accountID'> | undefined;
     const now = new Date();
-    await this.sequences.insertWithNextSequence(scope, (sequence) => {
-      record = toRecord(input, scope, sequence, now);
-      return this.events.insert(scope, record);
-    });
-    return toAstraEvent({ ...record!, accountID: scope.accountId });
+    const record = await this.events.insertWithNextSequence(scope, (sequence) => toRecord(input, scope, sequence, now));
+    if (!record) {
+      throw new ConflictError(`Could not assign a sequenceCount in account ${scope.accountId} after ${SEQUENCE_ATTEMPTS} attempts; retry.`);
+    }
+    return toAstraEvent(record);
   }
 
   /**

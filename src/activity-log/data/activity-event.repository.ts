@@ -9,6 +9,7 @@ import {
   ActivityEventRecord,
   ActivitySequenceFloorRecord,
 } from './activity-event.schema';
+import { SequenceAllocator } from '../../database/sequence-allocator';
 import { insertUnlessExists } from '../../database/unique-insert';
 
 type Filter = Record<string, unknown>;
@@ -30,6 +31,8 @@ const PROJECTED: Record<ActivityDestination, Filter> = {
  */
 @Injectable()
 export class ActivityEventRepository {
+  private readonly sequences = new SequenceAllocator();
+
   constructor(
     @InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>,
     @InjectModel(ACTIVITY_SEQUENCE_FLOOR_MODEL) private readonly floors: Model<ActivitySequenceFloorRecord>,
@@ -40,13 +43,25 @@ export class ActivityEventRepository {
     return { accountID: scope.accountId, visibleTo: scope.role, expiresAt: { $gt: now } };
   }
 
-  /** Inserts the event; false when its sequenceCount is already taken in the account (the allocator retries). */
-  insert(scope: AccountScope, record: Omit<ActivityEventRecord, 'accountID'>): Promise<boolean> {
-    return insertUnlessExists(this.events.collection, { ...record, accountID: scope.accountId });
+  /**
+   * Inserts the event `build` makes for the account's next sequenceCount (unique and increasing per account:
+   * SequenceAllocator over the unique index on accountID + sequenceCount); null when other writers took every
+   * number tried.
+   */
+  async insertWithNextSequence(scope: AccountScope, build: (sequence: number) => Omit<ActivityEventRecord, 'accountID'>): Promise<ActivityEventRecord | null> {
+    let record: ActivityEventRecord | undefined;
+    const used = await this.sequences.insertNext(scope.accountId, {
+      highest: () => this.highestSequence(scope),
+      insert: (sequence) => {
+        record = { ...build(sequence), accountID: scope.accountId };
+        return insertUnlessExists(this.events.collection, record);
+      },
+    });
+    return used === undefined ? null : record!;
   }
 
   /** The highest sequenceCount ever used in the account: stored events (expired ones too) or swept ones. */
-  async highestSequence(scope: AccountScope): Promise<number> {
+  private async highestSequence(scope: AccountScope): Promise<number> {
     const [top, floor] = await Promise.all([
       this.events.collection.find({ accountID: scope.accountId }, { projection: { sequenceCount: 1 } }).sort({ sequenceCount: -1 }).limit(1).toArray(),
       this.floors.collection.findOne({ _id: scope.accountId as never }),
