@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { AccountScope } from '../../common/auth/account-scope';
-import type { MongoListQuery } from '../../common/astra/list-mongo';
+import { MongoListQuery, toMongoQuery } from '../../common/astra/list-mongo';
+import type { ListQuery, ListSpec } from '../../common/astra/list-query';
 import {
   ACTIVITY_EVENT_MODEL,
   ACTIVITY_SEQUENCE_FLOOR_MODEL,
@@ -13,6 +14,12 @@ import { SequenceAllocator } from '../../database/sequence-allocator';
 import { insertUnlessExists } from '../../database/unique-insert';
 
 type Filter = Record<string, unknown>;
+
+/** A page of events; `total` counts every match when the query asked for it (count=true). */
+export interface EventPage {
+  rows: ActivityEventRecord[];
+  total?: number;
+}
 
 /** The destinations whose events other resources are projections of. */
 export type ActivityDestination = 'notification' | 'banner';
@@ -74,14 +81,8 @@ export class ActivityEventRepository {
   }
 
   /** One page of a parsed Astra list query (src/common/astra) within what the caller may read. */
-  async list(scope: AccountScope, q: MongoListQuery, now: Date, withCount: boolean): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
-    const readable = this.readable(scope, now);
-    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [readable, filter] } : readable);
-    const [rows, total] = await Promise.all([
-      this.events.collection.find<ActivityEventRecord>(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
-      withCount ? this.events.collection.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
-    ]);
-    return { rows, total };
+  list(scope: AccountScope, q: ListQuery, spec: ListSpec, now: Date): Promise<EventPage> {
+    return this.page(this.readable(scope, now), toMongoQuery(q, spec), q.count);
   }
 
   /**
@@ -91,14 +92,31 @@ export class ActivityEventRepository {
   listWithDestination(
     scope: AccountScope,
     destination: ActivityDestination,
-    q: MongoListQuery,
+    q: ListQuery,
+    spec: ListSpec,
     now: Date,
-    withCount: boolean,
     excludeEventIds: readonly string[] = [],
-  ): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
-    const own: Filter = excludeEventIds.length ? { ...PROJECTED[destination], _id: { $nin: [...excludeEventIds] } } : PROJECTED[destination];
-    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [own, filter] } : own);
-    return this.list(scope, { ...q, filter: within(q.filter), countFilter: within(q.countFilter) }, now, withCount);
+  ): Promise<EventPage> {
+    const excluded: Filter = excludeEventIds.length ? { _id: { $nin: [...excludeEventIds] } } : {};
+    return this.page({ ...this.readable(scope, now), ...PROJECTED[destination], ...excluded }, toMongoQuery(q, spec), q.count);
+  }
+
+  /** Up to `limit` readable events sent to one destination, in id order (banners looks for the cleared ones). */
+  findWithDestination(scope: AccountScope, destination: ActivityDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
+    return this.events.collection
+      .find<ActivityEventRecord>({ ...this.readable(scope, now), ...PROJECTED[destination] })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  private async page(base: Filter, q: MongoListQuery, withCount: boolean): Promise<EventPage> {
+    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [base, filter] } : base);
+    const [rows, total] = await Promise.all([
+      this.events.collection.find<ActivityEventRecord>(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
+      withCount ? this.events.collection.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
+    ]);
+    return { rows, total };
   }
 
   /**
