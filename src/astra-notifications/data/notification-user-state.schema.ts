@@ -1,5 +1,4 @@
-import { ModelDefinition } from '@nestjs/mongoose';
-import { Schema } from 'mongoose';
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 export const NOTIFICATION_READ_MARK_MODEL = 'NotificationReadMark';
 export const BANNER_DISMISSAL_MODEL = 'BannerDismissal';
@@ -10,38 +9,34 @@ export const BANNER_DISMISSAL_MODEL = 'BannerDismissal';
  * `_id` = `<accountID>|<userID>|<notificationID>`: the primary key makes the mark unique under any
  * concurrency, with a plain insert. `eventID` (the notification's event) serves the ttl cascade.
  */
-export interface NotificationReadMarkRecord {
-  _id: string;
-  accountID: string;
-  userID: string;
-  notificationID: string;
-  eventID: string;
-  readAt: Date;
+@Schema({ collection: 'notification_read_marks', versionKey: false })
+export class NotificationReadMarkRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) accountID: string;
+  @Prop({ type: String }) userID: string;
+  @Prop({ type: String }) notificationID: string;
+  @Prop({ type: String }) eventID: string;
+  @Prop({ type: Date }) readAt: Date;
 }
 
 /** "User U of account A dismissed banner B", the same way. */
-export interface BannerDismissalRecord {
-  _id: string;
-  accountID: string;
-  userID: string;
-  bannerID: string;
-  eventID: string;
-  dismissedAt: Date;
+@Schema({ collection: 'banner_dismissals', versionKey: false })
+export class BannerDismissalRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) accountID: string;
+  @Prop({ type: String }) userID: string;
+  @Prop({ type: String }) bannerID: string;
+  @Prop({ type: String }) eventID: string;
+  @Prop({ type: Date }) dismissedAt: Date;
 }
 
-const readMarkSchema = new Schema<NotificationReadMarkRecord>(
-  { _id: { type: String, required: true } },
-  { collection: 'notification_read_marks', versionKey: false, strict: false },
-);
+const readMarkSchema = SchemaFactory.createForClass(NotificationReadMarkRecord);
 // The unread list: every mark of one user in one account (its eventIDs become the list's $nin).
 readMarkSchema.index({ accountID: 1, userID: 1 });
 // The ttl cascade: the marks of swept events, whoever made them.
 readMarkSchema.index({ accountID: 1, eventID: 1 });
 
-const dismissalSchema = new Schema<BannerDismissalRecord>(
-  { _id: { type: String, required: true } },
-  { collection: 'banner_dismissals', versionKey: false, strict: false },
-);
+const dismissalSchema = SchemaFactory.createForClass(BannerDismissalRecord);
 // A user's banner list: every dismissal of one user in one account.
 dismissalSchema.index({ accountID: 1, userID: 1 });
 // The ttl cascade: the dismissals of swept events.
