@@ -9,7 +9,6 @@ import { ActivityLogGrpcController } from './activity-log.grpc.controller';
 import { ActivityLogHooks } from './activity-log.hooks';
 import { ActivityLogHttpController } from './activity-log.http.controller';
 import { ActivityLogService } from './activity-log.service';
-import { SequenceAllocator } from './sequence-allocator';
 
 /**
  * The Astra activity log (/accounts/{id}/core/v1/events, astra.core.v1.EventService). Exports the service
@@ -18,7 +17,7 @@ import { SequenceAllocator } from './sequence-allocator';
 @Module({
   imports: [MongooseModule.forFeature([ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition])],
   controllers: [ActivityLogHttpController, ActivityLogGrpcController],
-  providers: [ActivityEventRepository, ActivityEventExpiryIndex, ActivityLogService, SequenceAllocator, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
+  providers: [ActivityEventRepository, ActivityEventExpiryIndex, ActivityLogService, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
   exports: [ActivityLogService, ActivityLogHooks],
 })
 export class ActivityLogModule {

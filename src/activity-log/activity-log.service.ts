@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { parseListQuery } from '../common/astra/list-query';
-import { toMongoQuery } from '../common/astra/list-mongo';
+import { ListQuery, ListSpec, parseListQuery } from '../common/astra/list-query';
 import { ListResponse, toListResponse } from '../common/astra/list-response';
 import type { AccountScope } from '../common/auth/account-scope';
 import { isAstraIdentifier } from '../common/auth/identifiers';
-import { DomainError } from '../common/errors/domain-errors';
-import type { MongoListQuery } from '../common/astra/list-mongo';
-import { ActivityDestination, ActivityEventRepository } from './data/activity-event.repository';
+import { ConflictError, DomainError } from '../common/errors/domain-errors';
+import { SEQUENCE_ATTEMPTS } from '../database/sequence-allocator';
+import { ActivityDestination, ActivityEventRepository, EventPage } from './data/activity-event.repository';
 import { ActivityEventRecord } from './data/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
 import { EVENTS_LIST_SPEC } from './activity-event.list-fields';
 import type { CreateActivityEventDto } from './dto/create-event.dto';
-import { SequenceAllocator } from './sequence-allocator';
 
 /** What "is this condition cleared" needs to know about an event. */
 export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary' | 'sequenceCount' | 'severity'>;
@@ -22,19 +20,15 @@ export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary'
  */
 @Injectable()
 export class ActivityLogService {
-  constructor(
-    private readonly events: ActivityEventRepository,
-    private readonly sequences: SequenceAllocator,
-  ) {}
+  constructor(private readonly events: ActivityEventRepository) {}
 
   async create(scope: AccountScope, input: CreateActivityEventDto): Promise<AstraEvent> {
-    let record: Omit<ActivityEventRecord, 'accountID'> | undefined;
     const now = new Date();
-    await this.sequences.insertWithNextSequence(scope, (sequence) => {
-      record = toRecord(input, scope, sequence, now);
-      return this.events.insert(scope, record);
-    });
-    return toAstraEvent({ ...record!, accountID: scope.accountId });
+    const record = await this.events.insertWithNextSequence(scope, (sequence) => toRecord(input, scope, sequence, now));
+    if (!record) {
+      throw new ConflictError(`Could not assign a sequenceCount in account ${scope.accountId} after ${SEQUENCE_ATTEMPTS} attempts; retry.`);
+    }
+    return toAstraEvent(record);
   }
 
   /**
@@ -51,16 +45,22 @@ export class ActivityLogService {
   }
 
   /**
-   * For the projections of the activity log (notifications, banners): a page of the stored events the caller
-   * may read now that were sent to `destination`, leaving out `excludeEventIds`.
+   * For the projections of the activity log (notifications, banners): a page of a list query over the stored
+   * events the caller may read now that were sent to `destination`, leaving out `excludeEventIds`.
    */
   listWithDestination(
     scope: AccountScope,
     destination: ActivityDestination,
-    q: MongoListQuery,
-    options: { withCount: boolean; excludeEventIds?: readonly string[]; now?: Date },
-  ): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
-    return this.events.listWithDestination(scope, destination, q, options.now ?? new Date(), options.withCount, options.excludeEventIds);
+    q: ListQuery,
+    spec: ListSpec,
+    options: { excludeEventIds?: readonly string[]; now?: Date } = {},
+  ): Promise<EventPage> {
+    return this.events.listWithDestination(scope, destination, q, spec, options.now ?? new Date(), options.excludeEventIds);
+  }
+
+  /** For the projections: up to `limit` stored events sent to `destination` that the caller may read now. */
+  findWithDestination(scope: AccountScope, destination: ActivityDestination, options: { limit: number; now?: Date }): Promise<ActivityEventRecord[]> {
+    return this.events.findWithDestination(scope, destination, options.now ?? new Date(), options.limit);
   }
 
   /** For the projections: the stored event if the caller may read it now (null when absent, hidden or expired). */
@@ -71,8 +71,7 @@ export class ActivityLogService {
   /** GET .../events: the Astra list conventions (src/common/astra) over what the caller may read now. */
   async list(scope: AccountScope, rawQuery: Record<string, unknown>): Promise<ListResponse> {
     const q = parseListQuery(rawQuery, EVENTS_LIST_SPEC);
-    const mongo = toMongoQuery(q, EVENTS_LIST_SPEC);
-    const { rows, total } = await this.events.list(scope, mongo, new Date(), q.count);
+    const { rows, total } = await this.events.list(scope, q, EVENTS_LIST_SPEC, new Date());
     const items = rows.map(toAstraEvent) as unknown as Record<string, unknown>[];
     const byId = new Map(rows.map((r) => [r._id, r]));
     const orderPath = EVENTS_LIST_SPEC.fields[q.orderBy.field].path ?? q.orderBy.field;

@@ -37,8 +37,8 @@ export class AstraNotificationsService {
 
   async list(scope: AccountScope, rawQuery: Record<string, unknown>): Promise<ListResponse> {
     const q = parseListQuery(rawQuery, NOTIFICATIONS_LIST_SPEC);
-    const mongo = toEventListQuery(q, NOTIFICATIONS_LIST_SPEC, { id: eventIdOfNotification });
-    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', mongo, { withCount: q.count });
+    const events = toEventListQuery(q, { id: eventIdOfNotification });
+    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', events, NOTIFICATIONS_LIST_SPEC);
     return listEnvelope(rows, toAstraNotification, q, NOTIFICATIONS_LIST_SPEC, { type: NOTIFICATIONS_LIST_TYPE, version: NOTIFICATION_VERSION, total });
   }
 
@@ -52,8 +52,8 @@ export class AstraNotificationsService {
     const q = parseListQuery(rawQuery, UNREAD_LIST_SPEC);
     const unreadOf = (unreadId: string) => eventIdOfNotification(notificationIdOfUnread(unreadId, userId));
     const read = await this.readMarks.markedEventIds(scope);
-    const mongo = toEventListQuery(q, UNREAD_LIST_SPEC, { id: unreadOf, notificationID: eventIdOfNotification });
-    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', mongo, { withCount: q.count, excludeEventIds: read });
+    const events = toEventListQuery(q, { id: unreadOf, notificationID: eventIdOfNotification });
+    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', events, UNREAD_LIST_SPEC, { excludeEventIds: read });
     return listEnvelope(rows, (r) => toAstraUnread(r, userId), q, UNREAD_LIST_SPEC, { type: UNREAD_LIST_TYPE, version: UNREAD_VERSION, total });
   }
 

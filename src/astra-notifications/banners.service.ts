@@ -37,8 +37,8 @@ export class BannersService {
     const q = parseListQuery(rawQuery, BANNERS_LIST_SPEC);
     const now = new Date();
     const hidden = [...(await this.clearedBannerEventIds(scope, now)), ...(userId !== undefined ? await this.dismissals.markedEventIds(scope) : [])];
-    const mongo = toEventListQuery(q, BANNERS_LIST_SPEC, { id: eventIdOfBanner });
-    const { rows, total } = await this.activity.listWithDestination(scope, 'banner', mongo, { withCount: q.count, excludeEventIds: hidden, now });
+    const events = toEventListQuery(q, { id: eventIdOfBanner });
+    const { rows, total } = await this.activity.listWithDestination(scope, 'banner', events, BANNERS_LIST_SPEC, { excludeEventIds: hidden, now });
     return listEnvelope(rows, toAstraBanner, q, BANNERS_LIST_SPEC, { type: BANNERS_LIST_TYPE, version: BANNER_VERSION, total });
   }
 
@@ -69,13 +69,8 @@ export class BannersService {
 
   /** The caller-readable banner events of the account that a later `cleared` event has cleared. */
   private async clearedBannerEventIds(scope: AccountScope, now: Date): Promise<string[]> {
-    const candidates = await this.activity.listWithDestination(
-      scope,
-      'banner',
-      { filter: {}, countFilter: {}, sort: { _id: 1 }, skip: 0, limit: MAX_BANNER_CANDIDATES },
-      { withCount: false, now },
-    );
-    const cleared = await this.activity.clearedIds(scope, candidates.rows.map((r) => ({ ...r, id: r._id })));
+    const candidates = await this.activity.findWithDestination(scope, 'banner', { limit: MAX_BANNER_CANDIDATES, now });
+    const cleared = await this.activity.clearedIds(scope, candidates.map((r) => ({ ...r, id: r._id })));
     return [...cleared];
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { toMongoQuery } from '../common/astra/list-mongo';
 import { parseListQuery } from '../common/astra/list-query';
 import { DomainError } from '../common/errors/domain-errors';
 import { NOTIFICATIONS_LIST_SPEC } from './astra-notifications.mapper';
@@ -6,7 +7,8 @@ import { toEventListQuery } from './derived-list';
 import { eventIdOfNotification, notificationIdOf } from './notification-ids';
 
 const derived = { id: eventIdOfNotification };
-const query = (raw: Record<string, unknown>) => toEventListQuery(parseListQuery(raw, NOTIFICATIONS_LIST_SPEC), NOTIFICATIONS_LIST_SPEC, derived);
+/** The events query the repository runs for a notifications list query. */
+const query = (raw: Record<string, unknown>) => toMongoQuery(toEventListQuery(parseListQuery(raw, NOTIFICATIONS_LIST_SPEC), derived), NOTIFICATIONS_LIST_SPEC);
 
 describe('toEventListQuery', () => {
   it('passes ordinary filters through to the page and the count', () => {

@@ -1,4 +1,3 @@
-import { toMongoQuery, type MongoListQuery } from '../common/astra/list-mongo';
 import type { FieldFilter, ListQuery, ListSpec } from '../common/astra/list-query';
 import { ListResponse, toListResponse } from '../common/astra/list-response';
 import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
@@ -11,13 +10,13 @@ export type DerivedFields = Record<string, (value: string) => string | undefined
 const NO_EVENT = '';
 
 /**
- * The list library's Mongo query over `activity_events` for a resource derived from events, whose ids are
- * masks of the event id (notification-ids.ts). A derived id field is stored nowhere, so `eq` on it becomes
- * `eq` on the event id it names, other operators are refused (a masked id has no order or substrings that
- * mean anything in the store), and so is ordering by it. The resource's own conditions (destination, unread...)
- * are the activity log's to add (ActivityLogService.listWithDestination).
+ * A list query over a resource derived from events, whose ids are masks of the event id (notification-ids.ts),
+ * as the same query over the events. A derived id field is stored nowhere, so `eq` on it becomes `eq` on the
+ * event id it names, other operators are refused (a masked id has no order or substrings that mean anything in
+ * the store), and so is ordering by it. The resource's own conditions (destination, unread...) are the activity
+ * log's to add (ActivityLogService.listWithDestination).
  */
-export function toEventListQuery(q: ListQuery, spec: ListSpec, derived: DerivedFields): MongoListQuery {
+export function toEventListQuery(q: ListQuery, derived: DerivedFields): ListQuery {
   if (derived[q.orderBy.field]) {
     throw InvalidQueryError.param('orderBy', `cannot order by '${q.orderBy.field}' (a derived id); order by eventTime, sequenceCount or another field`);
   }
@@ -27,7 +26,7 @@ export function toEventListQuery(q: ListQuery, spec: ListSpec, derived: DerivedF
     if (f.op !== 'eq') throw InvalidQueryError.param('filter', `'${f.field}' supports only eq`);
     return { ...f, value: eventIdOf(f.value) ?? NO_EVENT };
   });
-  return toMongoQuery({ ...q, filters }, spec);
+  return { ...q, filters };
 }
 
 /** The value at a dotted path of a stored record (the continue position is taken from the stored value). */

@@ -1,4 +1,4 @@
-import { insertUnlessExists, isDuplicateKey } from './unique-insert';
+import { insertUnlessExists } from './unique-insert';
 
 describe('insertUnlessExists', () => {
   it('is true when the insert created the document', async () => {
@@ -13,9 +13,5 @@ describe('insertUnlessExists', () => {
   it('lets every other error through', async () => {
     const down = Object.assign(new Error('connection refused'), { name: 'MongoNetworkError' });
     await expect(insertUnlessExists({ insertOne: async () => Promise.reject(down) }, { _id: 'a' })).rejects.toBe(down);
-  });
-
-  it.each([[{ code: 11000 }, true], [{ code: 11001 }, false], [null, false], [undefined, false]])('isDuplicateKey(%p) = %p', (err, expected) => {
-    expect(isDuplicateKey(err)).toBe(expected);
   });
 });

@@ -1,9 +1,4 @@
-/** MongoDB's (and FerretDB's) duplicate-key error code. FerretDB's carries no keyValue, so only the code counts. */
-export const DUPLICATE_KEY = 11000;
-
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
-}
+import { isDuplicateKey } from './store-errors';
 
 /**
  * The insert-that-fails-on-conflict every "exactly one winner" in Tracker rests on (claims, marks, idempotency

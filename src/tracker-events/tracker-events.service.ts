@@ -5,7 +5,6 @@ import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } 
 import type { ChangelogRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
-import { KeyedSerializer } from './domain/keyed-serializer';
 import { DeliveryPlanners } from './delivery-planners';
 import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
@@ -29,8 +28,6 @@ export interface EventStats {
 /** Tracker events: one service behind both transports. Ids arrive validated (24 hex) by the DTOs. */
 @Injectable()
 export class TrackerEventsService {
-  private readonly updates = new KeyedSerializer();
-
   constructor(
     private readonly events: TrackerEventRepository,
     private readonly planners: DeliveryPlanners,
@@ -47,29 +44,23 @@ export class TrackerEventsService {
   }
 
   /**
-   * Read, merge, then write only if nobody changed the event in between (revision check); on a lost race
-   * the merge is recomputed from the fresh copy, so concurrent updates of different fields both survive.
-   * Updates of one event are also queued within this instance (see KeyedSerializer for why).
+   * Merges the request into the stored event and writes it only if nobody changed the event in between; on a
+   * lost race the merge is recomputed from the fresh copy (TrackerEventRepository.updateAtRevision).
    */
-  update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
-    return this.updates.run(dto.id.toLowerCase(), () => this.applyUpdate(dto, via));
-  }
-
-  private async applyUpdate(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
-    const id = new Types.ObjectId(dto.id);
-    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.events.findById(id);
-      if (!current) throw notFound(dto.id);
+  async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    const outcome = await this.events.updateAtRevision(new Types.ObjectId(dto.id), UPDATE_ATTEMPTS, async (current) => {
       const now = new Date();
       const plan = planUpdate(current, dto, now, dto.attributes?.source ?? via);
-      if (Object.keys(plan.set).length === 0) return current;
+      if (Object.keys(plan.set).length === 0) return { set: {}, changes: [], result: current };
       const planned = this.planners.planOnUpdate(current, plan.next, now);
       const added = planned.flat();
       const set = added.length ? { ...plan.set, deliveries: [...(current.deliveries ?? []), ...added] } : plan.set;
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
-      if (await this.events.applyUpdate(id, current.rev ?? 0, set, plan.changes)) return plan.next;
-    }
-    throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+      return { set, changes: plan.changes, result: plan.next };
+    });
+    if (outcome.kind === 'not-found') throw notFound(dto.id);
+    if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+    return outcome.result;
   }
 
   async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {

@@ -2,16 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { AccountScope } from '../../common/auth/account-scope';
-import type { MongoListQuery } from '../../common/astra/list-mongo';
+import { MongoListQuery, toMongoQuery } from '../../common/astra/list-mongo';
+import type { ListQuery, ListSpec } from '../../common/astra/list-query';
 import {
   ACTIVITY_EVENT_MODEL,
   ACTIVITY_SEQUENCE_FLOOR_MODEL,
   ActivityEventRecord,
   ActivitySequenceFloorRecord,
 } from './activity-event.schema';
+import { SequenceAllocator } from '../../database/sequence-allocator';
 import { insertUnlessExists } from '../../database/unique-insert';
 
 type Filter = Record<string, unknown>;
+
+/** A page of events; `total` counts every match when the query asked for it (count=true). */
+export interface EventPage {
+  rows: ActivityEventRecord[];
+  total?: number;
+}
 
 /** The destinations whose events other resources are projections of. */
 export type ActivityDestination = 'notification' | 'banner';
@@ -30,6 +38,8 @@ const PROJECTED: Record<ActivityDestination, Filter> = {
  */
 @Injectable()
 export class ActivityEventRepository {
+  private readonly sequences = new SequenceAllocator();
+
   constructor(
     @InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>,
     @InjectModel(ACTIVITY_SEQUENCE_FLOOR_MODEL) private readonly floors: Model<ActivitySequenceFloorRecord>,
@@ -40,13 +50,25 @@ export class ActivityEventRepository {
     return { accountID: scope.accountId, visibleTo: scope.role, expiresAt: { $gt: now } };
   }
 
-  /** Inserts the event; false when its sequenceCount is already taken in the account (the allocator retries). */
-  insert(scope: AccountScope, record: Omit<ActivityEventRecord, 'accountID'>): Promise<boolean> {
-    return insertUnlessExists(this.events.collection, { ...record, accountID: scope.accountId });
+  /**
+   * Inserts the event `build` makes for the account's next sequenceCount (unique and increasing per account:
+   * SequenceAllocator over the unique index on accountID + sequenceCount); null when other writers took every
+   * number tried.
+   */
+  async insertWithNextSequence(scope: AccountScope, build: (sequence: number) => Omit<ActivityEventRecord, 'accountID'>): Promise<ActivityEventRecord | null> {
+    let record: ActivityEventRecord | undefined;
+    const used = await this.sequences.insertNext(scope.accountId, {
+      highest: () => this.highestSequence(scope),
+      insert: (sequence) => {
+        record = { ...build(sequence), accountID: scope.accountId };
+        return insertUnlessExists(this.events.collection, record);
+      },
+    });
+    return used === undefined ? null : record!;
   }
 
   /** The highest sequenceCount ever used in the account: stored events (expired ones too) or swept ones. */
-  async highestSequence(scope: AccountScope): Promise<number> {
+  private async highestSequence(scope: AccountScope): Promise<number> {
     const [top, floor] = await Promise.all([
       this.events.collection.find({ accountID: scope.accountId }, { projection: { sequenceCount: 1 } }).sort({ sequenceCount: -1 }).limit(1).toArray(),
       this.floors.collection.findOne({ _id: scope.accountId as never }),
@@ -59,14 +81,8 @@ export class ActivityEventRepository {
   }
 
   /** One page of a parsed Astra list query (src/common/astra) within what the caller may read. */
-  async list(scope: AccountScope, q: MongoListQuery, now: Date, withCount: boolean): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
-    const readable = this.readable(scope, now);
-    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [readable, filter] } : readable);
-    const [rows, total] = await Promise.all([
-      this.events.collection.find<ActivityEventRecord>(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
-      withCount ? this.events.collection.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
-    ]);
-    return { rows, total };
+  list(scope: AccountScope, q: ListQuery, spec: ListSpec, now: Date): Promise<EventPage> {
+    return this.page(this.readable(scope, now), toMongoQuery(q, spec), q.count);
   }
 
   /**
@@ -76,14 +92,31 @@ export class ActivityEventRepository {
   listWithDestination(
     scope: AccountScope,
     destination: ActivityDestination,
-    q: MongoListQuery,
+    q: ListQuery,
+    spec: ListSpec,
     now: Date,
-    withCount: boolean,
     excludeEventIds: readonly string[] = [],
-  ): Promise<{ rows: ActivityEventRecord[]; total?: number }> {
-    const own: Filter = excludeEventIds.length ? { ...PROJECTED[destination], _id: { $nin: [...excludeEventIds] } } : PROJECTED[destination];
-    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [own, filter] } : own);
-    return this.list(scope, { ...q, filter: within(q.filter), countFilter: within(q.countFilter) }, now, withCount);
+  ): Promise<EventPage> {
+    const excluded: Filter = excludeEventIds.length ? { _id: { $nin: [...excludeEventIds] } } : {};
+    return this.page({ ...this.readable(scope, now), ...PROJECTED[destination], ...excluded }, toMongoQuery(q, spec), q.count);
+  }
+
+  /** Up to `limit` readable events sent to one destination, in id order (banners looks for the cleared ones). */
+  findWithDestination(scope: AccountScope, destination: ActivityDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
+    return this.events.collection
+      .find<ActivityEventRecord>({ ...this.readable(scope, now), ...PROJECTED[destination] })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  private async page(base: Filter, q: MongoListQuery, withCount: boolean): Promise<EventPage> {
+    const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [base, filter] } : base);
+    const [rows, total] = await Promise.all([
+      this.events.collection.find<ActivityEventRecord>(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
+      withCount ? this.events.collection.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
+    ]);
+    return { rows, total };
   }
 
   /**

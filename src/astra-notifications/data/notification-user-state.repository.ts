@@ -7,6 +7,7 @@ import {
   BannerDismissalRecord,
   NOTIFICATION_READ_MARK_MODEL,
   NotificationReadMarkRecord,
+  UserMarkRecord,
 } from './notification-user-state.schema';
 import { insertUnlessExists } from '../../database/unique-insert';
 
@@ -15,7 +16,7 @@ import { insertUnlessExists } from '../../database/unique-insert';
  * scope's own user's: a caller can neither write nor read another user's marks. The cascade deletes by event,
  * for every user, and runs with the sweeper's system scope.
  */
-abstract class UserMarkRepository<R extends { _id: string; accountID: string; userID: string; eventID: string }> {
+abstract class UserMarkRepository<R extends UserMarkRecord> {
   protected constructor(private readonly model: Model<R>) {}
 
   protected key(scope: AccountScope, resourceId: string): string {

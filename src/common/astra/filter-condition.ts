@@ -1,3 +1,4 @@
+import { arrayElementsHave, containsText } from '../../database/portable-filters';
 import { TYPE_ASTRA_TIME } from './astra-patterns';
 import type { FieldFilter, FieldType, FilterOp } from './list-query';
 
@@ -6,11 +7,9 @@ import type { FieldFilter, FieldType, FilterOp } from './list-query';
  * becomes a typed operand (string, number, Date, escaped regex source), and the keys of an object[] value
  * must be plain alphanumeric names: never an operator.
  *
- * object[] `eq '{"name":"env","value":"prod"}'` is the AND of dotted equalities (`labels.name`, `labels.value`),
- * so the keys may be satisfied by different elements of the array. MongoDB's $elemMatch would bind them to one
- * element, but FerretDB v1.24 rejects field conditions inside $elemMatch ("unknown operator") and never matches
- * whole embedded documents, so no filter that binds to one element runs on both stores. With a single key,
- * or when label names are unique within a resource, the results are identical.
+ * `in` (substring) and object[] `eq '{"name":"env","value":"prod"}'` are the shapes the two stores read
+ * differently; they are built by src/database/portable-filters.ts (containsText, arrayElementsHave), so an
+ * object[] eq's keys may be satisfied by different elements of the array.
  */
 
 const OPS_BY_TYPE: Record<FieldType, readonly FilterOp[]> = {
@@ -23,14 +22,8 @@ const OPS_BY_TYPE: Record<FieldType, readonly FilterOp[]> = {
 
 const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
 const LABEL_KEY = /^[0-9a-zA-Z]+$/;
-const REGEX_SPECIAL = /[\\^$.|?*+()[\]{}]/g;
 
 export type ConditionResult = { condition: Record<string, unknown> } | { reason: string };
-
-/** Escapes every regex metacharacter so `in` is a literal substring test on MongoDB (PCRE) and FerretDB (RE2). */
-export function escapeRegex(text: string): string {
-  return text.replace(REGEX_SPECIAL, '\\$&');
-}
 
 export interface AstraTime {
   /** Millisecond-truncated instant (what a BSON Date can hold). */
@@ -101,9 +94,9 @@ export function conditionFor(filter: FieldFilter, type: FieldType, path: string)
   }
   switch (type) {
     case 'string':
-      return { condition: op === 'in' ? { [path]: { $regex: escapeRegex(value) } } : compare(path, op, value) };
+      return { condition: op === 'in' ? containsText(path, value) : compare(path, op, value) };
     case 'string[]':
-      return { condition: op === 'in' ? { [path]: { $regex: escapeRegex(value) } } : { [path]: value } };
+      return { condition: op === 'in' ? containsText(path, value) : { [path]: value } };
     case 'number': {
       const n = parseDecimal(value);
       if (n === undefined) return { reason: `'${value}' is not a number (field '${field}')` };
@@ -117,8 +110,7 @@ export function conditionFor(filter: FieldFilter, type: FieldType, path: string)
     case 'object[]': {
       const match = labelObject(value);
       if (!match) return { reason: `'${value}' is not a JSON object of strings like {"name":"x","value":"y"} (field '${field}')` };
-      const pairs = Object.entries(match).map(([k, v]) => ({ [`${path}.${k}`]: v }));
-      return { condition: pairs.length === 1 ? pairs[0] : { $and: pairs } };
+      return { condition: arrayElementsHave(path, match) };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDuplicateKey, isStoreUnavailableError } from '../../database/store-errors';
 import { DomainError, ErrorKind, StoreUnavailableError } from './domain-errors';
 
 const HTTP_KIND: Record<number, ErrorKind> = {
@@ -14,29 +15,6 @@ const HTTP_KIND: Record<number, ErrorKind> = {
   429: 'rate-limited',
   503: 'unavailable',
 };
-
-const STORE_DOWN_ERRORS = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoPoolClearedError',
-  'PoolClearedOnNetworkError',
-  'MongoExpiredSessionError',
-]);
-
-function isStoreDown(err: Error, depth = 0): boolean {
-  if (STORE_DOWN_ERRORS.has(err.name)) return true;
-  // insertMany wraps a whole-batch failure in a MongoBulkWriteError that keeps the original in errorResponse.
-  const inner = (err as { errorResponse?: unknown; cause?: unknown }).errorResponse ?? (err as { cause?: unknown }).cause;
-  if (depth < 3 && inner instanceof Error && inner !== err && isStoreDown(inner, depth + 1)) return true;
-  // Mongoose with bufferCommands off, and driver errors labelled as transient.
-  const labels = (err as { errorLabelSet?: Set<string> }).errorLabelSet;
-  if (labels?.has('ResetPool') || labels?.has('RetryableWriteError')) return true;
-  // Also the driver's wrappers that keep only the message (MongoBulkWriteError around a selection timeout).
-  return /before initial connection is complete|Client must be connected|connection .* (closed|timed out)|interrupted due to server monitor timeout|Server selection timed out|ECONNREFUSED|ECONNRESET/i.test(err.message);
-}
 
 /**
  * Turns anything thrown into a DomainError, or undefined for a genuine bug (the filter answers 500 and logs
@@ -74,8 +52,8 @@ export function classifyError(err: unknown): DomainError | undefined {
     if (typeof statusCode === 'number' && HTTP_KIND[statusCode]) return new DomainError(HTTP_KIND[statusCode], err.message);
   }
   if (err instanceof SyntaxError && statusCode === 400) return new DomainError('malformed-json', `Request body is not valid JSON: ${err.message}`);
-  if (code === 11000) return new DomainError('conflict', 'A record with the same unique key already exists.');
-  if (isStoreDown(err)) return new StoreUnavailableError();
+  if (isDuplicateKey(err)) return new DomainError('conflict', 'A record with the same unique key already exists.');
+  if (isStoreUnavailableError(err)) return new StoreUnavailableError();
   if (err.name === 'CastError' || err.name === 'ValidationError' || err.name === 'BSONError') {
     return new DomainError('invalid-input', err.message);
   }

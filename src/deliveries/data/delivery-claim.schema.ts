@@ -1,5 +1,5 @@
-import { ModelDefinition } from '@nestjs/mongoose';
-import { Schema } from 'mongoose';
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
 
 export const DELIVERY_CLAIM_MODEL = 'DeliveryClaim';
 export const NOTIFICATION_DUE_MODEL = 'NotificationDue';
@@ -11,28 +11,18 @@ export const DELIVERY_PROGRESS_MODEL = 'DeliveryProgress';
  * FerretDB alike. A held claim past `expiresAt` belongs to a crashed holder and may be taken over. A done claim
  * keeps the attempt's result, so a result whose event write was lost is replayed instead of sending again.
  */
-export interface DeliveryClaimRecord {
-  _id: string;
-  eventId: string;
-  holder: string;
-  state: 'held' | 'done';
-  expiresAt: Date;
-  finishedAt?: Date;
-  result?: unknown;
+@Schema({ collection: 'delivery_claims', versionKey: false })
+export class DeliveryClaimRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) eventId: string;
+  @Prop({ type: String }) holder: string;
+  @Prop({ type: String }) state: 'held' | 'done';
+  @Prop({ type: Date }) expiresAt: Date;
+  @Prop({ type: Date }) finishedAt?: Date;
+  @Prop({ type: SchemaTypes.Mixed }) result?: unknown;
 }
 
-const claimSchema = new Schema<DeliveryClaimRecord>(
-  {
-    _id: { type: String, required: true },
-    eventId: { type: String, required: true },
-    holder: { type: String, required: true },
-    state: { type: String, required: true },
-    expiresAt: { type: Date, required: true },
-    finishedAt: Date,
-    result: Schema.Types.Mixed,
-  },
-  { collection: 'delivery_claims', versionKey: false, strict: false },
-);
+const claimSchema = SchemaFactory.createForClass(DeliveryClaimRecord);
 // The cleanup: deleteMany({ state: 'done', finishedAt: { $lt: cutoff } }).
 claimSchema.index({ state: 1, finishedAt: 1 });
 
@@ -44,16 +34,14 @@ claimSchema.index({ state: 1, finishedAt: 1 });
  * the filter). It is written BEFORE the event write that plans deliveries (`setAt`), so a stored delivery always
  * has a hint; a hint whose event write never landed is dropped once older than a grace period.
  */
-export interface NotificationDueRecord {
-  _id: string;
-  dueAt: Date;
-  setAt: Date;
+@Schema({ collection: 'notification_due', versionKey: false })
+export class NotificationDueRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: Date }) dueAt: Date;
+  @Prop({ type: Date }) setAt: Date;
 }
 
-const dueSchema = new Schema<NotificationDueRecord>(
-  { _id: { type: String, required: true }, dueAt: { type: Date, required: true }, setAt: { type: Date, required: true } },
-  { collection: 'notification_due', versionKey: false },
-);
+const dueSchema = SchemaFactory.createForClass(NotificationDueRecord);
 // The dispatcher's poll: find({ dueAt: { $lte: now } }).sort({ dueAt: 1 }).
 dueSchema.index({ dueAt: 1 });
 
@@ -62,26 +50,17 @@ dueSchema.index({ dueAt: 1 });
  * rewrites an event. `n` = attempts recorded: attempt k is stored only over n = k-1 (an insert for k = 1), and
  * only the holder of attempt k's claim writes it, so there is one writer per delivery at a time.
  */
-export interface DeliveryProgressRecord {
-  _id: string;
-  eventId: string;
-  n: number;
-  state: string;
-  attempts: unknown[];
-  nextAttemptAt?: Date;
+@Schema({ collection: 'delivery_progress', versionKey: false })
+export class DeliveryProgressRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) eventId: string;
+  @Prop({ type: Number }) n: number;
+  @Prop({ type: String }) state: string;
+  @Prop({ type: [SchemaTypes.Mixed] }) attempts: unknown[];
+  @Prop({ type: Date }) nextAttemptAt?: Date;
 }
 
-const progressSchema = new Schema<DeliveryProgressRecord>(
-  {
-    _id: { type: String, required: true },
-    eventId: { type: String, required: true },
-    n: { type: Number, required: true },
-    state: { type: String, required: true },
-    attempts: { type: [Schema.Types.Mixed], default: [] },
-    nextAttemptAt: Date,
-  },
-  { collection: 'delivery_progress', versionKey: false, strict: false },
-);
+const progressSchema = SchemaFactory.createForClass(DeliveryProgressRecord);
 // Dropping a deleted event's progress: deleteMany({ eventId }).
 progressSchema.index({ eventId: 1 });
 

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../database/insert-coalescer';
+import { KeyedSerializer } from '../../database/keyed-serializer';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
 export interface TrackerEventCriteria {
@@ -17,6 +18,16 @@ export interface TrackerEventCriteria {
 
 export type TrackerEventOrder = 'created' | 'eventTime';
 export type TrackerEventRecordView = Omit<TrackerEventRecord, 'changelog'>;
+/**
+ * An update computed from the stored event: the dotted paths to `$set` (none = nothing to write), the changelog
+ * entries it appends, and what the caller answers once it is stored.
+ */
+export interface RevisionUpdate<T> {
+  set: Record<string, unknown>;
+  changes: ChangelogRecord[];
+  result: T;
+}
+export type RevisionOutcome<T> = { kind: 'done'; result: T } | { kind: 'not-found' } | { kind: 'conflict' };
 export type StatsDimension = 'type' | 'status' | 'environment' | 'priority' | 'month';
 
 const WITHOUT_CHANGELOG = { changelog: 0 } as const;
@@ -38,6 +49,8 @@ const GROUP_KEYS: Record<StatsDimension, string> = {
  */
 @Injectable()
 export class TrackerEventRepository {
+  /** One update cycle per event at a time in this instance (see updateAtRevision). */
+  private readonly updates = new KeyedSerializer();
   /** Concurrent creates share one insertMany (see InsertCoalescer); each still waits for its own ack. */
   private readonly inserts = new InsertCoalescer<TrackerEventRecord>(async (docs) => {
     await this.collection.insertMany(docs, { ordered: false });
@@ -64,10 +77,28 @@ export class TrackerEventRepository {
   }
 
   /**
-   * Applies a computed update only if the event is still at `rev`, appending its changelog entries in the
-   * same write. False means someone else changed (or deleted) it first; the caller re-reads and retries.
+   * An optimistic update of one event: reads it, asks `plan` for the update, and writes it only if the event is
+   * still at the revision read (bumping it, and appending the changelog entries in the same single-document
+   * write). On a lost race it starts over from the fresh copy, up to `attempts` times, so concurrent updates of
+   * different fields all survive.
+   *
+   * The write-if-unchanged is a compare-and-set on MongoDB; FerretDB applies an update as a read-modify-write of
+   * the whole document, so two overlapping writes at one revision could both land. The cycles of one event are
+   * therefore queued within this instance (on MongoDB that only saves lost races). See docs/store.md.
    */
-  async applyUpdate(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changes: ChangelogRecord[]): Promise<boolean> {
+  updateAtRevision<T>(id: Types.ObjectId, attempts: number, plan: (current: TrackerEventRecordView) => Promise<RevisionUpdate<T>>): Promise<RevisionOutcome<T>> {
+    return this.updates.run(id.toHexString(), async () => {
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        const current = await this.findById(id);
+        if (!current) return { kind: 'not-found' };
+        const { set, changes, result } = await plan(current);
+        if (Object.keys(set).length === 0 || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changes))) return { kind: 'done', result };
+      }
+      return { kind: 'conflict' };
+    });
+  }
+
+  private async writeIfAtRevision(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changes: ChangelogRecord[]): Promise<boolean> {
     const update: Record<string, unknown> = { $set: { ...set, rev: rev + 1 } };
     if (changes.length) update.$push = { changelog: { $each: changes } };
     const res = await this.collection.updateOne({ _id: id, rev }, update);

@@ -1,30 +1,38 @@
-import { ModelDefinition } from '@nestjs/mongoose';
-import { Schema, Types } from 'mongoose';
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes, Types } from 'mongoose';
 
 export const TRACKER_EVENT_MODEL = 'TrackerEvent';
 export const TRACKER_EVENTS_COLLECTION = 'tracker_events';
 
-export interface TrackerEventAttributesRecord {
-  message?: string;
-  source?: string;
-  type: number;
-  priority?: number;
-  relatedId?: string;
-  service: string;
-  status?: number;
-  environment?: number;
-  impact?: number;
-  startDate?: Date;
-  endDate?: Date;
-  owner?: string;
-  stakeHolders?: string[];
-  notification?: boolean;
-  notifications?: string[];
+@Schema({ _id: false })
+export class TrackerEventAttributesRecord {
+  @Prop({ type: String }) message?: string;
+  @Prop({ type: String }) source?: string;
+  @Prop({ type: Number }) type: number;
+  @Prop({ type: Number }) priority?: number;
+  @Prop({ type: String }) relatedId?: string;
+  @Prop({ type: String }) service: string;
+  @Prop({ type: Number }) status?: number;
+  @Prop({ type: Number }) environment?: number;
+  @Prop({ type: Number }) impact?: number;
+  @Prop({ type: Date }) startDate?: Date;
+  @Prop({ type: Date }) endDate?: Date;
+  @Prop({ type: String }) owner?: string;
+  @Prop({ type: [String] }) stakeHolders?: string[];
+  @Prop({ type: Boolean }) notification?: boolean;
+  @Prop({ type: [String] }) notifications?: string[];
 }
 
-export interface TrackerEventLinksRecord {
-  pullRequestLink?: string;
-  ticket?: string;
+@Schema({ _id: false })
+export class TrackerEventLinksRecord {
+  @Prop({ type: String }) pullRequestLink?: string;
+  @Prop({ type: String }) ticket?: string;
+}
+
+@Schema({ _id: false })
+export class TrackerEventMetadataRecord {
+  @Prop({ type: Date }) createdAt: Date;
+  @Prop({ type: Date }) updatedAt: Date;
 }
 
 /**
@@ -34,34 +42,36 @@ export interface TrackerEventLinksRecord {
  * own collection. Owned here, as the side that stores it; the deliveries module fills it through
  * DeliveryPlanners.
  */
-export interface PlannedDeliveryRecord {
+@Schema({ _id: false })
+export class PlannedDeliveryRecord {
   /** `<eventId>:<channel>:<kind>#<n>`: n numbers the event's triggers, so the key never changes. */
-  dedupKey: string;
-  channel: string;
+  @Prop({ type: String }) dedupKey: string;
+  @Prop({ type: String }) channel: string;
   /** "created" or "status: Start -> Success". */
-  trigger: string;
+  @Prop({ type: String }) trigger: string;
   /** The trigger's number on this event (the n of the dedup key). */
-  seq: number;
+  @Prop({ type: Number }) seq: number;
   /** The event's status when the trigger happened. */
-  status?: number;
+  @Prop({ type: Number }) status?: number;
   /** `skipped` when the channel is not configured; otherwise pending until the deliveries module says more. */
-  state: 'pending' | 'skipped';
+  @Prop({ type: String }) state: 'pending' | 'skipped';
   /** Always empty in the planned copy (kept so the planned copy reads like a delivery with no attempts). */
-  attempts: never[];
+  @Prop({ type: [SchemaTypes.Mixed] }) attempts: never[];
   /** Pending: due from then on. */
-  nextAttemptAt?: Date;
-  createdAt: Date;
+  @Prop({ type: Date }) nextAttemptAt?: Date;
+  @Prop({ type: Date }) createdAt: Date;
   /** Why it was skipped. */
-  reason?: string;
+  @Prop({ type: String }) reason?: string;
 }
 
 /** One recorded change; `old`/`new` keep the stored value (number, string, Date or null). */
-export interface ChangelogRecord {
-  at: Date;
-  field: string;
-  old: unknown;
-  new: unknown;
-  source: string;
+@Schema({ _id: false })
+export class ChangelogRecord {
+  @Prop({ type: Date }) at: Date;
+  @Prop({ type: String }) field: string;
+  @Prop({ type: SchemaTypes.Mixed }) old: unknown;
+  @Prop({ type: SchemaTypes.Mixed }) new: unknown;
+  @Prop({ type: String }) source: string;
 }
 
 /**
@@ -70,79 +80,26 @@ export interface ChangelogRecord {
  * `eventAt` (startDate, else createdAt) and its calendar parts are derived at write time because the store
  * has no date operators; search, today and stats read only those.
  */
-export interface TrackerEventRecord {
+@Schema({ collection: TRACKER_EVENTS_COLLECTION, versionKey: false })
+export class TrackerEventRecord {
   _id: Types.ObjectId;
-  title: string;
-  attributes: TrackerEventAttributesRecord;
-  links: TrackerEventLinksRecord;
-  metadata: { createdAt: Date; updatedAt: Date };
-  eventAt: Date;
-  yearMonth: string;
-  day: string;
+  @Prop({ type: String }) title: string;
+  @Prop({ type: TrackerEventAttributesRecord }) attributes: TrackerEventAttributesRecord;
+  @Prop({ type: TrackerEventLinksRecord }) links: TrackerEventLinksRecord;
+  @Prop({ type: TrackerEventMetadataRecord }) metadata: TrackerEventMetadataRecord;
+  @Prop({ type: Date }) eventAt: Date;
+  /** "2026-01" (UTC) of eventAt: the month stats group by. */
+  @Prop({ type: String }) yearMonth: string;
+  /** "2026-01-31" (UTC) of eventAt. */
+  @Prop({ type: String }) day: string;
   /** Optimistic-concurrency revision: an update applies only to the revision it was computed from. */
-  rev: number;
-  changelog: ChangelogRecord[];
+  @Prop({ type: Number }) rev: number;
+  @Prop({ type: [ChangelogRecord] }) changelog: ChangelogRecord[];
   /** Deliveries planned by the create and each status change, oldest first (absent when none were asked for). */
-  deliveries?: PlannedDeliveryRecord[];
+  @Prop({ type: [PlannedDeliveryRecord] }) deliveries?: PlannedDeliveryRecord[];
 }
 
-const attributes = new Schema(
-  {
-    message: String,
-    source: String,
-    type: { type: Number, required: true },
-    priority: Number,
-    relatedId: String,
-    service: { type: String, required: true },
-    status: Number,
-    environment: Number,
-    impact: Number,
-    startDate: Date,
-    endDate: Date,
-    owner: String,
-    stakeHolders: [String],
-    notification: Boolean,
-    notifications: [String],
-  },
-  { _id: false },
-);
-
-const changelogEntry = new Schema(
-  { at: Date, field: String, old: Schema.Types.Mixed, new: Schema.Types.Mixed, source: String },
-  { _id: false },
-);
-
-const plannedDelivery = new Schema(
-  {
-    dedupKey: String,
-    channel: String,
-    trigger: String,
-    seq: Number,
-    status: Number,
-    state: String,
-    attempts: [Schema.Types.Mixed],
-    nextAttemptAt: Date,
-    createdAt: Date,
-    reason: String,
-  },
-  { _id: false },
-);
-
-export const TrackerEventSchema = new Schema(
-  {
-    title: { type: String, required: true },
-    attributes: { type: attributes, required: true },
-    links: { type: new Schema({ pullRequestLink: String, ticket: String }, { _id: false }), default: {} },
-    metadata: { createdAt: Date, updatedAt: Date },
-    eventAt: Date,
-    yearMonth: String,
-    day: String,
-    rev: Number,
-    changelog: [changelogEntry],
-    deliveries: { type: [plannedDelivery], default: undefined },
-  },
-  { collection: TRACKER_EVENTS_COLLECTION, versionKey: false, minimize: false },
-);
+export const TrackerEventSchema = SchemaFactory.createForClass(TrackerEventRecord);
 
 // GET /events/list: newest first, paged (sort by creation time, _id breaks ties).
 TrackerEventSchema.index({ 'metadata.createdAt': -1, _id: -1 });

@@ -14,7 +14,7 @@ export class IdempotencyKeyRepository {
   }
 
   find(id: string): Promise<IdempotencyKeyRecord | null> {
-    return this.model.findById(id).lean<IdempotencyKeyRecord>().exec();
+    return this.model.collection.findOne<IdempotencyKeyRecord>({ _id: id as never });
   }
 
   async complete(id: string, response: NonNullable<IdempotencyKeyRecord['response']>): Promise<void> {

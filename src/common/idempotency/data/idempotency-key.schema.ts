@@ -1,5 +1,5 @@
-import { ModelDefinition } from '@nestjs/mongoose';
-import { Schema } from 'mongoose';
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
 
 export const IDEMPOTENCY_KEY_MODEL = 'IdempotencyKey';
 
@@ -8,30 +8,21 @@ export const IDEMPOTENCY_KEY_MODEL = 'IdempotencyKey';
  * unique index, so the first insert wins under any concurrency, on MongoDB and FerretDB alike (and `_id`
  * lookups are the one query FerretDB's SQLite backend answers from an index).
  */
-export interface IdempotencyKeyRecord {
-  _id: string;
-  requestHash: string;
-  state: 'pending' | 'done';
-  response?: { status: number; body: unknown; location?: string };
-  createdAt: Date;
+@Schema({ collection: 'idempotency_keys', versionKey: false })
+export class IdempotencyKeyRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) requestHash: string;
+  @Prop({ type: String }) state: 'pending' | 'done';
+  /** The response replayed to a repeat of the request (status, body, Location header). */
+  @Prop({ type: SchemaTypes.Mixed }) response?: { status: number; body: unknown; location?: string };
+  @Prop({ type: Date }) createdAt: Date;
   /** Keys live 24 h; reads treat an expired key as absent, a sweeper deletes it. */
-  expiresAt: Date;
+  @Prop({ type: Date }) expiresAt: Date;
   /** A pending key whose request died (crash) may be taken over after this. */
-  lockedUntil: Date;
+  @Prop({ type: Date }) lockedUntil: Date;
 }
 
-const schema = new Schema<IdempotencyKeyRecord>(
-  {
-    _id: { type: String, required: true },
-    requestHash: { type: String, required: true },
-    state: { type: String, required: true },
-    response: { type: Schema.Types.Mixed },
-    createdAt: { type: Date, required: true },
-    expiresAt: { type: Date, required: true },
-    lockedUntil: { type: Date, required: true },
-  },
-  { collection: 'idempotency_keys', versionKey: false, strict: false },
-);
+const schema = SchemaFactory.createForClass(IdempotencyKeyRecord);
 // The sweeper: deleteMany({ expiresAt: { $lt: now } }).
 schema.index({ expiresAt: 1 });
 

@@ -1,7 +1,7 @@
 /**
- * Runs tasks with the same key one after another (different keys run freely). Updates of one event go
- * through it because the embedded store applies an update as read-modify-write of the whole document, so
- * its revision check is not a true compare-and-set; on MongoDB the revision check alone would suffice.
+ * Runs tasks with the same key one after another (different keys run freely), within this instance. The store
+ * workarounds that need "one at a time per document" use it: updates of one tracker event (FerretDB's
+ * conditional update is not a compare-and-set) and sequence numbers of one account (SequenceAllocator).
  */
 export class KeyedSerializer {
   private readonly tails = new Map<string, Promise<void>>();
