@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Schema, SchemaType } from 'mongoose';
 
 /**
- * The data-layer rule (docs/data-layer.md), checked on every schema under src/**\/data/: a schema names its
+ * The data-layer rule (docs/architecture.md, "Mongoose's role"), checked on every schema under src/**\/data/: a schema names its
  * collection and declares paths, types and indexes only. Reads and writes go through the driver collection, so
  * a validator (required, enum, min, match...), a default, a setter or a getter would never run: none may be
  * declared.
