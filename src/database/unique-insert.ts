@@ -14,3 +14,25 @@ export async function insertUnlessExists(collection: { insertOne(doc: never): Pr
     throw err;
   }
 }
+
+interface OrderedInsertTarget {
+  insertMany(docs: never[], options: { ordered: true }): Promise<{ insertedCount: number }>;
+}
+
+/**
+ * An ordered insertMany that stops at the first document whose unique key already exists: resolves with how
+ * many documents, from the front, were stored (all of them when none conflicted). Any other failure, or a
+ * report that does not account for exactly the documents before the conflict, propagates (outcome unknown).
+ */
+export async function insertOrderedUntilConflict(collection: OrderedInsertTarget, docs: unknown[]): Promise<number> {
+  try {
+    await collection.insertMany(docs as never[], { ordered: true });
+    return docs.length;
+  } catch (err) {
+    const writeErrors = ([] as { index?: unknown; code?: unknown }[]).concat((err as { writeErrors?: never }).writeErrors ?? []);
+    const first = writeErrors[0];
+    const inserted = (err as { insertedCount?: unknown; result?: { insertedCount?: unknown } }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+    if (first && isDuplicateKey(first) && typeof first.index === 'number' && (inserted === undefined || inserted === first.index)) return first.index;
+    throw err;
+  }
+}

@@ -11,7 +11,7 @@ import {
   ActivitySequenceFloorRecord,
 } from './activity-event.schema';
 import { SequenceAllocator } from '../../database/sequence-allocator';
-import { insertUnlessExists } from '../../database/unique-insert';
+import { insertOrderedUntilConflict, insertUnlessExists } from '../../database/unique-insert';
 
 type Filter = Record<string, unknown>;
 
@@ -56,15 +56,12 @@ export class ActivityEventRepository {
    * number tried.
    */
   async insertWithNextSequence(scope: AccountScope, build: (sequence: number) => Omit<ActivityEventRecord, 'accountID'>): Promise<ActivityEventRecord | null> {
-    let record: ActivityEventRecord | undefined;
-    const used = await this.sequences.insertNext(scope.accountId, {
-      highest: () => this.highestSequence(scope),
-      insert: (sequence) => {
-        record = { ...build(sequence), accountID: scope.accountId };
-        return insertUnlessExists(this.events.collection, record);
-      },
-    });
-    return used === undefined ? null : record!;
+    const stored = await this.sequences.insertNext<ActivityEventRecord>(
+      scope.accountId,
+      { highest: () => this.highestSequence(scope), insertRun: (docs) => insertOrderedUntilConflict(this.events.collection, docs) },
+      (sequence) => ({ ...build(sequence), accountID: scope.accountId }),
+    );
+    return stored?.doc ?? null;
   }
 
   /** The highest sequenceCount ever used in the account: stored events (expired ones too) or swept ones. */
