@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -8,7 +8,8 @@ import { AppConfig } from './config/app-config.service';
 import { EnvironmentVariables } from './config/env.schema';
 import { AllErrorsFilter } from './common/errors/all-errors.filter';
 import { requestIdFor } from './common/http/correlation-id';
-import { createValidationPipe } from './common/validation/validation';
+import { BoundedFastifyAdapter } from './common/validation/bounded-fastify-adapter';
+import { assertWithinBounds, createValidationPipe } from './common/validation/validation';
 import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
 import { GrpcMetricsInterceptor } from './metrics/metrics.interceptor';
@@ -29,7 +30,8 @@ export interface TrackerApp {
  */
 export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
   const grpc = createGrpcRuntime();
-  const adapter = new FastifyAdapter({
+  // Its JSON parser refuses a structurally hostile body (input bounds) before parsing it.
+  const adapter = new BoundedFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     trustProxy: false,
@@ -46,6 +48,19 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   app.useGlobalFilters(new AllErrorsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new GrpcMetricsInterceptor(metrics));
+
+  // The input bounds (docs/security.md) on every parsed body (any content type; for JSON the parser already
+  // checked the structure, this adds string and key lengths), before guards, interceptors (the idempotency
+  // hash) and pipes see it: like the 1 MB limit and malformed JSON, a hostile body is refused first, as
+  // problem+json through the global filter. The validation pipe applies each DTO's own tighter caps later.
+  app.getHttpAdapter().getInstance().addHook('preValidation', (req, _reply, done) => {
+    try {
+      if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 
   app
     .getHttpAdapter()
