@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { EnvironmentVariables } from './config/env.schema';
 import { requestIdFor } from './common/http/correlation-id';
+import { BoundedFastifyAdapter } from './common/validation/bounded-fastify-adapter';
+import { assertWithinBounds } from './common/validation/validation';
 import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
 import { MetricsService } from './metrics/metrics.service';
@@ -26,7 +28,8 @@ export interface TrackerApp {
  */
 export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
   const grpc = createGrpcRuntime();
-  const adapter = new FastifyAdapter({
+  // Its JSON parser refuses a structurally hostile body (input bounds) before parsing it.
+  const adapter = new BoundedFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     trustProxy: false,
@@ -40,6 +43,19 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const metrics = app.get(MetricsService);
+
+  // The input bounds (docs/security.md) on every parsed body (any content type; for JSON the parser already
+  // checked the structure, this adds string and key lengths), before guards, interceptors (the idempotency
+  // hash) and pipes see it: like the 1 MB limit and malformed JSON, a hostile body is refused first, as
+  // problem+json through the global filter. The validation pipe applies each DTO's own tighter caps later.
+  app.getHttpAdapter().getInstance().addHook('preValidation', (req, _reply, done) => {
+    try {
+      if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 
   app
     .getHttpAdapter()

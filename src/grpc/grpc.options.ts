@@ -5,6 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Server } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../common/repo-root';
+import { undecodable } from '../common/validation/input-bounds';
 
 export const PROTO_ROOT = join(REPO_ROOT, 'proto');
 const HEALTH_PROTO = 'grpc/health/v1/health.proto';
@@ -52,8 +53,9 @@ export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions
       loader: PROTO_LOADER_OPTIONS,
       gracefulShutdown: true,
       maxReceiveMessageLength: 1024 * 1024,
-      onLoadPackageDefinition: (_pkg: unknown, server: Server) => {
+      onLoadPackageDefinition: (pkg: protoLoader.PackageDefinition, server: Server) => {
         runtime.server = server;
+        refuseUndecodableRequests(pkg);
         // Our copy of health.proto: the package's own has a map field that reflection cannot describe.
         // keepCase: reflection must describe the .proto's own field names (start_date), or grpcurl only
         // accepts the camelCase forms the handlers see.
@@ -63,4 +65,25 @@ export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions
       },
     },
   };
+}
+
+/**
+ * grpc-js answers a request whose bytes do not decode (groups nested past protobufjs' recursion limit, a wrong
+ * wire type) with INTERNAL, as if it were the server's fault. Each request deserializer returns a marker
+ * instead, which the global validation pipe refuses as invalid input: INVALID_ARGUMENT, like any bad input.
+ */
+export function refuseUndecodableRequests(pkg: protoLoader.PackageDefinition): void {
+  for (const service of Object.values(pkg)) {
+    if ('format' in service) continue; // a message or enum type, not a service
+    for (const method of Object.values(service as protoLoader.ServiceDefinition)) {
+      const decode = method.requestDeserialize;
+      method.requestDeserialize = (bytes: Buffer) => {
+        try {
+          return decode(bytes);
+        } catch (err) {
+          return undecodable((err as Error)?.message ?? 'malformed message') as never;
+        }
+      };
+    }
+  }
 }

@@ -149,12 +149,47 @@ function maybe<T>(arb: fc.Arbitrary<T>, every: number): fc.Arbitrary<T | null> {
   return fc.oneof({ weight: every - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
 }
 
-/** A whole body: mostly a mutated record, sometimes something that is not an object at all, rarely over 1 MB. */
+/**
+ * A body sent as this exact JSON text: nesting deeper than JSON.stringify can write (it overflows the stack
+ * at a few thousand levels), or keys by the ten thousand, built once as text.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+  /** Logs and failure reports show the size, not the text. */
+  toJSON(): string {
+    return `<raw JSON, ${this.text.length} characters: ${this.text.slice(0, 60)}...>`;
+  }
+}
+
+/** Shapes past the input bounds (docs/security.md), each as JSON text, shared by every sample. */
+const OVERSIZED_SHAPES: string[] = [
+  `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+  `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
+  JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i]))),
+  JSON.stringify(new Array(50_000).fill(0)),
+  JSON.stringify(['viewer', 'member', 'admin', 'owner', 'viewer2']),
+];
+const PLACEHOLDER = '\u0000oversized\u0000';
+
+/** A record with one of its fields (or `title`) replaced by an oversized shape. */
+function oversized(record: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<RawJson> {
+  return fc.tuple(record, fc.nat(), fc.constantFrom(...OVERSIZED_SHAPES)).map(([rec, pick, shape]) => {
+    const keys = Object.keys(rec).filter((k) => k !== '__proto__');
+    const key = keys.length ? keys[pick % keys.length] : 'title';
+    return new RawJson(JSON.stringify({ ...rec, [key]: PLACEHOLDER }).replace(JSON.stringify(PLACEHOLDER), () => shape));
+  });
+}
+
+/**
+ * A whole body: mostly a mutated record, sometimes something that is not an object at all, or a record with a
+ * field past the input bounds (nested 10,000 deep, 20,000 keys, 50,000 entries, five roles), rarely over 1 MB.
+ */
 export function hostileBody(record: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 20, arbitrary: record },
     { weight: 1, arbitrary: hostileValue },
     { weight: 1, arbitrary: fc.array(record, { maxLength: 2 }) },
+    { weight: 1, arbitrary: oversized(record) },
     { weight: 1, arbitrary: fc.constant({ title: OVER_LIMIT }) },
   );
 }
@@ -239,9 +274,9 @@ export async function runAll<T>(inputs: T[], send: (input: T) => Promise<{ statu
   return out;
 }
 
-/** One HTTP request on the keep-alive pool; a body is sent as JSON. */
+/** One HTTP request on the keep-alive pool; a body is sent as JSON (a RawJson as its text). */
 export function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body) ?? 'null');
+  const payload = body === undefined ? undefined : Buffer.from(body instanceof RawJson ? body.text : (JSON.stringify(body) ?? 'null'));
   const h: Record<string, string | number> = { ...headers };
   if (payload) {
     h['content-type'] ??= 'application/json';

@@ -1,12 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ROLES } from '../../common/auth/roles';
+import { BoundedInput } from '../../common/validation/input-bounds';
 import { IsAstraIdentifier, IsAstraTime, SystemAssigned } from './validators';
 
 export const SEVERITIES = ['cleared', 'indeterminate', 'informational', 'warning', 'critical'] as const;
 export const CLASSES = ['system', 'user', 'security'] as const;
 export const DESTINATIONS = ['notification', 'banner', 'support'] as const;
 export const RESOURCE_METHODS = ['options', 'post', 'get', 'put', 'delete'] as const;
+
+/**
+ * Array caps. `visibility` lists RBAC roles, unique, so at most the four there are; `destinations` at most its
+ * three values. The spec lets additionalResourceIDs and resourceCollectionURL hold "any number": Tracker
+ * accepts up to 100 of each (docs/security.md, input bounds).
+ */
+export const MAX_VISIBILITY = ROLES.length;
+export const MAX_RESOURCE_LIST = 100;
 
 export class EventDataDto {
   @ApiPropertyOptional({ description: 'Seconds after eventTime the event is kept; absent or 0 = kept forever', example: 3600 })
@@ -26,6 +36,12 @@ export class EventDataDto {
  * constraints (astra-openapi-excerpt.json). The system assigns id, type, version, sequenceCount, accountID
  * and metadata; eventTime defaults to now, correlationID to a new UUIDv4, additionalResourceIDs to [].
  */
+@BoundedInput({
+  visibility: { maxItems: MAX_VISIBILITY },
+  destinations: { maxItems: DESTINATIONS.length },
+  additionalResourceIDs: { maxItems: MAX_RESOURCE_LIST },
+  resourceCollectionURL: { maxItems: MAX_RESOURCE_LIST },
+})
 export class CreateActivityEventDto {
   @ApiProperty({ example: 'astra.app.discovery.failed', pattern: '^([a-z]+\\.)+[a-z]+$', minLength: 3, maxLength: 127 })
   @IsString()
@@ -53,9 +69,10 @@ export class CreateActivityEventDto {
   @IsAstraIdentifier()
   resourceID: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Defaults to []' })
+  @ApiPropertyOptional({ type: [String], description: 'Defaults to []', maxItems: MAX_RESOURCE_LIST })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MAX_RESOURCE_LIST)
   @ArrayUnique()
   @IsAstraIdentifier(true)
   additionalResourceIDs?: string[];
@@ -102,17 +119,19 @@ export class CreateActivityEventDto {
   @Length(3, 4095)
   correctiveActionURL?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'Roles that may read it (and every higher role); absent or [] = every role' })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_VISIBILITY, description: 'Roles that may read it (and every higher role); absent or [] = every role' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MAX_VISIBILITY)
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 63, { each: true })
   visibility?: string[];
 
-  @ApiPropertyOptional({ enum: DESTINATIONS, isArray: true })
+  @ApiPropertyOptional({ enum: DESTINATIONS, isArray: true, maxItems: DESTINATIONS.length })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(DESTINATIONS.length)
   @ArrayUnique()
   @IsIn([...DESTINATIONS], { each: true })
   destinations?: (typeof DESTINATIONS)[number][];
@@ -123,9 +142,10 @@ export class CreateActivityEventDto {
   @Length(3, 4095)
   resourceURI?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_RESOURCE_LIST })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MAX_RESOURCE_LIST)
   @ArrayUnique()
   @IsString({ each: true })
   @Length(1, 1023, { each: true })

@@ -21,7 +21,20 @@ import {
   EVENT_TYPES,
   NOTIFICATION_CHANNELS,
 } from '../domain/event-enums';
+import { BoundedInput, FieldBounds } from '../../common/validation/input-bounds';
 import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from './validators';
+
+/** The most stake holders an event names (each at most 200 characters). */
+export const MAX_STAKE_HOLDERS = 100;
+
+/**
+ * Array caps checked before validation walks the arrays (docs/security.md, input bounds); the same caps as the
+ * validators below, which still judge each entry.
+ */
+const EVENT_BODY_BOUNDS: Record<string, FieldBounds> = {
+  'attributes.stakeHolders': { maxItems: MAX_STAKE_HOLDERS },
+  'attributes.notifications': { maxItems: NOTIFICATION_CHANNELS.length },
+};
 
 /** Attribute fields create and update share; `type` and `service` are declared by each subclass. */
 abstract class EventAttributesFields {
@@ -66,9 +79,9 @@ abstract class EventAttributesFields {
   @OptionalText(200)
   owner?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['backend-team', 'ops-team'] })
+  @ApiPropertyOptional({ type: [String], example: ['backend-team', 'ops-team'], maxItems: MAX_STAKE_HOLDERS })
   @IsOptional()
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_STAKE_HOLDERS)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   stakeHolders?: string[];
@@ -120,6 +133,7 @@ export class EventLinksDto {
   ticket?: string;
 }
 
+@BoundedInput(EVENT_BODY_BOUNDS)
 export class CreateEventDto {
   @ApiProperty({ example: 'Deploy user-service v2.1.0 to production' })
   @IsDefined()
@@ -142,6 +156,7 @@ export class CreateEventDto {
 }
 
 /** PUT /event: the id travels in the body; every other field is optional and merged into the stored event. */
+@BoundedInput(EVENT_BODY_BOUNDS)
 export class UpdateEventDto {
   @ApiProperty({ example: '507f1f77bcf86cd799439011' })
   @IsDefined()
