@@ -28,14 +28,14 @@ function parse(argv: string[]): { user: string; accounts: Record<string, Role>; 
     else fail(`unknown option ${flag} (use --user, --account, --role, --expires)`);
   }
   user ??= randomUUID();
-  if (!isAstraIdentifier(user)) fail(`--user ${user} is not a lowercase UUID`);
+  if (!isAstraIdentifier(user)) fail(`--user ${String(user)} is not a lowercase UUID`);
   if (accounts.length === 0) fail('give at least one --account <uuid> --role <role>');
   if (roles.length !== accounts.length) fail('give one --role per --account');
   const map: Record<string, Role> = {};
   accounts.forEach((account, i) => {
-    if (!isAstraIdentifier(account)) fail(`--account ${account} is not a lowercase UUID`);
+    if (!isAstraIdentifier(account)) fail(`--account ${String(account)} is not a lowercase UUID`);
     if (!isRole(roles[i])) fail(`--role ${roles[i]} must be viewer, member, admin or owner`);
-    map[account] = roles[i] as Role;
+    map[account] = roles[i];
   });
   if (expires !== undefined && !(Number.isInteger(expires) && expires > 0)) fail('--expires must be a positive number of seconds');
   return { user, accounts: map, expires };

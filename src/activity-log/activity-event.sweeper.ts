@@ -27,7 +27,7 @@ export class ActivityEventSweeper implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.sweepOnce().catch((err) => this.logger.warn({ err }, 'activity-event sweep failed; retrying next interval'));
+      this.sweepOnce().catch((err: unknown) => this.logger.warn({ err }, 'activity-event sweep failed; retrying next interval'));
     }, this.config.ttlSweepMs);
     this.timer.unref();
   }

@@ -37,7 +37,7 @@ export class ActivityLogService {
    */
   async get(scope: AccountScope, eventId: string): Promise<AstraEvent> {
     if (!isAstraIdentifier(eventId)) {
-      throw new DomainError('invalid-resource-id', `Event id '${eventId}' is not a lowercase UUID.`);
+      throw new DomainError('invalid-resource-id', `Event id '${String(eventId)}' is not a lowercase UUID.`);
     }
     const record = await this.events.findReadable(scope, eventId, new Date());
     if (!record) throw new DomainError('collection-not-found', `Event ${eventId} was not found in account ${scope.accountId}.`);

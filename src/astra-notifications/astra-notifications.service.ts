@@ -73,7 +73,7 @@ export class AstraNotificationsService {
 
   private async unreadEvent(scope: AccountScope, userId: string, unreadId: string) {
     if (!isAstraIdentifier(unreadId)) {
-      throw new DomainError('invalid-resource-id', `Unread notification id '${unreadId}' is not a lowercase UUID.`);
+      throw new DomainError('invalid-resource-id', `Unread notification id '${String(unreadId)}' is not a lowercase UUID.`);
     }
     const notificationId = notificationIdOfUnread(unreadId, userId);
     const eventId = eventIdOfNotification(notificationId);
@@ -89,7 +89,7 @@ export class AstraNotificationsService {
   /** A notification's event, if the caller may read it now; otherwise 404 problems/1 (hidden = absent). */
   private async notificationEvent(scope: AccountScope, notificationId: string): Promise<ActivityEventRecord> {
     if (!isAstraIdentifier(notificationId)) {
-      throw new DomainError('invalid-resource-id', `Notification id '${notificationId}' is not a lowercase UUID.`);
+      throw new DomainError('invalid-resource-id', `Notification id '${String(notificationId)}' is not a lowercase UUID.`);
     }
     const eventId = eventIdOfNotification(notificationId);
     const record = eventId ? await this.activity.findReadableRecord(scope, eventId) : null;

@@ -49,7 +49,7 @@ export class BannersService {
    */
   async dismiss(scope: AccountScope, userId: string, bannerId: string): Promise<void> {
     requireOwnUser(scope, userId);
-    if (!isAstraIdentifier(bannerId)) throw new DomainError('invalid-resource-id', `Banner id '${bannerId}' is not a lowercase UUID.`);
+    if (!isAstraIdentifier(bannerId)) throw new DomainError('invalid-resource-id', `Banner id '${String(bannerId)}' is not a lowercase UUID.`);
     const now = new Date();
     const eventId = eventIdOfBanner(bannerId);
     const record = eventId ? await this.activity.findReadableRecord(scope, eventId, now) : null;

@@ -14,6 +14,6 @@ export function requireOwnUser(scope: AccountScope, userId: unknown): void {
 /** G1-G3 carry a group id; there is no group registry, so only its format is checked (400 problems/35). */
 export function checkGroupId(groupId: unknown): void {
   if (groupId !== undefined && !isAstraIdentifier(groupId)) {
-    throw new DomainError('invalid-resource-id', `Group id '${String(groupId)}' is not a lowercase UUID.`);
+    throw new DomainError('invalid-resource-id', `Group id '${JSON.stringify(groupId)}' is not a lowercase UUID.`);
   }
 }

@@ -63,7 +63,7 @@ export class SequenceAllocator {
       let queue = this.queues.get(scope) as ScopeQueue<T> | undefined;
       if (!queue) {
         queue = { waiting: [], draining: false };
-        this.queues.set(scope, queue as ScopeQueue<unknown>);
+        this.queues.set(scope, queue);
       }
       queue.waiting.push({ build, resolve, reject, conflicts: 0 });
       if (!queue.draining) void this.drain(scope, queue, target);

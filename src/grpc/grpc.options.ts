@@ -75,13 +75,13 @@ export function buildGrpcOptions(url: string, runtime: GrpcRuntime): GrpcOptions
 export function refuseUndecodableRequests(pkg: protoLoader.PackageDefinition): void {
   for (const service of Object.values(pkg)) {
     if ('format' in service) continue; // a message or enum type, not a service
-    for (const method of Object.values(service as protoLoader.ServiceDefinition)) {
+    for (const method of Object.values(service)) {
       const decode = method.requestDeserialize;
       method.requestDeserialize = (bytes: Buffer) => {
         try {
           return decode(bytes);
         } catch (err) {
-          return undecodable((err as Error)?.message ?? 'malformed message') as never;
+          return undecodable((err as Error)?.message ?? 'malformed message');
         }
       };
     }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { Connection } from 'mongoose';
+import { Connection, ConnectionStates } from 'mongoose';
 import { GRPC_RUNTIME } from '../grpc/grpc.tokens';
 import { GrpcRuntime } from '../grpc/grpc.options';
 import { setGrpcServing } from '../grpc/grpc-runtime';
@@ -25,7 +25,7 @@ export class ReadinessService implements OnApplicationBootstrap, OnApplicationSh
 
   async ping(): Promise<boolean> {
     const db = this.connection.db;
-    if (!db || this.connection.readyState !== 1) return false;
+    if (!db || this.connection.readyState !== ConnectionStates.connected) return false;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), PING_TIMEOUT_MS)));
     try {

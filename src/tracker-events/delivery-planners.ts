@@ -36,6 +36,6 @@ export class DeliveryPlanners {
   }
 
   async beforeWrite(eventId: string, planned: PlannedDeliveryRecord[][]): Promise<void> {
-    await Promise.all(this.planners.map((p, i) => (planned[i]?.length ? p.beforeWrite(eventId, planned[i]) : undefined)));
+    await Promise.all(this.planners.map((p, i) => (planned[i]?.length ? p.beforeWrite(eventId, planned[i]) : Promise.resolve())));
   }
 }

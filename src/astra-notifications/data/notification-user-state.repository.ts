@@ -43,7 +43,7 @@ abstract class UserMarkRepository<R extends UserMarkRecord> {
   /** Every user's marks of these events (the ttl cascade); idempotent. */
   async deleteForEvents(scope: AccountScope, eventIds: string[]): Promise<number> {
     if (eventIds.length === 0) return 0;
-    const res = await this.model.collection.deleteMany({ accountID: scope.accountId, eventID: { $in: eventIds } } as never);
+    const res = await this.model.collection.deleteMany({ accountID: scope.accountId, eventID: { $in: eventIds } });
     return res.deletedCount;
   }
 }

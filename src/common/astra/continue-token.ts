@@ -46,19 +46,24 @@ export function filtersDigest(filters: FieldFilter[]): string {
   return digest(canonical.join('\n'), 12);
 }
 
+/** A stored value as text for a message or a string key (objects as JSON, never '[object Object]'). */
+function asText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 function encodeValue(value: unknown, type: FieldType): Pick<TokenBody, 't' | 'k'> {
   if (value === null || value === undefined) return { t: 'z', k: null };
   if (type === 'time') {
-    const date = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new Error(`continue token: order value ${String(value)} is not a time`);
+    const date = value instanceof Date ? value : new Date(asText(value));
+    if (Number.isNaN(date.getTime())) throw new Error(`continue token: order value ${asText(value)} is not a time`);
     return { t: 'd', k: date.toISOString() };
   }
   if (type === 'number') {
     const n = typeof value === 'number' ? value : Number(value);
-    if (!Number.isFinite(n)) throw new Error(`continue token: order value ${String(value)} is not a number`);
+    if (!Number.isFinite(n)) throw new Error(`continue token: order value ${asText(value)} is not a number`);
     return { t: 'n', k: n };
   }
-  return { t: 's', k: String(value) };
+  return { t: 's', k: asText(value) };
 }
 
 export function encodeContinueToken(shape: TokenShape, orderType: FieldType, orderValue: unknown, id: string): string {

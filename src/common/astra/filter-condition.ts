@@ -84,7 +84,7 @@ function labelObject(value: string): Record<string, string> | undefined {
   const entries = Object.entries(parsed);
   if (entries.length === 0) return undefined;
   if (!entries.every(([k, v]) => LABEL_KEY.test(k) && typeof v === 'string')) return undefined;
-  return Object.fromEntries(entries) as Record<string, string>;
+  return Object.fromEntries(entries);
 }
 
 export function conditionFor(filter: FieldFilter, type: FieldType, path: string): ConditionResult {

@@ -42,6 +42,6 @@ export function authorizeAccount(principal: Principal, accountId: unknown, minRo
  * highest role, so it sees every event of the account.
  */
 export function systemScope(accountId: string): AccountScope {
-  if (!isAstraIdentifier(accountId)) throw new Error(`systemScope: '${accountId}' is not an account id`);
+  if (!isAstraIdentifier(accountId)) throw new Error(`systemScope: '${String(accountId)}' is not an account id`);
   return { accountId, userId: NIL_UUID, role: 'owner' } as AccountScope;
 }

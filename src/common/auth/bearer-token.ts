@@ -17,7 +17,7 @@ const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
  *   configured (AUTH_JWT_SECRET unset): the Astra routes then refuse everyone instead of stopping the app.
  */
 export function verifyAuthorization(header: unknown, secret: string | undefined): Principal {
-  const value = Array.isArray(header) ? header[0] : header;
+  const value: unknown = Array.isArray(header) ? header[0] : header;
   if (typeof value !== 'string' || value.trim() === '') throw new UnauthenticatedError(true);
   const match = BEARER.exec(value.trim());
   if (!match || match[1] === '') throw new UnauthenticatedError(true);
@@ -46,7 +46,7 @@ export function principalFromClaims(claims: unknown): Principal {
   if (typeof accounts !== 'object' || accounts === null || Array.isArray(accounts)) throw bad('accounts must be an object');
   const roles: Record<string, Role> = {};
   for (const [accountId, role] of Object.entries(accounts)) {
-    if (!isAstraIdentifier(accountId)) throw bad(`account id '${accountId}' is not a lowercase UUID`);
+    if (!isAstraIdentifier(accountId)) throw bad(`account id '${String(accountId)}' is not a lowercase UUID`);
     if (!isRole(role)) throw bad(`role of account ${accountId} must be viewer, member, admin or owner`);
     roles[accountId] = role;
   }

@@ -19,7 +19,7 @@ export interface CallParts {
 }
 
 function firstString(value: unknown): unknown {
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return Buffer.isBuffer(first) ? first.toString() : first;
 }
 

@@ -35,7 +35,7 @@ export function classifyError(err: unknown): DomainError | undefined {
       status === 404 && /^Cannot /.test(err.message)
         ? `No route for ${err.message.replace(/^Cannot /, '')}`
         : typeof response === 'object' && response && 'message' in response
-          ? ([] as unknown[]).concat((response as { message: unknown }).message).join('; ')
+          ? ([] as unknown[]).concat((response).message).join('; ')
           : err.message;
     const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
     return new DomainError(kind, message, retryAfter ? { retryAfterSeconds: retryAfter } : {});

@@ -25,11 +25,12 @@ export function declaredMethods(prototype: object): Map<string, Set<HttpMethod>>
       seen.add(name);
       const descriptor = Object.getOwnPropertyDescriptor(p, name);
       if (typeof descriptor?.value !== 'function') continue;
-      const method = Reflect.getMetadata(METHOD_METADATA, descriptor.value) as RequestMethod | undefined;
+      const handler = descriptor.value as object;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (method === undefined) continue;
       const verb = RequestMethod[method] as HttpMethod;
       if (!METHODS.includes(verb)) throw new Error(`@OnlyDeclaredMethods: ${name} is mapped to ${RequestMethod[method]}, which leaves no method to refuse`);
-      for (const path of ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, descriptor.value) ?? '/')) {
+      for (const path of ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined) ?? '/')) {
         const key = pathKey(path);
         byPath.set(key, (byPath.get(key) ?? new Set()).add(verb));
       }

@@ -7,7 +7,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** A key is 1-255 visible ASCII characters (what Stripe and the IETF draft clients send: UUIDs, ULIDs...). */
 export function checkIdempotencyKey(raw: unknown): string | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const key = Array.isArray(raw) ? raw[0] : raw;
+  const key: unknown = Array.isArray(raw) ? raw[0] : raw;
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
     throw InvalidInputError.field('Idempotency-Key', 'must be 1-255 visible ASCII characters');
   }
@@ -18,7 +18,7 @@ export function checkIdempotencyKey(raw: unknown): string | undefined {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.keys(value as object)
+    const entries = Object.keys(value)
       .sort()
       .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
       .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);

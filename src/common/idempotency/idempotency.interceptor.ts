@@ -33,7 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const reply = context.switchToHttp().getResponse<FastifyReply>();
       const hash = requestHash({ body: req.body ?? null, query: req.query ?? {} });
       const run = async () => {
-        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
         const location = reply.getHeader('location');
         return { status: reply.statusCode, body, ...(typeof location === 'string' ? { location } : {}) };
       };
@@ -52,7 +52,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = checkIdempotencyKey(metadata?.get?.(IDEMPOTENCY_HEADER)?.[0]?.toString());
     if (!key) return next.handle();
     const hash = requestHash(context.switchToRpc().getData() ?? null);
-    const run = async () => ({ status: 0, body: await lastValueFrom(next.handle(), { defaultValue: undefined }) });
+    const run = async () => ({ status: 0, body: (await lastValueFrom(next.handle(), { defaultValue: undefined })) as unknown });
     return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(map(({ response }) => response.body));
   }
 

@@ -39,15 +39,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  protected override getRequestResponse(context: ExecutionContext): { req: ThrottledCall; res: Record<string, any> } {
+  protected override getRequestResponse(context: ExecutionContext): { req: ThrottledCall; res: Record<string, unknown> } {
     const parts = callParts(context);
     if (context.getType() === 'rpc') return { req: { headers: {}, parts }, res: RPC_RESPONSE };
     const http = context.switchToHttp();
     return { req: { headers: http.getRequest<{ headers: Record<string, unknown> }>().headers, parts }, res: http.getResponse() };
   }
 
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    return callerKey((req as ThrottledCall).parts, this.config.auth.jwtSecret);
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(callerKey((req as unknown as ThrottledCall).parts, this.config.auth.jwtSecret));
   }
 
   /** Per caller, not per route: spreading calls over routes or transports does not multiply the budget. */
@@ -55,8 +55,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `${throttlerName}|${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    throw new DomainError('rate-limited', `Rate limit of ${detail.limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    return Promise.reject(new DomainError('rate-limited', `Rate limit of ${detail.limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+    );
   }
 }

@@ -15,11 +15,11 @@ export class BoundedFastifyAdapter extends FastifyAdapter {
     const { bodyLimit, onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
     const parse = fastify.getDefaultJsonParser(onProtoPoisoning || 'error', onConstructorPoisoning || 'error');
     if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
-    this.useBodyParser('application/json', !!rawBody, { bodyLimit }, (req, body, done) => {
+    void this.useBodyParser('application/json', !!rawBody, { bodyLimit }, (req, body, done) => {
       const violation = scanJsonBounds(body);
       if (violation) return done(InvalidInputError.field(violation.name, violation.reason), undefined);
       // Nest passes the Buffer as is too: secure-json-parse reads a Buffer (the typing says string).
-      parse(req, body as unknown as string, done);
+      void parse(req, body as unknown as string, done);
     });
   }
 }

@@ -69,8 +69,6 @@ interface Pending {
   depth: number;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 function display(name: string, root: string): string {
   // A path into a root array starts with its index: `body[3]`.
   const full = !name ? root : name.startsWith('[') ? `${root}${name}` : name;
@@ -116,7 +114,7 @@ export function findBoundsViolation(value: unknown, bounds: InputBounds = DEFAUL
     const maxKeys = Math.min(field?.maxKeys ?? bounds.maxKeys, bounds.maxKeys);
     const keys: string[] = [];
     for (const key in v) {
-      if (!hasOwn.call(v, key)) continue;
+      if (!Object.hasOwn(v, key)) continue;
       if (keys.length === maxKeys) return fail(name, `has more than ${maxKeys} fields`);
       if (key.length > bounds.maxKeyLength) return fail(name, `has a field name longer than ${bounds.maxKeyLength} characters`);
       keys.push(key);

@@ -41,15 +41,15 @@ export class EmailChannel implements NotificationChannel, OnModuleDestroy {
     const to = [...new Set([...this.config.email.to, ...(message.recipients ?? [])])];
     const { subject, text } = emailContent(message);
     try {
-      const info = await this.transporter().sendMail({
+      const info = (await this.transporter().sendMail({
         from: this.config.email.from,
         to,
         subject,
         text,
         messageId: emailMessageId(message.dedupKey),
         headers: { 'X-Tracker-Dedup-Key': message.dedupKey },
-      });
-      return { ok: true, detail: String(info.response ?? 'sent') };
+      })) as { response?: unknown };
+      return { ok: true, detail: typeof info.response === 'string' ? info.response : 'sent' };
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       const error = `SMTP ${code ?? ''} ${(err as Error).message}`.trim();

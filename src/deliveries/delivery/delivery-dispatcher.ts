@@ -76,7 +76,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (this.stopping) return;
     this.timer = setTimeout(() => {
       this.running = this.pollOnce()
-        .catch((err) => this.logger.warn({ err }, 'notification dispatch failed; retrying next poll'))
+        .catch((err: unknown) => this.logger.warn({ err }, 'notification dispatch failed; retrying next poll'))
         .finally(() => {
           this.running = undefined;
           this.schedule(this.config.notify.pollMs);
@@ -95,7 +95,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       const eventId = eventIdOf(hint);
       if (this.inFlight.has(eventId)) continue;
       const work = this.processEvent(hint, eventId)
-        .catch((err) => this.logger.warn({ err, eventId }, 'notification dispatch of an event failed'))
+        .catch((err: unknown) => this.logger.warn({ err, eventId }, 'notification dispatch of an event failed'))
         .finally(() => this.inFlight.delete(eventId));
       this.inFlight.set(eventId, work);
     }

@@ -149,5 +149,5 @@ function toFilter(c: TrackerEventCriteria): mongo.Filter<TrackerEventRecord> {
     if (w.before) range.$lt = w.before;
     filter.eventAt = range;
   }
-  return filter as mongo.Filter<TrackerEventRecord>;
+  return filter;
 }

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { InvalidInputError } from '../../common/errors/domain-errors';
-import type { CreateEventDto, UpdateEventDto } from '../dto/event-body.dto';
+import type { CreateEventDto } from '../dto/event-body.dto';
 import { buildEventRecord, planUpdate } from './event-record';
 
 const created = new Date('2024-01-15T09:00:00Z');
@@ -8,7 +8,7 @@ const later = new Date('2024-01-15T11:00:00Z');
 
 function stored(extra: Partial<CreateEventDto['attributes']> = {}, links: CreateEventDto['links'] = {}) {
   const { changelog, ...rest } = buildEventRecord(
-    { title: 'Deploy', attributes: { type: 1, service: 'svc', status: 1, owner: 'a', ...extra }, links } as CreateEventDto,
+    { title: 'Deploy', attributes: { type: 1, service: 'svc', status: 1, owner: 'a', ...extra }, links },
     created,
     'rest',
     new Types.ObjectId('507f1f77bcf86cd799439011'),
@@ -33,7 +33,7 @@ describe('buildEventRecord', () => {
 describe('planUpdate', () => {
   it('merges attributes and links field by field and records tracked changes', () => {
     const current = stored({ priority: 3 }, { ticket: 'T-1', pullRequestLink: 'https://x/pr/1' });
-    const plan = planUpdate(current, { id: 'x', attributes: { status: 3, endDate: '2024-01-15T10:05:00Z', message: 'done' }, links: { ticket: 'T-2' } } as UpdateEventDto, later, 'rest');
+    const plan = planUpdate(current, { id: 'x', attributes: { status: 3, endDate: '2024-01-15T10:05:00Z', message: 'done' }, links: { ticket: 'T-2' } }, later, 'rest');
     expect(plan.set).toEqual({
       'attributes.status': 3,
       'attributes.endDate': new Date('2024-01-15T10:05:00Z'),
@@ -52,24 +52,24 @@ describe('planUpdate', () => {
 
   it('changes nothing (and plans no write) when every given value is already stored', () => {
     const current = stored();
-    const plan = planUpdate(current, { id: 'x', title: 'Deploy', attributes: { status: 1 } } as UpdateEventDto, later, 'rest');
+    const plan = planUpdate(current, { id: 'x', title: 'Deploy', attributes: { status: 1 } }, later, 'rest');
     expect(plan.set).toEqual({});
     expect(plan.next).toBe(current);
   });
 
   it('moves the event time when the start moves', () => {
-    const plan = planUpdate(stored(), { id: 'x', attributes: { startDate: '2024-02-01T08:00:00Z' } } as UpdateEventDto, later, 'grpc');
+    const plan = planUpdate(stored(), { id: 'x', attributes: { startDate: '2024-02-01T08:00:00Z' } }, later, 'grpc');
     expect(plan.set).toMatchObject({ eventAt: new Date('2024-02-01T08:00:00Z'), yearMonth: '2024-02', day: '2024-02-01' });
     expect(plan.changes[0]).toMatchObject({ field: 'attributes.startDate', source: 'grpc' });
   });
 
   it('rejects an end before the stored start, naming the field', () => {
     const current = stored({ startDate: '2024-01-15T10:00:00Z' });
-    expect(() => planUpdate(current, { id: 'x', attributes: { endDate: '2024-01-15T09:00:00Z' } } as UpdateEventDto, later, 'rest')).toThrow(
+    expect(() => planUpdate(current, { id: 'x', attributes: { endDate: '2024-01-15T09:00:00Z' } }, later, 'rest')).toThrow(
       InvalidInputError,
     );
     try {
-      planUpdate(current, { id: 'x', attributes: { endDate: '2024-01-15T09:00:00Z' } } as UpdateEventDto, later, 'rest');
+      planUpdate(current, { id: 'x', attributes: { endDate: '2024-01-15T09:00:00Z' } }, later, 'rest');
     } catch (e) {
       expect((e as InvalidInputError).extra.invalidFields).toEqual([{ name: 'attributes.endDate', reason: 'endDate must not be before startDate' }]);
     }

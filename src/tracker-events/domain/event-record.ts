@@ -3,7 +3,6 @@ import { InvalidInputError } from '../../common/errors/domain-errors';
 import type {
   ChangelogRecord,
   TrackerEventAttributesRecord,
-  TrackerEventLinksRecord,
   TrackerEventRecord,
 } from '../data/tracker-event.schema';
 import type { TrackerEventRecordView } from '../data/tracker-event.repository';
@@ -48,7 +47,7 @@ export function buildEventRecord(dto: CreateEventDto, now: Date, source: string,
     _id: id,
     title: dto.title,
     attributes,
-    links: definedFields(dto.links) as TrackerEventLinksRecord,
+    links: definedFields(dto.links),
     metadata: { createdAt: now, updatedAt: now },
     eventAt: at,
     ...dateParts(at),
@@ -117,7 +116,7 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
     ...derived,
     title: (set.title as string | undefined) ?? current.title,
     attributes: attributes as unknown as TrackerEventAttributesRecord,
-    links: links as TrackerEventLinksRecord,
+    links: links,
     metadata: { ...current.metadata, updatedAt: now },
     rev: current.rev + 1,
   };
