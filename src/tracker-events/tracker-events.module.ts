@@ -6,12 +6,13 @@ import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
 import { DeliveryPlanners } from './delivery-planners';
+import { EventWriteHooks } from './event-write-hooks';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
   imports: [MongooseModule.forFeature([TrackerEventModelDefinition])],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController],
-  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners],
-  exports: [TrackerEventsService, DeliveryPlanners],
+  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks],
+  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks],
 })
 export class TrackerEventsModule {}

@@ -7,6 +7,7 @@ import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { KeyedSerializer } from './domain/keyed-serializer';
 import { DeliveryPlanners } from './delivery-planners';
+import { EventWriteHooks } from './event-write-hooks';
 import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
@@ -34,15 +35,22 @@ export class TrackerEventsService {
   constructor(
     private readonly events: TrackerEventRepository,
     private readonly planners: DeliveryPlanners,
+    private readonly hooks: EventWriteHooks,
   ) {}
 
   async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
     const now = new Date();
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via);
-    const planned = this.planners.planOnCreate(record, now);
-    const deliveries = planned.flat();
-    await this.planners.beforeWrite(record._id.toHexString(), planned);
-    await this.events.insert(deliveries.length ? { ...record, deliveries } : record);
+    record.changelog.push(...(await this.hooks.beforeCreate(record, now)));
+    try {
+      const planned = this.planners.planOnCreate(record, now);
+      const deliveries = planned.flat();
+      await this.planners.beforeWrite(record._id.toHexString(), planned);
+      await this.events.insert(deliveries.length ? { ...record, deliveries } : record);
+    } catch (err) {
+      await this.hooks.createFailed(record).catch(() => undefined);
+      throw err;
+    }
     return record;
   }
 
@@ -51,25 +59,45 @@ export class TrackerEventsService {
    * the merge is recomputed from the fresh copy, so concurrent updates of different fields both survive.
    * Updates of one event are also queued within this instance (see KeyedSerializer for why).
    */
-  update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
-    return this.updates.run(dto.id.toLowerCase(), () => this.applyUpdate(dto, via));
+  async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    const { before, event, at } = await this.updates.run(dto.id.toLowerCase(), () => this.applyUpdate(dto, via));
+    // Outside the queue: a hook may append to this event's changelog, which queues behind this update.
+    if (before) await this.hooks.afterUpdate(before, event, at);
+    return event;
   }
 
-  private async applyUpdate(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+  /** `before` is set when the update changed (and stored) something. */
+  private async applyUpdate(dto: UpdateEventDto, via: Via): Promise<{ before?: TrackerEventRecordView; event: TrackerEventRecordView; at: Date }> {
     const id = new Types.ObjectId(dto.id);
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
       const current = await this.events.findById(id);
       if (!current) throw notFound(dto.id);
       const now = new Date();
       const plan = planUpdate(current, dto, now, dto.attributes?.source ?? via);
-      if (Object.keys(plan.set).length === 0) return current;
+      if (Object.keys(plan.set).length === 0) return { event: current, at: now };
       const planned = this.planners.planOnUpdate(current, plan.next, now);
       const added = planned.flat();
       const set = added.length ? { ...plan.set, deliveries: [...(current.deliveries ?? []), ...added] } : plan.set;
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
-      if (await this.events.applyUpdate(id, current.rev ?? 0, set, plan.changes)) return plan.next;
+      if (await this.events.applyUpdate(id, current.rev ?? 0, set, plan.changes)) return { before: current, event: plan.next, at: now };
     }
     throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+  }
+
+  /**
+   * Appends entries to an event's changelog (how other modules record what they did to it, e.g. `locked`),
+   * queued with the event's updates and revision-checked like them. False when the event does not exist.
+   */
+  appendChangelog(idText: string, entries: ChangelogRecord[]): Promise<boolean> {
+    return this.updates.run(idText.toLowerCase(), async () => {
+      const id = new Types.ObjectId(idText);
+      for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+        const current = await this.events.findById(id);
+        if (!current) return false;
+        if (await this.events.applyUpdate(id, current.rev ?? 0, {}, entries)) return true;
+      }
+      throw new ConflictError(`Event ${idText} is being changed concurrently; its changelog entry was not recorded.`);
+    });
   }
 
   async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {

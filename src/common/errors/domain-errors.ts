@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'not-found'
   | 'collection-not-found'
   | 'conflict'
+  | 'locked'
+  | 'not-lock-owner'
   | 'method-not-allowed'
   | 'not-acceptable'
   | 'payload-too-large'
@@ -36,6 +38,8 @@ export class DomainError extends Error {
       invalidParams?: InvalidItem[];
       invalidFields?: InvalidItem[];
       retryAfterSeconds?: number;
+      /** Extension members of the problem body (RFC 7807 section 3.2), e.g. the `holder` of a lock. */
+      members?: Record<string, unknown>;
     } = {},
   ) {
     super(message);

@@ -10,6 +10,7 @@ export interface ProblemDetails {
   correlationID?: string;
   invalidParams?: InvalidItem[];
   invalidFields?: InvalidItem[];
+  [member: string]: unknown;
 }
 
 export function isAstraPath(url: string): boolean {
@@ -31,5 +32,7 @@ export function toProblem(err: DomainError, astra: boolean, correlationID?: stri
   if (published && !body.invalidParams && !body.invalidFields && err.kind === 'invalid-input') {
     body.invalidFields = [{ name: 'body', reason: err.message }];
   }
+  // Extension members never replace the standard ones.
+  for (const [name, value] of Object.entries(err.extra.members ?? {})) if (!(name in body)) body[name] = value;
   return { status: kind.http, body };
 }
