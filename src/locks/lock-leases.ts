@@ -93,9 +93,9 @@ export class LockLeases {
   }
 
   /** Records the end of every lease that ran out and is still the head of its key; returns the locks ended here. */
-  async expireAll(): Promise<KeyedLock[]> {
+  async expireAll(filter: { service?: string } = {}): Promise<KeyedLock[]> {
     const ended: KeyedLock[] = [];
-    for (const { key, head } of await this.heads({})) {
+    for (const { key, head } of await this.heads(filter)) {
       if (head.value.state !== 'held' || activeLock(head, this.clock())) continue;
       const lock = await this.decide(key, (h, now) => decideExpire(h, now), undefined, head);
       if (lock) ended.push({ key, lock });
