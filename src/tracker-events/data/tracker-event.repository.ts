@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
-import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventRecord } from './tracker-event.schema';
+import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../database/insert-coalescer';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
@@ -16,6 +16,8 @@ export interface TrackerEventCriteria {
 }
 
 export type TrackerEventOrder = 'created' | 'eventTime';
+/** What overlap detection reads of an event. */
+export type TrackerEventRange = Pick<TrackerEventRecord, '_id' | 'title'> & { attributes: Pick<TrackerEventAttributesRecord, 'service' | 'environment' | 'startDate' | 'endDate'> };
 export type TrackerEventRecordView = Omit<TrackerEventRecord, 'changelog'>;
 export type StatsDimension = 'type' | 'status' | 'environment' | 'priority' | 'month';
 
@@ -90,6 +92,20 @@ export class TrackerEventRepository {
 
   async count(criteria: TrackerEventCriteria): Promise<number> {
     return this.collection.countDocuments(toFilter(criteria));
+  }
+
+  /**
+   * The events whose startDate..endDate range meets [from, before): a start before `before`, and an end after
+   * `from` or none (still running). Events without a start are not ranges. At most `limit`, in no order.
+   */
+  async findRanges(criteria: Pick<TrackerEventCriteria, 'service' | 'environment' | 'type'>, from: Date, before: Date, limit: number): Promise<TrackerEventRange[]> {
+    const filter = {
+      ...toFilter(criteria),
+      'attributes.startDate': { $lt: before },
+      $or: [{ 'attributes.endDate': { $gt: from } }, { 'attributes.endDate': null }],
+    } as mongo.Filter<TrackerEventRecord>;
+    const projection = { title: 1, 'attributes.service': 1, 'attributes.environment': 1, 'attributes.startDate': 1, 'attributes.endDate': 1 };
+    return (await this.collection.find(filter, { projection, limit }).toArray()) as TrackerEventRange[];
   }
 
   /** Counts per value of one dimension ($group with $sum only: the embedded store has no other accumulator). */
