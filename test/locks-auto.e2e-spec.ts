@@ -24,7 +24,9 @@ describe('automatic locks from tracker events (AUTO_LOCK=on)', () => {
   const locksOf = async (service: string) => (await http('GET', url(`/locks?service=${service}`))).body.locks as Record<string, unknown>[];
   const stored = async (service: string) => (await http('GET', url(`/events/search?service=${service}`))).body.totalCount as number;
   const lockLog = async (id: string) =>
-    (await http('GET', url(`/event/${id}/changelog`))).body.changelog.filter((e: { field: string }) => e.field === 'lock').map((e: { new: string; source: string }) => `${e.new} by ${e.source}`);
+    (await http('GET', url(`/event/${id}/changelog`))).body.changelog
+      .filter((e: { field: string }) => e.field === 'lock')
+      .map((e: { new: string; source: string }) => `${e.new} by ${e.source}`);
 
   beforeAll(async () => {
     app = await startTestApp({ env: { AUTO_LOCK: 'on', AUTO_LOCK_TTL_SECONDS: '900' } });
@@ -39,13 +41,26 @@ describe('automatic locks from tracker events (AUTO_LOCK=on)', () => {
     const first = await create('Deploy v1', { type: 1, service: 'auto', status: 1, environment: 7, owner: 'team-a' });
     expect(first.status).toBe(200);
     const [lock] = await locksOf('auto');
-    expect(lock).toMatchObject({ service: 'auto', environment: 7, resource: 'deployment', owner: 'team-a', reason: 'Deploy v1', eventId: first.body.id });
+    expect(lock).toMatchObject({
+      service: 'auto',
+      environment: 7,
+      resource: 'deployment',
+      owner: 'team-a',
+      reason: 'Deploy v1',
+      eventId: first.body.id,
+    });
     expect(Date.parse(lock.expiresAt as string) - Date.parse(lock.acquiredAt as string)).toBe(900_000);
 
     const refused = await create('Deploy v2', { type: 1, service: 'auto', status: 1, environment: 7, owner: 'team-b' });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ type: 'urn:tracker:problems:locked', holder: { id: lock.id, owner: 'team-a' } });
-    const viaGrpc = await expectGrpcError(events.call('CreateEvent', { title: 'Deploy v2', attributes: { type: 1, service: 'auto', status: 1, environment: 7, owner: 'team-b' } }), status.ALREADY_EXISTS);
+    const viaGrpc = await expectGrpcError(
+      events.call('CreateEvent', {
+        title: 'Deploy v2',
+        attributes: { type: 1, service: 'auto', status: 1, environment: 7, owner: 'team-b' },
+      }),
+      status.ALREADY_EXISTS,
+    );
     expect(viaGrpc.details).toContain('"team-a"');
     expect(await stored('auto')).toBe(1);
 
@@ -99,10 +114,18 @@ describe('automatic locks from tracker events (AUTO_LOCK=on)', () => {
     for (const command of [CURL.create, CURL.trackDeployment, CURL.reportIncident, CURL.trackDrift, CURL.monitorRpa]) {
       expect((await runCurl(command, app)).status).toBe(200);
     }
-    expect((await runCurl(githubActionsCurl({ repository: 'acme/api', refName: 'main', actor: 'octocat', prUrl: '' }), app)).status).toBe(200);
+    expect((await runCurl(githubActionsCurl({ repository: 'acme/api', refName: 'main', actor: 'octocat', prUrl: '' }), app)).status).toBe(
+      200,
+    );
     expect((await runCurl(jenkinsCurl('platform/deploy', 7), app)).status).toBe(200);
     // The guide's update example finishes a deployment that started, releasing its lock.
-    const started = await create('Deploy user-service v2.1.0 to production', { type: 1, service: 'user-service', status: 1, environment: 7, owner: 'platform-team' });
+    const started = await create('Deploy user-service v2.1.0 to production', {
+      type: 1,
+      service: 'user-service',
+      status: 1,
+      environment: 7,
+      owner: 'platform-team',
+    });
     expect(await locksOf('user-service')).toHaveLength(1);
     const updated = await runCurl(CURL.update, { http: app.http, id: started.body.id });
     expect(updated.status).toBe(200);

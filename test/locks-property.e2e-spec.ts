@@ -100,7 +100,12 @@ class LockModel {
       }
       case 'list':
         // the engine lists by service, environment, then resource name
-        return { locks: this.held.flatMap((_, k) => this.active(k, now) ?? []).sort((a, b) => RESOURCES[a.key].localeCompare(RESOURCES[b.key])).map(view) };
+        return {
+          locks: this.held
+            .flatMap((_, k) => this.active(k, now) ?? [])
+            .sort((a, b) => RESOURCES[a.key].localeCompare(RESOURCES[b.key]))
+            .map(view),
+        };
       case 'expire': {
         const ended = this.held.flatMap((l, k) => (l && l.expiresAt <= now ? [k] : []));
         ended.forEach((k) => (this.held[k] = undefined));
@@ -130,14 +135,43 @@ function permutations<T>(items: T[]): T[][] {
 
 const ref = fc.nat({ max: 7 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('acquire' as const), key: fc.nat({ max: 2 }), owner: fc.nat({ max: 2 }), ttl: fc.constantFrom(...TTLS) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('renew' as const), ref, owner: fc.nat({ max: 2 }), ttl: fc.option(fc.constantFrom(...TTLS), { nil: undefined }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), ref, owner: fc.option(fc.nat({ max: 2 }), { nil: undefined }), force: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('acquire' as const),
+      key: fc.nat({ max: 2 }),
+      owner: fc.nat({ max: 2 }),
+      ttl: fc.constantFrom(...TTLS),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('renew' as const),
+      ref,
+      owner: fc.nat({ max: 2 }),
+      ttl: fc.option(fc.constantFrom(...TTLS), { nil: undefined }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('release' as const),
+      ref,
+      owner: fc.option(fc.nat({ max: 2 }), { nil: undefined }),
+      force: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('get' as const), ref }) },
 );
 const multiKey: fc.Arbitrary<Op> = fc.constantFrom<Op>({ kind: 'list' }, { kind: 'expire' });
-const batch = fc.tuple(fc.array(op, { minLength: 1, maxLength: 4 }), fc.option(multiKey, { freq: 4 })).map(([ops, extra]) => (extra ? [...ops.slice(0, 3), extra] : ops));
-const step: fc.Arbitrary<Step> = fc.oneof({ weight: 3, arbitrary: batch.map((b) => ({ batch: b })) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 25 }).map((advance) => ({ advance })) });
+const batch = fc
+  .tuple(fc.array(op, { minLength: 1, maxLength: 4 }), fc.option(multiKey, { freq: 4 }))
+  .map(([ops, extra]) => (extra ? [...ops.slice(0, 3), extra] : ops));
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: batch.map((b) => ({ batch: b })) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 25 }).map((advance) => ({ advance })) },
+);
 
 describe(`lock engine vs a sequential model, on the real store (${RUNS} runs)`, () => {
   let connection: Connection;
@@ -147,7 +181,6 @@ describe(`lock engine vs a sequential model, on the real store (${RUNS} runs)`, 
 
   beforeAll(async () => {
     connection = await mongoose.createConnection(testStoreUri(freshDatabaseName('locks_model'))).asPromise();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const model = (name: string) => connection.model(name, LockModelDefinitions.find((d) => d.name === name)!.schema) as Model<any>;
     const repo = new LockRepository(model(LOCK_GENERATION_MODEL), model(LOCK_HEAD_MODEL), model(LOCK_ID_MODEL));
     leases = new LockLeases(repo, () => new Date(now));
@@ -214,7 +247,9 @@ describe(`lock engine vs a sequential model, on the real store (${RUNS} runs)`, 
           const answers = await Promise.all(ops.map((o) => perform(service, o)));
           // Mutual exclusion, stated directly: concurrent acquisitions of one key create at most one lock.
           for (let k = 0; k < RESOURCES.length; k++) {
-            expect(answers.filter((a, i) => a.outcome === 'acquired' && (ops[i] as { key?: number }).key === k).length).toBeLessThanOrEqual(1);
+            expect(answers.filter((a, i) => a.outcome === 'acquired' && (ops[i] as { key?: number }).key === k).length).toBeLessThanOrEqual(
+              1,
+            );
           }
           const indexes = ops.map((_, i) => i);
           const explained = permutations(indexes)

@@ -56,7 +56,10 @@ describe('lock exclusivity: two instances on one store', () => {
         return { status: res.created ? 201 : 200, lock: res.lock };
       } catch (err) {
         const e = err as { code: number; details: string };
-        return { status: e.code === status.ALREADY_EXISTS ? 409 : 500 + e.code, holder: /lock ([0-9a-f-]{36})/.exec(e.details)?.[1] };
+        return {
+          status: e.code === Number(status.ALREADY_EXISTS) ? 409 : 500 + e.code,
+          holder: /lock ([0-9a-f-]{36})/.exec(e.details)?.[1],
+        };
       }
     };
   }
@@ -71,22 +74,36 @@ describe('lock exclusivity: two instances on one store', () => {
     return winner;
   }
 
-  const generations = (service: string) => store.db().collection('lock_generations').find({ key: JSON.stringify([service, 7, 'deployment']) }, { sort: { gen: 1 } }).toArray();
+  const generations = (service: string) =>
+    store
+      .db()
+      .collection('lock_generations')
+      .find({ key: JSON.stringify([service, 7, 'deployment']) }, { sort: { gen: 1 } })
+      .toArray();
 
   it('200 concurrent acquirers through both instances: exactly one 201, every other a 409 naming the winner', async () => {
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => acquirer('race')(i)));
     const winner = expectOneWinner(answers);
     // eslint-disable-next-line no-console
-    console.log(`two-instance race: ${answers.length} acquirers, ${answers.filter((a) => a.status === 201).length} winner (${winner.owner})`);
+    console.log(
+      `two-instance race: ${answers.length} acquirers, ${answers.filter((a) => a.status === 201).length} winner (${winner.owner})`,
+    );
     expect(await generations('race')).toHaveLength(1);
-    for (const app of apps) expect((await http('GET', `${app.http}${API}/locks/${winner.id}`)).body).toMatchObject({ id: winner.id, owner: winner.owner });
+    for (const app of apps)
+      expect((await http('GET', `${app.http}${API}/locks/${winner.id}`)).body).toMatchObject({ id: winner.id, owner: winner.owner });
   });
 
   it('an expired lease is taken over by exactly one of 100; its end is recorded once, by the taker or by the sweepers', async () => {
-    const event = async (service: string) => (await http('POST', `${apps[0].http}${API}/event`, { body: { title: service, attributes: { type: 1, service, environment: 7 } } })).body.id as string;
+    const event = async (service: string) =>
+      (await http('POST', `${apps[0].http}${API}/event`, { body: { title: service, attributes: { type: 1, service, environment: 7 } } }))
+        .body.id as string;
     const [taken, swept] = [await event('takeover'), await event('swept')];
     const short = async (service: string, eventId: string) =>
-      (await http('POST', `${apps[1].http}${API}/locks`, { body: { service, environment: 7, owner: 'crashed-pipeline', ttlSeconds: 10, eventId } })).body.id as string;
+      (
+        await http('POST', `${apps[1].http}${API}/locks`, {
+          body: { service, environment: 7, owner: 'crashed-pipeline', ttlSeconds: 10, eventId },
+        })
+      ).body.id as string;
     const [takenLock, sweptLock] = [await short('takeover', taken), await short('swept', swept)];
     await eventually(async () => (await http('GET', `${apps[0].http}${API}/locks/${takenLock}`)).status === 404, 20_000, 250);
     await eventually(async () => (await http('GET', `${apps[0].http}${API}/locks/${sweptLock}`)).status === 404, 5_000, 250);
@@ -98,7 +115,9 @@ describe('lock exclusivity: two instances on one store', () => {
     expect(ended.reduce((a, b) => a + b, 0)).toBe(1);
 
     const lockEntries = async (id: string) =>
-      (await http('GET', `${apps[0].http}${API}/event/${id}/changelog`)).body.changelog.filter((e: { field: string }) => e.field === 'lock').map((e: { new: string }) => e.new);
+      (await http('GET', `${apps[0].http}${API}/event/${id}/changelog`)).body.changelog
+        .filter((e: { field: string }) => e.field === 'lock')
+        .map((e: { new: string }) => e.new);
     expect(await lockEntries(taken)).toEqual(['locked', 'lock expired']);
     expect(await lockEntries(swept)).toEqual(['locked', 'lock expired']);
     expect((await generations('takeover')).map((g) => g.state)).toEqual(['held', 'held']);

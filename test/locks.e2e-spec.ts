@@ -90,8 +90,15 @@ describe('deployment locks over REST and gRPC', () => {
       const staging = await acquire({ service: 'keyed', environment: 6, owner: 'c' });
       expect([deploy.status, migration.status, staging.status]).toEqual([201, 201, 201]);
       const list = await http('GET', url('/locks?service=keyed'));
-      expect(list.body.locks.map((l: { environment: number; resource: string }) => `${l.environment}/${l.resource}`)).toEqual(['6/deployment', '7/deployment', '7/migration']);
-      expect((await http('GET', url('/locks?service=keyed&environment=7&owner=b'))).body).toEqual({ locks: [migration.body], totalCount: 1 });
+      expect(list.body.locks.map((l: { environment: number; resource: string }) => `${l.environment}/${l.resource}`)).toEqual([
+        '6/deployment',
+        '7/deployment',
+        '7/migration',
+      ]);
+      expect((await http('GET', url('/locks?service=keyed&environment=7&owner=b'))).body).toEqual({
+        locks: [migration.body],
+        totalCount: 1,
+      });
     });
 
     it('renew: owner only (403 not-lock-owner), 404 for unknown ids, 400 for malformed ones', async () => {
@@ -127,7 +134,11 @@ describe('deployment locks over REST and gRPC', () => {
     });
 
     it("records locked / unlocked / lock forced in a linked event's changelog; force names the caller's address", async () => {
-      const event = (await http('POST', url('/event'), { body: { title: 'Deploy', attributes: { type: 1, service: 'linked', status: 1, environment: 7 } } })).body;
+      const event = (
+        await http('POST', url('/event'), {
+          body: { title: 'Deploy', attributes: { type: 1, service: 'linked', status: 1, environment: 7 } },
+        })
+      ).body;
       const { body: lock } = await acquire({ service: 'linked', environment: 7, owner: 'pipeline', eventId: event.id });
       expect(lock.eventId).toBe(event.id);
       await http('DELETE', url(`/locks/${lock.id}?owner=pipeline`));
@@ -171,13 +182,29 @@ describe('deployment locks over REST and gRPC', () => {
 
   describe('gRPC tracker.lock.v1alpha1.LockService', () => {
     it('AcquireLock / GetLock / ListLocks / RenewLock / ReleaseLock, with the same refusals as REST', async () => {
-      const first = await locks.call<{ lock: Record<string, any>; created: boolean }>('AcquireLock', { service: 'grpc-svc', environment: 7, owner: 'g1', reason: 'why', ttlSeconds: 60 });
+      const first = await locks.call<{ lock: Record<string, any>; created: boolean }>('AcquireLock', {
+        service: 'grpc-svc',
+        environment: 7,
+        owner: 'g1',
+        reason: 'why',
+        ttlSeconds: 60,
+      });
       expect(first.created).toBe(true);
-      expect(first.lock).toMatchObject({ id: expect.stringMatching(UUID), service: 'grpc-svc', environment: 7, resource: 'deployment', owner: 'g1', reason: 'why' });
+      expect(first.lock).toMatchObject({
+        id: expect.stringMatching(UUID),
+        service: 'grpc-svc',
+        environment: 7,
+        resource: 'deployment',
+        owner: 'g1',
+        reason: 'why',
+      });
       const id = first.lock.id as string;
       expect((await locks.call('AcquireLock', { service: 'grpc-svc', environment: 7, owner: 'g1' })).created).toBe(false);
 
-      const refused = await expectGrpcError(locks.call('AcquireLock', { service: 'grpc-svc', environment: 7, owner: 'g2' }), status.ALREADY_EXISTS);
+      const refused = await expectGrpcError(
+        locks.call('AcquireLock', { service: 'grpc-svc', environment: 7, owner: 'g2' }),
+        status.ALREADY_EXISTS,
+      );
       expect(refused.details).toContain('"g1"');
       expect(refused.details).toContain(id);
 
@@ -189,7 +216,10 @@ describe('deployment locks over REST and gRPC', () => {
       expect(await locks.call('ReleaseLock', { id, owner: 'g1' })).toEqual({ id });
       await expectGrpcError(locks.call('GetLock', { id }), status.NOT_FOUND);
       await expectGrpcError(locks.call('ReleaseLock', { id, owner: 'g1' }), status.NOT_FOUND);
-      const invalid = await expectGrpcError(locks.call('AcquireLock', { service: 'grpc-svc', environment: 12, owner: 'g1' }), status.INVALID_ARGUMENT);
+      const invalid = await expectGrpcError(
+        locks.call('AcquireLock', { service: 'grpc-svc', environment: 12, owner: 'g1' }),
+        status.INVALID_ARGUMENT,
+      );
       expect(invalid.details).toContain('environment');
       await expectGrpcError(locks.call('GetLock', { id: 'x' }), status.INVALID_ARGUMENT);
     });
@@ -197,9 +227,24 @@ describe('deployment locks over REST and gRPC', () => {
     it('is listed by reflection, and grpcurl calls it without proto files', async () => {
       const { stdout: services } = await run(GRPCURL, ['-plaintext', app.grpc, 'list']);
       expect(services.split('\n')).toContain('tracker.lock.v1alpha1.LockService');
-      const { stdout } = await run(GRPCURL, ['-plaintext', '-d', '{"service": "grpcurl-svc", "environment": "7", "owner": "cli", "ttl_seconds": 60}', app.grpc, 'tracker.lock.v1alpha1.LockService/AcquireLock']);
-      expect(JSON.parse(stdout)).toMatchObject({ lock: { service: 'grpcurl-svc', environment: 7, owner: 'cli', expires_at: expect.stringMatching(ISO) }, created: true });
-      const refused = await run(GRPCURL, ['-plaintext', '-d', '{"service": "grpcurl-svc", "environment": 7, "owner": "other"}', app.grpc, 'tracker.lock.v1alpha1.LockService/AcquireLock']).catch((err: { stderr: string }) => err.stderr);
+      const { stdout } = await run(GRPCURL, [
+        '-plaintext',
+        '-d',
+        '{"service": "grpcurl-svc", "environment": "7", "owner": "cli", "ttl_seconds": 60}',
+        app.grpc,
+        'tracker.lock.v1alpha1.LockService/AcquireLock',
+      ]);
+      expect(JSON.parse(stdout)).toMatchObject({
+        lock: { service: 'grpcurl-svc', environment: 7, owner: 'cli', expires_at: expect.stringMatching(ISO) },
+        created: true,
+      });
+      const refused = await run(GRPCURL, [
+        '-plaintext',
+        '-d',
+        '{"service": "grpcurl-svc", "environment": 7, "owner": "other"}',
+        app.grpc,
+        'tracker.lock.v1alpha1.LockService/AcquireLock',
+      ]).catch((err: { stderr: string }) => err.stderr);
       expect(refused).toContain('AlreadyExists');
     });
   });
@@ -224,8 +269,17 @@ describe('deployment locks over REST and gRPC', () => {
       const user = randomUUID();
       const authorization = `Bearer ${mintToken({}, { user })}`;
       const headers = { authorization };
-      const event = (await http('POST', `${secured.http}${API}/event`, { body: { title: 'd', attributes: { type: 1, service: 's', environment: 7 } }, headers })).body;
-      const lock = await securedLocks.call<{ lock: { id: string } }>('AcquireLock', { service: 's', environment: 7, owner: 'o', eventId: event.id }, { authorization });
+      const event = (
+        await http('POST', `${secured.http}${API}/event`, {
+          body: { title: 'd', attributes: { type: 1, service: 's', environment: 7 } },
+          headers,
+        })
+      ).body;
+      const lock = await securedLocks.call<{ lock: { id: string } }>(
+        'AcquireLock',
+        { service: 's', environment: 7, owner: 'o', eventId: event.id },
+        { authorization },
+      );
       expect((await http('DELETE', `${secured.http}${API}/locks/${lock.lock.id}?force=true`, { headers })).status).toBe(200);
       const log = (await http('GET', `${secured.http}${API}/event/${event.id}/changelog`, { headers })).body.changelog;
       expect(log.at(-1)).toMatchObject({ field: 'lock', new: 'lock forced', source: `user:${user}` });

@@ -66,7 +66,11 @@ describe('tracker event overlaps over REST and gRPC', () => {
   it('a running event started before the window still counts; it ends with the window', async () => {
     const res = await overlaps(`from=2024-03-02&to=2024-03-02T12:00:00Z&service=a`);
     expect(res.body).toEqual({ groups: [], totalOverlaps: 0, truncated: false });
-    const late = (await http('POST', `${app.http}${API}/event`, { body: { title: 'late', attributes: { service: 'a', type: 1, startDate: '2024-03-02T11:00:00Z', endDate: '2024-03-02T13:00:00Z' } } })).body.id;
+    const late = (
+      await http('POST', `${app.http}${API}/event`, {
+        body: { title: 'late', attributes: { service: 'a', type: 1, startDate: '2024-03-02T11:00:00Z', endDate: '2024-03-02T13:00:00Z' } },
+      })
+    ).body.id;
     ids.late = late;
     expect(pairs((await overlaps(`from=2024-03-02&to=2024-03-02T12:00:00Z&service=a`)).body)).toEqual([['a', ['a4+late=3600']]]);
   });

@@ -20,7 +20,7 @@ export class LockExpirySweeper implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.sweepOnce().catch((err) => this.logger.warn({ err }, 'lock expiry sweep failed; retrying next interval'));
+      this.sweepOnce().catch((err: unknown) => this.logger.warn({ err }, 'lock expiry sweep failed; retrying next interval'));
     }, this.config.ttlSweepMs);
     this.timer.unref();
   }

@@ -60,7 +60,10 @@ export class LockLeases {
     return { ...(await this.decide(key, (head, now) => decideRenew(head, lockId, owner, ttlSeconds, now))), key };
   }
 
-  async release(lockId: string, release: { owner?: string; force: boolean; by?: string }): Promise<LockAnswer<{ lock: HeldLock; how: LockEnd }> & { key?: LockKey }> {
+  async release(
+    lockId: string,
+    release: { owner?: string; force: boolean; by?: string },
+  ): Promise<LockAnswer<{ lock: HeldLock; how: LockEnd }> & { key?: LockKey }> {
     const key = await this.keyOf(lockId);
     if (!key) return { outcome: 'not-found' };
     return { ...(await this.decide(key, (head, now) => decideRelease(head, lockId, release, now))), key };

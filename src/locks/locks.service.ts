@@ -103,7 +103,12 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     if (!key || record.attributes.status !== START) return [];
     const a = record.attributes;
     const owner = a.owner ?? a.source ?? 'tracker';
-    const answer = await this.leases.acquire(key, { owner, reason: record.title, eventId: record._id.toHexString(), ttlSeconds: this.config.autoLock.ttlSeconds });
+    const answer = await this.leases.acquire(key, {
+      owner,
+      reason: record.title,
+      eventId: record._id.toHexString(),
+      ttlSeconds: this.config.autoLock.ttlSeconds,
+    });
     if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
     if (answer.outcome === 'renewed') return [];
     if (answer.expired) await this.record(answer.expired, 'lock expired', now, 'tracker');

@@ -20,16 +20,30 @@ export class EventOverlapsService {
     const from = window.from!;
     const before = (window.before ?? window.to)!;
     const by = query.by ?? 'service';
-    const rows = await this.events.findRanges({ service: query.service, environment: query.environment, type: query.type }, from, before, MAX_OVERLAP_EVENTS + 1);
+    const rows = await this.events.findRanges(
+      { service: query.service, environment: query.environment, type: query.type },
+      from,
+      before,
+      MAX_OVERLAP_EVENTS + 1,
+    );
     if (rows.length > MAX_OVERLAP_EVENTS) {
-      throw InvalidInputError.field('to', `the window holds more than ${MAX_OVERLAP_EVENTS} events; narrow it (a shorter window, or service, environment or type)`);
+      throw InvalidInputError.field(
+        'to',
+        `the window holds more than ${MAX_OVERLAP_EVENTS} events; narrow it (a shorter window, or service, environment or type)`,
+      );
     }
     const ranges: EventRange[] = [];
     for (const row of rows) {
       const a = row.attributes;
       const key = by === 'service' ? a.service : a.environment;
       if (key === undefined || key === null || !a.startDate) continue;
-      ranges.push({ id: row._id.toHexString(), title: row.title, key: String(key), startDate: a.startDate, ...(a.endDate ? { endDate: a.endDate } : {}) });
+      ranges.push({
+        id: row._id.toHexString(),
+        title: row.title,
+        key: String(key),
+        startDate: a.startDate,
+        ...(a.endDate ? { endDate: a.endDate } : {}),
+      });
     }
     return findOverlaps(ranges, before, MAX_LISTED_OVERLAPS);
   }

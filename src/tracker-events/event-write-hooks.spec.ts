@@ -9,13 +9,14 @@ describe('EventWriteHooks', () => {
   /** A hook that writes down what it was told; `refuse` makes its beforeCreate throw. */
   function recorder(name: string, calls: string[], refuse = false): EventWriteHook {
     return {
-      beforeCreate: async () => {
+      beforeCreate: () => {
         calls.push(`${name}.beforeCreate`);
-        if (refuse) throw new Error(`${name} refuses`);
-        return [{ at: now, field: 'lock', old: null, new: name, source: name }];
+        return refuse
+          ? Promise.reject(new Error(`${name} refuses`))
+          : Promise.resolve([{ at: now, field: 'lock', old: null, new: name, source: name }]);
       },
-      createFailed: async () => void calls.push(`${name}.createFailed`),
-      afterUpdate: async () => void calls.push(`${name}.afterUpdate`),
+      createFailed: () => Promise.resolve(void calls.push(`${name}.createFailed`)),
+      afterUpdate: () => Promise.resolve(void calls.push(`${name}.afterUpdate`)),
     };
   }
 

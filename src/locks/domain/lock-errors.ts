@@ -27,6 +27,9 @@ export class LockedError extends DomainError {
 /** 403 `urn:tracker:problems:not-lock-owner` (gRPC PERMISSION_DENIED): renewing or releasing another owner's lock. */
 export class NotLockOwnerError extends DomainError {
   constructor(lockId: string, holder: HeldLock) {
-    super('not-lock-owner', `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may renew or release it (or release it with force=true).`);
+    super(
+      'not-lock-owner',
+      `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may renew or release it (or release it with force=true).`,
+    );
   }
 }

@@ -1,11 +1,30 @@
 import { DomainError } from '../../common/errors/domain-errors';
 import { toProblem } from '../../common/errors/problem';
 import { LockedError } from './lock-errors';
-import { activeLock, autoLockResource, decideAcquire, decideExpire, decideRelease, decideRenew, Head, HeldLock, keyText, NO_HEAD, parseKeyText } from './lock-rules';
+import {
+  activeLock,
+  autoLockResource,
+  decideAcquire,
+  decideExpire,
+  decideRelease,
+  decideRenew,
+  Head,
+  HeldLock,
+  keyText,
+  NO_HEAD,
+  parseKeyText,
+} from './lock-rules';
 
 const T0 = new Date('2024-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-const lock = (over: Partial<HeldLock> = {}): HeldLock => ({ lockId: 'L1', owner: 'alice', acquiredAt: T0, expiresAt: at(60), ttlSeconds: 60, ...over });
+const lock = (over: Partial<HeldLock> = {}): HeldLock => ({
+  lockId: 'L1',
+  owner: 'alice',
+  acquiredAt: T0,
+  expiresAt: at(60),
+  ttlSeconds: 60,
+  ...over,
+});
 const held = (l: HeldLock, gen = 1): Head => ({ gen, value: { state: 'held', lock: l } });
 const req = { owner: 'alice', ttlSeconds: 30 };
 
@@ -20,17 +39,27 @@ describe('lock rules', () => {
   describe('decideAcquire', () => {
     it('takes a free key with a new id and a lease from now', () => {
       const d = decideAcquire(NO_HEAD, { ...req, reason: 'r', eventId: 'e' }, at(5), 'NEW');
-      expect(d.answer).toEqual({ outcome: 'acquired', lock: { lockId: 'NEW', owner: 'alice', reason: 'r', eventId: 'e', acquiredAt: at(5), expiresAt: at(35), ttlSeconds: 30 } });
-      expect(d.write).toEqual({ state: 'held', lock: (d.answer as { lock: HeldLock }).lock });
+      expect(d.answer).toEqual({
+        outcome: 'acquired',
+        lock: { lockId: 'NEW', owner: 'alice', reason: 'r', eventId: 'e', acquiredAt: at(5), expiresAt: at(35), ttlSeconds: 30 },
+      });
+      expect(d.write).toEqual({ state: 'held', lock: d.answer.outcome === 'acquired' ? d.answer.lock : undefined });
     });
 
     it('renews the same owner: same id, reason, event and acquisition time, new lease', () => {
-      const d = decideAcquire(held(lock({ reason: 'r', eventId: 'e' })), { owner: 'alice', ttlSeconds: 600, reason: 'ignored' }, at(10), 'NEW');
+      const d = decideAcquire(
+        held(lock({ reason: 'r', eventId: 'e' })),
+        { owner: 'alice', ttlSeconds: 600, reason: 'ignored' },
+        at(10),
+        'NEW',
+      );
       expect(d.answer).toEqual({ outcome: 'renewed', lock: lock({ reason: 'r', eventId: 'e', expiresAt: at(610), ttlSeconds: 600 }) });
     });
 
     it('refuses another owner without writing, naming the holder', () => {
-      expect(decideAcquire(held(lock()), { ...req, owner: 'bob' }, at(10), 'NEW')).toEqual({ answer: { outcome: 'refused', holder: lock() } });
+      expect(decideAcquire(held(lock()), { ...req, owner: 'bob' }, at(10), 'NEW')).toEqual({
+        answer: { outcome: 'refused', holder: lock() },
+      });
     });
 
     it('takes over an expired lease, reporting it as expired', () => {
@@ -43,12 +72,28 @@ describe('lock rules', () => {
 
   describe('decideRenew', () => {
     it.each([
-      ['the owner: new lease from now, default ttl the lock’s own', held(lock()), 'L1', 'alice', undefined, 30, { outcome: 'ok', lock: lock({ expiresAt: at(90) }) }],
-      ['the owner with a ttl', held(lock()), 'L1', 'alice', 600, 30, { outcome: 'ok', lock: lock({ expiresAt: at(630), ttlSeconds: 600 }) }],
+      [
+        'the owner: new lease from now, default ttl the lock’s own',
+        held(lock()),
+        'L1',
+        'alice',
+        undefined,
+        30,
+        { outcome: 'ok', lock: lock({ expiresAt: at(90) }) },
+      ],
+      [
+        'the owner with a ttl',
+        held(lock()),
+        'L1',
+        'alice',
+        600,
+        30,
+        { outcome: 'ok', lock: lock({ expiresAt: at(630), ttlSeconds: 600 }) },
+      ],
       ['another owner', held(lock()), 'L1', 'bob', undefined, 30, { outcome: 'not-owner', holder: lock() }],
       ['an expired lock', held(lock()), 'L1', 'alice', undefined, 60, { outcome: 'not-found' }],
       ['another lock id', held(lock()), 'L2', 'alice', undefined, 30, { outcome: 'not-found' }],
-      ['a released key', { gen: 2, value: { state: 'free' } } as Head, 'L1', 'alice', undefined, 30, { outcome: 'not-found' }],
+      ['a released key', { gen: 2, value: { state: 'free' as const } }, 'L1', 'alice', undefined, 30, { outcome: 'not-found' }],
     ])('%s', (_name, head, id, owner, ttl, now, answer) => {
       expect(decideRenew(head, id, owner, ttl, at(now)).answer).toEqual(answer);
     });
@@ -60,16 +105,27 @@ describe('lock rules', () => {
         write: { state: 'free', ended: { lock: lock(), how: 'released' } },
         answer: { outcome: 'ok', lock: lock(), how: 'released' },
       });
-      expect(decideRelease(held(lock()), 'L1', { owner: 'bob', force: false }, at(1)).answer).toEqual({ outcome: 'not-owner', holder: lock() });
-      expect(decideRelease(held(lock()), 'L1', { force: true, by: 'user:u' }, at(1)).write).toEqual({ state: 'free', ended: { lock: lock(), how: 'forced', by: 'user:u' } });
-      expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: true, by: 'user:u' }, at(1)).answer).toMatchObject({ how: 'released' });
+      expect(decideRelease(held(lock()), 'L1', { owner: 'bob', force: false }, at(1)).answer).toEqual({
+        outcome: 'not-owner',
+        holder: lock(),
+      });
+      expect(decideRelease(held(lock()), 'L1', { force: true, by: 'user:u' }, at(1)).write).toEqual({
+        state: 'free',
+        ended: { lock: lock(), how: 'forced', by: 'user:u' },
+      });
+      expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: true, by: 'user:u' }, at(1)).answer).toMatchObject({
+        how: 'released',
+      });
       expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: false }, at(60)).answer).toEqual({ outcome: 'not-found' });
     });
   });
 
   it('decideExpire ends a held lease once it ran out, and nothing else', () => {
     expect(decideExpire(held(lock()), at(59))).toEqual({ answer: undefined });
-    expect(decideExpire(held(lock()), at(60))).toEqual({ write: { state: 'free', ended: { lock: lock(), how: 'expired' } }, answer: lock() });
+    expect(decideExpire(held(lock()), at(60))).toEqual({
+      write: { state: 'free', ended: { lock: lock(), how: 'expired' } },
+      answer: lock(),
+    });
     expect(decideExpire(NO_HEAD, at(60))).toEqual({ answer: undefined });
   });
 
@@ -94,7 +150,13 @@ describe('lock rules', () => {
         status: '409',
         detail: expect.stringContaining('held by "alice" (lock L1, until 2024-01-01T00:01:00.000Z, reason: "deploy")'),
         correlationID: 'c',
-        holder: { id: 'L1', owner: 'alice', reason: 'deploy', acquiredAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-01T00:01:00.000Z' },
+        holder: {
+          id: 'L1',
+          owner: 'alice',
+          reason: 'deploy',
+          acquiredAt: '2024-01-01T00:00:00.000Z',
+          expiresAt: '2024-01-01T00:01:00.000Z',
+        },
       },
     });
   });

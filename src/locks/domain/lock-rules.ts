@@ -97,7 +97,13 @@ function activeById(head: Head, lockId: string, now: Date): HeldLock | undefined
 }
 
 /** Renews the lease of `lockId` for its owner: ttl from now (default: the lock's own ttl). */
-export function decideRenew(head: Head, lockId: string, owner: string, ttlSeconds: number | undefined, now: Date): Decision<LockAnswer<{ lock: HeldLock }>> {
+export function decideRenew(
+  head: Head,
+  lockId: string,
+  owner: string,
+  ttlSeconds: number | undefined,
+  now: Date,
+): Decision<LockAnswer<{ lock: HeldLock }>> {
   const active = activeById(head, lockId, now);
   if (!active) return { answer: { outcome: 'not-found' } };
   if (active.owner !== owner) return { answer: { outcome: 'not-owner', holder: active } };

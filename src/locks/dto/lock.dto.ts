@@ -1,7 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsMongoId, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsMongoId,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
 import { EmptyAsAbsent, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
@@ -13,10 +28,15 @@ import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS
 
 const RequiredText = (max: number) => applyDecorators(IsDefined(), IsString(), IsNotEmpty(), MaxLength(max));
 const OptionalTtl = () =>
-  applyDecorators(IsOptional(), IsInt({ message: `ttlSeconds must be an integer from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}` }), Min(MIN_TTL_SECONDS), Max(MAX_TTL_SECONDS));
+  applyDecorators(
+    IsOptional(),
+    IsInt({ message: `ttlSeconds must be an integer from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}` }),
+    Min(MIN_TTL_SECONDS),
+    Max(MAX_TTL_SECONDS),
+  );
 const LockId = () => applyDecorators(IsDefined(), IsUUID('all', { message: 'must be a lock id (a UUID)' }));
 /** "true" / "false" in a query string; booleans as they are (gRPC). */
-const QueryBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
+const QueryBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class AcquireLockDto {
   @ApiProperty({ example: 'user-service' })
@@ -29,11 +49,17 @@ export class AcquireLockDto {
   @IsIn([...EVENT_ENVIRONMENTS])
   environment!: number;
 
-  @ApiPropertyOptional({ default: DEFAULT_RESOURCE, example: 'migration', description: 'What is locked; separate resources of one service lock separately' })
+  @ApiPropertyOptional({
+    default: DEFAULT_RESOURCE,
+    example: 'migration',
+    description: 'What is locked; separate resources of one service lock separately',
+  })
   @EmptyAsAbsent()
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit)" })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
+  })
   resource?: string;
 
   @ApiProperty({ example: 'github_actions', description: 'Who holds the lock; the same owner acquiring again renews it' })
@@ -44,11 +70,19 @@ export class AcquireLockDto {
   @OptionalText(1000)
   reason?: string;
 
-  @ApiPropertyOptional({ default: DEFAULT_TTL_SECONDS, minimum: MIN_TTL_SECONDS, maximum: MAX_TTL_SECONDS, description: 'Lease: the lock expires unless renewed' })
+  @ApiPropertyOptional({
+    default: DEFAULT_TTL_SECONDS,
+    minimum: MIN_TTL_SECONDS,
+    maximum: MAX_TTL_SECONDS,
+    description: 'Lease: the lock expires unless renewed',
+  })
   @OptionalTtl()
   ttlSeconds?: number;
 
-  @ApiPropertyOptional({ example: '507f1f77bcf86cd799439011', description: 'Tracker event the lock belongs to: its changelog records locked / unlocked' })
+  @ApiPropertyOptional({
+    example: '507f1f77bcf86cd799439011',
+    description: 'Tracker event the lock belongs to: its changelog records locked / unlocked',
+  })
   @EmptyAsAbsent()
   @IsOptional()
   @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
@@ -67,7 +101,11 @@ export class RenewLockBodyDto {
   @RequiredText(200)
   owner!: string;
 
-  @ApiPropertyOptional({ minimum: MIN_TTL_SECONDS, maximum: MAX_TTL_SECONDS, description: "New lease from now; default the lock's own ttl" })
+  @ApiPropertyOptional({
+    minimum: MIN_TTL_SECONDS,
+    maximum: MAX_TTL_SECONDS,
+    description: "New lease from now; default the lock's own ttl",
+  })
   @OptionalTtl()
   ttlSeconds?: number;
 }

@@ -105,7 +105,7 @@ export class TrackerEventRepository {
       $or: [{ 'attributes.endDate': { $gt: from } }, { 'attributes.endDate': null }],
     } as mongo.Filter<TrackerEventRecord>;
     const projection = { title: 1, 'attributes.service': 1, 'attributes.environment': 1, 'attributes.startDate': 1, 'attributes.endDate': 1 };
-    return (await this.collection.find(filter, { projection, limit }).toArray()) as TrackerEventRange[];
+    return this.collection.find(filter, { projection, limit }).toArray();
   }
 
   /** Counts per value of one dimension ($group with $sum only: the embedded store has no other accumulator). */

@@ -58,7 +58,11 @@ describe('findOverlaps', () => {
   });
 
   it('groups by key (sorted), never pairs across groups, orders pairs by b then a', () => {
-    const result = findOverlaps([ev('c', 'b', 0, 50), ev('a', 'b', 0, 50), ev('x', 'a', 10, 20), ev('y', 'z', 10, 20), ev('b', 'b', 10, 20)], WINDOW_END, 100);
+    const result = findOverlaps(
+      [ev('c', 'b', 0, 50), ev('a', 'b', 0, 50), ev('x', 'a', 10, 20), ev('y', 'z', 10, 20), ev('b', 'b', 10, 20)],
+      WINDOW_END,
+      100,
+    );
     expect(pairs(result)).toEqual([['b', ['a-c:50', 'a-b:10', 'c-b:10']]]);
   });
 
@@ -81,10 +85,17 @@ describe('findOverlaps', () => {
       length: fc.option(fc.integer({ min: 0, max: 30 }), { freq: 4 }),
     });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 20, max: 80 }), (drawn, cap, windowEnd) => {
-        const events = drawn.map((e, i) => ev(`e${String(i).padStart(2, '0')}`, e.key, e.start, e.length === null ? undefined : e.start + e.length));
-        expect(findOverlaps(events, at(windowEnd), cap)).toEqual(bruteForce(events, at(windowEnd), cap));
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 40 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.integer({ min: 20, max: 80 }),
+        (drawn, cap, windowEnd) => {
+          const events = drawn.map((e, i) =>
+            ev(`e${String(i).padStart(2, '0')}`, e.key, e.start, e.length === null ? undefined : e.start + e.length),
+          );
+          expect(findOverlaps(events, at(windowEnd), cap)).toEqual(bruteForce(events, at(windowEnd), cap));
+        },
+      ),
       { numRuns: Math.max(300, Number(process.env.FUZZ_RUNS) || 0) },
     );
   });

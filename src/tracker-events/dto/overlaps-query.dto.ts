@@ -30,7 +30,10 @@ export class OverlapsQueryDto {
   @IsInstant()
   from!: string;
 
-  @ApiProperty({ description: `Window end, exclusive; a bare date covers that whole UTC day; at most ${MAX_OVERLAP_WINDOW_DAYS} days after from`, example: '2024-01-31' })
+  @ApiProperty({
+    description: `Window end, exclusive; a bare date covers that whole UTC day; at most ${MAX_OVERLAP_WINDOW_DAYS} days after from`,
+    example: '2024-01-31',
+  })
   @IsDefined()
   @IsInstant()
   @NotBefore('from')
