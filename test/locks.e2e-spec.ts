@@ -180,6 +180,14 @@ describe('deployment locks over REST and gRPC', () => {
     });
   });
 
+  it('documents the lock routes and overlaps in Swagger', async () => {
+    const doc = (await http('GET', `${app.http}/docs-json`)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([`${API}/locks`, `${API}/locks/{id}`, `${API}/locks/{id}/renew`, `${API}/events/overlaps`]),
+    );
+    expect(Object.keys(doc.paths[`${API}/locks`].post.responses).sort()).toEqual(['200', '201', '409']);
+  });
+
   describe('gRPC tracker.lock.v1alpha1.LockService', () => {
     it('AcquireLock / GetLock / ListLocks / RenewLock / ReleaseLock, with the same refusals as REST', async () => {
       const first = await locks.call<{ lock: Record<string, any>; created: boolean }>('AcquireLock', {
