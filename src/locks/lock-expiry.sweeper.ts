@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config.service';
 import { LocksService } from './locks.service';
 
@@ -9,9 +10,7 @@ import { LocksService } from './locks.service';
  */
 @Injectable()
 export class LockExpirySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(LockExpirySweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask<number>(new Logger(LockExpirySweeper.name), 'lock expiry sweep failed; retrying next interval');
 
   constructor(
     private readonly config: AppConfig,
@@ -19,20 +18,15 @@ export class LockExpirySweeper implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweepOnce().catch((err: unknown) => this.logger.warn({ err }, 'lock expiry sweep failed; retrying next interval'));
-    }, this.config.ttlSweepMs);
-    this.timer.unref();
+    this.task.start(this.config.ttlSweepMs, () => this.sweepOnce());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep (overlapping calls share the run in progress); resolves to the number of leases ended here. */
   sweepOnce(): Promise<number> {
-    this.running ??= this.locks.expireAll().finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.once(() => this.locks.expireAll());
   }
 }
