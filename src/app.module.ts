@@ -16,6 +16,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { AstraNotificationsModule } from './astra-notifications/astra-notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
+import { LocksModule } from './locks/locks.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
 
@@ -30,7 +31,7 @@ class GrpcRuntimeModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, DeliveriesModule, AstraNotificationsModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, DeliveriesModule, AstraNotificationsModule, LocksModule];
 
 @Module({})
 export class AppModule {

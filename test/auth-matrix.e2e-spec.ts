@@ -204,6 +204,7 @@ describe('TRACKER_AUTH', () => {
       ['GET', '/api/v1alpha1/events/today'],
       ['GET', '/api/v1alpha1/events/stats'],
       ['GET', '/api/v1alpha1/events/stats/monthly'],
+      ['GET', '/api/v1alpha1/events/overlaps?from=2024-01-01&to=2024-01-02'],
       ['DELETE', `/api/v1alpha1/event/${randomUUID().replace(/-/g, '').slice(0, 24)}`],
     ];
 
@@ -241,6 +242,7 @@ describe('TRACKER_AUTH', () => {
         ['SearchEvents', { service: 'auth-matrix' }],
         ['TodayEvents', {}],
         ['GetEventStats', {}],
+        ['ListOverlaps', { from: '2024-01-01', to: '2024-01-02' }],
         ['DeleteEvent', { id: 'ffffffffffffffffffffffff' }],
       ];
       for (const [method, request] of methods) {

@@ -41,6 +41,8 @@ function msg(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record
 }
 
 const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+/** Overlap windows: from in January and to in February or March are at most 92 days apart. */
+const dayIn = (min: string, max: string) => fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
 const objectId = fc.constantFrom('507f1f77bcf86cd799439011', 'ffffffffffffffffffffffff');
 const uuid = fc.uuid({ version: 4 });
 const page = { perPage: int(fc.integer({ min: 1, max: 100 })), page: int(fc.integer({ min: 1, max: 5 })) };
@@ -96,6 +98,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     store = await MongoClient.connect(app.storeUri);
     clients = {
       tracker: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService'),
+      lock: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/lock/v1alpha1/lock.proto'), 'tracker.lock.v1alpha1.LockService'),
       event: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/event.proto'), 'astra.core.v1.EventService'),
       notification: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/notification.proto'), 'astra.core.v1.NotificationService'),
     };
@@ -134,11 +137,48 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     ['SearchEvents', msg({ ...page, priority: int(fc.integer({ min: 1, max: 5 })), service: str(fc.constant('grpc-fuzz-a')), type: int(fc.integer({ min: 1, max: 5 })), startDate: str(isoDate), endDate: str(isoDate) })],
     ['TodayEvents', msg({ ...page, tz: str(fc.constantFrom('UTC', 'Europe/Paris')) })],
     ['GetEventStats', msg({ startDate: str(isoDate), endDate: str(isoDate), service: str(fc.constant('grpc-fuzz-a')) })],
+    ['ListOverlaps', msg({ from: str(dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z')), to: str(dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z')), by: str(fc.constantFrom('service', 'environment')), service: str(fc.constant('grpc-fuzz-a')), environment: int(fc.integer({ min: 1, max: 8 })), type: int(fc.integer({ min: 1, max: 5 })) })],
   ])('tracker %s', async (method, arb) => {
-    // List, today and stats answer most inputs from the store, which sorts and aggregates in memory: 300 per CI
-    // run (measured 11-22 inputs/s once a few hundred events are stored, ~300/s on the small collection here).
-    const storeHeavy = ['ListEvents', 'TodayEvents', 'GetEventStats'].includes(method);
+    // List, today, stats and overlaps answer most inputs from the store, which sorts and aggregates in memory:
+    // 300 per CI run (measured 11-22 inputs/s once a few hundred events are stored, ~300/s on the small collection here).
+    const storeHeavy = ['ListEvents', 'TodayEvents', 'GetEventStats', 'ListOverlaps'].includes(method);
     await fuzz('tracker', method, arb, storeHeavy ? runsFor(300) : FUZZ_RUNS);
+  });
+
+  describe('tracker.lock.v1alpha1.LockService', () => {
+    const lockOwner = fc.constantFrom('owner-1', 'owner-2');
+    const lockServices = ['grpc-lock-a', 'grpc-lock-b'];
+    /** Ids of held locks (after AcquireLock's fuzz), random UUIDs and malformed ones. */
+    let lockId: fc.Arbitrary<string> = fc.oneof(uuid, fc.constantFrom('not-a-uuid', ''));
+
+    // Each valid acquire is 3-4 store writes: 300 per CI run.
+    it('lock AcquireLock', async () => {
+      const eventId = fc.oneof({ weight: 6, arbitrary: fc.constant(MISSING) }, { weight: 1, arbitrary: str(objectId) });
+      const acquire = msg({
+        service: str(fc.constantFrom(...lockServices)),
+        environment: int(fc.integer({ min: 1, max: 8 })),
+        resource: str(fc.constantFrom('deployment', 'migration')),
+        owner: str(lockOwner),
+        reason: str(fc.string({ maxLength: 20 })),
+        ttlSeconds: int(fc.integer({ min: 10, max: 86_400 })),
+        eventId,
+      });
+      const outcomes = await fuzz('lock', 'AcquireLock', acquire, runsFor(300));
+      expect(outcomes.some((o) => o.status === status.OK)).toBe(true);
+      const held = await Promise.all(lockServices.map((service) => clients.lock.call<{ locks?: { id: string }[] }>('ListLocks', { service }, md)));
+      const ids = held.flatMap((r) => r.locks ?? []).map((l) => l.id);
+      lockId = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: uuid }, { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '') });
+    });
+
+    it.each([
+      ['RenewLock', () => msg({ id: str(lockId), owner: str(lockOwner), ttlSeconds: int(fc.integer({ min: 10, max: 86_400 })) })],
+      ['GetLock', () => msg({ id: str(lockId) })],
+      ['ReleaseLock', () => msg({ id: str(lockId), owner: str(lockOwner), force: fc.boolean() })],
+      ['ListLocks', () => msg({ service: str(fc.constantFrom(...lockServices)), environment: int(fc.integer({ min: 1, max: 8 })), owner: str(lockOwner) })],
+    ])('lock %s', async (method, arb) => {
+      // Reads by _id; renew and release append a generation when they succeed; lists resolve every key of a service.
+      await fuzz('lock', method, arb(), runsFor(300));
+    });
   });
 
   const accountId = fc.oneof({ weight: 5, arbitrary: fc.constant(account) }, { weight: 1, arbitrary: nastyString });

@@ -65,6 +65,20 @@ const searchParams = {
   end_date: isoDate,
 };
 const statsParams = { start_date: isoDate, end_date: isoDate, service: fc.constantFrom('fuzz-a', 'fuzz-b') };
+// Mostly valid windows (at most 92 days): from in January, to in February or March.
+const dayIn = (min: string, max: string) => fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
+const overlapParams = {
+  from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
+  to: dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z'),
+  by: fc.constantFrom('service', 'environment'),
+  service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+  environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+  type: oneOf(EVENT_TYPES).map(String),
+};
+
+const LOCK_SERVICES = ['fuzz-lock-a', 'fuzz-lock-b'];
+const lockOwner = fc.constantFrom('owner-1', 'owner-2', 'owner-3');
+const lockParams = { service: fc.constantFrom(...LOCK_SERVICES), environment: oneOf(EVENT_ENVIRONMENTS).map(String), owner: lockOwner };
 
 const astraCreate = hostileBody(
   mutatedRecord({
@@ -154,6 +168,8 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     ['/api/v1alpha1/events/today', { ...pageParams, tz: fc.constantFrom('UTC', 'Europe/Paris', 'America/New_York', 'Asia/Kolkata') }, 400],
     ['/api/v1alpha1/events/stats', statsParams, 300],
     ['/api/v1alpha1/events/stats/monthly', statsParams, 1000],
+    // Valid windows read every event with a start in them (sorted and swept in memory): 300 per CI run.
+    ['/api/v1alpha1/events/overlaps', overlapParams, 300],
   ] as const)('GET %s with hostile query strings', async (path, params, cap) => {
     await fuzz(`GET ${path}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>), runsFor(cap)), (q) => send('GET', `${app.http}${path}?${q}`));
   });
@@ -191,6 +207,59 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     const created = outcomes.filter((o) => o.status === 201).length;
     expect(created).toBeGreaterThan(0);
     expect(await count()).toBe(before + created);
+  });
+
+  describe('locks', () => {
+    const lockBody = () =>
+      hostileBody(
+        mutatedRecord({
+          service: fc.constantFrom(...LOCK_SERVICES),
+          environment: oneOf(EVENT_ENVIRONMENTS),
+          resource: fc.constantFrom('deployment', 'migration'),
+          owner: lockOwner,
+          reason: smallText,
+          ttlSeconds: fc.integer({ min: 10, max: 86_400 }),
+          eventId: fc.constantFrom(...targets, 'ffffffffffffffffffffffff'),
+        }),
+      );
+    const activeLocks = async () =>
+      (await Promise.all(LOCK_SERVICES.map(async (service) => (await http('GET', `${app.http}/api/v1alpha1/locks?service=${service}`)).body.locks))).flat() as {
+        id: string;
+        service: string;
+        environment: number;
+        resource: string;
+      }[];
+
+    // Each valid acquire is 3-4 store writes: 300 per CI run.
+    it('POST /api/v1alpha1/locks: 2xx or 4xx, and at most one active lock per key', async () => {
+      const outcomes = await fuzz('POST /api/v1alpha1/locks', samples(lockBody(), runsFor(300)), (body) => send('POST', `${app.http}/api/v1alpha1/locks`, body));
+      expect(outcomes.some((o) => o.status === 201)).toBe(true);
+      const locks = await activeLocks();
+      expect(locks.length).toBeGreaterThan(0);
+      expect(new Set(locks.map((l) => `${l.service}|${l.environment}|${l.resource}`)).size).toBe(locks.length);
+    });
+
+    it('GET /api/v1alpha1/locks with hostile query strings', async () => {
+      await fuzz('GET /api/v1alpha1/locks', samples(hostileQuery(lockParams), runsFor(300)), (q) => send('GET', `${app.http}/api/v1alpha1/locks?${q}`));
+    });
+
+    it.each([
+      ['GET', ''],
+      ['DELETE', '?owner=owner-1'],
+      ['POST', '/renew'],
+    ])('%s /api/v1alpha1/locks/{id}%s with hostile ids', async (method, suffix) => {
+      await fuzz(`${method} /api/v1alpha1/locks/{id}${suffix}`, samples(hostileSegment), (id) =>
+        send(method, `${app.http}/api/v1alpha1/locks/${id}${suffix}`, method === 'POST' ? { owner: 'owner-1' } : undefined),
+      );
+    });
+
+    it('POST /api/v1alpha1/locks/{id}/renew and DELETE /api/v1alpha1/locks/{id} on held locks with hostile bodies and queries', async () => {
+      const ids = (await activeLocks()).map((l) => l.id);
+      const renewals = samples(fc.tuple(fc.constantFrom(...ids), hostileBody(mutatedRecord({ owner: lockOwner, ttlSeconds: fc.integer({ min: 10, max: 86_400 }) }))), runsFor(300));
+      await fuzz('POST /api/v1alpha1/locks/{id}/renew (held)', renewals, ([id, body]) => send('POST', `${app.http}/api/v1alpha1/locks/${id}/renew`, body));
+      const releases = samples(fc.tuple(fc.constantFrom(...ids), hostileQuery({ owner: lockOwner, force: fc.constantFrom('true', 'false') })), runsFor(300));
+      await fuzz('DELETE /api/v1alpha1/locks/{id} (held)', releases, ([id, q]) => send('DELETE', `${app.http}/api/v1alpha1/locks/${id}?${q}`));
+    });
   });
 
   // Creates after the query fuzz: FerretDB sorts and counts in memory, so lists get slower as the store fills.

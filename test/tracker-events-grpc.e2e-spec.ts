@@ -71,7 +71,7 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
     it('describes the service through reflection', async () => {
       const { stdout } = await run(join(REPO_ROOT, '.bin', 'grpcurl'), ['-plaintext', app.grpc, 'list', 'tracker.event.v1alpha1.EventService']);
       expect(stdout.trim().split('\n').sort()).toEqual(
-        ['CreateEvent', 'DeleteEvent', 'GetEvent', 'GetEventChangelog', 'GetEventStats', 'GetEventNotifications', 'ListEvents', 'SearchEvents', 'TodayEvents', 'UpdateEvent']
+        ['CreateEvent', 'DeleteEvent', 'GetEvent', 'GetEventChangelog', 'GetEventStats', 'GetEventNotifications', 'ListEvents', 'ListOverlaps', 'SearchEvents', 'TodayEvents', 'UpdateEvent']
           .map((m) => `tracker.event.v1alpha1.EventService.${m}`)
           .sort(),
       );

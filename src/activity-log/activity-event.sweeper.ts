@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { systemScope } from '../common/auth/account-scope';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config.service';
 import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { ActivityLogHooks } from './activity-log.hooks';
@@ -15,8 +16,7 @@ const BATCH = 500;
 @Injectable()
 export class ActivityEventSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ActivityEventSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask<number>(this.logger, 'activity-event sweep failed; retrying next interval');
 
   constructor(
     private readonly config: AppConfig,
@@ -26,21 +26,16 @@ export class ActivityEventSweeper implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweepOnce().catch((err: unknown) => this.logger.warn({ err }, 'activity-event sweep failed; retrying next interval'));
-    }, this.config.ttlSweepMs);
-    this.timer.unref();
+    this.task.start(this.config.ttlSweepMs, () => this.sweepOnce());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep (overlapping calls share the run in progress); resolves to the number of events deleted. */
   sweepOnce(now = new Date()): Promise<number> {
-    this.running ??= this.sweep(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.once(() => this.sweep(now));
   }
 
   private async sweep(now: Date): Promise<number> {

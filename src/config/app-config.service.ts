@@ -43,4 +43,7 @@ export class AppConfig {
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;
   }
+  get autoLock() {
+    return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
+  }
 }

@@ -85,6 +85,13 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1000)
   TTL_SWEEP_MS = 30000;
+
+  /** on: a Start of a deployment or operation tracker event takes its service's lock (docs/locks.md). */
+  @IsIn(['off', 'on'])
+  AUTO_LOCK: 'off' | 'on' = 'off';
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(86400)
+  AUTO_LOCK_TTL_SECONDS = 3600;
 }
 
 /**

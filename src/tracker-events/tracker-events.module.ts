@@ -6,12 +6,16 @@ import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
 import { DeliveryPlanners } from './delivery-planners';
+import { EventWriteHooks } from './event-write-hooks';
+import { EventOverlapsGrpcController } from './event-overlaps.grpc.controller';
+import { EventOverlapsHttpController } from './event-overlaps.http.controller';
+import { EventOverlapsService } from './event-overlaps.service';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
   imports: [MongooseModule.forFeature([TrackerEventModelDefinition])],
-  controllers: [TrackerEventsHttpController, TrackerEventsGrpcController],
-  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners],
-  exports: [TrackerEventsService, DeliveryPlanners],
+  controllers: [TrackerEventsHttpController, TrackerEventsGrpcController, EventOverlapsHttpController, EventOverlapsGrpcController],
+  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventOverlapsService],
+  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks],
 })
 export class TrackerEventsModule {}

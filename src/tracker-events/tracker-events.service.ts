@@ -6,6 +6,7 @@ import type { ChangelogRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
+import { EventWriteHooks } from './event-write-hooks';
 import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
@@ -31,36 +32,60 @@ export class TrackerEventsService {
   constructor(
     private readonly events: TrackerEventRepository,
     private readonly planners: DeliveryPlanners,
+    private readonly hooks: EventWriteHooks,
   ) {}
 
   async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
     const now = new Date();
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via);
-    const planned = this.planners.planOnCreate(record, now);
-    const deliveries = planned.flat();
-    await this.planners.beforeWrite(record._id.toHexString(), planned);
-    await this.events.insert(deliveries.length ? { ...record, deliveries } : record);
+    record.changelog.push(...(await this.hooks.beforeCreate(record, now)));
+    try {
+      const planned = this.planners.planOnCreate(record, now);
+      const deliveries = planned.flat();
+      await this.planners.beforeWrite(record._id.toHexString(), planned);
+      await this.events.insert(deliveries.length ? { ...record, deliveries } : record);
+    } catch (err) {
+      await this.hooks.createFailed(record).catch(() => undefined);
+      throw err;
+    }
     return record;
   }
 
   /**
    * Merges the request into the stored event and writes it only if nobody changed the event in between; on a
-   * lost race the merge is recomputed from the fresh copy (TrackerEventRepository.updateAtRevision).
+   * lost race the merge is recomputed from the fresh copy (TrackerEventRepository.updateAtRevision). The write
+   * hooks hear about a stored change afterwards, outside the event's update queue (a hook may append to this
+   * event's changelog, which queues behind this update).
    */
   async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+    let before: TrackerEventRecordView | undefined;
+    let at = new Date();
     const outcome = await this.events.updateAtRevision(new Types.ObjectId(dto.id), UPDATE_ATTEMPTS, async (current) => {
-      const now = new Date();
-      const plan = planUpdate(current, dto, now, dto.attributes?.source ?? via);
+      at = new Date();
+      const plan = planUpdate(current, dto, at, dto.attributes?.source ?? via);
+      before = undefined;
       if (Object.keys(plan.set).length === 0) return { set: {}, changes: [], result: current };
-      const planned = this.planners.planOnUpdate(current, plan.next, now);
+      const planned = this.planners.planOnUpdate(current, plan.next, at);
       const added = planned.flat();
       const set = added.length ? { ...plan.set, deliveries: [...(current.deliveries ?? []), ...added] } : plan.set;
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
+      before = current;
       return { set, changes: plan.changes, result: plan.next };
     });
     if (outcome.kind === 'not-found') throw notFound(dto.id);
     if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+    if (before) await this.hooks.afterUpdate(before, outcome.result, at);
     return outcome.result;
+  }
+
+  /**
+   * Appends entries to an event's changelog (how other modules record what they did to it, e.g. `locked`),
+   * queued with the event's updates and revision-checked like them. False when the event does not exist.
+   */
+  async appendChangelog(idText: string, entries: ChangelogRecord[]): Promise<boolean> {
+    const outcome = await this.events.updateAtRevision(new Types.ObjectId(idText), UPDATE_ATTEMPTS, async () => ({ set: {}, changes: entries, result: true }));
+    if (outcome.kind === 'conflict') throw new ConflictError(`Event ${idText} is being changed concurrently; its changelog entry was not recorded.`);
+    return outcome.kind === 'done';
   }
 
   async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {

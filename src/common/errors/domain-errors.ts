@@ -15,6 +15,8 @@ export type ErrorKind =
   | 'not-found'
   | 'collection-not-found'
   | 'conflict'
+  | 'locked'
+  | 'not-lock-owner'
   | 'method-not-allowed'
   | 'not-acceptable'
   | 'payload-too-large'
@@ -38,6 +40,8 @@ export class DomainError extends Error {
       retryAfterSeconds?: number;
       /** The methods the resource supports (the 405's Allow header). */
       allow?: string;
+      /** Extension members of the problem body (RFC 7807 section 3.2), e.g. the `holder` of a lock. */
+      members?: Record<string, unknown>;
     } = {},
   ) {
     super(message);

@@ -17,6 +17,8 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
   'method-not-allowed': { http: 405, grpc: GrpcStatus.UNIMPLEMENTED, slug: 'method-not-allowed', title: 'Method not supported' },
   'not-acceptable': { http: 406, grpc: GrpcStatus.INVALID_ARGUMENT, slug: 'not-acceptable', title: 'Unsupported content type' },
   conflict: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, slug: 'conflict', title: 'Conflict' },
+  locked: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, slug: 'locked', title: 'Locked by another owner' },
+  'not-lock-owner': { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, slug: 'not-lock-owner', title: 'Not the lock owner' },
   'payload-too-large': { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'payload-too-large', title: 'Request body too large' },
   'unsupported-media-type': { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, slug: 'unsupported-media-type', title: 'Unsupported media type' },
   'rate-limited': { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'rate-limited', title: 'Too many requests' },

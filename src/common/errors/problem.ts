@@ -14,6 +14,7 @@ export interface ProblemDetails {
   invalidFields?: InvalidItem[];
   /** How many more invalid fields there were than the `invalidFields` listed (MAX_PROBLEM_ITEMS). */
   invalidFieldsOmitted?: number;
+  [member: string]: unknown;
 }
 
 /**
@@ -64,5 +65,7 @@ export function toProblem(err: DomainError, astra: boolean, correlationID?: stri
   if (published && !body.invalidParams && !body.invalidFields && err.kind === 'invalid-input') {
     body.invalidFields = capItems([{ name: 'body', reason: err.message }]).items;
   }
+  // Extension members never replace the standard ones.
+  for (const [name, value] of Object.entries(err.extra.members ?? {})) if (!(name in body)) body[name] = value;
   return { status: kind.http, body };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
-import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventRecord } from './tracker-event.schema';
+import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../database/insert-coalescer';
 import { KeyedSerializer } from '../../database/keyed-serializer';
 
@@ -17,6 +17,8 @@ export interface TrackerEventCriteria {
 }
 
 export type TrackerEventOrder = 'created' | 'eventTime';
+/** What overlap detection reads of an event. */
+export type TrackerEventRange = Pick<TrackerEventRecord, '_id' | 'title'> & { attributes: Pick<TrackerEventAttributesRecord, 'service' | 'environment' | 'startDate' | 'endDate'> };
 export type TrackerEventRecordView = Omit<TrackerEventRecord, 'changelog'>;
 /**
  * An update computed from the stored event: the dotted paths to `$set` (none = nothing to write), the changelog
@@ -92,7 +94,8 @@ export class TrackerEventRepository {
         const current = await this.findById(id);
         if (!current) return { kind: 'not-found' };
         const { set, changes, result } = await plan(current);
-        if (Object.keys(set).length === 0 || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changes))) return { kind: 'done', result };
+        const nothingToWrite = Object.keys(set).length === 0 && changes.length === 0;
+        if (nothingToWrite || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changes))) return { kind: 'done', result };
       }
       return { kind: 'conflict' };
     });
@@ -121,6 +124,20 @@ export class TrackerEventRepository {
 
   async count(criteria: TrackerEventCriteria): Promise<number> {
     return this.collection.countDocuments(toFilter(criteria));
+  }
+
+  /**
+   * The events whose startDate..endDate range meets [from, before): a start before `before`, and an end after
+   * `from` or none (still running). Events without a start are not ranges. At most `limit`, in no order.
+   */
+  async findRanges(criteria: Pick<TrackerEventCriteria, 'service' | 'environment' | 'type'>, from: Date, before: Date, limit: number): Promise<TrackerEventRange[]> {
+    const filter = {
+      ...toFilter(criteria),
+      'attributes.startDate': { $lt: before },
+      $or: [{ 'attributes.endDate': { $gt: from } }, { 'attributes.endDate': null }],
+    } as mongo.Filter<TrackerEventRecord>;
+    const projection = { title: 1, 'attributes.service': 1, 'attributes.environment': 1, 'attributes.startDate': 1, 'attributes.endDate': 1 };
+    return this.collection.find(filter, { projection, limit }).toArray();
   }
 
   /** Counts per value of one dimension ($group with $sum only: the embedded store has no other accumulator). */

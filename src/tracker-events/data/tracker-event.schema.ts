@@ -114,5 +114,7 @@ TrackerEventSchema.index({ 'attributes.type': 1, 'attributes.environment': 1, ev
 TrackerEventSchema.index({ 'attributes.priority': 1, 'attributes.type': 1, eventAt: -1 });
 // GET /events/search?status=...: events in a given state (open incidents, failures).
 TrackerEventSchema.index({ 'attributes.status': 1, eventAt: -1 });
+// GET /events/overlaps: endDate after the window start or none (null), then startDate before its end.
+TrackerEventSchema.index({ 'attributes.endDate': 1, 'attributes.startDate': 1 });
 
 export const TrackerEventModelDefinition: ModelDefinition = { name: TRACKER_EVENT_MODEL, schema: TrackerEventSchema };

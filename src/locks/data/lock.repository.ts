@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, mongo } from 'mongoose';
+import { insertUnlessExists } from '../../database/unique-insert';
+import { Head, keyText, LockKey, LockState, NO_HEAD } from '../domain/lock-rules';
+import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockGenerationRecord, LockHeadRecord, LockIdRecord } from './lock.schema';
+
+function generationId(key: string, gen: number): string {
+  return `${key}#${gen}`;
+}
+
+function toHead(record: LockGenerationRecord | null | undefined): Head {
+  if (!record) return NO_HEAD;
+  const value: LockState = record.state === 'held' ? { state: 'held', lock: record.lock! } : { state: 'free', ...(record.ended ? { ended: record.ended } : {}) };
+  return { gen: record.gen, value };
+}
+
+/**
+ * The only code touching lock_generations, lock_heads and lock_ids. Every read the lock rules depend on is by
+ * `_id` (the one filter the embedded store answers without a scan); the only write they depend on is an insert
+ * that fails on an existing `_id`. See docs/locks.md.
+ */
+@Injectable()
+export class LockRepository {
+  private readonly logger = new Logger(LockRepository.name);
+
+  constructor(
+    @InjectModel(LOCK_GENERATION_MODEL) private readonly generationModel: Model<LockGenerationRecord>,
+    @InjectModel(LOCK_HEAD_MODEL) private readonly headModel: Model<LockHeadRecord>,
+    @InjectModel(LOCK_ID_MODEL) private readonly idModel: Model<LockIdRecord>,
+  ) {}
+
+  private get generations() {
+    return this.generationModel.collection as unknown as mongo.Collection<LockGenerationRecord>;
+  }
+  private get heads() {
+    return this.headModel.collection as unknown as mongo.Collection<LockHeadRecord>;
+  }
+  private get ids() {
+    return this.idModel.collection as unknown as mongo.Collection<LockIdRecord>;
+  }
+
+  /** The key's newest generation: from the head hint, read on by `_id`. */
+  async head(key: string): Promise<Head> {
+    const hint = await this.heads.findOne({ _id: key });
+    return this.readOn(key, toHead(hint?.head));
+  }
+
+  /**
+   * Reads on from a generation known to exist (or gen 0) until the next one is missing. Exact because a chain
+   * has no gaps: generation n is only ever appended by a writer that read n-1.
+   */
+  async readOn(key: string, from: Head): Promise<Head> {
+    let head = from;
+    for (;;) {
+      const next = await this.generations.findOne({ _id: generationId(key, head.gen + 1) });
+      if (!next) return head;
+      head = toHead(next);
+    }
+  }
+
+  /**
+   * Appends generation `gen` of `key`: true when this call created it, false when another writer did first
+   * (of any number of concurrent appends of one generation, exactly one returns true). Then moves the hint on.
+   */
+  async append(key: LockKey, gen: number, value: LockState, now: Date): Promise<boolean> {
+    const id = keyText(key);
+    // Before the first generation, so a list never misses a key that has one.
+    if (gen === 1) await insertUnlessExists(this.heads, { _id: id, ...key, head: null });
+    const record: LockGenerationRecord = { _id: generationId(id, gen), key: id, gen, ...value, writtenAt: now };
+    if (!(await insertUnlessExists(this.generations, record))) return false;
+    // A hint only: losing this write (a crash, or a concurrent writer's older copy landing last) just means
+    // readers read one more generation by `_id`.
+    await this.heads.updateOne({ _id: id }, { $set: { head: record } }).catch((err: unknown) => this.logger.warn({ err, key: id }, 'lock head hint not updated'));
+    return true;
+  }
+
+  /** Written before the acquisition's generation, so the id resolves as soon as the lock exists. */
+  async recordLockId(lockId: string, key: LockKey, now: Date): Promise<void> {
+    await this.ids.insertOne({ _id: lockId, key: keyText(key), createdAt: now });
+  }
+
+  async keyOfLock(lockId: string): Promise<string | null> {
+    return (await this.ids.findOne({ _id: lockId }))?.key ?? null;
+  }
+
+  /** Every key (of one service / environment), with its head hint. */
+  async keys(filter: { service?: string; environment?: number }): Promise<{ key: string; hint: Head }[]> {
+    const query: mongo.Filter<LockHeadRecord> = {};
+    if (filter.service !== undefined) query.service = String(filter.service);
+    if (filter.environment !== undefined) query.environment = Number(filter.environment);
+    const rows = await this.heads.find(query).toArray();
+    return rows.map((r) => ({ key: r._id, hint: toHead(r.head) }));
+  }
+}

@@ -1,0 +1,35 @@
+import { DomainError } from '../../common/errors/domain-errors';
+import type { HeldLock, LockKey } from './lock-rules';
+
+/** The holder as a refusal shows it: REST problem member `holder`, and in the message (gRPC carries only that). */
+export function holderView(lock: HeldLock) {
+  return {
+    id: lock.lockId,
+    owner: lock.owner,
+    reason: lock.reason ?? null,
+    acquiredAt: lock.acquiredAt.toISOString(),
+    expiresAt: lock.expiresAt.toISOString(),
+  };
+}
+
+/** 409 `urn:tracker:problems:locked` (gRPC ALREADY_EXISTS): another owner holds the key. */
+export class LockedError extends DomainError {
+  constructor(key: LockKey, holder: HeldLock) {
+    super(
+      'locked',
+      `The ${key.resource} lock of ${key.service} in environment ${key.environment} is held by ${JSON.stringify(holder.owner)} ` +
+        `(lock ${holder.lockId}, until ${holder.expiresAt.toISOString()}${holder.reason ? `, reason: ${JSON.stringify(holder.reason)}` : ''}).`,
+      { members: { holder: holderView(holder) } },
+    );
+  }
+}
+
+/** 403 `urn:tracker:problems:not-lock-owner` (gRPC PERMISSION_DENIED): renewing or releasing another owner's lock. */
+export class NotLockOwnerError extends DomainError {
+  constructor(lockId: string, holder: HeldLock) {
+    super(
+      'not-lock-owner',
+      `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may renew or release it (or release it with force=true).`,
+    );
+  }
+}

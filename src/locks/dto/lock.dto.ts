@@ -1,0 +1,148 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsMongoId,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { EmptyAsAbsent, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
+import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
+
+/*
+ * REST bodies and gRPC requests use the same field names (proto-loader hands handlers camelCase), so each shape
+ * is one class for both transports, except where REST splits a request between path, query and body.
+ */
+
+const RequiredText = (max: number) => applyDecorators(IsDefined(), IsString(), IsNotEmpty(), MaxLength(max));
+const OptionalTtl = () =>
+  applyDecorators(
+    IsOptional(),
+    IsInt({ message: `ttlSeconds must be an integer from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}` }),
+    Min(MIN_TTL_SECONDS),
+    Max(MAX_TTL_SECONDS),
+  );
+const LockId = () => applyDecorators(IsDefined(), IsUUID('all', { message: 'must be a lock id (a UUID)' }));
+/** "true" / "false" in a query string; booleans as they are (gRPC). */
+const QueryBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+export class AcquireLockDto {
+  @ApiProperty({ example: 'user-service' })
+  @RequiredText(300)
+  service!: string;
+
+  @ApiProperty({ enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @IsDefined()
+  @IsInt()
+  @IsIn([...EVENT_ENVIRONMENTS])
+  environment!: number;
+
+  @ApiPropertyOptional({
+    default: DEFAULT_RESOURCE,
+    example: 'migration',
+    description: 'What is locked; separate resources of one service lock separately',
+  })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
+  })
+  resource?: string;
+
+  @ApiProperty({ example: 'github_actions', description: 'Who holds the lock; the same owner acquiring again renews it' })
+  @RequiredText(200)
+  owner!: string;
+
+  @ApiPropertyOptional({ example: 'Deploying v2.1.0' })
+  @OptionalText(1000)
+  reason?: string;
+
+  @ApiPropertyOptional({
+    default: DEFAULT_TTL_SECONDS,
+    minimum: MIN_TTL_SECONDS,
+    maximum: MAX_TTL_SECONDS,
+    description: 'Lease: the lock expires unless renewed',
+  })
+  @OptionalTtl()
+  ttlSeconds?: number;
+
+  @ApiPropertyOptional({
+    example: '507f1f77bcf86cd799439011',
+    description: 'Tracker event the lock belongs to: its changelog records locked / unlocked',
+  })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
+  eventId?: string;
+}
+
+/** A lock id in the path (REST) or request (gRPC). */
+export class LockIdDto {
+  @ApiProperty({ example: '3b241101-e2bb-4255-8caf-4136c566a962' })
+  @LockId()
+  id!: string;
+}
+
+export class RenewLockBodyDto {
+  @ApiProperty({ example: 'github_actions' })
+  @RequiredText(200)
+  owner!: string;
+
+  @ApiPropertyOptional({
+    minimum: MIN_TTL_SECONDS,
+    maximum: MAX_TTL_SECONDS,
+    description: "New lease from now; default the lock's own ttl",
+  })
+  @OptionalTtl()
+  ttlSeconds?: number;
+}
+
+export class RenewLockRequestDto extends RenewLockBodyDto {
+  @LockId()
+  id!: string;
+}
+
+export class ReleaseLockQueryDto {
+  @ApiPropertyOptional({ description: 'The holder; required unless force=true' })
+  @ValidateIf((o: ReleaseLockQueryDto) => o.force !== true)
+  @RequiredText(200)
+  owner?: string;
+
+  @ApiPropertyOptional({ description: "Release whoever holds it (recorded with the caller's identity)", default: false })
+  @QueryBoolean()
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  force?: boolean;
+}
+
+export class ReleaseLockRequestDto extends ReleaseLockQueryDto {
+  @LockId()
+  id!: string;
+}
+
+export class ListLocksQueryDto {
+  @ApiPropertyOptional({ example: 'user-service' })
+  @OptionalText(300)
+  service?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
+  @QueryIntIn(EVENT_ENVIRONMENTS)
+  environment?: number;
+
+  @ApiPropertyOptional({ example: 'github_actions' })
+  @OptionalText(200)
+  owner?: string;
+}

@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ConflictError } from '../common/errors/domain-errors';
+import { LockRepository } from './data/lock.repository';
+import {
+  AcquireAnswer,
+  AcquireRequest,
+  activeLock,
+  Decision,
+  decideAcquire,
+  decideExpire,
+  decideRelease,
+  decideRenew,
+  Head,
+  HeldLock,
+  keyText,
+  LockAnswer,
+  LockEnd,
+  LockKey,
+  parseKeyText,
+} from './domain/lock-rules';
+
+/** Where lock rules read the time; injectable so a test can drive expiry. */
+export const LOCK_CLOCK = Symbol('LOCK_CLOCK');
+export type Clock = () => Date;
+
+/** A lost append means another writer moved the key on; each retry re-reads it. Ten is far beyond what a key sees. */
+const MAX_ATTEMPTS = 10;
+/** Keys resolved at once by a list. */
+const LIST_CONCURRENCY = 16;
+
+export interface KeyedLock {
+  key: LockKey;
+  lock: HeldLock;
+}
+
+/**
+ * The lock engine: applies the pure rules (domain/lock-rules.ts) to a key's chain. Each state change appends
+ * the key's next generation with an insert that fails when that generation exists; a writer that loses reads
+ * on and decides again. No read-modify-write anywhere (docs/locks.md has the argument).
+ */
+@Injectable()
+export class LockLeases {
+  constructor(
+    private readonly repo: LockRepository,
+    @Inject(LOCK_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  acquire(key: LockKey, req: AcquireRequest): Promise<AcquireAnswer> {
+    return this.decide(
+      key,
+      (head, now) => decideAcquire(head, req, now, randomUUID()),
+      (answer, now) => (answer.outcome === 'acquired' ? this.repo.recordLockId(answer.lock.lockId, key, now) : undefined),
+    );
+  }
+
+  async renew(lockId: string, owner: string, ttlSeconds?: number): Promise<LockAnswer<{ lock: HeldLock }> & { key?: LockKey }> {
+    const key = await this.keyOf(lockId);
+    if (!key) return { outcome: 'not-found' };
+    return { ...(await this.decide(key, (head, now) => decideRenew(head, lockId, owner, ttlSeconds, now))), key };
+  }
+
+  async release(
+    lockId: string,
+    release: { owner?: string; force: boolean; by?: string },
+  ): Promise<LockAnswer<{ lock: HeldLock; how: LockEnd }> & { key?: LockKey }> {
+    const key = await this.keyOf(lockId);
+    if (!key) return { outcome: 'not-found' };
+    return { ...(await this.decide(key, (head, now) => decideRelease(head, lockId, release, now))), key };
+  }
+
+  /** The active lock of `key` if it is linked to `eventId`, released by its owner; undefined when there is none. */
+  async releaseLinked(key: LockKey, eventId: string): Promise<HeldLock | undefined> {
+    const lock = activeLock(await this.repo.head(keyText(key)), this.clock());
+    if (lock?.eventId !== eventId) return undefined;
+    const answer = await this.decide(key, (head, now) => decideRelease(head, lock.lockId, { owner: lock.owner, force: false }, now));
+    return answer.outcome === 'ok' ? answer.lock : undefined;
+  }
+
+  async get(lockId: string): Promise<KeyedLock | undefined> {
+    const key = await this.keyOf(lockId);
+    if (!key) return undefined;
+    const lock = activeLock(await this.repo.head(keyText(key)), this.clock());
+    return lock?.lockId === lockId ? { key, lock } : undefined;
+  }
+
+  /** Active locks, by service, environment, resource. */
+  async list(filter: { service?: string; environment?: number; owner?: string }): Promise<KeyedLock[]> {
+    const now = this.clock();
+    const heads = await this.heads(filter);
+    const locks = heads.flatMap(({ key, head }) => {
+      const lock = activeLock(head, now);
+      return lock && (filter.owner === undefined || lock.owner === filter.owner) ? [{ key, lock }] : [];
+    });
+    return locks.sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** Records the end of every lease that ran out and is still the head of its key; returns the locks ended here. */
+  async expireAll(filter: { service?: string } = {}): Promise<KeyedLock[]> {
+    const ended: KeyedLock[] = [];
+    for (const { key, head } of await this.heads(filter)) {
+      if (head.value.state !== 'held' || activeLock(head, this.clock())) continue;
+      const lock = await this.decide(key, (h, now) => decideExpire(h, now), undefined, head);
+      if (lock) ended.push({ key, lock });
+    }
+    return ended;
+  }
+
+  private async keyOf(lockId: string): Promise<LockKey | undefined> {
+    const text = await this.repo.keyOfLock(lockId);
+    return text === null ? undefined : parseKeyText(text);
+  }
+
+  private async heads(filter: { service?: string; environment?: number }): Promise<{ key: LockKey; head: Head }[]> {
+    const keys = await this.repo.keys(filter);
+    const out: { key: LockKey; head: Head }[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const { key, hint } = keys[next++];
+        out.push({ key: parseKeyText(key), head: await this.repo.readOn(key, hint) });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, keys.length) }, worker));
+    return out;
+  }
+
+  /**
+   * Decides on the key's head and appends the decided generation; when another writer appended it first,
+   * reads on from the head it knew and decides again. `beforeWrite` runs before each append.
+   */
+  private async decide<T>(
+    key: LockKey,
+    rule: (head: Head, now: Date) => Decision<T>,
+    beforeWrite?: (answer: T, now: Date) => Promise<void> | undefined,
+    start?: Head,
+  ): Promise<T> {
+    const text = keyText(key);
+    let head = start ? await this.repo.readOn(text, start) : await this.repo.head(text);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const now = this.clock();
+      const decision = rule(head, now);
+      if (!decision.write) return decision.answer;
+      await beforeWrite?.(decision.answer, now);
+      if (await this.repo.append(key, head.gen + 1, decision.write, now)) return decision.answer;
+      head = await this.repo.readOn(text, head);
+    }
+    throw new ConflictError(`The lock on ${describeKey(key)} is changing too fast; retry.`);
+  }
+}
+
+export function describeKey(key: LockKey): string {
+  return `${key.resource} of ${key.service} in environment ${key.environment}`;
+}
+
+function compareKeys(a: LockKey, b: LockKey): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return text(a.service, b.service) || a.environment - b.environment || text(a.resource, b.resource);
+}

@@ -1,0 +1,20 @@
+import type { KeyedLock } from './lock-leases';
+
+/** A lock as REST and gRPC return it (gRPC drops the nulls: unset proto3 fields). */
+export function toLockResponse({ key, lock }: KeyedLock) {
+  return {
+    id: lock.lockId,
+    service: key.service,
+    environment: key.environment,
+    resource: key.resource,
+    owner: lock.owner,
+    reason: lock.reason ?? null,
+    eventId: lock.eventId ?? null,
+    acquiredAt: lock.acquiredAt.toISOString(),
+    expiresAt: lock.expiresAt.toISOString(),
+  };
+}
+
+export function toLockListResponse(locks: KeyedLock[]) {
+  return { locks: locks.map(toLockResponse), totalCount: locks.length };
+}

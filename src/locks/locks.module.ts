@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { LockRepository } from './data/lock.repository';
+import { LockModelDefinitions } from './data/lock.schema';
+import { LockExpirySweeper } from './lock-expiry.sweeper';
+import { Clock, LOCK_CLOCK, LockLeases } from './lock-leases';
+import { LocksGrpcController } from './locks.grpc.controller';
+import { LocksHttpController } from './locks.http.controller';
+import { LocksService } from './locks.service';
+
+/**
+ * Deployment locks: REST under /api/v1alpha1/locks, gRPC tracker.lock.v1alpha1.LockService, and (AUTO_LOCK=on)
+ * the locks tracker events take and release through EventWriteHooks. docs/locks.md has the algorithm.
+ */
+@Module({
+  imports: [TrackerEventsModule, MongooseModule.forFeature(LockModelDefinitions)],
+  controllers: [LocksHttpController, LocksGrpcController],
+  providers: [
+    LockRepository,
+    { provide: LOCK_CLOCK, useValue: (() => new Date()) satisfies Clock },
+    LockLeases,
+    LocksService,
+    LockExpirySweeper,
+  ],
+})
+export class LocksModule {}

@@ -1,0 +1,18 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { OverlapsQueryDto } from './dto/overlaps-query.dto';
+import { toOverlapsResponse } from './event-overlaps.mapper';
+import { EventOverlapsService } from './event-overlaps.service';
+
+/** tracker.event.v1alpha1.EventService/ListOverlaps (the event service's other methods: TrackerEventsGrpcController). */
+@TrackerApi()
+@Controller()
+export class EventOverlapsGrpcController {
+  constructor(private readonly service: EventOverlapsService) {}
+
+  @GrpcMethod('tracker.event.v1alpha1.EventService', 'ListOverlaps')
+  async listOverlaps(@Payload() request: OverlapsQueryDto) {
+    return toOverlapsResponse(await this.service.overlaps(request));
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { OverlapsQueryDto } from './dto/overlaps-query.dto';
+import { toOverlapsResponse } from './event-overlaps.mapper';
+import { EventOverlapsService } from './event-overlaps.service';
+
+@ApiTags('tracker events')
+@TrackerApi()
+@Controller('api/v1alpha1')
+export class EventOverlapsHttpController {
+  constructor(private readonly service: EventOverlapsService) {}
+
+  @Get('events/overlaps')
+  @ApiOperation({
+    summary: 'Events of one service (or environment) whose startDate..endDate ranges intersect, in a window of at most 92 days',
+    description:
+      'Ranges are half-open: touching ranges do not overlap; an event without an end runs until the end of the window; events without a start are ignored. ' +
+      'Groups are ordered by key; pairs by the later-starting event b (start, then id), then a (start, then id). At most 1000 pairs are listed ' +
+      '(`truncated`), all are counted (`totalOverlaps`, per group and in all).',
+  })
+  @ApiOkResponse({ description: '{ groups: [{ key, overlaps: [{ a, b, overlapSeconds }], totalOverlaps }], totalOverlaps, truncated }' })
+  async overlaps(@Query() query: OverlapsQueryDto) {
+    return toOverlapsResponse(await this.service.overlaps(query));
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { TrackerEventRecordView } from './data/tracker-event.repository';
+import type { ChangelogRecord, TrackerEventRecord } from './data/tracker-event.schema';
+
+/**
+ * The seam through which another module takes part in a tracker event's create and update (the locks module
+ * takes and releases deployment locks here). Hooks run in registration order.
+ */
+export interface EventWriteHook {
+  /**
+   * Before a create is stored. Throwing a DomainError refuses the create: nothing is stored. The entries returned
+   * go into the create's own write, after its `created` entry.
+   */
+  beforeCreate(record: TrackerEventRecord, now: Date): Promise<ChangelogRecord[]>;
+  /** The create was refused after this hook's beforeCreate succeeded (a later hook refused, or the write failed). */
+  createFailed(record: TrackerEventRecord): Promise<void>;
+  /** After an update that changed something is stored; `current` is the event as it was, `next` as stored. */
+  afterUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, now: Date): Promise<void>;
+}
+
+/** Where other modules register event write hooks (inject it, call `register` in onModuleInit). */
+@Injectable()
+export class EventWriteHooks {
+  private readonly hooks: EventWriteHook[] = [];
+
+  register(hook: EventWriteHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Runs every beforeCreate; when one refuses, the ones that already ran are told, then the refusal is thrown. */
+  async beforeCreate(record: TrackerEventRecord, now: Date): Promise<ChangelogRecord[]> {
+    const entries: ChangelogRecord[] = [];
+    for (let i = 0; i < this.hooks.length; i++) {
+      try {
+        entries.push(...(await this.hooks[i].beforeCreate(record, now)));
+      } catch (err) {
+        await this.createFailed(record, i);
+        throw err;
+      }
+    }
+    return entries;
+  }
+
+  /** Tells the first `count` hooks (all by default) that the create was not stored. */
+  async createFailed(record: TrackerEventRecord, count = this.hooks.length): Promise<void> {
+    await Promise.all(this.hooks.slice(0, count).map((h) => h.createFailed(record)));
+  }
+
+  async afterUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, now: Date): Promise<void> {
+    for (const hook of this.hooks) await hook.afterUpdate(current, next, now);
+  }
+}
