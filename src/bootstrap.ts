@@ -20,20 +20,24 @@ export interface TrackerApp {
   grpc: GrpcRuntime;
 }
 
-/**
- * Builds the hybrid app (HTTP on Fastify + gRPC); the global pipe, filter, guards and interceptors are APP_*
- * providers (src/common/global-enhancers.ts), so they apply to both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
- */
-export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
-  const grpc = createGrpcRuntime();
-  const adapter = new FastifyAdapter({
+/** The HTTP server as the app runs it (also what controller specs mount their one controller on). */
+export function createHttpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     trustProxy: false,
     // Tracker's clients send `/path?x=1` as written in the seed; both slashes forms resolve.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, grpc), adapter, {
+}
+
+/**
+ * Builds the hybrid app (HTTP on Fastify + gRPC); the global pipe, filter, guards and interceptors are APP_*
+ * providers (src/common/global-enhancers.ts), so they apply to both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
+ */
+export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
+  const grpc = createGrpcRuntime();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, grpc), createHttpAdapter(), {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -1,0 +1,127 @@
+import { status } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
+import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
+import { expectGrpcError, grpcClient, UnaryClient } from '../../test/support/grpc-client';
+import { TRACKER_EVENT_ID as ID, trackerEventsStub } from '../../test/support/tracker-events';
+import { DomainError, InvalidInputError, StoreUnavailableError } from '../common/errors/domain-errors';
+import { PROTO_ROOT } from '../grpc/grpc.options';
+import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
+import { TrackerEventsService } from './tracker-events.service';
+
+const PROTO = join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto');
+const SERVICE = 'tracker.event.v1alpha1.EventService';
+
+/** Every method with a valid request. */
+const METHODS: [string, Record<string, unknown>][] = [
+  ['CreateEvent', { title: 'Deploy', attributes: { type: 1, service: 'svc' } }],
+  ['UpdateEvent', { id: ID, title: 'Deploy (grpc)' }],
+  ['GetEvent', { id: ID }],
+  ['GetEventChangelog', { id: ID }],
+  ['ListEvents', {}],
+  ['SearchEvents', { service: 'svc' }],
+  ['TodayEvents', {}],
+  ['GetEventStats', {}],
+  ['DeleteEvent', { id: ID }],
+];
+
+async function start(env: Record<string, string> = {}) {
+  const service = trackerEventsStub();
+  const app = await startControllerApp({
+    controllers: [TrackerEventsGrpcController],
+    providers: [{ provide: TrackerEventsService, useValue: service }],
+    env,
+    grpc: true,
+  });
+  return { app, service, client: grpcClient(app.grpc!, PROTO, SERVICE) };
+}
+
+describe('TrackerEventsGrpcController', () => {
+  let app: ControllerApp;
+  let client: UnaryClient;
+  let service: ReturnType<typeof trackerEventsStub>;
+
+  beforeAll(async () => {
+    ({ app, client, service } = await start());
+  });
+  afterAll(async () => {
+    client?.close();
+    await app?.close();
+  });
+  beforeEach(() => jest.clearAllMocks());
+
+  it.each([
+    ['CreateEvent', { title: 'x', attributes: { type: 1 } }, 'attributes.service'],
+    ['CreateEvent', { title: '', attributes: { type: 1, service: 's' } }, 'title'],
+    ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', status: 2 } }, 'attributes.status'],
+    ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', notifications: ['pager'] } }, 'attributes.notifications'],
+    ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', startDate: '2024-01-02', endDate: '2024-01-01T00:00:00Z' } }, 'attributes.endDate'],
+    ['GetEvent', { id: 'nope' }, 'id'],
+    ['UpdateEvent', { id: '123', title: 'x' }, 'id'],
+    ['ListEvents', { perPage: 101 }, 'perPage'],
+    ['SearchEvents', { startDate: 'soon' }, 'startDate'],
+    ['SearchEvents', { startDate: '2024-02-01', endDate: '2024-01-31' }, 'endDate'],
+    ['TodayEvents', { tz: 'Nowhere/City' }, 'tz'],
+    ['GetEventStats', { endDate: '31/01/2024' }, 'endDate'],
+  ])('%s with %j is INVALID_ARGUMENT naming %s, before the service', async (method, request, field) => {
+    const err = await expectGrpcError(client.call(method, request), status.INVALID_ARGUMENT);
+    expect(err.details).toContain(field);
+    for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
+  });
+
+  it('hands valid requests to the service with the transport named', async () => {
+    await expect(client.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
+    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc');
+    await client.call('SearchEvents', { service: 'svc', perPage: 5 });
+    expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
+  });
+
+  it.each<[string, DomainError, status]>([
+    ['invalid-input', InvalidInputError.field('attributes.relatedId', 'no such event'), status.INVALID_ARGUMENT],
+    ['not-found', new DomainError('not-found', `No event ${ID}.`), status.NOT_FOUND],
+    ['conflict', new DomainError('conflict', 'Changed concurrently.'), status.ALREADY_EXISTS],
+    ['forbidden', new DomainError('forbidden', 'Not yours.'), status.PERMISSION_DENIED],
+    ['unavailable', new StoreUnavailableError(), status.UNAVAILABLE],
+    ['rate-limited', new DomainError('rate-limited', 'Slow down.', { retryAfterSeconds: 3 }), status.RESOURCE_EXHAUSTED],
+  ])('maps %s from the service to its gRPC code, with the message and the correlation id', async (_kind, error, code) => {
+    service.get.mockRejectedValueOnce(error);
+    const correlation = randomUUID();
+    const err = await expectGrpcError(client.call('GetEvent', { id: ID }, { 'x-request-id': correlation }), code);
+    expect(err.details).toBe(error.message);
+    expect(err.metadata.get('correlation-id')).toEqual([correlation]);
+    expect(err.metadata.get('retry-after')).toEqual(error.extra.retryAfterSeconds ? [String(error.extra.retryAfterSeconds)] : []);
+  });
+
+  it('answers an unclassified error with INTERNAL and no internals', async () => {
+    service.stats.mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'secretField')"));
+    const err = await expectGrpcError(client.call('GetEventStats', {}), status.INTERNAL);
+    expect(err.details).toBe('Internal error');
+    expect(err.metadata.get('correlation-id')).toHaveLength(1);
+  });
+});
+
+describe('TrackerEventsGrpcController with TRACKER_AUTH=required', () => {
+  let app: ControllerApp;
+  let client: UnaryClient;
+  let service: ReturnType<typeof trackerEventsStub>;
+
+  beforeAll(async () => {
+    ({ app, client, service } = await start({ TRACKER_AUTH: 'required' }));
+  });
+  afterAll(async () => {
+    client?.close();
+    await app?.close();
+  });
+  beforeEach(() => jest.clearAllMocks());
+
+  it.each(METHODS)('%s: UNAUTHENTICATED without a valid token, OK with any valid one', async (method, request) => {
+    for (const authorization of [undefined, GARBAGE_TOKEN, `Bearer ${mintToken({}, { expired: true })}`, `Bearer ${mintToken({}, { badSignature: true })}`]) {
+      await expectGrpcError(client.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch((err: Error) => {
+        throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
+      });
+    }
+    for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
+    await expect(client.call(method, request, { authorization: `Bearer ${mintToken({})}` })).resolves.toBeDefined();
+  });
+});
