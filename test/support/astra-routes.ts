@@ -78,3 +78,12 @@ export async function expectAstraGrpcAuth(call: (metadata: Record<string, string
     });
   }
 }
+
+/** A method the route does not serve: 405 problems/69 with exactly `allow`, with or without a token. */
+export async function expectAstraMethodNotAllowed(send: (headers: Record<string, string>) => Promise<HttpResult>, token: Record<string, string>, allow: string): Promise<void> {
+  for (const headers of [token, {}]) {
+    const res = await send(headers);
+    expectAstraProblem(res, 69);
+    expect(res.headers.get('allow')).toBe(allow);
+  }
+}
