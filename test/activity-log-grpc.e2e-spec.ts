@@ -13,9 +13,6 @@ import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client'
 import { http } from './support/http';
 import { astraMessageAsRest } from './support/astra-grpc';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/event.proto');
 // Async: the server runs in this process, a blocking child would starve it.
 const run = promisify(execFile);

@@ -5,9 +5,6 @@ import { createEvent, eventsUrl, sampleEvent } from './support/astra-events';
 import { bearer } from './support/auth';
 import { http } from './support/http';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 describe('activity log REST: the Astra event resource', () => {

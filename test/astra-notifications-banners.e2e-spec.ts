@@ -8,9 +8,6 @@ import { mintToken } from './support/auth';
 import { eventually, http } from './support/http';
 import type { Role } from '../src/common/auth/roles';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 /**
  * Banners have no published schema: a banner is the event's fields under type application/astra-banner,
  * version 1.0 and its own id, so it is checked as an event_1.4 once type and version are swapped back.

@@ -10,9 +10,6 @@ import { MailSink, SlackReceiver } from './support/notification-peers';
 const PROTO = join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto');
 type AnyObj = Record<string, any>;
 
-// The project-level testTimeout is not applied to e2e files; set it here.
-jest.setTimeout(60_000);
-
 /** Tiny schedule: 3 retries 0.2 s apart (+/-20% jitter), then dead; the dispatcher polls every 50 ms. */
 const FAST = { NOTIFY_RETRY_SCHEDULE: '0.2,0.2,0.2', NOTIFY_POLL_MS: '50', NOTIFY_LEASE_MS: '5000' };
 
