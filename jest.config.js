@@ -15,6 +15,8 @@ module.exports = {
   // One budget for every test, e2e included: jest 30 reads testTimeout from the top level only (a project's own is
   // ignored), so specs set none of their own; a test that restarts whole processes passes a longer one to it().
   testTimeout: 60000,
+  // Measured figures (fuzz rates, outage and recovery times) are listed after the results, never printed by specs.
+  reporters: ['default', '<rootDir>/test/support/figures-reporter.js'],
   projects: [
     {
       displayName: 'unit',
