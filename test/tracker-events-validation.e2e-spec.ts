@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from './support/app-harness';
 import { http } from './support/http';
-import { trackerEventBody } from './support/tracker-events';
+import { patchedTrackerEvent } from './support/tracker-events';
 
 const API = '/api/v1alpha1';
 
@@ -27,7 +27,7 @@ describe('tracker events: validation over REST', () => {
     ['a bare start date and equal end', { attributes: { startDate: '2024-01-15', endDate: '2024-01-15T00:00:00Z' } }],
     ['a service with a slash', { attributes: { service: 'org/repo' } }],
   ])('create accepts %s', async (_case, patch) => {
-    const res = await http('POST', url('/event'), { body: trackerEventBody(patch) });
+    const res = await http('POST', url('/event'), { body: patchedTrackerEvent(patch) });
     expect(res.status).toBe(200);
     const got = await http('GET', url(`/event/${res.body.id}`));
     for (const key of ['message', 'owner', 'source', 'relatedId', 'startDate', 'endDate']) {
@@ -36,7 +36,7 @@ describe('tracker events: validation over REST', () => {
   });
 
   it('treats search values as literal values, never as operators or patterns', async () => {
-    await http('POST', url('/event'), { body: trackerEventBody({ attributes: { service: 'literal-svc' } }) });
+    await http('POST', url('/event'), { body: patchedTrackerEvent({ attributes: { service: 'literal-svc' } }) });
     for (const q of ['service=.*', 'service=literal.*', 'service=%7B%22%24ne%22%3A%22x%22%7D', 'service=^literal-svc$']) {
       const res = await http('GET', url(`/events/search?${q}`));
       expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
-import { TRACKER_EVENT_ID as ID, TRACKER_EVENT_STATS, trackerEventBody, trackerEventsStub, VALID_TRACKER_EVENT } from '../../test/support/tracker-events';
+import { TRACKER_EVENT_ID as ID, TRACKER_EVENT_STATS, patchedTrackerEvent, trackerEventsStub, VALID_TRACKER_EVENT } from '../../test/support/tracker-events';
 import { DomainError, InvalidInputError, InvalidQueryError, StoreUnavailableError } from '../common/errors/domain-errors';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
@@ -50,7 +50,7 @@ describe('TrackerEventsHttpController', () => {
       ['notification not a boolean', { attributes: { notification: 'yes' } }, 'attributes.notification'],
       ['stakeHolders not strings', { attributes: { stakeHolders: [1] } }, 'attributes.stakeHolders'],
     ])('rejects %s: %j names %s', async (_case, patch, field) => {
-      const res = await app.request('POST', `${API}/event`, { body: trackerEventBody(patch) });
+      const res = await app.request('POST', `${API}/event`, { body: patchedTrackerEvent(patch) });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(res.body).toMatchObject({ type: 'urn:tracker:problems:invalid-input', status: '400' });
@@ -65,7 +65,7 @@ describe('TrackerEventsHttpController', () => {
       ['a bare start date and equal end', { attributes: { startDate: '2024-01-15', endDate: '2024-01-15T00:00:00Z' } }],
       ['a service with a slash', { attributes: { service: 'org/repo' } }],
     ])('passes %s to the service and answers 200 with the created event', async (_case, patch) => {
-      const res = await app.request('POST', `${API}/event`, { body: trackerEventBody(patch) });
+      const res = await app.request('POST', `${API}/event`, { body: patchedTrackerEvent(patch) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: ID, title: 'Deploy x', createdAt: '2024-01-15T10:00:00.000Z' });
       expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest');

@@ -7,12 +7,12 @@ import { stubOf } from './controller-app';
 export const VALID_TRACKER_EVENT: Record<string, unknown> = { title: 'Deploy x', attributes: { type: 1, service: 'svc' } };
 
 /** Deep-merges `patch` into a copy of `base` (the valid body); `undefined` removes a key. */
-export function trackerEventBody(patch: Record<string, unknown>, base: Record<string, unknown> = VALID_TRACKER_EVENT): Record<string, unknown> {
+export function patchedTrackerEvent(patch: Record<string, unknown>, base: Record<string, unknown> = VALID_TRACKER_EVENT): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) delete out[k];
     else if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object') {
-      out[k] = trackerEventBody(v as Record<string, unknown>, out[k] as Record<string, unknown>);
+      out[k] = patchedTrackerEvent(v as Record<string, unknown>, out[k] as Record<string, unknown>);
     } else out[k] = v;
   }
   return out;
