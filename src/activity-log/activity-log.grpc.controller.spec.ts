@@ -1,14 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { expectAstraGrpcAuth } from '../../test/support/astra-routes';
 import { sampleEvent } from '../../test/support/astra-events';
 import { mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
-import { expectGrpcError, grpcClient, UnaryClient } from '../../test/support/grpc-client';
+import { expectGrpcError } from '../../test/support/grpc-client';
 import { systemScope } from '../common/auth/account-scope';
 import { DomainError } from '../common/errors/domain-errors';
-import { PROTO_ROOT } from '../grpc/grpc.options';
 import { toAstraEvent, toRecord } from './activity-event.mapper';
 import { ActivityLogGrpcController } from './activity-log.grpc.controller';
 import { ActivityLogService } from './activity-log.service';
@@ -26,18 +24,17 @@ const storedEvent = () => toAstraEvent({ ...toRecord(sampleEvent() as never, sys
 
 describe('ActivityLogGrpcController (astra.core.v1.EventService)', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   const service = stubOf<ActivityLogService, 'list' | 'get' | 'create'>('list', 'get', 'create');
   const as = (role: 'viewer' | 'member' | 'admin' | 'owner') => ({ authorization: `Bearer ${mintToken({ [account]: role }, { user })}` });
 
   beforeAll(async () => {
-    app = await startControllerApp({ controllers: [ActivityLogGrpcController], providers: [{ provide: ActivityLogService, useValue: service }], grpc: true });
-    client = grpcClient(app.grpc!, join(PROTO_ROOT, 'astra/core/v1/event.proto'), 'astra.core.v1.EventService');
+    app = await startControllerApp({
+      controllers: [ActivityLogGrpcController],
+      providers: [{ provide: ActivityLogService, useValue: service }],
+      grpc: { proto: 'astra/core/v1/event.proto', service: 'astra.core.v1.EventService' },
+    });
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
   beforeEach(() => {
     jest.resetAllMocks();
     service.list.mockResolvedValue({ type: 'application/astra-events', version: '1.4', items: [], metadata: {} });
@@ -50,18 +47,18 @@ describe('ActivityLogGrpcController (astra.core.v1.EventService)', () => {
     ['GetEvent', 'viewer', { accountId: account, eventId }],
     ['CreateEvent', 'admin', { accountId: account, event: newEvent() }],
   ] as const)('%s: the auth table, then OK from %s up', async (method, minRole, request) => {
-    await expectAstraGrpcAuth((metadata) => client.call(method, request, metadata), { account, user, minRole });
+    await expectAstraGrpcAuth((metadata) => app.rpc.call(method, request, metadata), { account, user, minRole });
   });
 
   it('checks auth before the body, and the account id format after the token', async () => {
-    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: {} }), status.UNAUTHENTICATED);
-    await expectGrpcError(client.call('CreateEvent', { accountId: account, event: {} }, as('member')), status.PERMISSION_DENIED);
-    await expectGrpcError(client.call('GetEvent', { accountId: 'nope', eventId }, as('owner')), status.INVALID_ARGUMENT);
+    await expectGrpcError(app.rpc.call('CreateEvent', { accountId: account, event: {} }), status.UNAUTHENTICATED);
+    await expectGrpcError(app.rpc.call('CreateEvent', { accountId: account, event: {} }, as('member')), status.PERMISSION_DENIED);
+    await expectGrpcError(app.rpc.call('GetEvent', { accountId: 'nope', eventId }, as('owner')), status.INVALID_ARGUMENT);
     expect(service.create).not.toHaveBeenCalled();
   });
 
   it('answers an invalid event with INVALID_ARGUMENT naming each field (REST names), before the service', async () => {
-    const bad = await expectGrpcError(client.call('CreateEvent', { accountId: account, event: newEvent({ severity: 'major', data: { ttl: -5 } }) }, as('owner')), status.INVALID_ARGUMENT);
+    const bad = await expectGrpcError(app.rpc.call('CreateEvent', { accountId: account, event: newEvent({ severity: 'major', data: { ttl: -5 } }) }, as('owner')), status.INVALID_ARGUMENT);
     expect(bad.details).toMatch(/severity/);
     expect(bad.details).toMatch(/data\.ttl/);
     expect(service.create).not.toHaveBeenCalled();
@@ -69,8 +66,8 @@ describe('ActivityLogGrpcController (astra.core.v1.EventService)', () => {
 
   it('maps service errors to gRPC codes', async () => {
     service.get.mockRejectedValueOnce(new DomainError('collection-not-found', `Event ${eventId} was not found.`));
-    await expectGrpcError(client.call('GetEvent', { accountId: account, eventId }, as('viewer')), status.NOT_FOUND);
+    await expectGrpcError(app.rpc.call('GetEvent', { accountId: account, eventId }, as('viewer')), status.NOT_FOUND);
     service.list.mockRejectedValueOnce(new DomainError('invalid-query', 'filter: unknown field'));
-    await expectGrpcError(client.call('ListEvents', { accountId: account }, as('viewer')), status.INVALID_ARGUMENT);
+    await expectGrpcError(app.rpc.call('ListEvents', { accountId: account }, as('viewer')), status.INVALID_ARGUMENT);
   });
 });

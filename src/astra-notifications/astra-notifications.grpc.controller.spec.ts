@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { expectAstraGrpcAuth } from '../../test/support/astra-routes';
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
-import { grpcClient, UnaryClient } from '../../test/support/grpc-client';
-import { PROTO_ROOT } from '../grpc/grpc.options';
 import { AstraNotificationsGrpcController } from './astra-notifications.grpc.controller';
 import { AstraNotificationsService } from './astra-notifications.service';
 import { BannersService } from './banners.service';
@@ -15,7 +12,6 @@ const emptyList = (type: string, version: string) => ({ type, version, items: []
 
 describe('AstraNotificationsGrpcController (astra.core.v1.NotificationService)', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   const notifications = stubOf<AstraNotificationsService, 'list' | 'get' | 'listUnread' | 'getUnread' | 'markRead'>('list', 'get', 'listUnread', 'getUnread', 'markRead');
   const banners = stubOf<BannersService, 'list' | 'dismiss'>('list', 'dismiss');
 
@@ -26,14 +22,10 @@ describe('AstraNotificationsGrpcController (astra.core.v1.NotificationService)',
         { provide: AstraNotificationsService, useValue: notifications },
         { provide: BannersService, useValue: banners },
       ],
-      grpc: true,
+      grpc: { proto: 'astra/core/v1/notification.proto', service: 'astra.core.v1.NotificationService' },
     });
-    client = grpcClient(app.grpc!, join(PROTO_ROOT, 'astra/core/v1/notification.proto'), 'astra.core.v1.NotificationService');
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
   beforeEach(() => {
     jest.resetAllMocks();
     notifications.list.mockResolvedValue(emptyList('application/astra-notifications', '1.3'));
@@ -55,6 +47,6 @@ describe('AstraNotificationsGrpcController (astra.core.v1.NotificationService)',
     ['ListBanners', 'user', { accountId: account, userId: user }],
     ['DismissBanner', 'user', { accountId: account, userId: user, bannerId: id }],
   ])('%s (%s): the auth table, then OK for every role', async (method, _scope, request) => {
-    await expectAstraGrpcAuth((metadata) => client.call(method, request, metadata), { account, user, minRole: 'viewer' });
+    await expectAstraGrpcAuth((metadata) => app.rpc.call(method, request, metadata), { account, user, minRole: 'viewer' });
   });
 });

@@ -1,10 +1,8 @@
 import { status } from '@grpc/grpc-js';
-import { join } from 'node:path';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
-import { expectGrpcError, grpcClient, UnaryClient } from '../../test/support/grpc-client';
+import { expectGrpcError } from '../../test/support/grpc-client';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { PROTO_ROOT } from '../grpc/grpc.options';
 import { DeliveriesGrpcController } from './deliveries.grpc.controller';
 import { DeliveriesHttpController } from './deliveries.http.controller';
 import { DeliveriesService } from './deliveries.service';
@@ -32,24 +30,19 @@ async function start(env: Record<string, string> = {}) {
     controllers: [DeliveriesHttpController, DeliveriesGrpcController],
     providers: [{ provide: DeliveriesService, useValue: service }],
     env,
-    grpc: true,
+    grpc: { proto: 'tracker/event/v1alpha1/event.proto', service: 'tracker.event.v1alpha1.EventService' },
   });
-  const client = grpcClient(app.grpc!, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService');
-  return { app, service, client };
+  return { app, service };
 }
 
 describe('DeliveriesHttpController and DeliveriesGrpcController', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   let service: jest.Mocked<Pick<DeliveriesService, 'deliveries'>>;
 
   beforeAll(async () => {
-    ({ app, client, service } = await start());
+    ({ app, service } = await start());
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
 
   it('maps the deliveries alike on both transports (absent fields stay absent)', async () => {
@@ -64,7 +57,7 @@ describe('DeliveriesHttpController and DeliveriesGrpcController', () => {
     expect({ status: rest.status, body: rest.body }).toEqual({ status: 200, body: expected });
     // gRPC leaves an empty repeated field off the wire, so the client (arrays: false) sees no `attempts` there.
     const { attempts: _none, ...skippedOverGrpc } = expected.notifications[1];
-    await expect(client.call('GetEventNotifications', { id: ID })).resolves.toEqual({ ...expected, notifications: [expected.notifications[0], skippedOverGrpc] });
+    await expect(app.rpc.call('GetEventNotifications', { id: ID })).resolves.toEqual({ ...expected, notifications: [expected.notifications[0], skippedOverGrpc] });
     expect(service.deliveries.mock.calls).toEqual([[ID], [ID]]);
   });
 
@@ -72,7 +65,7 @@ describe('DeliveriesHttpController and DeliveriesGrpcController', () => {
     const res = await app.request('GET', '/api/v1alpha1/event/nope/notifications');
     expect(res.status).toBe(400);
     expect(res.body.invalidFields.map((f: { name: string }) => f.name)).toEqual(['id']);
-    const err = await expectGrpcError(client.call('GetEventNotifications', { id: 'nope' }), status.INVALID_ARGUMENT);
+    const err = await expectGrpcError(app.rpc.call('GetEventNotifications', { id: 'nope' }), status.INVALID_ARGUMENT);
     expect(err.details).toContain('id');
     expect(service.deliveries).not.toHaveBeenCalled();
   });
@@ -83,23 +76,19 @@ describe('DeliveriesHttpController and DeliveriesGrpcController', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ type: 'urn:tracker:problems:not-found', detail: `Event ${ID} not found.` });
-    await expectGrpcError(client.call('GetEventNotifications', { id: ID }), status.NOT_FOUND);
+    await expectGrpcError(app.rpc.call('GetEventNotifications', { id: ID }), status.NOT_FOUND);
     service.deliveries.mockResolvedValue([DELIVERED, SKIPPED]);
   });
 });
 
 describe('deliveries with TRACKER_AUTH=required', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   let service: jest.Mocked<Pick<DeliveriesService, 'deliveries'>>;
 
   beforeAll(async () => {
-    ({ app, client, service } = await start({ TRACKER_AUTH: 'required' }));
+    ({ app, service } = await start({ TRACKER_AUTH: 'required' }));
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
 
   it('needs a valid token on REST (401 Tracker problems) and gRPC (UNAUTHENTICATED); any valid one passes', async () => {
     const bad: [string | undefined, string][] = [
@@ -113,11 +102,11 @@ describe('deliveries with TRACKER_AUTH=required', () => {
       const headers: Record<string, string> = authorization ? { authorization } : {};
       const res = await app.request('GET', PATH, { headers });
       expect({ authorization, status: res.status, type: res.body.type }).toEqual({ authorization, status: 401, type: `urn:tracker:problems:${slug}` });
-      await expectGrpcError(client.call('GetEventNotifications', { id: ID }, headers), status.UNAUTHENTICATED);
+      await expectGrpcError(app.rpc.call('GetEventNotifications', { id: ID }, headers), status.UNAUTHENTICATED);
     }
     expect(service.deliveries).not.toHaveBeenCalled();
     const token = { authorization: `Bearer ${mintToken({})}` };
     expect((await app.request('GET', PATH, { headers: token })).status).toBe(200);
-    await expect(client.call('GetEventNotifications', { id: ID }, token)).resolves.toMatchObject({ id: ID });
+    await expect(app.rpc.call('GetEventNotifications', { id: ID }, token)).resolves.toMatchObject({ id: ID });
   });
 });

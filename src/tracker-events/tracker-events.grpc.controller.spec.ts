@@ -1,17 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
-import { expectGrpcError, grpcClient, UnaryClient } from '../../test/support/grpc-client';
+import { expectGrpcError } from '../../test/support/grpc-client';
 import { TRACKER_EVENT_ID as ID, trackerEventsStub } from '../../test/support/tracker-events';
 import { DomainError, InvalidInputError, StoreUnavailableError } from '../common/errors/domain-errors';
-import { PROTO_ROOT } from '../grpc/grpc.options';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsService } from './tracker-events.service';
 
-const PROTO = join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto');
-const SERVICE = 'tracker.event.v1alpha1.EventService';
 
 /** Every method with a valid request. */
 const METHODS: [string, Record<string, unknown>][] = [
@@ -32,23 +28,19 @@ async function start(env: Record<string, string> = {}) {
     controllers: [TrackerEventsGrpcController],
     providers: [{ provide: TrackerEventsService, useValue: service }],
     env,
-    grpc: true,
+    grpc: { proto: 'tracker/event/v1alpha1/event.proto', service: 'tracker.event.v1alpha1.EventService' },
   });
-  return { app, service, client: grpcClient(app.grpc!, PROTO, SERVICE) };
+  return { app, service };
 }
 
 describe('TrackerEventsGrpcController', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   let service: ReturnType<typeof trackerEventsStub>;
 
   beforeAll(async () => {
-    ({ app, client, service } = await start());
+    ({ app, service } = await start());
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
 
   it.each([
@@ -65,15 +57,15 @@ describe('TrackerEventsGrpcController', () => {
     ['TodayEvents', { tz: 'Nowhere/City' }, 'tz'],
     ['GetEventStats', { endDate: '31/01/2024' }, 'endDate'],
   ])('%s with %j is INVALID_ARGUMENT naming %s, before the service', async (method, request, field) => {
-    const err = await expectGrpcError(client.call(method, request), status.INVALID_ARGUMENT);
+    const err = await expectGrpcError(app.rpc.call(method, request), status.INVALID_ARGUMENT);
     expect(err.details).toContain(field);
     for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
   });
 
   it('hands valid requests to the service with the transport named', async () => {
-    await expect(client.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
+    await expect(app.rpc.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
     expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc');
-    await client.call('SearchEvents', { service: 'svc', perPage: 5 });
+    await app.rpc.call('SearchEvents', { service: 'svc', perPage: 5 });
     expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
   });
 
@@ -87,7 +79,7 @@ describe('TrackerEventsGrpcController', () => {
   ])('maps %s from the service to its gRPC code, with the message and the correlation id', async (_kind, error, code) => {
     service.get.mockRejectedValueOnce(error);
     const correlation = randomUUID();
-    const err = await expectGrpcError(client.call('GetEvent', { id: ID }, { 'x-request-id': correlation }), code);
+    const err = await expectGrpcError(app.rpc.call('GetEvent', { id: ID }, { 'x-request-id': correlation }), code);
     expect(err.details).toBe(error.message);
     expect(err.metadata.get('correlation-id')).toEqual([correlation]);
     expect(err.metadata.get('retry-after')).toEqual(error.extra.retryAfterSeconds ? [String(error.extra.retryAfterSeconds)] : []);
@@ -95,7 +87,7 @@ describe('TrackerEventsGrpcController', () => {
 
   it('answers an unclassified error with INTERNAL and no internals', async () => {
     service.stats.mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'secretField')"));
-    const err = await expectGrpcError(client.call('GetEventStats', {}), status.INTERNAL);
+    const err = await expectGrpcError(app.rpc.call('GetEventStats', {}), status.INTERNAL);
     expect(err.details).toBe('Internal error');
     expect(err.metadata.get('correlation-id')).toHaveLength(1);
   });
@@ -103,25 +95,21 @@ describe('TrackerEventsGrpcController', () => {
 
 describe('TrackerEventsGrpcController with TRACKER_AUTH=required', () => {
   let app: ControllerApp;
-  let client: UnaryClient;
   let service: ReturnType<typeof trackerEventsStub>;
 
   beforeAll(async () => {
-    ({ app, client, service } = await start({ TRACKER_AUTH: 'required' }));
+    ({ app, service } = await start({ TRACKER_AUTH: 'required' }));
   });
-  afterAll(async () => {
-    client?.close();
-    await app?.close();
-  });
+  afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
 
   it.each(METHODS)('%s: UNAUTHENTICATED without a valid token, OK with any valid one', async (method, request) => {
     for (const authorization of [undefined, GARBAGE_TOKEN, `Bearer ${mintToken({}, { expired: true })}`, `Bearer ${mintToken({}, { badSignature: true })}`]) {
-      await expectGrpcError(client.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch((err: Error) => {
+      await expectGrpcError(app.rpc.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch((err: Error) => {
         throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
       });
     }
     for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
-    await expect(client.call(method, request, { authorization: `Bearer ${mintToken({})}` })).resolves.toBeDefined();
+    await expect(app.rpc.call(method, request, { authorization: `Bearer ${mintToken({})}` })).resolves.toBeDefined();
   });
 });

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { DiscoveryModule, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,10 +8,11 @@ import { GLOBAL_ENHANCERS } from '../../src/common/global-enhancers';
 import { AppConfigModule } from '../../src/config/config.module';
 import { readEnv } from '../../src/config/read-env';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
-import { buildGrpcOptions } from '../../src/grpc/grpc.options';
+import { buildGrpcOptions, PROTO_ROOT } from '../../src/grpc/grpc.options';
 import { createGrpcRuntime } from '../../src/grpc/grpc-runtime';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { TEST_JWT_SECRET } from './auth';
+import { grpcClient, UnaryClient } from './grpc-client';
 import type { HttpResult } from './http';
 
 export interface ControllerAppOptions {
@@ -20,14 +22,14 @@ export interface ControllerAppOptions {
   providers: Provider[];
   /** Settings over the test defaults, e.g. `{ TRACKER_AUTH: 'required' }`. */
   env?: Record<string, string>;
-  /** Also serve gRPC (the app's protos and options) on a free port, for gRPC controllers. */
-  grpc?: boolean;
+  /** Also serve gRPC (the app's protos and options) on a free port, with a client of one service (proto under proto/). */
+  grpc?: { proto: string; service: string };
 }
 
 export interface ControllerApp {
   app: NestFastifyApplication;
-  /** `127.0.0.1:port` when started with `grpc: true`. */
-  grpc?: string;
+  /** The client of the gRPC service named in the options (closed with the app). */
+  readonly rpc: UnaryClient;
   /** One HTTP request through Fastify's router (no socket); the answer in the e2e `http()` shape. */
   request<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<HttpResult<T>>;
   close(): Promise<void>;
@@ -42,7 +44,7 @@ class ControllerTestModule {}
  * services stubbed, so routing, validation, auth and error mapping are tested without a store.
  */
 export async function startControllerApp(options: ControllerAppOptions): Promise<ControllerApp> {
-  const grpcAddress = options.grpc ? `127.0.0.1:${await freePort()}` : undefined;
+  const grpcAddress = options.grpc && `127.0.0.1:${await freePort()}`;
   const env = readEnv({
     isolated: true,
     overrides: { NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env },
@@ -60,9 +62,13 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  const client = grpcAddress && options.grpc ? grpcClient(grpcAddress, join(PROTO_ROOT, options.grpc.proto), options.grpc.service) : undefined;
   return {
     app,
-    grpc: grpcAddress,
+    get rpc() {
+      if (!client) throw new Error('startControllerApp: no grpc option, no gRPC client');
+      return client;
+    },
     async request(method, path, { body, raw, headers = {} } = {}) {
       const json = body !== undefined && raw === undefined;
       const res = await app.inject({
@@ -79,7 +85,10 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
       const parsed = /json/.test(responseHeaders.get('content-type') ?? '') && text.length > 0 ? JSON.parse(text) : text;
       return { status: res.statusCode, headers: responseHeaders, body: parsed, text };
     },
-    close: () => app.close(),
+    async close() {
+      client?.close();
+      await app.close();
+    },
   };
 }
 
