@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
 import { TRACKER_EVENT_ID as ID, TRACKER_EVENT_STATS, patchedTrackerEvent, trackerEventsStub, VALID_TRACKER_EVENT } from '../../test/support/tracker-events';
-import { DomainError, InvalidInputError, InvalidQueryError, StoreUnavailableError } from '../common/errors/domain-errors';
+import { DomainError, ErrorKind, InvalidInputError, InvalidQueryError, StoreUnavailableError } from '../common/errors/domain-errors';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
 
@@ -172,24 +172,48 @@ describe('TrackerEventsHttpController', () => {
   });
 
   describe('error mapping: domain errors from the service become Tracker problems', () => {
-    it.each<[string, DomainError, number, string]>([
-      ['invalid-input', InvalidInputError.field('attributes.relatedId', 'no such event'), 400, 'invalid-input'],
-      ['invalid-query', InvalidQueryError.param('tz', 'unknown zone'), 400, 'invalid-query'],
-      ['not-found', new DomainError('not-found', 'No event 65a0f0c2e4b0a1b2c3d4e5f6.'), 404, 'not-found'],
-      ['conflict', new DomainError('conflict', 'Changed concurrently; retry.'), 409, 'conflict'],
-      ['forbidden', new DomainError('forbidden', 'Not yours.'), 403, 'forbidden'],
-      ['unavailable', new StoreUnavailableError(), 503, 'unavailable'],
-      ['rate-limited', new DomainError('rate-limited', 'Slow down.', { retryAfterSeconds: 7 }), 429, 'rate-limited'],
-    ])('%s: %d problem+json with the message as detail and the correlation id', async (_kind, error, status, slug) => {
+    // Every kind, so a new one cannot be added without saying what it answers.
+    const TRACKER_PROBLEMS: Record<ErrorKind, [number, string]> = {
+      'invalid-input': [400, 'invalid-input'],
+      'invalid-query': [400, 'invalid-query'],
+      'unsupported-query': [400, 'unsupported-query'],
+      'malformed-json': [400, 'malformed-json'],
+      'invalid-account-id': [400, 'invalid-account-id'],
+      'invalid-resource-id': [400, 'invalid-resource-id'],
+      unauthenticated: [401, 'unauthenticated'],
+      'invalid-token': [401, 'invalid-token'],
+      forbidden: [403, 'forbidden'],
+      'not-found': [404, 'not-found'],
+      'collection-not-found': [404, 'not-found'],
+      'method-not-allowed': [405, 'method-not-allowed'],
+      'not-acceptable': [406, 'not-acceptable'],
+      conflict: [409, 'conflict'],
+      'payload-too-large': [413, 'payload-too-large'],
+      'unsupported-media-type': [415, 'unsupported-media-type'],
+      'rate-limited': [429, 'rate-limited'],
+      unavailable: [503, 'unavailable'],
+    };
+
+    it.each(Object.entries(TRACKER_PROBLEMS))('%s: %j problem+json with the message as detail and the correlation id', async (kind, [status, slug]) => {
+      const error = new DomainError(kind as ErrorKind, `What went wrong (${kind}).`);
       service.get.mockRejectedValueOnce(error);
       const correlation = randomUUID();
       const res = await app.request('GET', `${API}/event/${ID}`, { headers: { 'x-request-id': correlation } });
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({ type: `urn:tracker:problems:${slug}`, detail: error.message, status: String(status), correlationID: correlation });
-      if (error.extra.invalidFields) expect(res.body.invalidFields).toEqual(error.extra.invalidFields);
-      if (error.extra.invalidParams) expect(res.body.invalidParams).toEqual(error.extra.invalidParams);
-      expect(res.headers.get('retry-after')).toBe(error.extra.retryAfterSeconds ? String(error.extra.retryAfterSeconds) : null);
+      expect(res.body).toEqual({ type: `urn:tracker:problems:${slug}`, title: expect.any(String), detail: error.message, status: String(status), correlationID: correlation });
+    });
+
+    it('passes the named fields and parameters on, and a retry hint as Retry-After', async () => {
+      const fields = InvalidInputError.field('attributes.relatedId', 'no such event');
+      service.update.mockRejectedValueOnce(fields);
+      expect((await app.request('PUT', `${API}/event`, { body: { id: ID, title: 'x' } })).body.invalidFields).toEqual([{ name: 'attributes.relatedId', reason: 'no such event' }]);
+      service.today.mockRejectedValueOnce(InvalidQueryError.param('tz', 'unknown zone'));
+      expect((await app.request('GET', `${API}/events/today`)).body.invalidParams).toEqual([{ name: 'tz', reason: 'unknown zone' }]);
+      service.list.mockRejectedValueOnce(new DomainError('rate-limited', 'Slow down.', { retryAfterSeconds: 7 }));
+      expect((await app.request('GET', `${API}/events/list`)).headers.get('retry-after')).toBe('7');
+      service.list.mockRejectedValueOnce(new StoreUnavailableError());
+      expect(Number((await app.request('GET', `${API}/events/list`)).headers.get('retry-after'))).toBeGreaterThan(0);
     });
 
     it('classifies a driver outage as 503 unavailable with Retry-After', async () => {
