@@ -47,14 +47,16 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   const grpcAddress = options.grpc && `127.0.0.1:${await freePort()}`;
   const env = readEnv({
     isolated: true,
-    overrides: { NODE_ENV: 'test', LOG_LEVEL: 'silent', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env },
+    overrides: { NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env },
   });
   const module: DynamicModule = {
     module: ControllerTestModule,
     imports: [AppConfigModule.forRoot(env), rateLimitModule(env), DiscoveryModule],
     controllers: options.controllers,
+    // MetricsService: the global gRPC timing interceptor records into it.
     providers: [...GLOBAL_ENHANCERS, MetricsService, ...options.providers],
   };
+  // No logger: the filter's error logs of the error-mapping tables are expected, not news.
   const app = await NestFactory.create<NestFastifyApplication>(module, createHttpAdapter(), { logger: false, abortOnError: false });
   if (grpcAddress) {
     app.connectMicroservice(buildGrpcOptions(grpcAddress, createGrpcRuntime()), { inheritAppConfig: true });
@@ -62,7 +64,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const client = grpcAddress && options.grpc ? grpcClient(grpcAddress, join(PROTO_ROOT, options.grpc.proto), options.grpc.service) : undefined;
+  const client = options.grpc && grpcAddress ? grpcClient(grpcAddress, join(PROTO_ROOT, options.grpc.proto), options.grpc.service) : undefined;
   return {
     app,
     get rpc() {
