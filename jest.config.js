@@ -12,8 +12,11 @@ const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // jest 30 reads testTimeout from the top level, not from a project.
+  // One budget for every test, e2e included: jest 30 reads testTimeout from the top level only (a project's own is
+  // ignored), so specs set none of their own; a test that restarts whole processes passes a longer one to it().
   testTimeout: 60000,
+  // Measured figures (fuzz rates, outage and recovery times) are listed after the results, never printed by specs.
+  reporters: ['default', '<rootDir>/test/support/figures-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -31,7 +34,6 @@ module.exports = {
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
       slowTestThreshold: 20,
     },
   ],

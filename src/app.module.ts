@@ -30,6 +30,11 @@ class GrpcRuntimeModule {
   }
 }
 
+/** The one request budget per caller (RateLimitGuard reads it): RATE_LIMIT_PER_MINUTE. */
+export function rateLimitModule(env: EnvironmentVariables): DynamicModule {
+  return ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]);
+}
+
 /** Feature modules are listed here; everything else is shared infrastructure. */
 export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, DeliveriesModule, AstraNotificationsModule, LocksModule];
 
@@ -54,7 +59,7 @@ export class AppModule {
             },
           },
         }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]),
+        rateLimitModule(env),
         DiscoveryModule,
         DatabaseModule.forRoot(),
         MetricsModule,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -23,20 +23,26 @@ export interface TrackerApp {
 }
 
 /**
- * Builds the hybrid app (HTTP on Fastify + gRPC); the global pipe, filter, guards and interceptors are APP_*
- * providers (src/common/global-enhancers.ts), so they apply to both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
+ * The HTTP server as the app runs it (also what controller specs mount their one controller on). Its JSON parser
+ * refuses a structurally hostile body (input bounds) before parsing it.
  */
-export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
-  const grpc = createGrpcRuntime();
-  // Its JSON parser refuses a structurally hostile body (input bounds) before parsing it.
-  const adapter = new BoundedFastifyAdapter({
+export function createHttpAdapter(): FastifyAdapter {
+  return new BoundedFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     trustProxy: false,
     // Tracker's clients send `/path?x=1` as written in the seed; both slashes forms resolve.
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, grpc), adapter, {
+}
+
+/**
+ * Builds the hybrid app (HTTP on Fastify + gRPC); the global pipe, filter, guards and interceptors are APP_*
+ * providers (src/common/global-enhancers.ts), so they apply to both transports. Used by main.ts and by the e2e harness, so tests run exactly what ships.
+ */
+export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> {
+  const grpc = createGrpcRuntime();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, grpc), createHttpAdapter(), {
     bufferLogs: true,
     abortOnError: false,
   });

@@ -5,9 +5,6 @@ import { createEvent, eventsUrl, sampleEvent } from './support/astra-events';
 import { bearer } from './support/auth';
 import { http } from './support/http';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 type Ev = Record<string, any>;
 
 describe('activity log REST: listing events (Astra collection conventions)', () => {

@@ -11,9 +11,6 @@ import { createEvent, eventsUrl } from './support/astra-events';
 import { bearer } from './support/auth';
 import { eventually, http } from './support/http';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
 
 describe('activity log rules: visibility, ttl expiry and sweeping, cleared conditions', () => {

@@ -14,9 +14,6 @@ import { http } from './support/http';
 import type { Role } from '../src/common/auth/roles';
 import { astraMessageAsRest } from './support/astra-grpc';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/notification.proto');
 const asRest = astraMessageAsRest;
 

@@ -6,9 +6,6 @@ import { mintToken } from './support/auth';
 import { http } from './support/http';
 import type { Role } from '../src/common/auth/roles';
 
-// The project-level testTimeout is not applied under jest 30 projects; these tests hit the real store.
-jest.setTimeout(60_000);
-
 const ROLES: Role[] = ['viewer', 'member', 'admin', 'owner'];
 
 describe('Astra notifications and unread notifications (REST)', () => {

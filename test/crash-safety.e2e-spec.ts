@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missingIds, startCreateLoad } from './support/create-load';
+import { reportFigure } from './support/figures';
 import { eventually, http } from './support/http';
 import { AppProcess, spawnApp, stopApp, stopStray, storePid as readStorePid, waitUntilEnded } from './support/process-harness';
 
@@ -61,8 +62,7 @@ describe('crash safety: SIGKILL under create load', () => {
 
     const missing = await missingIds(second.http, acknowledged);
     const list = await http('GET', `${second.http}/api/v1alpha1/events/list?per_page=1`);
-    // eslint-disable-next-line no-console
-    console.log(
+    reportFigure(
       `crash safety: the store ended ${storeGoneMs} ms after the SIGKILL; ${acknowledged.length} creates acknowledged before it, ` +
         `${acknowledged.length - missing.length} found after restart (${list.body.totalCount} stored in all; ${inFlightAtKill} requests in flight ` +
         `at the kill got no answer); the restart took ${restartMs} ms`,

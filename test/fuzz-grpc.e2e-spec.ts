@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { mintToken } from './support/auth';
-import { figures, FUZZ_RUNS, FUZZ_SEED, nastyString, record, runAll, runsFor, samples } from './support/fuzz';
+import { FUZZ_RUNS, FUZZ_SEED, nastyString, record, runAll, runsFor, samples } from './support/fuzz';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
 
@@ -104,8 +104,6 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     };
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
-    console.log(`gRPC fuzz, seed ${FUZZ_SEED}:\n  ${figures.join('\n  ')}`);
     Object.values(clients ?? {}).forEach((c) => c.close());
     await store?.close();
     await app?.close();

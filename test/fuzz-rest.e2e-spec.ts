@@ -8,7 +8,6 @@ import { startTestApp, TestApp } from './support/app-harness';
 import { sampleEvent } from './support/astra-events';
 import { bearer } from './support/auth';
 import {
-  figures,
   FUZZ_RUNS,
   FUZZ_SEED,
   hostileBody,
@@ -132,8 +131,6 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     }
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
-    console.log(`REST fuzz, seed ${FUZZ_SEED}:\n  ${figures.join('\n  ')}`);
     await store?.close();
     await app?.close();
   });
@@ -143,7 +140,6 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     const started = performance.now();
     const outcomes = await runAll(inputs, call, concurrency);
     record(name, outcomes, performance.now() - started);
-    if (process.env.FUZZ_DEBUG) process.stderr.write(`${figures[figures.length - 1]}\n`);
     expect(serverErrors(outcomes)).toEqual([]);
     return outcomes;
   }

@@ -12,6 +12,7 @@ import { eventsUrl, sampleEvent } from './support/astra-events';
 import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
+import { reportFigure } from './support/figures';
 
 jest.setTimeout(120_000);
 
@@ -114,8 +115,7 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
       const control = await underLoad(JSON.stringify({ title: 'x', attributes: { type: 1, service: 's', message: 'x'.repeat(hostile.length) } }));
       const attack = await underLoad(hostile);
 
-      // eslint-disable-next-line no-console
-      console.log(
+        reportFigure(
         `60,000 keys: answered in at most ${attack.slowest.toFixed(1)} ms (a same-size cheap body ${control.slowest.toFixed(1)} ms); ` +
           `/health/live idle p50 ${median(idle.live).toFixed(1)} ms, max ${control.live.toFixed(1)} ms beside cheap bodies, ${attack.live.toFixed(1)} ms beside hostile ones; ` +
           `list idle p50 ${median(idle.read).toFixed(1)} ms, max ${control.read.toFixed(1)} / ${attack.read.toFixed(1)} ms (${attack.polls} polls)`,

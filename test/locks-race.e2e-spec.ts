@@ -6,6 +6,7 @@ import { LockExpirySweeper } from '../src/locks/lock-expiry.sweeper';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { eventually, http } from './support/http';
+import { reportFigure } from './support/figures';
 
 /*
  * Exclusivity across instances: two app instances on one store, many concurrent acquirers of one key through
@@ -84,8 +85,7 @@ describe('lock exclusivity: two instances on one store', () => {
   it('200 concurrent acquirers through both instances: exactly one 201, every other a 409 naming the winner', async () => {
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => acquirer('race')(i)));
     const winner = expectOneWinner(answers);
-    // eslint-disable-next-line no-console
-    console.log(
+    reportFigure(
       `two-instance race: ${answers.length} acquirers, ${answers.filter((a) => a.status === 201).length} winner (${winner.owner})`,
     );
     expect(await generations('race')).toHaveLength(1);

@@ -10,9 +10,6 @@ import { AppProcess, spawnApp } from './support/process-harness';
 
 type AnyObj = Record<string, any>;
 
-// The project-level testTimeout is not applied to e2e files; set it here.
-jest.setTimeout(120_000);
-
 const FAST = { NOTIFY_RETRY_SCHEDULE: '0.2,0.2,0.2', NOTIFY_POLL_MS: '50' };
 
 function event(i: number, channels: string[]) {
@@ -126,6 +123,7 @@ describe('tracker event notifications across instances and crashes', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
+    // Two process starts, a kill and a lease expiry: a longer budget than the config's, like crash-safety's.
     it('delivers after a restart on the same store (the crashed holder\'s claim is taken over once its lease expires)', async () => {
       const env = {
         MONGODB_URI: testStoreUri(freshDatabaseName('kill')),
@@ -160,6 +158,6 @@ describe('tracker event notifications across instances and crashes', () => {
       expect(slack.for(key).filter((r) => r.answered === 200)).toHaveLength(1);
       proc.child.kill('SIGTERM');
       await proc.exited;
-    });
+    }, 120_000);
   });
 });

@@ -7,6 +7,7 @@ import { REPO_ROOT } from '../src/common/repo-root';
 import { SHUTDOWN_DEADLINE_MS } from '../src/system/shutdown-deadline';
 import { missingIds, startCreateLoad } from './support/create-load';
 import { eventually, http } from './support/http';
+import { reportFigure } from './support/figures';
 import {
   AppProcess,
   hasEnded,
@@ -79,8 +80,7 @@ describe('store lifeline: the embedded store does not outlive the service', () =
     // Nothing was left for the new app to stop.
     expect(readFileSync(second.logFile, 'utf8')).not.toContain('left running');
     const missing = await missingIds(second.http, acknowledged);
-    // eslint-disable-next-line no-console
-    console.log(
+    reportFigure(
       `store lifeline: the store ended ${storeGoneMs} ms after the crash; ${acknowledged.length - missing.length} of ` +
         `${acknowledged.length} acknowledged creates found after the restart`,
     );
@@ -100,8 +100,7 @@ describe('store lifeline: the embedded store does not outlive the service', () =
     const npmMs = Date.now() - termAt;
     const nodeMs = await waitUntilEnded(node, termAt, SHUTDOWN_DEADLINE_MS, 'the service under npm start');
     const storeMs = await waitUntilEnded(store, termAt, SHUTDOWN_DEADLINE_MS, "the service's store");
-    // eslint-disable-next-line no-console
-    console.log(`store lifeline: npm start exited ${exit} ${npmMs} ms after SIGTERM; the service ended at ${nodeMs} ms, the store at ${storeMs} ms`);
+    reportFigure(`store lifeline: npm start exited ${exit} ${npmMs} ms after SIGTERM; the service ended at ${nodeMs} ms, the store at ${storeMs} ms`);
     expect({ exit, withinDrainTime: npmMs < SHUTDOWN_DEADLINE_MS }).toEqual({ exit: 0, withinDrainTime: true });
     // The service drained and stopped the store itself: the normal path, not the lifeline.
     expect(readFileSync(log, 'utf8')).toContain('SIGTERM received: draining');

@@ -6,6 +6,7 @@ import { bearer } from './support/auth';
 import { expectAstraProblem } from './support/astra-schema';
 import { sampleEvent } from './support/astra-events';
 import { missingIds, startCreateLoad } from './support/create-load';
+import { reportFigure } from './support/figures';
 import { eventually, http } from './support/http';
 import { AppProcess, spawnApp } from './support/process-harness';
 
@@ -93,8 +94,10 @@ describe('store outage: the store frozen for 10 s under load', () => {
     const recovered = await eventually(async () => load.samples.find((s) => s.at >= resumedAt && s.status === 200), 30000, 50);
     const createRecoveryMs = recovered.at + recovered.ms - resumedAt;
     await eventually(async () => (await http('GET', `${proc.http}/health/ready`)).status === 200, 30000, 100);
-    const readyRecoveryMs = Date.now() - resumedAt;
-    await new Promise((r) => setTimeout(r, 1000));
+    const readyAt = Date.now();
+    const readyRecoveryMs = readyAt - resumedAt;
+    // Some load after recovery too, so the checks below cover requests on both sides of it.
+    await eventually(async () => load.samples.filter((s) => s.at >= readyAt && s.status === 200).length >= 20, 10000, 20);
     await load.stop();
 
     expect(proc.child.exitCode).toBeNull();
@@ -111,8 +114,7 @@ describe('store outage: the store frozen for 10 s under load', () => {
     expect(afterDetection[afterDetection.length >> 1]).toBeLessThan(MAX_503_AFTER_DETECTION_MS);
 
     const missing = await missingIds(proc.http, load.acknowledged);
-    // eslint-disable-next-line no-console
-    console.log(
+    reportFigure(
       `store outage: stopped ${resumedAt - stoppedAt} ms; first 503 after ${first503Ms(load.samples, stoppedAt)} ms; ` +
         `${during.length} requests during the outage (${during.filter((s) => s.status === 503).length} x 503, slowest ${Math.round(slowest503)} ms, once detected median ${Math.round(afterDetection[afterDetection.length >> 1])} ms); ` +
         `recovery after SIGCONT: create ${Math.round(createRecoveryMs)} ms, ready ${readyRecoveryMs} ms; ` +

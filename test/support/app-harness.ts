@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, startApp, TrackerApp } from '../../src/bootstrap';
 import { readEnv } from '../../src/config/read-env';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
-
-export const TEST_JWT_SECRET = 'test-secret-for-tracker-e2e-only';
+import { TEST_JWT_SECRET } from './auth';
 
 export interface TestApp {
   /** e.g. http://127.0.0.1:41234 */

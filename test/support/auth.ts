@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../src/common/auth/bearer-token';
 import type { Role } from '../../src/common/auth/roles';
-import { TEST_JWT_SECRET } from './app-harness';
+
+/** What test apps sign and verify tokens with (the e2e harness, spawned apps and controller specs). */
+export const TEST_JWT_SECRET = 'test-secret-for-tracker-e2e-only';
 
 export interface MintOptions {
   /** `sub`; default a new UUIDv4 */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Agent, request } from 'node:http';
+import { reportFigure } from './figures';
 
 /*
  * Hostile inputs for the fuzz suites, built once and cheaply (fc.sample over a fixed seed; big strings are
@@ -16,7 +17,7 @@ export const FUZZ_RUNS = Math.max(1, Number(process.env.FUZZ_RUNS ?? 1000) || 10
 export function runsFor(cap: number): number {
   return process.env.FUZZ_RUNS === undefined ? Math.min(cap, FUZZ_RUNS) : FUZZ_RUNS;
 }
-/** FUZZ_SEED replays a run; the seed is printed with the figures. */
+/** FUZZ_SEED replays a run; the seed is in the fuzz suites' names. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 const HUGE = 'x'.repeat(300_000);
@@ -303,8 +304,7 @@ export function serverErrors(outcomes: Outcome[]): { status: number; input: stri
     .map((o) => ({ status: o.status, input: JSON.stringify(o.input)?.slice(0, 300) ?? String(o.input), body: o.body.slice(0, 300) }));
 }
 
-/** Figures for the report: per endpoint, how many inputs, how fast, and the status histogram. */
-export const figures: string[] = [];
+/** Reports one endpoint's figures (how many inputs, how fast, the status histogram) for the run's summary. */
 export function record(name: string, outcomes: { status: number }[], ms: number): void {
   const hist: Record<number, number> = {};
   for (const o of outcomes) hist[o.status] = (hist[o.status] ?? 0) + 1;
@@ -321,7 +321,7 @@ export function record(name: string, outcomes: { status: number }[], ms: number)
       why = String(why).replace(/"reason":"[^"]*"/g, '').slice(0, 80);
       reasons[why] = (reasons[why] ?? 0) + 1;
     }
-    console.log(name, Object.entries(reasons).sort((a, b) => b[1] - a[1]).slice(0, 8));
+    reportFigure(`${name} 400 reasons: ${JSON.stringify(Object.entries(reasons).sort((a, b) => b[1] - a[1]).slice(0, 8))}`);
   }
-  figures.push(`${name}: ${outcomes.length} inputs in ${Math.round(ms)} ms (${Math.round((outcomes.length * 1000) / Math.max(ms, 1))}/s), 5xx ${fivexx}, ${JSON.stringify(hist)}`);
+  reportFigure(`${name}: ${outcomes.length} inputs in ${Math.round(ms)} ms (${Math.round((outcomes.length * 1000) / Math.max(ms, 1))}/s), 5xx ${fivexx}, ${JSON.stringify(hist)}`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/common/repo-root';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
 import { eventually } from './http';
-import { TEST_JWT_SECRET } from './app-harness';
+import { TEST_JWT_SECRET } from './auth';
 
 export interface AppProcess {
   /** The process started: node, or npm for spawnNpmStart. */
