@@ -11,6 +11,7 @@ import { rawRequest } from './support/raw-http';
  * validation ran, i.e. the guard let the call through). Checked as a table over every route and many
  * spellings, then as a property over generated spellings, with the store checked for side effects.
  */
+const LOCK_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const BODY = JSON.stringify({ title: 'spelled', attributes: { type: 1, service: 'spellings' } });
 
 describe('TRACKER_AUTH=required: every spelling of every tracker route needs a token', () => {
@@ -38,6 +39,12 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     ['GET', '/api/v1alpha1/events/today'],
     ['GET', '/api/v1alpha1/events/stats'],
     ['GET', '/api/v1alpha1/events/stats/monthly'],
+    ['GET', '/api/v1alpha1/events/overlaps?from=2024-01-01&to=2024-01-02'],
+    ['POST', '/api/v1alpha1/locks'],
+    ['GET', '/api/v1alpha1/locks'],
+    ['GET', `/api/v1alpha1/locks/${LOCK_ID}`],
+    ['POST', `/api/v1alpha1/locks/${LOCK_ID}/renew`],
+    ['DELETE', `/api/v1alpha1/locks/${LOCK_ID}?owner=spellings`],
   ];
 
   /**
@@ -46,7 +53,16 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
    */
   const refused = (status: number, response: string) =>
     status === 401 || status === 404 || (status === 400 && !response.includes('application/problem+json'));
-  const bodyFor = (method: string) => (method === 'PUT' ? JSON.stringify({ id, title: 'changed' }) : method === 'POST' ? BODY : undefined);
+  const bodyFor = (method: string, path = '') =>
+    method === 'PUT'
+      ? JSON.stringify({ id, title: 'changed' })
+      : method !== 'POST'
+        ? undefined
+        : path.includes('/renew')
+          ? JSON.stringify({ owner: 'spellings' })
+          : path.includes('/locks')
+            ? JSON.stringify({ service: 'spellings', environment: 7, owner: 'spellings' })
+            : BODY;
   const pct = (c: string, upper = true) => `%${c.charCodeAt(0).toString(16)[upper ? 'toUpperCase' : 'toLowerCase']()}`;
 
   /** Spellings the router resolves to the same route: each must be refused with exactly 401. */
@@ -78,7 +94,7 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     const wrong: string[] = [];
     for (const [method, path] of routes()) {
       for (const target of sameRoute(path)) {
-        const { status } = await rawRequest(app.http, method, target, {}, bodyFor(method));
+        const { status } = await rawRequest(app.http, method, target, {}, bodyFor(method, path));
         if (status !== 401) wrong.push(`${method} ${target} -> ${status}`);
       }
     }
@@ -89,7 +105,7 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     const wrong: string[] = [];
     for (const [method, path] of routes()) {
       for (const target of otherSpellings(path)) {
-        const { status, response } = await rawRequest(app.http, method, target, {}, bodyFor(method));
+        const { status, response } = await rawRequest(app.http, method, target, {}, bodyFor(method, path));
         if (!refused(status, response)) wrong.push(`${method} ${target} -> ${status}`);
       }
     }
@@ -98,7 +114,7 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
 
   it('property: generated spellings (percent-encoding, case of hex, absolute forms, slashes) never pass without a token', async () => {
     const spelling = fc.record({
-      route: fc.nat({ max: 10 }),
+      route: fc.nat({ max: 16 }),
       encode: fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
       upperHex: fc.boolean(),
       absolute: fc.constantFrom('', 'http://127.0.0.1', 'http://attacker.example', 'HTTP://x'),
@@ -110,7 +126,7 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
         const [pathname, query] = path.split('?');
         const spelled = [...pathname].map((c, i) => (c !== '/' && encode[i % encode.length] ? pct(c, upperHex) : c)).join('');
         const target = `${absolute}${spelled}${query ? `?${query}` : trailing}`;
-        const { status, response } = await rawRequest(app.http, method, target, {}, bodyFor(method));
+        const { status, response } = await rawRequest(app.http, method, target, {}, bodyFor(method, path));
         return refused(status, response);
       }),
       { numRuns: 300 },
@@ -123,5 +139,8 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     expect(got.body.title).toBe('spelled');
     const list = await http('GET', `${app.http}/api/v1alpha1/events/search?service=spellings`, { headers: token });
     expect(list.body.totalCount).toBe(1);
+    const locks = await http('GET', `${app.http}/api/v1alpha1/locks?service=spellings`, { headers: token });
+    expect(locks.status).toBe(200);
+    expect(locks.body.totalCount).toBe(0);
   });
 });
