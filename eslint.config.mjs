@@ -32,7 +32,23 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       // Stubs implement async interfaces without awaiting anything.
       '@typescript-eslint/require-await': 'off',
+      // Wire values (gRPC codes as numbers, parsed bodies) are compared and printed as they come.
+      '@typescript-eslint/no-unsafe-enum-comparison': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      // Assertion helpers rethrow with the case's name; the original message is kept in the new one.
+      'preserve-caught-error': 'off',
     },
+  },
+  {
+    // The two CommonJS files jest loads as they are (a preload and a reporter): plain JavaScript rules.
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', setImmediate: 'readonly' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,
 );

@@ -73,7 +73,7 @@ describe('Astra list library on the real store', () => {
     const q = parseListQuery(raw, SPEC);
     const m = toMongoQuery(q, SPEC);
     const docs = await events.find(m.filter as Document).sort(m.sort).skip(m.skip).limit(m.limit).toArray();
-    const total = q.count ? await events.countDocuments(m.countFilter as Document) : undefined;
+    const total = q.count ? await events.countDocuments(m.countFilter) : undefined;
     return toListResponse(docs.map(toRow), q, SPEC, {
       type: 'application/astra-events',
       version: '1.4',

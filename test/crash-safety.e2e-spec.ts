@@ -17,7 +17,7 @@ const STORE_GONE_MS = 5000;
  */
 describe('crash safety: SIGKILL under create load', () => {
   let dir: string;
-  let procs: AppProcess[] = [];
+  const procs: AppProcess[] = [];
   let firstStore = 0;
   const storePid = () => readStorePid(join(dir, 'data'));
 

@@ -120,7 +120,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   const user = randomUUID();
   const admin = bearer(account, 'admin', { user });
   const owner = bearer(account, 'owner', { user });
-  let targets: string[] = [];
+  const targets: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000' } });

@@ -51,7 +51,6 @@ describe('tracker event notifications: Slack and email delivery', () => {
       const ds = await deliveries(id);
       return ok(ds) && ds;
     }, timeoutMs, 50);
-  const byChannel = (ds: AnyObj[], channel: string) => ds.filter((d) => d.channel === channel);
 
   beforeAll(async () => {
     [slack, mail] = await Promise.all([SlackReceiver.start(), MailSink.start()]);

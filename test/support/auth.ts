@@ -22,7 +22,7 @@ export interface MintOptions {
 export function mintToken(accounts: Record<string, Role>, options: MintOptions = {}): string {
   const user = options.user ?? randomUUID();
   if (options.malformedClaims) {
-    return signToken({ userId: 'not-a-uuid', accounts: accounts as Record<string, Role> }, TEST_JWT_SECRET);
+    return signToken({ userId: 'not-a-uuid', accounts: accounts }, TEST_JWT_SECRET);
   }
   const secret = options.badSignature ? `${TEST_JWT_SECRET}-but-not-quite` : TEST_JWT_SECRET;
   const expiresInSeconds = options.expired ? -60 : options.expiresInSeconds;

@@ -225,7 +225,7 @@ export function hostileQuery(params: Record<string, fc.Arbitrary<string>>): fc.A
   return fc
     .tuple(fc.tuple(...parts), maybe(fc.tuple(hostileKey, text), 8))
     .map(([lists, extra]) => {
-      const pairs = lists.flat() as string[][];
+      const pairs: string[][] = lists.flat();
       if (extra) pairs.push([extra[0], extra[1]]);
       return pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
     });
@@ -317,7 +317,9 @@ export function record(name: string, outcomes: { status: number }[], ms: number)
       try {
         const b = JSON.parse(o.body);
         why = JSON.stringify(b.invalidFields ?? b.invalidParams ?? b.detail) ?? o.body;
-      } catch {}
+      } catch {
+        // not JSON: the raw body is the reason
+      }
       why = String(why).replace(/"reason":"[^"]*"/g, '').slice(0, 80);
       reasons[why] = (reasons[why] ?? 0) + 1;
     }

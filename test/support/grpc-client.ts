@@ -21,7 +21,7 @@ export function grpcClient(address: string, protoFile: string, serviceName: stri
       const md = new grpc.Metadata();
       for (const [k, v] of Object.entries(metadata)) md.set(k, v);
       return new Promise<T>((resolve, reject) => {
-        const fn = (client as unknown as Record<string, Function>)[method];
+        const fn = (client as unknown as Record<string, (...args: unknown[]) => void>)[method];
         if (typeof fn !== 'function') return reject(new Error(`no method ${method}`));
         fn.call(client, request, md, { deadline: Date.now() + 15000 }, (err: grpc.ServiceError | null, res: T) =>
           err ? reject(err) : resolve(res),

@@ -32,7 +32,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
   while (Date.now() < deadline) {
     try {
       const v = await fn();
-      if (v) return v as T;
+      if (v) return v;
     } catch (err) {
       last = err;
     }

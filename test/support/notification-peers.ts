@@ -36,6 +36,7 @@ export class SlackReceiver {
   ) {}
 
   static async start(): Promise<SlackReceiver> {
+    // eslint-disable-next-line prefer-const -- assigned once the server that calls into it exists
     let receiver!: SlackReceiver;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +50,7 @@ export class SlackReceiver {
   }
 
   private async handle(headers: IncomingHttpHeaders, text: string, res: import('node:http').ServerResponse): Promise<void> {
-    let body: Record<string, any> = {};
+    let body: Record<string, any>;
     try {
       body = JSON.parse(text);
     } catch {
@@ -118,6 +119,7 @@ export class MailSink {
   ) {}
 
   static async start(): Promise<MailSink> {
+    // eslint-disable-next-line prefer-const -- assigned once the server that calls into it exists
     let sink!: MailSink;
     const server = new SMTPServer({
       authOptional: true,

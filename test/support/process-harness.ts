@@ -132,7 +132,7 @@ export async function stopApp(proc: AppProcess, graceMs = 10000): Promise<void> 
  */
 export function stopStray(pid: number): void {
   if (hasEnded(pid)) return;
-  let cmdline = '';
+  let cmdline: string;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
