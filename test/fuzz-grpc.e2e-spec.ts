@@ -94,7 +94,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   const md = { authorization: `Bearer ${mintToken({ [account]: 'owner' }, { user })}` };
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000' } });
+    app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000' } });
     store = await MongoClient.connect(app.storeUri);
     clients = {
       tracker: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService'),
