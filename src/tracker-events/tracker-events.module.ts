@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { StoreProfileModule } from '../database/store-profile';
 import { TrackerEventModelDefinition } from './data/tracker-event.schema';
 import { TrackerEventRepository } from './data/tracker-event.repository';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
@@ -9,7 +10,7 @@ import { DeliveryPlanners } from './delivery-planners';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
-  imports: [MongooseModule.forFeature([TrackerEventModelDefinition])],
+  imports: [MongooseModule.forFeature([TrackerEventModelDefinition]), StoreProfileModule],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController],
   providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners],
   exports: [TrackerEventsService, DeliveryPlanners],
