@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { GLOBAL_ENHANCERS } from './common/global-enhancers';
+import { SlidingWindowStorage } from './common/rate-limit/sliding-window.storage';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ActivityLogModule } from './activity-log/activity-log.module';
 import { AppConfigModule } from './config/config.module';
@@ -53,7 +54,10 @@ export class AppModule {
             },
           },
         }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
+          storage: new SlidingWindowStorage(),
+        }),
         DiscoveryModule,
         DatabaseModule.forRoot(),
         MetricsModule,
