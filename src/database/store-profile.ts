@@ -1,6 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
+import { StoreLocatorModule } from './database.module';
+import { StoreLocator } from './store-locator.service';
 
 /**
  * How the store answers queries, so a repository can pick the cheapest correct shape for each. MongoDB walks
@@ -16,7 +18,15 @@ export class StoreProfile {
   private scans?: boolean;
   private asking?: Promise<boolean>;
 
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly locator: StoreLocator,
+  ) {}
+
+  /** The embedded store: FerretDB on SQLite, whose page statistics count a collection's documents exactly. */
+  get isEmbedded(): boolean {
+    return this.locator.isEmbedded;
+  }
 
   /** True when every query but an `_id` lookup reads the whole collection (FerretDB). */
   scansEveryQuery(): Promise<boolean> {
@@ -35,5 +45,5 @@ export class StoreProfile {
 }
 
 /** StoreProfile for the features that shape queries by it (the connection itself is global). */
-@Module({ providers: [StoreProfile], exports: [StoreProfile] })
+@Module({ imports: [StoreLocatorModule], providers: [StoreProfile], exports: [StoreProfile] })
 export class StoreProfileModule {}

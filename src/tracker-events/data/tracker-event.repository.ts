@@ -25,11 +25,13 @@ export interface StatsRow {
   count: number;
 }
 /**
- * How a read is shaped (see StoreProfile): `indexed` lets the store walk an index for the page and again for
- * the count (MongoDB); `scan` reads the collection once and does the rest here (FerretDB, where every query
- * is a full scan anyway). Both give the same answers.
+ * How a read is shaped (see StoreProfile); all three give the same answers.
+ * - `indexed` (MongoDB): the store walks an index for the page and again for the count.
+ * - `scan` (FerretDB): every query reads the whole collection, so each read is one query where it can be.
+ * - `embedded` (the embedded FerretDB, on SQLite): as `scan`, and the size of the whole collection comes from
+ *   SQLite's page statistics, exact for its tables, instead of another scan.
  */
-export type ReadPlan = 'indexed' | 'scan';
+export type ReadPlan = 'indexed' | 'scan' | 'embedded';
 
 const WITHOUT_CHANGELOG = { changelog: 0 } as const;
 const SORTS = {
@@ -63,7 +65,8 @@ export class TrackerEventRepository {
   ) {}
 
   private async plan(): Promise<ReadPlan> {
-    return (await this.store.scansEveryQuery()) ? 'scan' : 'indexed';
+    if (!(await this.store.scansEveryQuery())) return 'indexed';
+    return this.store.isEmbedded ? 'embedded' : 'scan';
   }
 
   private get collection() {
@@ -109,25 +112,42 @@ export class TrackerEventRepository {
     plan?: ReadPlan,
   ): Promise<{ items: TrackerEventRecordView[]; total: number }> {
     const filter = toFilter(criteria);
-    if ((plan ?? (await this.plan())) === 'indexed') {
-      const [items, total] = await Promise.all([
-        this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray(),
-        this.collection.countDocuments(filter),
-      ]);
+    const how = plan ?? (await this.plan());
+    const pageQuery = () => this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray();
+    if (how === 'indexed') {
+      const [items, total] = await Promise.all([pageQuery(), this.collection.countDocuments(filter)]);
       return { items: items as TrackerEventRecordView[], total };
     }
-    // One scan for the count and the order: the sort key and id of every match (small documents), sorted
-    // here; then the page's events by id, which the store answers from its primary key without a scan.
-    // Store-side sort + skip/limit and a separate count would each read the whole collection again.
+    if (Object.keys(filter).length === 0) {
+      // Every event matches (the list): the store sorts and returns only the page; the total is the size
+      // of the collection. $count streams (countDocuments' $group would hold every document first).
+      const [items, total] = await Promise.all([pageQuery(), how === 'embedded' ? this.collectionSize() : this.countByScan(filter)]);
+      return { items: items as TrackerEventRecordView[], total };
+    }
+    // A filter (search, today) usually matches few events: one scan returns them all, sorted and paged
+    // here, instead of a second scan to count. (Fetching only the page's ids and then each event by id is
+    // no cheaper: FerretDB's _id lookup does not use its _id index, each one reads the table again.)
+    const matches = (await this.collection.find(filter, { projection: WITHOUT_CHANGELOG }).toArray()) as TrackerEventRecordView[];
     const field = ORDER_FIELDS[order];
-    const keys = await this.collection.find(filter, { projection: { _id: 1, [field]: 1 } }).toArray();
-    const sorted = keys
-      .map((doc) => ({ id: doc._id, hex: doc._id.toHexString(), at: timeOf(valueAt(doc, field)) }))
-      .sort((a, b) => b.at - a.at || (a.hex < b.hex ? 1 : a.hex > b.hex ? -1 : 0));
-    const ids = sorted.slice(skip, skip + limit).map((k) => k.id);
-    const found = await Promise.all(ids.map((id) => this.findById(id)));
-    // An event deleted between the two reads is left out (as it would be by a count and a page read apart).
-    return { items: found.filter((e) => e !== null), total: keys.length };
+    const keyed = matches.map((event) => ({ event, at: timeOf(valueAt(event, field)), hex: event._id.toHexString() }));
+    keyed.sort((a, b) => b.at - a.at || (a.hex < b.hex ? 1 : a.hex > b.hex ? -1 : 0));
+    return { items: keyed.slice(skip, skip + limit).map((k) => k.event), total: matches.length };
+  }
+
+  private async countByScan(filter: mongo.Filter<TrackerEventRecord>): Promise<number> {
+    const [row] = await this.collection.aggregate<{ n: number }>([{ $match: filter }, { $count: 'n' }]).toArray();
+    return row?.n ?? 0;
+  }
+
+  /** The number of events stored, from the embedded store's page statistics (no document is read). */
+  private async collectionSize(): Promise<number> {
+    try {
+      const [stats] = await this.collection.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+      return Number(stats?.count ?? 0);
+    } catch (err) {
+      if ((err as { code?: number }).code === NAMESPACE_NOT_FOUND) return 0;
+      throw err;
+    }
   }
 
   /**
@@ -156,6 +176,9 @@ export class TrackerEventRepository {
     return [...groups.values()];
   }
 }
+
+/** No event was ever stored: the collection does not exist yet. */
+const NAMESPACE_NOT_FOUND = 26;
 
 /** The value at a dotted path of a plain document. */
 function valueAt(doc: object, path: string): unknown {
