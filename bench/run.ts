@@ -1,7 +1,8 @@
 /**
- * `npm run bench` (full) / `npm run bench -- --quick` (under 3 minutes). Starts its own FerretDB and the built
- * service (dist/main.js) as separate processes, drives load from other processes (autocannon for REST, the
- * gRPC loader in bench/grpc-load.ts), and writes bench/results/latest.json plus tables on stdout.
+ * `npm run bench` (full) / `npm run bench -- --quick` (under 3 minutes). Starts the built service as `npm start`
+ * does, on its embedded FerretDB (SQLite; the full run also against a FerretDB on PostgreSQL behind
+ * MONGODB_URI), drives load from other processes (autocannon for REST, the gRPC loader in bench/grpc-load.ts),
+ * and writes bench/results/latest.json plus tables on stdout.
  * The headline figures are ratios measured side by side in one run: the service's create throughput against
  * the raw driver inserting the same document into the same store (one at a time, and in batches), and each
  * read's latency against one full scan of the same collection by the raw driver (the embedded store's floor).
@@ -162,9 +163,25 @@ function grpcLoad(args: string[]): Figures {
   return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors };
 }
 
-async function startService(uri: string, logFile: string): Promise<{ child: ChildProcess; http: string; grpc: string }> {
+/**
+ * The node flags `npm start` runs the service with (package.json), so the bench measures the service as it
+ * ships: `--max-semi-space-size=64` lets a request's short-lived objects die young instead of being promoted.
+ */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
+  if (!m) throw new Error(`package.json "start" is not "node [flags] dist/main.js": ${start}`);
+  return m[1] ? m[1].split(/\s+/) : [];
+}
+
+/**
+ * The service as `npm start` runs it. `store` is its store settings: `MONGODB_URI` (an external FerretDB on
+ * PostgreSQL in the full run) or `DATA_DIR` (the embedded FerretDB on SQLite that the service starts itself,
+ * what a user without MongoDB gets).
+ */
+async function startService(store: Record<string, string>): Promise<{ child: ChildProcess; http: string; grpc: string }> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...startFlags(), join(REPO_ROOT, 'dist/main.js')], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -175,12 +192,11 @@ async function startService(uri: string, logFile: string): Promise<{ child: Chil
       HTTP_PORT: String(httpPort),
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(grpcPort),
-      MONGODB_URI: uri,
       AUTH_JWT_SECRET: SECRET,
       RATE_LIMIT_PER_MINUTE: String(10_000_000),
+      ...store,
     },
   });
-  void logFile;
   const http = `http://127.0.0.1:${httpPort}`;
   for (let i = 0; i < 300; i++) {
     const ok = await fetch(`${http}/health/ready`).then((r) => r.status === 200).catch(() => false);
@@ -189,6 +205,18 @@ async function startService(uri: string, logFile: string): Promise<{ child: Chil
   }
   child.kill('SIGKILL');
   throw new Error('service did not become ready');
+}
+
+/**
+ * The address of the FerretDB a service started on its own (DATA_DIR): the store's pid file names the process,
+ * whose command line names the port. The bench seeds and scans through it, and measures the driver there.
+ */
+function embeddedStoreUri(dataDir: string): (database: string) => string {
+  const pid = readFileSync(join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8').trim();
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const address = args.find((a) => a.startsWith('--listen-addr='))?.split('=')[1];
+  if (!address) throw new Error(`no --listen-addr in the embedded store's command line: ${args.join(' ')}`);
+  return (database) => `mongodb://${address}/${database}?directConnection=true`;
 }
 
 async function seed(uri: string, total: number): Promise<void> {
@@ -281,23 +309,25 @@ function eventsUnderOneSecond(envelope: Record<string, Record<ReadName, ReadFigu
 async function runBackend(backend: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), `tracker-bench-${backend}-`));
   const bin = ensureFerretDbBinary(join(REPO_ROOT, '.bin/ferretdb'), log);
-  let pgUrl: string | undefined;
+  // SQLite: the embedded store, started by the service. PostgreSQL: a FerretDB of ours behind MONGODB_URI.
+  let external: EmbeddedFerretDb | undefined;
   if (backend === 'postgresql') {
     const db = `tracker_bench_${Date.now()}`;
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
-    pgUrl = `postgres://postgres@127.0.0.1:5432/${db}`;
+    external = new EmbeddedFerretDb({ binPath: bin, dataDir: dir, postgresqlUrl: `postgres://postgres@127.0.0.1:5432/${db}` });
+    await external.start();
   }
-  const store = new EmbeddedFerretDb({ binPath: bin, dataDir: dir, postgresqlUrl: pgUrl });
-  await store.start();
   const out: Record<string, unknown> = {};
   try {
-    log(`${backend}: driver ceilings`);
-    out.driver_insert = await driverInsert(store.uri('bench_driver'));
-    out.driver_insert_many = await driverInsertMany(store.uri('bench_driver'));
-    const uri = store.uri('bench_service');
-    const svc = await startService(uri, join(dir, 'app.log'));
+    const svc = await startService(external ? { MONGODB_URI: external.uri('bench_service') } : { DATA_DIR: dir });
+    const storeUri = external ? (db: string) => external!.uri(db) : embeddedStoreUri(dir);
+    // The embedded store keeps the service's data in its `tracker` database (src/database/store-locator.service.ts).
+    const uri = external ? external.uri('bench_service') : storeUri('tracker');
     const rssStart = rssMb(svc.child.pid!);
     try {
+      log(`${backend}: driver ceilings`);
+      out.driver_insert = await driverInsert(storeUri('bench_driver'));
+      out.driver_insert_many = await driverInsertMany(storeUri('bench_driver'));
       // Reads first, on seeded events only: the creates below add events dated today.
       out.envelope = await readEnvelope(uri, svc.http);
       log(`${backend}: REST create`);
@@ -334,11 +364,12 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       });
       out.rss_mb = { start: rssStart, end: rssMb(svc.child.pid!) };
     } finally {
+      // The service stops its embedded store on the way out.
       svc.child.kill('SIGTERM');
       await new Promise((r) => svc.child.once('exit', r));
     }
   } finally {
-    await store.stop();
+    await external?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
@@ -355,7 +386,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       Object.entries(envelope).map(([size, r]) => [size, { list: r.list.scans, search: r.search.scans, today: r.today.scans, stats: r.stats.scans }]),
     ),
   };
-  out.store = { server: 'FerretDB v1.24.2', backend };
+  out.store = { server: 'FerretDB v1.24.2', backend, started_by: external ? 'the bench (MONGODB_URI)' : 'the service (embedded, DATA_DIR)' };
   return out;
 }
 
