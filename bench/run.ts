@@ -321,7 +321,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   try {
     const svc = await startService(external ? { MONGODB_URI: external.uri('bench_service') } : { DATA_DIR: dir });
-    const storeUri = external ? (db: string) => external!.uri(db) : embeddedStoreUri(dir);
+    const storeUri = external ? (db: string) => external.uri(db) : embeddedStoreUri(dir);
     // The embedded store keeps the service's data in its `tracker` database (src/database/store-locator.service.ts).
     const uri = external ? external.uri('bench_service') : storeUri('tracker');
     const rssStart = rssMb(svc.child.pid!);
@@ -400,7 +400,7 @@ async function main(): Promise<void> {
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
   for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
-    const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in (v as object));
+    const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
     process.stdout.write(`\n${backend}\n${'figure'.padEnd(20)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;

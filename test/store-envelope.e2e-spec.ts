@@ -57,7 +57,9 @@ describe('the embedded store read envelope', () => {
     expect(within).toMatchObject({ envelope: 3, documents: { tracker_events: 0, activity_events: 0 }, exceeded: [] });
     expect(within.advice).toBeUndefined();
     for (let i = 0; i < 4; i++) {
-      const res = await http('POST', `${app.http}/api/v1alpha1/event`, { body: { title: `envelope ${i}`, attributes: { type: 1, service: 'envelope' } } });
+      const res = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: { title: `envelope ${i}`, attributes: { type: 1, service: 'envelope' } },
+      });
       expect(res.status).toBe(200);
     }
     await stop();
@@ -69,9 +71,9 @@ describe('the embedded store read envelope', () => {
     expect(past.advice).toContain('MONGODB_URI');
     // Readiness stays up: the store answers, only slowly.
     expect((await http('GET', `${app.http}/health/ready`)).status).toBe(200);
-    const warnings = await eventually(async () => {
+    const warnings = await eventually(() => {
       const found = envelopeWarnings(join(dir, 'second.log'));
-      return found.length > 0 && found;
+      return Promise.resolve(found.length > 0 && found);
     });
     expect(warnings).toEqual([expect.objectContaining({ level: 40, collection: 'tracker_events', documents: 4 })]);
     expect(warnings[0].msg).toContain('MONGODB_URI');
@@ -80,7 +82,9 @@ describe('the embedded store read envelope', () => {
   it('is not reported when MONGODB_URI names the store', async () => {
     const external = await startTestApp({ env: { EMBEDDED_STORE_ENVELOPE: '1' } });
     try {
-      const create = await http('POST', `${external.http}/api/v1alpha1/event`, { body: { title: 'external', attributes: { type: 1, service: 'envelope' } } });
+      const create = await http('POST', `${external.http}/api/v1alpha1/event`, {
+        body: { title: 'external', attributes: { type: 1, service: 'envelope' } },
+      });
       expect(create.status).toBe(200);
       await external.tracker.app.get(StoreEnvelope).check();
       const ready = await http('GET', `${external.http}/health/ready`);

@@ -112,7 +112,10 @@ export class StoreEnvelope implements OnApplicationBootstrap, OnApplicationShutd
             `${c.collection} holds ${c.documents} documents, past the embedded store's read envelope of ${this.watch.limit}: its lists, searches and stats take over a second each; ${ADVICE}`,
           );
         } else {
-          this.logger.log(extra, `${c.collection} is back within the embedded store's read envelope (${c.documents} of ${this.watch.limit} documents)`);
+          this.logger.log(
+            extra,
+            `${c.collection} is back within the embedded store's read envelope (${c.documents} of ${this.watch.limit} documents)`,
+          );
         }
       }
     } catch (err) {
@@ -127,7 +130,10 @@ export class StoreEnvelope implements OnApplicationBootstrap, OnApplicationShutd
     const db = this.connection.db;
     if (!db) throw new Error('store connection not open');
     try {
-      const [stats] = await db.collection(name).aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+      const [stats] = await db
+        .collection(name)
+        .aggregate<{ count?: number }>([{ $collStats: { count: {} } }])
+        .toArray();
       return Number(stats?.count ?? 0);
     } catch (err) {
       if ((err as { code?: number }).code === NAMESPACE_NOT_FOUND) return 0;

@@ -113,16 +113,17 @@ export class TrackerEventRepository {
   ): Promise<{ items: TrackerEventRecordView[]; total: number }> {
     const filter = toFilter(criteria);
     const how = plan ?? (await this.plan());
-    const pageQuery = () => this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray();
+    const pageQuery = (): Promise<TrackerEventRecordView[]> =>
+      this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray();
     if (how === 'indexed') {
       const [items, total] = await Promise.all([pageQuery(), this.collection.countDocuments(filter)]);
-      return { items: items as TrackerEventRecordView[], total };
+      return { items, total };
     }
     if (Object.keys(filter).length === 0) {
       // Every event matches (the list): the store sorts and returns only the page; the total is the size
       // of the collection. $count streams (countDocuments' $group would hold every document first).
       const [items, total] = await Promise.all([pageQuery(), how === 'embedded' ? this.collectionSize() : this.countByScan(filter)]);
-      return { items: items as TrackerEventRecordView[], total };
+      return { items, total };
     }
     // A filter (search, today) usually matches few events: one scan returns them all, sorted and paged
     // here, instead of a second scan to count. (Fetching only the page's ids and then each event by id is
@@ -164,10 +165,13 @@ export class TrackerEventRepository {
         .toArray();
       return rows.map((r) => ({ key: presentValues(r._id, dimensions), count: r.count }));
     }
-    const projection = Object.fromEntries([['_id', 0], ...dimensions.map((d) => [STATS_FIELDS[d], 1])]);
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const d of dimensions) projection[STATS_FIELDS[d]] = 1;
     const groups = new Map<string, StatsRow>();
-    for (const doc of await this.collection.find(filter, { projection }).toArray()) {
-      const key = presentValues(Object.fromEntries(dimensions.map((d) => [d, valueAt(doc, STATS_FIELDS[d])])), dimensions);
+    for (const doc of await this.collection.find<Record<string, unknown>>(filter, { projection }).toArray()) {
+      const values: Record<string, unknown> = {};
+      for (const d of dimensions) values[d] = valueAt(doc, STATS_FIELDS[d]);
+      const key = presentValues(values, dimensions);
       const id = JSON.stringify(dimensions.map((d) => key[d] ?? null));
       const row = groups.get(id);
       if (row) row.count++;
