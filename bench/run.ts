@@ -1,9 +1,11 @@
 /**
- * `npm run bench` (full) / `npm run bench -- --quick` (under 2 minutes). Starts its own FerretDB and the built
- * service (dist/main.js) as separate processes, drives load from other processes (autocannon for REST, the
- * gRPC loader in bench/grpc-load.ts), and writes bench/results/latest.json plus a table on stdout.
+ * `npm run bench` (full) / `npm run bench -- --quick` (under 3 minutes). Starts the built service as `npm start`
+ * does, on its embedded FerretDB (SQLite; the full run also against a FerretDB on PostgreSQL behind
+ * MONGODB_URI), drives load from other processes (autocannon for REST, the gRPC loader in bench/grpc-load.ts),
+ * and writes bench/results/latest.json plus tables on stdout.
  * The headline figures are ratios measured side by side in one run: the service's create throughput against
- * the raw driver inserting the same document with the same concurrency into the same store.
+ * the raw driver inserting the same document into the same store (one at a time, and in batches), and each
+ * read's latency against one full scan of the same collection by the raw driver (the embedded store's floor).
  */
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,12 @@ const QUICK = process.argv.includes('--quick');
 const BACKENDS = (process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (QUICK ? 'sqlite' : 'sqlite,postgresql')).split(',');
 const SECONDS = QUICK ? 6 : 20;
 const CONNECTIONS = 64;
+/** driver_insert_many: documents per insertMany and batches in flight. */
+const BATCH = 64;
+const BATCHES_IN_FLIGHT = 4;
+/** The read envelope: collection sizes, and timed rounds per size (each round times every read once). */
+const ENVELOPE_SIZES = QUICK ? [1_000, 5_000, 10_000] : [1_000, 5_000, 10_000, 25_000];
+const ENVELOPE_ROUNDS = QUICK ? 5 : 9;
 const SECRET = 'bench-secret-not-for-production';
 const ACCOUNT = '6a1c2f9e-3b7d-4c1e-9f2a-0d4b5e6f7a8b';
 const USER = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
@@ -68,8 +76,49 @@ async function driverInsert(uri: string): Promise<Figures> {
   const elapsed = (Date.now() - started) / 1000;
   await client.close();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 100) / 100;
-  return { rps: Math.round(latencies.length / elapsed), p50_ms: pct(50), p99_ms: pct(99), errors };
+  return { rps: Math.round(latencies.length / elapsed), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors };
+}
+
+/**
+ * The batched ceiling: the raw driver inserting the same documents `BATCH` at a time (one unordered
+ * insertMany), `BATCHES_IN_FLIGHT` batches in flight. rps counts documents; the latencies are per batch.
+ */
+async function driverInsertMany(uri: string): Promise<Figures> {
+  const client = await MongoClient.connect(uri, { maxPoolSize: BATCHES_IN_FLIGHT });
+  const coll = client.db().collection('bench_driver_batched');
+  await coll.insertOne({ warmup: true });
+  const deadline = Date.now() + SECONDS * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  let docs = 0;
+  let n = 1_000_000_000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: BATCHES_IN_FLIGHT }, async () => {
+      while (Date.now() < deadline) {
+        const batch = Array.from({ length: BATCH }, () => driverDocument(n++));
+        const t = process.hrtime.bigint();
+        try {
+          await coll.insertMany(batch, { ordered: false });
+          latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
+          docs += batch.length;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  await client.close();
+  latencies.sort((a, b) => a - b);
+  return { rps: Math.round(docs / elapsed), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors };
+}
+
+/** Nearest-rank percentile of sorted samples, to 0.01 ms. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return Math.round(v * 100) / 100;
 }
 
 /** The document the service stores for one create, built the way the service builds it. */
@@ -114,9 +163,25 @@ function grpcLoad(args: string[]): Figures {
   return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors };
 }
 
-async function startService(uri: string, logFile: string): Promise<{ child: ChildProcess; http: string; grpc: string }> {
+/**
+ * The node flags `npm start` runs the service with (package.json), so the bench measures the service as it
+ * ships: `--max-semi-space-size=64` lets a request's short-lived objects die young instead of being promoted.
+ */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
+  if (!m) throw new Error(`package.json "start" is not "node [flags] dist/main.js": ${start}`);
+  return m[1] ? m[1].split(/\s+/) : [];
+}
+
+/**
+ * The service as `npm start` runs it. `store` is its store settings: `MONGODB_URI` (an external FerretDB on
+ * PostgreSQL in the full run) or `DATA_DIR` (the embedded FerretDB on SQLite that the service starts itself,
+ * what a user without MongoDB gets).
+ */
+async function startService(store: Record<string, string>): Promise<{ child: ChildProcess; http: string; grpc: string }> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...startFlags(), join(REPO_ROOT, 'dist/main.js')], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -127,12 +192,11 @@ async function startService(uri: string, logFile: string): Promise<{ child: Chil
       HTTP_PORT: String(httpPort),
       GRPC_HOST: '127.0.0.1',
       GRPC_PORT: String(grpcPort),
-      MONGODB_URI: uri,
       AUTH_JWT_SECRET: SECRET,
       RATE_LIMIT_PER_MINUTE: String(10_000_000),
+      ...store,
     },
   });
-  void logFile;
   const http = `http://127.0.0.1:${httpPort}`;
   for (let i = 0; i < 300; i++) {
     const ok = await fetch(`${http}/health/ready`).then((r) => r.status === 200).catch(() => false);
@@ -143,6 +207,18 @@ async function startService(uri: string, logFile: string): Promise<{ child: Chil
   throw new Error('service did not become ready');
 }
 
+/**
+ * The address of the FerretDB a service started on its own (DATA_DIR): the store's pid file names the process,
+ * whose command line names the port. The bench seeds and scans through it, and measures the driver there.
+ */
+function embeddedStoreUri(dataDir: string): (database: string) => string {
+  const pid = readFileSync(join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8').trim();
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const address = args.find((a) => a.startsWith('--listen-addr='))?.split('=')[1];
+  if (!address) throw new Error(`no --listen-addr in the embedded store's command line: ${args.join(' ')}`);
+  return (database) => `mongodb://${address}/${database}?directConnection=true`;
+}
+
 async function seed(uri: string, total: number): Promise<void> {
   const client = await MongoClient.connect(uri);
   const coll = client.db().collection('tracker_events');
@@ -151,26 +227,110 @@ async function seed(uri: string, total: number): Promise<void> {
   await client.close();
 }
 
+type ReadName = 'scan' | 'list' | 'search' | 'today' | 'stats';
+interface ReadFigures {
+  p50_ms: number;
+  p95_ms: number;
+  /** Answers other than 200 (a 503 is the store's 20 s socket timeout); their time still counts. */
+  errors?: number;
+  /** p50 over the p50 of one raw scan of the same collection, in the same rounds. */
+  scans?: number;
+}
+
+/**
+ * The embedded store's read envelope: at each size, `ENVELOPE_ROUNDS` rounds each time one raw-driver scan
+ * of tracker_events (a find no document matches: the store reads and decodes every document and returns
+ * none, its floor for any query it cannot push down) and then, one request at a time, a list page, a search,
+ * today and stats through the service. Interleaving the five in every round exposes them to the same noise.
+ */
+async function readEnvelope(uri: string, http: string): Promise<Record<string, Record<ReadName, ReadFigures>>> {
+  const reads: Record<Exclude<ReadName, 'scan'>, string> = {
+    list: '/api/v1alpha1/events/list',
+    search: '/api/v1alpha1/events/search?service=svc-7&start_date=2024-03-01&end_date=2024-03-31',
+    today: '/api/v1alpha1/events/today',
+    stats: '/api/v1alpha1/events/stats',
+  };
+  const client = await MongoClient.connect(uri);
+  const coll = client.db().collection('tracker_events');
+  // $exists: no backend turns it into SQL (FerretDB on PostgreSQL would answer a plain equality from SQL).
+  const scan = () => coll.find({ __bench_matches_nothing: { $exists: true } }).toArray();
+  const out: Record<string, Record<ReadName, ReadFigures>> = {};
+  try {
+    for (const size of ENVELOPE_SIZES) {
+      log(`envelope: seeding to ${size} events`);
+      await seed(uri, size);
+      await scan(); // warm the store's page cache once, outside the timings
+      const samples: Record<ReadName, number[]> = { scan: [], list: [], search: [], today: [], stats: [] };
+      const errors: Record<ReadName, number> = { scan: 0, list: 0, search: 0, today: 0, stats: 0 };
+      for (let round = 0; round < ENVELOPE_ROUNDS; round++) {
+        let t = performance.now();
+        await scan();
+        samples.scan.push(performance.now() - t);
+        for (const [name, path] of Object.entries(reads) as [Exclude<ReadName, 'scan'>, string][]) {
+          t = performance.now();
+          const res = await fetch(`${http}${path}`);
+          await res.arrayBuffer();
+          samples[name].push(performance.now() - t);
+          if (res.status !== 200) errors[name]++;
+        }
+      }
+      const figures = {} as Record<ReadName, ReadFigures>;
+      for (const name of Object.keys(samples) as ReadName[]) {
+        const sorted = samples[name].sort((a, b) => a - b);
+        figures[name] = { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95), ...(errors[name] ? { errors: errors[name] } : {}) };
+      }
+      for (const name of Object.keys(reads) as ReadName[]) figures[name].scans = Math.round((figures[name].p50_ms / figures.scan.p50_ms) * 100) / 100;
+      out[String(size)] = figures;
+      log(`envelope ${size}: ${(Object.keys(figures) as ReadName[]).map((n) => `${n} ${Math.round(figures[n].p50_ms)} ms`).join(', ')}`);
+    }
+  } finally {
+    await client.close();
+  }
+  return out;
+}
+
+/**
+ * Up to how many events each read stays under 1 s at p95: a least-squares line through (size, p95) over the
+ * measured sizes (a scan's cost is linear in the collection), solved for 1000 ms; rounded down to 500.
+ */
+function eventsUnderOneSecond(envelope: Record<string, Record<ReadName, ReadFigures>>): Record<ReadName, number> {
+  const sizes = Object.keys(envelope).map(Number);
+  const out = {} as Record<ReadName, number>;
+  for (const name of ['scan', 'list', 'search', 'today', 'stats'] as ReadName[]) {
+    const ys = sizes.map((n) => envelope[String(n)][name].p95_ms);
+    const mx = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const slope = sizes.reduce((a, n, i) => a + (n - mx) * (ys[i] - my), 0) / sizes.reduce((a, n) => a + (n - mx) ** 2, 0);
+    const intercept = my - slope * mx;
+    out[name] = slope > 0 ? Math.max(0, Math.floor((1000 - intercept) / slope / 500) * 500) : Infinity;
+  }
+  return out;
+}
+
 async function runBackend(backend: string): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), `tracker-bench-${backend}-`));
   const bin = ensureFerretDbBinary(join(REPO_ROOT, '.bin/ferretdb'), log);
-  let pgUrl: string | undefined;
+  // SQLite: the embedded store, started by the service. PostgreSQL: a FerretDB of ours behind MONGODB_URI.
+  let external: EmbeddedFerretDb | undefined;
   if (backend === 'postgresql') {
     const db = `tracker_bench_${Date.now()}`;
     execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `CREATE DATABASE ${db}`], { stdio: 'ignore' });
-    pgUrl = `postgres://postgres@127.0.0.1:5432/${db}`;
+    external = new EmbeddedFerretDb({ binPath: bin, dataDir: dir, postgresqlUrl: `postgres://postgres@127.0.0.1:5432/${db}` });
+    await external.start();
   }
-  const store = new EmbeddedFerretDb({ binPath: bin, dataDir: dir, postgresqlUrl: pgUrl });
-  await store.start();
   const out: Record<string, unknown> = {};
   try {
-    log(`${backend}: driver ceiling`);
-    const driver = await driverInsert(store.uri('bench_driver'));
-    out.driver_insert = driver;
-    const uri = store.uri('bench_service');
-    const svc = await startService(uri, join(dir, 'app.log'));
+    const svc = await startService(external ? { MONGODB_URI: external.uri('bench_service') } : { DATA_DIR: dir });
+    const storeUri = external ? (db: string) => external.uri(db) : embeddedStoreUri(dir);
+    // The embedded store keeps the service's data in its `tracker` database (src/database/store-locator.service.ts).
+    const uri = external ? external.uri('bench_service') : storeUri('tracker');
     const rssStart = rssMb(svc.child.pid!);
     try {
+      log(`${backend}: driver ceilings`);
+      out.driver_insert = await driverInsert(storeUri('bench_driver'));
+      out.driver_insert_many = await driverInsertMany(storeUri('bench_driver'));
+      // Reads first, on seeded events only: the creates below add events dated today.
+      out.envelope = await readEnvelope(uri, svc.http);
       log(`${backend}: REST create`);
       out.rest_create = await autocannonRun({
         url: svc.http,
@@ -203,37 +363,31 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
           description: 'An event created by the benchmark.',
         })),
       });
-      // Search answers are a scan on FerretDB (only _id filters become SQL), so they are timed with a fixed
-      // number of requests rather than a fixed duration. --quick stops at 10k.
-      const sizes = QUICK ? ([['rest_search_10k', 10_000]] as const) : ([['rest_search_10k', 10_000], ['rest_search_100k', 100_000]] as const);
-      for (const [key, total] of sizes) {
-        log(`${backend}: seeding to ${total} and searching`);
-        await seed(uri, total);
-        const r = await autocannonRun({
-          url: `${svc.http}/api/v1alpha1/events/search?service=svc-7&start_date=2024-03-01&end_date=2024-03-31`,
-          connections: total > 10_000 ? 1 : 2,
-          amount: total > 10_000 ? 6 : 20,
-          timeout: 120,
-        });
-        out[key] = { rps: r.rps, p99_ms: r.p99_ms, errors: r.errors };
-      }
       out.rss_mb = { start: rssStart, end: rssMb(svc.child.pid!) };
     } finally {
+      // The service stops its embedded store on the way out.
       svc.child.kill('SIGTERM');
       await new Promise((r) => svc.child.once('exit', r));
     }
   } finally {
-    await store.stop();
+    await external?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const f = (k: string) => out[k] as Figures;
+  const envelope = out.envelope as Record<string, Record<ReadName, ReadFigures>>;
+  out.events_under_1s = eventsUnderOneSecond(envelope);
   out.ratios = {
     rest_create_vs_driver: ratio(f('rest_create').rps, f('driver_insert').rps),
     grpc_create_vs_driver: ratio(f('grpc_create').rps, f('driver_insert').rps),
-    search_100k_vs_10k_p99: f('rest_search_100k') ? ratio(f('rest_search_100k').p99_ms, f('rest_search_10k').p99_ms) : null,
+    rest_create_vs_driver_batched: ratio(f('rest_create').rps, f('driver_insert_many').rps),
+    grpc_create_vs_driver_batched: ratio(f('grpc_create').rps, f('driver_insert_many').rps),
+    // Per size: each read's p50 in scans of the same collection.
+    reads_vs_scan: Object.fromEntries(
+      Object.entries(envelope).map(([size, r]) => [size, { list: r.list.scans, search: r.search.scans, today: r.today.scans, stats: r.stats.scans }]),
+    ),
   };
-  out.store = { server: 'FerretDB v1.24.2', backend };
+  out.store = { server: 'FerretDB v1.24.2', backend, started_by: external ? 'the bench (MONGODB_URI)' : 'the service (embedded, DATA_DIR)' };
   return out;
 }
 
@@ -245,14 +399,27 @@ async function main(): Promise<void> {
   const doc = { ...primary, quick: QUICK, commit, date: new Date().toISOString(), seconds_per_figure: SECONDS, connections: CONNECTIONS, backends: results };
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  for (const [backend, r] of Object.entries(results)) {
-    const rows = Object.entries(r as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v && 'rps' in (v as object));
-    process.stdout.write(`\n${backend}\n${'figure'.padEnd(18)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
+  for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
+    const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
+    process.stdout.write(`\n${backend}\n${'figure'.padEnd(20)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;
-      process.stdout.write(`${k.padEnd(18)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`);
+      process.stdout.write(`${k.padEnd(20)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`);
     }
-    process.stdout.write(`ratios ${JSON.stringify((r as Record<string, unknown>).ratios)}  rss_mb ${JSON.stringify((r as Record<string, unknown>).rss_mb)}\n`);
+    const envelope = r.envelope as Record<string, Record<ReadName, ReadFigures>>;
+    process.stdout.write(`\nreads (p50 / p95 ms, and p50 in scans of the collection)\n${'events'.padEnd(8)}`);
+    const names: ReadName[] = ['scan', 'list', 'search', 'today', 'stats'];
+    process.stdout.write(`${names.map((n) => n.padStart(22)).join('')}\n`);
+    for (const [size, figs] of Object.entries(envelope)) {
+      const cell = (n: ReadName) =>
+        `${Math.round(figs[n].p50_ms)}/${Math.round(figs[n].p95_ms)}${figs[n].scans !== undefined ? ` (${figs[n].scans}x)` : ''}${figs[n].errors ? ` ${figs[n].errors}err` : ''}`;
+      process.stdout.write(`${size.padEnd(8)}${names.map((n) => cell(n).padStart(22)).join('')}\n`);
+    }
+    const under = r.events_under_1s as Record<ReadName, number>;
+    process.stdout.write(`${'<1 s up to'.padEnd(8)}${names.map((n) => String(under[n]).padStart(22)).join('')}\n`);
+    const { reads_vs_scan: _, ...ratios } = r.ratios as Record<string, unknown>;
+    void _;
+    process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}\n`);
   }
   process.stdout.write('\nwritten: bench/results/latest.json\n');
 }

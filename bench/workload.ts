@@ -25,13 +25,15 @@ export function trackerCreateBody(marker: string, via: 'rest' | 'grpc' = 'rest')
 
 /**
  * `count` documents exactly as the service stores them (its own record builder), spread over 20 services and
- * the first half of 2024, so a service + one-month search matches about 1/120 of them.
+ * the first half of 2024, so a service + one-month search matches about 1/120 of them; one in 50 is dated
+ * today (UTC), so the today page has events.
  */
 export function seedTrackerEvents(count: number, first: number): TrackerEventRecord[] {
   const out: TrackerEventRecord[] = [];
+  const today = new Date().setUTCHours(0, 0, 0, 0);
   for (let i = 0; i < count; i++) {
     const n = first + i;
-    const start = new Date(Date.UTC(2024, 0, 1) + ((n * 7919) % (182 * 24)) * 3600_000);
+    const start = new Date(n % 50 === 49 ? today + (n % 1440) * 60_000 : Date.UTC(2024, 0, 1) + ((n * 7919) % (182 * 24)) * 3600_000);
     const dto = {
       title: `Seeded deployment ${n}`,
       attributes: {

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { GLOBAL_ENHANCERS } from './common/global-enhancers';
+import { SlidingWindowStorage } from './common/rate-limit/sliding-window.storage';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ActivityLogModule } from './activity-log/activity-log.module';
 import { AppConfigModule } from './config/config.module';
@@ -32,7 +33,10 @@ class GrpcRuntimeModule {
 
 /** The one request budget per caller (RateLimitGuard reads it): RATE_LIMIT_PER_MINUTE. */
 export function rateLimitModule(env: EnvironmentVariables): DynamicModule {
-  return ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }]);
+  return ThrottlerModule.forRoot({
+    throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
+    storage: new SlidingWindowStorage(),
+  });
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */

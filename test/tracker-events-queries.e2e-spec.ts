@@ -1,3 +1,5 @@
+import { StoreProfile } from '../src/database/store-profile';
+import { TrackerEventCriteria, TrackerEventOrder, TrackerEventRepository } from '../src/tracker-events/data/tracker-event.repository';
 import { dayBounds } from '../src/tracker-events/domain/date-range';
 import { startTestApp, TestApp } from './support/app-harness';
 import { http } from './support/http';
@@ -167,6 +169,72 @@ describe('tracker events: list, search, today and stats over REST', () => {
       await http('PUT', url('/event'), { body: { id: moved.events[0].id, attributes: { startDate: '2024-06-15T00:00:00Z' } } });
       const after = await http('GET', url('/events/stats/monthly?service=stats-svc&start_date=2024-05-01'));
       expect(after.body).toEqual({ total: 2, byMonth: [{ month: '2024-06', count: 2 }] });
+    });
+  });
+
+  /*
+   * The repository shapes a read by the store (StoreProfile): on MongoDB the store sorts, pages and counts
+   * through its indexes; on FerretDB a filtered read is one scan paged here and the list counts its collection
+   * by $count, or (embedded, on SQLite) from page statistics. Every plan runs here against the same data
+   * (everything the tests above created, plus ties); the test store is FerretDB on SQLite, where all three
+   * are valid, and they must agree.
+   */
+  describe('read plans', () => {
+    beforeAll(async () => {
+      for (const title of ['tie a', 'tie b', 'tie c']) await create(title, { service: 'ties', type: 2, startDate: '2024-02-02T02:02:02Z' });
+    });
+
+    it('the indexed, the scan and the embedded plan give the same pages and totals', async () => {
+      // The test store is FerretDB behind MONGODB_URI, so every request above went through the scan plan.
+      expect(await app.tracker.app.get(StoreProfile).scansEveryQuery()).toBe(true);
+      const repository = app.tracker.app.get(TrackerEventRepository);
+      const criteria: TrackerEventCriteria[] = [
+        {},
+        { service: 'edge' },
+        { service: 'ties' },
+        { type: 1, environment: 7 },
+        { priority: 1 },
+        { window: { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-01-31T23:59:59.999Z') } },
+        { window: { from: dayBounds(new Date()).start, before: dayBounds(new Date()).end } },
+        { service: 'nothing-here' },
+      ];
+      const pages = [
+        [0, 10],
+        [10, 10],
+        [1, 2],
+        [20, 100],
+        [500, 10],
+      ];
+      let compared = 0;
+      for (const c of criteria) {
+        for (const order of ['created', 'eventTime'] as TrackerEventOrder[]) {
+          for (const [skip, limit] of pages) {
+            const indexed = await repository.page(c, order, skip, limit, 'indexed');
+            for (const plan of ['scan', 'embedded'] as const) {
+              const other = await repository.page(c, order, skip, limit, plan);
+              const seen = (r: typeof indexed) => ({ c, order, skip, limit, total: r.total, ids: r.items.map((e) => e._id.toHexString()) });
+              expect({ plan, ...seen(other) }).toEqual({ plan, ...seen(indexed) });
+              expect(other.items).toEqual(indexed.items);
+            }
+            compared += indexed.items.length;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(100);
+    });
+
+    it('the indexed and the scan plan give the same counts per combination of dimensions', async () => {
+      const repository = app.tracker.app.get(TrackerEventRepository);
+      const sorted = (rows: { key: object; count: number }[]) => rows.map((r) => JSON.stringify([r.key, r.count])).sort();
+      const all = ['type', 'status', 'environment', 'priority', 'month'] as const;
+      for (const c of [{}, { service: 'stats-svc' }, { window: { from: new Date('2024-01-01T00:00:00Z'), before: new Date('2024-04-01T00:00:00Z') } }]) {
+        for (const dimensions of [all, ['month'] as const, ['status', 'priority'] as const]) {
+          const indexed = await repository.countBy(c, dimensions, 'indexed');
+          const scan = await repository.countBy(c, dimensions, 'scan');
+          expect(sorted(scan)).toEqual(sorted(indexed));
+          expect(indexed.length).toBeGreaterThan(0);
+        }
+      }
     });
   });
 });

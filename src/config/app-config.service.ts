@@ -18,6 +18,7 @@ export class AppConfig {
       dataDir: resolve(this.env.DATA_DIR),
       // The binary belongs to the checkout (built from tools/ferretdb), wherever the service is started from.
       ferretdbBin: resolve(REPO_ROOT, this.env.FERRETDB_BIN),
+      envelope: this.env.EMBEDDED_STORE_ENVELOPE,
     };
   }
   get auth() {

@@ -49,6 +49,13 @@ export class EnvironmentVariables {
   @IsString() @MinLength(1)
   FERRETDB_BIN = './.bin/ferretdb';
 
+  /**
+   * Documents per collection up to which the embedded store answers a list, search or stats in under 1 s
+   * (docs/benchmarks.md); past it the service warns and readiness details say so.
+   */
+  @Transform(toInt) @IsInt() @Min(1)
+  EMBEDDED_STORE_ENVELOPE = 5000;
+
   @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
   AUTH_JWT_SECRET?: string;
 

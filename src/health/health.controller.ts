@@ -3,8 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessService } from './readiness.service';
+import { StoreEnvelope } from './store-envelope';
 
-/** Liveness has no dependencies; readiness pings the store. */
+/**
+ * Liveness has no dependencies; readiness pings the store, and on the embedded store adds the last background
+ * count against its read envelope (`store.readEnvelope`; a warning, not a failure).
+ */
 @ApiExcludeController()
 @SkipThrottle()
 @Controller('health')
@@ -13,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     private readonly readiness: ReadinessService,
+    private readonly envelope: StoreEnvelope,
   ) {}
 
   @Get('live')
@@ -27,7 +32,8 @@ export class HealthController {
     return this.health.check([
       async () => {
         const check = this.indicator.check('store');
-        return (await this.readiness.probe()) ? check.up() : check.down({ message: 'store unreachable' });
+        const readEnvelope = this.envelope.details();
+        return (await this.readiness.probe()) ? check.up(readEnvelope ? { readEnvelope } : undefined) : check.down({ message: 'store unreachable' });
       },
     ]);
   }

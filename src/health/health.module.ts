@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { StoreLocatorModule } from '../database/database.module';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
+import { StoreEnvelope } from './store-envelope';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), StoreLocatorModule],
   controllers: [HealthController],
-  providers: [ReadinessService],
+  providers: [ReadinessService, StoreEnvelope],
   exports: [ReadinessService],
 })
 export class HealthModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { StoreProfileModule } from '../database/store-profile';
 import { TrackerEventModelDefinition } from './data/tracker-event.schema';
 import { TrackerEventRepository } from './data/tracker-event.repository';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
@@ -13,7 +14,7 @@ import { EventOverlapsService } from './event-overlaps.service';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
-  imports: [MongooseModule.forFeature([TrackerEventModelDefinition])],
+  imports: [MongooseModule.forFeature([TrackerEventModelDefinition]), StoreProfileModule],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController, EventOverlapsHttpController, EventOverlapsGrpcController],
   providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventOverlapsService],
   exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks],

@@ -7,7 +7,7 @@ import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';
-import { MonthBucket, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
+import { MonthBucket, sumBy, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
 import type { Paging } from './tracker-events.query';
@@ -123,28 +123,21 @@ export class TrackerEventsService {
     return this.page({ window: { from: start, before: end } }, 'eventTime', paging);
   }
 
+  /** Every count from one read of the matching events (one $group, or one scan on the embedded store). */
   async stats(criteria: TrackerEventCriteria): Promise<EventStats> {
-    const [total, byType, byStatus, byEnvironment, byPriority, byMonth] = await Promise.all([
-      this.events.count(criteria),
-      this.events.countBy(criteria, 'type'),
-      this.events.countBy(criteria, 'status'),
-      this.events.countBy(criteria, 'environment'),
-      this.events.countBy(criteria, 'priority'),
-      this.events.countBy(criteria, 'month'),
-    ]);
+    const rows = await this.events.countBy(criteria, ['type', 'status', 'environment', 'priority', 'month']);
     return {
-      total,
-      byType: toValueBuckets(byType),
-      byStatus: toValueBuckets(byStatus),
-      byEnvironment: toValueBuckets(byEnvironment),
-      byPriority: toValueBuckets(byPriority),
-      byMonth: toMonthBuckets(byMonth),
+      total: rows.reduce((sum, r) => sum + r.count, 0),
+      byType: toValueBuckets(sumBy(rows, 'type')),
+      byStatus: toValueBuckets(sumBy(rows, 'status')),
+      byEnvironment: toValueBuckets(sumBy(rows, 'environment')),
+      byPriority: toValueBuckets(sumBy(rows, 'priority')),
+      byMonth: toMonthBuckets(sumBy(rows, 'month')),
     };
   }
 
   async monthly(criteria: TrackerEventCriteria): Promise<{ total: number; byMonth: MonthBucket[] }> {
-    const rows = await this.events.countBy(criteria, 'month');
-    const byMonth = toMonthBuckets(rows);
+    const byMonth = toMonthBuckets(sumBy(await this.events.countBy(criteria, ['month']), 'month'));
     return { total: byMonth.reduce((sum, m) => sum + m.count, 0), byMonth };
   }
 

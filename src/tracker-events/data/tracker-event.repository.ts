@@ -4,6 +4,7 @@ import { Model, mongo, Types } from 'mongoose';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../database/insert-coalescer';
 import { KeyedSerializer } from '../../database/keyed-serializer';
+import { StoreProfile } from '../../database/store-profile';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
 export interface TrackerEventCriteria {
@@ -31,18 +32,33 @@ export interface RevisionUpdate<T> {
 }
 export type RevisionOutcome<T> = { kind: 'done'; result: T } | { kind: 'not-found' } | { kind: 'conflict' };
 export type StatsDimension = 'type' | 'status' | 'environment' | 'priority' | 'month';
+/** One combination of dimension values and how many events have it; a value the events lack is absent. */
+export interface StatsRow {
+  key: Partial<Record<StatsDimension, unknown>>;
+  count: number;
+}
+/**
+ * How a read is shaped (see StoreProfile); all three give the same answers.
+ * - `indexed` (MongoDB): the store walks an index for the page and again for the count.
+ * - `scan` (FerretDB): every query reads the whole collection, so each read is one query where it can be.
+ * - `embedded` (the embedded FerretDB, on SQLite): as `scan`, and the size of the whole collection comes from
+ *   SQLite's page statistics, exact for its tables, instead of another scan.
+ */
+export type ReadPlan = 'indexed' | 'scan' | 'embedded';
 
 const WITHOUT_CHANGELOG = { changelog: 0 } as const;
 const SORTS = {
   created: { 'metadata.createdAt': -1, _id: -1 },
   eventTime: { eventAt: -1, _id: -1 },
 } as const;
-const GROUP_KEYS: Record<StatsDimension, string> = {
-  type: '$attributes.type',
-  status: '$attributes.status',
-  environment: '$attributes.environment',
-  priority: '$attributes.priority',
-  month: '$yearMonth',
+/** The field each order sorts on, newest first, `_id` (newest first) breaking ties: the same as SORTS. */
+const ORDER_FIELDS: Record<TrackerEventOrder, string> = { created: 'metadata.createdAt', eventTime: 'eventAt' };
+const STATS_FIELDS: Record<StatsDimension, string> = {
+  type: 'attributes.type',
+  status: 'attributes.status',
+  environment: 'attributes.environment',
+  priority: 'attributes.priority',
+  month: 'yearMonth',
 };
 
 /**
@@ -58,7 +74,15 @@ export class TrackerEventRepository {
     await this.collection.insertMany(docs, { ordered: false });
   });
 
-  constructor(@InjectModel(TRACKER_EVENT_MODEL) private readonly model: Model<TrackerEventRecord>) {}
+  constructor(
+    @InjectModel(TRACKER_EVENT_MODEL) private readonly model: Model<TrackerEventRecord>,
+    private readonly store: StoreProfile,
+  ) {}
+
+  private async plan(): Promise<ReadPlan> {
+    if (!(await this.store.scansEveryQuery())) return 'indexed';
+    return this.store.isEmbedded ? 'embedded' : 'scan';
+  }
 
   private get collection() {
     return this.model.collection as unknown as mongo.Collection<TrackerEventRecord>;
@@ -113,17 +137,41 @@ export class TrackerEventRepository {
     return res.deletedCount === 1;
   }
 
-  async page(criteria: TrackerEventCriteria, order: TrackerEventOrder, skip: number, limit: number) {
+  /** One page in `order` and how many events match in all. `plan` is the store's own unless given. */
+  async page(
+    criteria: TrackerEventCriteria,
+    order: TrackerEventOrder,
+    skip: number,
+    limit: number,
+    plan?: ReadPlan,
+  ): Promise<{ items: TrackerEventRecordView[]; total: number }> {
     const filter = toFilter(criteria);
-    const [items, total] = await Promise.all([
-      this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray(),
-      this.collection.countDocuments(filter),
-    ]);
-    return { items: items as TrackerEventRecordView[], total };
+    const how = plan ?? (await this.plan());
+    const pageQuery = (): Promise<TrackerEventRecordView[]> =>
+      this.collection.find(filter, { projection: WITHOUT_CHANGELOG, sort: SORTS[order], skip, limit }).toArray();
+    if (how === 'indexed') {
+      const [items, total] = await Promise.all([pageQuery(), this.collection.countDocuments(filter)]);
+      return { items, total };
+    }
+    if (Object.keys(filter).length === 0) {
+      // Every event matches (the list): the store sorts and returns only the page; the total is the size
+      // of the collection. $count streams (countDocuments' $group would hold every document first).
+      const [items, total] = await Promise.all([pageQuery(), how === 'embedded' ? this.collectionSize() : this.countByScan(filter)]);
+      return { items, total };
+    }
+    // A filter (search, today) usually matches few events: one scan returns them all, sorted and paged
+    // here, instead of a second scan to count. (Fetching only the page's ids and then each event by id is
+    // no cheaper: FerretDB's _id lookup does not use its _id index, each one reads the table again.)
+    const matches = (await this.collection.find(filter, { projection: WITHOUT_CHANGELOG }).toArray()) as TrackerEventRecordView[];
+    const field = ORDER_FIELDS[order];
+    const keyed = matches.map((event) => ({ event, at: timeOf(valueAt(event, field)), hex: event._id.toHexString() }));
+    keyed.sort((a, b) => b.at - a.at || (a.hex < b.hex ? 1 : a.hex > b.hex ? -1 : 0));
+    return { items: keyed.slice(skip, skip + limit).map((k) => k.event), total: matches.length };
   }
 
-  async count(criteria: TrackerEventCriteria): Promise<number> {
-    return this.collection.countDocuments(toFilter(criteria));
+  private async countByScan(filter: mongo.Filter<TrackerEventRecord>): Promise<number> {
+    const [row] = await this.collection.aggregate<{ n: number }>([{ $match: filter }, { $count: 'n' }]).toArray();
+    return row?.n ?? 0;
   }
 
   /**
@@ -140,15 +188,67 @@ export class TrackerEventRepository {
     return this.collection.find(filter, { projection, limit }).toArray();
   }
 
-  /** Counts per value of one dimension ($group with $sum only: the embedded store has no other accumulator). */
-  async countBy(criteria: TrackerEventCriteria, dimension: StatsDimension): Promise<{ _id: unknown; count: number }[]> {
-    return this.collection
-      .aggregate<{ _id: unknown; count: number }>([
-        { $match: toFilter(criteria) },
-        { $group: { _id: GROUP_KEYS[dimension], count: { $sum: 1 } } },
-      ])
-      .toArray();
+  /** The number of events stored, from the embedded store's page statistics (no document is read). */
+  private async collectionSize(): Promise<number> {
+    try {
+      const [stats] = await this.collection.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+      return Number(stats?.count ?? 0);
+    } catch (err) {
+      if ((err as { code?: number }).code === NAMESPACE_NOT_FOUND) return 0;
+      throw err;
+    }
   }
+
+  /**
+   * How many matching events have each combination of values of `dimensions`: one read either way. The
+   * store groups on MongoDB; on FerretDB, whose $group keeps every document and compares each with every
+   * group so far, the few fields are read in one scan and counted here.
+   */
+  async countBy(criteria: TrackerEventCriteria, dimensions: readonly StatsDimension[], plan?: ReadPlan): Promise<StatsRow[]> {
+    const filter = toFilter(criteria);
+    if ((plan ?? (await this.plan())) === 'indexed') {
+      const key = Object.fromEntries(dimensions.map((d) => [d, `$${STATS_FIELDS[d]}`]));
+      const rows = await this.collection
+        .aggregate<{ _id: Record<string, unknown>; count: number }>([{ $match: filter }, { $group: { _id: key, count: { $sum: 1 } } }])
+        .toArray();
+      return rows.map((r) => ({ key: presentValues(r._id, dimensions), count: r.count }));
+    }
+    const projection: Record<string, 0 | 1> = { _id: 0 };
+    for (const d of dimensions) projection[STATS_FIELDS[d]] = 1;
+    const groups = new Map<string, StatsRow>();
+    for (const doc of await this.collection.find<Record<string, unknown>>(filter, { projection }).toArray()) {
+      const values: Record<string, unknown> = {};
+      for (const d of dimensions) values[d] = valueAt(doc, STATS_FIELDS[d]);
+      const key = presentValues(values, dimensions);
+      const id = JSON.stringify(dimensions.map((d) => key[d] ?? null));
+      const row = groups.get(id);
+      if (row) row.count++;
+      else groups.set(id, { key, count: 1 });
+    }
+    return [...groups.values()];
+  }
+}
+
+/** No event was ever stored: the collection does not exist yet. */
+const NAMESPACE_NOT_FOUND = 26;
+
+/** The value at a dotted path of a plain document. */
+function valueAt(doc: object, path: string): unknown {
+  let v: unknown = doc;
+  for (const part of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+/** A sort key in milliseconds; a missing time sorts last newest-first, as the store sorts a missing field. */
+function timeOf(v: unknown): number {
+  return v instanceof Date ? v.getTime() : -Infinity;
+}
+
+/** The dimension values that are there (null and missing both mean "not recorded": writes never store null). */
+function presentValues(values: Record<string, unknown>, dimensions: readonly StatsDimension[]): StatsRow['key'] {
+  const key: StatsRow['key'] = {};
+  for (const d of dimensions) if (values[d] !== undefined && values[d] !== null) key[d] = values[d];
+  return key;
 }
 
 function toFilter(c: TrackerEventCriteria): mongo.Filter<TrackerEventRecord> {
