@@ -12,6 +12,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { createHistogram } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
+type UnaryCall = (request: unknown, metadata: grpc.Metadata, callback: (err: grpc.ServiceError | null) => void) => void;
+
 const { values } = parseArgs({
   options: {
     address: { type: 'string' },
@@ -28,15 +30,23 @@ const { values } = parseArgs({
 });
 
 async function main(): Promise<void> {
-  const definition = protoLoader.loadSync(values.proto!, { keepCase: false, longs: Number, enums: String, defaults: false, includeDirs: [values.include!] });
+  const definition = protoLoader.loadSync(values.proto!, {
+    keepCase: false,
+    longs: Number,
+    enums: String,
+    defaults: false,
+    includeDirs: [values.include],
+  });
   const loaded = grpc.loadPackageDefinition(definition);
-  const Ctor = values.service!.split('.').reduce<any>((node, k) => node[k], loaded) as grpc.ServiceClientConstructor;
+  const Ctor = values
+    .service!.split('.')
+    .reduce<unknown>((node, k) => (node as Record<string, unknown>)[k], loaded) as grpc.ServiceClientConstructor;
   const channels = Number(values.channels);
   const concurrency = Number(values.concurrency);
   const deadline = Date.now() + Number(values.seconds) * 1000;
-  const template = values.request!;
+  const template = values.request;
   const md = new grpc.Metadata();
-  for (const [k, v] of Object.entries(JSON.parse(values.metadata!) as Record<string, string>)) md.set(k, v);
+  for (const [k, v] of Object.entries(JSON.parse(values.metadata) as Record<string, string>)) md.set(k, v);
   const hist = createHistogram();
   let ok = 0;
   let errors = 0;
@@ -48,9 +58,10 @@ async function main(): Promise<void> {
   );
   const one = (client: grpc.Client) =>
     new Promise<void>((resolve) => {
-      const body = JSON.parse(template.replaceAll('{n}', String(n++)));
+      const body: unknown = JSON.parse(template.replaceAll('{n}', String(n++)));
       const started = process.hrtime.bigint();
-      (client as any)[values.method!](body, md, (err: grpc.ServiceError | null) => {
+      const call = (client as unknown as Record<string, UnaryCall>)[values.method!];
+      call.call(client, body, md, (err: grpc.ServiceError | null) => {
         hist.record(Number(process.hrtime.bigint() - started) || 1);
         if (err) {
           errors++;

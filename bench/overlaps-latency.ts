@@ -51,13 +51,27 @@ async function main(): Promise<void> {
   await store.start();
   const uri = `mongodb://127.0.0.1:${store.port}/overlaps?directConnection=true`;
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const env = readEnv({ isolated: true, overrides: { LOG_LEVEL: 'silent', HTTP_HOST: '127.0.0.1', GRPC_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), MONGODB_URI: uri } });
+  const env = readEnv({
+    isolated: true,
+    overrides: {
+      LOG_LEVEL: 'silent',
+      HTTP_HOST: '127.0.0.1',
+      GRPC_HOST: '127.0.0.1',
+      HTTP_PORT: String(httpPort),
+      GRPC_PORT: String(grpcPort),
+      MONGODB_URI: uri,
+    },
+  });
   const tracker = await createApp(env);
   await startApp(tracker);
   const client = await MongoClient.connect(uri);
   try {
     const docs = Array.from({ length: EVENTS }, (_, i) => seed(i));
-    for (let i = 0; i < docs.length; i += 1000) await client.db().collection('tracker_events').insertMany(docs.slice(i, i + 1000));
+    for (let i = 0; i < docs.length; i += 1000)
+      await client
+        .db()
+        .collection('tracker_events')
+        .insertMany(docs.slice(i, i + 1000));
     const url = (by: string) =>
       `http://127.0.0.1:${httpPort}/api/v1alpha1/events/overlaps?from=${new Date(WINDOW_START).toISOString()}&to=${new Date(WINDOW_START + 92 * DAY).toISOString()}&by=${by}`;
     for (const by of ['service', 'environment']) {

@@ -20,7 +20,9 @@ import { REPO_ROOT } from '../src/common/repo-root';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 
 const QUICK = process.argv.includes('--quick');
-const BACKENDS = (process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (QUICK ? 'sqlite' : 'sqlite,postgresql')).split(',');
+const BACKENDS = (process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (QUICK ? 'sqlite' : 'sqlite,postgresql')).split(
+  ',',
+);
 const SECONDS = QUICK ? 6 : 20;
 const CONNECTIONS = 64;
 /** driver_insert_many: documents per insertMany and batches in flight. */
@@ -138,7 +140,7 @@ function uniquePosts(path: string, headers: Record<string, string>, makeBody: (n
         method: 'POST',
         path,
         headers: { 'content-type': 'application/json', ...headers },
-        setupRequest: (req: any) => ({ ...req, body: JSON.stringify(makeBody(n++)) }),
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(makeBody(n++)) }),
       },
     ],
   };
@@ -158,7 +160,7 @@ function grpcLoad(args: string[]): Figures {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const parsed = JSON.parse(out.trim().split('\n').pop()!);
+  const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[] };
   if (parsed.firstErrors?.length) log(`gRPC errors: ${parsed.firstErrors.join(' | ')}`);
   return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors };
 }
@@ -199,7 +201,9 @@ async function startService(store: Record<string, string>): Promise<{ child: Chi
   });
   const http = `http://127.0.0.1:${httpPort}`;
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`${http}/health/ready`).then((r) => r.status === 200).catch(() => false);
+    const ok = await fetch(`${http}/health/ready`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
     if (ok) return { child, http, grpc: `127.0.0.1:${grpcPort}` };
     await sleep(100);
   }
@@ -277,9 +281,14 @@ async function readEnvelope(uri: string, http: string): Promise<Record<string, R
       const figures = {} as Record<ReadName, ReadFigures>;
       for (const name of Object.keys(samples) as ReadName[]) {
         const sorted = samples[name].sort((a, b) => a - b);
-        figures[name] = { p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95), ...(errors[name] ? { errors: errors[name] } : {}) };
+        figures[name] = {
+          p50_ms: percentile(sorted, 50),
+          p95_ms: percentile(sorted, 95),
+          ...(errors[name] ? { errors: errors[name] } : {}),
+        };
       }
-      for (const name of Object.keys(reads) as ReadName[]) figures[name].scans = Math.round((figures[name].p50_ms / figures.scan.p50_ms) * 100) / 100;
+      for (const name of Object.keys(reads) as ReadName[])
+        figures[name].scans = Math.round((figures[name].p50_ms / figures.scan.p50_ms) * 100) / 100;
       out[String(size)] = figures;
       log(`envelope ${size}: ${(Object.keys(figures) as ReadName[]).map((n) => `${n} ${Math.round(figures[n].p50_ms)} ms`).join(', ')}`);
     }
@@ -338,15 +347,24 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       });
       log(`${backend}: gRPC create`);
       out.grpc_create = grpcLoad([
-        '--address', svc.grpc,
-        '--proto', join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto'),
-        '--include', join(REPO_ROOT, 'proto'),
-        '--service', 'tracker.event.v1alpha1.EventService',
-        '--method', 'CreateEvent',
-        '--request', JSON.stringify(trackerCreateBody('{n}', 'grpc')),
-        '--channels', '4',
-        '--concurrency', String(CONNECTIONS / 4),
-        '--seconds', String(SECONDS),
+        '--address',
+        svc.grpc,
+        '--proto',
+        join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto'),
+        '--include',
+        join(REPO_ROOT, 'proto'),
+        '--service',
+        'tracker.event.v1alpha1.EventService',
+        '--method',
+        'CreateEvent',
+        '--request',
+        JSON.stringify(trackerCreateBody('{n}', 'grpc')),
+        '--channels',
+        '4',
+        '--concurrency',
+        String(CONNECTIONS / 4),
+        '--seconds',
+        String(SECONDS),
       ]);
       log(`${backend}: Astra create`);
       const token = signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
@@ -384,10 +402,17 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
     grpc_create_vs_driver_batched: ratio(f('grpc_create').rps, f('driver_insert_many').rps),
     // Per size: each read's p50 in scans of the same collection.
     reads_vs_scan: Object.fromEntries(
-      Object.entries(envelope).map(([size, r]) => [size, { list: r.list.scans, search: r.search.scans, today: r.today.scans, stats: r.stats.scans }]),
+      Object.entries(envelope).map(([size, r]) => [
+        size,
+        { list: r.list.scans, search: r.search.scans, today: r.today.scans, stats: r.stats.scans },
+      ]),
     ),
   };
-  out.store = { server: 'FerretDB v1.24.2', backend, started_by: external ? 'the bench (MONGODB_URI)' : 'the service (embedded, DATA_DIR)' };
+  out.store = {
+    server: 'FerretDB v1.24.2',
+    backend,
+    started_by: external ? 'the bench (MONGODB_URI)' : 'the service (embedded, DATA_DIR)',
+  };
   return out;
 }
 
@@ -396,15 +421,27 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   for (const backend of BACKENDS) results[backend] = await runBackend(backend);
   const primary = results[BACKENDS[0]] as Record<string, unknown>;
-  const doc = { ...primary, quick: QUICK, commit, date: new Date().toISOString(), seconds_per_figure: SECONDS, connections: CONNECTIONS, backends: results };
+  const doc = {
+    ...primary,
+    quick: QUICK,
+    commit,
+    date: new Date().toISOString(),
+    seconds_per_figure: SECONDS,
+    connections: CONNECTIONS,
+    backends: results,
+  };
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
   for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
     const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
-    process.stdout.write(`\n${backend}\n${'figure'.padEnd(20)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`);
+    process.stdout.write(
+      `\n${backend}\n${'figure'.padEnd(20)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`,
+    );
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;
-      process.stdout.write(`${k.padEnd(20)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`);
+      process.stdout.write(
+        `${k.padEnd(20)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`,
+      );
     }
     const envelope = r.envelope as Record<string, Record<ReadName, ReadFigures>>;
     process.stdout.write(`\nreads (p50 / p95 ms, and p50 in scans of the collection)\n${'events'.padEnd(8)}`);

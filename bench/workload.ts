@@ -19,8 +19,16 @@ export function trackerCreateBody(marker: string, via: 'rest' | 'grpc' = 'rest')
     owner: 'platform-team',
   };
   return via === 'rest'
-    ? { title: `Deploy bench-service build ${marker}`, attributes, links: { pullRequestLink: 'https://github.com/org/repo/pull/123', ticket: 'PROJ-456' } }
-    : { title: `Deploy bench-service build ${marker}`, attributes, links: { pull_request_link: 'https://github.com/org/repo/pull/123', ticket: 'PROJ-456' } };
+    ? {
+        title: `Deploy bench-service build ${marker}`,
+        attributes,
+        links: { pullRequestLink: 'https://github.com/org/repo/pull/123', ticket: 'PROJ-456' },
+      }
+    : {
+        title: `Deploy bench-service build ${marker}`,
+        attributes,
+        links: { pull_request_link: 'https://github.com/org/repo/pull/123', ticket: 'PROJ-456' },
+      };
 }
 
 /**

@@ -40,7 +40,14 @@ export function rateLimitModule(env: EnvironmentVariables): DynamicModule {
 }
 
 /** Feature modules are listed here; everything else is shared infrastructure. */
-export const FEATURE_MODULES: DynamicModule['imports'] = [SystemModule, TrackerEventsModule, ActivityLogModule, DeliveriesModule, AstraNotificationsModule, LocksModule];
+export const FEATURE_MODULES: DynamicModule['imports'] = [
+  SystemModule,
+  TrackerEventsModule,
+  ActivityLogModule,
+  DeliveriesModule,
+  AstraNotificationsModule,
+  LocksModule,
+];
 
 @Module({})
 export class AppModule {

@@ -54,14 +54,17 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   // checked the structure, this adds string and key lengths), before guards, interceptors (the idempotency
   // hash) and pipes see it: like the 1 MB limit and malformed JSON, a hostile body is refused first, as
   // problem+json through the global filter. The validation pipe applies each DTO's own tighter caps later.
-  app.getHttpAdapter().getInstance().addHook('preValidation', (req, _reply, done) => {
-    try {
-      if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preValidation', (req, _reply, done) => {
+      try {
+        if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    });
 
   app
     .getHttpAdapter()

@@ -35,7 +35,9 @@ describe('activity log gRPC: astra.core.v1.EventService', () => {
   let app: TestApp;
   let client: UnaryClient;
   const account = randomUUID();
-  const auth = (role: 'viewer' | 'member' | 'admin' | 'owner', user?: string) => ({ authorization: `Bearer ${mintToken({ [account]: role }, { user })}` });
+  const auth = (role: 'viewer' | 'member' | 'admin' | 'owner', user?: string) => ({
+    authorization: `Bearer ${mintToken({ [account]: role }, { user })}`,
+  });
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -50,11 +52,21 @@ describe('activity log gRPC: astra.core.v1.EventService', () => {
     const user = randomUUID();
     const created = await client.call<Record<string, any>>(
       'CreateEvent',
-      { accountId: account, event: newEvent({ destinations: ['banner'], data: { ttl: 0, isAcknowledgeable: 'false' }, visibility: ['member'] }) },
+      {
+        accountId: account,
+        event: newEvent({ destinations: ['banner'], data: { ttl: 0, isAcknowledgeable: 'false' }, visibility: ['member'] }),
+      },
       auth('admin', user),
     );
     expectAstraValid('event_1.4_get_response_body', asRest(created));
-    expect(asRest(created)).toMatchObject({ type: 'application/astra-event', version: '1.4', accountID: account, destinations: ['banner'], visibility: ['member'], data: { ttl: 0, isAcknowledgeable: 'false' } });
+    expect(asRest(created)).toMatchObject({
+      type: 'application/astra-event',
+      version: '1.4',
+      accountID: account,
+      destinations: ['banner'],
+      visibility: ['member'],
+      data: { ttl: 0, isAcknowledgeable: 'false' },
+    });
     expect(created.metadata.createdBy).toBe(user);
 
     // visibility ['member']: members and above read it, a viewer gets NOT_FOUND.
@@ -76,33 +88,52 @@ describe('activity log gRPC: astra.core.v1.EventService', () => {
     expect(first.metadata.continue).toEqual(expect.any(String));
     first.items.forEach((e: Record<string, unknown>) => expectAstraValid('event_1.4_get_response_body', asRest(e)));
 
-    const second = await client.call<Record<string, any>>('ListEvents', { ...base, limit: 2, continue: first.metadata.continue }, auth('viewer'));
+    const second = await client.call<Record<string, any>>(
+      'ListEvents',
+      { ...base, limit: 2, continue: first.metadata.continue },
+      auth('viewer'),
+    );
     expect(second.items.map((e: { summary: string }) => e.summary)).toEqual(['Step 2 done', 'Step 3 done']);
 
     const skipped = await client.call<Record<string, any>>('ListEvents', { ...base, skip: 4 }, auth('viewer'));
     expect(skipped.items.map((e: { summary: string }) => e.summary)).toEqual(['Step 4 done']);
 
-    const rows = await client.call<Record<string, any>>('ListEvents', { ...base, include: 'summary,sequenceCount', limit: 3 }, auth('viewer'));
+    const rows = await client.call<Record<string, any>>(
+      'ListEvents',
+      { ...base, include: 'summary,sequenceCount', limit: 3 },
+      auth('viewer'),
+    );
     expect(rows.items ?? []).toEqual([]);
     const parsed = rows.rows.map((r: string) => JSON.parse(r));
     expect(parsed.map((r: unknown[]) => r[0])).toEqual(['Step 0 done', 'Step 1 done', 'Step 2 done']);
     expectAstraValid('event_1.4_list_response_body', { items: parsed, metadata: {} });
 
-    const rest = await http('GET', `${eventsUrl(app.http, account)}?filter=correlationID eq '${corr}'&orderBy=sequenceCount&include=summary,sequenceCount&limit=3`, {
-      headers: bearer(account, 'viewer'),
-    });
+    const rest = await http(
+      'GET',
+      `${eventsUrl(app.http, account)}?filter=correlationID eq '${corr}'&orderBy=sequenceCount&include=summary,sequenceCount&limit=3`,
+      {
+        headers: bearer(account, 'viewer'),
+      },
+    );
     expect(rest.body.items).toEqual(parsed);
   });
 
   it('answers NOT_FOUND for an unknown or invisible event', async () => {
     await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: randomUUID() }, auth('owner')), status.NOT_FOUND);
-    const hidden = await client.call<{ id: string }>('CreateEvent', { accountId: account, event: newEvent({ visibility: ['owner'] }) }, auth('owner'));
+    const hidden = await client.call<{ id: string }>(
+      'CreateEvent',
+      { accountId: account, event: newEvent({ visibility: ['owner'] }) },
+      auth('owner'),
+    );
     await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: hidden.id }, auth('admin')), status.NOT_FOUND);
     expect((await client.call<{ id: string }>('GetEvent', { accountId: account, eventId: hidden.id }, auth('owner'))).id).toBe(hidden.id);
   });
 
   it('answers INVALID_ARGUMENT naming the list parameter or the id', async () => {
-    const query = await expectGrpcError(client.call('ListEvents', { accountId: account, filter: ['nope eq \'x\''] }, auth('owner')), status.INVALID_ARGUMENT);
+    const query = await expectGrpcError(
+      client.call('ListEvents', { accountId: account, filter: ["nope eq 'x'"] }, auth('owner')),
+      status.INVALID_ARGUMENT,
+    );
     expect(query.details).toMatch(/filter/);
     await expectGrpcError(client.call('ListEvents', { accountId: account, limit: 0 }, auth('owner')), status.INVALID_ARGUMENT);
     await expectGrpcError(client.call('GetEvent', { accountId: account, eventId: 'nope' }, auth('owner')), status.INVALID_ARGUMENT);

@@ -24,7 +24,13 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
     url = eventsUrl(app.http, account);
     const base = Date.UTC(2024, 0, 1, 12, 0, 0);
     const specs: Record<string, unknown>[] = [
-      { severity: 'critical', class: 'system', summary: 'Disk full on node a', destinations: ['banner'], data: { ttl: 0, isAcknowledgeable: 'true' } },
+      {
+        severity: 'critical',
+        class: 'system',
+        summary: 'Disk full on node a',
+        destinations: ['banner'],
+        data: { ttl: 0, isAcknowledgeable: 'true' },
+      },
       { severity: 'warning', class: 'user', summary: 'Backup slow', destinations: ['notification'] },
       { severity: 'informational', class: 'user', summary: 'Backup done', destinations: ['notification', 'support'] },
       { severity: 'critical', class: 'security', summary: 'Login failures', data: { isAcknowledgeable: 'false' } },
@@ -95,7 +101,13 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
   });
 
   it('rejects bad filters with problems/5 invalidParams and unknown parameters with problems/6', async () => {
-    for (const bad of ["filter=nope eq 'x'", 'filter=severity eq critical', "filter=severity like 'x'", "filter=sequenceCount gt 'x'", "filter=eventTime gt 'yesterday'"]) {
+    for (const bad of [
+      "filter=nope eq 'x'",
+      'filter=severity eq critical',
+      "filter=severity like 'x'",
+      "filter=sequenceCount gt 'x'",
+      "filter=eventTime gt 'yesterday'",
+    ]) {
       const res = await list(bad);
       expectAstraProblem(res, 5);
       expect(res.body.invalidParams[0].name).toBe('filter');
@@ -130,7 +142,9 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
       let token: string | undefined;
       let pages = 0;
       do {
-        const res = await http('GET', `${walkUrl}?limit=4${order}${token ? `&continue=${encodeURIComponent(token)}` : ''}`, { headers: bearer(walkAccount, 'viewer') });
+        const res = await http('GET', `${walkUrl}?limit=4${order}${token ? `&continue=${encodeURIComponent(token)}` : ''}`, {
+          headers: bearer(walkAccount, 'viewer'),
+        });
         expect(res.status).toBe(200);
         expectAstraValid('event_1.4_list_response_body', res.body);
         seen.push(...ids(res.body));
@@ -144,7 +158,9 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
     inserting = false;
     await writer;
     expect(inserted.length).toBeGreaterThan(0);
-    const tampered = await http('GET', `${walkUrl}?continue=${encodeURIComponent(Buffer.from('{"v":1}').toString('base64'))}`, { headers: bearer(walkAccount, 'viewer') });
+    const tampered = await http('GET', `${walkUrl}?continue=${encodeURIComponent(Buffer.from('{"v":1}').toString('base64'))}`, {
+      headers: bearer(walkAccount, 'viewer'),
+    });
     expectAstraProblem(tampered, 5);
   });
 
@@ -158,7 +174,9 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
     const poller = (async () => {
       let high = 1;
       while (polling) {
-        const res = await http('GET', `${seqUrl}?filter=sequenceCount gt '${high}'&orderBy=sequenceCount&include=sequenceCount`, { headers: bearer(seqAccount, 'viewer') });
+        const res = await http('GET', `${seqUrl}?filter=sequenceCount gt '${high}'&orderBy=sequenceCount&include=sequenceCount`, {
+          headers: bearer(seqAccount, 'viewer'),
+        });
         for (const [n] of res.body.items as [number][]) {
           polled.push(n);
           high = n;
@@ -166,7 +184,9 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
       }
     })();
     const results = await Promise.all(
-      Array.from({ length: 150 }, (_, i) => http('POST', seqUrl, { body: sampleEvent({ summary: `Parallel ${i}` }), headers: bearer(seqAccount, 'admin') })),
+      Array.from({ length: 150 }, (_, i) =>
+        http('POST', seqUrl, { body: sampleEvent({ summary: `Parallel ${i}` }), headers: bearer(seqAccount, 'admin') }),
+      ),
     );
     polling = false;
     await poller;
@@ -175,7 +195,9 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
     expect(numbers).toEqual(Array.from({ length: 150 }, (_, i) => i + 2));
     // A poller tracking "gt highest seen" never skipped one: what it saw is strictly increasing and gap-free.
     expect(polled).toEqual(Array.from({ length: polled.length }, (_, i) => i + 2));
-    const stored = await http('GET', `${seqUrl}?orderBy=sequenceCount&include=sequenceCount&count=true`, { headers: bearer(seqAccount, 'viewer') });
+    const stored = await http('GET', `${seqUrl}?orderBy=sequenceCount&include=sequenceCount&count=true`, {
+      headers: bearer(seqAccount, 'viewer'),
+    });
     expect(stored.body.metadata.count).toBe(151);
     expect(stored.body.items.map((r: [number]) => r[0])).toEqual(Array.from({ length: 151 }, (_, i) => i + 1));
   });
@@ -186,7 +208,10 @@ describe('activity log REST: listing events (Astra collection conventions)', () 
       const shared = randomUUID();
       const results = await Promise.all(
         Array.from({ length: 150 }, (_, i) =>
-          http('POST', eventsUrl(i % 2 ? app.http : second.http, shared), { body: sampleEvent({ summary: `Two apps ${i}` }), headers: bearer(shared, 'owner') }),
+          http('POST', eventsUrl(i % 2 ? app.http : second.http, shared), {
+            body: sampleEvent({ summary: `Two apps ${i}` }),
+            headers: bearer(shared, 'owner'),
+          }),
         ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(150).fill(201));

@@ -35,7 +35,10 @@ describe('activity log rules: visibility, ttl expiry and sweeping, cleared condi
       [['member'], ['member', 'admin', 'owner']],
       [['admin'], ['admin', 'owner']],
       [['owner'], ['owner']],
-      [['owner', 'member'], ['member', 'admin', 'owner']],
+      [
+        ['owner', 'member'],
+        ['member', 'admin', 'owner'],
+      ],
       [['auditor'], []],
     ];
     const created = [];
@@ -62,16 +65,20 @@ describe('activity log rules: visibility, ttl expiry and sweeping, cleared condi
     const expiresAt = t0 + 1500;
     const e = await createEvent(app.http, account, { eventTime: new Date(t0).toISOString(), data: { ttl: 1.5 } });
     const observations: { start: number; end: number; one: number; listed: boolean }[] = [];
-    await eventually(async () => {
-      const start = Date.now();
-      const [one, page] = await Promise.all([
-        http('GET', `${url}/${e.id}`, { headers: bearer(account, 'viewer') }),
-        http('GET', `${url}?filter=id eq '${e.id}'`, { headers: bearer(account, 'viewer') }),
-      ]);
-      const end = Date.now();
-      observations.push({ start, end, one: one.status, listed: page.body.items.length === 1 });
-      return one.status === 404 && !page.body.items.length && end > expiresAt + 100;
-    }, 10_000, 20);
+    await eventually(
+      async () => {
+        const start = Date.now();
+        const [one, page] = await Promise.all([
+          http('GET', `${url}/${e.id}`, { headers: bearer(account, 'viewer') }),
+          http('GET', `${url}?filter=id eq '${e.id}'`, { headers: bearer(account, 'viewer') }),
+        ]);
+        const end = Date.now();
+        observations.push({ start, end, one: one.status, listed: page.body.items.length === 1 });
+        return one.status === 404 && !page.body.items.length && end > expiresAt + 100;
+      },
+      10_000,
+      20,
+    );
     for (const o of observations) {
       if (o.end < expiresAt) expect(o).toMatchObject({ one: 200, listed: true });
       if (o.start >= expiresAt) expect(o).toMatchObject({ one: 404, listed: false });
@@ -96,7 +103,12 @@ describe('activity log rules: visibility, ttl expiry and sweeping, cleared condi
     const calls: { accountId: string; ids: string[]; storedAtCall: number }[] = [];
     app.tracker.app.get(ActivityLogHooks).register({
       onEventsExpired: async (accountId, ids) => {
-        if (accountId === account) calls.push({ accountId, ids, storedAtCall: await store.collection('activity_events').countDocuments({ _id: { $in: ids as never[] } }) });
+        if (accountId === account)
+          calls.push({
+            accountId,
+            ids,
+            storedAtCall: await store.collection('activity_events').countDocuments({ _id: { $in: ids as never[] } }),
+          });
       },
     });
     const keep = await createEvent(app.http, account, { summary: 'Keeps living' });
@@ -128,10 +140,20 @@ describe('activity log rules: visibility, ttl expiry and sweeping, cleared condi
   it('cleared: a cleared event with the same summary and correlationID clears the earlier ones', async () => {
     const account = randomUUID();
     const corr = randomUUID();
-    const raised = await createEvent(app.http, account, { correlationID: corr, summary: 'Disk full', severity: 'critical', destinations: ['banner'] });
+    const raised = await createEvent(app.http, account, {
+      correlationID: corr,
+      summary: 'Disk full',
+      severity: 'critical',
+      destinations: ['banner'],
+    });
     const other = await createEvent(app.http, account, { correlationID: corr, summary: 'Other condition', severity: 'warning' });
     const unrelated = await createEvent(app.http, account, { summary: 'Disk full', severity: 'critical' });
-    const clear = await createEvent(app.http, account, { correlationID: corr, summary: 'Disk full', severity: 'cleared', visibility: ['owner'] });
+    const clear = await createEvent(app.http, account, {
+      correlationID: corr,
+      summary: 'Disk full',
+      severity: 'cleared',
+      visibility: ['owner'],
+    });
     const again = await createEvent(app.http, account, { correlationID: corr, summary: 'Disk full', severity: 'critical' });
     const service = app.tracker.app.get(ActivityLogService);
     const cleared = await service.clearedIds(systemScope(account), [raised, other, unrelated, clear, again] as never);

@@ -28,7 +28,12 @@ describe('activity log REST: the Astra event resource', () => {
       expectAstraValid('event_1.4_get_response_body', res.body);
       const e = res.body;
       expect(e).toMatchObject({ type: 'application/astra-event', version: '1.4', accountID: account, additionalResourceIDs: [] });
-      expect(e.metadata).toEqual({ labels: [], creationTimestamp: expect.stringMatching(TIME), modificationTimestamp: e.metadata.creationTimestamp, createdBy: user });
+      expect(e.metadata).toEqual({
+        labels: [],
+        creationTimestamp: expect.stringMatching(TIME),
+        modificationTimestamp: e.metadata.creationTimestamp,
+        createdBy: user,
+      });
       expect(e.eventTime).toMatch(TIME);
       expect(e.correlationID).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.headers.get('location')).toBe(`/accounts/${account}/core/v1/events/${e.id}`);

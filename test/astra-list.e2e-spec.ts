@@ -72,7 +72,12 @@ describe('Astra list library on the real store', () => {
   async function listPage(raw: Record<string, unknown>) {
     const q = parseListQuery(raw, SPEC);
     const m = toMongoQuery(q, SPEC);
-    const docs = await events.find(m.filter as Document).sort(m.sort).skip(m.skip).limit(m.limit).toArray();
+    const docs = await events
+      .find(m.filter as Document)
+      .sort(m.sort)
+      .skip(m.skip)
+      .limit(m.limit)
+      .toArray();
     const total = q.count ? await events.countDocuments(m.countFilter) : undefined;
     return toListResponse(docs.map(toRow), q, SPEC, {
       type: 'application/astra-events',
@@ -103,9 +108,7 @@ describe('Astra list library on the real store', () => {
       return v instanceof Date ? v.getTime() : (v ?? null);
     };
     const cmp = (a: unknown, b: unknown) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : (a as number) < (b as number) ? -1 : 1);
-    return [...docs]
-      .sort((a, b) => (cmp(key(a), key(b)) || cmp(a._id, b._id)) * (desc ? -1 : 1))
-      .map((d) => d._id);
+    return [...docs].sort((a, b) => (cmp(key(a), key(b)) || cmp(a._id, b._id)) * (desc ? -1 : 1)).map((d) => d._id);
   }
 
   it('walks every original event exactly once with limit=3 while newer events are inserted between pages', async () => {
@@ -144,9 +147,19 @@ describe('Astra list library on the real store', () => {
 
   it('applies skip after the continue position and counts before paging', async () => {
     const first = await listPage({ limit: '2', count: 'true', filter: "severity eq 'warning'" });
-    const warnings = sortedIds(ORIGINALS.filter((e) => e.severity === 'warning'), 'eventTime', true);
+    const warnings = sortedIds(
+      ORIGINALS.filter((e) => e.severity === 'warning'),
+      'eventTime',
+      true,
+    );
     expect(first.metadata.count).toBe(warnings.length);
-    const next = await listPage({ limit: '2', skip: '1', count: 'true', filter: "severity eq 'warning'", continue: first.metadata.continue });
+    const next = await listPage({
+      limit: '2',
+      skip: '1',
+      count: 'true',
+      filter: "severity eq 'warning'",
+      continue: first.metadata.continue,
+    });
     expect((next.items as Row[]).map((r) => r.id)).toEqual(warnings.slice(3, 5));
     expect(next.metadata.count).toBe(warnings.length);
   });
@@ -201,7 +214,11 @@ describe('Astra list library on the real store', () => {
 
   it('ANDs repeated filters on the store', async () => {
     const out = await listPage({ filter: ["destinations eq 'banner'", "summary in 'Disk'"] });
-    const expected = sortedIds(ORIGINALS.filter((e) => e.destinations.includes('banner') && e.summary.includes('Disk')), 'eventTime', true);
+    const expected = sortedIds(
+      ORIGINALS.filter((e) => e.destinations.includes('banner') && e.summary.includes('Disk')),
+      'eventTime',
+      true,
+    );
     expect((out.items as Row[]).map((r) => r.id)).toEqual(expected);
     expect(expected.length).toBeGreaterThan(0);
   });

@@ -28,7 +28,9 @@ describe('banners (extension) and the ttl cascade', () => {
   let app: TestApp;
   let store: Connection;
   const base = (account: string) => `${app.http}/accounts/${account}/core/v1`;
-  const as = (account: string, role: Role, user = randomUUID()) => ({ authorization: `Bearer ${mintToken({ [account]: role }, { user })}` });
+  const as = (account: string, role: Role, user = randomUUID()) => ({
+    authorization: `Bearer ${mintToken({ [account]: role }, { user })}`,
+  });
   async function banners(url: string, headers: Record<string, string>) {
     const res = await http('GET', url, { headers });
     expect(res.status).toBe(200);
@@ -62,13 +64,24 @@ describe('banners (extension) and the ttl cascade', () => {
     expect(list.metadata.count).toBe(1);
     const banner = list.items[0];
     expect(banner.id).not.toBe(license.id);
-    expect(banner).toMatchObject({ summary: 'License Expiring', correlationID: license.correlationID, descriptionURL: 'https://docs.example/license', correctiveActionURL: '/settings/license', data: { isAcknowledgeable: 'false' } });
+    expect(banner).toMatchObject({
+      summary: 'License Expiring',
+      correlationID: license.correlationID,
+      descriptionURL: 'https://docs.example/license',
+      correctiveActionURL: '/settings/license',
+      data: { isAcknowledgeable: 'false' },
+    });
     expect((await banners(`${base(account)}/banners?count=true`, as(account, 'admin'))).metadata.count).toBe(2);
 
     // A cleared event with the same summary but another correlationID clears nothing; the matching one does.
     await createEvent(app.http, account, { summary: 'License Expiring', severity: 'cleared' });
     expect((await banners(`${base(account)}/banners?count=true`, viewer)).metadata.count).toBe(1);
-    await createEvent(app.http, account, { summary: 'License Expiring', correlationID: license.correlationID, severity: 'cleared', destinations: ['banner'] });
+    await createEvent(app.http, account, {
+      summary: 'License Expiring',
+      correlationID: license.correlationID,
+      severity: 'cleared',
+      destinations: ['banner'],
+    });
     const afterClear = await banners(`${base(account)}/banners?count=true`, as(account, 'owner'));
     // The cleared event itself is no banner either; the admin-only one stays.
     expect(afterClear.items.map((b) => b.correlationID)).toEqual([adminOnly.correlationID]);
@@ -96,7 +109,10 @@ describe('banners (extension) and the ttl cascade', () => {
     const del = await http('DELETE', `${base(account)}/users/${alice}/banners/${dismissable.id}`, { headers: aliceH });
     expect(del.status).toBe(204);
     expectAstraProblem(await http('DELETE', `${base(account)}/users/${alice}/banners/${dismissable.id}`, { headers: aliceH }), 1);
-    expect((await banners(`${base(account)}/users/${alice}/banners?orderBy=summary`, aliceH)).items.map((b) => b.summary)).toEqual(['Keep Me', 'Keep Me Too']);
+    expect((await banners(`${base(account)}/users/${alice}/banners?orderBy=summary`, aliceH)).items.map((b) => b.summary)).toEqual([
+      'Keep Me',
+      'Keep Me Too',
+    ]);
     expect((await banners(`${base(account)}/users/${bob}/banners?count=true`, bobH)).metadata.count).toBe(3);
     // The account-wide list is not per user.
     expect((await banners(`${base(account)}/banners?count=true`, aliceH)).metadata.count).toBe(3);
@@ -115,7 +131,13 @@ describe('banners (extension) and the ttl cascade', () => {
   it('the extension is documented in the Swagger document', async () => {
     const doc = (await http('GET', `${app.http}/docs-json`)).body;
     const paths = Object.keys(doc.paths);
-    for (const p of ['banners', 'users/{user_id}/banners', 'users/{user_id}/banners/{banner_id}', 'notifications', 'users/{user_id}/unreadNotifications/{unreadNotification_id}']) {
+    for (const p of [
+      'banners',
+      'users/{user_id}/banners',
+      'users/{user_id}/banners/{banner_id}',
+      'notifications',
+      'users/{user_id}/unreadNotifications/{unreadNotification_id}',
+    ]) {
       expect(paths).toContain(`/accounts/{account_id}/core/v1/${p}`);
     }
     expect(doc.paths['/accounts/{account_id}/core/v1/users/{user_id}/banners/{banner_id}'].delete.description).toMatch(/isAcknowledgeable/);
@@ -137,22 +159,36 @@ describe('banners (extension) and the ttl cascade', () => {
 
     const notifications = (await http('GET', `${base(account)}/notifications?count=true`, { headers: aliceH })).body;
     expect(notifications.metadata.count).toBe(2);
-    const aliceUnread = (await http('GET', `${base(account)}/users/${alice}/unreadNotifications?orderBy=sequenceCount`, { headers: aliceH })).body.items;
-    const bobUnread = (await http('GET', `${base(account)}/users/${bob}/unreadNotifications?orderBy=sequenceCount`, { headers: bobH })).body.items;
-    const aliceBanners = (await http('GET', `${base(account)}/users/${alice}/banners?orderBy=sequenceCount`, { headers: aliceH })).body.items;
+    const aliceUnread = (
+      await http('GET', `${base(account)}/users/${alice}/unreadNotifications?orderBy=sequenceCount`, { headers: aliceH })
+    ).body.items;
+    const bobUnread = (await http('GET', `${base(account)}/users/${bob}/unreadNotifications?orderBy=sequenceCount`, { headers: bobH })).body
+      .items;
+    const aliceBanners = (await http('GET', `${base(account)}/users/${alice}/banners?orderBy=sequenceCount`, { headers: aliceH })).body
+      .items;
     // alice reads and dismisses both; bob leaves them unread
-    for (const u of aliceUnread) expect((await http('DELETE', `${base(account)}/users/${alice}/unreadNotifications/${u.id}`, { headers: aliceH })).status).toBe(204);
-    for (const b of aliceBanners) expect((await http('DELETE', `${base(account)}/users/${alice}/banners/${b.id}`, { headers: aliceH })).status).toBe(204);
-    const marks = (eventID: string) => Promise.all([store.collection('notification_read_marks').countDocuments({ eventID }), store.collection('banner_dismissals').countDocuments({ eventID })]);
+    for (const u of aliceUnread)
+      expect((await http('DELETE', `${base(account)}/users/${alice}/unreadNotifications/${u.id}`, { headers: aliceH })).status).toBe(204);
+    for (const b of aliceBanners)
+      expect((await http('DELETE', `${base(account)}/users/${alice}/banners/${b.id}`, { headers: aliceH })).status).toBe(204);
+    const marks = (eventID: string) =>
+      Promise.all([
+        store.collection('notification_read_marks').countDocuments({ eventID }),
+        store.collection('banner_dismissals').countDocuments({ eventID }),
+      ]);
     expect(await marks(expiring.id)).toEqual([1, 1]);
     expect(Date.now()).toBeLessThan(t0 + ttl * 1000);
 
     // Gone from every read at eventTime + ttl, whether or not the sweeper has run: polled until it goes, never before.
     const expiredNotification = notifications.items.find((n: { sequenceCount: number }) => n.sequenceCount === expiring.sequenceCount);
-    const expired = await eventually(async () => {
-      const res = await http('GET', `${base(account)}/notifications/${expiredNotification.id}`, { headers: aliceH });
-      return res.status !== 200 && res;
-    }, ttl * 1000 + 10_000, 50);
+    const expired = await eventually(
+      async () => {
+        const res = await http('GET', `${base(account)}/notifications/${expiredNotification.id}`, { headers: aliceH });
+        return res.status !== 200 && res;
+      },
+      ttl * 1000 + 10_000,
+      50,
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(t0 + ttl * 1000);
     expectAstraProblem(expired, 1);
     const n = (await http('GET', `${base(account)}/notifications`, { headers: bobH })).body;
@@ -171,6 +207,8 @@ describe('banners (extension) and the ttl cascade', () => {
     await eventually(async () => (await store.collection('activity_events').countDocuments({ _id: expiring.id as never })) === 0, 15_000);
     expect(await marks(expiring.id)).toEqual([0, 0]);
     expect(await marks(lasting.id)).toEqual([1, 1]);
-    expect((await http('GET', `${base(account)}/users/${alice}/unreadNotifications?count=true`, { headers: aliceH })).body.metadata.count).toBe(0);
+    expect(
+      (await http('GET', `${base(account)}/users/${alice}/unreadNotifications?count=true`, { headers: aliceH })).body.metadata.count,
+    ).toBe(0);
   });
 });

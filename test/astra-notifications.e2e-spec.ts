@@ -11,7 +11,9 @@ const ROLES: Role[] = ['viewer', 'member', 'admin', 'owner'];
 describe('Astra notifications and unread notifications (REST)', () => {
   let app: TestApp;
   const base = (account: string) => `${app.http}/accounts/${account}/core/v1`;
-  const as = (account: string, role: Role, user = randomUUID()) => ({ authorization: `Bearer ${mintToken({ [account]: role }, { user })}` });
+  const as = (account: string, role: Role, user = randomUUID()) => ({
+    authorization: `Bearer ${mintToken({ [account]: role }, { user })}`,
+  });
 
   /** GET with the published schema checked on every 200 answer. */
   async function get(url: string, headers: Record<string, string>, schema: string) {
@@ -34,7 +36,11 @@ describe('Astra notifications and unread notifications (REST)', () => {
   it('an event with the notification destination is a notification (own id, the event fields); others are not', async () => {
     const account = randomUUID();
     const viewer = as(account, 'viewer');
-    const noted = await createEvent(app.http, account, { destinations: ['notification', 'banner'], descriptionURL: 'https://docs.example/x', data: { isAcknowledgeable: 'true' } });
+    const noted = await createEvent(app.http, account, {
+      destinations: ['notification', 'banner'],
+      descriptionURL: 'https://docs.example/x',
+      data: { isAcknowledgeable: 'true' },
+    });
     await createEvent(app.http, account, { destinations: ['banner'] });
     await createEvent(app.http, account, {});
 
@@ -51,7 +57,9 @@ describe('Astra notifications and unread notifications (REST)', () => {
     const one = await get(`${base(account)}/notifications/${n.id}`, viewer, 'notification_1.3_get_response_body');
     expect(one.status).toBe(200);
     expect(one.body).toEqual(n);
-    const typed = await http('GET', `${base(account)}/notifications/${n.id}`, { headers: { ...viewer, accept: 'application/astra-notification+json' } });
+    const typed = await http('GET', `${base(account)}/notifications/${n.id}`, {
+      headers: { ...viewer, accept: 'application/astra-notification+json' },
+    });
     expect(typed.headers.get('content-type')).toMatch(/^application\/astra-notification\+json/);
 
     // The event id itself names no notification, and an event without the destination has none.
@@ -65,14 +73,20 @@ describe('Astra notifications and unread notifications (REST)', () => {
     const none = await listNotifications(account, viewer, `?filter=${encodeURIComponent(`id eq '${noted.id}'`)}`);
     expect(none.body.items).toEqual([]);
     expectAstraProblem(await http('GET', `${base(account)}/notifications?orderBy=id`, { headers: viewer }), 5);
-    expectAstraProblem(await http('GET', `${base(account)}/notifications?filter=${encodeURIComponent("id in 'a'")}`, { headers: viewer }), 5);
+    expectAstraProblem(
+      await http('GET', `${base(account)}/notifications?filter=${encodeURIComponent("id in 'a'")}`, { headers: viewer }),
+      5,
+    );
   });
 
   it('visibility per role, as for events (hidden = 404 problems/1)', async () => {
     const account = randomUUID();
     const visibilities: (string[] | undefined)[] = [undefined, ['member'], ['admin'], ['owner']];
     const created = [];
-    for (const visibility of visibilities) created.push(await createEvent(app.http, account, { destinations: ['notification'], ...(visibility ? { visibility } : {}) }, 'owner'));
+    for (const visibility of visibilities)
+      created.push(
+        await createEvent(app.http, account, { destinations: ['notification'], ...(visibility ? { visibility } : {}) }, 'owner'),
+      );
     for (const [r, role] of ROLES.entries()) {
       const headers = as(account, role);
       const list = await listNotifications(account, headers, '?orderBy=sequenceCount&count=true');
@@ -80,7 +94,9 @@ describe('Astra notifications and unread notifications (REST)', () => {
       expect({ role, seq: list.body.items.map((i: { sequenceCount: number }) => i.sequenceCount) }).toEqual({ role, seq: expected });
       expect(list.body.metadata.count).toBe(expected.length);
       // Each created event's notification: visible or 404 problems/1
-      const ids = (await listNotifications(account, as(account, 'owner'), '?orderBy=sequenceCount')).body.items.map((i: { id: string }) => i.id);
+      const ids = (await listNotifications(account, as(account, 'owner'), '?orderBy=sequenceCount')).body.items.map(
+        (i: { id: string }) => i.id,
+      );
       for (const [i, id] of ids.entries()) {
         const res = await http('GET', `${base(account)}/notifications/${id}`, { headers });
         if (i <= r) expect(res.status).toBe(200);
@@ -105,7 +121,8 @@ describe('Astra notifications and unread notifications (REST)', () => {
     const aliceH = as(account, 'member', alice);
     const bobH = as(account, 'viewer', bob);
     const events = [];
-    for (let i = 0; i < 3; i++) events.push(await createEvent(app.http, account, { destinations: ['notification'], severity: i === 0 ? 'critical' : 'warning' }));
+    for (let i = 0; i < 3; i++)
+      events.push(await createEvent(app.http, account, { destinations: ['notification'], severity: i === 0 ? 'critical' : 'warning' }));
     await createEvent(app.http, account, { destinations: ['notification'], visibility: ['admin'] }); // nobody here sees it
     await createEvent(app.http, account, {}); // not a notification
 
@@ -113,11 +130,20 @@ describe('Astra notifications and unread notifications (REST)', () => {
     expect(aliceList.status).toBe(200);
     expect(aliceList.body).toMatchObject({ type: 'application/astra-unreadNotifications', version: '1.0', metadata: { count: 3 } });
     // newest first (sequenceCount desc); each names its notification
-    expect(aliceList.body.items.map((u: { sequenceCount: number }) => u.sequenceCount)).toEqual(events.map((e) => e.sequenceCount).reverse());
+    expect(aliceList.body.items.map((u: { sequenceCount: number }) => u.sequenceCount)).toEqual(
+      events.map((e) => e.sequenceCount).reverse(),
+    );
     const notifications = (await listNotifications(account, aliceH, '?orderBy=sequenceCount%20desc')).body.items;
-    expect(aliceList.body.items.map((u: { notificationID: string }) => u.notificationID)).toEqual(notifications.map((n: { id: string }) => n.id));
+    expect(aliceList.body.items.map((u: { notificationID: string }) => u.notificationID)).toEqual(
+      notifications.map((n: { id: string }) => n.id),
+    );
     const target = aliceList.body.items[2];
-    expect(target).toMatchObject({ type: 'application/astra-unreadNotification', version: '1.0', severity: 'critical', sequenceCount: events[0].sequenceCount });
+    expect(target).toMatchObject({
+      type: 'application/astra-unreadNotification',
+      version: '1.0',
+      severity: 'critical',
+      sequenceCount: events[0].sequenceCount,
+    });
     expect(target.metadata.createdBy).toBe('00000000-0000-0000-0000-000000000000');
 
     const bobList = await listUnread(account, bob, bobH, '?count=true');
@@ -146,9 +172,19 @@ describe('Astra notifications and unread notifications (REST)', () => {
     expect((await listNotifications(account, aliceH, '?count=true')).body.metadata.count).toBe(3);
 
     // filters on the unread resource, include, and a keyset walk over the unread set
-    const crit = await listUnread(account, bob, bobH, `?filter=${encodeURIComponent("severity eq 'critical'")}&include=notificationID,sequenceCount`);
+    const crit = await listUnread(
+      account,
+      bob,
+      bobH,
+      `?filter=${encodeURIComponent("severity eq 'critical'")}&include=notificationID,sequenceCount`,
+    );
     expect(crit.body.items).toEqual([[target.notificationID, events[0].sequenceCount]]);
-    const byNotification = await listUnread(account, bob, bobH, `?filter=${encodeURIComponent(`notificationID eq '${target.notificationID}'`)}`);
+    const byNotification = await listUnread(
+      account,
+      bob,
+      bobH,
+      `?filter=${encodeURIComponent(`notificationID eq '${target.notificationID}'`)}`,
+    );
     expect(byNotification.body.items).toHaveLength(1);
     const seen: string[] = [];
     let cont = '';

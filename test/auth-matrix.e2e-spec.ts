@@ -38,10 +38,13 @@ describe('auth matrix: user paths answer their own user only', () => {
     const unread = ['readOne', 'markRest', 'markGroup', 'markGrpc'] as const;
     const dismissable = ['dismissRest', 'dismissGrpc'] as const;
     for (let i = 0; i < unread.length; i++) await createEvent(app.http, account, { destinations: ['notification'] });
-    for (let i = 0; i < dismissable.length; i++) await createEvent(app.http, account, { destinations: ['banner'], data: { isAcknowledgeable: 'true' } });
+    for (let i = 0; i < dismissable.length; i++)
+      await createEvent(app.http, account, { destinations: ['banner'], data: { isAcknowledgeable: 'true' } });
     // In creation order: each list is ordered by the events' sequence numbers.
     const listed = async (path: string) =>
-      (await http('GET', `${app.http}${A}/users/${user}/${path}?orderBy=sequenceCount`, { headers: mine })).body.items.map((i: { id: string }) => i.id) as string[];
+      (await http('GET', `${app.http}${A}/users/${user}/${path}?orderBy=sequenceCount`, { headers: mine })).body.items.map(
+        (i: { id: string }) => i.id,
+      ) as string[];
     (await listed('unreadNotifications')).forEach((id, i) => (ids[unread[i]] = id));
     (await listed('banners')).forEach((id, i) => (ids[dismissable[i]] = id));
     expect(Object.keys(ids).sort()).toEqual([...unread, ...dismissable].sort());

@@ -80,8 +80,12 @@ describe('foundation: the hybrid app on the real store', () => {
   it('answers an unknown gRPC method with UNIMPLEMENTED', async () => {
     const client = new grpc.Client(app.grpc, grpc.credentials.createInsecure());
     const code = await new Promise<number>((resolve) =>
-      client.makeUnaryRequest('/tracker.system.v1.SystemService/Nope', (x: Buffer) => x, (x: Buffer) => x, Buffer.alloc(0), (err) =>
-        resolve(err?.code ?? 0),
+      client.makeUnaryRequest(
+        '/tracker.system.v1.SystemService/Nope',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        Buffer.alloc(0),
+        (err) => resolve(err?.code ?? 0),
       ),
     );
     client.close();

@@ -32,17 +32,25 @@ const CLIENT_CODES = new Set([
 ]);
 
 const MISSING = Symbol('missing');
-const str = (valid: fc.Arbitrary<string>) => fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constant(MISSING) });
+const str = (valid: fc.Arbitrary<string>) =>
+  fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constant(MISSING) });
 const int = (valid: fc.Arbitrary<number>) =>
-  fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }, { weight: 1, arbitrary: fc.constant(MISSING) });
+  fc.oneof(
+    { weight: 12, arbitrary: valid },
+    { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) },
+    { weight: 1, arbitrary: fc.constant(MISSING) },
+  );
 const strs = (valid: fc.Arbitrary<string>) => fc.oneof(fc.array(valid, { maxLength: 3 }), fc.array(nastyString, { maxLength: 3 }));
 function msg(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
   return fc.record(fields).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== MISSING)));
 }
 
-const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const isoDate = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 /** Overlap windows: from in January and to in February or March are at most 92 days apart. */
-const dayIn = (min: string, max: string) => fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
+const dayIn = (min: string, max: string) =>
+  fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
 const objectId = fc.constantFrom('507f1f77bcf86cd799439011', 'ffffffffffffffffffffffff');
 const uuid = fc.uuid({ version: 4 });
 const page = { perPage: int(fc.integer({ min: 1, max: 100 })), page: int(fc.integer({ min: 1, max: 5 })) };
@@ -119,9 +127,15 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     );
     // figures: gRPC codes in place of HTTP statuses
     // figures: OK as 200, client codes as they are, anything else as 500 + code (so it counts as a 5xx)
-    record(`${service} ${method}`, outcomes.map((o) => ({ status: o.status === status.OK ? 200 : CLIENT_CODES.has(o.status) ? o.status : 500 + o.status })), performance.now() - started);
+    record(
+      `${service} ${method}`,
+      outcomes.map((o) => ({ status: o.status === status.OK ? 200 : CLIENT_CODES.has(o.status) ? o.status : 500 + o.status })),
+      performance.now() - started,
+    );
     const bad = outcomes.filter((o) => !CLIENT_CODES.has(o.status)).slice(0, 5);
-    expect(bad.map((o) => ({ code: status[o.status] ?? o.status, details: o.body.slice(0, 200), input: JSON.stringify(o.input).slice(0, 200) }))).toEqual([]);
+    expect(
+      bad.map((o) => ({ code: status[o.status] ?? o.status, details: o.body.slice(0, 200), input: JSON.stringify(o.input).slice(0, 200) })),
+    ).toEqual([]);
     return outcomes;
   }
 
@@ -132,10 +146,30 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     ['GetEventChangelog', msg({ id: str(objectId) })],
     ['GetEventNotifications', msg({ id: str(objectId) })],
     ['ListEvents', msg(page)],
-    ['SearchEvents', msg({ ...page, priority: int(fc.integer({ min: 1, max: 5 })), service: str(fc.constant('grpc-fuzz-a')), type: int(fc.integer({ min: 1, max: 5 })), startDate: str(isoDate), endDate: str(isoDate) })],
+    [
+      'SearchEvents',
+      msg({
+        ...page,
+        priority: int(fc.integer({ min: 1, max: 5 })),
+        service: str(fc.constant('grpc-fuzz-a')),
+        type: int(fc.integer({ min: 1, max: 5 })),
+        startDate: str(isoDate),
+        endDate: str(isoDate),
+      }),
+    ],
     ['TodayEvents', msg({ ...page, tz: str(fc.constantFrom('UTC', 'Europe/Paris')) })],
     ['GetEventStats', msg({ startDate: str(isoDate), endDate: str(isoDate), service: str(fc.constant('grpc-fuzz-a')) })],
-    ['ListOverlaps', msg({ from: str(dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z')), to: str(dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z')), by: str(fc.constantFrom('service', 'environment')), service: str(fc.constant('grpc-fuzz-a')), environment: int(fc.integer({ min: 1, max: 8 })), type: int(fc.integer({ min: 1, max: 5 })) })],
+    [
+      'ListOverlaps',
+      msg({
+        from: str(dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z')),
+        to: str(dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z')),
+        by: str(fc.constantFrom('service', 'environment')),
+        service: str(fc.constant('grpc-fuzz-a')),
+        environment: int(fc.integer({ min: 1, max: 8 })),
+        type: int(fc.integer({ min: 1, max: 5 })),
+      }),
+    ],
   ])('tracker %s', async (method, arb) => {
     // List, today, stats and overlaps answer most inputs from the store, which sorts and aggregates in memory:
     // 300 per CI run (measured 11-22 inputs/s once a few hundred events are stored, ~300/s on the small collection here).
@@ -163,16 +197,26 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
       });
       const outcomes = await fuzz('lock', 'AcquireLock', acquire, runsFor(300));
       expect(outcomes.some((o) => o.status === status.OK)).toBe(true);
-      const held = await Promise.all(lockServices.map((service) => clients.lock.call<{ locks?: { id: string }[] }>('ListLocks', { service }, md)));
+      const held = await Promise.all(
+        lockServices.map((service) => clients.lock.call<{ locks?: { id: string }[] }>('ListLocks', { service }, md)),
+      );
       const ids = held.flatMap((r) => r.locks ?? []).map((l) => l.id);
-      lockId = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: uuid }, { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '') });
+      lockId = fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...ids) },
+        { weight: 1, arbitrary: uuid },
+        { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '') },
+      );
     });
 
     it.each([
       ['RenewLock', () => msg({ id: str(lockId), owner: str(lockOwner), ttlSeconds: int(fc.integer({ min: 10, max: 86_400 })) })],
       ['GetLock', () => msg({ id: str(lockId) })],
       ['ReleaseLock', () => msg({ id: str(lockId), owner: str(lockOwner), force: fc.boolean() })],
-      ['ListLocks', () => msg({ service: str(fc.constantFrom(...lockServices)), environment: int(fc.integer({ min: 1, max: 8 })), owner: str(lockOwner) })],
+      [
+        'ListLocks',
+        () =>
+          msg({ service: str(fc.constantFrom(...lockServices)), environment: int(fc.integer({ min: 1, max: 8 })), owner: str(lockOwner) }),
+      ],
     ])('lock %s', async (method, arb) => {
       // Reads by _id; renew and release append a generation when they succeed; lists resolve every key of a service.
       await fuzz('lock', method, arb(), runsFor(300));
@@ -186,7 +230,11 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     ['event', 'ListEvents', msg({ accountId, ...listParams })],
     ['notification', 'ListNotifications', msg({ accountId, ...listParams })],
     ['notification', 'GetNotification', msg({ accountId, notificationId: str(uuid) })],
-    ['notification', 'ListUnreadNotifications', msg({ accountId, userId, ...listParams, include: str(fc.constant('id')), groupId: str(uuid) })],
+    [
+      'notification',
+      'ListUnreadNotifications',
+      msg({ accountId, userId, ...listParams, include: str(fc.constant('id')), groupId: str(uuid) }),
+    ],
     ['notification', 'GetUnreadNotification', msg({ accountId, userId, unreadNotificationId: str(uuid), groupId: str(uuid) })],
     ['notification', 'MarkNotificationRead', msg({ accountId, userId, unreadNotificationId: str(uuid) })],
     ['notification', 'ListBanners', msg({ accountId, userId: str(fc.constant(user)), ...listParams })],
@@ -199,7 +247,11 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   // Creates last: FerretDB sorts, counts and aggregates in memory, so every stored event slows the reads above.
   it('tracker CreateEvent: client codes only, and stored events = OK creates', async () => {
     const before = await store.db().collection('tracker_events').countDocuments({});
-    const outcomes = await fuzz('tracker', 'CreateEvent', msg({ title: str(fc.string({ minLength: 1, maxLength: 20 })), attributes, links }));
+    const outcomes = await fuzz(
+      'tracker',
+      'CreateEvent',
+      msg({ title: str(fc.string({ minLength: 1, maxLength: 20 })), attributes, links }),
+    );
     const created = outcomes.filter((o) => o.status === status.OK).length;
     expect(created).toBeGreaterThan(0);
     expect(await store.db().collection('tracker_events').countDocuments({})).toBe(before + created);

@@ -31,7 +31,9 @@ import { http } from './support/http';
  * update leaves its event as it was).
  */
 
-const isoDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const isoDate = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 const smallText = fc.string({ minLength: 1, maxLength: 30 });
 const oneOf = <T>(values: readonly T[]) => fc.constantFrom(...values);
 
@@ -65,7 +67,8 @@ const searchParams = {
 };
 const statsParams = { start_date: isoDate, end_date: isoDate, service: fc.constantFrom('fuzz-a', 'fuzz-b') };
 // Mostly valid windows (at most 92 days): from in January, to in February or March.
-const dayIn = (min: string, max: string) => fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
+const dayIn = (min: string, max: string) =>
+  fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
 const overlapParams = {
   from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
   to: dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z'),
@@ -126,7 +129,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000' } });
     store = await MongoClient.connect(app.storeUri);
     for (let i = 0; i < 16; i++) {
-      const res = await http('POST', `${app.http}/api/v1alpha1/event`, { body: { title: `target ${i}`, attributes: { type: 1, service: 'fuzz-target' } } });
+      const res = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: { title: `target ${i}`, attributes: { type: 1, service: 'fuzz-target' } },
+      });
       targets.push(res.body.id);
     }
   });
@@ -136,7 +141,12 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   });
 
   /** Runs one endpoint's inputs, records the figures and asserts: no 5xx, no missing answer. */
-  async function fuzz<T>(name: string, inputs: T[], call: (input: T) => Promise<{ status: number; body: string }>, concurrency = 16): Promise<Outcome[]> {
+  async function fuzz<T>(
+    name: string,
+    inputs: T[],
+    call: (input: T) => Promise<{ status: number; body: string }>,
+    concurrency = 16,
+  ): Promise<Outcome[]> {
     const started = performance.now();
     const outcomes = await runAll(inputs, call, concurrency);
     record(name, outcomes, performance.now() - started);
@@ -147,7 +157,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   const trackerCount = async () => store.db().collection('tracker_events').countDocuments({});
 
   it.each(['', '/changelog', '/notifications'])('GET /api/v1alpha1/event/{id}%s with hostile ids', async (suffix) => {
-    await fuzz(`GET /api/v1alpha1/event/{id}${suffix}`, samples(hostileSegment), (id) => send('GET', `${app.http}/api/v1alpha1/event/${id}${suffix}`));
+    await fuzz(`GET /api/v1alpha1/event/{id}${suffix}`, samples(hostileSegment), (id) =>
+      send('GET', `${app.http}/api/v1alpha1/event/${id}${suffix}`),
+    );
   });
 
   it('DELETE /api/v1alpha1/event/{id} with hostile ids', async () => {
@@ -167,7 +179,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     // Valid windows read every event with a start in them (sorted and swept in memory): 300 per CI run.
     ['/api/v1alpha1/events/overlaps', overlapParams, 300],
   ] as const)('GET %s with hostile query strings', async (path, params, cap) => {
-    await fuzz(`GET ${path}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>), runsFor(cap)), (q) => send('GET', `${app.http}${path}?${q}`));
+    await fuzz(`GET ${path}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>), runsFor(cap)), (q) =>
+      send('GET', `${app.http}${path}?${q}`),
+    );
   });
 
   const A = (path: string) => `/accounts/${account}/core/v1${path}`;
@@ -178,7 +192,11 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     ['banners', A('/banners'), astraListParams],
     ['user banners', A(`/users/${user}/banners`), astraListParams],
   ])('GET Astra %s list with hostile query strings', async (_name, path, params) => {
-    await fuzz(`GET ${path.replace(account, '{account}').replace(user, '{user}')}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>)), (q) => send('GET', `${app.http}${path}?${q}`, undefined, owner));
+    await fuzz(
+      `GET ${path.replace(account, '{account}').replace(user, '{user}')}`,
+      samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>)),
+      (q) => send('GET', `${app.http}${path}?${q}`, undefined, owner),
+    );
   });
 
   it.each([
@@ -188,18 +206,28 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     ['DELETE', `/users/${user}/unreadNotifications/`],
     ['DELETE', `/users/${user}/banners/`],
   ])('%s Astra %s{id} with hostile ids', async (method, path) => {
-    await fuzz(`${method} ${A(path).replace(account, '{account}').replace(user, '{user}')}{id}`, samples(hostileSegment), (id) => send(method, `${app.http}${A(path)}${id}`, undefined, owner));
+    await fuzz(`${method} ${A(path).replace(account, '{account}').replace(user, '{user}')}{id}`, samples(hostileSegment), (id) =>
+      send(method, `${app.http}${A(path)}${id}`, undefined, owner),
+    );
   });
 
   it('hostile account and user ids in Astra paths', async () => {
-    const paths = fc.tuple(hostileSegment, hostileSegment, fc.constantFrom('/events', '/notifications', '/users/{u}/unreadNotifications', '/banners'));
-    await fuzz('GET /accounts/{hostile}/core/v1/...', samples(paths), ([a, u, p]) => send('GET', `${app.http}/accounts/${a}/core/v1${p.replace('{u}', u)}`, undefined, owner));
+    const paths = fc.tuple(
+      hostileSegment,
+      hostileSegment,
+      fc.constantFrom('/events', '/notifications', '/users/{u}/unreadNotifications', '/banners'),
+    );
+    await fuzz('GET /accounts/{hostile}/core/v1/...', samples(paths), ([a, u, p]) =>
+      send('GET', `${app.http}/accounts/${a}/core/v1${p.replace('{u}', u)}`, undefined, owner),
+    );
   });
 
   it('POST /accounts/{id}/core/v1/events: 2xx or 4xx, and stored events = 2xx creates', async () => {
     const count = () => store.db().collection('activity_events').countDocuments({ accountID: account });
     const before = await count();
-    const outcomes = await fuzz('POST /accounts/{id}/core/v1/events', samples(astraCreate), (body) => send('POST', `${app.http}/accounts/${account}/core/v1/events`, body, admin));
+    const outcomes = await fuzz('POST /accounts/{id}/core/v1/events', samples(astraCreate), (body) =>
+      send('POST', `${app.http}/accounts/${account}/core/v1/events`, body, admin),
+    );
     const created = outcomes.filter((o) => o.status === 201).length;
     expect(created).toBeGreaterThan(0);
     expect(await count()).toBe(before + created);
@@ -219,7 +247,11 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
         }),
       );
     const activeLocks = async () =>
-      (await Promise.all(LOCK_SERVICES.map(async (service) => (await http('GET', `${app.http}/api/v1alpha1/locks?service=${service}`)).body.locks))).flat() as {
+      (
+        await Promise.all(
+          LOCK_SERVICES.map(async (service) => (await http('GET', `${app.http}/api/v1alpha1/locks?service=${service}`)).body.locks),
+        )
+      ).flat() as {
         id: string;
         service: string;
         environment: number;
@@ -228,7 +260,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
 
     // Each valid acquire is 3-4 store writes: 300 per CI run.
     it('POST /api/v1alpha1/locks: 2xx or 4xx, and at most one active lock per key', async () => {
-      const outcomes = await fuzz('POST /api/v1alpha1/locks', samples(lockBody(), runsFor(300)), (body) => send('POST', `${app.http}/api/v1alpha1/locks`, body));
+      const outcomes = await fuzz('POST /api/v1alpha1/locks', samples(lockBody(), runsFor(300)), (body) =>
+        send('POST', `${app.http}/api/v1alpha1/locks`, body),
+      );
       expect(outcomes.some((o) => o.status === 201)).toBe(true);
       const locks = await activeLocks();
       expect(locks.length).toBeGreaterThan(0);
@@ -236,7 +270,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     });
 
     it('GET /api/v1alpha1/locks with hostile query strings', async () => {
-      await fuzz('GET /api/v1alpha1/locks', samples(hostileQuery(lockParams), runsFor(300)), (q) => send('GET', `${app.http}/api/v1alpha1/locks?${q}`));
+      await fuzz('GET /api/v1alpha1/locks', samples(hostileQuery(lockParams), runsFor(300)), (q) =>
+        send('GET', `${app.http}/api/v1alpha1/locks?${q}`),
+      );
     });
 
     it.each([
@@ -251,17 +287,32 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
 
     it('POST /api/v1alpha1/locks/{id}/renew and DELETE /api/v1alpha1/locks/{id} on held locks with hostile bodies and queries', async () => {
       const ids = (await activeLocks()).map((l) => l.id);
-      const renewals = samples(fc.tuple(fc.constantFrom(...ids), hostileBody(mutatedRecord({ owner: lockOwner, ttlSeconds: fc.integer({ min: 10, max: 86_400 }) }))), runsFor(300));
-      await fuzz('POST /api/v1alpha1/locks/{id}/renew (held)', renewals, ([id, body]) => send('POST', `${app.http}/api/v1alpha1/locks/${id}/renew`, body));
-      const releases = samples(fc.tuple(fc.constantFrom(...ids), hostileQuery({ owner: lockOwner, force: fc.constantFrom('true', 'false') })), runsFor(300));
-      await fuzz('DELETE /api/v1alpha1/locks/{id} (held)', releases, ([id, q]) => send('DELETE', `${app.http}/api/v1alpha1/locks/${id}?${q}`));
+      const renewals = samples(
+        fc.tuple(
+          fc.constantFrom(...ids),
+          hostileBody(mutatedRecord({ owner: lockOwner, ttlSeconds: fc.integer({ min: 10, max: 86_400 }) })),
+        ),
+        runsFor(300),
+      );
+      await fuzz('POST /api/v1alpha1/locks/{id}/renew (held)', renewals, ([id, body]) =>
+        send('POST', `${app.http}/api/v1alpha1/locks/${id}/renew`, body),
+      );
+      const releases = samples(
+        fc.tuple(fc.constantFrom(...ids), hostileQuery({ owner: lockOwner, force: fc.constantFrom('true', 'false') })),
+        runsFor(300),
+      );
+      await fuzz('DELETE /api/v1alpha1/locks/{id} (held)', releases, ([id, q]) =>
+        send('DELETE', `${app.http}/api/v1alpha1/locks/${id}?${q}`),
+      );
     });
   });
 
   // Creates after the query fuzz: FerretDB sorts and counts in memory, so lists get slower as the store fills.
   it('POST /api/v1alpha1/event: 2xx or 4xx, and stored events = 2xx creates', async () => {
     const before = await trackerCount();
-    const outcomes = await fuzz('POST /api/v1alpha1/event', samples(trackerCreate), (body) => send('POST', `${app.http}/api/v1alpha1/event`, body));
+    const outcomes = await fuzz('POST /api/v1alpha1/event', samples(trackerCreate), (body) =>
+      send('POST', `${app.http}/api/v1alpha1/event`, body),
+    );
     const created = outcomes.filter((o) => o.status === 200).length;
     expect(created).toBeGreaterThan(0);
     expect(await trackerCount()).toBe(before + created);
@@ -271,7 +322,10 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   it('PUT /api/v1alpha1/event: 2xx or 4xx, and a refused update changes nothing', async () => {
     // Each target event gets its own sequential stream, so "before" and "after" are well defined.
     // Three requests per input (GET, PUT, GET) and a growing changelog: 200 per CI run (measured 18 inputs/s).
-    const inputs = samples(fc.tuple(fc.nat(targets.length - 1), mutatedRecord({ title: smallText, attributes: trackerAttributes, links: trackerLinks })), runsFor(200));
+    const inputs = samples(
+      fc.tuple(fc.nat(targets.length - 1), mutatedRecord({ title: smallText, attributes: trackerAttributes, links: trackerLinks })),
+      runsFor(200),
+    );
     const streams = targets.map((id, t) => inputs.filter(([i]) => i === t).map(([, body]) => ({ id, body })));
     const all: Outcome[] = [];
     const started = performance.now();
@@ -296,17 +350,30 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   it('PUT /api/v1alpha1/event with a hostile id or body', async () => {
     const body = fc.oneof(trackerCreate, mutatedRecord({ id: fc.constantFrom('ffffffffffffffffffffffff'), title: smallText }));
     // 40 % reach the store (404 lookups): 300 per CI run (measured 77 inputs/s).
-    await fuzz('PUT /api/v1alpha1/event (hostile id)', samples(body, runsFor(300)), (b) => send('PUT', `${app.http}/api/v1alpha1/event`, b));
+    await fuzz('PUT /api/v1alpha1/event (hostile id)', samples(body, runsFor(300)), (b) =>
+      send('PUT', `${app.http}/api/v1alpha1/event`, b),
+    );
   });
 
   it('answers an over-long URL (past the 16 KB header limit) with 431 or a closed connection, and stays up', async () => {
-    const res = await send('GET', `${app.http}/api/v1alpha1/events/list?service=${'x'.repeat(100_000)}`).catch((err: Error) => ({ status: 0, body: err.message }));
+    const res = await send('GET', `${app.http}/api/v1alpha1/events/list?service=${'x'.repeat(100_000)}`).catch((err: Error) => ({
+      status: 0,
+      body: err.message,
+    }));
     expect(res.status === 431 || /ECONNRESET|EPIPE|socket hang up/.test(res.body)).toBe(true);
   });
 
   it('is still healthy, and still serves a valid create', async () => {
     expect((await http('GET', `${app.http}/health/ready`)).status).toBe(200);
-    expect((await http('POST', `${app.http}/api/v1alpha1/event`, { body: { title: 'after fuzz', attributes: { type: 1, service: 'fuzz-after' } } })).status).toBe(200);
-    expect((await http('POST', `${app.http}/accounts/${account}/core/v1/events`, { body: sampleEvent(), headers: admin })).status).toBe(201);
+    expect(
+      (
+        await http('POST', `${app.http}/api/v1alpha1/event`, {
+          body: { title: 'after fuzz', attributes: { type: 1, service: 'fuzz-after' } },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await http('POST', `${app.http}/accounts/${account}/core/v1/events`, { body: sampleEvent(), headers: admin })).status).toBe(
+      201,
+    );
   });
 });

@@ -44,7 +44,10 @@ describe('idempotency keys', () => {
     it('replays the first response (same id) with idempotent-replayed, and stores one event', async () => {
       const service = `idem-${randomUUID()}`;
       const key = randomUUID();
-      const first = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } });
+      const first = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: trackerEvent(service),
+        headers: { 'idempotency-key': key },
+      });
       expect(first.status).toBe(200);
       expect(first.headers.get('idempotent-replayed')).toBeNull();
       // key order does not make it a different request
@@ -61,8 +64,13 @@ describe('idempotency keys', () => {
     it('answers 409 for the same key with a different body, and stores nothing more', async () => {
       const service = `idem-${randomUUID()}`;
       const key = randomUUID();
-      expect((await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } })).status).toBe(200);
-      const other = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service, 'Deploy v2'), headers: { 'idempotency-key': key } });
+      expect(
+        (await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } })).status,
+      ).toBe(200);
+      const other = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: trackerEvent(service, 'Deploy v2'),
+        headers: { 'idempotency-key': key },
+      });
       expect(other.status).toBe(409);
       expect(other.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(other.body).toMatchObject({ type: 'urn:tracker:problems:conflict', status: '409' });
@@ -73,14 +81,19 @@ describe('idempotency keys', () => {
       const service = `idem-${randomUUID()}`;
       const key = randomUUID();
       const results = await Promise.all(
-        Array.from({ length: 50 }, () => http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } })),
+        Array.from({ length: 50 }, () =>
+          http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
       expect(results.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(49);
       expect(await countTracker(service)).toBe(1);
       // one key record, guarded by the unique primary key (not read-then-write)
-      const keys = await store.db().collection('idempotency_keys').countDocuments({ _id: { $regex: `\\|${key}$` } } as never);
+      const keys = await store
+        .db()
+        .collection('idempotency_keys')
+        .countDocuments({ _id: { $regex: `\\|${key}$` } } as never);
       expect(keys).toBe(1);
     });
 
@@ -96,10 +109,19 @@ describe('idempotency keys', () => {
     it('treats a key past its 24 h expiry as unused', async () => {
       const service = `idem-${randomUUID()}`;
       const key = randomUUID();
-      const first = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { 'idempotency-key': key } });
+      const first = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: trackerEvent(service),
+        headers: { 'idempotency-key': key },
+      });
       // what 24 h later looks like: the stored key's expiry has passed (the sweeper may not have run yet)
-      await store.db().collection('idempotency_keys').updateMany({ _id: { $regex: `\\|${key}$` } } as never, { $set: { expiresAt: new Date(Date.now() - 1000) } });
-      const later = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service, 'Deploy v2'), headers: { 'idempotency-key': key } });
+      await store
+        .db()
+        .collection('idempotency_keys')
+        .updateMany({ _id: { $regex: `\\|${key}$` } } as never, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      const later = await http('POST', `${app.http}/api/v1alpha1/event`, {
+        body: trackerEvent(service, 'Deploy v2'),
+        headers: { 'idempotency-key': key },
+      });
       expect(later.status).toBe(200);
       expect(later.body.id).not.toBe(first.body.id);
       expect(later.headers.get('idempotent-replayed')).toBeNull();
@@ -122,8 +144,13 @@ describe('idempotency keys', () => {
 
     it('answers 409 problems/10 for the same key with a different body', async () => {
       const key = randomUUID();
-      expect((await http('POST', eventsUrl(app.http, account), { body: sampleEvent(), headers: { ...admin, 'idempotency-key': key } })).status).toBe(201);
-      const other = await http('POST', eventsUrl(app.http, account), { body: sampleEvent({ summary: 'Another summary' }), headers: { ...admin, 'idempotency-key': key } });
+      expect(
+        (await http('POST', eventsUrl(app.http, account), { body: sampleEvent(), headers: { ...admin, 'idempotency-key': key } })).status,
+      ).toBe(201);
+      const other = await http('POST', eventsUrl(app.http, account), {
+        body: sampleEvent({ summary: 'Another summary' }),
+        headers: { ...admin, 'idempotency-key': key },
+      });
       expectAstraProblem(other, 10);
     });
 
@@ -131,24 +158,41 @@ describe('idempotency keys', () => {
       const key = randomUUID();
       const correlationID = randomUUID();
       const body = sampleEvent({ correlationID });
-      const results = await Promise.all(Array.from({ length: 50 }, () => http('POST', eventsUrl(app.http, account), { body, headers: { ...admin, 'idempotency-key': key } })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          http('POST', eventsUrl(app.http, account), { body, headers: { ...admin, 'idempotency-key': key } }),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-      const list = await http('GET', `${eventsUrl(app.http, account)}?filter=${encodeURIComponent(`correlationID eq '${correlationID}'`)}&count=true`, { headers: admin });
+      const list = await http(
+        'GET',
+        `${eventsUrl(app.http, account)}?filter=${encodeURIComponent(`correlationID eq '${correlationID}'`)}&count=true`,
+        { headers: admin },
+      );
       expect(list.status).toBe(200);
       expect(list.body.metadata.count).toBe(1);
     });
 
     it('answers 400 (Astra shape) for a malformed key', async () => {
-      const res = await http('POST', eventsUrl(app.http, account), { body: sampleEvent(), headers: { ...admin, 'idempotency-key': 'two words' } });
+      const res = await http('POST', eventsUrl(app.http, account), {
+        body: sampleEvent(),
+        headers: { ...admin, 'idempotency-key': 'two words' },
+      });
       expectAstraProblem(res, 9);
     });
 
     it('scopes a key to its caller: another token with the same key creates its own event', async () => {
       const key = randomUUID();
       const body = sampleEvent();
-      const a = await http('POST', eventsUrl(app.http, account), { body, headers: { ...bearer(account, 'admin'), 'idempotency-key': key } });
-      const b = await http('POST', eventsUrl(app.http, account), { body, headers: { ...bearer(account, 'owner'), 'idempotency-key': key } });
+      const a = await http('POST', eventsUrl(app.http, account), {
+        body,
+        headers: { ...bearer(account, 'admin'), 'idempotency-key': key },
+      });
+      const b = await http('POST', eventsUrl(app.http, account), {
+        body,
+        headers: { ...bearer(account, 'owner'), 'idempotency-key': key },
+      });
       expect([a.status, b.status]).toEqual([201, 201]);
       expect(b.body.id).not.toBe(a.body.id);
     });
@@ -161,9 +205,19 @@ describe('idempotency keys', () => {
       const first = await trackerGrpc.call<{ id: string }>('CreateEvent', trackerEvent(service), { 'idempotency-key': key });
       const again = await trackerGrpc.call<{ id: string }>('CreateEvent', trackerEvent(service), { 'idempotency-key': key });
       expect(again).toEqual(first);
-      await expectGrpcError(trackerGrpc.call('CreateEvent', trackerEvent(service, 'Deploy v2'), { 'idempotency-key': key }), status.ALREADY_EXISTS);
-      await expectGrpcError(trackerGrpc.call('CreateEvent', trackerEvent(service), { 'idempotency-key': 'has space' }), status.INVALID_ARGUMENT);
-      const many = await Promise.all(Array.from({ length: 20 }, () => trackerGrpc.call<{ id: string }>('CreateEvent', trackerEvent(service, 'Burst'), { 'idempotency-key': `${key}-burst` })));
+      await expectGrpcError(
+        trackerGrpc.call('CreateEvent', trackerEvent(service, 'Deploy v2'), { 'idempotency-key': key }),
+        status.ALREADY_EXISTS,
+      );
+      await expectGrpcError(
+        trackerGrpc.call('CreateEvent', trackerEvent(service), { 'idempotency-key': 'has space' }),
+        status.INVALID_ARGUMENT,
+      );
+      const many = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          trackerGrpc.call<{ id: string }>('CreateEvent', trackerEvent(service, 'Burst'), { 'idempotency-key': `${key}-burst` }),
+        ),
+      );
       expect(new Set(many.map((m) => m.id)).size).toBe(1);
       expect(await countTracker(service)).toBe(2);
     });
@@ -174,7 +228,10 @@ describe('idempotency keys', () => {
       const token = mintToken({});
       const ids = new Set<string>();
       for (const authorization of [`Bearer ${token}`, `bearer ${token}`, `Bearer  ${token}`]) {
-        const res = await http('POST', `${app.http}/api/v1alpha1/event`, { body: trackerEvent(service), headers: { authorization, 'idempotency-key': key } });
+        const res = await http('POST', `${app.http}/api/v1alpha1/event`, {
+          body: trackerEvent(service),
+          headers: { authorization, 'idempotency-key': key },
+        });
         expect(res.status).toBe(200);
         ids.add(res.body.id);
       }
@@ -192,7 +249,10 @@ describe('idempotency keys', () => {
       const first = await astraGrpc.call<{ id: string }>('CreateEvent', { accountId: account, event }, md);
       const second = await astraGrpc.call<{ id: string }>('CreateEvent', { accountId: other, event }, md);
       expect(second.id).not.toBe(first.id);
-      const rest = await http('POST', eventsUrl(app.http, other), { body: sampleEvent(), headers: { ...both, 'idempotency-key': randomUUID() } });
+      const rest = await http('POST', eventsUrl(app.http, other), {
+        body: sampleEvent(),
+        headers: { ...both, 'idempotency-key': randomUUID() },
+      });
       expect(rest.status).toBe(201);
     });
 
@@ -204,8 +264,10 @@ describe('idempotency keys', () => {
       const first = await astraGrpc.call<{ id: string }>('CreateEvent', request, md);
       const again = await astraGrpc.call<{ id: string }>('CreateEvent', request, md);
       expect(again.id).toBe(first.id);
-      await expectGrpcError(astraGrpc.call('CreateEvent', { ...request, event: { ...request.event, summary: 'Another summary' } }, md), status.ALREADY_EXISTS);
+      await expectGrpcError(
+        astraGrpc.call('CreateEvent', { ...request, event: { ...request.event, summary: 'Another summary' } }, md),
+        status.ALREADY_EXISTS,
+      );
     });
   });
 });
-

@@ -40,7 +40,12 @@ function deepJson(depth: number, kind: 'array' | 'object'): string {
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 /** One request on a keep-alive socket, timed from send to the last byte. */
-function timed(method: string, url: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; ms: number; text: string }> {
+function timed(
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; ms: number; text: string }> {
   const payload = body === undefined ? undefined : Buffer.from(body);
   const h: Record<string, string | number> = { ...headers };
   if (payload) {
@@ -52,7 +57,9 @@ function timed(method: string, url: string, body?: string, headers: Record<strin
     const req = request(url, { method, headers: h, agent, timeout: 60_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, text: Buffer.concat(chunks).toString() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, text: Buffer.concat(chunks).toString() }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
@@ -102,7 +109,13 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
           }
         })();
         const [answers] = await Promise.all([sending, polling]);
-        return { answers, slowest: Math.max(...answers.map((a) => a.ms)), live: Math.max(...polls.live), read: Math.max(...polls.read), polls: polls.live.length };
+        return {
+          answers,
+          slowest: Math.max(...answers.map((a) => a.ms)),
+          live: Math.max(...polls.live),
+          read: Math.max(...polls.read),
+          polls: polls.live.length,
+        };
       };
 
       // Baselines from this run (the machine may be busy): the reads on their own, then the same traffic with a
@@ -112,10 +125,12 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
         idle.live.push((await timed('GET', live)).ms);
         idle.read.push((await timed('GET', read)).ms);
       }
-      const control = await underLoad(JSON.stringify({ title: 'x', attributes: { type: 1, service: 's', message: 'x'.repeat(hostile.length) } }));
+      const control = await underLoad(
+        JSON.stringify({ title: 'x', attributes: { type: 1, service: 's', message: 'x'.repeat(hostile.length) } }),
+      );
       const attack = await underLoad(hostile);
 
-        reportFigure(
+      reportFigure(
         `60,000 keys: answered in at most ${attack.slowest.toFixed(1)} ms (a same-size cheap body ${control.slowest.toFixed(1)} ms); ` +
           `/health/live idle p50 ${median(idle.live).toFixed(1)} ms, max ${control.live.toFixed(1)} ms beside cheap bodies, ${attack.live.toFixed(1)} ms beside hostile ones; ` +
           `list idle p50 ${median(idle.read).toFixed(1)} ms, max ${control.read.toFixed(1)} / ${attack.read.toFixed(1)} ms (${attack.polls} polls)`,
@@ -153,7 +168,9 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
 
   describe('the problem body is capped, never proportional to the input', () => {
     it(`tracker: at most ${MAX_PROBLEM_ITEMS} invalidFields plus a count of the rest`, async () => {
-      const res = await http('POST', `${app.http}${API}/event`, { body: { title: 'x', attributes: { type: 1, service: 's', ...manyKeys(50) } } });
+      const res = await http('POST', `${app.http}${API}/event`, {
+        body: { title: 'x', attributes: { type: 1, service: 's', ...manyKeys(50) } },
+      });
       expect(res.status).toBe(400);
       expect(res.body.invalidFields).toHaveLength(MAX_PROBLEM_ITEMS);
       expect(res.body.invalidFieldsOmitted).toBe(50 - MAX_PROBLEM_ITEMS);
@@ -182,21 +199,27 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
     const depths = [10_000, 100_000];
     const kinds = ['array', 'object'] as const;
 
-    it.each(depths.flatMap((d) => kinds.map((k) => [d, k] as const)))('tracker POST and PUT /event, depth %i of %s -> 400 naming attributes.message', async (depth, kind) => {
-      for (const method of ['POST', 'PUT']) {
-        const id = method === 'PUT' ? '"id":"507f1f77bcf86cd799439011",' : '';
-        const raw = `{${id}"title":"x","attributes":{"type":1,"service":"s","message":${deepJson(depth, kind)}}}`;
-        const res = await http(method, `${app.http}${API}/event`, { raw, headers: { 'content-type': 'application/json' } });
-        expect({ method, status: res.status }).toEqual({ method, status: 400 });
-        expect(res.body).toMatchObject({ type: 'urn:tracker:problems:invalid-input' });
-        expect(res.body.invalidFields[0].name).toMatch(/^attributes\.message/);
-        expect(res.text.length).toBeLessThan(8 * 1024);
-      }
-    });
+    it.each(depths.flatMap((d) => kinds.map((k) => [d, k] as const)))(
+      'tracker POST and PUT /event, depth %i of %s -> 400 naming attributes.message',
+      async (depth, kind) => {
+        for (const method of ['POST', 'PUT']) {
+          const id = method === 'PUT' ? '"id":"507f1f77bcf86cd799439011",' : '';
+          const raw = `{${id}"title":"x","attributes":{"type":1,"service":"s","message":${deepJson(depth, kind)}}}`;
+          const res = await http(method, `${app.http}${API}/event`, { raw, headers: { 'content-type': 'application/json' } });
+          expect({ method, status: res.status }).toEqual({ method, status: 400 });
+          expect(res.body).toMatchObject({ type: 'urn:tracker:problems:invalid-input' });
+          expect(res.body.invalidFields[0].name).toMatch(/^attributes\.message/);
+          expect(res.text.length).toBeLessThan(8 * 1024);
+        }
+      },
+    );
 
     it('tracker POST with an Idempotency-Key: still 400, not 500', async () => {
       const raw = `{"title":"x","attributes":{"type":1,"service":"s","message":${deepJson(10_000, 'array')}}}`;
-      const res = await http('POST', `${app.http}${API}/event`, { raw, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() } });
+      const res = await http('POST', `${app.http}${API}/event`, {
+        raw,
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      });
       expect(res.status).toBe(400);
     });
 
@@ -209,7 +232,10 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
     });
 
     it('a whole body that is only nesting -> 400', async () => {
-      const res = await http('POST', `${app.http}${API}/event`, { raw: deepJson(10_000, 'array'), headers: { 'content-type': 'application/json' } });
+      const res = await http('POST', `${app.http}${API}/event`, {
+        raw: deepJson(10_000, 'array'),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(400);
     });
   });
@@ -226,15 +252,23 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
     });
 
     it('Astra visibility: the four roles are accepted, a fifth entry is refused', async () => {
-      const four = await http('POST', eventsUrl(app.http, account), { body: sampleEvent({ visibility: ['viewer', 'member', 'admin', 'owner'] }), headers: admin });
+      const four = await http('POST', eventsUrl(app.http, account), {
+        body: sampleEvent({ visibility: ['viewer', 'member', 'admin', 'owner'] }),
+        headers: admin,
+      });
       expect(four.status).toBe(201);
-      const five = await http('POST', eventsUrl(app.http, account), { body: sampleEvent({ visibility: ['viewer', 'member', 'admin', 'owner', 'guest'] }), headers: admin });
+      const five = await http('POST', eventsUrl(app.http, account), {
+        body: sampleEvent({ visibility: ['viewer', 'member', 'admin', 'owner', 'guest'] }),
+        headers: admin,
+      });
       expectAstraProblem(five, 9);
       expect(five.body.invalidFields[0].name).toBe('visibility');
     });
 
     it('a string past the generic cap is refused naming the field', async () => {
-      const res = await http('POST', `${app.http}${API}/event`, { body: { title: 'x', attributes: { type: 1, service: 's', owner: 'o'.repeat(100_000) } } });
+      const res = await http('POST', `${app.http}${API}/event`, {
+        body: { title: 'x', attributes: { type: 1, service: 's', owner: 'o'.repeat(100_000) } },
+      });
       expect(res.status).toBe(400);
       expect(res.body.invalidFields[0].name).toBe('attributes.owner');
       expect(res.text.length).toBeLessThan(8 * 1024);
@@ -242,7 +276,9 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
 
     it('an array past the cap is refused naming the field', async () => {
       const stakeHolders = Array.from({ length: 50_000 }, () => 'a');
-      const res = await http('POST', `${app.http}${API}/event`, { body: { title: 'x', attributes: { type: 1, service: 's', stakeHolders } } });
+      const res = await http('POST', `${app.http}${API}/event`, {
+        body: { title: 'x', attributes: { type: 1, service: 's', stakeHolders } },
+      });
       expect(res.status).toBe(400);
       expect(res.body.invalidFields[0].name).toBe('attributes.stakeHolders');
       expect(res.text.length).toBeLessThan(8 * 1024);
@@ -287,13 +323,31 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
       for (let i = 0; i < depth; i++) out.set(end, depth * start.length + i * end.length);
       return out;
     }
-    function rawCall(protoFile: string, service: string, method: string, message: object, tail: Buffer, metadata: Record<string, string> = {}): Promise<unknown> {
-      const def = protoLoader.loadSync(protoFile, PROTO_LOADER_OPTIONS)[service] as Record<string, protoLoader.MethodDefinition<object, object>>;
+    function rawCall(
+      protoFile: string,
+      service: string,
+      method: string,
+      message: object,
+      tail: Buffer,
+      metadata: Record<string, string> = {},
+    ): Promise<unknown> {
+      const def = protoLoader.loadSync(protoFile, PROTO_LOADER_OPTIONS)[service] as Record<
+        string,
+        protoLoader.MethodDefinition<object, object>
+      >;
       const bytes = Buffer.concat([def[method].requestSerialize(message), tail]);
       const md = new grpc.Metadata();
       for (const [k, v] of Object.entries(metadata)) md.set(k, v);
       return new Promise((resolve, reject) =>
-        raw.makeUnaryRequest(`/${service}/${method}`, (b: Buffer) => b, def[method].responseDeserialize, bytes, md, { deadline: Date.now() + 15_000 }, (err, res) => (err ? reject(err) : resolve(res))),
+        raw.makeUnaryRequest(
+          `/${service}/${method}`,
+          (b: Buffer) => b,
+          def[method].responseDeserialize,
+          bytes,
+          md,
+          { deadline: Date.now() + 15_000 },
+          (err, res) => (err ? reject(err) : resolve(res)),
+        ),
       );
     }
 
@@ -301,37 +355,84 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
       ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's' } }],
       ['UpdateEvent', { id: '507f1f77bcf86cd799439011', title: 'x' }],
     ])('tracker %s with fields nested 10,000 deep -> INVALID_ARGUMENT', async (method, message) => {
-      const err = await expectGrpcError(rawCall(TRACKER_PROTO, 'tracker.event.v1alpha1.EventService', method, message, deepGroups(10_000)), grpc.status.INVALID_ARGUMENT);
+      const err = await expectGrpcError(
+        rawCall(TRACKER_PROTO, 'tracker.event.v1alpha1.EventService', method, message, deepGroups(10_000)),
+        grpc.status.INVALID_ARGUMENT,
+      );
       expect(err.details).toMatch(/nest/i);
     });
 
     it('Astra CreateEvent (admin) with fields nested 10,000 deep -> INVALID_ARGUMENT', async () => {
-      const message = { accountId: account, event: { name: 'a.b', summary: 'abc', source: 's', resourceId: randomUUID(), resourceType: 'application/astra-app', severity: 'warning', class: 'user', description: 'abc' } };
-      await expectGrpcError(rawCall(ASTRA_PROTO, 'astra.core.v1.EventService', 'CreateEvent', message, deepGroups(10_000), adminMd), grpc.status.INVALID_ARGUMENT);
+      const message = {
+        accountId: account,
+        event: {
+          name: 'a.b',
+          summary: 'abc',
+          source: 's',
+          resourceId: randomUUID(),
+          resourceType: 'application/astra-app',
+          severity: 'warning',
+          class: 'user',
+          description: 'abc',
+        },
+      };
+      await expectGrpcError(
+        rawCall(ASTRA_PROTO, 'astra.core.v1.EventService', 'CreateEvent', message, deepGroups(10_000), adminMd),
+        grpc.status.INVALID_ARGUMENT,
+      );
     });
 
     it('nesting the schema allows (a shallow unknown group) is still accepted', async () => {
-      const res = (await rawCall(TRACKER_PROTO, 'tracker.event.v1alpha1.EventService', 'CreateEvent', { title: 'x', attributes: { type: 1, service: 'grpc-bounds' } }, deepGroups(3))) as { id?: string };
+      const res = (await rawCall(
+        TRACKER_PROTO,
+        'tracker.event.v1alpha1.EventService',
+        'CreateEvent',
+        { title: 'x', attributes: { type: 1, service: 'grpc-bounds' } },
+        deepGroups(3),
+      )) as { id?: string };
       expect(res.id).toMatch(/^[0-9a-f]{24}$/);
     });
 
     it('Astra CreateEvent with 90,000 visibility entries -> INVALID_ARGUMENT naming visibility', async () => {
       const visibility = Array.from({ length: 90_000 }, (_, i) => `r${i}`);
-      const event = { name: 'a.b', summary: 'abc', source: 's', resourceId: randomUUID(), resourceType: 'application/astra-app', severity: 'warning', class: 'user', description: 'abc', visibility };
+      const event = {
+        name: 'a.b',
+        summary: 'abc',
+        source: 's',
+        resourceId: randomUUID(),
+        resourceType: 'application/astra-app',
+        severity: 'warning',
+        class: 'user',
+        description: 'abc',
+        visibility,
+      };
       const err = await expectGrpcError(astra.call('CreateEvent', { accountId: account, event }, adminMd), grpc.status.INVALID_ARGUMENT);
       expect(err.details).toMatch(/visibility/);
       expect(err.details.length).toBeLessThan(2048);
     });
 
     it('Astra CreateEvent with five visibility entries -> INVALID_ARGUMENT naming visibility', async () => {
-      const event = { name: 'a.b', summary: 'abc', source: 's', resourceId: randomUUID(), resourceType: 'application/astra-app', severity: 'warning', class: 'user', description: 'abc', visibility: ['viewer', 'member', 'admin', 'owner', 'guest'] };
+      const event = {
+        name: 'a.b',
+        summary: 'abc',
+        source: 's',
+        resourceId: randomUUID(),
+        resourceType: 'application/astra-app',
+        severity: 'warning',
+        class: 'user',
+        description: 'abc',
+        visibility: ['viewer', 'member', 'admin', 'owner', 'guest'],
+      };
       const err = await expectGrpcError(astra.call('CreateEvent', { accountId: account, event }, adminMd), grpc.status.INVALID_ARGUMENT);
       expect(err.details).toMatch(/visibility/);
     });
 
     it('tracker CreateEvent with 200,000 stake holders -> INVALID_ARGUMENT naming attributes.stakeHolders', async () => {
       const stakeHolders = Array.from({ length: 200_000 }, () => 'a');
-      const err = await expectGrpcError(tracker.call('CreateEvent', { title: 'x', attributes: { type: 1, service: 's', stakeHolders } }), grpc.status.INVALID_ARGUMENT);
+      const err = await expectGrpcError(
+        tracker.call('CreateEvent', { title: 'x', attributes: { type: 1, service: 's', stakeHolders } }),
+        grpc.status.INVALID_ARGUMENT,
+      );
       expect(err.details).toMatch(/attributes\.stakeHolders/);
     });
   });

@@ -13,7 +13,10 @@ type AnyObj = Record<string, any>;
 const FAST = { NOTIFY_RETRY_SCHEDULE: '0.2,0.2,0.2', NOTIFY_POLL_MS: '50' };
 
 function event(i: number, channels: string[]) {
-  return { title: `Deploy ${i}`, attributes: { type: 1, service: `svc-${i}`, status: 1, environment: 7, notification: true, notifications: channels } };
+  return {
+    title: `Deploy ${i}`,
+    attributes: { type: 1, service: `svc-${i}`, status: 1, environment: 7, notification: true, notifications: channels },
+  };
 }
 
 async function deliveriesOf(base: string, id: string): Promise<AnyObj[]> {
@@ -61,10 +64,14 @@ describe('tracker event notifications across instances and crashes', () => {
 
       const keys: string[] = [];
       for (const id of ids) {
-        const ds = await eventually(async () => {
-          const list = await deliveriesOf(first.http, id);
-          return list.length === 4 && list.every((d) => d.state === 'delivered') && list;
-        }, 30000, 50);
+        const ds = await eventually(
+          async () => {
+            const list = await deliveriesOf(first.http, id);
+            return list.length === 4 && list.every((d) => d.state === 'delivered') && list;
+          },
+          30000,
+          50,
+        );
         for (const d of ds) expect(d.attempts).toHaveLength(1);
         keys.push(...ds.map((d) => d.dedupKey as string));
       }
@@ -124,7 +131,7 @@ describe('tracker event notifications across instances and crashes', () => {
     });
 
     // Two process starts, a kill and a lease expiry: a longer budget than the config's, like crash-safety's.
-    it('delivers after a restart on the same store (the crashed holder\'s claim is taken over once its lease expires)', async () => {
+    it("delivers after a restart on the same store (the crashed holder's claim is taken over once its lease expires)", async () => {
       const env = {
         MONGODB_URI: testStoreUri(freshDatabaseName('kill')),
         SLACK_WEBHOOK_URL: slack.url,
@@ -148,10 +155,14 @@ describe('tracker event notifications across instances and crashes', () => {
       slack.respond(200);
 
       proc = await spawnApp(env, join(dir, 'second.log'));
-      const [d] = await eventually(async () => {
-        const list = await deliveriesOf(proc!.http, res.body.id);
-        return list[0]?.state === 'delivered' && list;
-      }, 30000, 50);
+      const [d] = await eventually(
+        async () => {
+          const list = await deliveriesOf(proc!.http, res.body.id);
+          return list[0]?.state === 'delivered' && list;
+        },
+        30000,
+        50,
+      );
       // The crashed attempt was never recorded; the restarted app's attempt 1 delivered it.
       expect(d).toMatchObject({ dedupKey: key, attempts: [{ ok: true }] });
       expect(slack.arrivals.filter((k) => k === key)).toHaveLength(2);

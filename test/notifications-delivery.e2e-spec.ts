@@ -47,10 +47,14 @@ describe('tracker event notifications: Slack and email delivery', () => {
   const deliveries = async (id: string): Promise<AnyObj[]> => (await http('GET', api(`/event/${id}/notifications`))).body.notifications;
   /** Waits until the event's deliveries satisfy `ok`, and returns them. */
   const settled = (id: string, ok: (ds: AnyObj[]) => boolean, timeoutMs = 30000) =>
-    eventually(async () => {
-      const ds = await deliveries(id);
-      return ok(ds) && ds;
-    }, timeoutMs, 50);
+    eventually(
+      async () => {
+        const ds = await deliveries(id);
+        return ok(ds) && ds;
+      },
+      timeoutMs,
+      50,
+    );
 
   beforeAll(async () => {
     [slack, mail] = await Promise.all([SlackReceiver.start(), MailSink.start()]);
@@ -81,7 +85,14 @@ describe('tracker event notifications: Slack and email delivery', () => {
     expect(post.headers['x-tracker-dedup-key']).toBe(`${id}:slack:created#1`);
     expect(post.body.text).toBe('Deploy user-service v2.1.0 (user-service · Production · Start · P2)');
     const blocks = JSON.stringify(post.body.blocks);
-    for (const fact of ['*Service*\\nuser-service', '*Environment*\\nProduction', '*Status*\\nStart', '*Priority*\\nP2', '*Owner*\\nplatform-team', '*Why*\\ncreated']) {
+    for (const fact of [
+      '*Service*\\nuser-service',
+      '*Environment*\\nProduction',
+      '*Status*\\nStart',
+      '*Priority*\\nP2',
+      '*Owner*\\nplatform-team',
+      '*Why*\\ncreated',
+    ]) {
       expect(blocks).toContain(fact);
     }
     expect(blocks).toContain('https://github.com/org/repo/pull/123');
@@ -97,7 +108,15 @@ describe('tracker event notifications: Slack and email delivery', () => {
     expect(m.to.sort()).toEqual(['lead@example.com', 'ops@example.com']);
     expect(m.subject).toBe('[Tracker] Deploy user-service v2.1.0 (user-service · Production · Start · P2)');
     expect(m.headers.get('x-tracker-dedup-key')).toBe(`${id}:email:created#1`);
-    for (const line of ['Service: user-service', 'Environment: Production', 'Status: Start', 'Priority: P2', 'Why: created', 'Pull request: https://github.com/org/repo/pull/123', 'Ticket: PROJ-456']) {
+    for (const line of [
+      'Service: user-service',
+      'Environment: Production',
+      'Status: Start',
+      'Priority: P2',
+      'Why: created',
+      'Pull request: https://github.com/org/repo/pull/123',
+      'Ticket: PROJ-456',
+    ]) {
       expect(m.text).toContain(line);
     }
   });
@@ -127,7 +146,11 @@ describe('tracker event notifications: Slack and email delivery', () => {
     const key = `${id}:slack:created#1`;
     const failing = await settled(id, (d) => d[0].attempts.length >= 2);
     expect(failing[0]).toMatchObject({ state: 'pending', nextAttemptAt: expect.any(String) });
-    expect(failing[0].attempts[0]).toMatchObject({ ok: false, error: 'HTTP 500: failure', detail: expect.stringMatching(/^retry after \d+ ms \(backoff\)$/) });
+    expect(failing[0].attempts[0]).toMatchObject({
+      ok: false,
+      error: 'HTTP 500: failure',
+      detail: expect.stringMatching(/^retry after \d+ ms \(backoff\)$/),
+    });
     slack.respond(200);
     const [d] = await settled(id, (x) => x[0].state === 'delivered');
     expect(d.attempts.at(-1)).toMatchObject({ ok: true });
@@ -145,7 +168,11 @@ describe('tracker event notifications: Slack and email delivery', () => {
     const gap = second.at - first.at;
     expect(gap).toBeGreaterThanOrEqual(950);
     expect(gap).toBeLessThan(3000);
-    expect(d.attempts[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^HTTP 429/), detail: 'retry after 1000 ms (Retry-After)' });
+    expect(d.attempts[0]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^HTTP 429/),
+      detail: 'retry after 1000 ms (Retry-After)',
+    });
   });
 
   it('marks a delivery dead after the last scheduled retry, and at once on a permanent 4xx', async () => {
@@ -185,10 +212,14 @@ describe('tracker event notifications: Slack and email delivery', () => {
       const res = await http('POST', `${slackOnly.http}/api/v1alpha1/event`, { body: deployment() });
       expect(res.status).toBe(200);
       const id = res.body.id;
-      const ds = await eventually(async () => {
-        const list = (await http('GET', `${slackOnly.http}/api/v1alpha1/event/${id}/notifications`)).body.notifications as AnyObj[];
-        return list.length === 2 && list[0].state === 'delivered' && list;
-      }, 15000, 50);
+      const ds = await eventually(
+        async () => {
+          const list = (await http('GET', `${slackOnly.http}/api/v1alpha1/event/${id}/notifications`)).body.notifications as AnyObj[];
+          return list.length === 2 && list[0].state === 'delivered' && list;
+        },
+        15000,
+        50,
+      );
       expect(ds[1]).toEqual({
         dedupKey: `${id}:email:created#1`,
         channel: 'email',
@@ -210,7 +241,11 @@ describe('tracker event notifications: Slack and email delivery', () => {
     // Every delivery is in flight (parked at the receiver); its progress write and the user update now race.
     await eventually(async () => ids.every((id) => slack.arrivals.includes(`${id}:slack:created#1`)), 10000, 20);
     release();
-    const updates = await Promise.all(ids.map((id, i) => http('PUT', api('/event'), { body: { id, attributes: { owner: `new-owner-${i}` }, links: { ticket: `T-${i}` } } })));
+    const updates = await Promise.all(
+      ids.map((id, i) =>
+        http('PUT', api('/event'), { body: { id, attributes: { owner: `new-owner-${i}` }, links: { ticket: `T-${i}` } } }),
+      ),
+    );
     expect(updates.map((u) => u.status)).toEqual(ids.map(() => 200));
     for (const [i, id] of ids.entries()) {
       const [d] = await settled(id, (x) => x[0].state === 'delivered');
@@ -219,6 +254,5 @@ describe('tracker event notifications: Slack and email delivery', () => {
       expect(event.attributes.owner).toBe(`new-owner-${i}`);
       expect(event.links.ticket).toBe(`T-${i}`);
     }
-
   });
 });

@@ -100,7 +100,9 @@ describe('store lifeline: the embedded store does not outlive the service', () =
     const npmMs = Date.now() - termAt;
     const nodeMs = await waitUntilEnded(node, termAt, SHUTDOWN_DEADLINE_MS, 'the service under npm start');
     const storeMs = await waitUntilEnded(store, termAt, SHUTDOWN_DEADLINE_MS, "the service's store");
-    reportFigure(`store lifeline: npm start exited ${exit} ${npmMs} ms after SIGTERM; the service ended at ${nodeMs} ms, the store at ${storeMs} ms`);
+    reportFigure(
+      `store lifeline: npm start exited ${exit} ${npmMs} ms after SIGTERM; the service ended at ${nodeMs} ms, the store at ${storeMs} ms`,
+    );
     expect({ exit, withinDrainTime: npmMs < SHUTDOWN_DEADLINE_MS }).toEqual({ exit: 0, withinDrainTime: true });
     // The service drained and stopped the store itself: the normal path, not the lifeline.
     expect(readFileSync(log, 'utf8')).toContain('SIGTERM received: draining');

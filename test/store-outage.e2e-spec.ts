@@ -76,7 +76,10 @@ describe('store outage: the store frozen for 10 s under load', () => {
 
       // Astra routes answer the published problems/41, also promptly.
       const t0 = Date.now();
-      const astra = await http('POST', `${proc.http}/accounts/${account}/core/v1/events`, { body: sampleEvent(), headers: bearer(account, 'admin') });
+      const astra = await http('POST', `${proc.http}/accounts/${account}/core/v1/events`, {
+        body: sampleEvent(),
+        headers: bearer(account, 'admin'),
+      });
       expect(Date.now() - t0).toBeLessThan(MAX_503_MS);
       expectAstraProblem(astra, 41);
       expect(Number(astra.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -109,7 +112,10 @@ describe('store outage: the store frozen for 10 s under load', () => {
     const slowest503 = Math.max(...refused.map((s) => s.ms));
     expect(slowest503).toBeLessThan(MAX_503_MS);
     const detectedAt = refused[0].at + refused[0].ms;
-    const afterDetection = refused.filter((s) => s.at >= detectedAt).map((s) => s.ms).sort((a, b) => a - b);
+    const afterDetection = refused
+      .filter((s) => s.at >= detectedAt)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     // One or two server selections (2.5 s each, see above); the median keeps one unlucky request from flaking.
     expect(afterDetection[afterDetection.length >> 1]).toBeLessThan(MAX_503_AFTER_DETECTION_MS);
 

@@ -31,11 +31,24 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
 
     it('CreateEvent accepts "type": "1" and date strings', async () => {
       const res = await runGrpcurl<AnyObj>(GRPCURL_EXAMPLES.create, app);
-      expect(res).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{24}$/), title: 'Deploy user-service v2.1.0', created_at: expect.any(String) });
+      expect(res).toMatchObject({
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        title: 'Deploy user-service v2.1.0',
+        created_at: expect.any(String),
+      });
       createdId = res.id;
       const stored = await http('GET', rest(`/event/${createdId}`));
       expect(stored.body).toMatchObject({
-        attributes: { message: 'Deployed via GitHub Actions', type: 1, priority: 2, service: 'user-service', status: 3, environment: 7, startDate: '2024-01-15T10:00:00.000Z', endDate: '2024-01-15T10:05:00.000Z' },
+        attributes: {
+          message: 'Deployed via GitHub Actions',
+          type: 1,
+          priority: 2,
+          service: 'user-service',
+          status: 3,
+          environment: 7,
+          startDate: '2024-01-15T10:00:00.000Z',
+          endDate: '2024-01-15T10:05:00.000Z',
+        },
         links: { pullRequestLink: 'https://github.com/org/repo/pull/123' },
         metadata: { duration: '5m0s', durationSeconds: 300 },
       });
@@ -47,12 +60,20 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
       expect(list).toMatchObject({ total_count: 1, page: 1, per_page: 10 });
       expect(list.events[0].id).toBe(createdId);
       const got = await runGrpcurl<AnyObj>(GRPCURL_EXAMPLES.get, { grpc: app.grpc, id: createdId });
-      expect(got).toMatchObject({ id: createdId, attributes: { type: 1, start_date: '2024-01-15T10:00:00.000Z' }, links: { pull_request_link: 'https://github.com/org/repo/pull/123' } });
+      expect(got).toMatchObject({
+        id: createdId,
+        attributes: { type: 1, start_date: '2024-01-15T10:00:00.000Z' },
+        links: { pull_request_link: 'https://github.com/org/repo/pull/123' },
+      });
     });
 
     it('SearchEvents by priority "1" and by a bare-date range', async () => {
-      await http('POST', rest('/event'), { body: { title: 'P1 outage', attributes: { type: 4, priority: 1, service: 'db', startDate: '2024-01-31T23:00:00Z' } } });
-      await http('POST', rest('/event'), { body: { title: 'February', attributes: { type: 2, priority: 3, service: 'db', startDate: '2024-02-01T00:00:00Z' } } });
+      await http('POST', rest('/event'), {
+        body: { title: 'P1 outage', attributes: { type: 4, priority: 1, service: 'db', startDate: '2024-01-31T23:00:00Z' } },
+      });
+      await http('POST', rest('/event'), {
+        body: { title: 'February', attributes: { type: 2, priority: 3, service: 'db', startDate: '2024-02-01T00:00:00Z' } },
+      });
       const byPriority = await runGrpcurl<AnyObj>(GRPCURL_EXAMPLES.searchPriority, app);
       expect(byPriority.events.map((e: AnyObj) => e.title)).toEqual(['P1 outage']);
       const byRange = await runGrpcurl<AnyObj>(GRPCURL_EXAMPLES.searchRange, app);
@@ -69,9 +90,26 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
     });
 
     it('describes the service through reflection', async () => {
-      const { stdout } = await run(join(REPO_ROOT, '.bin', 'grpcurl'), ['-plaintext', app.grpc, 'list', 'tracker.event.v1alpha1.EventService']);
+      const { stdout } = await run(join(REPO_ROOT, '.bin', 'grpcurl'), [
+        '-plaintext',
+        app.grpc,
+        'list',
+        'tracker.event.v1alpha1.EventService',
+      ]);
       expect(stdout.trim().split('\n').sort()).toEqual(
-        ['CreateEvent', 'DeleteEvent', 'GetEvent', 'GetEventChangelog', 'GetEventStats', 'GetEventNotifications', 'ListEvents', 'ListOverlaps', 'SearchEvents', 'TodayEvents', 'UpdateEvent']
+        [
+          'CreateEvent',
+          'DeleteEvent',
+          'GetEvent',
+          'GetEventChangelog',
+          'GetEventStats',
+          'GetEventNotifications',
+          'ListEvents',
+          'ListOverlaps',
+          'SearchEvents',
+          'TodayEvents',
+          'UpdateEvent',
+        ]
           .map((m) => `tracker.event.v1alpha1.EventService.${m}`)
           .sort(),
       );
@@ -82,12 +120,31 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
     it('create, update (merge), get, changelog, delete; the same event REST shows', async () => {
       const created = await events.call<AnyObj>('CreateEvent', {
         title: 'Rollout',
-        attributes: { type: 1, service: 'org/repo', status: 1, priority: 3, startDate: '2024-03-01T10:00:00Z', stakeHolders: ['ops'], notification: true, notifications: ['slack'] },
+        attributes: {
+          type: 1,
+          service: 'org/repo',
+          status: 1,
+          priority: 3,
+          startDate: '2024-03-01T10:00:00Z',
+          stakeHolders: ['ops'],
+          notification: true,
+          notifications: ['slack'],
+        },
         links: { ticket: 'OPS-1', pullRequestLink: '' },
       });
       expect(created).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{24}$/), title: 'Rollout', createdAt: expect.any(String) });
-      const updated = await events.call<AnyObj>('UpdateEvent', { id: created.id, attributes: { status: 3, endDate: '2024-03-01T10:20:00Z' } });
-      expect(updated.attributes).toMatchObject({ type: 1, service: 'org/repo', status: 3, priority: 3, stakeHolders: ['ops'], notifications: ['slack'] });
+      const updated = await events.call<AnyObj>('UpdateEvent', {
+        id: created.id,
+        attributes: { status: 3, endDate: '2024-03-01T10:20:00Z' },
+      });
+      expect(updated.attributes).toMatchObject({
+        type: 1,
+        service: 'org/repo',
+        status: 3,
+        priority: 3,
+        stakeHolders: ['ops'],
+        notifications: ['slack'],
+      });
       expect(updated.metadata).toMatchObject({ duration: '20m0s', durationSeconds: 1200 });
       const viaGrpc = await events.call<AnyObj>('GetEvent', { id: created.id });
       const viaRest = await http('GET', rest(`/event/${created.id}`));
@@ -108,7 +165,10 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
     });
 
     it('list, search, today and stats match REST', async () => {
-      await events.call('CreateEvent', { title: 'today via grpc', attributes: { type: 5, service: 'rpa', status: 3, environment: 2, priority: 4 } });
+      await events.call('CreateEvent', {
+        title: 'today via grpc',
+        attributes: { type: 5, service: 'rpa', status: 3, environment: 2, priority: 4 },
+      });
       const list = await events.call<AnyObj>('ListEvents', { perPage: 2 });
       const restList = await http('GET', rest('/events/list?per_page=2'));
       expect(list).toEqual(restList.body);

@@ -63,7 +63,14 @@ describe('tracker events: list, search, today and stats over REST', () => {
       await create('february', { service: 'edge', startDate: '2024-02-01T00:00:00Z' });
       await create('P1 incident', { service: 'user-service', type: 4, priority: 1, environment: 7, startDate: '2024-01-10T08:00:00Z' });
       await create('P1 deployment', { service: 'user-service', type: 1, priority: 1, environment: 7, startDate: '2023-06-01T08:00:00Z' });
-      await create('prod deployment', { service: 'api-service', type: 1, priority: 3, environment: 7, status: 3, startDate: '2024-01-12T08:00:00Z' });
+      await create('prod deployment', {
+        service: 'api-service',
+        type: 1,
+        priority: 3,
+        environment: 7,
+        status: 3,
+        startDate: '2024-01-12T08:00:00Z',
+      });
       await create('dev deployment', { service: 'api-service', type: 1, priority: 3, environment: 1, startDate: '2024-01-12T09:00:00Z' });
     });
 
@@ -71,17 +78,28 @@ describe('tracker events: list, search, today and stats over REST', () => {
       const res = await runCurl<Listed>(CURL.searchRange.replace('?', '?service=edge&'), app);
       expect(res.status).toBe(200);
       expect(res.body.events.map((e) => e.title).sort()).toEqual(['last ms of january', 'mid january noon', 'window start']);
-      expect(await titles('/events/search?service=edge&start_date=2024-01-01&end_date=2024-01-31T12:00:00Z')).toEqual(['mid january noon', 'window start']);
-      expect(await titles('/events/search?service=edge&start_date=2024-01-31T12:00:00Z&end_date=2024-01-31T12:00:00Z')).toEqual(['mid january noon']);
+      expect(await titles('/events/search?service=edge&start_date=2024-01-01&end_date=2024-01-31T12:00:00Z')).toEqual([
+        'mid january noon',
+        'window start',
+      ]);
+      expect(await titles('/events/search?service=edge&start_date=2024-01-31T12:00:00Z&end_date=2024-01-31T12:00:00Z')).toEqual([
+        'mid january noon',
+      ]);
       expect(await titles('/events/search?service=edge&end_date=2023-12-31')).toEqual(['before window']);
-      expect(await titles('/events/search?service=edge&start_date=2024-02-01T00:00:00%2B01:00')).toEqual(['february', 'last ms of january']);
+      expect(await titles('/events/search?service=edge&start_date=2024-02-01T00:00:00%2B01:00')).toEqual([
+        'february',
+        'last ms of january',
+      ]);
     });
 
     it('combines filters with AND (guide examples)', async () => {
       expect((await runCurl<Listed>(CURL.searchP1Incidents, app)).body.events.map((e) => e.title)).toEqual(['P1 incident']);
       const prod = (await runCurl<Listed>(CURL.searchProdDeployments, app)).body.events.map((e) => e.title);
       expect(prod.sort()).toEqual(['P1 deployment', 'prod deployment']);
-      expect((await runCurl<Listed>(CURL.searchService, app)).body.events.map((e) => e.title).sort()).toEqual(['P1 deployment', 'P1 incident']);
+      expect((await runCurl<Listed>(CURL.searchService, app)).body.events.map((e) => e.title).sort()).toEqual([
+        'P1 deployment',
+        'P1 incident',
+      ]);
       expect((await runCurl<Listed>(CURL.searchHeader, app)).body.events.map((e) => e.title)).toEqual(['P1 incident']);
       expect(await titles('/events/search?type=1&environment=7&status=3')).toEqual(['prod deployment']);
     });
@@ -154,17 +172,43 @@ describe('tracker events: list, search, today and stats over REST', () => {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         total: 4,
-        byType: [{ value: 1, count: 2 }, { value: 2, count: 1 }, { value: 4, count: 1 }],
-        byStatus: [{ value: 3, count: 1 }, { value: 4, count: 1 }, { value: 7, count: 1 }],
-        byEnvironment: [{ value: 6, count: 1 }, { value: 7, count: 2 }],
-        byPriority: [{ value: 1, count: 2 }, { value: 2, count: 1 }],
-        byMonth: [{ month: '2024-03', count: 2 }, { month: '2024-04', count: 1 }, { month: '2024-05', count: 1 }],
+        byType: [
+          { value: 1, count: 2 },
+          { value: 2, count: 1 },
+          { value: 4, count: 1 },
+        ],
+        byStatus: [
+          { value: 3, count: 1 },
+          { value: 4, count: 1 },
+          { value: 7, count: 1 },
+        ],
+        byEnvironment: [
+          { value: 6, count: 1 },
+          { value: 7, count: 2 },
+        ],
+        byPriority: [
+          { value: 1, count: 2 },
+          { value: 2, count: 1 },
+        ],
+        byMonth: [
+          { month: '2024-03', count: 2 },
+          { month: '2024-04', count: 1 },
+          { month: '2024-05', count: 1 },
+        ],
       });
     });
 
     it('counts per month, following an update that moves an event', async () => {
       const monthly = await http('GET', url('/events/stats/monthly?service=stats-svc'));
-      expect(monthly.body).toEqual({ total: 5, byMonth: [{ month: '2024-03', count: 2 }, { month: '2024-04', count: 1 }, { month: '2024-05', count: 1 }, { month: '2024-06', count: 1 }] });
+      expect(monthly.body).toEqual({
+        total: 5,
+        byMonth: [
+          { month: '2024-03', count: 2 },
+          { month: '2024-04', count: 1 },
+          { month: '2024-05', count: 1 },
+          { month: '2024-06', count: 1 },
+        ],
+      });
       const { body: moved } = await http<Listed>('GET', url('/events/search?service=stats-svc&type=2'));
       await http('PUT', url('/event'), { body: { id: moved.events[0].id, attributes: { startDate: '2024-06-15T00:00:00Z' } } });
       const after = await http('GET', url('/events/stats/monthly?service=stats-svc&start_date=2024-05-01'));
@@ -227,7 +271,11 @@ describe('tracker events: list, search, today and stats over REST', () => {
       const repository = app.tracker.app.get(TrackerEventRepository);
       const sorted = (rows: { key: object; count: number }[]) => rows.map((r) => JSON.stringify([r.key, r.count])).sort();
       const all = ['type', 'status', 'environment', 'priority', 'month'] as const;
-      for (const c of [{}, { service: 'stats-svc' }, { window: { from: new Date('2024-01-01T00:00:00Z'), before: new Date('2024-04-01T00:00:00Z') } }]) {
+      for (const c of [
+        {},
+        { service: 'stats-svc' },
+        { window: { from: new Date('2024-01-01T00:00:00Z'), before: new Date('2024-04-01T00:00:00Z') } },
+      ]) {
         for (const dimensions of [all, ['month'] as const, ['status', 'priority'] as const]) {
           const indexed = await repository.countBy(c, dimensions, 'indexed');
           const scan = await repository.countBy(c, dimensions, 'scan');

@@ -16,7 +16,13 @@ export type AstraEvent = {
   id: string;
 } & Omit<ActivityEventRecord, '_id' | 'eventTime' | 'metadata' | 'visibleTo' | 'expiresAt'> & {
     eventTime: string;
-    metadata: { labels: { name: string; value: string }[]; creationTimestamp: string; modificationTimestamp: string; createdBy: string; modifiedBy?: string };
+    metadata: {
+      labels: { name: string; value: string }[];
+      creationTimestamp: string;
+      modificationTimestamp: string;
+      createdBy: string;
+      modifiedBy?: string;
+    };
   };
 
 /** type_astra_time with millisecond precision: what a stored Date holds. */
@@ -53,7 +59,12 @@ const OPTIONAL_TEXT = [
 ] as const;
 
 /** The stored form of a producer's event; the system-assigned parts come from the caller. */
-export function toRecord(input: CreateActivityEventDto, scope: AccountScope, sequenceCount: number, now: Date): Omit<ActivityEventRecord, 'accountID'> {
+export function toRecord(
+  input: CreateActivityEventDto,
+  scope: AccountScope,
+  sequenceCount: number,
+  now: Date,
+): Omit<ActivityEventRecord, 'accountID'> {
   const eventTime = input.eventTime ? parseAstraTime(input.eventTime)!.date : now;
   const record: Omit<ActivityEventRecord, 'accountID'> = {
     _id: randomUUID(),

@@ -20,7 +20,12 @@ const newEvent = (overrides: Record<string, unknown> = {}) => {
   const { resourceID, ...rest } = sampleEvent();
   return { ...rest, resourceId: resourceID, ...overrides };
 };
-const storedEvent = () => toAstraEvent({ ...toRecord(sampleEvent() as never, systemScope(account), 1, new Date('2024-01-15T10:00:00Z')), _id: eventId, accountID: account });
+const storedEvent = () =>
+  toAstraEvent({
+    ...toRecord(sampleEvent() as never, systemScope(account), 1, new Date('2024-01-15T10:00:00Z')),
+    _id: eventId,
+    accountID: account,
+  });
 
 describe('ActivityLogGrpcController (astra.core.v1.EventService)', () => {
   let app: ControllerApp;
@@ -58,7 +63,10 @@ describe('ActivityLogGrpcController (astra.core.v1.EventService)', () => {
   });
 
   it('answers an invalid event with INVALID_ARGUMENT naming each field (REST names), before the service', async () => {
-    const bad = await expectGrpcError(app.rpc.call('CreateEvent', { accountId: account, event: newEvent({ severity: 'major', data: { ttl: -5 } }) }, as('owner')), status.INVALID_ARGUMENT);
+    const bad = await expectGrpcError(
+      app.rpc.call('CreateEvent', { accountId: account, event: newEvent({ severity: 'major', data: { ttl: -5 } }) }, as('owner')),
+      status.INVALID_ARGUMENT,
+    );
     expect(bad.details).toMatch(/severity/);
     expect(bad.details).toMatch(/data\.ttl/);
     expect(service.create).not.toHaveBeenCalled();

@@ -28,7 +28,10 @@ describe('ActivityLogHttpController', () => {
   const service = stubOf<ActivityLogService, 'list' | 'get' | 'create'>('list', 'get', 'create');
 
   beforeAll(async () => {
-    app = await startControllerApp({ controllers: [ActivityLogHttpController], providers: [{ provide: ActivityLogService, useValue: service }] });
+    app = await startControllerApp({
+      controllers: [ActivityLogHttpController],
+      providers: [{ provide: ActivityLogService, useValue: service }],
+    });
   });
   afterAll(async () => app?.close());
   beforeEach(() => {
@@ -51,7 +54,10 @@ describe('ActivityLogHttpController', () => {
       expectAstraProblem(await app.request('GET', '/accounts/not-a-uuid/core/v1/events'), 3);
       expectAstraProblem(await app.request('GET', '/accounts/not-a-uuid/core/v1/events', { headers: bearer(account, 'owner') }), 33);
       expectAstraProblem(await app.request('GET', `/accounts/NOPE/core/v1/events/${eventId}`, { headers: bearer(account, 'owner') }), 33);
-      expectAstraProblem(await app.request('POST', '/accounts/NOPE/core/v1/events', { body: sampleEvent(), headers: bearer(account, 'owner') }), 33);
+      expectAstraProblem(
+        await app.request('POST', '/accounts/NOPE/core/v1/events', { body: sampleEvent(), headers: bearer(account, 'owner') }),
+        33,
+      );
     });
 
     it('refuses a member before looking at the body (403, not 400)', async () => {
@@ -61,7 +67,10 @@ describe('ActivityLogHttpController', () => {
 
     it('hands the service the account and caller the token grants', async () => {
       await app.request('GET', `${url}?limit=5&count=true`, { headers: bearer(account, 'member', { user }) });
-      expect(service.list).toHaveBeenCalledWith(expect.objectContaining({ accountId: account, userId: user, role: 'member' }), { limit: '5', count: 'true' });
+      expect(service.list).toHaveBeenCalledWith(expect.objectContaining({ accountId: account, userId: user, role: 'member' }), {
+        limit: '5',
+        count: 'true',
+      });
     });
   });
 
@@ -112,17 +121,25 @@ describe('ActivityLogHttpController', () => {
       for (const [overrides, field] of cases) {
         const res = await app.request('POST', url, { body: sampleEvent(overrides), headers: bearer(account, 'owner') });
         expectAstraProblem(res, 9);
-        expect({ field, named: res.body.invalidFields.map((f: { name: string }) => f.name) }).toEqual({ field, named: expect.arrayContaining([field]) });
+        expect({ field, named: res.body.invalidFields.map((f: { name: string }) => f.name) }).toEqual({
+          field,
+          named: expect.arrayContaining([field]),
+        });
       }
       const missing = await app.request('POST', url, { body: {}, headers: bearer(account, 'owner') });
       expectAstraProblem(missing, 9);
       const names = missing.body.invalidFields.map((f: { name: string }) => f.name);
-      expect(names).toEqual(expect.arrayContaining(['name', 'summary', 'source', 'resourceID', 'resourceType', 'severity', 'class', 'description']));
+      expect(names).toEqual(
+        expect.arrayContaining(['name', 'summary', 'source', 'resourceID', 'resourceType', 'severity', 'class', 'description']),
+      );
       expect(service.create).not.toHaveBeenCalled();
     });
 
     it('answers malformed JSON with 400 problems/7', async () => {
-      expectAstraProblem(await app.request('POST', url, { raw: '{"name": ', headers: { ...bearer(account, 'admin'), 'content-type': 'application/json' } }), 7);
+      expectAstraProblem(
+        await app.request('POST', url, { raw: '{"name": ', headers: { ...bearer(account, 'admin'), 'content-type': 'application/json' } }),
+        7,
+      );
     });
   });
 
@@ -151,9 +168,15 @@ describe('ActivityLogHttpController', () => {
 
     it('answers an unservable Accept with 406 problems/32, and creates nothing', async () => {
       expectAstraProblem(await app.request('GET', eventUrl, { headers: { ...bearer(account, 'viewer'), accept: 'text/html' } }), 32);
-      expectAstraProblem(await app.request('GET', eventUrl, { headers: { ...bearer(account, 'viewer'), accept: 'application/json;q=0' } }), 32);
+      expectAstraProblem(
+        await app.request('GET', eventUrl, { headers: { ...bearer(account, 'viewer'), accept: 'application/json;q=0' } }),
+        32,
+      );
       expectAstraProblem(await app.request('GET', url, { headers: { ...bearer(account, 'viewer'), accept: 'application/xml' } }), 32);
-      expectAstraProblem(await app.request('POST', url, { body: sampleEvent(), headers: { ...bearer(account, 'owner'), accept: 'text/csv' } }), 32);
+      expectAstraProblem(
+        await app.request('POST', url, { body: sampleEvent(), headers: { ...bearer(account, 'owner'), accept: 'text/csv' } }),
+        32,
+      );
       expect(service.create).not.toHaveBeenCalled();
     });
 
@@ -175,7 +198,11 @@ describe('ActivityLogHttpController', () => {
       ['OPTIONS', 'events/{id}', 'GET, HEAD'],
     ])('answers %s %s with 405 problems/69 and Allow: %s, whoever asks', async (method, target, allow) => {
       const path = target === 'events' ? url : eventUrl;
-      await expectAstraMethodNotAllowed((headers) => app.request(method, path, { body: sampleEvent(), headers }), bearer(account, 'owner'), allow);
+      await expectAstraMethodNotAllowed(
+        (headers) => app.request(method, path, { body: sampleEvent(), headers }),
+        bearer(account, 'owner'),
+        allow,
+      );
     });
   });
 
@@ -212,7 +239,11 @@ describe('ActivityLogHttpController', () => {
       if (typeof problem === 'number') expectAstraProblem(res, problem);
       else {
         expect(res.status).toBe(problem[0]);
-        expect(res.body).toMatchObject({ type: `urn:tracker:problems:${problem[1]}`, status: String(problem[0]), detail: `What went wrong (${kind}).` });
+        expect(res.body).toMatchObject({
+          type: `urn:tracker:problems:${problem[1]}`,
+          status: String(problem[0]),
+          detail: `What went wrong (${kind}).`,
+        });
       }
       expect(res.body.correlationID).toBe(correlation);
     });
@@ -223,9 +254,13 @@ describe('ActivityLogHttpController', () => {
       expectAstraProblem(query, 5);
       expect(query.body.invalidParams).toEqual([{ name: 'limit', reason: 'must be a positive integer' }]);
       service.get.mockRejectedValueOnce(new DomainError('invalid-input', 'data.ttl: too large'));
-      expect((await app.request('GET', eventUrl, { headers: bearer(account, 'viewer') })).body.invalidFields).toEqual([{ name: 'body', reason: 'data.ttl: too large' }]);
+      expect((await app.request('GET', eventUrl, { headers: bearer(account, 'viewer') })).body.invalidFields).toEqual([
+        { name: 'body', reason: 'data.ttl: too large' },
+      ]);
       service.get.mockRejectedValueOnce(new StoreUnavailableError());
-      expect(Number((await app.request('GET', eventUrl, { headers: bearer(account, 'viewer') })).headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(
+        Number((await app.request('GET', eventUrl, { headers: bearer(account, 'viewer') })).headers.get('retry-after')),
+      ).toBeGreaterThan(0);
     });
 
     it('answers an unclassified error with problems/34 and nothing of its message', async () => {
@@ -240,7 +275,11 @@ describe('ActivityLogHttpController', () => {
 describe('ActivityLogHttpController without AUTH_JWT_SECRET', () => {
   it('boots, and refuses every token with problems/4 (no token: problems/3)', async () => {
     const service = stubOf<ActivityLogService, 'list'>('list');
-    const app = await startControllerApp({ controllers: [ActivityLogHttpController], providers: [{ provide: ActivityLogService, useValue: service }], env: { AUTH_JWT_SECRET: '' } });
+    const app = await startControllerApp({
+      controllers: [ActivityLogHttpController],
+      providers: [{ provide: ActivityLogService, useValue: service }],
+      env: { AUTH_JWT_SECRET: '' },
+    });
     try {
       expectAstraProblem(await app.request('GET', url, { headers: bearer(account, 'owner') }), 4);
       expectAstraProblem(await app.request('GET', url), 3);

@@ -24,7 +24,9 @@ export class ActivityLogModule {
   constructor(config: AppConfig) {
     // The friendlier choice: the app (and the tracker API) still boots; Astra routes answer 401 problems/4.
     if (!config.auth.jwtSecret) {
-      new Logger(ActivityLogModule.name).warn('AUTH_JWT_SECRET is not set: every bearer token is refused (401 problems/4) on /accounts routes');
+      new Logger(ActivityLogModule.name).warn(
+        'AUTH_JWT_SECRET is not set: every bearer token is refused (401 problems/4) on /accounts routes',
+      );
     }
   }
 }

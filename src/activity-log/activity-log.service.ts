@@ -59,7 +59,11 @@ export class ActivityLogService {
   }
 
   /** For the projections: up to `limit` stored events sent to `destination` that the caller may read now. */
-  findWithDestination(scope: AccountScope, destination: ActivityDestination, options: { limit: number; now?: Date }): Promise<ActivityEventRecord[]> {
+  findWithDestination(
+    scope: AccountScope,
+    destination: ActivityDestination,
+    options: { limit: number; now?: Date },
+  ): Promise<ActivityEventRecord[]> {
     return this.events.findWithDestination(scope, destination, options.now ?? new Date(), options.limit);
   }
 
@@ -94,7 +98,11 @@ export class ActivityLogService {
   async clearedIds(scope: AccountScope, events: ClearableEvent[]): Promise<Set<string>> {
     const cleared = new Set(events.filter((e) => e.severity === 'cleared').map((e) => e.id));
     const open = events.filter((e) => e.severity !== 'cleared');
-    const clearing = await this.events.findClearing(scope, open.map((e) => e.correlationID), new Date());
+    const clearing = await this.events.findClearing(
+      scope,
+      open.map((e) => e.correlationID),
+      new Date(),
+    );
     for (const e of open) {
       if (clearing.some((c) => c.correlationID === e.correlationID && c.summary === e.summary && c.sequenceCount > e.sequenceCount)) {
         cleared.add(e.id);
@@ -109,5 +117,7 @@ export class ActivityLogService {
 }
 
 function valueAt(record: object | undefined, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), record);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), record);
 }

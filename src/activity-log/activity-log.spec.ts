@@ -6,7 +6,10 @@ describe('visibleTo', () => {
     [undefined, ['viewer', 'member', 'admin', 'owner']],
     [[], ['viewer', 'member', 'admin', 'owner']],
     [['admin'], ['admin', 'owner']],
-    [['owner', 'viewer'], ['viewer', 'member', 'admin', 'owner']],
+    [
+      ['owner', 'viewer'],
+      ['viewer', 'member', 'admin', 'owner'],
+    ],
     [['auditor'], []],
   ])('%p -> %p', (visibility, roles) => expect(visibleTo(visibility)).toEqual(roles));
 });

@@ -12,7 +12,13 @@ const emptyList = (type: string, version: string) => ({ type, version, items: []
 
 describe('AstraNotificationsGrpcController (astra.core.v1.NotificationService)', () => {
   let app: ControllerApp;
-  const notifications = stubOf<AstraNotificationsService, 'list' | 'get' | 'listUnread' | 'getUnread' | 'markRead'>('list', 'get', 'listUnread', 'getUnread', 'markRead');
+  const notifications = stubOf<AstraNotificationsService, 'list' | 'get' | 'listUnread' | 'getUnread' | 'markRead'>(
+    'list',
+    'get',
+    'listUnread',
+    'getUnread',
+    'markRead',
+  );
   const banners = stubOf<BannersService, 'list' | 'dismiss'>('list', 'dismiss');
 
   beforeAll(async () => {

@@ -19,7 +19,19 @@ import { UnreadNotificationsHttpController } from './unread-notifications.http.c
  */
 @Module({
   imports: [ActivityLogModule, MongooseModule.forFeature([NotificationReadMarkModelDefinition, BannerDismissalModelDefinition])],
-  controllers: [AstraNotificationsHttpController, UnreadNotificationsHttpController, BannersHttpController, AstraNotificationsGrpcController],
-  providers: [NotificationReadMarkRepository, BannerDismissalRepository, AstraNotificationsService, BannersService, AstraNotificationsCascade, AccountGuard],
+  controllers: [
+    AstraNotificationsHttpController,
+    UnreadNotificationsHttpController,
+    BannersHttpController,
+    AstraNotificationsGrpcController,
+  ],
+  providers: [
+    NotificationReadMarkRepository,
+    BannerDismissalRepository,
+    AstraNotificationsService,
+    BannersService,
+    AstraNotificationsCascade,
+    AccountGuard,
+  ],
 })
 export class AstraNotificationsModule {}

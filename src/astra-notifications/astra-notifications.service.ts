@@ -39,7 +39,11 @@ export class AstraNotificationsService {
     const q = parseListQuery(rawQuery, NOTIFICATIONS_LIST_SPEC);
     const events = toEventListQuery(q, { id: eventIdOfNotification });
     const { rows, total } = await this.activity.listWithDestination(scope, 'notification', events, NOTIFICATIONS_LIST_SPEC);
-    return listEnvelope(rows, toAstraNotification, q, NOTIFICATIONS_LIST_SPEC, { type: NOTIFICATIONS_LIST_TYPE, version: NOTIFICATION_VERSION, total });
+    return listEnvelope(rows, toAstraNotification, q, NOTIFICATIONS_LIST_SPEC, {
+      type: NOTIFICATIONS_LIST_TYPE,
+      version: NOTIFICATION_VERSION,
+      total,
+    });
   }
 
   async get(scope: AccountScope, notificationId: string): Promise<AstraNotification> {
@@ -53,8 +57,14 @@ export class AstraNotificationsService {
     const unreadOf = (unreadId: string) => eventIdOfNotification(notificationIdOfUnread(unreadId, userId));
     const read = await this.readMarks.markedEventIds(scope);
     const events = toEventListQuery(q, { id: unreadOf, notificationID: eventIdOfNotification });
-    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', events, UNREAD_LIST_SPEC, { excludeEventIds: read });
-    return listEnvelope(rows, (r) => toAstraUnread(r, userId), q, UNREAD_LIST_SPEC, { type: UNREAD_LIST_TYPE, version: UNREAD_VERSION, total });
+    const { rows, total } = await this.activity.listWithDestination(scope, 'notification', events, UNREAD_LIST_SPEC, {
+      excludeEventIds: read,
+    });
+    return listEnvelope(rows, (r) => toAstraUnread(r, userId), q, UNREAD_LIST_SPEC, {
+      type: UNREAD_LIST_TYPE,
+      version: UNREAD_VERSION,
+      total,
+    });
   }
 
   async getUnread(scope: AccountScope, userId: string, unreadId: string): Promise<AstraUnreadNotification> {

@@ -60,6 +60,10 @@ describe('BannersHttpController (extension)', () => {
     ['PUT', 'users/{user}/banners/{id}', 'DELETE'],
     ['POST', 'users/{user}/banners/{id}', 'DELETE'],
   ])('%s %s is 405 problems/69 with Allow: %s', async (method, target, allow) => {
-    await expectAstraMethodNotAllowed((headers) => app.request(method, PATHS[target], { headers }), bearer(account, 'owner', { user }), allow);
+    await expectAstraMethodNotAllowed(
+      (headers) => app.request(method, PATHS[target], { headers }),
+      bearer(account, 'owner', { user }),
+      allow,
+    );
   });
 });

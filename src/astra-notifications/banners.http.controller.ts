@@ -36,7 +36,7 @@ export class BannersHttpController {
   @UseGuards(AccountGuard)
   @AstraMediaType(BANNERS_MEDIA_TYPE)
   @ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub)" })
-  @ApiOperation({ summary: "List the active banners the user has not dismissed (extension)" })
+  @ApiOperation({ summary: 'List the active banners the user has not dismissed (extension)' })
   listForUser(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Query() query: Record<string, unknown>) {
     return this.banners.list(scope, query, userId);
   }
@@ -47,7 +47,8 @@ export class BannersHttpController {
   @ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub)" })
   @ApiOperation({
     summary: 'Dismiss a banner for this user (extension)',
-    description: '204 when data.isAcknowledgeable is "true"; 403 problems/11 when it is not; 404 problems/1 when unknown, not active, invisible or already dismissed.',
+    description:
+      '204 when data.isAcknowledgeable is "true"; 403 problems/11 when it is not; 404 problems/1 when unknown, not active, invisible or already dismissed.',
   })
   async dismiss(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Param('banner_id') bannerId: string): Promise<void> {
     await this.banners.dismiss(scope, userId, bannerId);

@@ -36,9 +36,15 @@ export class BannersService {
     if (userId !== undefined) requireOwnUser(scope, userId);
     const q = parseListQuery(rawQuery, BANNERS_LIST_SPEC);
     const now = new Date();
-    const hidden = [...(await this.clearedBannerEventIds(scope, now)), ...(userId !== undefined ? await this.dismissals.markedEventIds(scope) : [])];
+    const hidden = [
+      ...(await this.clearedBannerEventIds(scope, now)),
+      ...(userId !== undefined ? await this.dismissals.markedEventIds(scope) : []),
+    ];
     const events = toEventListQuery(q, { id: eventIdOfBanner });
-    const { rows, total } = await this.activity.listWithDestination(scope, 'banner', events, BANNERS_LIST_SPEC, { excludeEventIds: hidden, now });
+    const { rows, total } = await this.activity.listWithDestination(scope, 'banner', events, BANNERS_LIST_SPEC, {
+      excludeEventIds: hidden,
+      now,
+    });
     return listEnvelope(rows, toAstraBanner, q, BANNERS_LIST_SPEC, { type: BANNERS_LIST_TYPE, version: BANNER_VERSION, total });
   }
 
@@ -49,11 +55,13 @@ export class BannersService {
    */
   async dismiss(scope: AccountScope, userId: string, bannerId: string): Promise<void> {
     requireOwnUser(scope, userId);
-    if (!isAstraIdentifier(bannerId)) throw new DomainError('invalid-resource-id', `Banner id '${String(bannerId)}' is not a lowercase UUID.`);
+    if (!isAstraIdentifier(bannerId))
+      throw new DomainError('invalid-resource-id', `Banner id '${String(bannerId)}' is not a lowercase UUID.`);
     const now = new Date();
     const eventId = eventIdOfBanner(bannerId);
     const record = eventId ? await this.activity.findReadableRecord(scope, eventId, now) : null;
-    if (!record || !(await this.isActive(scope, record))) throw new NotFoundError(`Banner ${bannerId} was not found in account ${scope.accountId}.`);
+    if (!record || !(await this.isActive(scope, record)))
+      throw new NotFoundError(`Banner ${bannerId} was not found in account ${scope.accountId}.`);
     if (record.data?.isAcknowledgeable !== 'true') {
       throw new ForbiddenError(`Banner ${bannerId} cannot be dismissed: its data.isAcknowledgeable is not "true".`);
     }
@@ -70,7 +78,10 @@ export class BannersService {
   /** The caller-readable banner events of the account that a later `cleared` event has cleared. */
   private async clearedBannerEventIds(scope: AccountScope, now: Date): Promise<string[]> {
     const candidates = await this.activity.findWithDestination(scope, 'banner', { limit: MAX_BANNER_CANDIDATES, now });
-    const cleared = await this.activity.clearedIds(scope, candidates.map((r) => ({ ...r, id: r._id })));
+    const cleared = await this.activity.clearedIds(
+      scope,
+      candidates.map((r) => ({ ...r, id: r._id })),
+    );
     return [...cleared];
   }
 }

@@ -8,7 +8,8 @@ import { eventIdOfNotification, notificationIdOf } from './notification-ids';
 
 const derived = { id: eventIdOfNotification };
 /** The events query the repository runs for a notifications list query. */
-const query = (raw: Record<string, unknown>) => toMongoQuery(toEventListQuery(parseListQuery(raw, NOTIFICATIONS_LIST_SPEC), derived), NOTIFICATIONS_LIST_SPEC);
+const query = (raw: Record<string, unknown>) =>
+  toMongoQuery(toEventListQuery(parseListQuery(raw, NOTIFICATIONS_LIST_SPEC), derived), NOTIFICATIONS_LIST_SPEC);
 
 describe('toEventListQuery', () => {
   it('passes ordinary filters through to the page and the count', () => {
@@ -18,7 +19,7 @@ describe('toEventListQuery', () => {
     expect(q.countFilter).toEqual(q.filter);
   });
 
-  it("rewrites eq on a derived id to the event id it names; an id that names nothing matches nothing", () => {
+  it('rewrites eq on a derived id to the event id it names; an id that names nothing matches nothing', () => {
     const eventId = randomUUID();
     expect(query({ filter: `id eq '${notificationIdOf(eventId)}'` }).filter).toEqual({ _id: eventId });
     expect(query({ filter: "id eq 'x'" }).filter).toEqual({ _id: '' });

@@ -18,7 +18,10 @@ const NO_EVENT = '';
  */
 export function toEventListQuery(q: ListQuery, derived: DerivedFields): ListQuery {
   if (derived[q.orderBy.field]) {
-    throw InvalidQueryError.param('orderBy', `cannot order by '${q.orderBy.field}' (a derived id); order by eventTime, sequenceCount or another field`);
+    throw InvalidQueryError.param(
+      'orderBy',
+      `cannot order by '${q.orderBy.field}' (a derived id); order by eventTime, sequenceCount or another field`,
+    );
   }
   const filters = q.filters.map((f): FieldFilter => {
     const eventIdOf = derived[f.field];
@@ -31,7 +34,9 @@ export function toEventListQuery(q: ListQuery, derived: DerivedFields): ListQuer
 
 /** The value at a dotted path of a stored record (the continue position is taken from the stored value). */
 export function valueAt(record: object | undefined, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), record);
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), record);
 }
 
 /** The list envelope of event-derived resources; continue positions are the stored event's (value, _id). */

@@ -53,12 +53,16 @@ describe('derived resource ids', () => {
     expect(unreadIdOf(notificationIdOf(e), ids[1])).toBe(unreadIdOf(notificationIdOf(e), ids[1]));
   });
 
-  it.each([['not-a-uuid'], ['C32DF10B-8CFB-4A1E-8F2B-000000000000'], ['c32df10b-8cfb-5a1e-8f2b-000000000000'], ['00000000-0000-0000-0000-000000000000'], [42], [undefined]])(
-    'anything but a lowercase UUIDv4 (%p) maps to nothing',
-    (id) => {
-      expect(eventIdOfNotification(id)).toBeUndefined();
-      expect(eventIdOfBanner(id)).toBeUndefined();
-      expect(notificationIdOfUnread(id, ids[0])).toBeUndefined();
-    },
-  );
+  it.each([
+    ['not-a-uuid'],
+    ['C32DF10B-8CFB-4A1E-8F2B-000000000000'],
+    ['c32df10b-8cfb-5a1e-8f2b-000000000000'],
+    ['00000000-0000-0000-0000-000000000000'],
+    [42],
+    [undefined],
+  ])('anything but a lowercase UUIDv4 (%p) maps to nothing', (id) => {
+    expect(eventIdOfNotification(id)).toBeUndefined();
+    expect(eventIdOfBanner(id)).toBeUndefined();
+    expect(notificationIdOfUnread(id, ids[0])).toBeUndefined();
+  });
 });

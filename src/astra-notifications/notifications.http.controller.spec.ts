@@ -18,7 +18,10 @@ describe('AstraNotificationsHttpController', () => {
   const service = stubOf<AstraNotificationsService, 'list' | 'get'>('list', 'get');
 
   beforeAll(async () => {
-    app = await startControllerApp({ controllers: [AstraNotificationsHttpController], providers: [{ provide: AstraNotificationsService, useValue: service }] });
+    app = await startControllerApp({
+      controllers: [AstraNotificationsHttpController],
+      providers: [{ provide: AstraNotificationsService, useValue: service }],
+    });
   });
   afterAll(async () => app?.close());
   beforeEach(() => {
@@ -32,7 +35,9 @@ describe('AstraNotificationsHttpController', () => {
   });
 
   it('answers in the media type asked for, 406 problems/32 for one it cannot serve', async () => {
-    const typed = await app.request('GET', itemUrl, { headers: { ...bearer(account, 'viewer'), accept: 'application/astra-notification+json' } });
+    const typed = await app.request('GET', itemUrl, {
+      headers: { ...bearer(account, 'viewer'), accept: 'application/astra-notification+json' },
+    });
     expect(typed.headers.get('content-type')).toMatch(/^application\/astra-notification\+json/);
     expectAstraProblem(await app.request('GET', url, { headers: { ...bearer(account, 'viewer'), accept: 'text/html' } }), 32);
   });

@@ -20,7 +20,10 @@ describe('UnreadNotificationsHttpController (U1-U3 and the group paths G1-G3)', 
   const service = stubOf<AstraNotificationsService, 'listUnread' | 'getUnread' | 'markRead'>('listUnread', 'getUnread', 'markRead');
 
   beforeAll(async () => {
-    app = await startControllerApp({ controllers: [UnreadNotificationsHttpController], providers: [{ provide: AstraNotificationsService, useValue: service }] });
+    app = await startControllerApp({
+      controllers: [UnreadNotificationsHttpController],
+      providers: [{ provide: AstraNotificationsService, useValue: service }],
+    });
   });
   afterAll(async () => app?.close());
   beforeEach(() => {
@@ -56,15 +59,30 @@ describe('UnreadNotificationsHttpController (U1-U3 and the group paths G1-G3)', 
   });
 
   it('answers in the media type asked for, 406 problems/32 for one it cannot serve', async () => {
-    const typed = await app.request('GET', path('user', true), { headers: { ...bearer(account, 'viewer', { user }), accept: 'application/astra-unreadNotification+json' } });
+    const typed = await app.request('GET', path('user', true), {
+      headers: { ...bearer(account, 'viewer', { user }), accept: 'application/astra-unreadNotification+json' },
+    });
     expect(typed.headers.get('content-type')).toMatch(/^application\/astra-unreadNotification\+json/i);
-    expectAstraProblem(await app.request('GET', path('user', false), { headers: { ...bearer(account, 'viewer', { user }), accept: 'text/html' } }), 32);
+    expectAstraProblem(
+      await app.request('GET', path('user', false), { headers: { ...bearer(account, 'viewer', { user }), accept: 'text/html' } }),
+      32,
+    );
   });
 
   it.each([
-    ...['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].flatMap((m) => [[m, 'user', false, 'GET, HEAD'] as const, [m, 'group', false, 'GET, HEAD'] as const]),
-    ...['POST', 'PUT', 'PATCH', 'OPTIONS'].flatMap((m) => [[m, 'user', true, 'GET, HEAD, DELETE'] as const, [m, 'group', true, 'GET, HEAD, DELETE'] as const]),
+    ...['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].flatMap((m) => [
+      [m, 'user', false, 'GET, HEAD'] as const,
+      [m, 'group', false, 'GET, HEAD'] as const,
+    ]),
+    ...['POST', 'PUT', 'PATCH', 'OPTIONS'].flatMap((m) => [
+      [m, 'user', true, 'GET, HEAD, DELETE'] as const,
+      [m, 'group', true, 'GET, HEAD, DELETE'] as const,
+    ]),
   ])('%s on the %s path (item: %s) is 405 problems/69 with Allow: %s', async (method, base, item, allow) => {
-    await expectAstraMethodNotAllowed((headers) => app.request(method, path(base, item), { headers }), bearer(account, 'owner', { user }), allow);
+    await expectAstraMethodNotAllowed(
+      (headers) => app.request(method, path(base, item), { headers }),
+      bearer(account, 'owner', { user }),
+      allow,
+    );
   });
 });

@@ -19,7 +19,10 @@ const UNREADS_MEDIA_TYPE = 'application/astra-unreadNotifications+json';
 @ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
 @ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub); another user's is 403 problems/11" })
 @OnlyDeclaredMethods()
-@Controller(['accounts/:account_id/core/v1/users/:user_id/unreadNotifications', 'accounts/:account_id/core/v1/groups/:group_id/users/:user_id/unreadNotifications'])
+@Controller([
+  'accounts/:account_id/core/v1/users/:user_id/unreadNotifications',
+  'accounts/:account_id/core/v1/groups/:group_id/users/:user_id/unreadNotifications',
+])
 export class UnreadNotificationsHttpController {
   constructor(private readonly notifications: AstraNotificationsService) {}
 
@@ -27,7 +30,12 @@ export class UnreadNotificationsHttpController {
   @UseGuards(AccountGuard)
   @AstraMediaType(UNREADS_MEDIA_TYPE)
   @ApiOperation({ summary: "List the user's unread notifications (count=true gives the unread count)" })
-  list(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Param('group_id') groupId: string | undefined, @Query() query: Record<string, unknown>) {
+  list(
+    @AuthScope() scope: AccountScope,
+    @Param('user_id') userId: string,
+    @Param('group_id') groupId: string | undefined,
+    @Query() query: Record<string, unknown>,
+  ) {
     checkGroupId(groupId);
     return this.notifications.listUnread(scope, userId, query);
   }
@@ -36,7 +44,12 @@ export class UnreadNotificationsHttpController {
   @UseGuards(AccountGuard)
   @AstraMediaType(UNREAD_MEDIA_TYPE)
   @ApiOperation({ summary: 'Retrieve an unread notification' })
-  get(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Param('group_id') groupId: string | undefined, @Param('unreadNotification_id') id: string) {
+  get(
+    @AuthScope() scope: AccountScope,
+    @Param('user_id') userId: string,
+    @Param('group_id') groupId: string | undefined,
+    @Param('unreadNotification_id') id: string,
+  ) {
     checkGroupId(groupId);
     return this.notifications.getUnread(scope, userId, id);
   }
@@ -45,7 +58,12 @@ export class UnreadNotificationsHttpController {
   @HttpCode(204)
   @UseGuards(AccountGuard)
   @ApiOperation({ summary: 'Delete an unread notification (mark it read for this user): 204; already read or unknown: 404 problems/1' })
-  async markRead(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Param('group_id') groupId: string | undefined, @Param('unreadNotification_id') id: string): Promise<void> {
+  async markRead(
+    @AuthScope() scope: AccountScope,
+    @Param('user_id') userId: string,
+    @Param('group_id') groupId: string | undefined,
+    @Param('unreadNotification_id') id: string,
+  ): Promise<void> {
     checkGroupId(groupId);
     await this.notifications.markRead(scope, userId, id);
   }

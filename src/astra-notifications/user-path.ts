@@ -8,7 +8,8 @@ import { DomainError, ForbiddenError } from '../common/errors/domain-errors';
  * 401 and the account checks come first.
  */
 export function requireOwnUser(scope: AccountScope, userId: unknown): void {
-  if (userId !== scope.userId) throw new ForbiddenError(`Unread notifications and banners can only be read or changed by their own user (${scope.userId}).`);
+  if (userId !== scope.userId)
+    throw new ForbiddenError(`Unread notifications and banners can only be read or changed by their own user (${scope.userId}).`);
 }
 
 /** G1-G3 carry a group id; there is no group registry, so only its format is checked (400 problems/35). */

@@ -68,7 +68,10 @@ describe('InsertCoalescer', () => {
 
   it('acknowledges nothing when the driver reports a whole-batch failure with an empty writeErrors list', async () => {
     // What mongodb 6 throws from insertMany when the store is frozen: MongoBulkWriteError, writeErrors [].
-    const frozen = Object.assign(new Error('connection <monitor> to 127.0.0.1:1 timed out'), { name: 'MongoBulkWriteError', writeErrors: [] });
+    const frozen = Object.assign(new Error('connection <monitor> to 127.0.0.1:1 timed out'), {
+      name: 'MongoBulkWriteError',
+      writeErrors: [],
+    });
     const c = new InsertCoalescer<number>(async () => {
       throw frozen;
     });

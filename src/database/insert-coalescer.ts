@@ -72,7 +72,8 @@ export class InsertCoalescer<T> {
     } catch (err) {
       const failures = perDocumentErrors(err);
       // Acknowledge the rest only when the store's own count says every other document went in.
-      const inserted = (err as { insertedCount?: unknown }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+      const inserted =
+        (err as { insertedCount?: unknown }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
       if (!failures || (typeof inserted === 'number' && inserted + failures.length !== batch.length)) {
         for (const p of batch) p.reject(err);
         return;

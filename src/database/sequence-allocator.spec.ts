@@ -88,7 +88,10 @@ describe('SequenceAllocator', () => {
     const s = scopeOf();
     const down = new Error('store down');
     let storeDown = false;
-    const target: SequencedTarget<number> = { ...s.target, insertRun: (docs) => (storeDown ? Promise.reject(down) : s.target.insertRun(docs)) };
+    const target: SequencedTarget<number> = {
+      ...s.target,
+      insertRun: (docs) => (storeDown ? Promise.reject(down) : s.target.insertRun(docs)),
+    };
     expect((await a.insertNext('acct', target, asNumber))?.sequence).toBe(1);
     storeDown = true;
     const results = await Promise.allSettled([a.insertNext('acct', target, asNumber), a.insertNext('acct', target, asNumber)]);

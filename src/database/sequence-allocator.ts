@@ -58,7 +58,11 @@ export class SequenceAllocator {
    * SEQUENCE_ATTEMPTS conflicts. Every caller of one scope must pass an equivalent `target` (the writes of a
    * scope's batch go through the target of the caller that started draining it).
    */
-  insertNext<T>(scope: string, target: SequencedTarget<T>, build: (sequence: number) => T): Promise<{ sequence: number; doc: T } | undefined> {
+  insertNext<T>(
+    scope: string,
+    target: SequencedTarget<T>,
+    build: (sequence: number) => T,
+  ): Promise<{ sequence: number; doc: T } | undefined> {
     return new Promise((resolve, reject) => {
       let queue = this.queues.get(scope) as ScopeQueue<T> | undefined;
       if (!queue) {

@@ -2,7 +2,12 @@ import { MongoBulkWriteError, MongoNetworkError, MongoServerError, MongoServerSe
 import { isDuplicateKey, isStoreUnavailableError } from './store-errors';
 
 describe('isDuplicateKey', () => {
-  it.each([[{ code: 11000 }, true], [{ code: 11001 }, false], [null, false], [undefined, false]])('isDuplicateKey(%p) = %p', (err, expected) => {
+  it.each([
+    [{ code: 11000 }, true],
+    [{ code: 11001 }, false],
+    [null, false],
+    [undefined, false],
+  ])('isDuplicateKey(%p) = %p', (err, expected) => {
     expect(isDuplicateKey(err)).toBe(expected);
   });
 
@@ -17,11 +22,20 @@ describe('isStoreUnavailableError', () => {
   it.each([
     ['a network error', new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:1')],
     ['a server selection timeout', selection()],
-    ['a pool cleared by the monitor', Object.assign(new Error('Connection to 127.0.0.1:1 was cleared'), { name: 'PoolClearedOnNetworkError' })],
-    ['Mongoose before the first connection', new Error('Cannot call `x.find()` before initial connection is complete if `bufferCommands = false`.')],
+    [
+      'a pool cleared by the monitor',
+      Object.assign(new Error('Connection to 127.0.0.1:1 was cleared'), { name: 'PoolClearedOnNetworkError' }),
+    ],
+    [
+      'Mongoose before the first connection',
+      new Error('Cannot call `x.find()` before initial connection is complete if `bufferCommands = false`.'),
+    ],
     ['a transient driver error', Object.assign(new Error('interrupted'), { errorLabelSet: new Set(['RetryableWriteError']) })],
     ['an outage wrapped by insertMany', new MongoBulkWriteError(selection() as never, {} as never)],
-    ['an outage two wrappers deep', Object.assign(new Error('outer'), { cause: Object.assign(new Error('mid'), { errorResponse: selection() }) })],
+    [
+      'an outage two wrappers deep',
+      Object.assign(new Error('outer'), { cause: Object.assign(new Error('mid'), { errorResponse: selection() }) }),
+    ],
   ])('is true for %s', (_name, err) => {
     expect(isStoreUnavailableError(err)).toBe(true);
   });

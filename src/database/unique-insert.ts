@@ -31,8 +31,11 @@ export async function insertOrderedUntilConflict(collection: OrderedInsertTarget
   } catch (err) {
     const writeErrors = ([] as { index?: unknown; code?: unknown }[]).concat((err as { writeErrors?: never }).writeErrors ?? []);
     const first = writeErrors[0];
-    const inserted = (err as { insertedCount?: unknown; result?: { insertedCount?: unknown } }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
-    if (first && isDuplicateKey(first) && typeof first.index === 'number' && (inserted === undefined || inserted === first.index)) return first.index;
+    const inserted =
+      (err as { insertedCount?: unknown; result?: { insertedCount?: unknown } }).insertedCount ??
+      (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
+    if (first && isDuplicateKey(first) && typeof first.index === 'number' && (inserted === undefined || inserted === first.index))
+      return first.index;
     throw err;
   }
 }

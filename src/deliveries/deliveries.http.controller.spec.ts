@@ -20,7 +20,14 @@ const DELIVERED: DeliveryRecord = {
   attempts: [{ at: new Date('2024-01-15T10:00:01Z'), ok: true }],
   createdAt: new Date('2024-01-15T10:00:00Z'),
 };
-const SKIPPED: DeliveryRecord = { ...DELIVERED, dedupKey: `${ID}:email:created#1`, channel: 'email', state: 'skipped', attempts: [], reason: 'email is not configured' };
+const SKIPPED: DeliveryRecord = {
+  ...DELIVERED,
+  dedupKey: `${ID}:email:created#1`,
+  channel: 'email',
+  state: 'skipped',
+  attempts: [],
+  reason: 'email is not configured',
+};
 
 /** The event's deliveries on REST and gRPC (GetEventNotifications), with the delivery service stubbed. */
 async function start(env: Record<string, string> = {}) {
@@ -49,15 +56,33 @@ describe('DeliveriesHttpController and DeliveriesGrpcController', () => {
     const expected = {
       id: ID,
       notifications: [
-        { dedupKey: DELIVERED.dedupKey, channel: 'slack', trigger: 'created', state: 'delivered', attempts: [{ at: '2024-01-15T10:00:01.000Z', ok: true }], createdAt: '2024-01-15T10:00:00.000Z' },
-        { dedupKey: SKIPPED.dedupKey, channel: 'email', trigger: 'created', state: 'skipped', attempts: [], createdAt: '2024-01-15T10:00:00.000Z', reason: 'email is not configured' },
+        {
+          dedupKey: DELIVERED.dedupKey,
+          channel: 'slack',
+          trigger: 'created',
+          state: 'delivered',
+          attempts: [{ at: '2024-01-15T10:00:01.000Z', ok: true }],
+          createdAt: '2024-01-15T10:00:00.000Z',
+        },
+        {
+          dedupKey: SKIPPED.dedupKey,
+          channel: 'email',
+          trigger: 'created',
+          state: 'skipped',
+          attempts: [],
+          createdAt: '2024-01-15T10:00:00.000Z',
+          reason: 'email is not configured',
+        },
       ],
     };
     const rest = await app.request('GET', PATH);
     expect({ status: rest.status, body: rest.body }).toEqual({ status: 200, body: expected });
     // gRPC leaves an empty repeated field off the wire, so the client (arrays: false) sees no `attempts` there.
     const { attempts: _none, ...skippedOverGrpc } = expected.notifications[1];
-    await expect(app.rpc.call('GetEventNotifications', { id: ID })).resolves.toEqual({ ...expected, notifications: [expected.notifications[0], skippedOverGrpc] });
+    await expect(app.rpc.call('GetEventNotifications', { id: ID })).resolves.toEqual({
+      ...expected,
+      notifications: [expected.notifications[0], skippedOverGrpc],
+    });
     expect(service.deliveries.mock.calls).toEqual([[ID], [ID]]);
   });
 
@@ -101,7 +126,11 @@ describe('deliveries with TRACKER_AUTH=required', () => {
     for (const [authorization, slug] of bad) {
       const headers: Record<string, string> = authorization ? { authorization } : {};
       const res = await app.request('GET', PATH, { headers });
-      expect({ authorization, status: res.status, type: res.body.type }).toEqual({ authorization, status: 401, type: `urn:tracker:problems:${slug}` });
+      expect({ authorization, status: res.status, type: res.body.type }).toEqual({
+        authorization,
+        status: 401,
+        type: `urn:tracker:problems:${slug}`,
+      });
       await expectGrpcError(app.rpc.call('GetEventNotifications', { id: ID }, headers), status.UNAUTHENTICATED);
     }
     expect(service.deliveries).not.toHaveBeenCalled();

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { DeliveryClaimModelDefinition, DeliveryProgressModelDefinition, NotificationDueModelDefinition } from './data/delivery-claim.schema';
+import {
+  DeliveryClaimModelDefinition,
+  DeliveryProgressModelDefinition,
+  NotificationDueModelDefinition,
+} from './data/delivery-claim.schema';
 import { DeliveryClaimRepository, DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
 import { ChannelRegistry } from './channels/channel-registry';
@@ -17,8 +21,21 @@ import { DeliveriesService } from './deliveries.service';
  * (Slack webhook, SMTP email), and the read-back (REST and tracker.event.v1alpha1.EventService).
  */
 @Module({
-  imports: [TrackerEventsModule, MongooseModule.forFeature([DeliveryClaimModelDefinition, NotificationDueModelDefinition, DeliveryProgressModelDefinition])],
+  imports: [
+    TrackerEventsModule,
+    MongooseModule.forFeature([DeliveryClaimModelDefinition, NotificationDueModelDefinition, DeliveryProgressModelDefinition]),
+  ],
   controllers: [DeliveriesHttpController, DeliveriesGrpcController],
-  providers: [DeliveryClaimRepository, NotificationDueRepository, DeliveryProgressRepository, SlackChannel, EmailChannel, ChannelRegistry, AttemptClaims, DeliveriesService, DeliveryDispatcher],
+  providers: [
+    DeliveryClaimRepository,
+    NotificationDueRepository,
+    DeliveryProgressRepository,
+    SlackChannel,
+    EmailChannel,
+    ChannelRegistry,
+    AttemptClaims,
+    DeliveriesService,
+    DeliveryDispatcher,
+  ],
 })
 export class DeliveriesModule {}

@@ -33,9 +33,10 @@ export class HealthController {
       async () => {
         const check = this.indicator.check('store');
         const readEnvelope = this.envelope.details();
-        return (await this.readiness.probe()) ? check.up(readEnvelope ? { readEnvelope } : undefined) : check.down({ message: 'store unreachable' });
+        return (await this.readiness.probe())
+          ? check.up(readEnvelope ? { readEnvelope } : undefined)
+          : check.down({ message: 'store unreachable' });
       },
     ]);
   }
 }
-

@@ -29,7 +29,13 @@ export class ReadinessService implements OnApplicationBootstrap, OnApplicationSh
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), PING_TIMEOUT_MS)));
     try {
-      return await Promise.race([db.admin().ping().then(() => true as const), timeout]);
+      return await Promise.race([
+        db
+          .admin()
+          .ping()
+          .then(() => true as const),
+        timeout,
+      ]);
     } catch {
       return false;
     } finally {

@@ -8,7 +8,6 @@ import { DomainError, ErrorKind } from '../common/errors/domain-errors';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsService } from './tracker-events.service';
 
-
 /** Every method with a valid request. */
 const METHODS: [string, Record<string, unknown>][] = [
   ['CreateEvent', { title: 'Deploy', attributes: { type: 1, service: 'svc' } }],
@@ -48,7 +47,11 @@ describe('TrackerEventsGrpcController', () => {
     ['CreateEvent', { title: '', attributes: { type: 1, service: 's' } }, 'title'],
     ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', status: 2 } }, 'attributes.status'],
     ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', notifications: ['pager'] } }, 'attributes.notifications'],
-    ['CreateEvent', { title: 'x', attributes: { type: 1, service: 's', startDate: '2024-01-02', endDate: '2024-01-01T00:00:00Z' } }, 'attributes.endDate'],
+    [
+      'CreateEvent',
+      { title: 'x', attributes: { type: 1, service: 's', startDate: '2024-01-02', endDate: '2024-01-01T00:00:00Z' } },
+      'attributes.endDate',
+    ],
     ['GetEvent', { id: 'nope' }, 'id'],
     ['UpdateEvent', { id: '123', title: 'x' }, 'id'],
     ['ListEvents', { perPage: 101 }, 'perPage'],
@@ -93,15 +96,22 @@ describe('TrackerEventsGrpcController', () => {
     unavailable: status.UNAVAILABLE,
   };
 
-  it.each(Object.entries(GRPC_CODES))('maps %s from the service to code %d, with the message and the correlation id', async (kind, code) => {
-    const error = new DomainError(kind as ErrorKind, `What went wrong (${kind}).`, kind === 'unavailable' ? { retryAfterSeconds: 3 } : {});
-    service.get.mockRejectedValueOnce(error);
-    const correlation = randomUUID();
-    const err = await expectGrpcError(app.rpc.call('GetEvent', { id: ID }, { 'x-request-id': correlation }), code);
-    expect(err.details).toBe(error.message);
-    expect(err.metadata.get('correlation-id')).toEqual([correlation]);
-    expect(err.metadata.get('retry-after')).toEqual(kind === 'unavailable' ? ['3'] : []);
-  });
+  it.each(Object.entries(GRPC_CODES))(
+    'maps %s from the service to code %d, with the message and the correlation id',
+    async (kind, code) => {
+      const error = new DomainError(
+        kind as ErrorKind,
+        `What went wrong (${kind}).`,
+        kind === 'unavailable' ? { retryAfterSeconds: 3 } : {},
+      );
+      service.get.mockRejectedValueOnce(error);
+      const correlation = randomUUID();
+      const err = await expectGrpcError(app.rpc.call('GetEvent', { id: ID }, { 'x-request-id': correlation }), code);
+      expect(err.details).toBe(error.message);
+      expect(err.metadata.get('correlation-id')).toEqual([correlation]);
+      expect(err.metadata.get('retry-after')).toEqual(kind === 'unavailable' ? ['3'] : []);
+    },
+  );
 
   it('answers an unclassified error with INTERNAL and no internals', async () => {
     service.stats.mockRejectedValueOnce(new TypeError("Cannot read properties of undefined (reading 'secretField')"));
@@ -122,10 +132,17 @@ describe('TrackerEventsGrpcController with TRACKER_AUTH=required', () => {
   beforeEach(() => jest.clearAllMocks());
 
   it.each(METHODS)('%s: UNAUTHENTICATED without a valid token, OK with any valid one', async (method, request) => {
-    for (const authorization of [undefined, GARBAGE_TOKEN, `Bearer ${mintToken({}, { expired: true })}`, `Bearer ${mintToken({}, { badSignature: true })}`]) {
-      await expectGrpcError(app.rpc.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch((err: Error) => {
-        throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
-      });
+    for (const authorization of [
+      undefined,
+      GARBAGE_TOKEN,
+      `Bearer ${mintToken({}, { expired: true })}`,
+      `Bearer ${mintToken({}, { badSignature: true })}`,
+    ]) {
+      await expectGrpcError(app.rpc.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch(
+        (err: Error) => {
+          throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
+        },
+      );
     }
     for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
     await expect(app.rpc.call(method, request, { authorization: `Bearer ${mintToken({})}` })).resolves.toBeDefined();

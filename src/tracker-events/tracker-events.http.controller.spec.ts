@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
-import { TRACKER_EVENT_ID as ID, TRACKER_EVENT_STATS, patchedTrackerEvent, trackerEventsStub, VALID_TRACKER_EVENT } from '../../test/support/tracker-events';
+import {
+  TRACKER_EVENT_ID as ID,
+  TRACKER_EVENT_STATS,
+  patchedTrackerEvent,
+  trackerEventsStub,
+  VALID_TRACKER_EVENT,
+} from '../../test/support/tracker-events';
 import { DomainError, ErrorKind, InvalidInputError, InvalidQueryError, StoreUnavailableError } from '../common/errors/domain-errors';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
@@ -15,7 +21,10 @@ describe('TrackerEventsHttpController', () => {
   const service = trackerEventsStub();
 
   beforeAll(async () => {
-    app = await startControllerApp({ controllers: [TrackerEventsHttpController], providers: [{ provide: TrackerEventsService, useValue: service }] });
+    app = await startControllerApp({
+      controllers: [TrackerEventsHttpController],
+      providers: [{ provide: TrackerEventsService, useValue: service }],
+    });
   });
   afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
@@ -45,8 +54,16 @@ describe('TrackerEventsHttpController', () => {
       ['unknown link', { links: { docs: 'https://x' } }, 'links.docs'],
       ['startDate not ISO 8601', { attributes: { startDate: '15/01/2024' } }, 'attributes.startDate'],
       ['impossible date', { attributes: { startDate: '2024-02-30' } }, 'attributes.startDate'],
-      ['endDate before startDate', { attributes: { startDate: '2024-01-15T10:00:00Z', endDate: '2024-01-15T09:59:59Z' } }, 'attributes.endDate'],
-      ['unknown notification channel', { attributes: { notification: true, notifications: ['slack', 'pager'] } }, 'attributes.notifications'],
+      [
+        'endDate before startDate',
+        { attributes: { startDate: '2024-01-15T10:00:00Z', endDate: '2024-01-15T09:59:59Z' } },
+        'attributes.endDate',
+      ],
+      [
+        'unknown notification channel',
+        { attributes: { notification: true, notifications: ['slack', 'pager'] } },
+        'attributes.notifications',
+      ],
       ['notification not a boolean', { attributes: { notification: 'yes' } }, 'attributes.notification'],
       ['stakeHolders not strings', { attributes: { stakeHolders: [1] } }, 'attributes.stakeHolders'],
     ])('rejects %s: %j names %s', async (_case, patch, field) => {
@@ -147,7 +164,10 @@ describe('TrackerEventsHttpController', () => {
       expect((await app.request('GET', `${API}/events/list?page=3&per_page=7`)).status).toBe(200);
       expect(service.list).toHaveBeenCalledWith({ page: 3, perPage: 7 });
 
-      const found = await app.request('GET', `${API}/events/search?service=svc&priority=2&type=1&start_date=2024-01-01&end_date=2024-01-31`);
+      const found = await app.request(
+        'GET',
+        `${API}/events/search?service=svc&priority=2&type=1&start_date=2024-01-01&end_date=2024-01-31`,
+      );
       expect(found.status).toBe(200);
       expect(found.body).toMatchObject({ totalCount: 1, page: 1, perPage: 20, events: [{ id: ID }] });
       const [criteria, paging] = service.search.mock.calls[0];
@@ -196,20 +216,31 @@ describe('TrackerEventsHttpController', () => {
       unavailable: [503, 'unavailable'],
     };
 
-    it.each(Object.entries(TRACKER_PROBLEMS))('%s: %j problem+json with the message as detail and the correlation id', async (kind, [status, slug]) => {
-      const error = new DomainError(kind as ErrorKind, `What went wrong (${kind}).`);
-      service.get.mockRejectedValueOnce(error);
-      const correlation = randomUUID();
-      const res = await app.request('GET', `${API}/event/${ID}`, { headers: { 'x-request-id': correlation } });
-      expect(res.status).toBe(status);
-      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(res.body).toEqual({ type: `urn:tracker:problems:${slug}`, title: expect.any(String), detail: error.message, status: String(status), correlationID: correlation });
-    });
+    it.each(Object.entries(TRACKER_PROBLEMS))(
+      '%s: %j problem+json with the message as detail and the correlation id',
+      async (kind, [status, slug]) => {
+        const error = new DomainError(kind as ErrorKind, `What went wrong (${kind}).`);
+        service.get.mockRejectedValueOnce(error);
+        const correlation = randomUUID();
+        const res = await app.request('GET', `${API}/event/${ID}`, { headers: { 'x-request-id': correlation } });
+        expect(res.status).toBe(status);
+        expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(res.body).toEqual({
+          type: `urn:tracker:problems:${slug}`,
+          title: expect.any(String),
+          detail: error.message,
+          status: String(status),
+          correlationID: correlation,
+        });
+      },
+    );
 
     it('passes the named fields and parameters on, and a retry hint as Retry-After', async () => {
       const fields = InvalidInputError.field('attributes.relatedId', 'no such event');
       service.update.mockRejectedValueOnce(fields);
-      expect((await app.request('PUT', `${API}/event`, { body: { id: ID, title: 'x' } })).body.invalidFields).toEqual([{ name: 'attributes.relatedId', reason: 'no such event' }]);
+      expect((await app.request('PUT', `${API}/event`, { body: { id: ID, title: 'x' } })).body.invalidFields).toEqual([
+        { name: 'attributes.relatedId', reason: 'no such event' },
+      ]);
       service.today.mockRejectedValueOnce(InvalidQueryError.param('tz', 'unknown zone'));
       expect((await app.request('GET', `${API}/events/today`)).body.invalidParams).toEqual([{ name: 'tz', reason: 'unknown zone' }]);
       service.list.mockRejectedValueOnce(new DomainError('rate-limited', 'Slow down.', { retryAfterSeconds: 7 }));
@@ -219,7 +250,9 @@ describe('TrackerEventsHttpController', () => {
     });
 
     it('classifies a driver outage as 503 unavailable with Retry-After', async () => {
-      service.list.mockRejectedValueOnce(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' }));
+      service.list.mockRejectedValueOnce(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' }),
+      );
       const res = await app.request('GET', `${API}/events/list`);
       expect(res.status).toBe(503);
       expect(res.body.type).toBe('urn:tracker:problems:unavailable');

@@ -67,7 +67,13 @@ export function toPageResponse(items: TrackerEventRecordView[], totalCount: numb
 export function toChangelogResponse(id: string, entries: ChangelogRecord[]) {
   return {
     id,
-    changelog: entries.map((e) => ({ at: e.at.toISOString(), field: e.field, old: iso(e.old) ?? null, new: iso(e.new) ?? null, source: e.source })),
+    changelog: entries.map((e) => ({
+      at: e.at.toISOString(),
+      field: e.field,
+      old: iso(e.old) ?? null,
+      new: iso(e.new) ?? null,
+      source: e.source,
+    })),
   };
 }
 
@@ -81,6 +87,12 @@ function asText(value: unknown): string | undefined {
 export function toGrpcChangelogResponse(id: string, entries: ChangelogRecord[]) {
   return {
     id,
-    changelog: entries.map((e) => ({ at: e.at.toISOString(), field: e.field, oldValue: asText(e.old), newValue: asText(e.new), source: e.source })),
+    changelog: entries.map((e) => ({
+      at: e.at.toISOString(),
+      field: e.field,
+      oldValue: asText(e.old),
+      newValue: asText(e.new),
+      source: e.source,
+    })),
   };
 }

@@ -29,7 +29,11 @@ export function pagingFromRequest(r: ListEventsRequestDto): Paging {
   return { page: r.page ?? 1, perPage: r.perPage ?? DEFAULT_PER_PAGE };
 }
 
-function criteria(f: { priority?: number; service?: string; type?: number; environment?: number; status?: number }, start?: string, end?: string): TrackerEventCriteria {
+function criteria(
+  f: { priority?: number; service?: string; type?: number; environment?: number; status?: number },
+  start?: string,
+  end?: string,
+): TrackerEventCriteria {
   return {
     priority: f.priority,
     service: f.service,

@@ -83,8 +83,11 @@ export class TrackerEventsService {
    * queued with the event's updates and revision-checked like them. False when the event does not exist.
    */
   async appendChangelog(idText: string, entries: ChangelogRecord[]): Promise<boolean> {
-    const outcome = await this.events.updateAtRevision(new Types.ObjectId(idText), UPDATE_ATTEMPTS, () => Promise.resolve({ set: {}, changes: entries, result: true }));
-    if (outcome.kind === 'conflict') throw new ConflictError(`Event ${idText} is being changed concurrently; its changelog entry was not recorded.`);
+    const outcome = await this.events.updateAtRevision(new Types.ObjectId(idText), UPDATE_ATTEMPTS, () =>
+      Promise.resolve({ set: {}, changes: entries, result: true }),
+    );
+    if (outcome.kind === 'conflict')
+      throw new ConflictError(`Event ${idText} is being changed concurrently; its changelog entry was not recorded.`);
     return outcome.kind === 'done';
   }
 

@@ -25,7 +25,10 @@ export function eventsUrl(base: string, accountId: string): string {
 
 /** POSTs an event as `role` (admin by default), expects 201 and a valid resource, returns it. */
 export async function createEvent(base: string, accountId: string, overrides: Record<string, unknown> = {}, role: Role = 'admin') {
-  const res: HttpResult = await http('POST', eventsUrl(base, accountId), { body: sampleEvent(overrides), headers: bearer(accountId, role) });
+  const res: HttpResult = await http('POST', eventsUrl(base, accountId), {
+    body: sampleEvent(overrides),
+    headers: bearer(accountId, role),
+  });
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${res.text}`);
   expectAstraValid('event_1.4_get_response_body', res.body);
   return res.body as Record<string, any>;

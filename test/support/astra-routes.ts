@@ -41,11 +41,23 @@ const rolesBelow = (minRole: Role) => ROLES.filter((r) => ROLES.indexOf(r) < ROL
  * The REST auth table of one route: each token failure and each role below `minRole` gets its problem, and
  * every role from `minRole` up gets exactly `success`.
  */
-export async function expectAstraAuth(send: (headers: Record<string, string>) => Promise<HttpResult>, c: AstraAuthCase, success: number): Promise<void> {
+export async function expectAstraAuth(
+  send: (headers: Record<string, string>) => Promise<HttpResult>,
+  c: AstraAuthCase,
+  success: number,
+): Promise<void> {
   const cases: [string, Record<string, string>, number | undefined][] = [
     ...tokenFailures(c),
-    ...rolesBelow(c.minRole).map((role): [string, Record<string, string>, number] => [role, asBearer(mintToken({ [c.account]: role }, { user: c.user })), 11]),
-    ...rolesFrom(c.minRole).map((role): [string, Record<string, string>, undefined] => [role, asBearer(mintToken({ [c.account]: role }, { user: c.user })), undefined]),
+    ...rolesBelow(c.minRole).map((role): [string, Record<string, string>, number] => [
+      role,
+      asBearer(mintToken({ [c.account]: role }, { user: c.user })),
+      11,
+    ]),
+    ...rolesFrom(c.minRole).map((role): [string, Record<string, string>, undefined] => [
+      role,
+      asBearer(mintToken({ [c.account]: role }, { user: c.user })),
+      undefined,
+    ]),
   ];
   for (const [name, headers, problem] of cases) {
     const res = await send(headers);
@@ -68,9 +80,11 @@ export async function expectAstraGrpcAuth(call: (metadata: Record<string, string
     });
   }
   for (const role of rolesBelow(c.minRole)) {
-    await expectGrpcError(call(asBearer(mintToken({ [c.account]: role }, { user: c.user }))), status.PERMISSION_DENIED).catch((err: Error) => {
-      throw new Error(`${role}: ${err.message}`);
-    });
+    await expectGrpcError(call(asBearer(mintToken({ [c.account]: role }, { user: c.user }))), status.PERMISSION_DENIED).catch(
+      (err: Error) => {
+        throw new Error(`${role}: ${err.message}`);
+      },
+    );
   }
   for (const role of rolesFrom(c.minRole)) {
     await call(asBearer(mintToken({ [c.account]: role }, { user: c.user }))).catch((err: Error) => {
@@ -80,7 +94,11 @@ export async function expectAstraGrpcAuth(call: (metadata: Record<string, string
 }
 
 /** A method the route does not serve: 405 problems/69 with exactly `allow`, with or without a token. */
-export async function expectAstraMethodNotAllowed(send: (headers: Record<string, string>) => Promise<HttpResult>, token: Record<string, string>, allow: string): Promise<void> {
+export async function expectAstraMethodNotAllowed(
+  send: (headers: Record<string, string>) => Promise<HttpResult>,
+  token: Record<string, string>,
+  allow: string,
+): Promise<void> {
   for (const headers of [token, {}]) {
     const res = await send(headers);
     expectAstraProblem(res, 69);

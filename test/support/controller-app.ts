@@ -31,7 +31,11 @@ export interface ControllerApp {
   /** The client of the gRPC service named in the options (closed with the app). */
   readonly rpc: UnaryClient;
   /** One HTTP request through Fastify's router (no socket); the answer in the e2e `http()` shape. */
-  request<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
 
@@ -64,7 +68,8 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const client = options.grpc && grpcAddress ? grpcClient(grpcAddress, join(PROTO_ROOT, options.grpc.proto), options.grpc.service) : undefined;
+  const client =
+    options.grpc && grpcAddress ? grpcClient(grpcAddress, join(PROTO_ROOT, options.grpc.proto), options.grpc.service) : undefined;
   return {
     app,
     get rpc() {

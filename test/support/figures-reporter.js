@@ -18,7 +18,12 @@ class FiguresReporter {
   }
 
   onRunComplete() {
-    const figures = existsSync(this.file) ? readFileSync(this.file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+    const figures = existsSync(this.file)
+      ? readFileSync(this.file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
     rmSync(this.dir, { recursive: true, force: true });
     if (figures.length === 0) return;
     const lines = ['', 'Figures:'];

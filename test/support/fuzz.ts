@@ -122,7 +122,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), hostileScalar, { maxKeys: 3 }) },
 );
 
-const hostileKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', '$where', '$gt', 'a.b', '_id', 'id', ''), fc.string({ maxLength: 8 }));
+const hostileKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', '$where', '$gt', 'a.b', '_id', 'id', ''),
+  fc.string({ maxLength: 8 }),
+);
 
 /**
  * A record whose fields are each valid (from `valid`), hostile, or missing, plus maybe extra keys (including
@@ -217,18 +220,22 @@ export function hostileQuery(params: Record<string, fc.Arbitrary<string>>): fc.A
       { weight: 12, arbitrary: arb.map((v) => [[name, v]]) },
       { weight: 2, arbitrary: text.map((v) => [[name, v]]) },
       // repeated parameter (arrives as an array) and bracket forms (qs-style nested objects)
-      { weight: 1, arbitrary: fc.tuple(arb, text).map(([a, b]) => [[name, a], [name, b]]) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(arb, text).map(([a, b]) => [
+          [name, a],
+          [name, b],
+        ]),
+      },
       { weight: 1, arbitrary: fc.constantFrom('[$gt]', '[$ne]', '[__proto__]', '[]').map((s) => [[`${name}${s}`, '1']]) },
       { weight: 8, arbitrary: fc.constant([] as string[][]) },
     );
   const parts = Object.entries(params).map(([k, arb]) => one(k, arb));
-  return fc
-    .tuple(fc.tuple(...parts), maybe(fc.tuple(hostileKey, text), 8))
-    .map(([lists, extra]) => {
-      const pairs: string[][] = lists.flat();
-      if (extra) pairs.push([extra[0], extra[1]]);
-      return pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
-    });
+  return fc.tuple(fc.tuple(...parts), maybe(fc.tuple(hostileKey, text), 8)).map(([lists, extra]) => {
+    const pairs: string[][] = lists.flat();
+    if (extra) pairs.push([extra[0], extra[1]]);
+    return pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&');
+  });
 }
 
 /** A path segment: a hostile string, URL-encoded (it may decode to anything, including slashes). */
@@ -254,7 +261,11 @@ export interface Outcome {
 }
 
 /** Sends `inputs` through `send`, `concurrency` at a time; returns every outcome in input order. */
-export async function runAll<T>(inputs: T[], send: (input: T) => Promise<{ status: number; body: string }>, concurrency = 16): Promise<Outcome[]> {
+export async function runAll<T>(
+  inputs: T[],
+  send: (input: T) => Promise<{ status: number; body: string }>,
+  concurrency = 16,
+): Promise<Outcome[]> {
   const out: Outcome[] = new Array(inputs.length);
   let next = 0;
   const worker = async () => {
@@ -264,7 +275,8 @@ export async function runAll<T>(inputs: T[], send: (input: T) => Promise<{ statu
         const t0 = Date.now();
         const slow = setTimeout(() => process.stderr.write(`slow (>5 s): ${JSON.stringify(inputs[i])?.slice(0, 300)}\n`), 5000);
         const r = await send(inputs[i]).finally(() => clearTimeout(slow));
-        if (process.env.FUZZ_DEBUG && Date.now() - t0 > 1000) process.stderr.write(`took ${Date.now() - t0} ms: ${JSON.stringify(inputs[i])?.slice(0, 200)}\n`);
+        if (process.env.FUZZ_DEBUG && Date.now() - t0 > 1000)
+          process.stderr.write(`took ${Date.now() - t0} ms: ${JSON.stringify(inputs[i])?.slice(0, 200)}\n`);
         out[i] = { status: r.status, input: inputs[i], body: r.body };
       } catch (err) {
         out[i] = { status: 0, input: inputs[i], body: String(err) };
@@ -276,7 +288,12 @@ export async function runAll<T>(inputs: T[], send: (input: T) => Promise<{ statu
 }
 
 /** One HTTP request on the keep-alive pool; a body is sent as JSON (a RawJson as its text). */
-export function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export function send(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   const payload = body === undefined ? undefined : Buffer.from(body instanceof RawJson ? body.text : (JSON.stringify(body) ?? 'null'));
   const h: Record<string, string | number> = { ...headers };
   if (payload) {
@@ -320,10 +337,20 @@ export function record(name: string, outcomes: { status: number }[], ms: number)
       } catch {
         // not JSON: the raw body is the reason
       }
-      why = String(why).replace(/"reason":"[^"]*"/g, '').slice(0, 80);
+      why = String(why)
+        .replace(/"reason":"[^"]*"/g, '')
+        .slice(0, 80);
       reasons[why] = (reasons[why] ?? 0) + 1;
     }
-    reportFigure(`${name} 400 reasons: ${JSON.stringify(Object.entries(reasons).sort((a, b) => b[1] - a[1]).slice(0, 8))}`);
+    reportFigure(
+      `${name} 400 reasons: ${JSON.stringify(
+        Object.entries(reasons)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8),
+      )}`,
+    );
   }
-  reportFigure(`${name}: ${outcomes.length} inputs in ${Math.round(ms)} ms (${Math.round((outcomes.length * 1000) / Math.max(ms, 1))}/s), 5xx ${fivexx}, ${JSON.stringify(hist)}`);
+  reportFigure(
+    `${name}: ${outcomes.length} inputs in ${Math.round(ms)} ms (${Math.round((outcomes.length * 1000) / Math.max(ms, 1))}/s), 5xx ${fivexx}, ${JSON.stringify(hist)}`,
+  );
 }

@@ -12,8 +12,7 @@ export function grpcClient(address: string, protoFile: string, serviceName: stri
   const definition = protoLoader.loadSync(protoFile, PROTO_LOADER_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition);
   const Ctor = serviceName.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], loaded) as
-    | grpc.ServiceClientConstructor
-    | undefined;
+    grpc.ServiceClientConstructor | undefined;
   if (!Ctor) throw new Error(`service ${serviceName} not found in ${protoFile}`);
   const client = new Ctor(address, grpc.credentials.createInsecure());
   return {

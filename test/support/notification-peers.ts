@@ -130,7 +130,13 @@ export class MailSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          sink.messages.push(parseMail(Buffer.concat(chunks).toString('utf8'), from, session.envelope.rcptTo.map((r) => r.address)));
+          sink.messages.push(
+            parseMail(
+              Buffer.concat(chunks).toString('utf8'),
+              from,
+              session.envelope.rcptTo.map((r) => r.address),
+            ),
+          );
           callback();
         });
       },
@@ -163,7 +169,14 @@ function parseMail(raw: string, from: string, to: string[]): ReceivedMail {
   const encoding = (headers.get('content-transfer-encoding') ?? '').toLowerCase();
   if (encoding === 'quoted-printable') body = decodeQuotedPrintable(body);
   else if (encoding === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  return { from, to, headers, subject: headers.get('subject') ?? '', messageId: headers.get('message-id') ?? '', text: body.replace(/\r\n/g, '\n') };
+  return {
+    from,
+    to,
+    headers,
+    subject: headers.get('subject') ?? '',
+    messageId: headers.get('message-id') ?? '',
+    text: body.replace(/\r\n/g, '\n'),
+  };
 }
 
 function decodeWords(value: string): string {

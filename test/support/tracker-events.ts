@@ -7,7 +7,10 @@ import { stubOf } from './controller-app';
 export const VALID_TRACKER_EVENT: Record<string, unknown> = { title: 'Deploy x', attributes: { type: 1, service: 'svc' } };
 
 /** Deep-merges `patch` into a copy of `base` (the valid body); `undefined` removes a key. */
-export function patchedTrackerEvent(patch: Record<string, unknown>, base: Record<string, unknown> = VALID_TRACKER_EVENT): Record<string, unknown> {
+export function patchedTrackerEvent(
+  patch: Record<string, unknown>,
+  base: Record<string, unknown> = VALID_TRACKER_EVENT,
+): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) delete out[k];
@@ -39,9 +42,10 @@ function storedEvent(): TrackerEventRecordView {
 
 /** TrackerEventsService for controller specs: every method answers as if the one stored event were found. */
 export function trackerEventsStub() {
-  const stub = stubOf<TrackerEventsService, 'create' | 'update' | 'get' | 'delete' | 'changelog' | 'list' | 'search' | 'today' | 'stats' | 'monthly'>(
-    'create', 'update', 'get', 'delete', 'changelog', 'list', 'search', 'today', 'stats', 'monthly',
-  );
+  const stub = stubOf<
+    TrackerEventsService,
+    'create' | 'update' | 'get' | 'delete' | 'changelog' | 'list' | 'search' | 'today' | 'stats' | 'monthly'
+  >('create', 'update', 'get', 'delete', 'changelog', 'list', 'search', 'today', 'stats', 'monthly');
   const page = { items: [storedEvent()], total: 1, page: 1, perPage: 20 };
   stub.create.mockResolvedValue(storedEvent());
   stub.update.mockResolvedValue(storedEvent());

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ROLES } from '../../common/auth/roles';
 import { BoundedInput } from '../../common/validation/input-bounds';
 import { IsAstraIdentifier, IsAstraTime, SystemAssigned } from './validators';
@@ -119,7 +132,11 @@ export class CreateActivityEventDto {
   @Length(3, 4095)
   correctiveActionURL?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_VISIBILITY, description: 'Roles that may read it (and every higher role); absent or [] = every role' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_VISIBILITY,
+    description: 'Roles that may read it (and every higher role); absent or [] = every role',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_VISIBILITY)

@@ -47,7 +47,11 @@ describe('Astra gRPC requests through the global pipes', () => {
     const message = decoded({ accountId: account, event: { ...event, resourceId: undefined, severity: 'major', data: { ttl: -5 } } });
     const err = await throughGlobalPipes(message, CreateEventRequestDto).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect((err as InvalidInputError).extra.invalidFields?.map((f) => f.name)).toEqual(['event.resourceID', 'event.severity', 'event.data.ttl']);
+    expect((err as InvalidInputError).extra.invalidFields?.map((f) => f.name)).toEqual([
+      'event.resourceID',
+      'event.severity',
+      'event.data.ttl',
+    ]);
   });
 
   it('rejects a request without an event, naming it', async () => {

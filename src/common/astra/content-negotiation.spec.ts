@@ -17,9 +17,12 @@ describe('negotiate', () => {
     [`text/html, */*;q=0.1`, 'application/json'],
   ])('Accept %p -> %s', (accept, expected) => expect(negotiate(accept, T)).toBe(expected));
 
-  it.each([['text/html'], ['application/xml'], ['application/json;q=0'], [`${T};q=0, application/json;q=0`]])('Accept %p -> 406', (accept) => {
-    expect(() => negotiate(accept, T)).toThrow(DomainError);
-  });
+  it.each([['text/html'], ['application/xml'], ['application/json;q=0'], [`${T};q=0, application/json;q=0`]])(
+    'Accept %p -> 406',
+    (accept) => {
+      expect(() => negotiate(accept, T)).toThrow(DomainError);
+    },
+  );
 });
 
 describe('ContentNegotiationInterceptor', () => {
@@ -27,7 +30,9 @@ describe('ContentNegotiationInterceptor', () => {
   function call(accept: string | undefined) {
     const headers: Record<string, string> = {};
     const reply = { header: (k: string, v: string) => ((headers[k] = v), reply) };
-    const context = { switchToHttp: () => ({ getRequest: () => ({ headers: { accept } }), getResponse: () => reply }) } as unknown as ExecutionContext;
+    const context = {
+      switchToHttp: () => ({ getRequest: () => ({ headers: { accept } }), getResponse: () => reply }),
+    } as unknown as ExecutionContext;
     let ran = false;
     const handler = { handle: () => ((ran = true), of({ ok: true })) };
     return { headers, ran: () => ran, run: () => lastValueFrom(new ContentNegotiationInterceptor(T).intercept(context, handler)) };

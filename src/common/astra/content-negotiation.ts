@@ -52,11 +52,15 @@ export function negotiate(accept: unknown, resourceMediaType: string): string {
       if (spec > 0 && (!match || spec > match.spec)) match = { q: r.q, spec };
     }
     if (!match || match.q <= 0) continue;
-    const better = !best || match.q > best.q || (match.q === best.q && (match.spec > best.spec || (match.spec === 3 && media === resourceMediaType)));
+    const better =
+      !best || match.q > best.q || (match.q === best.q && (match.spec > best.spec || (match.spec === 3 && media === resourceMediaType)));
     if (better) best = { media, ...match };
   }
   if (!best) {
-    throw new DomainError('not-acceptable', `Cannot answer in ${header}; this resource is served as application/json or ${resourceMediaType}.`);
+    throw new DomainError(
+      'not-acceptable',
+      `Cannot answer in ${header}; this resource is served as application/json or ${resourceMediaType}.`,
+    );
   }
   return best.media;
 }

@@ -14,8 +14,8 @@ describe('toMongoQuery filters', () => {
     ["summary gte 'm'", { summary: { $gte: 'm' } }],
     ["summary in 'disk'", { summary: { $regex: 'disk' } }],
     ["summary in 'a.b?[c]^'", { summary: { $regex: 'a\\.b\\?\\[c\\]\\^' } }],
-    ["summary in '{\"gt\":1}'", { summary: { $regex: '\\{"gt":1\\}' } }],
-    ["summary eq '{\"gt\":1}'", { summary: '{"gt":1}' }],
+    ['summary in \'{"gt":1}\'', { summary: { $regex: '\\{"gt":1\\}' } }],
+    ['summary eq \'{"gt":1}\'', { summary: '{"gt":1}' }],
     ["sequenceCount eq '7'", { sequenceCount: 7 }],
     ["sequenceCount gt '7'", { sequenceCount: { $gt: 7 } }],
     ["data.ttl lte '0.5'", { 'data.ttl': { $lte: 0.5 } }],
@@ -33,7 +33,10 @@ describe('toMongoQuery filters', () => {
     ["destinations eq 'banner'", { destinations: 'banner' }],
     ["destinations[*] in 'ann'", { destinations: { $regex: 'ann' } }],
     ["metadata.labels.name eq 'env'", { 'metadata.labels.name': 'env' }],
-    [`metadata.labels eq '{"name":"env","value":"prod"}'`, { $and: [{ 'metadata.labels.name': 'env' }, { 'metadata.labels.value': 'prod' }] }],
+    [
+      `metadata.labels eq '{"name":"env","value":"prod"}'`,
+      { $and: [{ 'metadata.labels.name': 'env' }, { 'metadata.labels.value': 'prod' }] },
+    ],
     [`metadata.labels eq '{"value":"prod"}'`, { 'metadata.labels.value': 'prod' }],
   ])('%s', (filter, expected) => {
     expect(mongo({ filter }).filter).toEqual(expected);

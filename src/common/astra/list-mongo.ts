@@ -38,10 +38,7 @@ function afterPosition(orderPath: string, idPath: string, desc: boolean, after: 
     const sameNull = { [orderPath]: null, ...idBeyond };
     return desc ? sameNull : { $or: [sameNull, { [orderPath]: { $ne: null } }] };
   }
-  const branches: Record<string, unknown>[] = [
-    { [orderPath]: { [beyond]: after.value } },
-    { [orderPath]: after.value, ...idBeyond },
-  ];
+  const branches: Record<string, unknown>[] = [{ [orderPath]: { [beyond]: after.value } }, { [orderPath]: after.value, ...idBeyond }];
   if (desc) branches.push({ [orderPath]: null });
   return { $or: branches };
 }

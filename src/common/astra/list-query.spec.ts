@@ -45,8 +45,14 @@ describe('parseListQuery defaults and simple parameters', () => {
     [{ include: 'id' }, { include: ['id'] }],
     [{ continue: '' }, {}],
     [{ visibleTo: 'admin' }, {}],
-    [{ limit: 7, count: true }, { limit: 7, count: true }],
-    [{ count: false, limit: undefined }, { count: false, limit: 1000 }],
+    [
+      { limit: 7, count: true },
+      { limit: 7, count: true },
+    ],
+    [
+      { count: false, limit: undefined },
+      { count: false, limit: 1000 },
+    ],
   ])('%j -> %j', (raw, expected) => {
     expect(parseListQuery(raw, SPEC)).toMatchObject(expected);
   });
@@ -122,7 +128,10 @@ describe('filter', () => {
     ["eventTime lt '2024-01-31T12:00:00.123456Z'", [{ field: 'eventTime', op: 'lt', value: '2024-01-31T12:00:00.123456Z' }]],
     ["destinations[*] eq 'banner'", [{ field: 'destinations', op: 'eq', value: 'banner' }]],
     ["metadata.labels[*].name eq 'env'", [{ field: 'metadata.labels.name', op: 'eq', value: 'env' }]],
-    [`metadata.labels eq '{"name":"env","value":"prod"}'`, [{ field: 'metadata.labels', op: 'eq', value: '{"name":"env","value":"prod"}' }]],
+    [
+      `metadata.labels eq '{"name":"env","value":"prod"}'`,
+      [{ field: 'metadata.labels', op: 'eq', value: '{"name":"env","value":"prod"}' }],
+    ],
     ["summary eq '/path;x=1?[y]'", [{ field: 'summary', op: 'eq', value: '/path;x=1?[y]' }]],
   ])('%s', (filter, expected) => {
     expect(filters(filter)).toEqual(expected);
@@ -152,7 +161,7 @@ describe('filter', () => {
     ["summary eq 'a',"],
     ["summary eq 'a',,severity eq 'b'"],
     ["summary eq 'a' severity eq 'b'"],
-    ["summary eq a"],
+    ['summary eq a'],
     ["summary eq ''"],
     ["summary eq 'unterminated"],
     ["summary like 'x'"],
@@ -180,7 +189,9 @@ describe('filter', () => {
   });
 
   it('explains unknown fields with the list of filterable ones', () => {
-    expect(problem({ filter: "nope eq 'x'" }).extra.invalidParams?.[0].reason).toMatch(/unknown field 'nope'; filterable fields: id, summary/);
+    expect(problem({ filter: "nope eq 'x'" }).extra.invalidParams?.[0].reason).toMatch(
+      /unknown field 'nope'; filterable fields: id, summary/,
+    );
   });
 
   it('reports one problem per bad filter value', () => {
@@ -232,7 +243,9 @@ describe('continue', () => {
   it('rejects a tampered token', () => {
     const body = JSON.parse(Buffer.from(token('eventTime', true), 'base64').toString());
     const edited = Buffer.from(JSON.stringify({ ...body, i: 'other' })).toString('base64');
-    expect(problem({ continue: edited }).extra.invalidParams).toEqual([{ name: 'continue', reason: expect.stringMatching(/not a continue token/) }]);
+    expect(problem({ continue: edited }).extra.invalidParams).toEqual([
+      { name: 'continue', reason: expect.stringMatching(/not a continue token/) },
+    ]);
   });
 
   it('rejects a token for a field whose value kind does not fit', () => {

@@ -108,7 +108,8 @@ function parseFilterValue(text: string, spec: ListSpec): FieldFilter[] | string 
     const [, rawField, op, value] = m;
     const field = lookupField(rawField, spec);
     if (!field) return `unknown field '${rawField}'; filterable fields: ${Object.keys(spec.fields).join(', ')}`;
-    if (!FILTER_VALUE_CHARS.test(value)) return `value '${value}' of '${rawField}' is empty or has characters outside [0-9a-zA-Z.,-_:@ {}"]`;
+    if (!FILTER_VALUE_CHARS.test(value))
+      return `value '${value}' of '${rawField}' is empty or has characters outside [0-9a-zA-Z.,-_:@ {}"]`;
     const filter: FieldFilter = { field, op: op as FilterOp, value };
     const def = spec.fields[field];
     const checked = conditionFor(filter, def.type, def.path ?? field);
@@ -129,7 +130,10 @@ export function parseListQuery(raw: Record<string, unknown>, spec: ListSpec): Li
   const accepted = new Set<string>([...STANDARD_PARAMS, ...(spec.extraParams ?? [])]);
   const unknown = Object.keys(raw).filter((k) => !accepted.has(k) && (valuesOf(raw[k]) ?? ['?']).length > 0);
   if (unknown.length) {
-    throw new InvalidQueryError(unknown.map((name) => ({ name, reason: 'is not a supported query parameter for this list' })), true);
+    throw new InvalidQueryError(
+      unknown.map((name) => ({ name, reason: 'is not a supported query parameter for this list' })),
+      true,
+    );
   }
 
   const problems: InvalidItem[] = [];
@@ -152,7 +156,8 @@ export function parseListQuery(raw: Record<string, unknown>, spec: ListSpec): Li
   if (includeMatch) {
     const names = includeMatch[0].split(',');
     const bad = names.filter((n) => !spec.includable.includes(n));
-    if (bad.length) fail('include', `unknown field ${bad.map((b) => `'${b}'`).join(', ')}; includable fields: ${spec.includable.join(', ')}`);
+    if (bad.length)
+      fail('include', `unknown field ${bad.map((b) => `'${b}'`).join(', ')}; includable fields: ${spec.includable.join(', ')}`);
     else include = names;
   }
 

@@ -112,13 +112,15 @@ function matches(doc: Doc, filter: Doc): boolean {
 }
 function find(docs: Doc[], m: ReturnType<typeof toMongoQuery>): Doc[] {
   const keys = Object.entries(m.sort);
-  const sorted = docs.filter((d) => matches(d, m.filter)).sort((a, b) => {
-    for (const [k, dir] of keys) {
-      const c = cmp(get(a, k), get(b, k));
-      if (c) return c * dir;
-    }
-    return 0;
-  });
+  const sorted = docs
+    .filter((d) => matches(d, m.filter))
+    .sort((a, b) => {
+      for (const [k, dir] of keys) {
+        const c = cmp(get(a, k), get(b, k));
+        if (c) return c * dir;
+      }
+      return 0;
+    });
   return sorted.slice(m.skip, m.skip + m.limit);
 }
 
@@ -177,7 +179,9 @@ describe('keyset walk (reference evaluator)', () => {
     const first = parseListQuery({ limit: '2' }, SPEC);
     const out = toListResponse(find(docs, toMongoQuery(first, SPEC)).map(toRow), first, SPEC, envelope());
     const next = parseListQuery({ limit: '2', skip: '3', continue: out.metadata.continue }, SPEC);
-    const ids = find(docs, toMongoQuery(next, SPEC)).slice(0, 2).map((d) => d._id);
+    const ids = find(docs, toMongoQuery(next, SPEC))
+      .slice(0, 2)
+      .map((d) => d._id);
     expect(ids).toEqual(expectedOrder(docs, {}).slice(5, 7));
   });
 });

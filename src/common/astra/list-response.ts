@@ -26,7 +26,12 @@ export interface ListResponse {
   metadata: Record<string, unknown>;
 }
 
-export function toListResponse<T extends Record<string, unknown>>(rows: T[], q: ListQuery, spec: ListSpec, envelope: ListEnvelope<T>): ListResponse {
+export function toListResponse<T extends Record<string, unknown>>(
+  rows: T[],
+  q: ListQuery,
+  spec: ListSpec,
+  envelope: ListEnvelope<T>,
+): ListResponse {
   const page = rows.slice(0, q.limit);
   const metadata: Record<string, unknown> = {};
   if (rows.length > q.limit) {

@@ -43,7 +43,8 @@ describe('verifyAuthorization', () => {
       `Bearer ${jwt.sign({ sub: user, accounts: ['x'] }, { secret: SECRET })}`,
       `Bearer ${jwt.sign({ sub: user }, { secret: SECRET })}`,
     ];
-    for (const header of bad) expect({ header, kind: kindOf(() => verifyAuthorization(header, SECRET)) }).toEqual({ header, kind: 'invalid-token' });
+    for (const header of bad)
+      expect({ header, kind: kindOf(() => verifyAuthorization(header, SECRET)) }).toEqual({ header, kind: 'invalid-token' });
     expect(kindOf(() => verifyAuthorization(`Bearer ${token}`, undefined))).toBe('invalid-token');
   });
 
@@ -62,7 +63,8 @@ describe('verifyAuthorization', () => {
       hs256({ ...typ, crit: ['urn:example:ext'] }, { sub: user, accounts: {} }),
       hs256({ ...typ, crit: [] }, { sub: user, accounts: {} }),
     ];
-    for (const t of refused) expect({ t, kind: kindOf(() => verifyAuthorization(`Bearer ${t}`, SECRET)) }).toEqual({ t, kind: 'invalid-token' });
+    for (const t of refused)
+      expect({ t, kind: kindOf(() => verifyAuthorization(`Bearer ${t}`, SECRET)) }).toEqual({ t, kind: 'invalid-token' });
     expect(verifyAuthorization(`Bearer ${hs256(typ, { sub: user, accounts: {}, iat: 1 })}`, SECRET).userId).toBe(user);
   });
 });

@@ -31,7 +31,8 @@ export function verifyAuthorization(header: unknown, secret: string | undefined)
   }
   // RFC 7515 4.1.11: a recipient that does not understand an extension listed in `crit` must refuse the token;
   // we understand none.
-  if (verified.header?.crit !== undefined) throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
+  if (verified.header?.crit !== undefined)
+    throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
   return principalFromClaims(verified.payload);
 }
 

@@ -46,7 +46,12 @@ export function callParts(context: ExecutionContext): CallParts {
     };
   }
   const req = context.switchToHttp().getRequest<{ headers: Record<string, unknown>; params?: Record<string, unknown>; ip?: string }>();
-  return { carrier: req, authorization: firstString(req.headers.authorization), accountId: req.params?.account_id, address: req.ip ?? 'unknown' };
+  return {
+    carrier: req,
+    authorization: firstString(req.headers.authorization),
+    accountId: req.params?.account_id,
+    address: req.ip ?? 'unknown',
+  };
 }
 
 /**

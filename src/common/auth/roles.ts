@@ -10,7 +10,6 @@ export function roleRank(role: Role): number {
   return ROLES.indexOf(role);
 }
 
-
 /** The authenticated caller, as the bearer token states it. */
 export interface Principal {
   /** `sub`: the user's UUID */

@@ -48,8 +48,20 @@ export class AllErrorsFilter implements ExceptionFilter {
     if (!domain) {
       this.logger.error({ err: exception, correlationID }, 'unhandled error');
       const body = astra
-        ? { type: `${ASTRA_PROBLEM_BASE}34`, title: ASTRA_PROBLEMS[34].title, detail: ASTRA_PROBLEMS[34].detail, status: '500', correlationID }
-        : { type: `${TRACKER_PROBLEM_BASE}internal`, title: 'Internal server error', detail: 'The server was unable to process this request.', status: '500', correlationID };
+        ? {
+            type: `${ASTRA_PROBLEM_BASE}34`,
+            title: ASTRA_PROBLEMS[34].title,
+            detail: ASTRA_PROBLEMS[34].detail,
+            status: '500',
+            correlationID,
+          }
+        : {
+            type: `${TRACKER_PROBLEM_BASE}internal`,
+            title: 'Internal server error',
+            detail: 'The server was unable to process this request.',
+            status: '500',
+            correlationID,
+          };
       void reply.status(500).header('content-type', 'application/problem+json').send(JSON.stringify(body));
       return;
     }

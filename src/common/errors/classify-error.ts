@@ -35,7 +35,7 @@ export function classifyError(err: unknown): DomainError | undefined {
       status === 404 && /^Cannot /.test(err.message)
         ? `No route for ${err.message.replace(/^Cannot /, '')}`
         : typeof response === 'object' && response && 'message' in response
-          ? ([] as unknown[]).concat((response).message).join('; ')
+          ? ([] as unknown[]).concat(response.message).join('; ')
           : err.message;
     const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
     return new DomainError(kind, message, retryAfter ? { retryAfterSeconds: retryAfter } : {});
@@ -51,7 +51,8 @@ export function classifyError(err: unknown): DomainError | undefined {
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError('unsupported-media-type', err.message);
     if (typeof statusCode === 'number' && HTTP_KIND[statusCode]) return new DomainError(HTTP_KIND[statusCode], err.message);
   }
-  if (err instanceof SyntaxError && statusCode === 400) return new DomainError('malformed-json', `Request body is not valid JSON: ${err.message}`);
+  if (err instanceof SyntaxError && statusCode === 400)
+    return new DomainError('malformed-json', `Request body is not valid JSON: ${err.message}`);
   if (isDuplicateKey(err)) return new DomainError('conflict', 'A record with the same unique key already exists.');
   if (isStoreUnavailableError(err)) return new StoreUnavailableError();
   if (err.name === 'CastError' || err.name === 'ValidationError' || err.name === 'BSONError') {

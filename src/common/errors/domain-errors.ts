@@ -61,11 +61,9 @@ export class InvalidInputError extends DomainError {
 
 export class InvalidQueryError extends DomainError {
   constructor(invalidParams: InvalidItem[], unsupported = false) {
-    super(
-      unsupported ? 'unsupported-query' : 'invalid-query',
-      invalidParams.map((p) => `${p.name}: ${p.reason}`).join('; '),
-      { invalidParams },
-    );
+    super(unsupported ? 'unsupported-query' : 'invalid-query', invalidParams.map((p) => `${p.name}: ${p.reason}`).join('; '), {
+      invalidParams,
+    });
   }
   static param(name: string, reason: string): InvalidQueryError {
     return new InvalidQueryError([{ name, reason }]);

@@ -20,7 +20,12 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
   locked: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, slug: 'locked', title: 'Locked by another owner' },
   'not-lock-owner': { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, slug: 'not-lock-owner', title: 'Not the lock owner' },
   'payload-too-large': { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'payload-too-large', title: 'Request body too large' },
-  'unsupported-media-type': { http: 415, grpc: GrpcStatus.INVALID_ARGUMENT, slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  'unsupported-media-type': {
+    http: 415,
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    slug: 'unsupported-media-type',
+    title: 'Unsupported media type',
+  },
   'rate-limited': { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'rate-limited', title: 'Too many requests' },
   unavailable: { http: 503, grpc: GrpcStatus.UNAVAILABLE, slug: 'unavailable', title: 'Service not ready' },
 };
@@ -35,7 +40,11 @@ export const ASTRA_PROBLEMS: Record<number, { status: number; title: string; det
   6: { status: 400, title: 'Query parameters not supported', detail: "The supplied query parameters aren't supported for this endpoint." },
   7: { status: 400, title: 'Invalid JSON payload', detail: 'The request body is not valid JSON.' },
   9: { status: 400, title: 'Invalid JSON resource', detail: "The request body JSON didn't pass extended validation." },
-  10: { status: 409, title: 'JSON resource conflict', detail: 'The request body JSON contains a field that conflicts with an idempotent value.' },
+  10: {
+    status: 409,
+    title: 'JSON resource conflict',
+    detail: 'The request body JSON contains a field that conflicts with an idempotent value.',
+  },
   11: { status: 403, title: 'Operation not permitted', detail: "The requested operation isn't permitted." },
   32: { status: 406, title: 'Unsupported content type', detail: "The response can't be returned in the requested format." },
   33: { status: 400, title: 'Invalid account ID', detail: "The specified account ID isn't in the appropriate format." },

@@ -33,7 +33,9 @@ function cut(text: string, max: number): string {
 /** The first MAX_PROBLEM_ITEMS items, their texts cut, and how many were left out. */
 export function capItems(items: readonly InvalidItem[]): { items: InvalidItem[]; omitted: number } {
   return {
-    items: items.slice(0, MAX_PROBLEM_ITEMS).map((i) => ({ name: cut(String(i.name), MAX_PROBLEM_ITEM_TEXT), reason: cut(String(i.reason), MAX_PROBLEM_ITEM_TEXT) })),
+    items: items
+      .slice(0, MAX_PROBLEM_ITEMS)
+      .map((i) => ({ name: cut(String(i.name), MAX_PROBLEM_ITEM_TEXT), reason: cut(String(i.reason), MAX_PROBLEM_ITEM_TEXT) })),
     omitted: Math.max(0, items.length - MAX_PROBLEM_ITEMS),
   };
 }
@@ -49,7 +51,12 @@ export function toProblem(err: DomainError, astra: boolean, correlationID?: stri
   const published = astraNumber !== undefined ? ASTRA_PROBLEMS[astraNumber] : undefined;
   const body: ProblemDetails = published
     ? { type: `${ASTRA_PROBLEM_BASE}${astraNumber}`, title: published.title, detail: published.detail, status: String(kind.http) }
-    : { type: `${TRACKER_PROBLEM_BASE}${kind.slug}`, title: kind.title, detail: cut(err.message, MAX_PROBLEM_DETAIL), status: String(kind.http) };
+    : {
+        type: `${TRACKER_PROBLEM_BASE}${kind.slug}`,
+        title: kind.title,
+        detail: cut(err.message, MAX_PROBLEM_DETAIL),
+        status: String(kind.http),
+      };
   if (correlationID) body.correlationID = correlationID;
   if (err.extra.invalidParams?.length) {
     const { items, omitted } = capItems(err.extra.invalidParams);

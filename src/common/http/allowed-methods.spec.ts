@@ -75,7 +75,11 @@ describe('declaredMethods / allowedMethods', () => {
 
 describe('@OnlyDeclaredMethods() on a Fastify app with the error filter', () => {
   let app: NestFastifyApplication;
-  const send = (method: string, url: string) => app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url });
+  const send = (method: string, url: string) =>
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: method as 'GET', url });
 
   beforeAll(async () => {
     app = await NestFactory.create<NestFastifyApplication>(ThingsModule, new FastifyAdapter(), { logger: false });

@@ -29,7 +29,8 @@ export function declaredMethods(prototype: object): Map<string, Set<HttpMethod>>
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (method === undefined) continue;
       const verb = RequestMethod[method] as HttpMethod;
-      if (!METHODS.includes(verb)) throw new Error(`@OnlyDeclaredMethods: ${name} is mapped to ${RequestMethod[method]}, which leaves no method to refuse`);
+      if (!METHODS.includes(verb))
+        throw new Error(`@OnlyDeclaredMethods: ${name} is mapped to ${RequestMethod[method]}, which leaves no method to refuse`);
       for (const path of ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined) ?? '/')) {
         const key = pathKey(path);
         byPath.set(key, (byPath.get(key) ?? new Set()).add(verb));

@@ -53,7 +53,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!key) return next.handle();
     const hash = requestHash(context.switchToRpc().getData() ?? null);
     const run = async () => ({ status: 0, body: (await lastValueFrom(next.handle(), { defaultValue: undefined })) as unknown });
-    return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(map(({ response }) => response.body));
+    return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(
+      map(({ response }) => response.body),
+    );
   }
 
   private scope(operation: string, parts: CallParts): string {

@@ -28,7 +28,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   constructor(private readonly keys: IdempotencyKeyRepository) {}
 
-  async execute(scope: string, key: string, hash: string, run: () => Promise<StoredResponse>): Promise<{ response: StoredResponse; replayed: boolean }> {
+  async execute(
+    scope: string,
+    key: string,
+    hash: string,
+    run: () => Promise<StoredResponse>,
+  ): Promise<{ response: StoredResponse; replayed: boolean }> {
     const id = `${scope}|${key}`;
     const waitUntil = Date.now() + WAIT_MS;
     for (;;) {

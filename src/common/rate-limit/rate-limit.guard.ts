@@ -57,7 +57,10 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    return Promise.reject(new DomainError('rate-limited', `Rate limit of ${detail.limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+    return Promise.reject(
+      new DomainError('rate-limited', `Rate limit of ${detail.limit} requests per minute exceeded; retry in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      }),
     );
   }
 }

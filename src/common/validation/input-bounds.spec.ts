@@ -1,4 +1,12 @@
-import { BoundedInput, boundsFor, DEFAULT_INPUT_BOUNDS, findBoundsViolation, InputBounds, undecodable, undecodableReason } from './input-bounds';
+import {
+  BoundedInput,
+  boundsFor,
+  DEFAULT_INPUT_BOUNDS,
+  findBoundsViolation,
+  InputBounds,
+  undecodable,
+  undecodableReason,
+} from './input-bounds';
 
 /** `depth` arrays nested in one another, built without recursion. */
 function deepArrays(depth: number): unknown {
@@ -22,16 +30,36 @@ const body = (attributes: Record<string, unknown>) => ({ title: 'x', attributes:
 
 describe('findBoundsViolation: hostile shapes', () => {
   it.each<[string, unknown, string, RegExp]>([
-    ['arrays nested 10,000 deep', body({ message: deepArrays(10_000) }), `attributes.message${'[0]'.repeat(D.maxDepth - 2)}`, /nested more than 16 levels/],
-    ['objects nested 10,000 deep', body({ message: deepObjects(10_000) }), `attributes.message${'.a'.repeat(D.maxDepth - 2)}`, /nested more than 16 levels/],
+    [
+      'arrays nested 10,000 deep',
+      body({ message: deepArrays(10_000) }),
+      `attributes.message${'[0]'.repeat(D.maxDepth - 2)}`,
+      /nested more than 16 levels/,
+    ],
+    [
+      'objects nested 10,000 deep',
+      body({ message: deepObjects(10_000) }),
+      `attributes.message${'.a'.repeat(D.maxDepth - 2)}`,
+      /nested more than 16 levels/,
+    ],
     ['a body that is only nesting', deepArrays(10_000), `body${'[0]'.repeat(D.maxDepth)}`, /nested more than/],
     ['60,000 keys in one object', body(manyKeys(60_000)), 'attributes', /has more than 64 fields/],
     ['a huge array', body({ stakeHolders: new Array(1_000_000).fill('a') }), 'attributes.stakeHolders', /has more than 1000 entries/],
     ['a long string', body({ message: 'x'.repeat(100_000) }), 'attributes.message', /longer than 16384 characters/],
     ['a long key', { ['k'.repeat(10_000)]: 1 }, 'body', /field name longer than 128/],
     ['too many values overall', { a: Array.from({ length: 20 }, () => new Array(900).fill(0)) }, 'a[11]', /more than 10000 values/],
-    ['deep nesting under a __proto__ key', JSON.parse(`{"__proto__":${'['.repeat(100)}${']'.repeat(100)}}`), `__proto__${'[0]'.repeat(D.maxDepth - 1)}`, /nested/],
-    ['deep nesting under a constructor key', JSON.parse(`{"constructor":{"prototype":${'['.repeat(100)}${']'.repeat(100)}}}`), `constructor.prototype${'[0]'.repeat(D.maxDepth - 2)}`, /nested/],
+    [
+      'deep nesting under a __proto__ key',
+      JSON.parse(`{"__proto__":${'['.repeat(100)}${']'.repeat(100)}}`),
+      `__proto__${'[0]'.repeat(D.maxDepth - 1)}`,
+      /nested/,
+    ],
+    [
+      'deep nesting under a constructor key',
+      JSON.parse(`{"constructor":{"prototype":${'['.repeat(100)}${']'.repeat(100)}}}`),
+      `constructor.prototype${'[0]'.repeat(D.maxDepth - 2)}`,
+      /nested/,
+    ],
   ])('%s', (_case, value, name, reason) => {
     const v = findBoundsViolation(value);
     expect(v?.name).toBe(name);
@@ -97,16 +125,24 @@ describe('per-field bounds', () => {
   it('tighten the defaults for the named fields only', () => {
     const bounds = boundsFor(Dto);
     expect(findBoundsViolation({ visibility: ['a', 'b', 'c', 'd'] }, bounds)).toBeUndefined();
-    expect(findBoundsViolation({ visibility: ['a', 'b', 'c', 'd', 'e'] }, bounds)).toEqual({ name: 'visibility', reason: 'has more than 4 entries' });
+    expect(findBoundsViolation({ visibility: ['a', 'b', 'c', 'd', 'e'] }, bounds)).toEqual({
+      name: 'visibility',
+      reason: 'has more than 4 entries',
+    });
     expect(findBoundsViolation({ other: ['a', 'b', 'c', 'd', 'e'] }, bounds)).toBeUndefined();
-    expect(findBoundsViolation({ data: { tags: ['abc', 'abcd'] } }, bounds)).toEqual({ name: 'data.tags[1]', reason: 'is longer than 3 characters' });
+    expect(findBoundsViolation({ data: { tags: ['abc', 'abcd'] } }, bounds)).toEqual({
+      name: 'data.tags[1]',
+      reason: 'is longer than 3 characters',
+    });
     expect(findBoundsViolation({ data: { tags: [], x: 1 } }, bounds)).toEqual({ name: 'data', reason: 'has more than 1 fields' });
   });
 
   it('never loosen them', () => {
     @BoundedInput({ big: { maxItems: 1_000_000 } })
     class Loose {}
-    expect(findBoundsViolation({ big: new Array(D.maxItems + 1).fill(0) }, boundsFor(Loose))?.reason).toBe(`has more than ${D.maxItems} entries`);
+    expect(findBoundsViolation({ big: new Array(D.maxItems + 1).fill(0) }, boundsFor(Loose))?.reason).toBe(
+      `has more than ${D.maxItems} entries`,
+    );
   });
 
   it('a class without @BoundedInput (or no class) gets the defaults', () => {

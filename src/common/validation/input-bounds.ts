@@ -85,7 +85,11 @@ function childName(parent: string, key: string): string {
  * stops at the first violation: at most `maxNodes` values are looked at and at most `maxKeys` keys of any
  * object are read. Only own enumerable keys count; `__proto__` or `constructor` keys are plain data here.
  */
-export function findBoundsViolation(value: unknown, bounds: InputBounds = DEFAULT_INPUT_BOUNDS, root = 'body'): BoundsViolation | undefined {
+export function findBoundsViolation(
+  value: unknown,
+  bounds: InputBounds = DEFAULT_INPUT_BOUNDS,
+  root = 'body',
+): BoundsViolation | undefined {
   const stack: Pending[] = [{ value, name: '', rule: '', depth: 0 }];
   let nodes = 1;
   const fail = (name: string, reason: string): BoundsViolation => ({ name: display(name, root), reason });
@@ -160,5 +164,7 @@ export function undecodable(reason: string): object {
 }
 
 export function undecodableReason(value: unknown): string | undefined {
-  return value !== null && typeof value === 'object' && UNDECODABLE in value ? String((value as Record<symbol, unknown>)[UNDECODABLE]) : undefined;
+  return value !== null && typeof value === 'object' && UNDECODABLE in value
+    ? String((value as Record<symbol, unknown>)[UNDECODABLE])
+    : undefined;
 }

@@ -3,19 +3,45 @@ import { scanJsonBounds } from './json-bounds';
 
 const D = DEFAULT_INPUT_BOUNDS;
 const scan = (text: string) => scanJsonBounds(Buffer.from(text));
-const deep = (depth: number, kind: 'array' | 'object') => (kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+const deep = (depth: number, kind: 'array' | 'object') =>
+  kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const keys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`;
 const body = (attributes: string) => `{"title":"x","attributes":{"type":1,"service":"s",${attributes}}}`;
 
 describe('scanJsonBounds: the structural bounds on the raw text', () => {
   it.each<[string, string, string, RegExp]>([
-    ['arrays nested 10,000 deep', body(`"message":${deep(10_000, 'array')}`), `attributes.message${'[0]'.repeat(D.maxDepth - 2)}`, /nested more than 16/],
-    ['objects nested 100,000 deep', body(`"message":${deep(100_000, 'object')}`), `attributes.message${'.a'.repeat(D.maxDepth - 2)}`, /nested more than 16/],
+    [
+      'arrays nested 10,000 deep',
+      body(`"message":${deep(10_000, 'array')}`),
+      `attributes.message${'[0]'.repeat(D.maxDepth - 2)}`,
+      /nested more than 16/,
+    ],
+    [
+      'objects nested 100,000 deep',
+      body(`"message":${deep(100_000, 'object')}`),
+      `attributes.message${'.a'.repeat(D.maxDepth - 2)}`,
+      /nested more than 16/,
+    ],
     ['a body that is only nesting', deep(10_000, 'array'), `body${'[0]'.repeat(D.maxDepth)}`, /nested/],
     ['60,000 keys', body(keys(60_000).slice(1, -1)), 'attributes', /has more than 64 fields/],
-    ['a huge array', body(`"stakeHolders":[${new Array(200_000).fill('"a"').join(',')}]`), 'attributes.stakeHolders', /has more than 1000 entries/],
-    ['too many values overall', `{"a":[${new Array(20).fill(`[${new Array(900).fill(0).join(',')}]`).join(',')}]}`, 'a[11][86]', /more than 10000 values/],
-    ['escaped keys are named decoded', '{"a\\"b":{"c\\u0064":' + deep(100, 'array') + '}}', `a"b.cd${'[0]'.repeat(D.maxDepth - 2)}`, /nested/],
+    [
+      'a huge array',
+      body(`"stakeHolders":[${new Array(200_000).fill('"a"').join(',')}]`),
+      'attributes.stakeHolders',
+      /has more than 1000 entries/,
+    ],
+    [
+      'too many values overall',
+      `{"a":[${new Array(20).fill(`[${new Array(900).fill(0).join(',')}]`).join(',')}]}`,
+      'a[11][86]',
+      /more than 10000 values/,
+    ],
+    [
+      'escaped keys are named decoded',
+      '{"a\\"b":{"c\\u0064":' + deep(100, 'array') + '}}',
+      `a"b.cd${'[0]'.repeat(D.maxDepth - 2)}`,
+      /nested/,
+    ],
   ])('%s', (_case, text, name, reason) => {
     const v = scan(text);
     expect(v?.name).toBe(name);
@@ -23,14 +49,20 @@ describe('scanJsonBounds: the structural bounds on the raw text', () => {
   });
 
   it('agrees with the walk of the parsed value on structural violations', () => {
-    for (const text of [body(`"message":${deep(40, 'array')}`), body(keys(100).slice(1, -1)), `{"v":[${new Array(1001).fill(1).join(',')}]}`]) {
+    for (const text of [
+      body(`"message":${deep(40, 'array')}`),
+      body(keys(100).slice(1, -1)),
+      `{"v":[${new Array(1001).fill(1).join(',')}]}`,
+    ]) {
       const parsed = findBoundsViolation(JSON.parse(text));
       expect(scan(text)?.reason).toBe(parsed?.reason);
     }
   });
 
   it('accepts valid bodies and exactly the caps', () => {
-    expect(scan(body('"message":"a, b: [c] {d} \\"e\\" \\\\","stakeHolders":["x","y"],"notification":true,"priority":null'))).toBeUndefined();
+    expect(
+      scan(body('"message":"a, b: [c] {d} \\"e\\" \\\\","stakeHolders":["x","y"],"notification":true,"priority":null')),
+    ).toBeUndefined();
     expect(scan(keys(D.maxKeys))).toBeUndefined();
     expect(scan(`{"a":[${new Array(D.maxItems).fill('1.5e3').join(',')}]}`)).toBeUndefined();
     expect(scan(deep(D.maxDepth, 'array'))).toBeUndefined();

@@ -20,7 +20,19 @@ const COLON = 0x3a;
 
 /** Bytes that end a bare scalar (true, 12.5, null...). */
 function endsScalar(c: number): boolean {
-  return c === COMMA || c === CLOSE_ARRAY || c === CLOSE_OBJECT || c === COLON || c === QUOTE || c === OPEN_ARRAY || c === OPEN_OBJECT || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  return (
+    c === COMMA ||
+    c === CLOSE_ARRAY ||
+    c === CLOSE_OBJECT ||
+    c === COLON ||
+    c === QUOTE ||
+    c === OPEN_ARRAY ||
+    c === OPEN_OBJECT ||
+    c === 0x20 ||
+    c === 0x09 ||
+    c === 0x0a ||
+    c === 0x0d
+  );
 }
 
 function isSpace(c: number): boolean {

@@ -44,7 +44,10 @@ describe('createValidationPipe', () => {
   it('refuses a body nested 10,000 deep as invalid input naming the field, before class-transformer walks it', async () => {
     const err = await pipe.transform({ title: 'x', attributes: { type: 1, message: deepArrays(10_000) } }, meta).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
-    expect((err as InvalidInputError).extra.invalidFields?.[0]).toMatchObject({ name: expect.stringMatching(/^attributes\.message\[0\]/), reason: expect.stringMatching(/nested more than/) });
+    expect((err as InvalidInputError).extra.invalidFields?.[0]).toMatchObject({
+      name: expect.stringMatching(/^attributes\.message\[0\]/),
+      reason: expect.stringMatching(/nested more than/),
+    });
   });
 
   it("applies the DTO's own per-field caps", async () => {
@@ -59,18 +62,24 @@ describe('createValidationPipe', () => {
   });
 
   it('bounds plain-object payloads too (gRPC messages typed by an interface)', async () => {
-    await expect(pipe.transform({ event: { visibility: new Array(5000).fill('r') } }, { type: 'body', metatype: Object })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(
+      pipe.transform({ event: { visibility: new Array(5000).fill('r') } }, { type: 'body', metatype: Object }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('refuses an undecodable gRPC request as invalid input', async () => {
-    const err = await pipe.transform(undecodable('maximum nesting depth exceeded'), { type: 'body', metatype: Object }).catch((e: unknown) => e);
+    const err = await pipe
+      .transform(undecodable('maximum nesting depth exceeded'), { type: 'body', metatype: Object })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).message).toMatch(/could not be decoded: maximum nesting depth exceeded/);
   });
 
   it(`names at most ${MAX_PROBLEM_ITEMS} fields in the message and counts the rest`, async () => {
     const extra = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`x${i}`, 1]));
-    const err = (await pipe.transform({ title: 'x', attributes: { type: 1 }, ...extra }, meta).catch((e: unknown) => e)) as InvalidInputError;
+    const err = (await pipe
+      .transform({ title: 'x', attributes: { type: 1 }, ...extra }, meta)
+      .catch((e: unknown) => e)) as InvalidInputError;
     expect(err.extra.invalidFields).toHaveLength(50);
     expect(err.message.split('; ')).toHaveLength(MAX_PROBLEM_ITEMS + 1);
     expect(err.message).toMatch(/; and 30 more$/);

@@ -34,7 +34,9 @@ export function assertWithinBounds(value: unknown, metatype: unknown, where: 'bo
   if (decodeError !== undefined) throw InvalidInputError.field('request', `could not be decoded: ${decodeError}`);
   const violation = findBoundsViolation(value, boundsFor(metatype), root);
   if (!violation) return;
-  throw where === 'query' ? InvalidQueryError.param(violation.name, violation.reason) : InvalidInputError.field(violation.name, violation.reason);
+  throw where === 'query'
+    ? InvalidQueryError.param(violation.name, violation.reason)
+    : InvalidInputError.field(violation.name, violation.reason);
 }
 
 /**

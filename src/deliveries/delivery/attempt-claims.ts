@@ -32,7 +32,13 @@ export class AttemptClaims {
 
   async acquire(dedupKey: string, attemptNo: number, eventId: string, now = new Date()): Promise<ClaimOutcome> {
     const id = claimId(dedupKey, attemptNo);
-    const fresh = () => ({ _id: id, eventId, holder: this.holder, state: 'held' as const, expiresAt: new Date(now.getTime() + this.config.notify.leaseMs) });
+    const fresh = () => ({
+      _id: id,
+      eventId,
+      holder: this.holder,
+      state: 'held' as const,
+      expiresAt: new Date(now.getTime() + this.config.notify.leaseMs),
+    });
     if (await this.claims.tryInsert(fresh())) return { kind: 'acquired', id };
     const existing = await this.claims.find(id);
     if (!existing) return (await this.claims.tryInsert(fresh())) ? { kind: 'acquired', id } : { kind: 'busy' };

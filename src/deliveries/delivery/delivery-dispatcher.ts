@@ -158,7 +158,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       .send(toNotificationMessage(event, delivery))
       .catch((err: Error) => ({ ok: false as const, retryable: true, error: err.message }));
     const step = nextStep(attemptNo, outcome, this.config.notify.retryScheduleMs);
-    const attempt = outcome.ok ? { at, ok: true, ...(outcome.detail ? { detail: outcome.detail } : {}) } : { at, ok: false, error: outcome.error };
+    const attempt = outcome.ok
+      ? { at, ok: true, ...(outcome.detail ? { detail: outcome.detail } : {}) }
+      : { at, ok: false, error: outcome.error };
     if (step.state !== 'pending') return { attempt, state: step.state };
     const nextAttemptAt = new Date(Date.now() + step.delayMs);
     const why = !outcome.ok && outcome.retryAfterMs !== undefined ? 'Retry-After' : 'backoff';

@@ -16,7 +16,8 @@ function label(labels: Record<number, string>, value: number | undefined): strin
 export function toNotificationMessage(event: TrackerEventRecordView, delivery: DeliveryRecord): NotificationMessage {
   const a = event.attributes;
   const links: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.links ?? {})) if (typeof value === 'string' && value) links[LINK_NAMES[key] ?? key] = value;
+  for (const [key, value] of Object.entries(event.links ?? {}))
+    if (typeof value === 'string' && value) links[LINK_NAMES[key] ?? key] = value;
   const status = delivery.status ?? a.status;
   const message: NotificationMessage = {
     dedupKey: delivery.dedupKey,

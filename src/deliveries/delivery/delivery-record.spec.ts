@@ -1,5 +1,14 @@
 import { Types } from 'mongoose';
-import { afterAttempt, AttemptResult, DeliveryProgress, DeliveryRecord, dueDeliveries, nextDueAt, planDeliveries, withProgress } from './delivery-record';
+import {
+  afterAttempt,
+  AttemptResult,
+  DeliveryProgress,
+  DeliveryRecord,
+  dueDeliveries,
+  nextDueAt,
+  planDeliveries,
+  withProgress,
+} from './delivery-record';
 import { toNotificationMessage } from './delivery-message';
 
 const id = new Types.ObjectId('65f000000000000000000001');
@@ -14,7 +23,15 @@ describe('planDeliveries', () => {
   it('plans one pending delivery per requested channel on create, keyed eventId:channel:created#1', () => {
     const planned = planDeliveries(event({ notification: true, notifications: ['slack', 'email', 'slack'], status: 1 }), now, all);
     expect(planned.map((d) => d.dedupKey)).toEqual([`${id.toHexString()}:slack:created#1`, `${id.toHexString()}:email:created#1`]);
-    expect(planned[0]).toMatchObject({ channel: 'slack', trigger: 'created', state: 'pending', attempts: [], nextAttemptAt: now, seq: 1, status: 1 });
+    expect(planned[0]).toMatchObject({
+      channel: 'slack',
+      trigger: 'created',
+      state: 'pending',
+      attempts: [],
+      nextAttemptAt: now,
+      seq: 1,
+      status: 1,
+    });
   });
 
   it('plans nothing without notification: true or without channels', () => {
@@ -36,7 +53,9 @@ describe('planDeliveries', () => {
 
   it('names a status change with labels and numbers triggers after the ones stored', () => {
     const first = planDeliveries(event({ notification: true, notifications: ['slack'], status: 1 }), now, all);
-    const planned = planDeliveries(event({ notification: true, notifications: ['slack'], status: 3 }, first), now, all, { previousStatus: 1 });
+    const planned = planDeliveries(event({ notification: true, notifications: ['slack'], status: 3 }, first), now, all, {
+      previousStatus: 1,
+    });
     expect(planned[0]).toMatchObject({ trigger: 'status: Start -> Success', seq: 2, dedupKey: `${id.toHexString()}:slack:status#2` });
     const fromNothing = planDeliveries(event({ notification: true, notifications: ['slack'], status: 4 }), now, all, {});
     expect(fromNothing[0].trigger).toBe('status: none -> Failure');
@@ -79,7 +98,15 @@ describe('toNotificationMessage', () => {
     const stored = {
       _id: id,
       title: 'Deploy api',
-      attributes: { type: 1, service: 'api', environment: 7, priority: 1, status: 4, owner: 'team', stakeHolders: ['ops@example.com', 'backend-team'] },
+      attributes: {
+        type: 1,
+        service: 'api',
+        environment: 7,
+        priority: 1,
+        status: 4,
+        owner: 'team',
+        stakeHolders: ['ops@example.com', 'backend-team'],
+      },
       links: { pullRequestLink: 'https://git/pr/1', ticket: 'PROJ-1' },
       metadata: { createdAt: now, updatedAt: now },
     } as never;

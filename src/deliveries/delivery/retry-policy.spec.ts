@@ -32,7 +32,10 @@ describe('nextStep', () => {
 
   it("honours a 429's Retry-After instead of the schedule, within a bound", () => {
     expect(nextStep(1, { ...fail, retryAfterMs: 42000 }, schedule)).toEqual({ state: 'pending', delayMs: 42000 });
-    expect(nextStep(1, { ...fail, retryAfterMs: 10 * MAX_RETRY_AFTER_MS }, schedule)).toEqual({ state: 'pending', delayMs: MAX_RETRY_AFTER_MS });
+    expect(nextStep(1, { ...fail, retryAfterMs: 10 * MAX_RETRY_AFTER_MS }, schedule)).toEqual({
+      state: 'pending',
+      delayMs: MAX_RETRY_AFTER_MS,
+    });
   });
 });
 

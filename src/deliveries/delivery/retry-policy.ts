@@ -1,7 +1,5 @@
 /** What one delivery attempt through a channel came to. */
-export type AttemptOutcome =
-  | { ok: true; detail?: string }
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+export type AttemptOutcome = { ok: true; detail?: string } | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
 
 export type NextStep = { state: 'delivered' } | { state: 'pending'; delayMs: number } | { state: 'dead' };
 

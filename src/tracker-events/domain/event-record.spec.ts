@@ -19,7 +19,11 @@ function stored(extra: Partial<CreateEventDto['attributes']> = {}, links: Create
 
 describe('buildEventRecord', () => {
   it('derives the event time from startDate, else creation, with its calendar parts', () => {
-    expect(stored({ startDate: '2023-12-31T23:30:00Z' })).toMatchObject({ eventAt: new Date('2023-12-31T23:30:00Z'), yearMonth: '2023-12', day: '2023-12-31' });
+    expect(stored({ startDate: '2023-12-31T23:30:00Z' })).toMatchObject({
+      eventAt: new Date('2023-12-31T23:30:00Z'),
+      yearMonth: '2023-12',
+      day: '2023-12-31',
+    });
     expect(stored()).toMatchObject({ eventAt: created, yearMonth: '2024-01', day: '2024-01-15', rev: 0 });
   });
 
@@ -33,7 +37,12 @@ describe('buildEventRecord', () => {
 describe('planUpdate', () => {
   it('merges attributes and links field by field and records tracked changes', () => {
     const current = stored({ priority: 3 }, { ticket: 'T-1', pullRequestLink: 'https://x/pr/1' });
-    const plan = planUpdate(current, { id: 'x', attributes: { status: 3, endDate: '2024-01-15T10:05:00Z', message: 'done' }, links: { ticket: 'T-2' } }, later, 'rest');
+    const plan = planUpdate(
+      current,
+      { id: 'x', attributes: { status: 3, endDate: '2024-01-15T10:05:00Z', message: 'done' }, links: { ticket: 'T-2' } },
+      later,
+      'rest',
+    );
     expect(plan.set).toEqual({
       'attributes.status': 3,
       'attributes.endDate': new Date('2024-01-15T10:05:00Z'),
@@ -71,7 +80,9 @@ describe('planUpdate', () => {
     try {
       planUpdate(current, { id: 'x', attributes: { endDate: '2024-01-15T09:00:00Z' } }, later, 'rest');
     } catch (e) {
-      expect((e as InvalidInputError).extra.invalidFields).toEqual([{ name: 'attributes.endDate', reason: 'endDate must not be before startDate' }]);
+      expect((e as InvalidInputError).extra.invalidFields).toEqual([
+        { name: 'attributes.endDate', reason: 'endDate must not be before startDate' },
+      ]);
     }
   });
 });

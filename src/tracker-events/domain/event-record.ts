@@ -1,10 +1,6 @@
 import { Types } from 'mongoose';
 import { InvalidInputError } from '../../common/errors/domain-errors';
-import type {
-  ChangelogRecord,
-  TrackerEventAttributesRecord,
-  TrackerEventRecord,
-} from '../data/tracker-event.schema';
+import type { ChangelogRecord, TrackerEventAttributesRecord, TrackerEventRecord } from '../data/tracker-event.schema';
 import type { TrackerEventRecordView } from '../data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../dto/event-body.dto';
 import { dateParts, parseInstant } from './date-range';

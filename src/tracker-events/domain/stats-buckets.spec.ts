@@ -2,14 +2,26 @@ import { sumBy, toMonthBuckets, toValueBuckets } from './stats-buckets';
 
 describe('stats buckets', () => {
   it('orders value buckets and leaves out events without the field', () => {
-    expect(toValueBuckets([{ _id: 7, count: 2 }, { _id: null, count: 4 }, { _id: 1, count: 5 }])).toEqual([
+    expect(
+      toValueBuckets([
+        { _id: 7, count: 2 },
+        { _id: null, count: 4 },
+        { _id: 1, count: 5 },
+      ]),
+    ).toEqual([
       { value: 1, count: 5 },
       { value: 7, count: 2 },
     ]);
   });
 
   it('orders months in calendar order', () => {
-    expect(toMonthBuckets([{ _id: '2024-02', count: 1 }, { _id: '2023-12', count: 3 }, { _id: undefined, count: 9 }])).toEqual([
+    expect(
+      toMonthBuckets([
+        { _id: '2024-02', count: 1 },
+        { _id: '2023-12', count: 3 },
+        { _id: undefined, count: 9 },
+      ]),
+    ).toEqual([
       { month: '2023-12', count: 3 },
       { month: '2024-02', count: 1 },
     ]);

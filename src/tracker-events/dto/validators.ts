@@ -7,7 +7,8 @@ import { isInvertedWindow, isKnownTimeZone, parseInstant, searchWindow } from '.
 export const EmptyAsAbsent = () => Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
 
 /** Query strings carry numbers as text: turn plain integers into numbers, leave anything else to fail IsInt. */
-const QueryInteger = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value));
+const QueryInteger = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value));
 
 export const OptionalText = (max = 2000) => applyDecorators(EmptyAsAbsent(), IsOptional(), IsString(), MaxLength(max));
 
