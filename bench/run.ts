@@ -177,8 +177,8 @@ function grpcLoad(args: string[]): Figures {
  */
 function startFlags(): string[] {
   const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
-  if (!m) throw new Error(`package.json "start" is not "node [flags] dist/main.js": ${start}`);
+  const m = /^(?:exec\s+)?node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
+  if (!m) throw new Error(`package.json "start" is not "[exec] node [flags] dist/main.js": ${start}`);
   return m[1] ? m[1].split(/\s+/) : [];
 }
 
