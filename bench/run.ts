@@ -41,11 +41,33 @@ interface Figures {
   p50_ms: number;
   p99_ms: number;
   errors: number;
+  /** Requests answered (for the service's CPU per request). */
+  requests?: number;
+  /** The service process's CPU time (user + system) per answered request, over the figure's run. */
+  service_cpu_ms?: number;
 }
 
 const benchStart = Date.now();
 const log = (msg: string) => process.stderr.write(`[bench +${Math.round((Date.now() - benchStart) / 1000)}s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A process's CPU time so far (user + system), in ms: /proc/<pid>/stat fields 14 and 15, in clock ticks. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/**
+ * Runs one create figure and adds the service's own CPU per request: unlike rps on a shared machine, CPU time
+ * does not depend on what else the cores were doing, so it shows what a change to the service costs or saves.
+ */
+async function withServiceCpu(pid: number, run: () => Promise<Figures> | Figures): Promise<Figures> {
+  const before = cpuMs(pid);
+  const figures = await run();
+  const used = cpuMs(pid) - before;
+  return figures.requests ? { ...figures, service_cpu_ms: Math.round((used / figures.requests) * 1000) / 1000 } : figures;
+}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -157,7 +179,7 @@ async function autocannonRun(opts: autocannon.Options): Promise<Figures> {
   const errors = result.errors + result.timeouts + result.non2xx;
   // Over a fixed amount the per-second samples are few; completed requests over elapsed time is exact.
   const rps = opts.amount ? Math.round((result.requests.total / result.duration) * 100) / 100 : Math.round(result.requests.average);
-  return { rps, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors };
+  return { rps, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors, requests: result.requests.total };
 }
 
 function grpcLoad(args: string[]): Figures {
@@ -166,19 +188,16 @@ function grpcLoad(args: string[]): Figures {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[] };
+  const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[]; requests: number };
   if (parsed.firstErrors?.length) log(`gRPC errors: ${parsed.firstErrors.join(' | ')}`);
-  return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors };
+  return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors, requests: parsed.requests };
 }
 
-/**
- * The node flags `npm start` runs the service with (package.json), so the bench measures the service as it
- * ships: `--max-semi-space-size=64` lets a request's short-lived objects die young instead of being promoted.
- */
+/** The node flags `npm start` runs the service with (package.json, none today): the bench runs it as it ships. */
 function startFlags(): string[] {
   const start = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const m = /^(?:exec\s+)?node\s+(.*?)\s*dist\/main\.js$/.exec(start.trim());
-  if (!m) throw new Error(`package.json "start" is not "[exec] node [flags] dist/main.js": ${start}`);
+  if (!m) throw new Error(`package.json "start" is not "node [flags] dist/main.js": ${start}`);
   return m[1] ? m[1].split(/\s+/) : [];
 }
 
@@ -348,46 +367,52 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       // Reads first, on seeded events only: the creates below add events dated today.
       out.envelope = await readEnvelope(uri, svc.http);
       log(`${backend}: REST create`);
-      out.rest_create = await autocannonRun({
-        url: svc.http,
-        ...uniquePosts('/api/v1alpha1/event', {}, (n) => trackerCreateBody(String(n))),
-      });
+      out.rest_create = await withServiceCpu(svc.child.pid!, () =>
+        autocannonRun({
+          url: svc.http,
+          ...uniquePosts('/api/v1alpha1/event', {}, (n) => trackerCreateBody(String(n))),
+        }),
+      );
       log(`${backend}: gRPC create`);
-      out.grpc_create = grpcLoad([
-        '--address',
-        svc.grpc,
-        '--proto',
-        join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto'),
-        '--include',
-        join(REPO_ROOT, 'proto'),
-        '--service',
-        'tracker.event.v1alpha1.EventService',
-        '--method',
-        'CreateEvent',
-        '--request',
-        JSON.stringify(trackerCreateBody('{n}', 'grpc')),
-        '--channels',
-        '4',
-        '--concurrency',
-        String(CONNECTIONS / 4),
-        '--seconds',
-        String(SECONDS),
-      ]);
+      out.grpc_create = await withServiceCpu(svc.child.pid!, () =>
+        grpcLoad([
+          '--address',
+          svc.grpc,
+          '--proto',
+          join(REPO_ROOT, 'proto/tracker/event/v1alpha1/event.proto'),
+          '--include',
+          join(REPO_ROOT, 'proto'),
+          '--service',
+          'tracker.event.v1alpha1.EventService',
+          '--method',
+          'CreateEvent',
+          '--request',
+          JSON.stringify(trackerCreateBody('{n}', 'grpc')),
+          '--channels',
+          '4',
+          '--concurrency',
+          String(CONNECTIONS / 4),
+          '--seconds',
+          String(SECONDS),
+        ]),
+      );
       log(`${backend}: Astra create`);
       const token = signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
-      out.astra_create = await autocannonRun({
-        url: svc.http,
-        ...uniquePosts(`/accounts/${ACCOUNT}/core/v1/events`, { authorization: `Bearer ${token}` }, (n) => ({
-          name: 'astra.bench.event.created',
-          summary: `Bench event ${n}`,
-          source: 'bench',
-          resourceID: '0f3c3c0e-6d8f-4f6b-9d8e-2b1a0c9d8e7f',
-          resourceType: 'application/astra-app',
-          severity: 'informational',
-          class: 'system',
-          description: 'An event created by the benchmark.',
-        })),
-      });
+      out.astra_create = await withServiceCpu(svc.child.pid!, () =>
+        autocannonRun({
+          url: svc.http,
+          ...uniquePosts(`/accounts/${ACCOUNT}/core/v1/events`, { authorization: `Bearer ${token}` }, (n) => ({
+            name: 'astra.bench.event.created',
+            summary: `Bench event ${n}`,
+            source: 'bench',
+            resourceID: '0f3c3c0e-6d8f-4f6b-9d8e-2b1a0c9d8e7f',
+            resourceType: 'application/astra-app',
+            severity: 'informational',
+            class: 'system',
+            description: 'An event created by the benchmark.',
+          })),
+        }),
+      );
       out.rss_mb = { start: rssStart, end: rssMb(svc.child.pid!) };
     } finally {
       // The service stops its embedded store on the way out.
@@ -446,12 +471,12 @@ async function main(): Promise<void> {
   for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
     const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
     process.stdout.write(
-      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}\n`,
+      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'svc cpu ms/req'.padStart(16)}\n`,
     );
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;
       process.stdout.write(
-        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}\n`,
+        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}${String(x.service_cpu_ms ?? '').padStart(16)}\n`,
       );
     }
     const envelope = r.envelope as Record<string, Record<ReadName, ReadFigures>>;
