@@ -14,6 +14,19 @@ import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client'
 import { http } from './support/http';
 import { reportFigure } from './support/figures';
 
+/** A valid Astra event in the gRPC request's spelling (`resourceId`), with `extra` fields on top. */
+const grpcAstraEvent = (extra: Record<string, unknown> = {}) => ({
+  name: 'a.b',
+  summary: 'abc',
+  source: 's',
+  resourceId: randomUUID(),
+  resourceType: 'application/astra-app',
+  severity: 'warning',
+  class: 'user',
+  description: 'abc',
+  ...extra,
+});
+
 jest.setTimeout(120_000);
 
 /*
@@ -365,16 +378,7 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
     it('Astra CreateEvent (admin) with fields nested 10,000 deep -> INVALID_ARGUMENT', async () => {
       const message = {
         accountId: account,
-        event: {
-          name: 'a.b',
-          summary: 'abc',
-          source: 's',
-          resourceId: randomUUID(),
-          resourceType: 'application/astra-app',
-          severity: 'warning',
-          class: 'user',
-          description: 'abc',
-        },
+        event: grpcAstraEvent(),
       };
       await expectGrpcError(
         rawCall(ASTRA_PROTO, 'astra.core.v1.EventService', 'CreateEvent', message, deepGroups(10_000), adminMd),
@@ -395,34 +399,14 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
 
     it('Astra CreateEvent with 90,000 visibility entries -> INVALID_ARGUMENT naming visibility', async () => {
       const visibility = Array.from({ length: 90_000 }, (_, i) => `r${i}`);
-      const event = {
-        name: 'a.b',
-        summary: 'abc',
-        source: 's',
-        resourceId: randomUUID(),
-        resourceType: 'application/astra-app',
-        severity: 'warning',
-        class: 'user',
-        description: 'abc',
-        visibility,
-      };
+      const event = grpcAstraEvent({ visibility });
       const err = await expectGrpcError(astra.call('CreateEvent', { accountId: account, event }, adminMd), grpc.status.INVALID_ARGUMENT);
       expect(err.details).toMatch(/visibility/);
       expect(err.details.length).toBeLessThan(2048);
     });
 
     it('Astra CreateEvent with five visibility entries -> INVALID_ARGUMENT naming visibility', async () => {
-      const event = {
-        name: 'a.b',
-        summary: 'abc',
-        source: 's',
-        resourceId: randomUUID(),
-        resourceType: 'application/astra-app',
-        severity: 'warning',
-        class: 'user',
-        description: 'abc',
-        visibility: ['viewer', 'member', 'admin', 'owner', 'guest'],
-      };
+      const event = grpcAstraEvent({ visibility: ['viewer', 'member', 'admin', 'owner', 'guest'] });
       const err = await expectGrpcError(astra.call('CreateEvent', { accountId: account, event }, adminMd), grpc.status.INVALID_ARGUMENT);
       expect(err.details).toMatch(/visibility/);
     });
