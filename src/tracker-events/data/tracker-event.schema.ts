@@ -64,6 +64,24 @@ export class PlannedDeliveryRecord {
   @Prop({ type: String }) reason?: string;
 }
 
+/**
+ * Where an event came from when a CI/CD intake (GitHub webhooks, CDEvents) created it: the upstream id later
+ * deliveries are correlated by, and what the intake knows that the public attributes cannot say (the commit a
+ * deployment ships, a rollback). Owned here, written by the intake module through TrackerEventsService in the
+ * event's own write; read by insights. Absent on events posted through the Tracker API.
+ */
+@Schema({ _id: false })
+export class TrackerEventIntakeRecord {
+  /** `github` or `cdevents`. */
+  @Prop({ type: String }) provider: string;
+  /** The upstream id: a GitHub deployment id, a CDEvents subject or pipeline-run id. */
+  @Prop({ type: String }) externalId: string;
+  /** The commit the deployment ships, when the upstream says. */
+  @Prop({ type: String }) commitSha?: string;
+  /** A rollback (CDEvents service.rolledback): counts as a failed deployment in insights. */
+  @Prop({ type: Boolean }) rollback?: boolean;
+}
+
 /** One recorded change; `old`/`new` keep the stored value (number, string, Date or null). */
 @Schema({ _id: false })
 export class ChangelogRecord {
@@ -97,6 +115,8 @@ export class TrackerEventRecord {
   @Prop({ type: [ChangelogRecord] }) changelog: ChangelogRecord[];
   /** Deliveries planned by the create and each status change, oldest first (absent when none were asked for). */
   @Prop({ type: [PlannedDeliveryRecord] }) deliveries?: PlannedDeliveryRecord[];
+  /** Set when a CI/CD intake created the event (absent otherwise). */
+  @Prop({ type: TrackerEventIntakeRecord }) intake?: TrackerEventIntakeRecord;
 }
 
 export const TrackerEventSchema = SchemaFactory.createForClass(TrackerEventRecord);
