@@ -18,6 +18,7 @@ import { AstraNotificationsModule } from './astra-notifications/astra-notificati
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { LocksModule } from './locks/locks.module';
+import { IntakeModule } from './intake/intake.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
 
@@ -47,6 +48,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  IntakeModule,
 ];
 
 @Module({})

@@ -228,6 +228,7 @@ describe('ActivityLogHttpController', () => {
       'unsupported-media-type': [415, 'unsupported-media-type'],
       'rate-limited': [429, 'rate-limited'],
       locked: [409, 'locked'],
+      'invalid-signature': [401, 'invalid-signature'],
       'not-lock-owner': [403, 'not-lock-owner'],
       unavailable: 41,
     };

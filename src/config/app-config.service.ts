@@ -44,6 +44,15 @@ export class AppConfig {
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;
   }
+  /** The CI/CD intake: the GitHub webhook secret and the environment names (lower-cased) -> tracker environment. */
+  get intake() {
+    const environments = new Map<string, number>();
+    for (const pair of this.env.INGEST_ENVIRONMENTS.split(',')) {
+      const at = pair.lastIndexOf('=');
+      environments.set(pair.slice(0, at).trim().toLowerCase(), Number(pair.slice(at + 1).trim()));
+    }
+    return { githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET, environments };
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }

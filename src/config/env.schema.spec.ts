@@ -21,6 +21,9 @@ describe('validateEnv', () => {
     ['LOG_LEVEL', 'loud'],
     ['SLACK_WEBHOOK_URL', 'ftp://x'],
     ['NOTIFY_RETRY_SCHEDULE', '1,,2'],
+    ['INGEST_ENVIRONMENTS', 'prod=9'],
+    ['INGEST_ENVIRONMENTS', 'prod'],
+    ['INGEST_ENVIRONMENTS', 'prod=7,,qa=4'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
     try {

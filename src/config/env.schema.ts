@@ -4,6 +4,11 @@ import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLengt
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+/** The documented default environment mapping of the CI/CD intake (README, configuration). */
+export const DEFAULT_INGEST_ENVIRONMENTS =
+  'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
+const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -120,6 +125,20 @@ export class EnvironmentVariables {
   @Min(10)
   @Max(86400)
   AUTO_LOCK_TTL_SECONDS = 3600;
+
+  /** The secret of the GitHub webhook (X-Hub-Signature-256); unset: the GitHub intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GITHUB_WEBHOOK_SECRET?: string;
+
+  /**
+   * How the intake maps an upstream environment name (GitHub environment, CDEvents environment id) to a tracker
+   * environment: `name=number` pairs, comma separated, names case-insensitive; replaces the default list.
+   */
+  @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
+  INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
 }
 
 /**

@@ -82,6 +82,7 @@ describe('TrackerEventsGrpcController', () => {
     'invalid-resource-id': status.INVALID_ARGUMENT,
     unauthenticated: status.UNAUTHENTICATED,
     'invalid-token': status.UNAUTHENTICATED,
+    'invalid-signature': status.UNAUTHENTICATED,
     forbidden: status.PERMISSION_DENIED,
     'not-found': status.NOT_FOUND,
     'collection-not-found': status.NOT_FOUND,

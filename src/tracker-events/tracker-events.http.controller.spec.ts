@@ -202,6 +202,7 @@ describe('TrackerEventsHttpController', () => {
       'invalid-resource-id': [400, 'invalid-resource-id'],
       unauthenticated: [401, 'unauthenticated'],
       'invalid-token': [401, 'invalid-token'],
+      'invalid-signature': [401, 'invalid-signature'],
       forbidden: [403, 'forbidden'],
       'not-found': [404, 'not-found'],
       'collection-not-found': [404, 'not-found'],

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } from './data/tracker-event.repository';
-import type { ChangelogRecord } from './data/tracker-event.schema';
+import { isDuplicateKey } from '../database/store-errors';
+import type { ChangelogRecord, TrackerEventIntakeRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
@@ -16,6 +17,12 @@ import type { Paging } from './tracker-events.query';
 export type Via = 'rest' | 'grpc';
 
 const UPDATE_ATTEMPTS = 5;
+
+/** Where a created event comes from when it is not a plain API create: a chosen id and the intake sub-document. */
+export interface CreateOrigin {
+  id?: Types.ObjectId;
+  intake?: TrackerEventIntakeRecord;
+}
 
 export interface EventStats {
   total: number;
@@ -35,9 +42,10 @@ export class TrackerEventsService {
     private readonly hooks: EventWriteHooks,
   ) {}
 
-  async create(dto: CreateEventDto, via: Via): Promise<TrackerEventRecordView> {
+  async create(dto: CreateEventDto, via: Via, origin: CreateOrigin = {}): Promise<TrackerEventRecordView> {
     const now = new Date();
-    const record = buildEventRecord(dto, now, dto.attributes.source ?? via);
+    const record = buildEventRecord(dto, now, dto.attributes.source ?? via, origin.id);
+    if (origin.intake) record.intake = origin.intake;
     record.changelog.push(...(await this.hooks.beforeCreate(record, now)));
     try {
       const planned = this.planners.planOnCreate(record, now);
@@ -76,6 +84,35 @@ export class TrackerEventsService {
     if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
     if (before) await this.hooks.afterUpdate(before, outcome.result, at);
     return outcome.result;
+  }
+
+  /**
+   * How a CI/CD intake records an upstream object (a GitHub deployment, a CDEvents pipeline run or incident): the
+   * event is created under `id` (the intake's correlated id) with its `intake` sub-document in the same write,
+   * or, when an event already has that id, `update` is applied to it like a Tracker API update (revision-checked,
+   * changelog entries for what changes); no `update` leaves the existing event as it is. The store's unique
+   * `_id` decides which of two concurrent creates wins, on any number of instances; the loser updates.
+   */
+  async recordCorrelated(
+    id: Types.ObjectId,
+    create: CreateEventDto,
+    update: Omit<UpdateEventDto, 'id'> | undefined,
+    intake: TrackerEventIntakeRecord,
+  ): Promise<{ event: TrackerEventRecordView; outcome: 'created' | 'updated' | 'unchanged' }> {
+    try {
+      return { event: await this.create(create, 'rest', { id, intake }), outcome: 'created' };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const hex = id.toHexString();
+    if (!update) {
+      const event = await this.findRecord(hex);
+      if (!event) throw new ConflictError(`Event ${hex} was deleted while it was being recorded; retry.`);
+      return { event, outcome: 'unchanged' };
+    }
+    const before = await this.findRecord(hex);
+    const event = await this.update({ ...update, id: hex }, 'rest');
+    return { event, outcome: before && before.rev === event.rev ? 'unchanged' : 'updated' };
   }
 
   /**

@@ -8,3 +8,10 @@ export const TRACKER_API = 'tracker:api';
  * is spelled cannot move a call out of the tracker API.
  */
 export const TrackerApi = () => SetMetadata(TRACKER_API, true);
+
+/**
+ * Marks one handler of a @TrackerApi() controller that authenticates its caller by other means (a webhook
+ * signed with a shared secret, verified by the handler): TRACKER_AUTH=required does not ask it for a bearer
+ * token. The guard reads the handler's mark before the controller's, so only this handler is concerned.
+ */
+export const AuthenticatedBySignature = () => SetMetadata(TRACKER_API, false);

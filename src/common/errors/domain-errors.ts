@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'malformed-json'
   | 'unauthenticated'
   | 'invalid-token'
+  | 'invalid-signature'
   | 'forbidden'
   | 'not-found'
   | 'collection-not-found'

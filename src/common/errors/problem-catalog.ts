@@ -11,6 +11,7 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
   'invalid-resource-id': { http: 400, grpc: GrpcStatus.INVALID_ARGUMENT, slug: 'invalid-resource-id', title: 'Invalid resource ID' },
   unauthenticated: { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, slug: 'unauthenticated', title: 'Missing bearer token' },
   'invalid-token': { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, slug: 'invalid-token', title: 'Invalid bearer token' },
+  'invalid-signature': { http: 401, grpc: GrpcStatus.UNAUTHENTICATED, slug: 'invalid-signature', title: 'Invalid signature' },
   forbidden: { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, slug: 'forbidden', title: 'Operation not permitted' },
   'not-found': { http: 404, grpc: GrpcStatus.NOT_FOUND, slug: 'not-found', title: 'Resource not found' },
   'collection-not-found': { http: 404, grpc: GrpcStatus.NOT_FOUND, slug: 'not-found', title: 'Collection not found' },

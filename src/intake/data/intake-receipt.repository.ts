@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { mongo, Model } from 'mongoose';
+import { insertUnlessExists } from '../../database/unique-insert';
+import { INTAKE_RECEIPT_MODEL, IntakeOutcomeRecord, IntakeReceiptRecord } from './intake-receipt.schema';
+
+/** The only code touching intake_receipts; every operation is by `_id`. */
+@Injectable()
+export class IntakeReceiptRepository {
+  constructor(@InjectModel(INTAKE_RECEIPT_MODEL) private readonly model: Model<IntakeReceiptRecord>) {}
+
+  private get collection() {
+    return this.model.collection as unknown as mongo.Collection<IntakeReceiptRecord>;
+  }
+
+  /** True when this call claimed the delivery (nobody had); false when a receipt already exists. */
+  claim(key: string, at: Date): Promise<boolean> {
+    return insertUnlessExists(this.collection, { _id: key, state: 'applying', claimedAt: at } satisfies IntakeReceiptRecord);
+  }
+
+  find(key: string): Promise<IntakeReceiptRecord | null> {
+    return this.collection.findOne({ _id: key });
+  }
+
+  /** Takes over a claim still `applying` since exactly `claimedAt` (its holder is gone); true when this call won. */
+  async takeOver(key: string, claimedAt: Date, at: Date): Promise<boolean> {
+    const res = await this.collection.updateOne({ _id: key, state: 'applying', claimedAt }, { $set: { claimedAt: at } });
+    return res.modifiedCount === 1;
+  }
+
+  async complete(key: string, claimedAt: Date, outcome: IntakeOutcomeRecord, at: Date): Promise<void> {
+    await this.collection.updateOne({ _id: key, claimedAt }, { $set: { state: 'done', doneAt: at, outcome } });
+  }
+
+  /** Drops a claim whose apply failed, so the sender's retry applies it afresh. */
+  async release(key: string, claimedAt: Date): Promise<void> {
+    await this.collection.deleteOne({ _id: key, state: 'applying', claimedAt });
+  }
+}

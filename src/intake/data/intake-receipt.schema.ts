@@ -1,0 +1,37 @@
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
+
+export const INTAKE_RECEIPT_MODEL = 'IntakeReceipt';
+
+/** What a recorded delivery answered, kept so that a redelivery answers the same (with `duplicate: true`). */
+@Schema({ _id: false })
+export class IntakeOutcomeRecord {
+  /** created | updated | unchanged | change */
+  @Prop({ type: String }) result: string;
+  /** The tracker event it created or updated (24 hex), when it concerns one. */
+  @Prop({ type: String }) eventId?: string;
+  /** The change record, when it recorded a change. */
+  @Prop({ type: SchemaTypes.Mixed }) change?: unknown;
+}
+
+/**
+ * One per upstream delivery the intake has taken in: `_id` is `["github", host, delivery id]` or
+ * `["cloudevents", source, id]` (JSON). Inserted before the delivery is applied: of all instances receiving the
+ * same delivery, the unique `_id` lets exactly one apply it (docs/intake.md). `applying` until the writes are
+ * stored, then `done` with the outcome; an `applying` receipt whose holder vanished (its lease passed) is taken
+ * over by the next retry, and re-applying is harmless (the writes are correlated by id, see correlation.ts).
+ */
+@Schema({ collection: 'intake_receipts', versionKey: false })
+export class IntakeReceiptRecord {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) state: 'applying' | 'done';
+  /** When the current holder claimed it (a compare-and-set token for taking over a stale claim). */
+  @Prop({ type: Date }) claimedAt: Date;
+  @Prop({ type: Date }) doneAt?: Date;
+  @Prop({ type: IntakeOutcomeRecord }) outcome?: IntakeOutcomeRecord;
+}
+
+export const IntakeReceiptSchema = SchemaFactory.createForClass(IntakeReceiptRecord);
+// Every read and write is by `_id` (the delivery key): no other index.
+
+export const IntakeReceiptModelDefinition: ModelDefinition = { name: INTAKE_RECEIPT_MODEL, schema: IntakeReceiptSchema };
