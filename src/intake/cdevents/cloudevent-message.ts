@@ -48,13 +48,18 @@ export function readCloudEvent(req: CloudEventsRequest, mode: 'binary' | 'struct
     headers['content-type'] = CE_JSON;
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
       throw InvalidInputError.field('body', 'must be a JSON object (a structured CloudEvent)');
-    checkTime((req.body as Record<string, unknown>).time, 'time');
+    const { id, time, specversion } = req.body as Record<string, unknown>;
+    checkSpecVersion(specversion, 'specversion');
+    // The SDK would make an id up for an event without one: a retry could then never be recognised.
+    if (typeof id !== 'string' || id === '') throw InvalidInputError.field('id', 'is required (a non-empty string)');
+    checkTime(time, 'time');
   } else {
     if (!headers['ce-id'])
       throw new InvalidInputError(
         'Not a CloudEvent: send ce-* headers (binary mode), or application/cloudevents+json (structured) or application/cloudevents-batch+json (batch).',
         [{ name: 'ce-id', reason: 'is required in binary mode' }],
       );
+    checkSpecVersion(headers['ce-specversion'], 'ce-specversion');
     checkTime(headers['ce-time'], 'ce-time');
   }
   let event: CloudEvent<unknown>;
@@ -65,6 +70,11 @@ export function readCloudEvent(req: CloudEventsRequest, mode: 'binary' | 'struct
     throw toInputError(err, mode === 'binary' ? 'ce-' : '');
   }
   return event;
+}
+
+/** CloudEvents 1.0 only (the SDK accepts any version text and validates nothing for one it does not know). */
+function checkSpecVersion(value: unknown, name: string): void {
+  if (value !== '1.0') throw InvalidInputError.field(name, 'must be "1.0" (CloudEvents 1.0)');
 }
 
 /** The SDK replaces an unreadable `time` with the current time; Tracker refuses it instead. */
