@@ -13,8 +13,10 @@ import {
   hostileBody,
   hostileQuery,
   hostileSegment,
+  hostileValue,
   mutatedRecord,
   Outcome,
+  RawJson,
   record,
   runAll,
   runsFor,
@@ -23,6 +25,7 @@ import {
   serverErrors,
 } from './support/fuzz';
 import { http } from './support/http';
+import { CLOUDEVENTS_PATH, GITHUB_PATH, signatureOf, WEBHOOK_SECRET } from './support/intake';
 
 /*
  * Property-based fuzzing of every REST endpoint (fast-check): generated bodies, query strings and path ids,
@@ -116,6 +119,122 @@ const unreadListParams = {
   count: astraListParams.count,
 };
 
+// The CI/CD intake: GitHub deliveries (mostly correctly signed, so the mapping sees hostile payloads) and CloudEvents.
+const githubDelivery = hostileBody(
+  mutatedRecord({
+    action: fc.constantFrom('created', 'closed', 'opened'),
+    deployment: mutatedRecord({
+      id: fc.integer({ min: 1, max: 6 }),
+      environment: fc.constantFrom('production', 'Staging', 'moon'),
+      sha: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 40, maxLength: 40 }),
+      ref: smallText,
+      created_at: isoDate,
+      description: fc.option(smallText, { nil: null }),
+      payload: mutatedRecord({ service: smallText, pull_request_url: fc.webUrl() }),
+      creator: mutatedRecord({ login: smallText }),
+    }),
+    deployment_status: mutatedRecord({
+      state: fc.constantFrom('queued', 'pending', 'in_progress', 'success', 'failure', 'error', 'inactive', 'bogus'),
+      environment: fc.constantFrom('production', 'qa'),
+      created_at: isoDate,
+      updated_at: isoDate,
+      description: smallText,
+    }),
+    pull_request: mutatedRecord({ merged: fc.boolean() }),
+    repository: mutatedRecord({ full_name: fc.constantFrom('o/fuzz-a', 'o/fuzz-b') }),
+  }),
+);
+const githubEventName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('deployment', 'deployment_status', 'pull_request', 'ping', 'issues') },
+  { weight: 1, arbitrary: smallText },
+);
+const cdeventType = fc.constantFrom(
+  'dev.cdevents.service.deployed.0.2.0',
+  'dev.cdevents.service.rolledback.0.2.0',
+  'dev.cdevents.pipelinerun.started.0.2.0',
+  'dev.cdevents.pipelinerun.finished.0.2.0',
+  'dev.cdevents.incident.detected.0.2.0',
+  'dev.cdevents.incident.resolved.0.2.0',
+  'dev.cdevents.service.deployed.0.1.0',
+  'com.example.other',
+);
+const ceSource = fc.constantFrom('/fuzz/a', '/fuzz/b');
+/** The subject of each CDEvent kind, valid for its schema unless mutated. */
+function subjectFor(type: string): fc.Arbitrary<Record<string, unknown>> {
+  const environment = mutatedRecord({ id: fc.constantFrom('prod', 'staging', 'moon') });
+  if (type.includes('.service.'))
+    return mutatedRecord({
+      id: fc.constantFrom('svc-1', 'svc-2'),
+      type: fc.constant('service'),
+      content: mutatedRecord({ environment, artifactId: smallText }),
+    });
+  if (type.includes('.pipelinerun.'))
+    return mutatedRecord({
+      id: fc.constantFrom('run-1', 'run-2'),
+      type: fc.constant('pipelineRun'),
+      content: mutatedRecord({
+        pipelineName: smallText,
+        url: fc.webUrl(),
+        ...(type.includes('finished') ? { outcome: fc.constantFrom('success', 'failure', 'error', 'cancel') } : {}),
+      }),
+    });
+  return mutatedRecord({
+    id: fc.constantFrom('incident-1', 'incident-2'),
+    type: fc.constant('incident'),
+    content: mutatedRecord({ environment, description: smallText, service: mutatedRecord({ id: smallText }) }),
+  });
+}
+const cdevent = (type: string) =>
+  mutatedRecord({
+    context: mutatedRecord({
+      version: fc.constant('0.4.1'),
+      id: fc.uuid({ version: 4 }),
+      source: ceSource,
+      type: fc.constant(type),
+      timestamp: isoDate,
+    }),
+    subject: subjectFor(type),
+  });
+/** A structured CloudEvent whose id, source and type mostly agree with its CDEvent (so a fair share is recorded). */
+const cloudEvent = cdeventType.chain((type) =>
+  fc
+    .tuple(
+      cdevent(type),
+      mutatedRecord({ specversion: fc.constant('1.0'), time: isoDate, datacontenttype: fc.constant('application/json') }),
+    )
+    .map(([data, ce]) => {
+      const context = (data.context ?? {}) as Record<string, unknown>;
+      return { ...ce, id: context.id, source: context.source, type, data };
+    }),
+);
+interface CloudEventsInput {
+  mode: 'structured' | 'batch' | 'binary';
+  body: unknown;
+  headers?: Record<string, unknown>;
+}
+const cloudEventsRequest: fc.Arbitrary<CloudEventsInput> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: hostileBody(cloudEvent.map((e) => e as Record<string, unknown>)).map((body): CloudEventsInput => ({
+      mode: 'structured',
+      body,
+    })),
+  },
+  { weight: 2, arbitrary: fc.array(cloudEvent, { maxLength: 4 }).map((body): CloudEventsInput => ({ mode: 'batch', body })) },
+  { weight: 1, arbitrary: hostileValue.map((body): CloudEventsInput => ({ mode: 'batch', body })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(cloudEvent, mutatedRecord({ 'ce-id': fc.uuid({ version: 4 }), 'ce-time': isoDate }), fc.boolean())
+      .map(([e, extra, keepId]): CloudEventsInput => ({
+        mode: 'binary',
+        body: e.data,
+        headers: { ...extra, ...(keepId ? { 'ce-id': e.id } : {}), 'ce-source': e.source, 'ce-type': e.type },
+      })),
+  },
+);
+const CE_TYPES: Record<string, string> = { structured: 'application/cloudevents+json', batch: 'application/cloudevents-batch+json' };
+
 describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () => {
   let app: TestApp;
   let store: MongoClient;
@@ -126,7 +245,14 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   const targets: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000' } });
+    app = await startTestApp({
+      env: {
+        TTL_SWEEP_MS: '3600000',
+        RATE_LIMIT_PER_MINUTE: '10000000',
+        GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        INGEST_ENVIRONMENTS: 'production=7,staging=6,prod=7',
+      },
+    });
     store = await MongoClient.connect(app.storeUri);
     for (let i = 0; i < 16; i++) {
       const res = await http('POST', `${app.http}/api/v1alpha1/event`, {
@@ -316,6 +442,48 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     const created = outcomes.filter((o) => o.status === 200).length;
     expect(created).toBeGreaterThan(0);
     expect(await trackerCount()).toBe(before + created);
+  });
+
+  describe('CI/CD intake', () => {
+    const intakeCount = (provider: string) => store.db().collection('tracker_events').countDocuments({ 'intake.provider': provider });
+
+    it('POST /api/v1alpha1/webhooks/github: 2xx or 4xx, and stored events = 201 answers', async () => {
+      const before = await intakeCount('github');
+      const inputs = samples(fc.tuple(githubEventName, githubDelivery, fc.nat(9), fc.uuid({ version: 4 })), runsFor(400));
+      const outcomes = await fuzz('POST /api/v1alpha1/webhooks/github', inputs, ([event, body, signWhat, delivery]) => {
+        const text = body instanceof RawJson ? body.text : (JSON.stringify(body) ?? 'null');
+        // 8 in 10 signed over the exact bytes, 1 signed over other bytes, 1 unsigned.
+        const signature = signWhat < 8 ? signatureOf(text) : signWhat === 8 ? signatureOf(`${text} `) : undefined;
+        const headers: Record<string, string> = { 'x-github-event': event, 'x-github-delivery': delivery };
+        if (signature) headers['x-hub-signature-256'] = signature;
+        return send('POST', `${app.http}${GITHUB_PATH}`, body, headers);
+      });
+      const created = outcomes.filter((o) => o.status === 201).length;
+      expect(created).toBeGreaterThan(0);
+      expect(await intakeCount('github')).toBe(before + created);
+    });
+
+    it('POST /api/v1alpha1/cloudevents (binary, structured, batch): 2xx or 4xx, and stored events = 201 answers', async () => {
+      const before = await intakeCount('cdevents');
+      let created = 0;
+      const outcomes = await fuzz('POST /api/v1alpha1/cloudevents', samples(cloudEventsRequest, runsFor(400)), async (input) => {
+        const headers: Record<string, string> = {};
+        // Header values must be text: a generated non-string becomes its JSON, and characters HTTP cannot carry go.
+        for (const [k, v] of Object.entries(input.headers ?? {}).filter(([k]) => /^[a-z-]+$/.test(k)))
+          headers[k] = (typeof v === 'string' ? v : (JSON.stringify(v) ?? '')).replace(/[^\x20-\x7e]/g, '');
+        if (CE_TYPES[input.mode]) headers['content-type'] = CE_TYPES[input.mode];
+        else headers['ce-specversion'] = '1.0';
+        const res = await send('POST', `${app.http}${CLOUDEVENTS_PATH}`, input.body ?? null, headers);
+        if (res.status === 201) created++;
+        if (res.status === 200 && input.mode === 'batch') {
+          const answer = JSON.parse(res.body) as { results?: { status: number }[] };
+          created += (answer.results ?? []).filter((r) => r.status === 201).length;
+        }
+        return res;
+      });
+      expect(outcomes.some((o) => o.status === 201 || o.status === 200)).toBe(true);
+      expect(await intakeCount('cdevents')).toBe(before + created);
+    });
   });
 
   // Last: valid updates grow the targets' embedded changelogs, and FerretDB scans whole documents on reads.
