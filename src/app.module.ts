@@ -18,6 +18,7 @@ import { AstraNotificationsModule } from './astra-notifications/astra-notificati
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { ChangesModule } from './changes/changes.module';
+import { InsightsModule } from './insights/insights.module';
 import { LocksModule } from './locks/locks.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
@@ -49,6 +50,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   AstraNotificationsModule,
   LocksModule,
   ChangesModule,
+  InsightsModule,
 ];
 
 @Module({})
