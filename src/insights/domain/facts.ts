@@ -16,7 +16,7 @@ export interface EventRow {
   metadata: { createdAt: Date };
   eventAt: Date;
   intake?: { commitSha?: string; rollback?: boolean };
-  changelog?: { at: Date; field: string; new: unknown }[];
+  changelog?: { at: Date; field: string; old: unknown; new: unknown }[];
 }
 
 const STATUS_FIELD = 'attributes.status';
@@ -33,14 +33,16 @@ export function toDeploymentFact(row: EventRow): DeploymentFact {
 }
 
 /**
- * An incident's start: startDate, else the first time its status became Open (the changelog), else its
- * creation. Its resolution: endDate, else (while its status is Close or Done) the last time its status became
+ * An incident's start: startDate, else the first time its status became Open: its creation when it was
+ * created Open (or with no status), else the first changelog entry setting Open, else its creation. Its resolution: endDate, else (while its status is Close or Done) the last time its status became
  * Close or Done, or its creation when it was created so. Unresolved otherwise.
  */
 export function toIncidentFact(row: EventRow): IncidentFact {
   const a = row.attributes;
   const statusChanges = (row.changelog ?? []).filter((e) => e.field === STATUS_FIELD).sort((x, y) => x.at.getTime() - y.at.getTime());
-  const opened = statusChanges.find((e) => e.new === STATUS.open)?.at;
+  const createdWith = statusChanges.length ? statusChanges[0].old : a.status;
+  const createdOpen = createdWith === STATUS.open || createdWith === undefined || createdWith === null;
+  const opened = createdOpen ? row.metadata.createdAt : statusChanges.find((e) => e.new === STATUS.open)?.at;
   const fact: IncidentFact = { id: row._id.toHexString(), service: a.service, startedAt: a.startDate ?? opened ?? row.metadata.createdAt };
   if (a.environment !== undefined) fact.environment = a.environment;
   if (a.relatedId) fact.relatedId = a.relatedId.toLowerCase();
