@@ -53,6 +53,9 @@ export class AppConfig {
     }
     return { githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET, environments };
   }
+  get doraMetricsRefreshMs() {
+    return this.env.DORA_METRICS_REFRESH_MS;
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }
