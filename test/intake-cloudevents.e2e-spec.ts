@@ -51,13 +51,13 @@ describe('CloudEvents / CDEvents intake', () => {
       const res = await postStructured(structured(example(file)));
       expect({ file, ok: res.status >= 200 && res.status < 300, text: res.text }).toEqual({ file, ok: true, text: res.text });
       accepted++;
-      if (res.body.eventId) {
+      if (res.body.eventId || res.body.changeId) {
         recorded++;
-        ids[file] = res.body.eventId;
+        ids[file] = res.body.eventId ?? res.body.changeId;
       }
     }
     reportFigure(
-      `CDEvents conformance examples accepted (2xx): ${accepted} of ${MAPPED_CONFORMANCE.length} mapped types; recorded as tracker events: ${recorded}`,
+      `CDEvents conformance examples accepted (2xx): ${accepted} of ${MAPPED_CONFORMANCE.length} mapped types; recorded (tracker events or changes): ${recorded}`,
     );
 
     const deployed = await trackerEvent(ids['service_deployed.json']);
@@ -86,6 +86,16 @@ describe('CloudEvents / CDEvents intake', () => {
     const log = (await http('GET', `${app.http}${API}/event/${ids['incident_detected.json']}/changelog`)).body.changelog;
     expect(log.filter((c: any) => c.field === 'attributes.status')).toEqual([
       expect.objectContaining({ old: 7, new: 8, source: 'cdevents' }),
+    ]);
+    // change.merged: a change of the repository it names, merged at the CDEvent's time.
+    const changes = (await http('GET', `${app.http}${API}/changes?service=TestRepo%2FTestOrg`)).body.changes;
+    expect(changes).toEqual([
+      expect.objectContaining({
+        id: ids['change_merged.json'],
+        service: 'TestRepo/TestOrg',
+        mergedAt: '2023-03-20T14:27:05.315Z',
+        source: 'cdevents',
+      }),
     ]);
   });
 

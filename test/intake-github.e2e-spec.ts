@@ -172,6 +172,41 @@ describe('GitHub webhook intake', () => {
     expect((await trackerEvent(eventId)).attributes.status).toBe(3);
   });
 
+  it('records a merged pull request as a change (merge time, merge commit, PR URL, repository), once', async () => {
+    const closed = githubExamples().find((e) => e.event === 'pull_request' && e.payload.action === 'closed')!.payload;
+    const merged = structuredClone(closed);
+    merged.pull_request.merged = true;
+    merged.pull_request.merged_at = '2024-03-01T10:00:00Z';
+    const body = JSON.stringify(merged);
+    const delivery = randomUUID();
+    const res = await postGithub(app.http, 'pull_request', body, { delivery });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ duplicate: false, result: 'created', changeId: expect.any(String) });
+    const list = await http('GET', `${app.http}${API}/changes?service=${encodeURIComponent(merged.repository.full_name)}`);
+    expect(list.body.changes).toEqual([
+      expect.objectContaining({
+        id: res.body.changeId,
+        service: merged.repository.full_name,
+        sha: merged.pull_request.merge_commit_sha,
+        pullRequestLink: merged.pull_request.html_url,
+        title: merged.pull_request.title,
+        mergedAt: '2024-03-01T10:00:00.000Z',
+        source: 'github',
+      }),
+    ]);
+    // Redelivered: nothing new. Delivered again under another delivery id (a second webhook): the same change.
+    expect((await postGithub(app.http, 'pull_request', body, { delivery })).body).toMatchObject({
+      duplicate: true,
+      changeId: res.body.changeId,
+    });
+    const other = await postGithub(app.http, 'pull_request', body);
+    expect(other.status).toBe(200);
+    expect(other.body).toMatchObject({ duplicate: false, result: 'unchanged', changeId: res.body.changeId });
+    expect(
+      (await http('GET', `${app.http}${API}/changes?service=${encodeURIComponent(merged.repository.full_name)}`)).body.totalCount,
+    ).toBe(1);
+  });
+
   it('answers 202 ignored for other events, and counts them by type in /metrics', async () => {
     const res = await postGithub(app.http, 'issues', JSON.stringify({ action: 'opened', issue: { number: 1 } }));
     expect(res.status).toBe(202);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { ChangesModule } from '../changes/changes.module';
 import { CloudEventsHttpController } from './cloudevents.http.controller';
 import { IntakeReceiptRepository } from './data/intake-receipt.repository';
 import { IntakeReceiptModelDefinition } from './data/intake-receipt.schema';
@@ -15,7 +16,7 @@ import { IntakeService } from './intake.service';
  * (docs/intake.md). REST only: both are push endpoints for tools that speak HTTP.
  */
 @Module({
-  imports: [TrackerEventsModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
+  imports: [TrackerEventsModule, ChangesModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
   controllers: [GithubWebhookHttpController, CloudEventsHttpController],
   providers: [IntakeReceiptRepository, IntakeLedger, IntakeMetrics, IntakeService],
 })

@@ -8,6 +8,8 @@ import type { SignedBody } from '../common/http/raw-body';
 import { validationErrorToDomain } from '../common/validation/validation';
 import { AppConfig } from '../config/app-config.service';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { ChangesService } from '../changes/changes.service';
+import { CreateChangeDto } from '../changes/dto/change.dto';
 import { CreateEventDto } from '../tracker-events/dto/event-body.dto';
 import { CdEventSchema, compileCdEventSchemas, MappedCdEvent, schemaFailure } from './cdevents/cdevent-schemas';
 import { CloudEventMode, CloudEventsRequest, MAX_BATCH, modeOf, readCloudEvent } from './cdevents/cloudevent-message';
@@ -30,7 +32,7 @@ export interface GithubHeaders {
 export type IntakeAnswer =
   | { status: 204 }
   | { status: 202; ignored: true; reason: string }
-  | { status: 200 | 201; duplicate: boolean; result: string; eventId?: string };
+  | { status: 200 | 201; duplicate: boolean; result: string; eventId?: string; changeId?: string };
 
 export interface BatchEntryAnswer {
   /** the CloudEvent `id`, when the entry had a readable one */
@@ -40,6 +42,7 @@ export interface BatchEntryAnswer {
   outcome: 'recorded' | 'duplicate' | 'ignored' | 'refused';
   result?: string;
   eventId?: string;
+  changeId?: string;
   reason?: string;
   invalidFields?: { name: string; reason: string }[];
 }
@@ -58,6 +61,7 @@ export class IntakeService {
   constructor(
     private readonly config: AppConfig,
     private readonly events: TrackerEventsService,
+    private readonly changes: ChangesService,
     private readonly ledger: IntakeLedger,
     private readonly metrics: IntakeMetrics,
   ) {}
@@ -117,6 +121,7 @@ export class IntakeService {
         outcome: answer.duplicate ? 'duplicate' : 'recorded',
         result: answer.result,
         eventId: answer.eventId,
+        changeId: answer.changeId,
       };
     } catch (err) {
       // A refused event is answered in its place; anything else (the store is down) fails the whole batch, which
@@ -169,8 +174,12 @@ export class IntakeService {
 
   // ---- both -----------------------------------------------------------------------------------------------
 
-  private async apply(plan: Extract<IntakePlan, { kind: 'record' }>): Promise<IntakeOutcomeRecord> {
-    const create = checkedCreate(plan.create);
+  private async apply(plan: Exclude<IntakePlan, { kind: 'ignored' }>): Promise<IntakeOutcomeRecord> {
+    if (plan.kind === 'change') {
+      const { change, created } = await this.changes.create(checked(CreateChangeDto, plan.change), plan.source);
+      return { result: created ? 'created' : 'unchanged', changeId: change.id };
+    }
+    const create = checked(CreateEventDto, plan.create);
     const { event, outcome } = await this.events.recordCorrelated(plan.eventId, create, plan.update, plan.intake);
     return { result: outcome, eventId: event._id.toHexString() };
   }
@@ -182,15 +191,17 @@ function recordedAnswer(duplicate: boolean, outcome: IntakeOutcomeRecord): Intak
     duplicate,
     result: outcome.result,
     ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
+    ...(outcome.changeId ? { changeId: outcome.changeId } : {}),
   };
 }
 
 /**
- * The mapped event checked exactly like an API create (CreateEventDto's rules): the mapping clips what it takes
- * from upstream, so this only fails on a mapping bug, and then as a 400 naming the field, never as a bad write.
+ * The mapped event or change checked exactly like an API create (the DTO's rules): the mapping clips what it
+ * takes from upstream, so this only fails on a mapping bug, and then as a 400 naming the field, never as a bad
+ * write.
  */
-function checkedCreate(plain: CreateEventDto): CreateEventDto {
-  const dto = plainToInstance(CreateEventDto, plain);
+function checked<T extends object>(type: new () => T, plain: T): T {
+  const dto = plainToInstance(type, plain);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) throw validationErrorToDomain(errors);
   return dto;

@@ -1,17 +1,16 @@
 import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { SchemaTypes } from 'mongoose';
 
 export const INTAKE_RECEIPT_MODEL = 'IntakeReceipt';
 
 /** What a recorded delivery answered, kept so that a redelivery answers the same (with `duplicate: true`). */
 @Schema({ _id: false })
 export class IntakeOutcomeRecord {
-  /** created | updated | unchanged | change */
+  /** created | updated | unchanged (of the tracker event, or of the change) */
   @Prop({ type: String }) result: string;
   /** The tracker event it created or updated (24 hex), when it concerns one. */
   @Prop({ type: String }) eventId?: string;
-  /** The change record, when it recorded a change. */
-  @Prop({ type: SchemaTypes.Mixed }) change?: unknown;
+  /** The change (its id), when the delivery was a change. */
+  @Prop({ type: String }) changeId?: string;
 }
 
 /**

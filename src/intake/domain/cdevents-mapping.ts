@@ -3,7 +3,8 @@ import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
 import { correlatedEventId } from './correlation';
 import { mapEnvironment } from './environments';
-import { at, clip, ignored, instantOrNothing, IntakePlan, optionalText } from './intake-plan';
+import type { CreateChangeDto } from '../../changes/dto/change.dto';
+import { at, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText } from './intake-plan';
 
 export const CDEVENTS_SOURCE = 'cdevents';
 
@@ -132,6 +133,15 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     };
   }
 
-  // change.merged
-  return ignored('change.merged becomes a change once the changes module is available');
+  // change.merged: a change of the repository it names (else of the subject), merged at the CDEvent's time.
+  const repository = optionalText(data, 'subject.content.repository.id');
+  if (!timestamp) return ignored('change.merged without a readable context.timestamp');
+  const link = linkOrNothing(subjectId);
+  const change: CreateChangeDto = {
+    service: clip(repository ?? subjectId, 300),
+    mergedAt: timestamp,
+    title: clip(`Change ${subjectId}`, 1000),
+    ...(link ? { pullRequestLink: link } : {}),
+  };
+  return { kind: 'change', change, source: CDEVENTS_SOURCE };
 }

@@ -2,6 +2,7 @@ import type { DeploymentEvent, DeploymentStatusEvent, PullRequestEvent } from '@
 import { InvalidInputError } from '../../common/errors/domain-errors';
 import { parseInstant } from '../../tracker-events/domain/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
+import type { CreateChangeDto } from '../../changes/dto/change.dto';
 import { correlatedEventId } from './correlation';
 import { mapEnvironment } from './environments';
 import { at, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText, requiredText } from './intake-plan';
@@ -53,11 +54,24 @@ export function planGithubDelivery(delivery: GithubDelivery, environments: Reado
   }
 }
 
+/** A merged pull request is a change of the repository (the service a deployment of it defaults to). */
 function planPullRequest(payload: PullRequestEvent): IntakePlan {
   const action = optionalText(payload, 'action') ?? '(none)';
   if (action !== 'closed' || at(payload, 'pull_request.merged') !== true)
     return ignored(`pull_request "${clip(action, 100)}" is not recorded (only a merged pull request is a change)`);
-  return ignored('merged pull requests become changes once the changes module is available');
+  const mergedAt = instantOrNothing(at(payload, 'pull_request.merged_at'), parseInstant);
+  if (!mergedAt) throw InvalidInputError.field('pull_request.merged_at', 'must be the merge time (ISO 8601) of a merged pull request');
+  const sha = optionalText(payload, 'pull_request.merge_commit_sha');
+  const link = linkOrNothing(at(payload, 'pull_request.html_url'));
+  const title = optionalText(payload, 'pull_request.title');
+  const change: CreateChangeDto = {
+    service: clip(requiredText(payload, 'repository.full_name', 'body'), 300),
+    mergedAt,
+    ...(sha && /^[0-9a-fA-F]{7,64}$/.test(sha) ? { sha } : {}),
+    ...(link ? { pullRequestLink: link } : {}),
+    ...(title ? { title: clip(title, 1000) } : {}),
+  };
+  return { kind: 'change', change, source: GITHUB_SOURCE };
 }
 
 function planDeployment(

@@ -2,11 +2,13 @@ import type { Types } from 'mongoose';
 import { InvalidInputError } from '../../common/errors/domain-errors';
 import type { TrackerEventIntakeRecord } from '../../tracker-events/data/tracker-event.schema';
 import type { CreateEventDto, UpdateEventDto } from '../../tracker-events/dto/event-body.dto';
+import type { CreateChangeDto } from '../../changes/dto/change.dto';
 
 /**
  * What one upstream delivery asks of Tracker, decided by pure mapping code (github-mapping.ts,
  * cdevents-mapping.ts) and carried out by IntakeService:
  * - `record`: create the correlated tracker event, or (when it exists) apply `update` to it;
+ * - `change`: record a change (code that reached the main line) through the changes module;
  * - `ignored`: nothing to store (answered 202 with the reason, and counted).
  */
 export type IntakePlan =
@@ -19,6 +21,7 @@ export type IntakePlan =
       update?: Omit<UpdateEventDto, 'id'>;
       intake: TrackerEventIntakeRecord;
     }
+  | { kind: 'change'; change: CreateChangeDto; source: string }
   | { kind: 'ignored'; reason: string };
 
 export const ignored = (reason: string): IntakePlan => ({ kind: 'ignored', reason });

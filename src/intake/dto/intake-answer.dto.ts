@@ -15,6 +15,9 @@ export class IntakeRecordedDto {
     example: '0f3c9a7d2b1e4c5a6d7e8f90',
   })
   eventId?: string;
+
+  @ApiPropertyOptional({ description: 'The change recorded (a merged pull request, a CDEvents change.merged): GET /api/v1alpha1/changes' })
+  changeId?: string;
 }
 
 /** 202: nothing to record (another event type, an unmapped environment...). */
@@ -42,6 +45,9 @@ export class CloudEventBatchEntryDto {
 
   @ApiPropertyOptional()
   eventId?: string;
+
+  @ApiPropertyOptional()
+  changeId?: string;
 
   @ApiPropertyOptional({ description: 'Why it was ignored or refused' })
   reason?: string;
