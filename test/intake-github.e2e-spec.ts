@@ -207,6 +207,21 @@ describe('GitHub webhook intake', () => {
     ).toBe(1);
   });
 
+  it('is documented in the OpenAPI document', async () => {
+    const doc = (await http('GET', `${app.http}/docs-json`)).body;
+    expect(doc.paths['/api/v1alpha1/webhooks/github'].post.operationId).toBe('receiveGithubWebhook');
+    expect(doc.paths['/api/v1alpha1/cloudevents'].post.operationId).toBe('receiveCloudEvents');
+    expect(Object.keys(doc.paths['/api/v1alpha1/webhooks/github'].post.responses).sort()).toEqual([
+      '200',
+      '201',
+      '202',
+      '204',
+      '400',
+      '401',
+      '403',
+    ]);
+  });
+
   it('answers 202 ignored for other events, and counts them by type in /metrics', async () => {
     const res = await postGithub(app.http, 'issues', JSON.stringify({ action: 'opened', issue: { number: 1 } }));
     expect(res.status).toBe(202);

@@ -212,9 +212,14 @@ async function verifySignature(secret: string, raw: Buffer | undefined, signatur
   if (!signature) throw new DomainError('invalid-signature', 'X-Hub-Signature-256 is missing: every GitHub delivery must be signed.');
   if (!SIGNATURE_PATTERN.test(signature))
     throw new DomainError('invalid-signature', 'X-Hub-Signature-256 must be sha256= and 64 hex digits.');
+  if (!raw)
+    throw new DomainError(
+      'invalid-signature',
+      'X-Hub-Signature-256 cannot be checked: send the webhook with content type application/json.',
+    );
   let text: string;
   try {
-    if (!raw || raw.length === 0) throw new Error('empty');
+    if (raw.length === 0) throw new Error('empty');
     // GitHub signs UTF-8 JSON; bytes that are not UTF-8 cannot be what it signed.
     text = utf8.decode(raw);
   } catch {
