@@ -170,6 +170,10 @@ describe('GitHub webhook intake', () => {
     expect(again.body).toMatchObject({ duplicate: true, eventId });
     expect(await changelog(eventId)).toEqual(before);
     expect((await trackerEvent(eventId)).attributes.status).toBe(3);
+    // A late in_progress under its own delivery id (deliveries can arrive out of order): the finished deployment stays.
+    const late = await postGithub(app.http, 'deployment_status', JSON.stringify(status('in_progress')));
+    expect(late.body).toMatchObject({ duplicate: false, result: 'unchanged', eventId });
+    expect((await trackerEvent(eventId)).attributes.status).toBe(3);
   });
 
   it('records a merged pull request as a change (merge time, merge commit, PR URL, repository), once', async () => {

@@ -47,6 +47,8 @@ export interface BatchEntryAnswer {
   invalidFields?: { name: string; reason: string }[];
 }
 
+/** Refusals a batch answers in the event's place (a 400, or a 409 from a conflict or a held deployment lock). */
+const PER_ENTRY_REFUSALS = new Set(['invalid-input', 'conflict', 'locked']);
 const SIGNATURE_PATTERN = /^sha256=[0-9a-f]{64}$/;
 const EVENT_NAME_PATTERN = /^[a-z_]{1,64}$/;
 const DELIVERY_PATTERN = /^[\w-]{1,100}$/;
@@ -126,10 +128,10 @@ export class IntakeService {
     } catch (err) {
       // A refused event is answered in its place; anything else (the store is down) fails the whole batch, which
       // the sender retries: the events already recorded are then duplicates.
-      if (!(err instanceof DomainError) || (err.kind !== 'invalid-input' && err.kind !== 'conflict')) throw err;
+      if (!(err instanceof DomainError) || !PER_ENTRY_REFUSALS.has(err.kind)) throw err;
       return {
         id,
-        status: err.kind === 'conflict' ? 409 : 400,
+        status: err.kind === 'invalid-input' ? 400 : 409,
         outcome: 'refused',
         reason: err.message,
         invalidFields: err.extra.invalidFields,

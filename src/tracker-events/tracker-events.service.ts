@@ -96,13 +96,14 @@ export class TrackerEventsService {
    * How a CI/CD intake records an upstream object (a GitHub deployment, a CDEvents pipeline run or incident): the
    * event is created under `id` (the intake's correlated id) with its `intake` sub-document in the same write,
    * or, when an event already has that id, `update` is applied to it like a Tracker API update (revision-checked,
-   * changelog entries for what changes); no `update` leaves the existing event as it is. The store's unique
+   * changelog entries for what changes); no `update` (or a function of the stored event answering none) leaves
+   * the existing event as it is. The store's unique
    * `_id` decides which of two concurrent creates wins, on any number of instances; the loser updates.
    */
   async recordCorrelated(
     id: Types.ObjectId,
     create: CreateEventDto,
-    update: Omit<UpdateEventDto, 'id'> | undefined,
+    update: Omit<UpdateEventDto, 'id'> | ((stored: TrackerEventRecordView) => Omit<UpdateEventDto, 'id'> | undefined) | undefined,
     intake: TrackerEventIntakeRecord,
   ): Promise<{ event: TrackerEventRecordView; outcome: 'created' | 'updated' | 'unchanged' }> {
     try {
@@ -111,14 +112,12 @@ export class TrackerEventsService {
       if (!isDuplicateKey(err)) throw err;
     }
     const hex = id.toHexString();
-    if (!update) {
-      const event = await this.findRecord(hex);
-      if (!event) throw new ConflictError(`Event ${hex} was deleted while it was being recorded; retry.`);
-      return { event, outcome: 'unchanged' };
-    }
     const before = await this.findRecord(hex);
-    const event = await this.update({ ...update, id: hex }, 'rest');
-    return { event, outcome: before && before.rev === event.rev ? 'unchanged' : 'updated' };
+    if (!before) throw new ConflictError(`Event ${hex} was deleted while it was being recorded; retry.`);
+    const change = typeof update === 'function' ? update(before) : update;
+    if (!change) return { event: before, outcome: 'unchanged' };
+    const event = await this.update({ ...change, id: hex }, 'rest');
+    return { event, outcome: before.rev === event.rev ? 'unchanged' : 'updated' };
   }
 
   /**

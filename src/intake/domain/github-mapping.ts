@@ -27,6 +27,8 @@ export const DEPLOYMENT_STATE_STATUS: Readonly<Record<string, number>> = Object.
 
 /** States after which the deployment is over: the status time becomes the event's end. */
 const FINAL_STATES = new Set(['success', 'failure', 'error', 'inactive']);
+/** Their tracker statuses. */
+const FINAL_STATUSES = new Set([3, 4, 6, 9]);
 
 /** Keys of a deployment's free-form `payload` that may name the pull request it ships. */
 const PULL_REQUEST_KEYS = ['pullRequestLink', 'pull_request_url', 'pullRequestUrl', 'pull_request'];
@@ -133,15 +135,19 @@ function planDeployment(
     create,
     // A `deployment` delivery arriving after a status of the same deployment changes nothing; a status moves it on.
     update: statusEvent
-      ? {
-          attributes: {
-            status,
-            source: GITHUB_SOURCE,
-            ...(description ? { message: clip(description, 10_000) } : {}),
-            ...(endDate ? { endDate } : {}),
-          },
-          ...(pullRequestLink ? { links: { pullRequestLink } } : {}),
-        }
+      ? (stored) =>
+          // Deliveries can arrive out of order: a late queued/in_progress never moves a finished deployment back.
+          state && !FINAL_STATES.has(state) && FINAL_STATUSES.has(stored.attributes?.status ?? 0)
+            ? undefined
+            : {
+                attributes: {
+                  status,
+                  source: GITHUB_SOURCE,
+                  ...(description ? { message: clip(description, 10_000) } : {}),
+                  ...(endDate ? { endDate } : {}),
+                },
+                ...(pullRequestLink ? { links: { pullRequestLink } } : {}),
+              }
       : undefined,
     intake: { provider: GITHUB_SOURCE, externalId: String(id), ...(sha ? { commitSha: clip(sha, 100) } : {}) },
   };

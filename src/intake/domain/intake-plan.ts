@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { InvalidInputError } from '../../common/errors/domain-errors';
 import type { TrackerEventIntakeRecord } from '../../tracker-events/data/tracker-event.schema';
+import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { CreateChangeDto } from '../../changes/dto/change.dto';
 
@@ -17,8 +18,11 @@ export type IntakePlan =
       /** The correlated tracker event id (correlation.ts). */
       eventId: Types.ObjectId;
       create: CreateEventDto;
-      /** What a later delivery changes on the existing event; absent: an existing event is left as it is. */
-      update?: Omit<UpdateEventDto, 'id'>;
+      /**
+       * What a later delivery changes on the existing event (or a function of the stored event, answering none to
+       * leave it); absent: an existing event is left as it is.
+       */
+      update?: Omit<UpdateEventDto, 'id'> | ((stored: TrackerEventRecordView) => Omit<UpdateEventDto, 'id'> | undefined);
       intake: TrackerEventIntakeRecord;
     }
   | { kind: 'change'; change: CreateChangeDto; source: string }
