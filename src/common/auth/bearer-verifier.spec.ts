@@ -1,4 +1,5 @@
 import { createHmac, createSign, KeyObject, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { TEST_AUDIENCE, TestOidcIssuer } from '../../../test/support/oidc-issuer';
 import { AppConfig } from '../../config/app-config.service';
@@ -123,6 +124,35 @@ describe('BearerVerifier', () => {
     expect(await outcome(none, await issuer.sign(claims))).toMatch(/^invalid-token: .*neither AUTH_JWT_SECRET nor AUTH_ISSUER/);
     const hsOnly = verifierFor({ AUTH_JWT_SECRET: SECRET });
     expect(await outcome(hsOnly, await issuer.sign(claims))).toMatch(/^invalid-token: .*algorithm is not accepted/);
+  });
+
+  it('answers any made-up token with a 401, never another error (property)', async () => {
+    const limited = verifierFor({ AUTH_JWT_SECRET: SECRET, ...issuer.env() });
+    const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+    const header = fc.record(
+      {
+        alg: fc.oneof(fc.constantFrom('RS256', 'PS256', 'ES256', 'EdDSA', 'HS256', 'none', 'HS512', 'RS1'), fc.string(), fc.integer()),
+        kid: fc.oneof(fc.string(), fc.constant(issuer.keyFor('RS256').kid), fc.integer()),
+        crit: fc.array(fc.string()),
+        typ: fc.string(),
+      },
+      { requiredKeys: [] },
+    );
+    const payload = fc.oneof(
+      fc.object(),
+      fc.record({ sub: fc.string(), iss: fc.constant(issuer.url), aud: fc.constant(TEST_AUDIENCE), groups: fc.anything() }),
+    );
+    const token = fc.oneof(
+      fc.tuple(header, payload, fc.string()).map(([h, p, sig]) => `${b64(h)}.${b64(p)}.${b64(sig)}`),
+      fc.string(),
+    );
+    await fc.assert(
+      fc.asyncProperty(token, async (t) => {
+        expect(await outcome(limited, t)).toMatch(/^(invalid-token|unauthenticated): /);
+      }),
+      { numRuns: 300 },
+    );
+    limited.onModuleDestroy();
   });
 
   it('lets an HS256 token with any other iss through the secret, as before', async () => {

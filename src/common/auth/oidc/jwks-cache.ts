@@ -100,6 +100,8 @@ export class JwksCache {
       this.keys = createLocalJWKSet(jwks);
       this.loadedAt = Date.now();
     } catch (err) {
+      // Closed (the app is shutting down): the aborted fetch is no news.
+      if (this.closed.signal.aborted) return;
       this.options.onLoadError?.(err instanceof Error ? err : new Error(String(err)));
     }
   }
