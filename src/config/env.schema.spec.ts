@@ -63,6 +63,12 @@ describe('validateEnv', () => {
       );
     });
 
+    it('takes a namespaced claim name (with dots and slashes) as a claim path', () => {
+      expect(validateEnv({ ...oidc, AUTH_ACCOUNTS_CLAIM: 'https://tracker.example.com/accounts' }).AUTH_ACCOUNTS_CLAIM).toBe(
+        'https://tracker.example.com/accounts',
+      );
+    });
+
     it('allows http only to a loopback host, and never in production', () => {
       for (const host of ['127.0.0.1:8081', 'localhost:8080', '[::1]:9000'])
         expect(refusal({ AUTH_ISSUER: `http://${host}/realms/x`, AUTH_AUDIENCE: 'tracker', NODE_ENV: 'test' })).toBe('accepted');
