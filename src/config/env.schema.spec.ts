@@ -80,6 +80,10 @@ describe('validateEnv', () => {
       );
       expect(refusal({ ...oidc, AUTH_JWKS_URL: 'http://idp.example.com/keys' })).toMatch(/^Invalid configuration: AUTH_JWKS_URL=/);
       expect(refusal({ ...oidc, AUTH_ISSUER: 'https://user:pw@idp.example.com' })).toMatch(/credentials/);
+      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'production' })).toMatch(
+        /^Invalid configuration: AUTH_JWKS_COOLDOWN_SECONDS=0 must be at least 1 in production$/,
+      );
+      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'test' })).toBe('accepted');
     });
 
     it('needs AUTH_AUDIENCE with AUTH_ISSUER, and AUTH_ISSUER with AUTH_JWKS_URL', () => {

@@ -110,7 +110,7 @@ export class EnvironmentVariables {
   @Matches(/^[^\s]{1,64}$/, { message: 'must be 1 to 64 characters without spaces' })
   AUTH_GROUPS_PREFIX = 'tracker:';
 
-  /** At most one JWKS fetch per this many seconds for unknown key ids and stale key sets (0: no limit, tests only). */
+  /** At most one JWKS fetch per this many seconds for unknown key ids and stale key sets (0: no limit; not in production). */
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -201,7 +201,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 /**
  * The rules that span variables. OIDC URLs must be https; plain http is allowed only to a loopback host
  * (127.0.0.1, ::1, localhost) and only outside production, so the tests' local issuer and a developer's local
- * Keycloak work while a production deployment can never fetch its keys in the clear. AUTH_JWKS_URL needs
+ * Keycloak work while a production deployment can never fetch its keys in the clear; nor can it switch off the
+ * key-fetch cooldown (AUTH_JWKS_COOLDOWN_SECONDS=0, which the tests use). AUTH_JWKS_URL needs
  * AUTH_ISSUER (the `iss` every token is checked against) and AUTH_ISSUER needs AUTH_AUDIENCE (without an
  * audience, a token the issuer minted for any other application would be accepted).
  */
@@ -218,6 +219,9 @@ function checkAuthUrls(env: EnvironmentVariables): void {
     if (env.NODE_ENV === 'production') fail(name, 'must be an https URL in production');
     if (!LOOPBACK_HOSTS.has(url.hostname)) fail(name, 'must be an https URL (http only to 127.0.0.1, ::1 or localhost outside production)');
   }
+  // Without a cooldown every made-up key id is a request to the issuer: tests only.
+  if (env.NODE_ENV === 'production' && env.AUTH_JWKS_COOLDOWN_SECONDS === 0)
+    fail('AUTH_JWKS_COOLDOWN_SECONDS', 'must be at least 1 in production');
   if (env.AUTH_JWKS_URL !== undefined && env.AUTH_ISSUER === undefined)
     fail('AUTH_JWKS_URL', 'needs AUTH_ISSUER (the iss tokens are checked against)');
   if (env.AUTH_ISSUER !== undefined && env.AUTH_AUDIENCE === undefined) fail('AUTH_AUDIENCE', 'is required with AUTH_ISSUER');
