@@ -47,6 +47,8 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     ['DELETE', `/api/v1alpha1/locks/${LOCK_ID}?owner=spellings`],
     ['POST', '/api/v1alpha1/changes'],
     ['GET', '/api/v1alpha1/changes'],
+    ['GET', '/api/v1alpha1/insights/dora'],
+    ['GET', '/api/v1alpha1/insights/dora/services'],
   ];
 
   /**
