@@ -17,6 +17,8 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { AstraNotificationsModule } from './astra-notifications/astra-notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
+import { ChangesModule } from './changes/changes.module';
+import { InsightsModule } from './insights/insights.module';
 import { LocksModule } from './locks/locks.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
@@ -47,6 +49,8 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  ChangesModule,
+  InsightsModule,
 ];
 
 @Module({})

@@ -84,6 +84,9 @@ export class AppConfig {
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;
   }
+  get doraMetricsRefreshMs() {
+    return this.env.DORA_METRICS_REFRESH_MS;
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }
