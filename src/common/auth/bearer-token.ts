@@ -1,10 +1,25 @@
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { UnauthenticatedError } from '../errors/domain-errors';
 import { isAstraIdentifier, NIL_UUID } from './identifiers';
 import { isRole, Principal, Role } from './roles';
 
-/** One stateless signer/verifier; the secret is passed per call so several app instances can share it. */
-const jwt = new JwtService({});
+/**
+ * One HS256 verifier per secret, holding the secret as a KeyObject. Given the secret as a string, jsonwebtoken
+ * first tries to read it as a PEM public key and only then makes a secret key of it, on every call: that failed
+ * parse was about a fifth of the service's CPU on Astra creates. Several app instances in one process (tests)
+ * may use different secrets, hence the small map.
+ */
+const hs256Verifiers = new Map<string, JwtService>();
+function hs256Verifier(secret: string): JwtService {
+  let verifier = hs256Verifiers.get(secret);
+  if (!verifier) {
+    if (hs256Verifiers.size >= 8) hs256Verifiers.clear();
+    verifier = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
+    hs256Verifiers.set(secret, verifier);
+  }
+  return verifier;
+}
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
 /**
@@ -37,7 +52,7 @@ export function verifyHs256(token: string, secret: string | undefined): Principa
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
   let verified: { header?: { crit?: unknown }; payload?: unknown };
   try {
-    verified = jwt.verify(token, { secret, algorithms: ['HS256'], complete: true });
+    verified = hs256Verifier(secret).verify(token, { algorithms: ['HS256'], complete: true });
   } catch (err) {
     const reason = (err as Error).name === 'TokenExpiredError' ? 'The bearer token has expired.' : 'The bearer token is invalid.';
     throw new UnauthenticatedError(false, reason);
@@ -79,7 +94,7 @@ export function accountRolesFrom(accounts: unknown, bad: (what: string) => Error
 /** Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. */
 export function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
   const payload = { sub: principal.userId, accounts: { ...principal.accounts } };
-  return jwt.sign(payload, {
+  return new JwtService({}).sign(payload, {
     secret,
     algorithm: 'HS256',
     ...(options.expiresInSeconds !== undefined ? { expiresIn: options.expiresInSeconds } : {}),
