@@ -471,6 +471,25 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     });
   });
 
+  describe('insights', () => {
+    const doraParams = {
+      environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+      service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+      from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
+      to: dayIn('2024-02-01T00:00:00Z', '2025-03-31T00:00:00Z'),
+      bucket: fc.constantFrom('day', 'week', 'month'),
+    };
+    // Each valid request reads the events and changes collections once: 300 per CI run.
+    it.each([
+      ['/api/v1alpha1/insights/dora', doraParams],
+      ['/api/v1alpha1/insights/dora/services', { environment: doraParams.environment, from: doraParams.from, to: doraParams.to }],
+    ] as const)('GET %s with hostile query strings', async (path, params) => {
+      await fuzz(`GET ${path}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>), runsFor(300)), (q) =>
+        send('GET', `${app.http}${path}?${q}`),
+      );
+    });
+  });
+
   // Creates after the query fuzz: FerretDB sorts and counts in memory, so lists get slower as the store fills.
   it('POST /api/v1alpha1/event: 2xx or 4xx, and stored events = 2xx creates', async () => {
     const before = await trackerCount();

@@ -49,6 +49,8 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     ['GET', '/api/v1alpha1/changes'],
     // The GitHub webhook is not here on purpose: it is authenticated by its signature (test/intake-github.e2e-spec.ts).
     ['POST', '/api/v1alpha1/cloudevents'],
+    ['GET', '/api/v1alpha1/insights/dora'],
+    ['GET', '/api/v1alpha1/insights/dora/services'],
   ];
 
   /**

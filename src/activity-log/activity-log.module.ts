@@ -23,9 +23,9 @@ import { ActivityLogService } from './activity-log.service';
 export class ActivityLogModule {
   constructor(config: AppConfig) {
     // The friendlier choice: the app (and the tracker API) still boots; Astra routes answer 401 problems/4.
-    if (!config.auth.jwtSecret) {
+    if (!config.auth.jwtSecret && !config.auth.oidc) {
       new Logger(ActivityLogModule.name).warn(
-        'AUTH_JWT_SECRET is not set: every bearer token is refused (401 problems/4) on /accounts routes',
+        'Neither AUTH_JWT_SECRET nor AUTH_ISSUER is set: every bearer token is refused (401 problems/4) on /accounts routes',
       );
     }
   }

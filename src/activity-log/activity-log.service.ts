@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ListQuery, ListSpec, parseListQuery } from '../common/astra/list-query';
 import { ListResponse, toListResponse } from '../common/astra/list-response';
-import type { AccountScope } from '../common/auth/account-scope';
+import { AccountScope, requireAstraUser } from '../common/auth/account-scope';
 import { isAstraIdentifier } from '../common/auth/identifiers';
 import { ConflictError, DomainError } from '../common/errors/domain-errors';
 import { SEQUENCE_ATTEMPTS } from '../database/sequence-allocator';
@@ -23,6 +23,8 @@ export class ActivityLogService {
   constructor(private readonly events: ActivityEventRepository) {}
 
   async create(scope: AccountScope, input: CreateActivityEventDto): Promise<AstraEvent> {
+    // metadata.createdBy is an Astra identifier: an OIDC subject in another format cannot be recorded there.
+    requireAstraUser(scope, 'create events (metadata.createdBy)');
     const now = new Date();
     const record = await this.events.insertWithNextSequence(scope, (sequence) => toRecord(input, scope, sequence, now));
     if (!record) {

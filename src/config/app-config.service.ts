@@ -2,6 +2,29 @@ import { resolve } from 'node:path';
 import { REPO_ROOT } from '../common/repo-root';
 import { EnvironmentVariables } from './env.schema';
 
+/** OIDC sign-in (AUTH_ISSUER and friends); see docs/security.md. */
+export interface OidcSettings {
+  /** the exact `iss` tokens must carry */
+  issuer: string;
+  /** the JWKS; undefined: discovered from the issuer's metadata */
+  jwksUrl?: string;
+  /** a token's `aud` must name one of these */
+  audiences: string[];
+  clockSkewSeconds: number;
+  accountsClaim: string;
+  groupsClaim: string;
+  groupsPrefix: string;
+  jwksCooldownSeconds: number;
+}
+
+export interface AuthSettings {
+  /** HS256 secret (AUTH_JWT_SECRET) */
+  jwtSecret?: string;
+  trackerAuthRequired: boolean;
+  /** set when AUTH_ISSUER is */
+  oidc?: OidcSettings;
+}
+
 /** Typed access to the validated configuration; feature code reads settings only through this. */
 export class AppConfig {
   constructor(private readonly env: EnvironmentVariables) {}
@@ -21,8 +44,25 @@ export class AppConfig {
       envelope: this.env.EMBEDDED_STORE_ENVELOPE,
     };
   }
-  get auth() {
-    return { jwtSecret: this.env.AUTH_JWT_SECRET, trackerAuthRequired: this.env.TRACKER_AUTH === 'required' };
+  get auth(): AuthSettings {
+    const env = this.env;
+    return {
+      jwtSecret: env.AUTH_JWT_SECRET,
+      trackerAuthRequired: env.TRACKER_AUTH === 'required',
+      oidc:
+        env.AUTH_ISSUER === undefined
+          ? undefined
+          : {
+              issuer: env.AUTH_ISSUER,
+              jwksUrl: env.AUTH_JWKS_URL,
+              audiences: (env.AUTH_AUDIENCE ?? '').split(',').filter((a) => a.length > 0),
+              clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS,
+              accountsClaim: env.AUTH_ACCOUNTS_CLAIM,
+              groupsClaim: env.AUTH_GROUPS_CLAIM,
+              groupsPrefix: env.AUTH_GROUPS_PREFIX,
+              jwksCooldownSeconds: env.AUTH_JWKS_COOLDOWN_SECONDS,
+            },
+    };
   }
   get slack() {
     return { webhookUrl: this.env.SLACK_WEBHOOK_URL };

@@ -24,6 +24,14 @@ describe('validateEnv', () => {
     ['INGEST_ENVIRONMENTS', 'prod=9'],
     ['INGEST_ENVIRONMENTS', 'prod'],
     ['INGEST_ENVIRONMENTS', 'prod=7,,qa=4'],
+    ['AUTH_ISSUER', 'not a url'],
+    ['AUTH_ISSUER', 'ftp://idp.example.com'],
+    ['AUTH_AUDIENCE', 'a, b'],
+    ['AUTH_CLOCK_SKEW_SECONDS', '301'],
+    ['AUTH_ACCOUNTS_CLAIM', 'a..b'],
+    ['AUTH_GROUPS_CLAIM', ''],
+    ['AUTH_GROUPS_PREFIX', 'has space'],
+    ['AUTH_JWKS_COOLDOWN_SECONDS', '-1'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
     try {
@@ -31,6 +39,64 @@ describe('validateEnv', () => {
     } catch (err) {
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+
+  describe('OIDC settings', () => {
+    const oidc = { AUTH_ISSUER: 'https://idp.example.com/realms/acme', AUTH_AUDIENCE: 'tracker' };
+    const refusal = (raw: Record<string, string>) => {
+      try {
+        validateEnv(raw);
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'accepted';
+    };
+
+    it('accepts an https issuer with an audience, and fills the OIDC defaults', () => {
+      expect(validateEnv(oidc)).toMatchObject({
+        ...oidc,
+        AUTH_CLOCK_SKEW_SECONDS: 30,
+        AUTH_ACCOUNTS_CLAIM: 'accounts',
+        AUTH_GROUPS_CLAIM: 'groups',
+        AUTH_GROUPS_PREFIX: 'tracker:',
+        AUTH_JWKS_COOLDOWN_SECONDS: 30,
+      });
+      expect(validateEnv({ ...oidc, AUTH_JWKS_URL: 'https://idp.example.com/keys', NODE_ENV: 'production' }).AUTH_JWKS_URL).toBe(
+        'https://idp.example.com/keys',
+      );
+    });
+
+    it('takes a namespaced claim name (with dots and slashes) as a claim path', () => {
+      expect(validateEnv({ ...oidc, AUTH_ACCOUNTS_CLAIM: 'https://tracker.example.com/accounts' }).AUTH_ACCOUNTS_CLAIM).toBe(
+        'https://tracker.example.com/accounts',
+      );
+    });
+
+    it('allows http only to a loopback host, and never in production', () => {
+      for (const host of ['127.0.0.1:8081', 'localhost:8080', '[::1]:9000'])
+        expect(refusal({ AUTH_ISSUER: `http://${host}/realms/x`, AUTH_AUDIENCE: 'tracker', NODE_ENV: 'test' })).toBe('accepted');
+      expect(refusal({ AUTH_ISSUER: 'http://127.0.0.1:8081', AUTH_AUDIENCE: 'tracker', NODE_ENV: 'production' })).toMatch(
+        /^Invalid configuration: AUTH_ISSUER=.* must be an https URL in production$/,
+      );
+      expect(refusal({ AUTH_ISSUER: 'http://idp.example.com', AUTH_AUDIENCE: 'tracker' })).toMatch(
+        /^Invalid configuration: AUTH_ISSUER=.*https/,
+      );
+      expect(refusal({ ...oidc, AUTH_JWKS_URL: 'http://idp.example.com/keys' })).toMatch(/^Invalid configuration: AUTH_JWKS_URL=/);
+      expect(refusal({ ...oidc, AUTH_ISSUER: 'https://user:pw@idp.example.com' })).toMatch(/credentials/);
+      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'production' })).toMatch(
+        /^Invalid configuration: AUTH_JWKS_COOLDOWN_SECONDS=0 must be at least 1 in production$/,
+      );
+      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'test' })).toBe('accepted');
+    });
+
+    it('needs AUTH_AUDIENCE with AUTH_ISSUER, and AUTH_ISSUER with AUTH_JWKS_URL', () => {
+      expect(refusal({ AUTH_ISSUER: oidc.AUTH_ISSUER })).toMatch(
+        /^Invalid configuration: AUTH_AUDIENCE=undefined is required with AUTH_ISSUER$/,
+      );
+      expect(refusal({ AUTH_JWKS_URL: 'https://idp.example.com/keys', AUTH_AUDIENCE: 'x' })).toMatch(
+        /^Invalid configuration: AUTH_JWKS_URL=.*needs AUTH_ISSUER/,
+      );
+    });
   });
 
   it('treats an empty optional value as unset', () => {
@@ -41,6 +107,16 @@ describe('validateEnv', () => {
     const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
     const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
     for (const key of Object.keys(new EnvironmentVariables())) expect(listed).toContain(key);
-    for (const key of ['MONGODB_URI', 'AUTH_JWT_SECRET', 'SLACK_WEBHOOK_URL', 'SMTP_URL', 'EMAIL_TO']) expect(listed).toContain(key);
+    for (const key of [
+      'MONGODB_URI',
+      'AUTH_JWT_SECRET',
+      'AUTH_ISSUER',
+      'AUTH_JWKS_URL',
+      'AUTH_AUDIENCE',
+      'SLACK_WEBHOOK_URL',
+      'SMTP_URL',
+      'EMAIL_TO',
+    ])
+      expect(listed).toContain(key);
   });
 });

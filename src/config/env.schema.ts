@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -8,6 +8,8 @@ const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 's
 export const DEFAULT_INGEST_ENVIRONMENTS =
   'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
 const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;
+/** A claim name, or a dotted path of them: 1 to 8 segments of 1 to 128 characters, no spaces. */
+const CLAIM_PATH = /^(?=.{1,256}$)[^.\s]{1,128}(\.[^.\s]{1,128}){0,7}$/;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,6 +72,54 @@ export class EnvironmentVariables {
 
   @IsIn(['off', 'required'])
   TRACKER_AUTH: 'off' | 'required' = 'off';
+
+  /**
+   * OIDC issuer whose tokens are accepted beside HS256 ones (docs/security.md, "Signing in with OIDC"). Its JWKS
+   * is discovered from `<issuer>/.well-known/openid-configuration` unless AUTH_JWKS_URL names it. https, or
+   * http to a loopback host outside production (see checkAuthUrls).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  AUTH_ISSUER?: string;
+
+  /** The issuer's JWKS, when it is not (or should not be) discovered. Needs AUTH_ISSUER (the `iss` to check). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** The `aud` an OIDC token must carry (one of, comma separated). Required with AUTH_ISSUER. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'must be one audience or a comma-separated list of them' })
+  AUTH_AUDIENCE?: string;
+
+  /** Leeway for `exp` and `nbf` of OIDC tokens, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_SKEW_SECONDS = 30;
+
+  /** Where an OIDC token keeps the `{ accountId: role }` object: a claim name or a dotted path (`tracker.accounts`). */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  AUTH_ACCOUNTS_CLAIM = 'accounts';
+
+  /** Where an OIDC token keeps its groups (an array of strings): a claim name or a dotted path. */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  AUTH_GROUPS_CLAIM = 'groups';
+
+  /** Groups named `<prefix><accountId>:<role>` grant that role in that account. */
+  @Matches(/^[^\s]{1,64}$/, { message: 'must be 1 to 64 characters without spaces' })
+  AUTH_GROUPS_PREFIX = 'tracker:';
+
+  /** At most one JWKS fetch per this many seconds for unknown key ids and stale key sets (0: no limit; not in production). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AUTH_JWKS_COOLDOWN_SECONDS = 30;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -166,5 +216,37 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
       `Invalid configuration: ${first.property}=${JSON.stringify(raw[first.property])} ${why.replace(`${first.property} `, '')}`,
     );
   }
+  checkAuthUrls(env);
   return env;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * The rules that span variables. OIDC URLs must be https; plain http is allowed only to a loopback host
+ * (127.0.0.1, ::1, localhost) and only outside production, so the tests' local issuer and a developer's local
+ * Keycloak work while a production deployment can never fetch its keys in the clear; nor can it switch off the
+ * key-fetch cooldown (AUTH_JWKS_COOLDOWN_SECONDS=0, which the tests use). AUTH_JWKS_URL needs
+ * AUTH_ISSUER (the `iss` every token is checked against) and AUTH_ISSUER needs AUTH_AUDIENCE (without an
+ * audience, a token the issuer minted for any other application would be accepted).
+ */
+function checkAuthUrls(env: EnvironmentVariables): void {
+  const fail = (name: string, why: string) => {
+    throw new Error(`Invalid configuration: ${name}=${JSON.stringify((env as unknown as Record<string, unknown>)[name])} ${why}`);
+  };
+  for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL'] as const) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const url = new URL(value);
+    if (url.username || url.password || url.hash) fail(name, 'must not carry credentials or a fragment');
+    if (url.protocol === 'https:') continue;
+    if (env.NODE_ENV === 'production') fail(name, 'must be an https URL in production');
+    if (!LOOPBACK_HOSTS.has(url.hostname)) fail(name, 'must be an https URL (http only to 127.0.0.1, ::1 or localhost outside production)');
+  }
+  // Without a cooldown every made-up key id is a request to the issuer: tests only.
+  if (env.NODE_ENV === 'production' && env.AUTH_JWKS_COOLDOWN_SECONDS === 0)
+    fail('AUTH_JWKS_COOLDOWN_SECONDS', 'must be at least 1 in production');
+  if (env.AUTH_JWKS_URL !== undefined && env.AUTH_ISSUER === undefined)
+    fail('AUTH_JWKS_URL', 'needs AUTH_ISSUER (the iss tokens are checked against)');
+  if (env.AUTH_ISSUER !== undefined && env.AUTH_AUDIENCE === undefined) fail('AUTH_AUDIENCE', 'is required with AUTH_ISSUER');
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { StoreLocator } from './store-locator.service';
+import { StoreIndexes } from './store-indexes.service';
 import { StoreShutdown } from './store-shutdown.service';
 
 /** Where the store is (MONGODB_URI, or the embedded FerretDB this process runs). One instance per app. */
@@ -27,6 +28,8 @@ export class DatabaseModule {
           inject: [StoreLocator],
           useFactory: async (locator: StoreLocator) => ({
             uri: await locator.resolveUri(),
+            // The embedded store gets only its unique indexes, built by StoreIndexes (see there why).
+            autoIndex: !locator.isEmbedded,
             bufferCommands: false,
             serverSelectionTimeoutMS: 2500,
             heartbeatFrequencyMS: 1000,
@@ -41,7 +44,7 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [StoreShutdown],
+      providers: [StoreIndexes, StoreShutdown],
     };
   }
 }

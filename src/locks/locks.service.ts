@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CallParts, verifiedPrincipal } from '../common/auth/caller';
+import { BearerVerifier } from '../common/auth/bearer-verifier';
+import { CallParts, userKey, verifiedPrincipal } from '../common/auth/caller';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { AppConfig } from '../config/app-config.service';
 import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
@@ -37,6 +38,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     private readonly events: TrackerEventsService,
     private readonly hooks: EventWriteHooks,
     private readonly config: AppConfig,
+    private readonly verifier: BearerVerifier,
   ) {}
 
   onModuleInit(): void {
@@ -68,7 +70,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
 
   /** Releases a lock; `force` releases another owner's, recorded (log and changelog) with the caller's identity. */
   async release(id: string, release: { owner?: string; force?: boolean }, caller: CallParts): Promise<{ id: string }> {
-    const by = this.identify(caller);
+    const by = await this.identify(caller);
     const answer = checked(id, await this.leases.release(id, { owner: release.owner, force: release.force === true, by }));
     if (answer.how === 'forced') {
       this.logger.warn({ lockId: id, owner: answer.lock.owner, by, lock: describeKey(answer.key!) }, 'lock released by force');
@@ -152,9 +154,9 @@ export class LocksService implements OnModuleInit, EventWriteHook {
   }
 
   /** Who forced a release: the token's subject when the tracker API requires tokens, else the client address. */
-  private identify(caller: CallParts): string {
-    const principal = this.config.auth.trackerAuthRequired ? verifiedPrincipal(caller, this.config.auth.jwtSecret) : undefined;
-    return principal ? `user:${principal.userId}` : `address:${caller.address}`;
+  private async identify(caller: CallParts): Promise<string> {
+    const principal = this.config.auth.trackerAuthRequired ? await verifiedPrincipal(caller, this.verifier) : undefined;
+    return principal ? `user:${userKey(principal)}` : `address:${caller.address}`;
   }
 }
 

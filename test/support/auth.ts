@@ -36,3 +36,22 @@ export function bearer(accountId: string, role: Role, options: MintOptions = {})
 
 /** Something that is not a JWT at all. */
 export const GARBAGE_TOKEN = 'Bearer not.a.jwt';
+
+/**
+ * Where a test's tokens come from, so one test body can run over every kind the service accepts (the auth
+ * matrix: HS256 here, OIDC in oidc-issuer.ts). `start` returns the app environment that trusts the minter.
+ */
+export interface TokenMinter {
+  readonly name: string;
+  start(): Promise<Record<string, string>>;
+  bearer(accountId: string, role: Role, options?: { user?: string }): Promise<{ authorization: string }>;
+  stop(): Promise<void>;
+}
+
+/** HS256 tokens signed with TEST_JWT_SECRET (the harness's default environment already trusts them). */
+export const HS256_MINTER: TokenMinter = {
+  name: 'HS256',
+  start: () => Promise.resolve({}),
+  bearer: (accountId, role, options = {}) => Promise.resolve(bearer(accountId, role, options)),
+  stop: () => Promise.resolve(),
+};

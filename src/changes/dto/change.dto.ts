@@ -44,7 +44,7 @@ export class CreateChangeDto {
   })
   @EmptyAsAbsent()
   @ValidateIf((o: CreateChangeDto) => o.committedAt === undefined || o.mergedAt !== undefined)
-  @IsDefined({ message: 'mergedAt or committedAt is required' })
+  @IsDefined({ message: 'is required when committedAt is not given' })
   @IsInstant()
   mergedAt?: string;
 

@@ -38,6 +38,20 @@ export function authorizeAccount(principal: Principal, accountId: unknown, minRo
 }
 
 /**
+ * The Astra user paths (unread notifications, banners) and every record that names its creator need the
+ * caller's user id to be an Astra identifier. An OIDC token's `sub` may be any string (identity providers use
+ * their own formats); one that is not a lowercase UUID gets what Astra answers for a malformed user id in a
+ * path: 400 problems/35 (invalid resource id).
+ */
+export function requireAstraUser(scope: AccountScope, purpose: string): void {
+  if (!isAstraIdentifier(scope.userId))
+    throw new DomainError(
+      'invalid-resource-id',
+      `The bearer token's subject is not an Astra user id (a lowercase UUID), so it cannot ${purpose}.`,
+    );
+}
+
+/**
  * A scope for the service's own background work (the ttl sweeper): acts as the nil-UUID user with the
  * highest role, so it sees every event of the account.
  */

@@ -1,7 +1,7 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AppConfig } from '../../config/app-config.service';
 import { AccountScope, authorizeAccount } from './account-scope';
+import { BearerVerifier } from './bearer-verifier';
 import { authenticate, callParts } from './caller';
 import { Role } from './roles';
 
@@ -21,14 +21,14 @@ export const RequireRole = (role: Role) => SetMetadata(MIN_ROLE, role);
 @Injectable()
 export class AccountGuard implements CanActivate {
   constructor(
-    private readonly config: AppConfig,
+    private readonly verifier: BearerVerifier,
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const minRole = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, [context.getHandler(), context.getClass()]) ?? 'viewer';
     const parts = callParts(context);
-    const principal = authenticate(parts, this.config.auth.jwtSecret);
+    const principal = await authenticate(parts, this.verifier);
     granted.set(parts.carrier, authorizeAccount(principal, parts.accountId, minRole));
     return true;
   }

@@ -1,30 +1,58 @@
 import { JwtService } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { UnauthenticatedError } from '../errors/domain-errors';
 import { isAstraIdentifier, NIL_UUID } from './identifiers';
 import { isRole, Principal, Role } from './roles';
 
-/** One stateless signer/verifier; the secret is passed per call so several app instances can share it. */
-const jwt = new JwtService({});
+/**
+ * One HS256 verifier per secret, holding the secret as a KeyObject. Given the secret as a string, jsonwebtoken
+ * first tries to read it as a PEM public key and only then makes a secret key of it, on every call: that failed
+ * parse was about a fifth of the service's CPU on Astra creates. Several app instances in one process (tests)
+ * may use different secrets, hence the small map.
+ */
+const hs256Verifiers = new Map<string, JwtService>();
+function hs256Verifier(secret: string): JwtService {
+  let verifier = hs256Verifiers.get(secret);
+  if (!verifier) {
+    if (hs256Verifiers.size >= 8) hs256Verifiers.clear();
+    verifier = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
+    hs256Verifiers.set(secret, verifier);
+  }
+  return verifier;
+}
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
 /**
- * Reads `Authorization: Bearer <JWT>` (HTTP header or gRPC `authorization` metadata) into a Principal.
- * - No header, an empty one, another scheme or `Bearer` with nothing after it: UnauthenticatedError(true)
- *   (problems/3, "missing bearer token").
+ * The token of `Authorization: Bearer <token>` (HTTP header or gRPC `authorization` metadata). No header, an
+ * empty one, another scheme or `Bearer` with nothing after it: UnauthenticatedError(true) (problems/3,
+ * "missing bearer token").
+ */
+export function bearerToken(header: unknown): string {
+  const value: unknown = Array.isArray(header) ? header[0] : header;
+  if (typeof value !== 'string' || value.trim() === '') throw new UnauthenticatedError(true);
+  const match = BEARER.exec(value.trim());
+  if (!match || match[1] === '') throw new UnauthenticatedError(true);
+  return match[1];
+}
+
+/**
+ * Reads `Authorization: Bearer <JWT>` into a Principal, HS256 only (the OIDC path is BearerVerifier's).
+ * - A missing token: UnauthenticatedError(true) (problems/3), see bearerToken.
  * - Anything else that is not an HS256 JWT signed with `secret`, unexpired (`exp`, when present; Astra tokens
  *   never expire, so `exp` is optional), active (`nbf`), with `sub` an Astra identifier and `accounts` an object
  *   of Astra identifier -> role: UnauthenticatedError(false) (problems/4). So is every token when no secret is
  *   configured (AUTH_JWT_SECRET unset): the Astra routes then refuse everyone instead of stopping the app.
  */
 export function verifyAuthorization(header: unknown, secret: string | undefined): Principal {
-  const value: unknown = Array.isArray(header) ? header[0] : header;
-  if (typeof value !== 'string' || value.trim() === '') throw new UnauthenticatedError(true);
-  const match = BEARER.exec(value.trim());
-  if (!match || match[1] === '') throw new UnauthenticatedError(true);
+  return verifyHs256(bearerToken(header), secret);
+}
+
+/** The HS256 verification of one token (see verifyAuthorization). */
+export function verifyHs256(token: string, secret: string | undefined): Principal {
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
   let verified: { header?: { crit?: unknown }; payload?: unknown };
   try {
-    verified = jwt.verify(match[1], { secret, algorithms: ['HS256'], complete: true });
+    verified = hs256Verifier(secret).verify(token, { algorithms: ['HS256'], complete: true });
   } catch (err) {
     const reason = (err as Error).name === 'TokenExpiredError' ? 'The bearer token has expired.' : 'The bearer token is invalid.';
     throw new UnauthenticatedError(false, reason);
@@ -36,28 +64,37 @@ export function verifyAuthorization(header: unknown, secret: string | undefined)
   return principalFromClaims(verified.payload);
 }
 
+function malformedClaims(what: string): UnauthenticatedError {
+  return new UnauthenticatedError(false, `The bearer token's claims are malformed: ${what}.`);
+}
+
 export function principalFromClaims(claims: unknown): Principal {
-  const bad = (what: string) => new UnauthenticatedError(false, `The bearer token's claims are malformed: ${what}.`);
+  const bad = malformedClaims;
   if (typeof claims !== 'object' || claims === null) throw bad('not an object');
   const { sub, accounts, iat } = claims as { sub?: unknown; accounts?: unknown; iat?: unknown };
   if (!isAstraIdentifier(sub)) throw bad('sub must be a lowercase UUID');
   // The nil UUID is the id Astra reserves for the system itself; no caller may act as it.
   if (sub === NIL_UUID) throw bad('sub must not be the nil UUID (reserved for the system)');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw bad('iat must be a number of seconds');
-  if (typeof accounts !== 'object' || accounts === null || Array.isArray(accounts)) throw bad('accounts must be an object');
+  return { userId: sub, accounts: Object.freeze(accountRolesFrom(accounts, bad, 'accounts')) };
+}
+
+/** The `{ accountId: role }` object of a token (`name` is the claim, for the message); throws `bad(...)` otherwise. */
+export function accountRolesFrom(accounts: unknown, bad: (what: string) => Error, name: string): Record<string, Role> {
+  if (typeof accounts !== 'object' || accounts === null || Array.isArray(accounts)) throw bad(`${name} must be an object`);
   const roles: Record<string, Role> = {};
   for (const [accountId, role] of Object.entries(accounts)) {
     if (!isAstraIdentifier(accountId)) throw bad(`account id '${String(accountId)}' is not a lowercase UUID`);
     if (!isRole(role)) throw bad(`role of account ${accountId} must be viewer, member, admin or owner`);
     roles[accountId] = role;
   }
-  return { userId: sub, accounts: Object.freeze(roles) };
+  return roles;
 }
 
 /** Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. */
 export function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
   const payload = { sub: principal.userId, accounts: { ...principal.accounts } };
-  return jwt.sign(payload, {
+  return new JwtService({}).sign(payload, {
     secret,
     algorithm: 'HS256',
     ...(options.expiresInSeconds !== undefined ? { expiresIn: options.expiresInSeconds } : {}),

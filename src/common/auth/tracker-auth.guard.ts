@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, OnApplicationBootstrap } fro
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { AppConfig } from '../../config/app-config.service';
+import { BearerVerifier } from './bearer-verifier';
 import { authenticate, callParts } from './caller';
 import { TRACKER_API } from './tracker-api.decorator';
 
@@ -18,15 +19,15 @@ const TRACKER_PATH = /^\/?api\/v1alpha1(\/|$)/;
 export class TrackerAuthGuard implements CanActivate, OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
+    private readonly verifier: BearerVerifier,
     private readonly reflector: Reflector,
     private readonly discovery: DiscoveryService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.config.auth.trackerAuthRequired) return true;
     if (!this.reflector.getAllAndOverride<boolean>(TRACKER_API, [context.getHandler(), context.getClass()])) return true;
-    authenticate(callParts(context), this.config.auth.jwtSecret);
-    return true;
+    return authenticate(callParts(context), this.verifier).then(() => true);
   }
 
   /** A controller mounted under the tracker prefix without `@TrackerApi()` would be unprotected: refuse to boot. */

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { Metadata } from '@grpc/grpc-js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, map, Observable } from 'rxjs';
-import { AppConfig } from '../../config/app-config.service';
-import { CallParts, callParts, verifiedPrincipal } from '../auth/caller';
+import { BearerVerifier } from '../auth/bearer-verifier';
+import { CallParts, callParts, userKey, verifiedPrincipal } from '../auth/caller';
 import { checkIdempotencyKey, IDEMPOTENCY_HEADER, requestHash } from './idempotency-key';
 import { IDEMPOTENT_OPERATION } from './idempotent.decorator';
 import { IdempotencyService } from './idempotency.service';
@@ -20,7 +20,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly reflector: Reflector,
-    private readonly config: AppConfig,
+    private readonly verifier: BearerVerifier,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -37,7 +37,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const location = reply.getHeader('location');
         return { status: reply.statusCode, body, ...(typeof location === 'string' ? { location } : {}) };
       };
-      return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(
+      return from(this.scope(operation, callParts(context)).then((scope) => this.idempotency.execute(scope, key, hash, run))).pipe(
         map(({ response, replayed }) => {
           if (replayed) {
             void reply.header('idempotent-replayed', 'true');
@@ -53,13 +53,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!key) return next.handle();
     const hash = requestHash(context.switchToRpc().getData() ?? null);
     const run = async () => ({ status: 0, body: (await lastValueFrom(next.handle(), { defaultValue: undefined })) as unknown });
-    return from(this.idempotency.execute(this.scope(operation, callParts(context)), key, hash, run)).pipe(
+    return from(this.scope(operation, callParts(context)).then((scope) => this.idempotency.execute(scope, key, hash, run))).pipe(
       map(({ response }) => response.body),
     );
   }
 
-  private scope(operation: string, parts: CallParts): string {
-    const caller = verifiedPrincipal(parts, this.config.auth.jwtSecret)?.userId ?? 'anonymous';
+  private async scope(operation: string, parts: CallParts): Promise<string> {
+    const principal = await verifiedPrincipal(parts, this.verifier);
+    const caller = principal ? userKey(principal) : 'anonymous';
     const account = typeof parts.accountId === 'string' ? parts.accountId : '-';
     return `${operation}|${caller}|${account}`;
   }

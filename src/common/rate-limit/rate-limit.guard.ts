@@ -8,7 +8,7 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { AppConfig } from '../../config/app-config.service';
+import { BearerVerifier } from '../auth/bearer-verifier';
 import { CallParts, callerKey, callParts } from '../auth/caller';
 import { DomainError } from '../errors/domain-errors';
 
@@ -34,7 +34,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly config: AppConfig,
+    private readonly verifier: BearerVerifier,
   ) {
     super(options, storage, reflector);
   }
@@ -47,7 +47,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    return Promise.resolve(callerKey((req as unknown as ThrottledCall).parts, this.config.auth.jwtSecret));
+    return callerKey((req as unknown as ThrottledCall).parts, this.verifier);
   }
 
   /** Per caller, not per route: spreading calls over routes or transports does not multiply the budget. */

@@ -82,11 +82,9 @@ describe('scanJsonBounds: the structural bounds on the raw text', () => {
     for (const text of ['', '{', '{"a":1]', ']', '{"a":"unterminated', 'not json at all', '{"a":1}}']) expect(scan(text)).toBeUndefined();
   });
 
-  it('stops at the first violation: a 60,000-key object is refused after the 65th key', () => {
-    const text = body(keys(60_000).slice(1, -1));
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) scan(text);
-    // 100 scans of an 880 KB body; reading it all even once per scan would take far longer.
-    expect(performance.now() - started).toBeLessThan(500);
+  it('stops at the first violation: a 60,000-key object is refused at its 65th key, before reading the rest', () => {
+    // What follows the 100th key is not JSON: a scan that read on would reach it and give up (undefined).
+    const text = `${body(keys(100).slice(1, -1)).slice(0, -2)},<<< never read ${'x'.repeat(880_000)}`;
+    expect(scan(text)).toEqual({ name: 'attributes', reason: 'has more than 64 fields' });
   });
 });

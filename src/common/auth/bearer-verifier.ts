@@ -1,0 +1,83 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { AppConfig, AuthSettings } from '../../config/app-config.service';
+import { UnauthenticatedError } from '../errors/domain-errors';
+import { bearerToken, verifyHs256 } from './bearer-token';
+import { JwksCache } from './oidc/jwks-cache';
+import { OIDC_ALGORITHMS, OidcVerifier } from './oidc/oidc-verifier';
+import type { Principal } from './roles';
+
+/**
+ * The one bearer-token verifier of the service: REST headers and gRPC metadata (and, through caller.ts, every
+ * guard, the rate limit and idempotency) go through `verify`. A token is routed by its header's `alg`:
+ * - `HS256`: the shared secret (AUTH_JWT_SECRET), the claims contract of docs/architecture.md (`sub` a UUID,
+ *   `accounts` required). An HS256 token whose `iss` is the OIDC issuer is refused: the issuer never signs that
+ *   way, so it can only be a forgery keyed with something public.
+ * - `RS256`, `PS256`, `ES256`, `EdDSA`, with AUTH_ISSUER set: the issuer's published keys (OidcVerifier).
+ * - anything else (`none`, HS384, an asymmetric token without AUTH_ISSUER, ...): 401 problems/4.
+ */
+@Injectable()
+export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(BearerVerifier.name);
+  private readonly settings: AuthSettings;
+  private readonly keys?: JwksCache;
+  private readonly oidc?: OidcVerifier;
+
+  constructor(config: AppConfig) {
+    this.settings = config.auth;
+    const oidc = this.settings.oidc;
+    if (oidc) {
+      const keys = new JwksCache({
+        issuer: oidc.issuer,
+        jwksUrl: oidc.jwksUrl,
+        cooldownMs: oidc.jwksCooldownSeconds * 1000,
+        onLoadError: (err) =>
+          this.logger.warn({ err: err.message, issuer: oidc.issuer }, 'OIDC signing keys not (re)loaded; cached keys stay in use'),
+      });
+      this.keys = keys;
+      this.oidc = new OidcVerifier(oidc, (header, token) => keys.getKey(header, token));
+    }
+  }
+
+  /** Fetches the issuer's keys in the background, so the first OIDC token does not wait and a bad setup shows in the log. */
+  onApplicationBootstrap(): void {
+    this.keys?.warmUp();
+  }
+
+  onModuleDestroy(): void {
+    this.keys?.close();
+  }
+
+  /** Whether any token can be verified at all (a secret or an issuer is configured). */
+  get configured(): boolean {
+    return this.settings.jwtSecret !== undefined || this.oidc !== undefined;
+  }
+
+  /** The principal of an `Authorization` value; rejects with UnauthenticatedError (missing: problems/3, else /4). */
+  async verify(authorization: unknown): Promise<Principal> {
+    const token = bearerToken(authorization);
+    if (!this.configured)
+      throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: neither AUTH_JWT_SECRET nor AUTH_ISSUER is configured.');
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new UnauthenticatedError(false, 'The bearer token is invalid.');
+    }
+    if (alg === 'HS256') {
+      if (this.oidc && this.unverifiedIssuer(token) === this.settings.oidc?.issuer)
+        throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
+      return verifyHs256(token, this.settings.jwtSecret);
+    }
+    if (this.oidc && typeof alg === 'string' && OIDC_ALGORITHMS.includes(alg)) return this.oidc.verify(token);
+    throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
+  }
+
+  private unverifiedIssuer(token: string): unknown {
+    try {
+      return decodeJwt(token).iss;
+    } catch {
+      return undefined;
+    }
+  }
+}
