@@ -120,6 +120,10 @@ export class EnvironmentVariables {
   @Min(10)
   @Max(86400)
   AUTO_LOCK_TTL_SECONDS = 3600;
+
+  /** true: the web console (built from web/ into web/dist) is served at `/`. */
+  @IsIn(['true', 'false'])
+  UI_ENABLED: 'true' | 'false' = 'true';
 }
 
 /**
