@@ -1,5 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app-harness';
+import { createEvent as createAstraEvent } from './support/astra-events';
+import { mintToken } from './support/auth';
 import {
   launchBrowser,
   newContext,
@@ -61,11 +64,12 @@ describe('web console in a browser', () => {
           status: 3,
           environment: 1,
           startDate: `2026-03-09T${String(i).padStart(2, '0')}:00:00Z`,
+          endDate: `2026-03-09T${String(i).padStart(2, '0')}:20:00Z`,
         },
       });
     await createEvent({
       title: 'Deploy checkout v2.0 to production',
-      attributes: { type: 1, service: 'checkout', status: 4, environment: 7, priority: 1, startDate: at('08:00') },
+      attributes: { type: 1, service: 'checkout', status: 4, environment: 7, priority: 1, startDate: at('08:00'), endDate: at('08:40') },
     });
     await createEvent({
       title: 'Incident on checkout',
@@ -113,9 +117,218 @@ describe('web console in a browser', () => {
     await eventually(async () => (await rowsText(page, 'table.events tbody tr')).length === 20);
   });
 
+  let detailId = '';
+  it('event page: every field, links, related event, durations, the changelog after an update, delivery status', async () => {
+    const start = await createEvent({
+      title: 'Deploy payments v3.1',
+      attributes: { type: 1, service: 'payments', status: 1, environment: 6, startDate: at('10:00'), endDate: at('12:00') },
+    });
+    const rollback = await createEvent({
+      title: 'Roll back payments v3.1',
+      attributes: {
+        type: 2,
+        service: 'payments',
+        status: 1,
+        environment: 6,
+        priority: 2,
+        impact: 3,
+        owner: 'payments-team',
+        stakeHolders: ['ops', 'finance'],
+        message: 'Error rate above 5 %',
+        relatedId: start.id,
+        startDate: at('11:00'),
+        endDate: at('13:00'),
+        notification: true,
+        notifications: ['slack'],
+      },
+      links: { pullRequestLink: 'https://github.com/org/payments/pull/42', ticket: 'PAY-7' },
+    });
+    detailId = rollback.id;
+    expect((await http('PUT', `${app.http}/api/v1alpha1/event`, { body: { id: rollback.id, attributes: { status: 3 } } })).status).toBe(
+      200,
+    );
+
+    await page.goto(`/events/${rollback.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Roll back payments v3.1' }).waitFor();
+    const details = await page.locator('dl.kvs').allInnerTexts();
+    const text = details.join('\n');
+    for (const expected of [
+      'payments',
+      'Operation',
+      'Pre-production',
+      'Success',
+      'P2 high',
+      'High',
+      'payments-team',
+      'ops, finance',
+      'PAY-7',
+      '2h',
+    ])
+      expect(text).toContain(expected);
+    expect(await page.getByRole('link', { name: 'https://github.com/org/payments/pull/42' }).getAttribute('href')).toBe(
+      'https://github.com/org/payments/pull/42',
+    );
+    await page.getByRole('link', { name: 'Deploy payments v3.1' }).waitFor(); // the related event
+    // the changelog shows the update: status Start -> Success
+    await page.locator('table.changelog tbody tr').first().waitFor();
+    const changes = await rowsText(page, 'table.changelog tbody tr');
+    expect(changes.some((row) => row.includes('attributes.status') && row.includes('Start') && row.includes('Success'))).toBe(true);
+    // the Slack delivery (no webhook configured here: skipped, with its reason)
+    await eventually(async () => (await page.locator('text=slack is not configured').count()) > 0);
+    await page.getByRole('link', { name: 'Deploy payments v3.1' }).click();
+    await page.waitForURL(`**/events/${start.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Deploy payments v3.1' }).waitFor();
+  });
+
+  it('overlaps: a Gantt-like day by service marks the overlapping events and lists the pair; the window is in the URL', async () => {
+    await createEvent({
+      title: 'Reindex search',
+      attributes: { type: 2, service: 'search', status: 3, environment: 7, startDate: at('06:00'), endDate: at('07:00') },
+    });
+    await page.goto(`/overlaps?date=${DAY}`);
+    await page.locator('.gantt-bar').first().waitFor();
+    // payments: the deploy (10:00-12:00) and its rollback (11:00-13:00) overlap for an hour; search does not overlap
+    const pairs = await rowsText(page, '.card table tbody tr');
+    expect(pairs).toEqual([expect.stringMatching(/payments[\s\S]*Deploy payments v3\.1[\s\S]*Roll back payments v3\.1[\s\S]*1h/)]);
+    expect(await page.locator('.gantt-bar.overlap').count()).toBe(2);
+    const searchLane = page.getByRole('group', { name: 'search' });
+    expect(await searchLane.locator('.gantt-bar').count()).toBe(1);
+    expect(await searchLane.locator('.gantt-bar.overlap').count()).toBe(0);
+
+    await page.selectOption('#o-by', 'environment');
+    await page.waitForURL((url) => url.searchParams.get('by') === 'environment');
+    await page.getByRole('group', { name: 'Pre-production' }).waitFor();
+    await page.selectOption('#o-span', 'week');
+    await page.waitForURL((url) => url.searchParams.get('span') === 'week');
+    await page.reload();
+    expect(await page.inputValue('#o-span')).toBe('week');
+    expect(await page.inputValue('#o-by')).toBe('environment');
+  });
+
+  it('locks: acquire from the page; a second acquire from the API is 409 with the holder, the page shows it; release clears', async () => {
+    await page.goto('/locks');
+    await page.getByText('No active locks.').waitFor();
+    await page.fill('#l-service', 'ledger');
+    await page.selectOption('#l-environment', '7');
+    await page.fill('#l-owner', 'alice-console');
+    await page.fill('#l-reason', 'Deploying ledger v9');
+    await page.getByRole('button', { name: 'Acquire' }).click();
+    await page.locator('table.locks tbody tr').first().waitFor();
+    expect((await rowsText(page, 'table.locks tbody tr'))[0]).toMatch(
+      /ledger[\s\S]*Production[\s\S]*alice-console[\s\S]*Deploying ledger v9/,
+    );
+
+    const refused = await http('POST', `${app.http}/api/v1alpha1/locks`, { body: { service: 'ledger', environment: 7, owner: 'bob-cli' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.holder).toMatchObject({ owner: 'alice-console', reason: 'Deploying ledger v9' });
+
+    // the page refuses the same way and names the holder
+    await page.fill('#l-owner', 'bob-console');
+    await page.getByRole('button', { name: 'Acquire' }).click();
+    const holder = page.getByTestId('lock-holder');
+    await holder.waitFor();
+    expect(await holder.innerText()).toContain('held by alice-console (Deploying ledger v9)');
+
+    await page.getByRole('button', { name: 'Renew the lock of ledger (deployment)' }).click();
+    await page.getByText('Renewed ledger (deployment).').waitFor();
+    await page.getByRole('button', { name: 'Release the lock of ledger (deployment)' }).click();
+    await page.getByText('No active locks.').waitFor();
+    expect((await http('GET', `${app.http}/api/v1alpha1/locks?service=ledger`)).body.locks).toEqual([]);
+    expect(
+      (
+        await http('POST', `${app.http}/api/v1alpha1/locks`, {
+          body: { service: 'ledger', environment: 7, owner: 'bob-cli', ttlSeconds: 600 },
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  const account = randomUUID();
+  const viewer = randomUUID();
+  const viewerToken = mintToken({ [account]: 'viewer' }, { user: viewer });
+  it('activity log: a viewer token (session storage only) hides admin-only events; mark-as-read decrements the unread count; banners on top', async () => {
+    await createAstraEvent(app.http, account, { summary: 'Backup completed', severity: 'informational', class: 'system' });
+    await createAstraEvent(app.http, account, {
+      summary: 'Admins only: key rotated',
+      severity: 'warning',
+      class: 'security',
+      visibility: ['admin'],
+    });
+    await createAstraEvent(app.http, account, { summary: 'Quota at 90 %', severity: 'warning', destinations: ['notification'] });
+    await createAstraEvent(app.http, account, { summary: 'Cluster unreachable', severity: 'critical', destinations: ['notification'] });
+    await createAstraEvent(app.http, account, {
+      summary: 'Maintenance tonight',
+      severity: 'informational',
+      destinations: ['banner'],
+      data: { isAcknowledgeable: 'true' },
+    });
+
+    await page.goto('/activity');
+    await page.fill('#a-token', viewerToken);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.locator('.activity-item').first().waitFor();
+    const items = await rowsText(page, '.activity-item');
+    expect(items.some((t) => t.includes('Backup completed'))).toBe(true);
+    expect(items.some((t) => t.includes('Admins only'))).toBe(false);
+    // the same list as the API gives this token
+    const api = await http('GET', `${app.http}/accounts/${account}/core/v1/events?limit=25`, {
+      headers: { authorization: `Bearer ${viewerToken}` },
+    });
+    expect(items).toHaveLength(api.body.items.length);
+
+    const count = page.getByTestId('unread-count');
+    await eventually(async () => (await count.innerText()) === '2');
+    await page.getByRole('button', { name: 'Mark read: Cluster unreachable' }).click();
+    await eventually(async () => (await count.innerText()) === '1');
+    const unread = await http('GET', `${app.http}/accounts/${account}/core/v1/users/${viewer}/unreadNotifications?count=true`, {
+      headers: { authorization: `Bearer ${viewerToken}` },
+    });
+    expect(unread.body.metadata.count).toBe(1);
+
+    // banners come first on the page
+    const banner = page.locator('.banners .banner').first();
+    expect(await banner.innerText()).toContain('Maintenance tonight');
+    expect(await page.locator('section > *').first().getAttribute('class')).toBe('banners');
+
+    // filters in the URL
+    await page.selectOption('#a-severity', 'warning');
+    await page.waitForURL((url) => url.searchParams.get('severity') === 'warning');
+    await eventually(async () => {
+      const t = await rowsText(page, '.activity-item');
+      return t.length === 1 && t[0].includes('Quota at 90 %');
+    });
+
+    // the token lives in session storage only, never in the URL or local storage
+    expect(await page.evaluate<string | null>('sessionStorage.getItem("tracker.token")')).toBe(viewerToken);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+    expect(page.url()).not.toContain(viewerToken);
+  });
+
+  it('with TRACKER_AUTH=required the tracker pages ask for the token and then use it', async () => {
+    const guarded = await startTestApp({ env: { TRACKER_AUTH: 'required' }, database: app.database });
+    const ctx = await newContext(browser, 'desktop', 'light', guarded.http);
+    try {
+      const p = watch(await ctx.newPage());
+      await p.goto('/');
+      await p.getByRole('alert').filter({ hasText: 'HTTP 401' }).waitFor();
+      await p.getByRole('button', { name: 'Token' }).click();
+      await p.fill('#token-input', mintToken({ [account]: 'viewer' }));
+      await p.press('#token-input', 'Enter');
+      await p.locator('table.events tbody tr').first().waitFor();
+      expect(await p.getByRole('alert').count()).toBe(0);
+    } finally {
+      await ctx.close();
+      await guarded.close();
+    }
+  });
+
   /** Every page, where it is ready, at both sizes in both schemes: axe, keyboard, screenshots. */
   const pages: { name: string; path: () => string; ready: string }[] = [
     { name: 'timeline', path: () => '/', ready: 'table.events tbody tr' },
+    { name: 'event', path: () => `/events/${detailId}`, ready: 'table.changelog tbody tr' },
+    { name: 'overlaps', path: () => `/overlaps?date=${DAY}`, ready: '.gantt-bar' },
+    { name: 'locks', path: () => '/locks', ready: 'table.locks tbody tr' },
+    { name: 'activity', path: () => '/activity', ready: '.activity-item' },
   ];
 
   const combos: [SizeName, Scheme][] = [
@@ -129,6 +342,8 @@ describe('web console in a browser', () => {
     async (size, scheme) => {
       const problems: unknown[] = [];
       const ctx = await newContext(browser, size, scheme, app.http);
+      // the activity log's token, as if pasted earlier in this browser session
+      await ctx.addInitScript(`sessionStorage.setItem('tracker.token', ${JSON.stringify(viewerToken)})`);
       try {
         const p = watch(await ctx.newPage());
         for (const target of pages) {

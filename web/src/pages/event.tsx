@@ -161,7 +161,7 @@ export function EventPage({ id }: { id: string }) {
         <ErrorNote error={changelog.error} />
         {changelog.data && changelog.data.changelog.length === 0 ? <p className="empty">No changes recorded.</p> : null}
         {changelog.data && changelog.data.changelog.length > 0 ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Recorded changes, oldest first">
             <table className="changelog">
               <caption className="sr-only">Recorded changes, oldest first</caption>
               <thead>
@@ -202,7 +202,7 @@ export function EventPage({ id }: { id: string }) {
         <ErrorNote error={deliveries.error} />
         {deliveries.data && deliveries.data.notifications.length === 0 ? <p className="empty">No deliveries for this event.</p> : null}
         {deliveries.data && deliveries.data.notifications.length > 0 ? (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Deliveries">
             <table>
               <caption className="sr-only">Deliveries</caption>
               <thead>

@@ -87,7 +87,7 @@ export function LocksPage() {
           </div>
           <div className="field">
             <label htmlFor="l-resource">Resource</label>
-            <input {...input('resource')} placeholder="default" maxLength={64} />
+            <input {...input('resource')} placeholder="deployment" maxLength={64} />
           </div>
           <div className="field">
             <label htmlFor="l-owner">Owner</label>
@@ -128,7 +128,7 @@ export function LocksPage() {
       <ErrorNote error={locks.error} />
       {locks.data && locks.data.locks.length === 0 ? <p className="empty">No active locks.</p> : null}
       {locks.data && locks.data.locks.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Active locks">
           <table className="locks">
             <caption className="sr-only">Active locks</caption>
             <thead>

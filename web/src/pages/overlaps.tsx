@@ -186,7 +186,7 @@ export function OverlapsPage() {
       {result && result.groups.length > 0 ? (
         <div className="card">
           <h2>Overlapping pairs</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Overlapping pairs">
             <table>
               <caption className="sr-only">Overlapping pairs</caption>
               <thead>

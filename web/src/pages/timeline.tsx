@@ -156,7 +156,7 @@ export function TimelinePage() {
       <ErrorNote error={events.error} />
       {data && data.events.length === 0 ? <p className="empty">No events{filtered ? ' match these filters' : ' yet'}.</p> : null}
       {data && data.events.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Events, newest first">
           <table className="events" role="table" aria-busy={events.loading}>
             <caption className="sr-only">Events, newest first</caption>
             <thead role="rowgroup">
