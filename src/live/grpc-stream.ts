@@ -1,4 +1,4 @@
-import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { StoreUnavailableError, UnauthenticatedError } from '../common/errors/domain-errors';
 import { Observable } from 'rxjs';
 import { formatCursor, LiveMessage } from './domain/live-message';
 import type { StreamingCall } from './live.decorators';
@@ -30,12 +30,14 @@ export function timerAt(at: number, fire: () => void): () => void {
  * A subscription as the Observable a server-streaming @GrpcMethod returns: one `{ cursor, kind, event }` per
  * change. Backpressure: Nest writes each value to the call synchronously and buffers without bound when the call
  * is full, so the next message is taken only when the call does not need a drain; a slow reader's backlog stays
- * in its bounded Subscription. Ends: shutdown completes the call (OK); overflow ends it RESOURCE_EXHAUSTED with
- * trailing metadata `resume-from` (the last cursor delivered); an expired token UNAUTHENTICATED.
+ * in its bounded Subscription. Ends: shutdown completes the call (OK); overflow and an unreadable log end it
+ * UNAVAILABLE (the message names the resume_from to reconnect with: the last cursor delivered); an expired token
+ * UNAUTHENTICATED.
  */
 export function toGrpcStream(sub: Subscription, call: StreamingCall, options: GrpcStreamOptions): Observable<unknown> {
   return new Observable((subscriber) => {
     let expired = false;
+    const cursor = () => formatCursor(sub.delivered);
     const cancelExpiry = options.expiresAt !== undefined ? timerAt(options.expiresAt, () => ((expired = true), sub.close())) : undefined;
     const onCancel = () => sub.close();
     call.once('cancelled', onCancel);
@@ -45,28 +47,18 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
           subscriber.next({ cursor: formatCursor(msg.position), kind: msg.kind, event: options.event(msg) });
           if (call.writableNeedDrain) await drained(call);
         }
+        // Errors go through the one error filter (DomainError kinds -> status codes).
         if (expired) {
-          subscriber.error({
-            code: GrpcStatus.UNAUTHENTICATED,
-            message: 'The bearer token has expired; reconnect with a fresh token and resume_from.',
-          });
+          subscriber.error(
+            new UnauthenticatedError(false, `The bearer token has expired; reconnect with a fresh one and resume_from ${cursor()}.`),
+          );
         } else if (sub.endReason === 'overflow') {
-          const metadata = new Metadata();
-          metadata.set('resume-from', formatCursor(sub.delivered));
-          subscriber.error({
-            code: GrpcStatus.RESOURCE_EXHAUSTED,
-            message: `The subscriber fell behind; resume_from ${formatCursor(sub.delivered)}.`,
-            metadata,
-          });
+          subscriber.error(
+            new StoreUnavailableError(`The subscriber fell more than its buffer behind; reconnect with resume_from ${cursor()}.`, 1),
+          );
         } else subscriber.complete();
       } catch {
-        const metadata = new Metadata();
-        metadata.set('resume-from', formatCursor(sub.delivered));
-        subscriber.error({
-          code: GrpcStatus.UNAVAILABLE,
-          message: `The change log is unreachable; resume_from ${formatCursor(sub.delivered)}.`,
-          metadata,
-        });
+        subscriber.error(new StoreUnavailableError(`The change log could not be read; reconnect with resume_from ${cursor()}.`));
       }
     })();
     return () => {
