@@ -3,15 +3,18 @@ import { connect, NatsConnection, Subscription as NatsSubscription } from 'nats'
 import { AppConfig } from '../config/app-config.service';
 import type { LiveMessage } from './domain/live-message';
 
-/** The NATS subject every instance publishes its logged changes on and listens to. */
-export const LIVE_SUBJECT = 'tracker.live.changes.v1';
+/** The NATS subject the instances of one store publish their logged changes on and listen to. */
+export function liveSubject(storeId: string): string {
+  return `tracker.live.v1.${storeId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
 
 /** Where a message from the bus goes (the hub). */
 export type BusHandler = (msg: LiveMessage) => void;
 
 /**
  * Cross-instance fan-out. With EVENT_BUS_URL, every change an instance logs is published on NATS (core
- * publish/subscribe: the durable copy, and the replay, is the change log in the store) and every instance's hub
+ * publish/subscribe, on a subject named by the store's id: the durable copy, and the replay, is the change log
+ * in the store) and every instance's hub
  * hears every other instance's changes at once. Without it, `publish` does nothing: this instance's own
  * changes reach its hub directly, and another instance's (if any share the store) arrive through the hub's
  * log reads, within its poll interval.
@@ -32,10 +35,13 @@ export class LiveBus {
     return this.config.live.busUrl !== undefined;
   }
 
-  /** Connects (when configured) and hands every message from other instances to `handler`. */
-  start(handler: BusHandler): Promise<void> {
+  private subject = '';
+
+  /** Connects (when configured) and hands every message of this store's instances to `handler`. */
+  start(storeId: string, handler: BusHandler): Promise<void> {
     const url = this.config.live.busUrl;
     if (!url) return Promise.resolve();
+    this.subject = liveSubject(storeId);
     this.connection ??= connect({
       servers: url,
       name: 'tracker',
@@ -48,7 +54,7 @@ export class LiveBus {
           void nc.close();
           return undefined;
         }
-        this.subscription = nc.subscribe(LIVE_SUBJECT, {
+        this.subscription = nc.subscribe(this.subject, {
           callback: (err, m) => {
             if (err) return;
             const msg = decode(m.data);
@@ -71,7 +77,7 @@ export class LiveBus {
   publish(msg: LiveMessage): void {
     if (!this.connection) return;
     void this.connection.then((nc) => {
-      if (nc && !nc.isClosed()) nc.publish(LIVE_SUBJECT, Buffer.from(JSON.stringify(msg)));
+      if (nc && !nc.isClosed()) nc.publish(this.subject, Buffer.from(JSON.stringify(msg)));
     });
   }
 

@@ -94,7 +94,12 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
   async onApplicationBootstrap(): Promise<void> {
     await this.hub.start();
     // The bus may be down: the app still boots (and catches up through the log) after a short wait.
-    const busReady = this.bus.start((msg) => this.hub.offer([msg]));
+    const busReady = this.bus.enabled
+      ? this.log
+          .storeId()
+          .then((id) => this.bus.start(id, (msg) => this.hub.offer([msg])))
+          .catch((err: unknown) => this.logger.error({ err }, 'the event bus is not started; other instances are read through the log'))
+      : Promise.resolve();
     await Promise.race([busReady, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
     this.recovery.start(RECOVERY_EVERY_MS, () => this.recover());
     this.retention.start(RETENTION_SWEEP_EVERY_MS, () => this.sweep());

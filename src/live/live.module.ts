@@ -6,7 +6,7 @@ import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
 import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
 import { ActivityStreamHttpController } from './activity-stream.http.controller';
 import { LiveChangeRepository } from './data/live-change.repository';
-import { LiveChangeModelDefinition } from './data/live-change.schema';
+import { LiveChangeModelDefinition, LiveStoreIdModelDefinition } from './data/live-change.schema';
 import { LiveBus } from './live-bus';
 import { LiveHub } from './live-hub';
 import { LiveRecorder } from './live-recorder';
@@ -29,7 +29,7 @@ export class LiveShutdown implements BeforeApplicationShutdown {
  * position and pushed to subscribers over SSE and gRPC server streaming, across instances through NATS.
  */
 @Module({
-  imports: [MongooseModule.forFeature([LiveChangeModelDefinition]), TrackerEventsModule, ActivityLogModule],
+  imports: [MongooseModule.forFeature([LiveChangeModelDefinition, LiveStoreIdModelDefinition]), TrackerEventsModule, ActivityLogModule],
   controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
   providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, AccountGuard],
 })

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { SequenceAllocator } from '../../database/sequence-allocator';
-import { insertOrderedUntilConflict } from '../../database/unique-insert';
-import { LIVE_CHANGE_MODEL, LiveChangeRecord } from './live-change.schema';
+import { randomUUID } from 'node:crypto';
+import { insertOrderedUntilConflict, insertUnlessExists } from '../../database/unique-insert';
+import { LIVE_CHANGE_MODEL, LIVE_STORE_ID_MODEL, LiveChangeRecord, LiveStoreIdRecord } from './live-change.schema';
 
 /** The one sequence scope: the whole log. */
 const LOG = 'live';
@@ -18,7 +19,19 @@ const LOG = 'live';
 export class LiveChangeRepository {
   private readonly positions = new SequenceAllocator();
 
-  constructor(@InjectModel(LIVE_CHANGE_MODEL) private readonly model: Model<LiveChangeRecord>) {}
+  constructor(
+    @InjectModel(LIVE_CHANGE_MODEL) private readonly model: Model<LiveChangeRecord>,
+    @InjectModel(LIVE_STORE_ID_MODEL) private readonly storeIds: Model<LiveStoreIdRecord>,
+  ) {}
+
+  /** This store's identity (created by the first instance to ask; every later one reads the same). */
+  async storeId(): Promise<string> {
+    const ids = this.storeIds.collection as unknown as mongo.Collection<LiveStoreIdRecord>;
+    await insertUnlessExists(ids, { _id: 'store', id: randomUUID() });
+    const doc = await ids.findOne({ _id: 'store' });
+    if (!doc) throw new Error('live_store_id: the store id vanished right after it was written');
+    return doc.id;
+  }
 
   private get collection() {
     return this.model.collection as unknown as mongo.Collection<LiveChangeRecord>;

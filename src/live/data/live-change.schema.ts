@@ -2,6 +2,7 @@ import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { SchemaTypes } from 'mongoose';
 
 export const LIVE_CHANGE_MODEL = 'LiveChange';
+export const LIVE_STORE_ID_MODEL = 'LiveStoreId';
 
 /** Who may read an activity change (copied from the event: account, visibleTo, expiresAt). */
 @Schema({ _id: false })
@@ -44,3 +45,17 @@ LiveChangeSchema.index({ change: 1 }, { unique: true });
 LiveChangeSchema.index({ at: 1 });
 
 export const LiveChangeModelDefinition: ModelDefinition = { name: LIVE_CHANGE_MODEL, schema: LiveChangeSchema };
+
+/**
+ * The store's identity for the bus: one document, created by whichever instance boots first (insert-or-conflict),
+ * so every instance on one store publishes on the same NATS subject and instances on another store sharing the
+ * NATS server never hear them (positions mean nothing outside their own log).
+ */
+@Schema({ collection: 'live_store_id', versionKey: false })
+export class LiveStoreIdRecord {
+  /** Always `store`. */
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) id: string;
+}
+
+export const LiveStoreIdModelDefinition: ModelDefinition = { name: LIVE_STORE_ID_MODEL, schema: SchemaFactory.createForClass(LiveStoreIdRecord) };
