@@ -17,6 +17,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { AstraNotificationsModule } from './astra-notifications/astra-notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
+import { LiveModule } from './live/live.module';
 import { LocksModule } from './locks/locks.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
@@ -47,6 +48,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  LiveModule,
 ];
 
 @Module({})

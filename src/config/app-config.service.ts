@@ -44,6 +44,9 @@ export class AppConfig {
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;
   }
+  get live() {
+    return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }

@@ -21,6 +21,8 @@ describe('validateEnv', () => {
     ['LOG_LEVEL', 'loud'],
     ['SLACK_WEBHOOK_URL', 'ftp://x'],
     ['NOTIFY_RETRY_SCHEDULE', '1,,2'],
+    ['EVENT_BUS_URL', 'http://127.0.0.1:4222'],
+    ['STREAM_RETENTION_HOURS', '0'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
     try {

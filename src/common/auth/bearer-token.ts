@@ -63,3 +63,16 @@ export function signToken(principal: Principal, secret: string, options: { expir
     ...(options.expiresInSeconds !== undefined ? { expiresIn: options.expiresInSeconds } : {}),
   });
 }
+
+/**
+ * When a bearer token stops being valid (its `exp`, epoch ms), or undefined when it never expires. For callers
+ * that already verified the header (a stream that must end when its token expires); reads only `exp`.
+ */
+export function bearerTokenExpiry(header: unknown): number | undefined {
+  const value: unknown = Array.isArray(header) ? header[0] : header;
+  const match = typeof value === 'string' ? BEARER.exec(value.trim()) : null;
+  if (!match) return undefined;
+  const payload: unknown = jwt.decode(match[1]);
+  const exp = payload && typeof payload === 'object' ? (payload as { exp?: unknown }).exp : undefined;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+}
