@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { startTestApp, TestApp } from './support/app-harness';
 import { createEvent as createAstraEvent } from './support/astra-events';
 import { mintToken } from './support/auth';
@@ -115,6 +116,76 @@ describe('web console in a browser', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.waitForURL((url) => url.pathname === '/' && url.search === '');
     await eventually(async () => (await rowsText(page, 'table.events tbody tr')).length === 20);
+  });
+
+  /** A TCP proxy in front of the app whose open connections the test can cut (a dropped stream). */
+  async function cuttableProxy(target: string): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
+    const { hostname, port } = new URL(target);
+    const sockets = new Set<Socket>();
+    const server: Server = createServer((client) => {
+      const upstream = connect(Number(port), hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => s.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address() as { port: number };
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      cut: () => sockets.forEach((s) => s.destroy()),
+      close: () => {
+        sockets.forEach((s) => s.destroy());
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('live: an event created over HTTP appears within 2 s, an update changes it in place, and after a dropped connection the stream resumes', async () => {
+    const proxy = await cuttableProxy(app.http);
+    const ctx = await newContext(browser, 'desktop', 'light', proxy.url);
+    try {
+      const p = watch(await ctx.newPage());
+      const streamHeaders: Record<string, string>[] = [];
+      p.on('request', (r) => {
+        if (r.url().includes('/events/stream')) streamHeaders.push(r.headers());
+      });
+      await p.goto('/');
+      await p.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
+      await p.evaluate('window.__sameDocument = true');
+      const row = (id: string) => p.locator(`tr[data-event-id="${id}"]`);
+
+      const created = await createEvent({
+        title: 'Live: deploy cart v5',
+        attributes: { type: 1, service: 'cart', status: 1, environment: 7 },
+      });
+      await eventually(async () => (await row(created.id).count()) === 1, 2000, 50);
+      expect(await row(created.id).locator('.badge').allInnerTexts()).toEqual(['Deployment', 'Production', 'Start']);
+
+      expect((await http('PUT', `${app.http}/api/v1alpha1/event`, { body: { id: created.id, attributes: { status: 3 } } })).status).toBe(
+        200,
+      );
+      await eventually(async () => (await row(created.id).locator('.badge').allInnerTexts()).includes('Success'), 2000, 50);
+      expect(await p.evaluate('window.__sameDocument')).toBe(true); // changed in place, no reload
+
+      // cut the connection, write while the page is disconnected, and see the page catch up
+      proxy.cut();
+      const missed = await createEvent({
+        title: 'Live: written while cut off',
+        attributes: { type: 2, service: 'cart', status: 1, environment: 7 },
+      });
+      await eventually(async () => (await row(missed.id).count()) === 1, 15000, 50);
+      expect(streamHeaders.length).toBeGreaterThanOrEqual(2);
+      expect(streamHeaders[0]['authorization']).toBeUndefined();
+      expect(streamHeaders.slice(1).some((h) => /^\d+$/.test(h['last-event-id'] ?? ''))).toBe(true);
+      await p.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
+      expect(await p.evaluate('window.__sameDocument')).toBe(true);
+    } finally {
+      await ctx.close();
+      await proxy.close();
+    }
   });
 
   let detailId = '';

@@ -431,6 +431,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1alpha1/events/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live stream of event changes (Server-Sent Events), resumable
+     * @description Each stored create, update or delete of an event matching the filters, the moment it is stored.
+     *
+     *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+     */
+    get: operations['streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/accounts/{account_id}/core/v1/events/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)
+     * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. When the bearer token expires the stream ends with `event: problem` (problems/4). Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+     */
+    get: operations['streamActivityEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -709,6 +751,8 @@ export interface components {
       /** @example github_actions */
       owner?: string;
     };
+    WatchTrackerEventsRequestDto: Record<string, never>;
+    WatchActivityEventsRequestDto: Record<string, never>;
   };
   responses: never;
   parameters: never;
@@ -1422,6 +1466,95 @@ export interface operations {
       };
       /** @description Released, expired or unknown */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  streamEvents: {
+    parameters: {
+      query?: {
+        /** @description Exact service name */
+        service?: string;
+        environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+        type?: 1 | 2 | 3 | 4 | 5;
+        status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+        priority?: 1 | 2 | 3 | 4 | 5;
+        /** @description Resume after this cursor (the `id:` of a message); the Last-Event-ID header does the same and wins */
+        since?: string;
+      };
+      header?: {
+        /** @description Resume after this cursor (wins over `since`) */
+        'Last-Event-ID'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/event-stream, one message per change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description A filter or the cursor is malformed (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  streamActivityEvents: {
+    parameters: {
+      query?: {
+        /** @description Resume after this cursor (the `id:` of a message); Last-Event-ID does the same and wins */
+        since?: string;
+      };
+      header?: {
+        /** @description Resume after this cursor (wins over `since`) */
+        'Last-Event-ID'?: string;
+      };
+      path: {
+        /** @description Account UUID (must be in the bearer token) */
+        account_id: unknown;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/event-stream, one message per new event */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description The cursor is malformed (problems/5 naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
+      410: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,7 +1,9 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { EventPage as EventPageBody, SearchEventsQuery, TrackerEvent } from '../api/types';
 import { type Choice, choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
+import { useToken } from '../app';
+import { type LiveState, openStream } from '../live';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { Badge, ErrorNote, Pager, Time, useLoad } from '../ui';
 
@@ -64,10 +66,10 @@ function Select({
   );
 }
 
-export function EventRow({ event }: { event: TrackerEvent }) {
+export function EventRow({ event, fresh = false }: { event: TrackerEvent; fresh?: boolean }) {
   const a = event.attributes;
   return (
-    <tr role="row" data-event-id={event.id}>
+    <tr role="row" data-event-id={event.id} className={fresh ? 'fresh' : undefined}>
       <td role="cell" className="nowrap">
         <Time value={a.startDate ?? event.metadata.createdAt} />
       </td>
@@ -106,6 +108,46 @@ export function TimelinePage() {
       : api<EventPageBody>('GET', '/api/v1alpha1/events/list', { query: { per_page: PER_PAGE, page }, signal }),
   );
 
+  // Live: the event stream with the same filters (dates and paging are the list's): an update replaces its row in
+  // place; a creation or deletion reloads the page of the list (the order is the API's); so does every reconnect.
+  const token = useToken();
+  const [live, setLive] = useState<LiveState>('connecting');
+  const [updated, setUpdated] = useState<Map<string, TrackerEvent>>(new Map());
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const reloadTimer = useRef<number | undefined>(undefined);
+  const reload = useRef(events.reload);
+  reload.current = events.reload;
+  const streamFilters = {
+    service: filters.service,
+    environment: filters.environment,
+    type: filters.type,
+    status: filters.status,
+    priority: filters.priority,
+  };
+  const streamKey = JSON.stringify(streamFilters);
+  useEffect(() => {
+    const soon = () => {
+      window.clearTimeout(reloadTimer.current);
+      reloadTimer.current = window.setTimeout(() => reload.current(), 100);
+    };
+    const stop = openStream<TrackerEvent>('/api/v1alpha1/events/stream', JSON.parse(streamKey) as Record<string, string>, {
+      onState: setLive,
+      onOpen: (resumed) => {
+        if (resumed) soon();
+      },
+      onChange: (kind, event) => {
+        if (kind !== 'deleted') setFresh((f) => new Set(f).add(event.id));
+        if (kind === 'updated') setUpdated((m) => new Map(m).set(event.id, event));
+        if (kind !== 'updated' || !document.querySelector(`tr[data-event-id="${CSS.escape(event.id)}"]`)) soon();
+      },
+    });
+    return () => {
+      stop();
+      window.clearTimeout(reloadTimer.current);
+    };
+  }, [streamKey, token]);
+  useEffect(() => setUpdated(new Map()), [events.data]);
+
   const go = (next: Partial<Filters>, nextPage = 1) =>
     navigate(withQuery('/', { ...filters, ...next, page: nextPage > 1 ? String(nextPage) : undefined }));
   const submit = (e: FormEvent) => {
@@ -120,6 +162,9 @@ export function TimelinePage() {
       <div className="page-head">
         <h1>Timeline</h1>
         <p className="muted">{data ? `${data.totalCount} event${data.totalCount === 1 ? '' : 's'}, newest first` : 'Loading…'}</p>
+        <p className={`live live-${live}`} role="status" data-testid="live-state">
+          {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </p>
       </div>
       <form className="filters card" onSubmit={submit} aria-label="Filters">
         <div className="field">
@@ -183,7 +228,7 @@ export function TimelinePage() {
             </thead>
             <tbody role="rowgroup">
               {data.events.map((e) => (
-                <EventRow key={e.id} event={e} />
+                <EventRow key={e.id} event={updated.get(e.id) ?? e} fresh={fresh.has(e.id)} />
               ))}
             </tbody>
           </table>
