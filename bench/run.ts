@@ -18,6 +18,7 @@ import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-fe
 import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
 import { REPO_ROOT } from '../src/common/repo-root';
 import { TrackerEventSchema } from '../src/tracker-events/data/tracker-event.schema';
+import { describeInsights, measureInsights } from './insights-latency';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 
 const QUICK = process.argv.includes('--quick');
@@ -457,8 +458,11 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   for (const backend of BACKENDS) results[backend] = await runBackend(backend);
   const primary = results[BACKENDS[0]] as Record<string, unknown>;
+  log('insights latency at 10,000 events (embedded store)');
+  const insights = await measureInsights(10_000);
   const doc = {
     ...primary,
+    insights,
     quick: QUICK,
     commit,
     date: new Date().toISOString(),
@@ -494,6 +498,7 @@ async function main(): Promise<void> {
     void _;
     process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}\n`);
   }
+  process.stdout.write(`\n${describeInsights(insights)}`);
   process.stdout.write('\nwritten: bench/results/latest.json\n');
 }
 

@@ -18,6 +18,8 @@ import { AstraNotificationsModule } from './astra-notifications/astra-notificati
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
 import { LiveModule } from './live/live.module';
+import { ChangesModule } from './changes/changes.module';
+import { InsightsModule } from './insights/insights.module';
 import { LocksModule } from './locks/locks.module';
 import { requestIdFor } from './common/http/correlation-id';
 import { redactUrl } from './common/http/redact-url';
@@ -49,6 +51,8 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   AstraNotificationsModule,
   LocksModule,
   LiveModule,
+  ChangesModule,
+  InsightsModule,
 ];
 
 @Module({})

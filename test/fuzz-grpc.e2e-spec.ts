@@ -107,6 +107,12 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     clients = {
       tracker: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService'),
       lock: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/lock/v1alpha1/lock.proto'), 'tracker.lock.v1alpha1.LockService'),
+      change: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/change/v1alpha1/change.proto'), 'tracker.change.v1alpha1.ChangeService'),
+      insights: grpcClient(
+        app.grpc,
+        join(PROTO_ROOT, 'tracker/insights/v1alpha1/insights.proto'),
+        'tracker.insights.v1alpha1.InsightsService',
+      ),
       event: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/event.proto'), 'astra.core.v1.EventService'),
       notification: grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/notification.proto'), 'astra.core.v1.NotificationService'),
     };
@@ -175,6 +181,40 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     // 300 per CI run (measured 11-22 inputs/s once a few hundred events are stored, ~300/s on the small collection here).
     const storeHeavy = ['ListEvents', 'TodayEvents', 'GetEventStats', 'ListOverlaps'].includes(method);
     await fuzz('tracker', method, arb, storeHeavy ? runsFor(300) : FUZZ_RUNS);
+  });
+
+  describe('tracker.change.v1alpha1.ChangeService', () => {
+    const changeServices = fc.constantFrom('grpc-change-a', 'grpc-change-b');
+    it.each([
+      [
+        'CreateChange',
+        msg({
+          service: str(changeServices),
+          sha: str(fc.stringMatching(/^[0-9a-f]{7,40}$/)),
+          pullRequestLink: str(fc.webUrl()),
+          title: str(fc.string({ maxLength: 20 })),
+          mergedAt: str(isoDate),
+          committedAt: str(isoDate),
+        }),
+      ],
+      ['ListChanges', msg({ ...page, service: str(changeServices), from: str(isoDate), to: str(isoDate) })],
+    ])('change %s', async (method, arb) => {
+      await fuzz('change', method, arb, runsFor(300));
+    });
+  });
+
+  describe('tracker.insights.v1alpha1.InsightsService', () => {
+    const window = {
+      environment: int(fc.integer({ min: 1, max: 8 })),
+      from: str(dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z')),
+      to: str(dayIn('2024-02-01T00:00:00Z', '2025-03-31T00:00:00Z')),
+    };
+    it.each([
+      ['GetDora', msg({ ...window, service: str(fc.constant('grpc-fuzz-a')), bucket: str(fc.constantFrom('day', 'week', 'month')) })],
+      ['ListDoraByService', msg(window)],
+    ])('insights %s', async (method, arb) => {
+      await fuzz('insights', method, arb, runsFor(300));
+    });
   });
 
   describe('tracker.lock.v1alpha1.LockService', () => {

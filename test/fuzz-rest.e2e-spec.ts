@@ -307,6 +307,63 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     });
   });
 
+  describe('changes', () => {
+    const CHANGE_SERVICES = ['fuzz-change-a', 'fuzz-change-b'];
+    const sha = fc.stringMatching(/^[0-9a-f]{7,40}$/);
+    const changeBody = hostileBody(
+      mutatedRecord({
+        service: fc.constantFrom(...CHANGE_SERVICES),
+        sha,
+        pullRequestLink: fc.webUrl(),
+        title: smallText,
+        mergedAt: isoDate,
+        committedAt: isoDate,
+      }),
+    );
+    const changeParams = {
+      ...pageParams,
+      service: fc.constantFrom(...CHANGE_SERVICES),
+      from: isoDate,
+      to: isoDate,
+    };
+
+    it('POST /api/v1alpha1/changes: 2xx or 4xx, and stored changes = 201 creates', async () => {
+      const count = () => store.db().collection('changes').countDocuments({});
+      const before = await count();
+      const outcomes = await fuzz('POST /api/v1alpha1/changes', samples(changeBody, runsFor(300)), (body) =>
+        send('POST', `${app.http}/api/v1alpha1/changes`, body),
+      );
+      const created = outcomes.filter((o) => o.status === 201).length;
+      expect(created).toBeGreaterThan(0);
+      expect(await count()).toBe(before + created);
+    });
+
+    it('GET /api/v1alpha1/changes with hostile query strings', async () => {
+      await fuzz('GET /api/v1alpha1/changes', samples(hostileQuery(changeParams), runsFor(300)), (q) =>
+        send('GET', `${app.http}/api/v1alpha1/changes?${q}`),
+      );
+    });
+  });
+
+  describe('insights', () => {
+    const doraParams = {
+      environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+      service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+      from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
+      to: dayIn('2024-02-01T00:00:00Z', '2025-03-31T00:00:00Z'),
+      bucket: fc.constantFrom('day', 'week', 'month'),
+    };
+    // Each valid request reads the events and changes collections once: 300 per CI run.
+    it.each([
+      ['/api/v1alpha1/insights/dora', doraParams],
+      ['/api/v1alpha1/insights/dora/services', { environment: doraParams.environment, from: doraParams.from, to: doraParams.to }],
+    ] as const)('GET %s with hostile query strings', async (path, params) => {
+      await fuzz(`GET ${path}`, samples(hostileQuery(params as Record<string, fc.Arbitrary<string>>), runsFor(300)), (q) =>
+        send('GET', `${app.http}${path}?${q}`),
+      );
+    });
+  });
+
   // Creates after the query fuzz: FerretDB sorts and counts in memory, so lists get slower as the store fills.
   it('POST /api/v1alpha1/event: 2xx or 4xx, and stored events = 2xx creates', async () => {
     const before = await trackerCount();

@@ -45,6 +45,10 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     ['GET', `/api/v1alpha1/locks/${LOCK_ID}`],
     ['POST', `/api/v1alpha1/locks/${LOCK_ID}/renew`],
     ['DELETE', `/api/v1alpha1/locks/${LOCK_ID}?owner=spellings`],
+    ['POST', '/api/v1alpha1/changes'],
+    ['GET', '/api/v1alpha1/changes'],
+    ['GET', '/api/v1alpha1/insights/dora'],
+    ['GET', '/api/v1alpha1/insights/dora/services'],
   ];
 
   /**
@@ -62,7 +66,9 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
           ? JSON.stringify({ owner: 'spellings' })
           : path.includes('/locks')
             ? JSON.stringify({ service: 'spellings', environment: 7, owner: 'spellings' })
-            : BODY;
+            : path.includes('/changes')
+              ? JSON.stringify({ service: 'spellings', sha: 'abcdef1', mergedAt: '2024-01-01T00:00:00Z' })
+              : BODY;
   const pct = (c: string, upper = true) => `%${c.charCodeAt(0).toString(16)[upper ? 'toUpperCase' : 'toLowerCase']()}`;
 
   /** Spellings the router resolves to the same route: each must be refused with exactly 401. */
@@ -114,7 +120,7 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
 
   it('property: generated spellings (percent-encoding, case of hex, absolute forms, slashes) never pass without a token', async () => {
     const spelling = fc.record({
-      route: fc.nat({ max: 16 }),
+      route: fc.nat({ max: routes().length - 1 }),
       encode: fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
       upperHex: fc.boolean(),
       absolute: fc.constantFrom('', 'http://127.0.0.1', 'http://attacker.example', 'HTTP://x'),
@@ -142,5 +148,8 @@ describe('TRACKER_AUTH=required: every spelling of every tracker route needs a t
     const locks = await http('GET', `${app.http}/api/v1alpha1/locks?service=spellings`, { headers: token });
     expect(locks.status).toBe(200);
     expect(locks.body.totalCount).toBe(0);
+    const changes = await http('GET', `${app.http}/api/v1alpha1/changes?service=spellings`, { headers: token });
+    expect(changes.status).toBe(200);
+    expect(changes.body.totalCount).toBe(0);
   });
 });

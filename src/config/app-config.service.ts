@@ -47,6 +47,9 @@ export class AppConfig {
   get live() {
     return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };
   }
+  get doraMetricsRefreshMs() {
+    return this.env.DORA_METRICS_REFRESH_MS;
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }

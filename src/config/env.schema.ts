@@ -111,6 +111,12 @@ export class EnvironmentVariables {
   @Min(1000)
   TTL_SWEEP_MS = 30000;
 
+  /** How often the tracker_dora_* gauges are recomputed in the background (docs/insights.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DORA_METRICS_REFRESH_MS = 300000;
+
   /** on: a Start of a deployment or operation tracker event takes its service's lock (docs/locks.md). */
   @IsIn(['off', 'on'])
   AUTO_LOCK: 'off' | 'on' = 'off';

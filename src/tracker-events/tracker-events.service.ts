@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
-import { TrackerEventCriteria, TrackerEventRepository, TrackerEventRecordView } from './data/tracker-event.repository';
+import {
+  DeliveryEventRow,
+  DeliveryEventsQuery,
+  TrackerEventCriteria,
+  TrackerEventRepository,
+  TrackerEventRecordView,
+} from './data/tracker-event.repository';
 import type { ChangelogRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
@@ -110,6 +116,14 @@ export class TrackerEventsService {
   /** The stored event without its changelog, or null: how other modules read an event (deliveries). */
   findRecord(idText: string): Promise<TrackerEventRecordView | null> {
     return this.events.findById(new Types.ObjectId(idText));
+  }
+
+  /**
+   * What delivery insights read (deployments of a window and the incidents that may concern them), in one
+   * query: see TrackerEventRepository.findDeliveryEvents.
+   */
+  findDeliveryEvents(query: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
+    return this.events.findDeliveryEvents(query);
   }
 
   async delete(idText: string): Promise<{ id: string }> {

@@ -21,6 +21,16 @@ export type TrackerEventOrder = 'created' | 'eventTime';
 /** What overlap detection reads of an event. */
 export type TrackerEventRange = Pick<TrackerEventRecord, '_id' | 'title'> & { attributes: Pick<TrackerEventAttributesRecord, 'service' | 'environment' | 'startDate' | 'endDate'> };
 export type TrackerEventRecordView = Omit<TrackerEventRecord, 'changelog'>;
+/** What delivery insights read of an event: its kind, times, outcome, links, intake marks and changelog. */
+export type DeliveryEventRow = Pick<TrackerEventRecord, '_id' | 'attributes' | 'links' | 'metadata' | 'eventAt' | 'intake' | 'changelog'>;
+/** Deployments of one environment and service (or all) in [deploymentsFrom, before), and every incident from incidentsFrom on. */
+export interface DeliveryEventsQuery {
+  environment?: number;
+  service?: string;
+  deploymentsFrom: Date;
+  before: Date;
+  incidentsFrom: Date;
+}
 /**
  * An update computed from the stored event: the dotted paths to `$set` (none = nothing to write), the changelog
  * entries it appends, and what the caller answers once it is stored.
@@ -191,6 +201,21 @@ export class TrackerEventRepository {
     } as mongo.Filter<TrackerEventRecord>;
     const projection = { title: 1, 'attributes.service': 1, 'attributes.environment': 1, 'attributes.startDate': 1, 'attributes.endDate': 1 };
     return this.collection.find(filter, { projection, limit }).toArray();
+  }
+
+  /**
+   * The deployments (type 1) and incidents (type 4) delivery insights need, in one query: deployments of the
+   * environment (all environments when none is given) and service (all when none) whose event time is in
+   * [deploymentsFrom, before), and incidents of every service and environment from incidentsFrom on (an incident
+   * of another service, or a later one, may name a deployment of the window).
+   */
+  findDeliveryEvents(q: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
+    const deployments: Record<string, unknown> = { 'attributes.type': 1, eventAt: { $gte: q.deploymentsFrom, $lt: q.before } };
+    if (q.environment !== undefined) deployments['attributes.environment'] = Number(q.environment);
+    if (q.service !== undefined) deployments['attributes.service'] = String(q.service);
+    const filter = { $or: [deployments, { 'attributes.type': 4, eventAt: { $gte: q.incidentsFrom } }] };
+    const projection = { title: 0, deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
+    return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
   }
 
   /** The number of events stored, from the embedded store's page statistics (no document is read). */
