@@ -314,6 +314,56 @@ describe('web console in a browser', () => {
     ).toBe(201);
   });
 
+  const INSIGHTS = '/insights?environment=4&from=2026-01-05&to=2026-01-18&bucket=week';
+  it('insights: the four keys with tier badges, trends per bucket and the per-service table show what the insights API answers', async () => {
+    const deploy = (service: string, day: string, status: number) =>
+      createEvent({
+        title: `Deploy ${service} ${day}`,
+        attributes: { type: 1, service, status, environment: 4, startDate: `2026-01-${day}T10:00:00Z` },
+      });
+    await deploy('orders', '06', 3);
+    await deploy('orders', '08', 3);
+    const failed = await deploy('orders', '09', 4);
+    await deploy('catalog', '12', 3);
+    await createEvent({
+      title: 'Orders down after deploy',
+      attributes: {
+        type: 4,
+        service: 'orders',
+        status: 8,
+        environment: 4,
+        relatedId: failed.id,
+        startDate: '2026-01-09T10:30:00Z',
+        endDate: '2026-01-09T12:30:00Z',
+      },
+    });
+    const dora = (await http('GET', `${app.http}/api/v1alpha1/insights/dora?environment=4&from=2026-01-05&to=2026-01-18&bucket=week`)).body;
+    expect(dora.deploymentFrequency.count).toBe(4);
+
+    await page.goto(INSIGHTS);
+    const card = (id: string) => page.getByTestId(`key-${id}`);
+    await card('deploymentFrequency').waitFor();
+    const text = async (id: string) => card(id).innerText();
+    expect(await card('deploymentFrequency').getByTestId('value').innerText()).toBe(`${dora.deploymentFrequency.perDay.toFixed(2)} / day`);
+    expect(await text('deploymentFrequency')).toContain(`${dora.deploymentFrequency.count} deployments`);
+    expect(await text('deploymentFrequency')).toContain(dora.deploymentFrequency.tier);
+    expect(await card('changeFailureRate').getByTestId('value').innerText()).toBe(`${(dora.changeFailureRate.rate * 100).toFixed(1)} %`);
+    expect(await text('changeFailureRate')).toContain(
+      `${dora.changeFailureRate.failed} of ${dora.changeFailureRate.total} deployments failed`,
+    );
+    expect(await text('changeFailureRate')).toContain(dora.changeFailureRate.tier);
+    expect(dora.recoveryTime.medianSeconds).toBe(7200);
+    expect(await card('recoveryTime').getByTestId('value').innerText()).toBe('2h');
+    expect(await text('recoveryTime')).toContain(dora.recoveryTime.tier);
+    // no change data here: lead time has no value and no tier
+    expect(dora.leadTimeForChanges.tier).toBeNull();
+    expect(await text('leadTimeForChanges')).toContain('no data');
+    // one bar per bucket with deployments
+    expect(await card('deploymentFrequency').locator('.trend-bar').count()).toBe(dora.buckets.filter((b: any) => b.deployments > 0).length);
+    const services = await rowsText(page, 'table.by-service tbody tr');
+    expect(services.map((r) => r.split('\t')[0])).toEqual(['catalog', 'orders']);
+  });
+
   const account = randomUUID();
   const viewer = randomUUID();
   const viewerToken = mintToken({ [account]: 'viewer' }, { user: viewer });
@@ -399,6 +449,7 @@ describe('web console in a browser', () => {
     { name: 'event', path: () => `/events/${detailId}`, ready: 'table.changelog tbody tr' },
     { name: 'overlaps', path: () => `/overlaps?date=${DAY}`, ready: '.gantt-bar' },
     { name: 'locks', path: () => '/locks', ready: 'table.locks tbody tr' },
+    { name: 'insights', path: () => INSIGHTS, ready: '.key' },
     { name: 'activity', path: () => '/activity', ready: '.activity-item' },
   ];
 

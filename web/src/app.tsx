@@ -6,11 +6,13 @@ import { EventPage } from './pages/event';
 import { OverlapsPage } from './pages/overlaps';
 import { LocksPage } from './pages/locks';
 import { ActivityPage } from './pages/activity';
+import { InsightsPage } from './pages/insights';
 
 const NAV = [
   { href: '/', label: 'Timeline', match: (p: string) => p === '/' || p.startsWith('/events') },
   { href: '/overlaps', label: 'Overlaps', match: (p: string) => p.startsWith('/overlaps') },
   { href: '/locks', label: 'Locks', match: (p: string) => p.startsWith('/locks') },
+  { href: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
   { href: '/activity', label: 'Activity log', match: (p: string) => p.startsWith('/activity') },
 ];
 
@@ -78,6 +80,7 @@ function Page({ path }: { path: string }) {
   if (path === '/' || path === '/events') return <TimelinePage />;
   if (path === '/overlaps') return <OverlapsPage />;
   if (path === '/locks') return <LocksPage />;
+  if (path === '/insights') return <InsightsPage />;
   if (path === '/activity') return <ActivityPage />;
   return (
     <section>

@@ -473,6 +473,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1alpha1/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Changes, newest merge (else commit) time first, paginated */
+    get: operations['listChanges'];
+    put?: never;
+    /** Record a change that reached the main line: 201 new, 200 with the stored change when the service already has it (same sha or pull request link) */
+    post: operations['createChange'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1alpha1/insights/dora': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)
+     * @description Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.
+     */
+    get: operations['getDora'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1alpha1/insights/dora/services': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The four keys and tiers per service of one environment, sorted by service name */
+    get: operations['listDoraByService'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -753,6 +808,217 @@ export interface components {
     };
     WatchTrackerEventsRequestDto: Record<string, never>;
     WatchActivityEventsRequestDto: Record<string, never>;
+    CreateChangeDto: {
+      /**
+       * @description The service whose main line the change reached
+       * @example user-service
+       */
+      service: string;
+      /**
+       * @description Commit sha (7 to 64 hex digits, stored lower-case); with the service, what identifies the change
+       * @example 9fceb02d0ae598e95dc970b74767f19372d61af8
+       */
+      sha?: string;
+      /**
+       * @description Pull request that merged it; identifies the change when it has no sha
+       * @example https://github.com/org/user-service/pull/42
+       */
+      pullRequestLink?: string;
+      /** @example Add the export button */
+      title?: string;
+      /**
+       * @description When it was merged (ISO 8601). mergedAt or committedAt is required; lead time measures from mergedAt when both are given
+       * @example 2024-03-01T10:00:00Z
+       */
+      mergedAt?: string;
+      /**
+       * @description When it was committed (ISO 8601), for changes without a merge
+       * @example 2024-03-01T09:30:00Z
+       */
+      committedAt?: string;
+    };
+    ChangeResponse: {
+      /**
+       * @description Derived from the identity (service + sha, else service + pull request link)
+       * @example 4f9c2b7d0e1a3c5b6d7e8f9a0b1c2d3e
+       */
+      id: string;
+      /** @example user-service */
+      service: string;
+      /** @example 9fceb02d0ae598e95dc970b74767f19372d61af8 */
+      sha: string | null;
+      /** @example https://github.com/org/user-service/pull/42 */
+      pullRequestLink: string | null;
+      /** @example Add the export button */
+      title: string | null;
+      /** Format: date-time */
+      mergedAt: string | null;
+      /** Format: date-time */
+      committedAt: string | null;
+      /**
+       * Format: date-time
+       * @description mergedAt, else committedAt
+       */
+      changedAt: string;
+      /**
+       * @description Who recorded it: rest, grpc, github or cdevents
+       * @example rest
+       */
+      source: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    ChangePageResponse: {
+      changes: components['schemas']['ChangeResponse'][];
+      /** @example 1 */
+      totalCount: number;
+      /** @example 1 */
+      page: number;
+      /** @example 10 */
+      perPage: number;
+    };
+    ListChangesRequestDto: Record<string, never>;
+    DeploymentFrequencyResponse: {
+      /** @description Deployments (Success, Failure, Warning, Error) whose time is in the window */
+      count: number;
+      /** @description count / window length in days */
+      perDay: number;
+      /**
+       * @description null when the key has no data
+       * @enum {string|null}
+       */
+      tier: 'elite' | 'high' | 'medium' | 'low' | null;
+    };
+    LeadTimeResponse: {
+      medianSeconds: number | null;
+      /** @description Nearest-rank 90th percentile */
+      p90Seconds: number | null;
+      /** @description (deployment, change) pairs measured */
+      samples: number;
+      /** @description Successful deployments of the window with no change data (not counted) */
+      deploymentsWithoutChanges: number;
+      /**
+       * @description null when the key has no data
+       * @enum {string|null}
+       */
+      tier: 'elite' | 'high' | 'medium' | 'low' | null;
+    };
+    ChangeFailureRateResponse: {
+      failed: number;
+      total: number;
+      /** @description failed / total, null when there are no deployments */
+      rate: number | null;
+      /**
+       * @description null when the key has no data
+       * @enum {string|null}
+       */
+      tier: 'elite' | 'high' | 'medium' | 'low' | null;
+    };
+    RecoveryTimeResponse: {
+      medianSeconds: number | null;
+      /** @description Resolved incidents opened in the window */
+      samples: number;
+      /** @description Incidents opened in the window and not resolved (not counted) */
+      unresolved: number;
+      /**
+       * @description null when the key has no data
+       * @enum {string|null}
+       */
+      tier: 'elite' | 'high' | 'medium' | 'low' | null;
+    };
+    DoraWindowResponse: {
+      /**
+       * Format: date-time
+       * @description Inclusive
+       */
+      from: string;
+      /**
+       * Format: date-time
+       * @description Exclusive
+       */
+      to: string;
+    };
+    DoraBucketResponse: {
+      /**
+       * Format: date-time
+       * @description UTC day, ISO week (Monday) or month start
+       */
+      start: string;
+      deployments: number;
+      failed: number;
+      leadTimeMedianSeconds: number | null;
+      recoveryMedianSeconds: number | null;
+    };
+    DoraResponse: {
+      deploymentFrequency: components['schemas']['DeploymentFrequencyResponse'];
+      leadTimeForChanges: components['schemas']['LeadTimeResponse'];
+      changeFailureRate: components['schemas']['ChangeFailureRateResponse'];
+      recoveryTime: components['schemas']['RecoveryTimeResponse'];
+      window: components['schemas']['DoraWindowResponse'];
+      /** @example 7 */
+      environment: number;
+      service: string | null;
+      buckets: components['schemas']['DoraBucketResponse'][];
+    };
+    ServiceDoraResponse: {
+      deploymentFrequency: components['schemas']['DeploymentFrequencyResponse'];
+      leadTimeForChanges: components['schemas']['LeadTimeResponse'];
+      changeFailureRate: components['schemas']['ChangeFailureRateResponse'];
+      recoveryTime: components['schemas']['RecoveryTimeResponse'];
+      /** @example user-service */
+      service: string;
+    };
+    DoraByServiceResponse: {
+      window: components['schemas']['DoraWindowResponse'];
+      /** @example 7 */
+      environment: number;
+      /** @description Sorted by service name */
+      services: components['schemas']['ServiceDoraResponse'][];
+    };
+    DoraQueryDto: {
+      /**
+       * @description Environment (default 7, Production)
+       * @default 7
+       * @enum {number}
+       */
+      environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+      /**
+       * @description Window start, inclusive (ISO 8601); default 30 days before to
+       * @example 2024-03-01
+       */
+      from?: string;
+      /**
+       * @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from
+       * @example 2024-03-30
+       */
+      to?: string;
+      /** @description Only this service (exact name) */
+      service?: string;
+      /**
+       * @description Bucket size: UTC days, ISO weeks (from Monday) or months
+       * @default week
+       * @enum {string}
+       */
+      bucket?: 'day' | 'week' | 'month';
+    };
+    DoraServicesQueryDto: {
+      /**
+       * @description Environment (default 7, Production)
+       * @default 7
+       * @enum {number}
+       */
+      environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+      /**
+       * @description Window start, inclusive (ISO 8601); default 30 days before to
+       * @example 2024-03-01
+       */
+      from?: string;
+      /**
+       * @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from
+       * @example 2024-03-30
+       */
+      to?: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -1555,6 +1821,151 @@ export interface operations {
       };
       /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
       410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listChanges: {
+    parameters: {
+      query?: {
+        /** @description Exact service name */
+        service?: string;
+        /** @description Inclusive lower bound on changedAt (ISO 8601) */
+        from?: string;
+        /** @description Inclusive upper bound on changedAt; a bare date covers that whole UTC day */
+        to?: string;
+        per_page?: number;
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangePageResponse'];
+        };
+      };
+      /** @description A query parameter is invalid (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createChange: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateChangeDto'];
+      };
+    };
+    responses: {
+      /** @description Already recorded: the stored change, unchanged */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeResponse'];
+        };
+      };
+      /** @description Recorded */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChangeResponse'];
+        };
+      };
+      /** @description A field is invalid (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getDora: {
+    parameters: {
+      query?: {
+        /** @description Environment (default 7, Production) */
+        environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+        /** @description Window start, inclusive (ISO 8601); default 30 days before to */
+        from?: string;
+        /** @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from */
+        to?: string;
+        /** @description Only this service (exact name) */
+        service?: string;
+        /** @description Bucket size: UTC days, ISO weeks (from Monday) or months */
+        bucket?: 'day' | 'week' | 'month';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoraResponse'];
+        };
+      };
+      /** @description Unknown environment, from after to, a window over 366 days or a bad bucket (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  listDoraByService: {
+    parameters: {
+      query?: {
+        /** @description Environment (default 7, Production) */
+        environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+        /** @description Window start, inclusive (ISO 8601); default 30 days before to */
+        from?: string;
+        /** @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DoraByServiceResponse'];
+        };
+      };
+      /** @description Unknown environment, from after to or a window over 366 days (problem+json naming it) */
+      400: {
         headers: {
           [name: string]: unknown;
         };
