@@ -13,6 +13,7 @@ export default tseslint.config(
       'tools/**',
       'data/**',
       'bench/results/**',
+      'web/dist/**',
       'coverage/**',
       '*.config.js',
       '*.config.mjs',

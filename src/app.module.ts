@@ -17,6 +17,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { AstraNotificationsModule } from './astra-notifications/astra-notifications.module';
 import { SystemModule } from './system/system.module';
 import { TrackerEventsModule } from './tracker-events/tracker-events.module';
+import { LiveModule } from './live/live.module';
 import { ChangesModule } from './changes/changes.module';
 import { InsightsModule } from './insights/insights.module';
 import { LocksModule } from './locks/locks.module';
@@ -50,6 +51,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  LiveModule,
   ChangesModule,
   InsightsModule,
   IntakeModule,

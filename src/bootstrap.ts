@@ -13,6 +13,7 @@ import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
 import { MetricsService } from './metrics/metrics.service';
 import { APP_VERSION } from './system/app-info';
+import { serveWebConsole } from './web-console/web-console';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -87,6 +88,9 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const config = app.get(AppConfig);
+  if (config.ui.enabled && !(await serveWebConsole(app, { root: config.ui.root }))) {
+    app.get(Logger).warn(`web console not built (${config.ui.root} is empty): run npm run web:build, or npm start`);
+  }
   app.connectMicroservice(buildGrpcOptions(`${config.grpc.host}:${config.grpc.port}`, grpc), { inheritAppConfig: true });
   return { app, config, grpc };
 }

@@ -1,7 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './data/activity-event.schema';
-import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
+import { ActivityEventChangeIndex, ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../config/app-config.service';
 import { AccountGuard } from '../common/auth/account.guard';
 import { ActivityEventSweeper } from './activity-event.sweeper';
@@ -17,8 +17,16 @@ import { ActivityLogService } from './activity-log.service';
 @Module({
   imports: [MongooseModule.forFeature([ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition])],
   controllers: [ActivityLogHttpController, ActivityLogGrpcController],
-  providers: [ActivityEventRepository, ActivityEventExpiryIndex, ActivityLogService, ActivityLogHooks, ActivityEventSweeper, AccountGuard],
-  exports: [ActivityLogService, ActivityLogHooks],
+  providers: [
+    ActivityEventRepository,
+    ActivityEventExpiryIndex,
+    ActivityEventChangeIndex,
+    ActivityLogService,
+    ActivityLogHooks,
+    ActivityEventSweeper,
+    AccountGuard,
+  ],
+  exports: [ActivityLogService, ActivityLogHooks, ActivityEventChangeIndex],
 })
 export class ActivityLogModule {
   constructor(config: AppConfig) {

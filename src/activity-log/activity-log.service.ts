@@ -9,6 +9,7 @@ import { ActivityDestination, ActivityEventRepository, EventPage } from './data/
 import { ActivityEventRecord } from './data/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
 import { EVENTS_LIST_SPEC } from './activity-event.list-fields';
+import { ActivityLogHooks } from './activity-log.hooks';
 import type { CreateActivityEventDto } from './dto/create-event.dto';
 
 /** What "is this condition cleared" needs to know about an event. */
@@ -20,7 +21,10 @@ export type ClearableEvent = Pick<AstraEvent, 'id' | 'correlationID' | 'summary'
  */
 @Injectable()
 export class ActivityLogService {
-  constructor(private readonly events: ActivityEventRepository) {}
+  constructor(
+    private readonly events: ActivityEventRepository,
+    private readonly hooks: ActivityLogHooks,
+  ) {}
 
   async create(scope: AccountScope, input: CreateActivityEventDto): Promise<AstraEvent> {
     // metadata.createdBy is an Astra identifier: an OIDC subject in another format cannot be recorded there.
@@ -30,6 +34,7 @@ export class ActivityLogService {
     if (!record) {
       throw new ConflictError(`Could not assign a sequenceCount in account ${scope.accountId} after ${SEQUENCE_ATTEMPTS} attempts; retry.`);
     }
+    await this.hooks.eventCreated(record);
     return toAstraEvent(record);
   }
 

@@ -93,10 +93,17 @@ export class AppConfig {
     }
     return { githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET, environments };
   }
+  get live() {
+    return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };
+  }
   get doraMetricsRefreshMs() {
     return this.env.DORA_METRICS_REFRESH_MS;
   }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
+  }
+  get ui() {
+    // The console is built into the checkout (web/dist), wherever the service is started from.
+    return { enabled: this.env.UI_ENABLED === 'true', root: resolve(REPO_ROOT, 'web', 'dist') };
   }
 }

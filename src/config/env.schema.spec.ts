@@ -32,6 +32,8 @@ describe('validateEnv', () => {
     ['AUTH_GROUPS_CLAIM', ''],
     ['AUTH_GROUPS_PREFIX', 'has space'],
     ['AUTH_JWKS_COOLDOWN_SECONDS', '-1'],
+    ['EVENT_BUS_URL', 'http://127.0.0.1:4222'],
+    ['STREAM_RETENTION_HOURS', '0'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
     try {

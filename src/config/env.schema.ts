@@ -195,6 +195,22 @@ export class EnvironmentVariables {
    */
   @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
   INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
+  /** NATS server that fans live changes out across instances (docs/live.md); unset = one instance, in-process. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(nats|tls):\/\/[^\s/]+(\/)?$/, { message: 'must be nats://host:port (or tls://host:port)' })
+  EVENT_BUS_URL?: string;
+
+  /** How long a stream cursor can be resumed from, in hours (the change log keeps this much). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  STREAM_RETENTION_HOURS = 24;
+
+  /** true: the web console (built from web/ into web/dist) is served at `/`. */
+  @IsIn(['true', 'false'])
+  UI_ENABLED: 'true' | 'false' = 'true';
 }
 
 /**

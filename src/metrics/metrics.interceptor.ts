@@ -12,10 +12,17 @@ export class GrpcMetricsInterceptor implements NestInterceptor {
     if (context.getType() !== 'rpc') return next.handle();
     const method = `${context.getClass().name}.${context.getHandler().name}`;
     const end = this.metrics.grpcDuration.startTimer({ method });
+    // Observed once per call: a server stream emits many values (its first one counts).
+    let observed = false;
+    const observe = (code: string) => {
+      if (observed) return;
+      observed = true;
+      end({ code });
+    };
     return next.handle().pipe(
       tap({
-        next: () => end({ code: String(GrpcStatus.OK) }),
-        error: () => end({ code: 'error' }),
+        next: () => observe(String(GrpcStatus.OK)),
+        error: () => observe('error'),
       }),
     );
   }

@@ -94,6 +94,7 @@ describe('TrackerEventsGrpcController', () => {
     'rate-limited': status.RESOURCE_EXHAUSTED,
     locked: status.ALREADY_EXISTS,
     'not-lock-owner': status.PERMISSION_DENIED,
+    'cursor-expired': status.OUT_OF_RANGE,
     unavailable: status.UNAVAILABLE,
   };
 

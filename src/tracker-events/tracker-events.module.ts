@@ -8,6 +8,7 @@ import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';
+import { EventChangeListeners } from './event-change-listeners';
 import { EventOverlapsGrpcController } from './event-overlaps.grpc.controller';
 import { EventOverlapsHttpController } from './event-overlaps.http.controller';
 import { EventOverlapsService } from './event-overlaps.service';
@@ -16,7 +17,7 @@ import { EventOverlapsService } from './event-overlaps.service';
 @Module({
   imports: [MongooseModule.forFeature([TrackerEventModelDefinition]), StoreProfileModule],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController, EventOverlapsHttpController, EventOverlapsGrpcController],
-  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventOverlapsService],
-  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks],
+  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventChangeListeners, EventOverlapsService],
+  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventChangeListeners],
 })
 export class TrackerEventsModule {}

@@ -14,6 +14,7 @@ import { dayBounds } from './domain/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';
+import { EventChangeListeners } from './event-change-listeners';
 import { MonthBucket, sumBy, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
 import type { RelatedEventView } from './tracker-events.mapper';
@@ -46,12 +47,14 @@ export class TrackerEventsService {
     private readonly events: TrackerEventRepository,
     private readonly planners: DeliveryPlanners,
     private readonly hooks: EventWriteHooks,
+    private readonly changes: EventChangeListeners,
   ) {}
 
   async create(dto: CreateEventDto, via: Via, origin: CreateOrigin = {}): Promise<TrackerEventRecordView> {
     const now = new Date();
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via, origin.id);
     if (origin.intake) record.intake = origin.intake;
+    record.lastChange = { kind: 'created', rev: record.rev, at: now };
     record.changelog.push(...(await this.hooks.beforeCreate(record, now)));
     try {
       const planned = this.planners.planOnCreate(record, now);
@@ -62,6 +65,8 @@ export class TrackerEventsService {
       await this.hooks.createFailed(record).catch(() => undefined);
       throw err;
     }
+    const { changelog: _changelog, ...event } = record;
+    await this.changes.changeStored({ kind: 'created', id: record._id.toHexString(), rev: record.rev, at: now, event });
     return record;
   }
 
@@ -81,14 +86,19 @@ export class TrackerEventsService {
       if (Object.keys(plan.set).length === 0) return { set: {}, changes: [], result: current };
       const planned = this.planners.planOnUpdate(current, plan.next, at);
       const added = planned.flat();
-      const set = added.length ? { ...plan.set, deliveries: [...(current.deliveries ?? []), ...added] } : plan.set;
+      const lastChange = { kind: 'updated' as const, rev: plan.next.rev, at };
+      const set = { ...plan.set, lastChange, ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}) };
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
       before = current;
-      return { set, changes: plan.changes, result: plan.next };
+      return { set, changes: plan.changes, result: { ...plan.next, lastChange } };
     });
     if (outcome.kind === 'not-found') throw notFound(dto.id);
     if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
-    if (before) await this.hooks.afterUpdate(before, outcome.result, at);
+    if (before) {
+      const result = outcome.result;
+      await this.changes.changeStored({ kind: 'updated', id: result._id.toHexString(), rev: result.rev, at, event: result });
+      await this.hooks.afterUpdate(before, result, at);
+    }
     return outcome.result;
   }
 
@@ -153,8 +163,18 @@ export class TrackerEventsService {
   }
 
   async delete(idText: string): Promise<{ id: string }> {
-    if (!(await this.events.delete(new Types.ObjectId(idText)))) throw notFound(idText);
+    const id = new Types.ObjectId(idText);
+    if (!(await this.events.delete(id))) throw notFound(idText);
+    await this.changes.changeStored({ kind: 'deleted', id: id.toHexString(), at: new Date() });
     return { id: idText };
+  }
+
+  /**
+   * For the live module's recovery: the events whose last create or update (recorded in their own write) falls
+   * in [from, before), at most `limit`.
+   */
+  changedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
+    return this.events.findChangedBetween(from, before, limit);
   }
 
   async changelog(idText: string): Promise<ChangelogRecord[]> {

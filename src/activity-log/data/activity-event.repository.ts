@@ -179,3 +179,16 @@ export class ActivityEventExpiryIndex {
     return ids.filter((id): id is string => typeof id === 'string');
   }
 }
+
+/**
+ * The live module's recovery read, cross-account like the expiry index and kept apart for the same reason: the
+ * events created in [from, before) (an event is only ever created, so its document is the record of the change).
+ */
+@Injectable()
+export class ActivityEventChangeIndex {
+  constructor(@InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>) {}
+
+  createdBetween(from: Date, before: Date, limit: number): Promise<ActivityEventRecord[]> {
+    return this.events.collection.find<ActivityEventRecord>({ 'metadata.creationTimestamp': { $gte: from, $lt: before } }, { limit }).toArray();
+  }
+}

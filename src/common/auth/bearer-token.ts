@@ -20,6 +20,8 @@ function hs256Verifier(secret: string): JwtService {
   }
   return verifier;
 }
+/** Signing (dev tokens, tests) and reading claims without verifying them. */
+const jwt = new JwtService({});
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
 /**
@@ -94,9 +96,22 @@ export function accountRolesFrom(accounts: unknown, bad: (what: string) => Error
 /** Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. */
 export function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
   const payload = { sub: principal.userId, accounts: { ...principal.accounts } };
-  return new JwtService({}).sign(payload, {
+  return jwt.sign(payload, {
     secret,
     algorithm: 'HS256',
     ...(options.expiresInSeconds !== undefined ? { expiresIn: options.expiresInSeconds } : {}),
   });
+}
+
+/**
+ * When a bearer token stops being valid (its `exp`, epoch ms), or undefined when it never expires. For callers
+ * that already verified the header (a stream that must end when its token expires); reads only `exp`.
+ */
+export function bearerTokenExpiry(header: unknown): number | undefined {
+  const value: unknown = Array.isArray(header) ? header[0] : header;
+  const match = typeof value === 'string' ? BEARER.exec(value.trim()) : null;
+  if (!match) return undefined;
+  const payload: unknown = jwt.decode(match[1]);
+  const exp = payload && typeof payload === 'object' ? (payload as { exp?: unknown }).exp : undefined;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }

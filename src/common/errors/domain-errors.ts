@@ -25,7 +25,8 @@ export type ErrorKind =
   | 'rate-limited'
   | 'unavailable'
   | 'invalid-account-id'
-  | 'invalid-resource-id';
+  | 'invalid-resource-id'
+  | 'cursor-expired';
 
 /**
  * The one error type services throw. The error filter turns it into problem+json on HTTP and a gRPC status

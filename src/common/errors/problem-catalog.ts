@@ -27,6 +27,7 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
     slug: 'unsupported-media-type',
     title: 'Unsupported media type',
   },
+  'cursor-expired': { http: 410, grpc: GrpcStatus.OUT_OF_RANGE, slug: 'cursor-expired', title: 'Stream cursor expired' },
   'rate-limited': { http: 429, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'rate-limited', title: 'Too many requests' },
   unavailable: { http: 503, grpc: GrpcStatus.UNAVAILABLE, slug: 'unavailable', title: 'Service not ready' },
 };

@@ -142,6 +142,11 @@ export class TrackerEventRepository {
     return res.matchedCount === 1;
   }
 
+  /** Events whose last recorded change happened in [from, before), without their changelogs; at most `limit`. */
+  findChangedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
+    return this.collection.find({ 'lastChange.at': { $gte: from, $lt: before } }, { projection: WITHOUT_CHANGELOG, limit }).toArray();
+  }
+
   async delete(id: Types.ObjectId): Promise<boolean> {
     const res = await this.collection.deleteOne({ _id: id });
     return res.deletedCount === 1;

@@ -1,0 +1,32 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
+import { AccountGuard, AuthScope } from '../common/auth/account.guard';
+import type { AccountScope } from '../common/auth/account-scope';
+import { toProtoNames } from '../common/astra/proto-names';
+import { WatchActivityEventsRequestDto } from './dto/stream-query.dto';
+import { toGrpcStream } from './grpc-stream';
+import { GrpcCall, StreamingCall, TokenExpiry } from './live.decorators';
+import { LiveService } from './live.service';
+
+// Fully qualified: tracker.event.v1alpha1 also has an EventService.
+const SERVICE = 'astra.core.v1.EventService';
+
+/** astra.core.v1.EventService/WatchEvents: the activity stream over gRPC, bearer token in `authorization` metadata. */
+@Controller()
+@UseGuards(AccountGuard)
+export class ActivityStreamGrpcController {
+  constructor(private readonly live: LiveService) {}
+
+  @GrpcMethod(SERVICE, 'WatchEvents')
+  async watchEvents(
+    @Payload() request: WatchActivityEventsRequestDto,
+    @AuthScope() scope: AccountScope,
+    @TokenExpiry() expiresAt: number | undefined,
+    @GrpcCall() call: StreamingCall,
+  ): Promise<Observable<unknown>> {
+    const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };
+    const sub = await this.live.openActivity(scope, resume);
+    return toGrpcStream(sub, call, { event: (msg) => toProtoNames(msg.data), expiresAt });
+  }
+}

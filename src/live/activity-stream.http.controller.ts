@@ -1,0 +1,70 @@
+import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiGoneResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccountGuard, AuthScope } from '../common/auth/account.guard';
+import type { AccountScope } from '../common/auth/account-scope';
+import { UnauthenticatedError } from '../common/errors/domain-errors';
+import { toProblem } from '../common/errors/problem';
+import { correlationIdOf } from '../common/http/correlation-id';
+import { OnlyDeclaredMethods } from '../common/http/allowed-methods';
+import { ActivityStreamQueryDto } from './dto/stream-query.dto';
+import { TokenExpiry } from './live.decorators';
+import { LiveService } from './live.service';
+import { resumeOf, STREAM_FORMAT } from './stream-format';
+import { streamSse } from './sse';
+
+/**
+ * Tracker's extension of the Astra event resource (docs/astra-extensions.md): the activity log as a live
+ * stream, with the same authentication, role and visibility as listing events.
+ */
+@ApiTags('Activity log (Astra events)')
+@ApiBearerAuth()
+@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@OnlyDeclaredMethods()
+@Controller('accounts/:account_id/core/v1/events')
+export class ActivityStreamHttpController {
+  constructor(private readonly live: LiveService) {}
+
+  @Get('stream')
+  @UseGuards(AccountGuard)
+  @ApiOperation({
+    operationId: 'streamActivityEvents',
+    summary: 'Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)',
+    description:
+      `Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. ` +
+      `When the bearer token expires the stream ends with \`event: problem\` (problems/4). ${STREAM_FORMAT}`,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this cursor (wins over `since`)' })
+  @ApiOkResponse({
+    description: 'text/event-stream, one message per new event',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({ description: 'The cursor is malformed (problems/5 naming it)' })
+  @ApiGoneResponse({ description: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired' })
+  async stream(
+    @AuthScope() scope: AccountScope,
+    @Query() query: ActivityStreamQueryDto,
+    @Headers('last-event-id') lastEventId: unknown,
+    @TokenExpiry() expiresAt: number | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const sub = await this.live.openActivity(scope, resumeOf(lastEventId, query.since));
+    await streamSse(reply, sub, {
+      data: (msg) => msg.data,
+      expiresAt,
+      problem: () => toProblem(new UnauthenticatedError(false, 'The bearer token has expired.'), true, correlationIdOf(request)).body,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { ModelDefinition, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { SchemaTypes } from 'mongoose';
+
+export const LIVE_CHANGE_MODEL = 'LiveChange';
+export const LIVE_STORE_ID_MODEL = 'LiveStoreId';
+
+/** Who may read an activity change (copied from the event: account, visibleTo, expiresAt). */
+@Schema({ _id: false })
+export class LiveChangeAccessRecord {
+  @Prop({ type: String }) accountId: string;
+  @Prop({ type: [String] }) visibleTo: string[];
+  @Prop({ type: Date }) expiresAt: Date;
+}
+
+/**
+ * One entry of the change log every stream reads from (docs/live.md). `_id` is the position: dense, every
+ * number from the first to the last is stored, because a position is only ever inserted after the one before
+ * it is stored (SequenceAllocator over the `_id` unique index). A reader that has seen position n therefore
+ * knows every position below n is stored, and one that finds n missing knows nothing above it can exist yet.
+ */
+@Schema({ collection: 'live_changes', versionKey: false })
+export class LiveChangeRecord {
+  @Prop({ type: Number }) _id: number;
+  /**
+   * Which change this is, unique: `tracker:<id>@<rev>`, `tracker:<id>@deleted`, `activity:<id>`. Logging a
+   * change twice (its writer and the recovery sweep) fails on this key instead of storing a duplicate.
+   */
+  @Prop({ type: String }) change: string;
+  @Prop({ type: String }) stream: 'tracker' | 'activity';
+  @Prop({ type: String }) kind: 'created' | 'updated' | 'deleted';
+  /** The event id. */
+  @Prop({ type: String }) key: string;
+  /** When it was logged: the retention sweep deletes entries older than STREAM_RETENTION_HOURS. */
+  @Prop({ type: Date }) at: Date;
+  /** The event as its GET returns it (JSON), or `{ id }` for a deletion. */
+  @Prop({ type: SchemaTypes.Mixed }) data: Record<string, unknown>;
+  /** Activity changes only. */
+  @Prop({ type: LiveChangeAccessRecord }) access?: LiveChangeAccessRecord;
+}
+
+export const LiveChangeSchema = SchemaFactory.createForClass(LiveChangeRecord);
+// Logging a change at most once (insert-that-fails-on-conflict on the change key).
+LiveChangeSchema.index({ change: 1 }, { unique: true });
+// The retention sweep (at older than the window) and the recovery sweep (change keys logged since a time).
+LiveChangeSchema.index({ at: 1 });
+
+export const LiveChangeModelDefinition: ModelDefinition = { name: LIVE_CHANGE_MODEL, schema: LiveChangeSchema };
+
+/**
+ * The store's identity for the bus: one document, created by whichever instance boots first (insert-or-conflict),
+ * so every instance on one store publishes on the same NATS subject and instances on another store sharing the
+ * NATS server never hear them (positions mean nothing outside their own log).
+ */
+@Schema({ collection: 'live_store_id', versionKey: false })
+export class LiveStoreIdRecord {
+  /** Always `store`. */
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: String }) id: string;
+}
+
+export const LiveStoreIdModelDefinition: ModelDefinition = { name: LIVE_STORE_ID_MODEL, schema: SchemaFactory.createForClass(LiveStoreIdRecord) };

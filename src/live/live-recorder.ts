@@ -1,0 +1,156 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
+import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
+import { toAstraEvent } from '../activity-log/activity-event.mapper';
+import { ActivityLogHooks } from '../activity-log/activity-log.hooks';
+import { PeriodicTask } from '../common/periodic-task';
+import { AppConfig } from '../config/app-config.service';
+import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
+import { EventChangeListeners, TrackerEventChange } from '../tracker-events/event-change-listeners';
+import { toEventResponse } from '../tracker-events/tracker-events.mapper';
+import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { LiveChangeRepository } from './data/live-change.repository';
+import type { LiveChangeRecord } from './data/live-change.schema';
+import { LiveBus } from './live-bus';
+import { LiveHub, toMessage } from './live-hub';
+
+/** How far back the recovery sweep looks for changes that were stored but never logged. */
+export const RECOVERY_WINDOW_MS = 15 * 60_000;
+/** A change younger than this is left to its own writer (which logs it before answering). */
+export const RECOVERY_GRACE_MS = 5_000;
+const RECOVERY_EVERY_MS = 10_000;
+const RETENTION_SWEEP_EVERY_MS = 60_000;
+/** Events read per recovery sweep and stream at most. */
+const RECOVERY_LIMIT = 5_000;
+
+type Unlogged = Omit<LiveChangeRecord, '_id'>;
+
+/** The log entry of a tracker event change (the event as GET /event/{id} returns it, or `{ id }`). */
+export function trackerEntry(change: TrackerEventChange): Unlogged {
+  if (change.kind === 'deleted')
+    return {
+      change: `tracker:${change.id}@deleted`,
+      stream: 'tracker',
+      kind: 'deleted',
+      key: change.id,
+      at: new Date(),
+      data: { id: change.id },
+    };
+  return {
+    change: `tracker:${change.id}@${change.rev}`,
+    stream: 'tracker',
+    kind: change.kind,
+    key: change.id,
+    at: new Date(),
+    data: toEventResponse(change.event),
+  };
+}
+
+/** The log entry of a new activity event (the event as GET .../events/{id} returns it, and who may read it). */
+export function activityEntry(record: ActivityEventRecord): Unlogged {
+  return {
+    change: `activity:${record._id}`,
+    stream: 'activity',
+    kind: 'created',
+    key: record._id,
+    at: new Date(),
+    data: toAstraEvent(record),
+    access: { accountId: record.accountID, visibleTo: [...record.visibleTo], expiresAt: record.expiresAt },
+  };
+}
+
+/**
+ * Writes the change log: every stored change of a tracker event or an activity event is appended (a position
+ * in the log), handed to this instance's hub and published on the bus, before its writer is answered. The
+ * writers only call their own seams (EventChangeListeners, ActivityLogHooks); they know nothing of streams.
+ *
+ * A change stored but never logged (the instance was killed between the store's acknowledgement and the
+ * append, or the append failed) is still recorded in its own document (`lastChange` of a tracker event; an
+ * activity event is its own record). The recovery sweep, on every instance every RECOVERY_EVERY_MS, logs any
+ * such change of the last RECOVERY_WINDOW_MS. The retention sweep deletes entries older than the window.
+ */
+@Injectable()
+export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LiveRecorder.name);
+  private readonly recovery = new PeriodicTask<number>(this.logger, 'live change recovery failed');
+  private readonly retention = new PeriodicTask<number>(this.logger, 'live change retention sweep failed');
+
+  constructor(
+    private readonly log: LiveChangeRepository,
+    private readonly hub: LiveHub,
+    private readonly bus: LiveBus,
+    private readonly config: AppConfig,
+    private readonly trackerListeners: EventChangeListeners,
+    private readonly tracker: TrackerEventsService,
+    private readonly activityHooks: ActivityLogHooks,
+    private readonly activity: ActivityEventChangeIndex,
+  ) {}
+
+  onModuleInit(): void {
+    this.trackerListeners.register({ changeStored: async (change) => void (await this.record(trackerEntry(change))) });
+    this.activityHooks.registerCreated({ eventCreated: async (record) => void (await this.record(activityEntry(record))) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.hub.start();
+    // The bus may be down: the app still boots (and catches up through the log) after a short wait.
+    const busReady = this.bus.enabled
+      ? this.log
+          .storeId()
+          .then((id) => this.bus.start(id, (msg) => this.hub.offer([msg])))
+          .catch((err: unknown) => this.logger.error({ err }, 'the event bus is not started; other instances are read through the log'))
+      : Promise.resolve();
+    await Promise.race([busReady, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+    this.recovery.start(RECOVERY_EVERY_MS, () => this.recover());
+    this.retention.start(RETENTION_SWEEP_EVERY_MS, () => this.sweep());
+    void this.recover().catch((err: unknown) => this.logger.warn({ err }, 'live change recovery failed'));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.hub.stop();
+    await Promise.all([this.recovery.stop(), this.retention.stop()]);
+    await this.bus.stop();
+  }
+
+  /** Appends one change and announces it; undefined when it was not placed (already logged, or contention). */
+  async record(entry: Unlogged): Promise<number | undefined> {
+    const stored = await this.log.append((position) => ({ _id: position, ...entry }));
+    if (!stored) return undefined;
+    const msg = toMessage(stored);
+    this.hub.offer([msg]);
+    this.bus.publish(msg);
+    return stored._id;
+  }
+
+  /** Logs the changes of [now - RECOVERY_WINDOW_MS, now - RECOVERY_GRACE_MS) that are stored but not logged. */
+  recover(now = new Date()): Promise<number> {
+    return this.recovery.once(async () => {
+      const from = new Date(now.getTime() - RECOVERY_WINDOW_MS);
+      const before = new Date(now.getTime() - RECOVERY_GRACE_MS);
+      const [events, activities] = await Promise.all([
+        this.tracker.changedBetween(from, before, RECOVERY_LIMIT),
+        this.activity.createdBetween(from, before, RECOVERY_LIMIT),
+      ]);
+      // Logged entries are stamped after their change: anything logged for these changes is at or after `from`.
+      const logged = await this.log.changeKeysSince(from);
+      const missing = [
+        ...events.filter((e) => e.lastChange && !logged.has(`tracker:${e._id.toHexString()}@${e.lastChange.rev}`)).map(trackedChange),
+        ...activities.filter((a) => !logged.has(`activity:${a._id}`)).map(activityEntry),
+      ];
+      let count = 0;
+      for (const entry of missing) if ((await this.record(entry)) !== undefined) count++;
+      if (count > 0) this.logger.warn({ count }, 'logged changes that were stored but not logged (a writer stopped in between)');
+      return count;
+    });
+  }
+
+  /** Deletes log entries older than STREAM_RETENTION_HOURS (the newest always stays). */
+  sweep(now = new Date()): Promise<number> {
+    return this.retention.once(() => this.log.deleteOlderThan(new Date(now.getTime() - this.config.live.retentionMs)));
+  }
+}
+
+function trackedChange(event: TrackerEventRecordView): Unlogged {
+  const change = event.lastChange!;
+  return trackerEntry({ kind: change.kind, id: event._id.toHexString(), rev: change.rev, at: change.at, event });
+}

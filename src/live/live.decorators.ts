@@ -1,0 +1,21 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { bearerTokenExpiry } from '../common/auth/bearer-token';
+import { callParts } from '../common/auth/caller';
+
+/** When the call's bearer token expires (epoch ms), or undefined when it never does. Use after AccountGuard. */
+export const TokenExpiry = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined =>
+  bearerTokenExpiry(callParts(context).authorization),
+);
+
+/** What a server-streaming handler needs of its grpc-js call: backpressure and cancellation. */
+export interface StreamingCall {
+  writableNeedDrain?: boolean;
+  cancelled?: boolean;
+  once(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
+}
+
+/** The grpc-js call of a server-streaming @GrpcMethod (its third argument). */
+export const GrpcCall = createParamDecorator((_data: unknown, context: ExecutionContext): StreamingCall =>
+  context.getArgByIndex<StreamingCall>(2),
+);

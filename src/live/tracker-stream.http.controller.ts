@@ -1,0 +1,38 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiGoneResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { TrackerStreamQueryDto } from './dto/stream-query.dto';
+import { LiveService } from './live.service';
+import { resumeOf, STREAM_FORMAT, trackerFilterOf } from './stream-format';
+import { streamSse } from './sse';
+
+@ApiTags('tracker events')
+@TrackerApi()
+@Controller('api/v1alpha1')
+export class TrackerStreamHttpController {
+  constructor(private readonly live: LiveService) {}
+
+  @Get('events/stream')
+  @ApiOperation({
+    operationId: 'streamEvents',
+    summary: 'Live stream of event changes (Server-Sent Events), resumable',
+    description: `Each stored create, update or delete of an event matching the filters, the moment it is stored.\n\n${STREAM_FORMAT}`,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this cursor (wins over `since`)' })
+  @ApiOkResponse({
+    description: 'text/event-stream, one message per change',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse({ description: 'A filter or the cursor is malformed (problem+json naming it)' })
+  @ApiGoneResponse({ description: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired' })
+  async stream(
+    @Query() query: TrackerStreamQueryDto,
+    @Headers('last-event-id') lastEventId: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const sub = await this.live.openTracker(trackerFilterOf(query), resumeOf(lastEventId, query.since));
+    await streamSse(reply, sub, { data: (msg) => msg.data });
+  }
+}

@@ -1,0 +1,104 @@
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from './api/client';
+import type { Tone } from './labels';
+import { onTokenChange } from './token';
+
+export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return <span className={`badge tone-${tone}`}>{children}</span>;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** Times are shown in UTC (the service's day boundaries are UTC), with the exact instant on hover. */
+export function Time({ value }: { value: string | null | undefined }) {
+  if (!value) return <span className="muted">—</span>;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return <span>{value}</span>;
+  return (
+    <time dateTime={value} title={value}>
+      {dateTime.format(d)} UTC
+    </time>
+  );
+}
+
+export function formatSeconds(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [d ? `${d}d` : '', h ? `${h}h` : '', m ? `${m}m` : '', !d && !h ? `${s % 60}s` : ''].filter(Boolean);
+  return parts.join(' ') || '0s';
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  const status = error instanceof ApiError ? error.status : undefined;
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
+  return (
+    <div className="note note-bad" role="alert">
+      {status === 401 ? 'This needs a bearer token: paste one with “Token” at the top of the page. ' : ''}
+      {status ? <strong>HTTP {status}: </strong> : null}
+      {message}
+    </div>
+  );
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Runs `load` whenever `key` changes (and when the session's token changes); keeps the last data while a new
+ * load runs, so the page does not flash. Stale answers of superseded loads are dropped.
+ */
+export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error: unknown; loading: boolean }>({ error: undefined, loading: true });
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => onTokenChange(() => setTick((t) => t + 1)), []);
+  useEffect(() => {
+    const controller = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    loadRef.current(controller.signal).then(
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted) setState({ data: undefined, error, loading: false });
+      },
+    );
+    return () => controller.abort();
+  }, [key, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, data: state.data, reload };
+}
+
+export function Pager({ page, pages, onPage, label }: { page: number; pages: number; onPage: (page: number) => void; label: string }) {
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        ← Newer
+      </button>
+      <span aria-live="polite">
+        Page {page} of {Math.max(pages, 1)}
+      </span>
+      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        Older →
+      </button>
+    </nav>
+  );
+}
+
+/** Seconds from now to `until`, ticking every second. */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = window.setInterval(() => setNow(Date.now()), everyMs);
+    return () => window.clearInterval(id);
+  }, [everyMs]);
+  return now;
+}
