@@ -51,7 +51,10 @@ export class ActivityLogHttpController {
   @ApiOperation({ operationId: 'getActivityEvent', summary: 'Retrieve an event' })
   @ApiAstraIdParam('event_id')
   @ApiAstraResponse(200, 'event_1.4_get_response_body', EVENT_MEDIA_TYPE, { description: 'The event' })
-  @ApiAstraProblems({ 404: [1] })
+  @ApiAstraProblems(
+    { 404: [2] },
+    { 404: 'problems/2 (as NetApp publishes for this operation): no such event in the account, or not visible to the role' },
+  )
   get(@AuthScope() scope: AccountScope, @Param('event_id') eventId: string) {
     return this.activity.get(scope, eventId);
   }

@@ -1601,29 +1601,35 @@ export interface components {
             source?: string;
             /**
              * @description 1=P1/Critical .. 5=P5/Low
-             * @enum {number}
+             * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
             /** @description Id of a related event (a rollback names the deployment it undoes) */
             relatedId?: string;
             /**
              * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
-             * @enum {number}
+             * @enum {integer}
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
              * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-             * @enum {number}
+             * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
              * @description 1=Low .. 3=High
-             * @enum {number}
+             * @enum {integer}
              */
             impact?: 1 | 2 | 3;
-            /** @example 2024-01-15T10:00:00Z */
+            /**
+             * @description ISO 8601 date or date-time (no offset: UTC)
+             * @example 2024-01-15T10:00:00Z
+             */
             startDate?: string;
-            /** @example 2024-01-15T10:05:00Z */
+            /**
+             * @description ISO 8601 date or date-time; not before startDate
+             * @example 2024-01-15T10:05:00Z
+             */
             endDate?: string;
             /** @example platform-team */
             owner?: string;
@@ -1639,7 +1645,7 @@ export interface components {
             notifications?: ("slack" | "email")[];
             /**
              * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
-             * @enum {number}
+             * @enum {integer}
              */
             type: 1 | 2 | 3 | 4 | 5;
             /** @example user-service */
@@ -1777,29 +1783,35 @@ export interface components {
             source?: string;
             /**
              * @description 1=P1/Critical .. 5=P5/Low
-             * @enum {number}
+             * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
             /** @description Id of a related event (a rollback names the deployment it undoes) */
             relatedId?: string;
             /**
              * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
-             * @enum {number}
+             * @enum {integer}
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
              * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-             * @enum {number}
+             * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
              * @description 1=Low .. 3=High
-             * @enum {number}
+             * @enum {integer}
              */
             impact?: 1 | 2 | 3;
-            /** @example 2024-01-15T10:00:00Z */
+            /**
+             * @description ISO 8601 date or date-time (no offset: UTC)
+             * @example 2024-01-15T10:00:00Z
+             */
             startDate?: string;
-            /** @example 2024-01-15T10:05:00Z */
+            /**
+             * @description ISO 8601 date or date-time; not before startDate
+             * @example 2024-01-15T10:05:00Z
+             */
             endDate?: string;
             /** @example platform-team */
             owner?: string;
@@ -1813,7 +1825,7 @@ export interface components {
             /** @description Deliver this event to the channels in `notifications` */
             notification?: boolean;
             notifications?: ("slack" | "email")[];
-            /** @enum {number} */
+            /** @enum {integer} */
             type?: 1 | 2 | 3 | 4 | 5;
             service?: string;
         };
@@ -1964,9 +1976,9 @@ export interface components {
             by: "service" | "environment";
             /** @description Only this service */
             service?: string;
-            /** @enum {number} */
+            /** @enum {integer} */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
-            /** @enum {number} */
+            /** @enum {integer} */
             type?: 1 | 2 | 3 | 4 | 5;
         };
         EventDataDto: {
@@ -2122,7 +2134,7 @@ export interface components {
             service: string;
             /**
              * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-             * @enum {number}
+             * @enum {integer}
              */
             environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
@@ -2202,13 +2214,16 @@ export interface components {
             force: boolean;
         };
         LockIdDto: {
-            /** @example 3b241101-e2bb-4255-8caf-4136c566a962 */
+            /**
+             * Format: uuid
+             * @example 3b241101-e2bb-4255-8caf-4136c566a962
+             */
             id: string;
         };
         ListLocksQueryDto: {
             /** @example user-service */
             service?: string;
-            /** @enum {number} */
+            /** @enum {integer} */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /** @example github_actions */
             owner?: string;
@@ -2747,7 +2762,7 @@ export interface operations {
                 type?: 1 | 2 | 3 | 4 | 5;
                 environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
                 status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
-                /** @description Inclusive lower bound on the event time (ISO 8601) */
+                /** @description Inclusive lower bound on the event time: an ISO 8601 date or date-time */
                 start_date?: string;
                 /** @description Inclusive upper bound; a bare date covers that whole UTC day */
                 end_date?: string;
@@ -2893,8 +2908,11 @@ export interface operations {
     getEventStats: {
         parameters: {
             query?: {
+                /** @description From this event time on: an ISO 8601 date or date-time */
                 start_date?: string;
+                /** @description Up to this event time (a bare date covers that whole UTC day); not before start_date */
                 end_date?: string;
+                /** @description Exact service name */
                 service?: string;
             };
             header?: never;
@@ -2965,8 +2983,11 @@ export interface operations {
     getMonthlyEventStats: {
         parameters: {
             query?: {
+                /** @description From this event time on: an ISO 8601 date or date-time */
                 start_date?: string;
+                /** @description Up to this event time (a bare date covers that whole UTC day); not before start_date */
                 end_date?: string;
+                /** @description Exact service name */
                 service?: string;
             };
             header?: never;
@@ -3407,13 +3428,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["astra_problem_detail_11"];
                 };
             };
-            /** @description Not Found */
+            /** @description problems/2 (as NetApp publishes for this operation): no such event in the account, or not visible to the role */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["astra_problem_detail_1"];
+                    "application/problem+json": components["schemas"]["astra_problem_detail_2"];
                 };
             };
             /** @description problems/32: Accept names nothing this resource is served as */
