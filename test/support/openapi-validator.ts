@@ -105,18 +105,24 @@ function problemValidator(): ValidateFunction {
   return fn;
 }
 
-/** The path as the router reads it: each segment percent-decoded, a trailing slash ignored. */
-function routedPath(pathname: string): string {
-  const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+/**
+ * The path as the router (find-my-way) reads it: up to the first `?`, `;` or `#`, one trailing slash ignored
+ * (ignoreTrailingSlash), each segment percent-decoded except an encoded slash (it never splits a segment).
+ */
+function routedPath(target: string): string {
+  const end = target.search(/[?;#]/);
+  const raw = end < 0 ? target : target.slice(0, end);
+  const trimmed = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
   return trimmed
     .split('/')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
-    })
+    .map((segment) => segment.split(/%2f/i).map(decode).join('%2F'))
     .join('/');
 }
 
@@ -124,7 +130,7 @@ export interface ObservedResponse {
   method: string;
   /** e.g. http://127.0.0.1:41234 */
   origin: string;
-  /** The path as sent, without the query (not normalised: the router sees it as written). */
+  /** The request target's path as sent (not normalised: the router reads it as written; a query may follow). */
   path: string;
   status: number;
   header: (name: string) => string | undefined;
