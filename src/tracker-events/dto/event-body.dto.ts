@@ -8,6 +8,7 @@ import {
   IsInt,
   IsMongoId,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -153,12 +154,14 @@ export class CreateEventDto {
 
   @ApiProperty({ type: CreateEventAttributesDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateEventAttributesDto)
   attributes!: CreateEventAttributesDto;
 
   @ApiPropertyOptional({ type: EventLinksDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EventLinksDto)
   links?: EventLinksDto;
@@ -182,12 +185,14 @@ export class UpdateEventDto {
 
   @ApiPropertyOptional({ type: UpdateEventAttributesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateEventAttributesDto)
   attributes?: UpdateEventAttributesDto;
 
   @ApiPropertyOptional({ type: EventLinksDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EventLinksDto)
   links?: EventLinksDto;
