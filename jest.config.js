@@ -3,8 +3,9 @@ process.env.TZ = 'UTC';
 
 const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }];
 // @fastify/static (Swagger UI's file server) requires content-disposition, which ships ESM only; the app
-// loads it natively (Node's require(esm)), jest's CommonJS runtime needs it compiled.
-const esmOnly = ['content-disposition'];
+// loads it natively (Node's require(esm)), jest's CommonJS runtime needs it compiled. Likewise the reference
+// parser @apidevtools/swagger-parser (the OpenAPI spec's validator) loads.
+const esmOnly = ['content-disposition', '@apidevtools/json-schema-ref-parser'];
 const esmTransform = {
   [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } }],
 };
@@ -33,6 +34,8 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // Every response the suites receive is checked against the OpenAPI document; this reports the count per file.
+      setupFilesAfterEnv: ['<rootDir>/test/support/openapi-figure.ts'],
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 20,
     },

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
@@ -9,10 +9,10 @@ import { EnvironmentVariables } from './config/env.schema';
 import { requestIdFor } from './common/http/correlation-id';
 import { BoundedFastifyAdapter } from './common/validation/bounded-fastify-adapter';
 import { assertWithinBounds } from './common/validation/validation';
+import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
 import { MetricsService } from './metrics/metrics.service';
-import { APP_VERSION } from './system/app-info';
 import { serveWebConsole } from './web-console/web-console';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -76,15 +76,7 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
       done();
     });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tracker')
-      .setDescription('Tracker events, the Astra-style activity log and notifications')
-      .setVersion(APP_VERSION)
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const config = app.get(AppConfig);

@@ -185,7 +185,11 @@ describe('deployment locks over REST and gRPC', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([`${API}/locks`, `${API}/locks/{id}`, `${API}/locks/{id}/renew`, `${API}/events/overlaps`]),
     );
-    expect(Object.keys(doc.paths[`${API}/locks`].post.responses).sort()).toEqual(['200', '201', '409']);
+    const acquire = doc.paths[`${API}/locks`].post;
+    expect(acquire.operationId).toBe('acquireLock');
+    expect(Object.keys(acquire.responses)).toEqual(expect.arrayContaining(['200', '201', '409']));
+    expect(acquire.responses['201'].headers.Location.required).toBe(true);
+    expect(acquire.responses['409'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/LockedProblemDto' });
   });
 
   describe('gRPC tracker.lock.v1alpha1.LockService', () => {

@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAstraAccountRoutes,
+  ApiAstraIdParam,
+  ApiAstraListQuery,
+  ApiAstraProblems,
+  ApiAstraResponse,
+  LOCATION_HEADER,
+} from '../common/openapi/api-docs';
 import type { FastifyReply } from 'fastify';
 import { AccountGuard, AuthScope, RequireRole } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -18,8 +26,7 @@ const EVENTS_MEDIA_TYPE = 'application/astra-events+json';
  * Tracker exposes it to admins and owners). Other methods answer 405 problems/69 whoever asks.
  */
 @ApiTags('Activity log (Astra events)')
-@ApiBearerAuth()
-@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@ApiAstraAccountRoutes()
 @OnlyDeclaredMethods()
 @Controller('accounts/:account_id/core/v1/events')
 export class ActivityLogHttpController {
@@ -28,7 +35,12 @@ export class ActivityLogHttpController {
   @Get()
   @UseGuards(AccountGuard)
   @AstraMediaType(EVENTS_MEDIA_TYPE)
-  @ApiOperation({ summary: 'List events (include, limit, skip, continue, filter, orderBy, count)' })
+  @ApiOperation({ operationId: 'listActivityEvents', summary: 'List events (include, limit, skip, continue, filter, orderBy, count)' })
+  @ApiAstraListQuery()
+  @ApiAstraResponse(200, 'event_1.4_list_response_body', EVENTS_MEDIA_TYPE, {
+    description: 'The matching events (with include, each item is an array of the fields asked for)',
+  })
+  @ApiAstraProblems({ 404: [2] })
   list(@AuthScope() scope: AccountScope, @Query() query: Record<string, unknown>) {
     return this.activity.list(scope, query);
   }
@@ -36,7 +48,13 @@ export class ActivityLogHttpController {
   @Get(':event_id')
   @UseGuards(AccountGuard)
   @AstraMediaType(EVENT_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Retrieve an event' })
+  @ApiOperation({ operationId: 'getActivityEvent', summary: 'Retrieve an event' })
+  @ApiAstraIdParam('event_id')
+  @ApiAstraResponse(200, 'event_1.4_get_response_body', EVENT_MEDIA_TYPE, { description: 'The event' })
+  @ApiAstraProblems(
+    { 404: [2] },
+    { 404: 'problems/2 (as NetApp publishes for this operation): no such event in the account, or not visible to the role' },
+  )
   get(@AuthScope() scope: AccountScope, @Param('event_id') eventId: string) {
     return this.activity.get(scope, eventId);
   }
@@ -47,8 +65,11 @@ export class ActivityLogHttpController {
   @RequireRole('admin')
   @UseGuards(AccountGuard)
   @AstraMediaType(EVENT_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Create an event (admin or owner); 201 with Location' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ operationId: 'createActivityEvent', summary: 'Create an event (admin or owner); 201 with Location' })
+  @ApiAstraResponse(201, 'event_1.4_get_response_body', EVENT_MEDIA_TYPE, {
+    description: 'Created',
+    headers: LOCATION_HEADER('/accounts/{account_id}/core/v1/events/{event_id}'),
+  })
   async create(@AuthScope() scope: AccountScope, @Body() body: CreateActivityEventDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const event = await this.activity.create(scope, body);
     void reply.header('location', `/accounts/${scope.accountId}/core/v1/events/${event.id}`);

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAstraAccountRoutes, ApiAstraIdParam, ApiAstraListQuery, ApiAstraProblems, ApiAstraResponse } from '../common/openapi/api-docs';
 import { AstraMediaType } from '../common/astra/content-negotiation';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -13,8 +14,7 @@ const BANNERS_MEDIA_TYPE = 'application/astra-banners+json';
  * of the account, a user's own view without what they dismissed, and dismissal of acknowledgeable ones.
  */
 @ApiTags('Banners (Tracker extension to the Astra API)')
-@ApiBearerAuth()
-@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@ApiAstraAccountRoutes()
 @OnlyDeclaredMethods()
 @Controller('accounts/:account_id/core/v1')
 export class BannersHttpController {
@@ -23,7 +23,11 @@ export class BannersHttpController {
   @Get('banners')
   @UseGuards(AccountGuard)
   @AstraMediaType(BANNERS_MEDIA_TYPE)
+  @ApiAstraListQuery()
+  @ApiAstraResponse(200, 'banner_1.0_list_response_body', BANNERS_MEDIA_TYPE, { description: 'The active banners' })
+  @ApiAstraProblems({ 404: [2] })
   @ApiOperation({
+    operationId: 'listBanners',
     summary: 'List active banners (extension)',
     description:
       'Events with the banner destination the caller may read, until they expire (data.ttl) or a cleared event with the same summary and correlationID arrives. Items: type application/astra-banner, version 1.0, the event fields (data.isAcknowledgeable, descriptionURL, correctiveActionURL) and their own id. Astra list conventions; envelope type application/astra-banners.',
@@ -35,8 +39,13 @@ export class BannersHttpController {
   @Get('users/:user_id/banners')
   @UseGuards(AccountGuard)
   @AstraMediaType(BANNERS_MEDIA_TYPE)
-  @ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub)" })
-  @ApiOperation({ summary: 'List the active banners the user has not dismissed (extension)' })
+  @ApiAstraIdParam('user_id', "The caller's own user id (the token's sub)")
+  @ApiOperation({ operationId: 'listUserBanners', summary: 'List the active banners the user has not dismissed (extension)' })
+  @ApiAstraListQuery()
+  @ApiAstraResponse(200, 'banner_1.0_list_response_body', BANNERS_MEDIA_TYPE, {
+    description: 'The active banners the user has not dismissed',
+  })
+  @ApiAstraProblems({ 404: [2] })
   listForUser(@AuthScope() scope: AccountScope, @Param('user_id') userId: string, @Query() query: Record<string, unknown>) {
     return this.banners.list(scope, query, userId);
   }
@@ -44,8 +53,12 @@ export class BannersHttpController {
   @Delete('users/:user_id/banners/:banner_id')
   @HttpCode(204)
   @UseGuards(AccountGuard)
-  @ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub)" })
+  @ApiAstraIdParam('user_id', "The caller's own user id (the token's sub)")
+  @ApiAstraIdParam('banner_id')
+  @ApiNoContentResponse({ description: 'Dismissed' })
+  @ApiAstraProblems({ 404: [1] })
   @ApiOperation({
+    operationId: 'dismissBanner',
     summary: 'Dismiss a banner for this user (extension)',
     description:
       '204 when data.isAcknowledgeable is "true"; 403 problems/11 when it is not; 404 problems/1 when unknown, not active, invisible or already dismissed.',

@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAstraAccountRoutes, ApiAstraIdParam, ApiAstraListQuery, ApiAstraProblems, ApiAstraResponse } from '../common/openapi/api-docs';
 import { AstraMediaType } from '../common/astra/content-negotiation';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -11,8 +12,7 @@ const NOTIFICATIONS_MEDIA_TYPE = 'application/astra-notifications+json';
 
 /** N1, N2: notifications are read-only projections of events with the `notification` destination (other methods: 405). */
 @ApiTags('Astra notifications')
-@ApiBearerAuth()
-@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@ApiAstraAccountRoutes()
 @OnlyDeclaredMethods()
 @Controller('accounts/:account_id/core/v1/notifications')
 export class AstraNotificationsHttpController {
@@ -21,7 +21,13 @@ export class AstraNotificationsHttpController {
   @Get()
   @UseGuards(AccountGuard)
   @AstraMediaType(NOTIFICATIONS_MEDIA_TYPE)
-  @ApiOperation({ summary: 'List notifications the caller may read (include, limit, skip, continue, filter, orderBy, count)' })
+  @ApiOperation({
+    operationId: 'listNotifications',
+    summary: 'List notifications the caller may read (include, limit, skip, continue, filter, orderBy, count)',
+  })
+  @ApiAstraListQuery()
+  @ApiAstraResponse(200, 'notification_1.3_list_response_body', NOTIFICATIONS_MEDIA_TYPE, { description: 'The matching notifications' })
+  @ApiAstraProblems({ 404: [2] })
   list(@AuthScope() scope: AccountScope, @Query() query: Record<string, unknown>) {
     return this.notifications.list(scope, query);
   }
@@ -29,7 +35,10 @@ export class AstraNotificationsHttpController {
   @Get(':notification_id')
   @UseGuards(AccountGuard)
   @AstraMediaType(NOTIFICATION_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Retrieve a notification' })
+  @ApiOperation({ operationId: 'getNotification', summary: 'Retrieve a notification' })
+  @ApiAstraIdParam('notification_id')
+  @ApiAstraResponse(200, 'notification_1.3_get_response_body', NOTIFICATION_MEDIA_TYPE, { description: 'The notification' })
+  @ApiAstraProblems({ 404: [1] })
   get(@AuthScope() scope: AccountScope, @Param('notification_id') id: string) {
     return this.notifications.get(scope, id);
   }

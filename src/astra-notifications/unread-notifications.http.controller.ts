@@ -1,5 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAstraAccountRoutes,
+  ApiAstraIdParam,
+  schemaRef,
+  ApiAstraListQuery,
+  ApiAstraProblems,
+  ApiAstraResponse,
+} from '../common/openapi/api-docs';
 import { AstraMediaType } from '../common/astra/content-negotiation';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -15,9 +23,17 @@ const UNREADS_MEDIA_TYPE = 'application/astra-unreadNotifications+json';
  * registry: group_id must be a well-formed id and otherwise changes nothing.
  */
 @ApiTags('Astra unread notifications')
-@ApiBearerAuth()
-@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
-@ApiParam({ name: 'user_id', description: "The caller's own user id (the token's sub); another user's is 403 problems/11" })
+@ApiAstraAccountRoutes()
+@ApiParam({
+  name: 'user_id',
+  description: "The caller's own user id (the token's sub); another user's is 403 problems/11",
+  schema: schemaRef('type_astra_identifier'),
+})
+@ApiParam({
+  name: 'group_id',
+  description: 'Under /groups/{group_id} only (23.04+): a well-formed id; there is no group registry, so it changes nothing',
+  schema: schemaRef('type_astra_identifier'),
+})
 @OnlyDeclaredMethods()
 @Controller([
   'accounts/:account_id/core/v1/users/:user_id/unreadNotifications',
@@ -29,7 +45,13 @@ export class UnreadNotificationsHttpController {
   @Get()
   @UseGuards(AccountGuard)
   @AstraMediaType(UNREADS_MEDIA_TYPE)
-  @ApiOperation({ summary: "List the user's unread notifications (count=true gives the unread count)" })
+  @ApiOperation({
+    operationId: 'listUnreadNotifications',
+    summary: "List the user's unread notifications (count=true gives the unread count)",
+  })
+  @ApiAstraListQuery()
+  @ApiAstraResponse(200, 'unreadNotification_1.0_list_response_body', UNREADS_MEDIA_TYPE, { description: 'The unread marks' })
+  @ApiAstraProblems({ 404: [2] })
   list(
     @AuthScope() scope: AccountScope,
     @Param('user_id') userId: string,
@@ -43,7 +65,10 @@ export class UnreadNotificationsHttpController {
   @Get(':unreadNotification_id')
   @UseGuards(AccountGuard)
   @AstraMediaType(UNREAD_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Retrieve an unread notification' })
+  @ApiOperation({ operationId: 'getUnreadNotification', summary: 'Retrieve an unread notification' })
+  @ApiAstraIdParam('unreadNotification_id')
+  @ApiAstraResponse(200, 'unreadNotification_1.0_get_response_body', UNREAD_MEDIA_TYPE, { description: 'The unread mark' })
+  @ApiAstraProblems({ 404: [1] })
   get(
     @AuthScope() scope: AccountScope,
     @Param('user_id') userId: string,
@@ -57,7 +82,13 @@ export class UnreadNotificationsHttpController {
   @Delete(':unreadNotification_id')
   @HttpCode(204)
   @UseGuards(AccountGuard)
-  @ApiOperation({ summary: 'Delete an unread notification (mark it read for this user): 204; already read or unknown: 404 problems/1' })
+  @ApiOperation({
+    operationId: 'deleteUnreadNotification',
+    summary: 'Delete an unread notification (mark it read for this user): 204; already read or unknown: 404 problems/1',
+  })
+  @ApiAstraIdParam('unreadNotification_id')
+  @ApiNoContentResponse({ description: 'Marked read' })
+  @ApiAstraProblems({ 404: [1] })
   async markRead(
     @AuthScope() scope: AccountScope,
     @Param('user_id') userId: string,

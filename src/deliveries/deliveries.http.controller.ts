@@ -1,7 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/api-docs';
 import { EventIdDto } from '../tracker-events/dto/event-body.dto';
+import { EventDeliveriesView } from './dto/delivery-response.dto';
 import { toNotificationsResponse } from './deliveries.mapper';
 import { DeliveriesService } from './deliveries.service';
 
@@ -12,7 +14,12 @@ export class DeliveriesHttpController {
   constructor(private readonly service: DeliveriesService) {}
 
   @Get('event/:id/notifications')
-  @ApiOperation({ summary: "An event's Slack/email deliveries: state, attempts (time, error), next attempt, dedup key" })
+  @ApiOperation({
+    operationId: 'getEventDeliveries',
+    summary: "An event's Slack/email deliveries: state, attempts (time, error), next attempt, dedup key",
+  })
+  @ApiOkResponse({ type: EventDeliveriesView })
+  @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', 404: 'No event with this id' })
   async deliveries(@Param() { id }: EventIdDto) {
     return toNotificationsResponse(id, await this.service.deliveries(id));
   }

@@ -1,23 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
 import { Caller } from './caller.decorator';
 import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
+import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
 
 const PATH = 'api/v1alpha1/locks';
+const GONE = { 404: 'Released, expired or unknown (urn:tracker:problems:not-found)' };
+const BAD_ID = { 400: 'The id is not a UUID, or a field is invalid' };
 
 @ApiTags('locks')
 @TrackerApi()
@@ -28,10 +24,17 @@ export class LocksHttpController {
   @Post()
   @Idempotent('locks.acquire')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner' })
-  @ApiCreatedResponse({ description: 'Acquired; Location names the lock' })
-  @ApiOkResponse({ description: 'Already held by the same owner: lease renewed' })
-  @ApiConflictResponse({ description: 'urn:tracker:problems:locked, with `holder` {id, owner, reason, acquiredAt, expiresAt}' })
+  @ApiOperation({
+    operationId: 'acquireLock',
+    summary: 'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner',
+  })
+  @ApiCreatedResponse({ type: LockView, description: 'Acquired', headers: LOCATION_HEADER('/api/v1alpha1/locks/{id}') })
+  @ApiOkResponse({ type: LockView, description: 'Already held by the same owner: lease renewed' })
+  @ApiExtraModels(LockedProblemDto)
+  @ApiProblems(
+    { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
+    { $ref: getSchemaPath(LockedProblemDto) },
+  )
   async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { lock, created } = await this.service.acquire(dto);
     const body = toLockResponse(lock);
@@ -41,31 +44,37 @@ export class LocksHttpController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
+  @ApiOperation({ operationId: 'listLocks', summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
+  @ApiOkResponse({ type: LockListView })
+  @ApiProblems({ 400: 'A query parameter is invalid' })
   async list(@Query() query: ListLocksQueryDto) {
     return toLockListResponse(await this.service.list(query));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One active lock; released or expired is 404' })
-  @ApiNotFoundResponse({ description: 'Released, expired or unknown' })
+  @ApiOperation({ operationId: 'getLock', summary: 'One active lock; released or expired is 404' })
+  @ApiOkResponse({ type: LockView })
+  @ApiProblems({ ...BAD_ID, ...GONE })
   async get(@Param() { id }: LockIdDto) {
     return toLockResponse(await this.service.get(id));
   }
 
   @Post(':id/renew')
   @HttpCode(200)
-  @ApiOperation({ summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
-  @ApiForbiddenResponse({ description: 'urn:tracker:problems:not-lock-owner' })
-  @ApiNotFoundResponse({ description: 'Released, expired or unknown' })
+  @ApiOperation({ operationId: 'renewLock', summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
+  @ApiOkResponse({ type: LockView, description: 'Renewed' })
+  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
   async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto) {
     return toLockResponse(await this.service.renew(id, dto.owner, dto.ttlSeconds));
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: "Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity)" })
-  @ApiForbiddenResponse({ description: 'urn:tracker:problems:not-lock-owner' })
-  @ApiNotFoundResponse({ description: 'Released, expired or unknown' })
+  @ApiOperation({
+    operationId: 'releaseLock',
+    summary: "Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity)",
+  })
+  @ApiOkResponse({ type: ReleasedLockView, description: 'Released' })
+  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
   release(@Param() { id }: LockIdDto, @Query() query: ReleaseLockQueryDto, @Caller() caller: CallParts) {
     return this.service.release(id, query, caller);
   }

@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { ApiProblems } from '../common/openapi/api-docs';
 import { OverlapsQueryDto } from './dto/overlaps-query.dto';
+import { OverlapsView } from './dto/event-response.dto';
 import { toOverlapsResponse } from './event-overlaps.mapper';
 import { EventOverlapsService } from './event-overlaps.service';
 
@@ -13,13 +15,15 @@ export class EventOverlapsHttpController {
 
   @Get('events/overlaps')
   @ApiOperation({
+    operationId: 'listEventOverlaps',
     summary: 'Events of one service (or environment) whose startDate..endDate ranges intersect, in a window of at most 92 days',
     description:
       'Ranges are half-open: touching ranges do not overlap; an event without an end runs until the end of the window; events without a start are ignored. ' +
       'Groups are ordered by key; pairs by the later-starting event b (start, then id), then a (start, then id). At most 1000 pairs are listed ' +
       '(`truncated`), all are counted (`totalOverlaps`, per group and in all).',
   })
-  @ApiOkResponse({ description: '{ groups: [{ key, overlaps: [{ a, b, overlapSeconds }], totalOverlaps }], totalOverlaps, truncated }' })
+  @ApiOkResponse({ type: OverlapsView })
+  @ApiProblems({ 400: 'from/to missing, invalid, inverted or more than 92 days apart; or another parameter is invalid' })
   async overlaps(@Query() query: OverlapsQueryDto) {
     return toOverlapsResponse(await this.service.overlaps(query));
   }

@@ -77,6 +77,16 @@ describe('TrackerEventsHttpController', () => {
     });
 
     it.each([
+      ['attributes', { title: 'x', attributes: [] }],
+      ['links', { title: 'x', attributes: { type: 1, service: 's' }, links: [] }],
+    ])('rejects %s given as an array (found by the OpenAPI response check: [] passed as an empty object)', async (field, body) => {
+      const res = await app.request('POST', `${API}/event`, { body });
+      expect(res.status).toBe(400);
+      expect(fieldNames(res.body)).toContain(field);
+      expect(service.create).not.toHaveBeenCalled();
+    });
+
+    it.each([
       ['every enum bound', { attributes: { type: 5, priority: 5, status: 9, environment: 8, impact: 3 } }],
       ['status 1 and environment 1', { attributes: { status: 1, environment: 1, priority: 1, impact: 1 } }],
       ['a bare start date and equal end', { attributes: { startDate: '2024-01-15', endDate: '2024-01-15T00:00:00Z' } }],

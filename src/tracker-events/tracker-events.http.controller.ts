@@ -1,12 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/openapi/api-docs';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsQueryDto, ListEventsQueryDto, SearchEventsQueryDto, TodayEventsQueryDto } from './dto/event-query.dto';
+import {
+  ChangelogView,
+  CreatedEventView,
+  EventIdView,
+  EventPageView,
+  EventStatsView,
+  MonthlyStatsView,
+  TrackerEventView,
+} from './dto/event-response.dto';
+import { CREATE_EVENT_EXAMPLES, UPDATE_EVENT_EXAMPLE } from './dto/event-examples';
 import { toChangelogResponse, toCreateResponse, toEventResponse, toPageResponse } from './tracker-events.mapper';
 import { pagingFromQuery, searchFromQuery, statsFromQuery } from './tracker-events.query';
 import { TrackerEventsService } from './tracker-events.service';
+
+const NOT_FOUND = { 404: 'No event with this id (urn:tracker:problems:not-found)' };
+const BAD_QUERY = { 400: 'A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each)' };
 
 @ApiTags('tracker events')
 @TrackerApi()
@@ -17,46 +31,63 @@ export class TrackerEventsHttpController {
   @Post('event')
   @Idempotent('tracker.event.create')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
-  @ApiOkResponse({ description: 'The created event' })
+  @ApiOperation({ operationId: 'createEvent', summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
+  @ApiBody({ type: CreateEventDto, examples: CREATE_EVENT_EXAMPLES })
+  @ApiOkResponse({ type: CreatedEventView, description: 'The created event' })
   async create(@Body() dto: CreateEventDto) {
     return toCreateResponse(await this.service.create(dto, 'rest'));
   }
 
   @Put('event')
-  @ApiOperation({ summary: 'Update an event: the id is in the body; given fields are merged field by field' })
+  @ApiOperation({ operationId: 'updateEvent', summary: 'Update an event: the id is in the body; given fields are merged field by field' })
+  @ApiBody({
+    type: UpdateEventDto,
+    examples: { guide: { summary: 'Close a deployment (the guide\'s "Update Event")', value: UPDATE_EVENT_EXAMPLE } },
+  })
+  @ApiOkResponse({ type: TrackerEventView, description: 'The event as stored after the update' })
+  @ApiProblems(NOT_FOUND)
   async update(@Body() dto: UpdateEventDto) {
     return toEventResponse(await this.service.update(dto, 'rest'));
   }
 
   @Get('event/:id')
-  @ApiOperation({ summary: 'Get one event, with its related event and durations when known' })
+  @ApiOperation({ operationId: 'getEvent', summary: 'Get one event, with its related event and durations when known' })
+  @ApiOkResponse({ type: TrackerEventView })
+  @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
   async get(@Param() { id }: EventIdDto) {
     const { event, related } = await this.service.get(id);
     return toEventResponse(event, related);
   }
 
   @Delete('event/:id')
-  @ApiOperation({ summary: 'Delete an event; answers 200 with its id' })
+  @ApiOperation({ operationId: 'deleteEvent', summary: 'Delete an event; answers 200 with its id' })
+  @ApiOkResponse({ type: EventIdView, description: 'Deleted' })
+  @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
   delete(@Param() { id }: EventIdDto) {
     return this.service.delete(id);
   }
 
   @Get('event/:id/changelog')
-  @ApiOperation({ summary: 'The recorded changes of one event, oldest first' })
+  @ApiOperation({ operationId: 'getEventChangelog', summary: 'The recorded changes of one event, oldest first' })
+  @ApiOkResponse({ type: ChangelogView })
+  @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
   async changelog(@Param() { id }: EventIdDto) {
     return toChangelogResponse(id, await this.service.changelog(id));
   }
 
   @Get('events/list')
-  @ApiOperation({ summary: 'All events, newest first, paginated' })
+  @ApiOperation({ operationId: 'listEvents', summary: 'All events, newest first, paginated' })
+  @ApiOkResponse({ type: EventPageView })
+  @ApiProblems(BAD_QUERY)
   async list(@Query() query: ListEventsQueryDto) {
     const { items, total, page, perPage } = await this.service.list(pagingFromQuery(query));
     return toPageResponse(items, total, page, perPage);
   }
 
   @Get('events/search')
-  @ApiOperation({ summary: 'Events matching every given filter (AND), newest event time first, paginated' })
+  @ApiOperation({ operationId: 'searchEvents', summary: 'Events matching every given filter (AND), newest event time first, paginated' })
+  @ApiOkResponse({ type: EventPageView })
+  @ApiProblems(BAD_QUERY)
   async search(@Query() query: SearchEventsQueryDto) {
     const { criteria, paging } = searchFromQuery(query);
     const { items, total, page, perPage } = await this.service.search(criteria, paging);
@@ -64,20 +95,26 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/today')
-  @ApiOperation({ summary: "Events whose time falls in today's calendar day (UTC, or the tz zone)" })
+  @ApiOperation({ operationId: 'listTodayEvents', summary: "Events whose time falls in today's calendar day (UTC, or the tz zone)" })
+  @ApiOkResponse({ type: EventPageView })
+  @ApiProblems(BAD_QUERY)
   async today(@Query() query: TodayEventsQueryDto) {
     const { items, total, page, perPage } = await this.service.today(pagingFromQuery(query), query.tz);
     return toPageResponse(items, total, page, perPage);
   }
 
   @Get('events/stats')
-  @ApiOperation({ summary: 'Counts by type, status, environment, priority and month over a date range' })
+  @ApiOperation({ operationId: 'getEventStats', summary: 'Counts by type, status, environment, priority and month over a date range' })
+  @ApiOkResponse({ type: EventStatsView })
+  @ApiProblems(BAD_QUERY)
   stats(@Query() query: EventStatsQueryDto) {
     return this.service.stats(statsFromQuery(query));
   }
 
   @Get('events/stats/monthly')
-  @ApiOperation({ summary: 'Counts per month (YYYY-MM of the event time) over a date range' })
+  @ApiOperation({ operationId: 'getMonthlyEventStats', summary: 'Counts per month (YYYY-MM of the event time) over a date range' })
+  @ApiOkResponse({ type: MonthlyStatsView })
+  @ApiProblems(BAD_QUERY)
   monthly(@Query() query: EventStatsQueryDto) {
     return this.service.monthly(statsFromQuery(query));
   }

@@ -3,6 +3,7 @@ import { createApp, startApp, TrackerApp } from '../../src/bootstrap';
 import { readEnv } from '../../src/config/read-env';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
 import { TEST_JWT_SECRET } from './auth';
+import { registerTrackerOrigin } from './openapi-validator';
 
 export interface TestApp {
   /** e.g. http://127.0.0.1:41234 */
@@ -50,6 +51,7 @@ export async function startTestApp(options: { env?: Record<string, string>; data
   });
   const tracker = await createApp(env);
   await startApp(tracker);
+  registerTrackerOrigin(`http://127.0.0.1:${httpPort}`);
   return {
     http: `http://127.0.0.1:${httpPort}`,
     grpc: `127.0.0.1:${grpcPort}`,

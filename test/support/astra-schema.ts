@@ -3,9 +3,13 @@ import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASTRA_PROBLEMS } from '../../src/common/errors/problem-catalog';
+import { REPO_ROOT } from '../../src/common/repo-root';
 
-/** A verbatim copy of shared/spec/astra-openapi-excerpt.json (NetApp's published schemas), so CI needs no sibling checkout. */
-const SPEC_PATH = join(__dirname, 'astra-openapi-excerpt.json');
+/**
+ * A verbatim copy of shared/spec/astra-openapi-excerpt.json (NetApp's published schemas), so CI needs no sibling
+ * checkout; the OpenAPI document carries its schemas too (src/common/openapi/astra-schemas.ts).
+ */
+const SPEC_PATH = join(REPO_ROOT, 'src', 'common', 'openapi', 'astra-openapi-excerpt.json');
 
 /**
  * Validates response bodies against NetApp's published schemas (astra-openapi-excerpt.json). The spec

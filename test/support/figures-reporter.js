@@ -34,6 +34,12 @@ class FiguresReporter {
       last = heading;
       lines.push(`    ${text}`);
     }
+    // The OpenAPI check's per-file counts (test/support/openapi-figure.ts), added up for the run.
+    const validated = figures
+      .map(({ text }) => /^(\d+) responses validated against the OpenAPI document$/.exec(text))
+      .filter(Boolean)
+      .reduce((sum, m) => sum + Number(m[1]), 0);
+    if (validated) lines.push(`  In all: ${validated} responses validated against the OpenAPI document`);
     process.stderr.write(`${lines.join('\n')}\n`);
   }
 }

@@ -1,3 +1,5 @@
+import { validateAgainstOpenApi } from './openapi-validator';
+
 export interface HttpResult<T = any> {
   status: number;
   headers: Headers;
@@ -5,7 +7,11 @@ export interface HttpResult<T = any> {
   text: string;
 }
 
-/** A real HTTP call (Node's fetch); the body is parsed as JSON when the response says so. */
+/**
+ * A real HTTP call (Node's fetch); the body is parsed as JSON when the response says so. A Tracker app's answer
+ * is checked against the OpenAPI document first (test/support/openapi-validator.ts): one it does not describe
+ * fails the call.
+ */
 export async function http<T = any>(
   method: string,
   url: string,
@@ -20,6 +26,15 @@ export async function http<T = any>(
   }
   const res = await fetch(url, { method, headers, body });
   const text = await res.text();
+  const target = new URL(res.url || url);
+  validateAgainstOpenApi({
+    method,
+    origin: target.origin,
+    path: target.pathname,
+    status: res.status,
+    header: (name) => res.headers.get(name) ?? undefined,
+    text,
+  });
   const type = res.headers.get('content-type') ?? '';
   const parsed = /json/.test(type) && text.length > 0 ? JSON.parse(text) : text;
   return { status: res.status, headers: res.headers, body: parsed as T, text };

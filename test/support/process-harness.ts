@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../../src/common/repo-root';
 import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
 import { eventually } from './http';
 import { TEST_JWT_SECRET } from './auth';
+import { registerTrackerOrigin } from './openapi-validator';
 
 export interface AppProcess {
   /** The process started: node, or npm for spawnNpmStart. */
@@ -64,6 +65,7 @@ async function launch(command: string, args: string[], env: Record<string, strin
   closeSync(fd);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const proc = { child, http: `http://127.0.0.1:${httpPort}`, grpc: `127.0.0.1:${grpcPort}`, logFile, exited };
+  registerTrackerOrigin(proc.http);
   await eventually(async () => {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}; see ${logFile}`);
     const res = await fetch(`${proc.http}/health/live`).catch(() => undefined);

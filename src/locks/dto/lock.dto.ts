@@ -39,11 +39,11 @@ const LockId = () => applyDecorators(IsDefined(), IsUUID('all', { message: 'must
 const QueryBoolean = () => Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class AcquireLockDto {
-  @ApiProperty({ example: 'user-service' })
+  @ApiProperty({ example: 'user-service', minLength: 1, maxLength: 300 })
   @RequiredText(300)
   service!: string;
 
-  @ApiProperty({ enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @ApiProperty({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
   @IsDefined()
   @IsInt()
   @IsIn([...EVENT_ENVIRONMENTS])
@@ -52,6 +52,7 @@ export class AcquireLockDto {
   @ApiPropertyOptional({
     default: DEFAULT_RESOURCE,
     example: 'migration',
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
     description: 'What is locked; separate resources of one service lock separately',
   })
   @EmptyAsAbsent()
@@ -62,15 +63,21 @@ export class AcquireLockDto {
   })
   resource?: string;
 
-  @ApiProperty({ example: 'github_actions', description: 'Who holds the lock; the same owner acquiring again renews it' })
+  @ApiProperty({
+    example: 'github_actions',
+    minLength: 1,
+    maxLength: 200,
+    description: 'Who holds the lock; the same owner acquiring again renews it',
+  })
   @RequiredText(200)
   owner!: string;
 
-  @ApiPropertyOptional({ example: 'Deploying v2.1.0' })
+  @ApiPropertyOptional({ example: 'Deploying v2.1.0', maxLength: 1000 })
   @OptionalText(1000)
   reason?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     default: DEFAULT_TTL_SECONDS,
     minimum: MIN_TTL_SECONDS,
     maximum: MAX_TTL_SECONDS,
@@ -81,6 +88,7 @@ export class AcquireLockDto {
 
   @ApiPropertyOptional({
     example: '507f1f77bcf86cd799439011',
+    pattern: '^[0-9a-fA-F]{24}$',
     description: 'Tracker event the lock belongs to: its changelog records locked / unlocked',
   })
   @EmptyAsAbsent()
@@ -91,17 +99,18 @@ export class AcquireLockDto {
 
 /** A lock id in the path (REST) or request (gRPC). */
 export class LockIdDto {
-  @ApiProperty({ example: '3b241101-e2bb-4255-8caf-4136c566a962' })
+  @ApiProperty({ example: '3b241101-e2bb-4255-8caf-4136c566a962', format: 'uuid' })
   @LockId()
   id!: string;
 }
 
 export class RenewLockBodyDto {
-  @ApiProperty({ example: 'github_actions' })
+  @ApiProperty({ example: 'github_actions', minLength: 1, maxLength: 200 })
   @RequiredText(200)
   owner!: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: MIN_TTL_SECONDS,
     maximum: MAX_TTL_SECONDS,
     description: "New lease from now; default the lock's own ttl",
@@ -116,7 +125,7 @@ export class RenewLockRequestDto extends RenewLockBodyDto {
 }
 
 export class ReleaseLockQueryDto {
-  @ApiPropertyOptional({ description: 'The holder; required unless force=true' })
+  @ApiPropertyOptional({ description: 'The holder; required unless force=true', maxLength: 200 })
   @ValidateIf((o: ReleaseLockQueryDto) => o.force !== true)
   @RequiredText(200)
   owner?: string;
@@ -134,15 +143,15 @@ export class ReleaseLockRequestDto extends ReleaseLockQueryDto {
 }
 
 export class ListLocksQueryDto {
-  @ApiPropertyOptional({ example: 'user-service' })
+  @ApiPropertyOptional({ example: 'user-service', maxLength: 300 })
   @OptionalText(300)
   service?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })
   @QueryIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
-  @ApiPropertyOptional({ example: 'github_actions' })
+  @ApiPropertyOptional({ example: 'github_actions', maxLength: 200 })
   @OptionalText(200)
   owner?: string;
 }

@@ -8,6 +8,7 @@ import {
   IsInt,
   IsMongoId,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -38,48 +39,57 @@ const EVENT_BODY_BOUNDS: Record<string, FieldBounds> = {
 
 /** Attribute fields create and update share; `type` and `service` are declared by each subclass. */
 abstract class EventAttributesFields {
-  @ApiPropertyOptional({ example: 'Deployed via GitHub Actions' })
+  @ApiPropertyOptional({ example: 'Deployed via GitHub Actions', maxLength: 10_000 })
   @OptionalText(10_000)
   message?: string;
 
-  @ApiPropertyOptional({ example: 'github_actions' })
+  @ApiPropertyOptional({ example: 'github_actions', maxLength: 200 })
   @OptionalText(200)
   source?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_PRIORITIES, description: '1=P1/Critical .. 5=P5/Low' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES, description: '1=P1/Critical .. 5=P5/Low' })
   @OptionalIntIn(EVENT_PRIORITIES)
   priority?: number;
 
-  @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)' })
+  @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)', maxLength: 200 })
   @OptionalText(200)
   relatedId?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_STATUSES, description: '1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    enum: EVENT_STATUSES,
+    description: '1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done',
+  })
   @OptionalIntIn(EVENT_STATUSES)
   status?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
   @OptionalIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_IMPACTS, description: '1=Low .. 3=High' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_IMPACTS, description: '1=Low .. 3=High' })
   @OptionalIntIn(EVENT_IMPACTS)
   impact?: number;
 
-  @ApiPropertyOptional({ example: '2024-01-15T10:00:00Z' })
+  @ApiPropertyOptional({ example: '2024-01-15T10:00:00Z', description: 'ISO 8601 date or date-time (no offset: UTC)' })
   @OptionalInstant()
   startDate?: string;
 
-  @ApiPropertyOptional({ example: '2024-01-15T10:05:00Z' })
+  @ApiPropertyOptional({ example: '2024-01-15T10:05:00Z', description: 'ISO 8601 date or date-time; not before startDate' })
   @OptionalInstant()
   @NotBefore('startDate')
   endDate?: string;
 
-  @ApiPropertyOptional({ example: 'platform-team' })
+  @ApiPropertyOptional({ example: 'platform-team', maxLength: 200 })
   @OptionalText(200)
   owner?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['backend-team', 'ops-team'], maxItems: MAX_STAKE_HOLDERS })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', maxLength: 200 },
+    example: ['backend-team', 'ops-team'],
+    maxItems: MAX_STAKE_HOLDERS,
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_STAKE_HOLDERS)
   @IsString({ each: true })
@@ -91,7 +101,7 @@ abstract class EventAttributesFields {
   @IsBoolean()
   notification?: boolean;
 
-  @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS, isArray: true })
+  @ApiPropertyOptional({ enum: NOTIFICATION_CHANNELS, isArray: true, maxItems: NOTIFICATION_CHANNELS.length })
   @IsOptional()
   @ArrayMaxSize(NOTIFICATION_CHANNELS.length)
   @IsIn([...NOTIFICATION_CHANNELS], { each: true })
@@ -99,13 +109,13 @@ abstract class EventAttributesFields {
 }
 
 export class CreateEventAttributesDto extends EventAttributesFields {
-  @ApiProperty({ enum: EVENT_TYPES, description: '1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage' })
+  @ApiProperty({ type: 'integer', enum: EVENT_TYPES, description: '1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage' })
   @IsDefined()
   @IsInt()
   @IsIn([...EVENT_TYPES])
   type!: number;
 
-  @ApiProperty({ example: 'user-service' })
+  @ApiProperty({ example: 'user-service', minLength: 1, maxLength: 300 })
   @IsDefined()
   @IsString()
   @IsNotEmpty()
@@ -114,28 +124,28 @@ export class CreateEventAttributesDto extends EventAttributesFields {
 }
 
 export class UpdateEventAttributesDto extends EventAttributesFields {
-  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_TYPES })
   @OptionalIntIn(EVENT_TYPES)
   type?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 300 })
   @OptionalText(300)
   service?: string;
 }
 
 export class EventLinksDto {
-  @ApiPropertyOptional({ example: 'https://github.com/org/repo/pull/123' })
+  @ApiPropertyOptional({ example: 'https://github.com/org/repo/pull/123', maxLength: 2000 })
   @OptionalText(2000)
   pullRequestLink?: string;
 
-  @ApiPropertyOptional({ example: 'PROJ-456' })
+  @ApiPropertyOptional({ example: 'PROJ-456', maxLength: 200 })
   @OptionalText(200)
   ticket?: string;
 }
 
 @BoundedInput(EVENT_BODY_BOUNDS)
 export class CreateEventDto {
-  @ApiProperty({ example: 'Deploy user-service v2.1.0 to production' })
+  @ApiProperty({ example: 'Deploy user-service v2.1.0 to production', minLength: 1, maxLength: 500 })
   @IsDefined()
   @IsString()
   @IsNotEmpty()
@@ -144,12 +154,14 @@ export class CreateEventDto {
 
   @ApiProperty({ type: CreateEventAttributesDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CreateEventAttributesDto)
   attributes!: CreateEventAttributesDto;
 
   @ApiPropertyOptional({ type: EventLinksDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EventLinksDto)
   links?: EventLinksDto;
@@ -158,12 +170,12 @@ export class CreateEventDto {
 /** PUT /event: the id travels in the body; every other field is optional and merged into the stored event. */
 @BoundedInput(EVENT_BODY_BOUNDS)
 export class UpdateEventDto {
-  @ApiProperty({ example: '507f1f77bcf86cd799439011' })
+  @ApiProperty({ example: '507f1f77bcf86cd799439011', pattern: '^[0-9a-fA-F]{24}$' })
   @IsDefined()
   @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
   id!: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 500 })
   @EmptyAsAbsent()
   @IsOptional()
   @IsString()
@@ -173,12 +185,14 @@ export class UpdateEventDto {
 
   @ApiPropertyOptional({ type: UpdateEventAttributesDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => UpdateEventAttributesDto)
   attributes?: UpdateEventAttributesDto;
 
   @ApiPropertyOptional({ type: EventLinksDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => EventLinksDto)
   links?: EventLinksDto;
@@ -186,7 +200,7 @@ export class UpdateEventDto {
 
 /** A path parameter (REST) or request field (gRPC) naming one event. */
 export class EventIdDto {
-  @ApiProperty({ example: '507f1f77bcf86cd799439011' })
+  @ApiProperty({ example: '507f1f77bcf86cd799439011', pattern: '^[0-9a-fA-F]{24}$' })
   @IsDefined()
   @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
   id!: string;

@@ -9,37 +9,37 @@ import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalTe
  */
 
 export class ListEventsQueryDto {
-  @ApiPropertyOptional({ default: 10, maximum: MAX_PER_PAGE, minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', default: 10, maximum: MAX_PER_PAGE, minimum: 1 })
   @OptionalIntRange(1, MAX_PER_PAGE)
   per_page?: number;
 
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 1_000_000 })
   @OptionalIntRange(1, 1_000_000)
   page?: number;
 }
 
 export class SearchEventsQueryDto extends ListEventsQueryDto {
-  @ApiPropertyOptional({ enum: EVENT_PRIORITIES })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES })
   @QueryIntIn(EVENT_PRIORITIES)
   priority?: number;
 
-  @ApiPropertyOptional({ description: 'Exact service name' })
+  @ApiPropertyOptional({ description: 'Exact service name', maxLength: 300 })
   @OptionalText(300)
   service?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_TYPES })
   @QueryIntIn(EVENT_TYPES)
   type?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })
   @QueryIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_STATUSES })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_STATUSES })
   @QueryIntIn(EVENT_STATUSES)
   status?: number;
 
-  @ApiPropertyOptional({ description: 'Inclusive lower bound on the event time (ISO 8601)', example: '2024-01-01' })
+  @ApiPropertyOptional({ description: 'Inclusive lower bound on the event time: an ISO 8601 date or date-time', example: '2024-01-01' })
   @OptionalInstant()
   start_date?: string;
 
@@ -56,16 +56,19 @@ export class TodayEventsQueryDto extends ListEventsQueryDto {
 }
 
 export class EventStatsQueryDto {
-  @ApiPropertyOptional({ example: '2024-01-01' })
+  @ApiPropertyOptional({ description: 'From this event time on: an ISO 8601 date or date-time', example: '2024-01-01' })
   @OptionalInstant()
   start_date?: string;
 
-  @ApiPropertyOptional({ example: '2024-12-31' })
+  @ApiPropertyOptional({
+    description: 'Up to this event time (a bare date covers that whole UTC day); not before start_date',
+    example: '2024-12-31',
+  })
   @OptionalInstant()
   @NotBefore('start_date')
   end_date?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Exact service name', maxLength: 300 })
   @OptionalText(300)
   service?: string;
 }

@@ -46,15 +46,15 @@ export class OverlapsQueryDto {
   @IsIn([...OVERLAP_GROUPINGS])
   by?: (typeof OVERLAP_GROUPINGS)[number];
 
-  @ApiPropertyOptional({ description: 'Only this service' })
+  @ApiPropertyOptional({ description: 'Only this service', maxLength: 300 })
   @OptionalText(300)
   service?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })
   @QueryIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_TYPES })
   @QueryIntIn(EVENT_TYPES)
   type?: number;
 }
