@@ -14,7 +14,7 @@ const streamUrl = (app: AppProcess, query = '') => `${app.http}/api/v1alpha1/eve
  * The service as a process (dist/main.js) on the run's store: killed under write load, and stopped with many
  * streams open.
  */
-describe('live streams: crash, slow subscribers and shutdown (process-level)', () => {
+describe('live streams: crash and shutdown (process-level)', () => {
   let dir: string;
   const procs: AppProcess[] = [];
   const streams: SseStream[] = [];
