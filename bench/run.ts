@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (full) / `npm run bench -- --quick` (under 3 minutes). Starts the built service as `npm start`
+ * `npm run bench` (full) / `npm run bench -- --quick` (under 3 minutes) / `npm run bench -- --live-only` (the
+ * live-stream figures alone, printed, latest.json untouched). Starts the built service as `npm start`
  * does, on its embedded FerretDB (SQLite; the full run also against a FerretDB on PostgreSQL behind
  * MONGODB_URI), drives load from other processes (autocannon for REST, the gRPC loader in bench/grpc-load.ts),
  * and writes bench/results/latest.json plus tables on stdout.
@@ -20,8 +21,12 @@ import { REPO_ROOT } from '../src/common/repo-root';
 import { TrackerEventSchema } from '../src/tracker-events/data/tracker-event.schema';
 import { describeInsights, measureInsights } from './insights-latency';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
+import { deliveryFigures } from './live-streams';
+import { Socket } from 'node:net';
 
 const QUICK = process.argv.includes('--quick');
+/** `npm run bench -- --live-only`: only the live-stream figures (bench/live-streams.ts). */
+const LIVE_ONLY = process.argv.includes('--live-only');
 const BACKENDS = (process.argv.find((a) => a.startsWith('--backends='))?.split('=')[1] ?? (QUICK ? 'sqlite' : 'sqlite,postgresql')).split(
   ',',
 );
@@ -453,16 +458,90 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
   return out;
 }
 
+/** The NATS server the live figures use across instances (these machines and CI run one). */
+const LIVE_BUS = process.env.BENCH_EVENT_BUS_URL ?? 'nats://127.0.0.1:4222';
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.replace(/^nats:/, 'http:'));
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.setTimeout(1000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.connect(Number(port || 4222), hostname);
+  });
+}
+
+/**
+ * Live streams (docs/live.md), on the embedded store: instance A (DATA_DIR) and, on A's store, instance B, both
+ * with EVENT_BUS_URL. Same-instance delivery with 100 SSE subscribers, cross-instance delivery (writes on B, 100
+ * subscribers on A), and 1,000 SSE subscribers on A with A's RSS.
+ */
+async function runLive(): Promise<Record<string, unknown>> {
+  const bus = (await reachable(LIVE_BUS)) ? LIVE_BUS : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'tracker-bench-live-'));
+  const out: Record<string, unknown> = { event_bus: bus ?? `none (${LIVE_BUS} unreachable)` };
+  try {
+    const a = await startService({ DATA_DIR: dir, ...(bus ? { EVENT_BUS_URL: bus } : {}) });
+    try {
+      const pid = a.child.pid!;
+      log('live: same-instance delivery, 100 subscribers');
+      out.same_instance_100 = await deliveryFigures(a.http, a.http, {
+        subscribers: 100,
+        changes: QUICK ? 100 : 300,
+        writers: 4,
+        tag: 'same',
+      });
+      if (bus) {
+        const b = await startService({ MONGODB_URI: embeddedStoreUri(dir)('tracker'), EVENT_BUS_URL: bus });
+        try {
+          log('live: cross-instance delivery, 100 subscribers');
+          out.cross_instance_100 = await deliveryFigures(a.http, b.http, {
+            subscribers: 100,
+            changes: QUICK ? 100 : 300,
+            writers: 4,
+            tag: 'cross',
+          });
+        } finally {
+          b.child.kill('SIGTERM');
+          await new Promise((r) => b.child.once('exit', r));
+        }
+      }
+      log('live: 1,000 SSE subscribers');
+      out.sse_1000 = await deliveryFigures(a.http, a.http, {
+        subscribers: 1000,
+        changes: QUICK ? 50 : 150,
+        writers: 2,
+        tag: 'many',
+        rssOf: () => rssMb(pid),
+      });
+    } finally {
+      a.child.kill('SIGTERM');
+      await new Promise((r) => a.child.once('exit', r));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const results: Record<string, unknown> = {};
-  for (const backend of BACKENDS) results[backend] = await runBackend(backend);
+  if (!LIVE_ONLY) for (const backend of BACKENDS) results[backend] = await runBackend(backend);
+  const live = await runLive();
+  if (LIVE_ONLY) {
+    process.stdout.write(`${JSON.stringify({ commit, date: new Date().toISOString(), live }, null, 2)}\n`);
+    return;
+  }
   const primary = results[BACKENDS[0]] as Record<string, unknown>;
   log('insights latency at 10,000 events (embedded store)');
   const insights = await measureInsights(10_000);
   const doc = {
     ...primary,
     insights,
+    live,
     quick: QUICK,
     commit,
     date: new Date().toISOString(),
@@ -499,6 +578,17 @@ async function main(): Promise<void> {
     process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}\n`);
   }
   process.stdout.write(`\n${describeInsights(insights)}`);
+  process.stdout.write(`\nlive streams (ack -> SSE delivery; event bus: ${String(live.event_bus)})\n`);
+  process.stdout.write(
+    `${'figure'.padEnd(22)}${'subs'.padStart(6)}${'changes'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'missing'.padStart(9)}  rss_mb\n`,
+  );
+  for (const [k, v] of Object.entries(live)) {
+    if (!v || typeof v !== 'object') continue;
+    const x = v as { subscribers: number; changes: number; p50_ms: number; p99_ms: number; missing: number; rss_mb?: unknown };
+    process.stdout.write(
+      `${k.padEnd(22)}${String(x.subscribers).padStart(6)}${String(x.changes).padStart(9)}${String(x.p50_ms).padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.missing).padStart(9)}  ${x.rss_mb ? JSON.stringify(x.rss_mb) : ''}\n`,
+    );
+  }
   process.stdout.write('\nwritten: bench/results/latest.json\n');
 }
 

@@ -22,6 +22,7 @@ import {
   runsFor,
   samples,
   send,
+  sendStreamOpen,
   serverErrors,
 } from './support/fuzz';
 import { http } from './support/http';
@@ -310,7 +311,41 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     );
   });
 
+  // Live streams (docs/live.md): a hostile query is a 400; a valid one opens a text/event-stream (closed at once).
+  const cursorText = fc.oneof(
+    fc.nat({ max: 50 }).map(String),
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('-1', '1e3', '01', '9'.repeat(20)),
+  );
+  const streamParams = {
+    service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+    priority: oneOf(EVENT_PRIORITIES).map(String),
+    type: oneOf(EVENT_TYPES).map(String),
+    environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+    status: oneOf(EVENT_STATUSES).map(String),
+    since: cursorText,
+  };
+  it('GET /api/v1alpha1/events/stream with hostile query strings and Last-Event-ID headers', async () => {
+    await fuzz('GET /api/v1alpha1/events/stream', samples(hostileQuery(streamParams), runsFor(300)), (q) =>
+      sendStreamOpen(`${app.http}/api/v1alpha1/events/stream?${q}`),
+    );
+    await fuzz(
+      'GET /api/v1alpha1/events/stream (Last-Event-ID)',
+      samples(
+        cursorText.filter((c) => /^[\x20-\x7e]*$/.test(c)),
+        runsFor(200),
+      ),
+      (c) => sendStreamOpen(`${app.http}/api/v1alpha1/events/stream`, { 'last-event-id': c }),
+    );
+  });
+
   const A = (path: string) => `/accounts/${account}/core/v1${path}`;
+  it('GET Astra events/stream with hostile query strings', async () => {
+    await fuzz('GET /accounts/{account}/core/v1/events/stream', samples(hostileQuery({ since: cursorText }), runsFor(300)), (q) =>
+      sendStreamOpen(`${app.http}${A('/events/stream')}?${q}`, owner),
+    );
+  });
+
   it.each([
     ['events', A('/events'), astraListParams],
     ['notifications', A('/notifications'), astraListParams],

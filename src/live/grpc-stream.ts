@@ -45,7 +45,7 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
       try {
         for (let msg = await sub.next(); msg; msg = await sub.next()) {
           subscriber.next({ cursor: formatCursor(msg.position), kind: msg.kind, event: options.event(msg) });
-          if (call.writableNeedDrain) await drained(call);
+          if (call.writableNeedDrain) await Promise.race([drained(call), sub.finished]);
         }
         // Errors go through the one error filter (DomainError kinds -> status codes).
         if (expired) {

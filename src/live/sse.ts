@@ -54,7 +54,17 @@ export async function streamSse(reply: FastifyReply, sub: Subscription, options:
     sub.close();
   });
   const write = async (chunk: string): Promise<void> => {
-    if (open && !raw.write(chunk) && open) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    // A full socket: wait for it to drain, unless the stream ends meanwhile (then the end is queued behind it).
+    if (open && !raw.write(chunk) && open) {
+      const stop = new AbortController();
+      const ignore = () => undefined;
+      await Promise.race([
+        once(raw, 'drain', { signal: stop.signal }).catch(ignore),
+        once(raw, 'close', { signal: stop.signal }).catch(ignore),
+        sub.finished,
+      ]);
+      stop.abort();
+    }
   };
   const heartbeat = setInterval(() => void write(': keep-alive\n\n'), HEARTBEAT_MS);
   let expired = false;

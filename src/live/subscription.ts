@@ -22,6 +22,9 @@ export class Subscription {
   private closed = false;
   /** The position of the last message handed to the consumer (or the starting cursor). */
   delivered: number;
+  private signalEnd!: () => void;
+  /** Resolves when the stream ends on either side (a writer waiting on a full socket stops waiting). */
+  readonly finished = new Promise<void>((resolve) => (this.signalEnd = resolve));
 
   constructor(
     private readonly accepts: (msg: LiveMessage) => boolean,
@@ -64,6 +67,7 @@ export class Subscription {
     this.queue.length = 0;
     this.catchUp = [];
     this.wake?.();
+    this.signalEnd();
     this.onClose(this);
   }
 
@@ -74,6 +78,7 @@ export class Subscription {
     this.queue.length = 0;
     this.catchUp = [];
     this.wake?.();
+    this.signalEnd();
     this.onClose(this);
   }
 
@@ -84,7 +89,7 @@ export class Subscription {
       const msg = await this.take();
       if (msg === 'wait') {
         // Checked in the same synchronous step that installs the waker, so no push can slip in between.
-        if (this.queue.length > 0) continue;
+        if (this.queue.length > 0 || this.ended || this.closed) continue;
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
         continue;

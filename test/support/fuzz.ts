@@ -313,6 +313,33 @@ export function send(
   });
 }
 
+/**
+ * A GET of a streaming endpoint: an error answer is read whole; a 200 must be `text/event-stream`, and is closed
+ * as soon as its first bytes arrive (the stream itself never ends). Its own connection each time (no agent).
+ */
+export function sendStreamOpen(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers, timeout: 20_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status === 200) {
+        res.once('data', (c: Buffer) => {
+          const type = String(res.headers['content-type'] ?? '');
+          resolve({ status: type.startsWith('text/event-stream') ? 200 : 500, body: `${type} ${c.toString()}` });
+          req.destroy();
+        });
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 20 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** The outcomes that are not 2xx/4xx (5xx, or no answer at all), shortened for a readable failure. */
 export function serverErrors(outcomes: Outcome[]): { status: number; input: string; body: string }[] {
   return outcomes
