@@ -428,6 +428,143 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stream of event changes (Server-Sent Events), resumable
+         * @description Each stored create, update or delete of an event matching the filters, the moment it is stored.
+         *
+         *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/core/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)
+         * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. When the bearer token expires the stream ends with `event: problem` (problems/4). Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+         */
+        get: operations["streamActivityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes, newest merge (else commit) time first, paginated */
+        get: operations["listChanges"];
+        put?: never;
+        /** Record a change that reached the main line: 201 new, 200 with the stored change when the service already has it (same sha or pull request link) */
+        post: operations["createChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/insights/dora": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)
+         * @description Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.
+         */
+        get: operations["getDora"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/insights/dora/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The four keys and tiers per service of one environment, sorted by service name */
+        get: operations["listDoraByService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/webhooks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GitHub webhook: deployment and deployment_status become tracker events (signed with GITHUB_WEBHOOK_SECRET)
+         * @description Point a repository or organization webhook here (content type application/json). The X-Hub-Signature-256 HMAC of the raw body is verified with GITHUB_WEBHOOK_SECRET; no bearer token is asked for, even with TRACKER_AUTH=required. ping -> 204; deployment / deployment_status -> one tracker event per GitHub deployment, updated by later statuses; a redelivery (same X-GitHub-Delivery) -> 200 with duplicate: true; other events -> 202 ignored.
+         */
+        post: operations["receiveGithubWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/cloudevents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events
+         * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
+         */
+        post: operations["receiveCloudEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2227,6 +2364,261 @@ export interface components {
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /** @example github_actions */
             owner?: string;
+        };
+        WatchTrackerEventsRequestDto: Record<string, never>;
+        WatchActivityEventsRequestDto: Record<string, never>;
+        CreateChangeDto: {
+            /**
+             * @description The service whose main line the change reached
+             * @example user-service
+             */
+            service: string;
+            /**
+             * @description Commit sha (7 to 64 hex digits, stored lower-case); with the service, what identifies the change
+             * @example 9fceb02d0ae598e95dc970b74767f19372d61af8
+             */
+            sha?: string;
+            /**
+             * @description Pull request that merged it; identifies the change when it has no sha
+             * @example https://github.com/org/user-service/pull/42
+             */
+            pullRequestLink?: string;
+            /** @example Add the export button */
+            title?: string;
+            /**
+             * @description When it was merged (ISO 8601). mergedAt or committedAt is required; lead time measures from mergedAt when both are given
+             * @example 2024-03-01T10:00:00Z
+             */
+            mergedAt?: string;
+            /**
+             * @description When it was committed (ISO 8601), for changes without a merge
+             * @example 2024-03-01T09:30:00Z
+             */
+            committedAt?: string;
+        };
+        ChangeResponse: {
+            /**
+             * @description Derived from the identity (service + sha, else service + pull request link)
+             * @example 4f9c2b7d0e1a3c5b6d7e8f9a0b1c2d3e
+             */
+            id: string;
+            /** @example user-service */
+            service: string;
+            /** @example 9fceb02d0ae598e95dc970b74767f19372d61af8 */
+            sha: string | null;
+            /** @example https://github.com/org/user-service/pull/42 */
+            pullRequestLink: string | null;
+            /** @example Add the export button */
+            title: string | null;
+            /** Format: date-time */
+            mergedAt: string | null;
+            /** Format: date-time */
+            committedAt: string | null;
+            /**
+             * Format: date-time
+             * @description mergedAt, else committedAt
+             */
+            changedAt: string;
+            /**
+             * @description Who recorded it: rest, grpc, github or cdevents
+             * @example rest
+             */
+            source: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ChangePageResponse: {
+            changes: components["schemas"]["ChangeResponse"][];
+            /** @example 1 */
+            totalCount: number;
+            /** @example 1 */
+            page: number;
+            /** @example 10 */
+            perPage: number;
+        };
+        ListChangesRequestDto: Record<string, never>;
+        DeploymentFrequencyResponse: {
+            /** @description Deployments (Success, Failure, Warning, Error) whose time is in the window */
+            count: number;
+            /** @description count / window length in days */
+            perDay: number;
+            /**
+             * @description null when the key has no data
+             * @enum {string|null}
+             */
+            tier: "elite" | "high" | "medium" | "low" | null;
+        };
+        LeadTimeResponse: {
+            medianSeconds: number | null;
+            /** @description Nearest-rank 90th percentile */
+            p90Seconds: number | null;
+            /** @description (deployment, change) pairs measured */
+            samples: number;
+            /** @description Successful deployments of the window with no change data (not counted) */
+            deploymentsWithoutChanges: number;
+            /**
+             * @description null when the key has no data
+             * @enum {string|null}
+             */
+            tier: "elite" | "high" | "medium" | "low" | null;
+        };
+        ChangeFailureRateResponse: {
+            failed: number;
+            total: number;
+            /** @description failed / total, null when there are no deployments */
+            rate: number | null;
+            /**
+             * @description null when the key has no data
+             * @enum {string|null}
+             */
+            tier: "elite" | "high" | "medium" | "low" | null;
+        };
+        RecoveryTimeResponse: {
+            medianSeconds: number | null;
+            /** @description Resolved incidents opened in the window */
+            samples: number;
+            /** @description Incidents opened in the window and not resolved (not counted) */
+            unresolved: number;
+            /**
+             * @description null when the key has no data
+             * @enum {string|null}
+             */
+            tier: "elite" | "high" | "medium" | "low" | null;
+        };
+        DoraWindowResponse: {
+            /**
+             * Format: date-time
+             * @description Inclusive
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description Exclusive
+             */
+            to: string;
+        };
+        DoraBucketResponse: {
+            /**
+             * Format: date-time
+             * @description UTC day, ISO week (Monday) or month start
+             */
+            start: string;
+            deployments: number;
+            failed: number;
+            leadTimeMedianSeconds: number | null;
+            recoveryMedianSeconds: number | null;
+        };
+        DoraResponse: {
+            deploymentFrequency: components["schemas"]["DeploymentFrequencyResponse"];
+            leadTimeForChanges: components["schemas"]["LeadTimeResponse"];
+            changeFailureRate: components["schemas"]["ChangeFailureRateResponse"];
+            recoveryTime: components["schemas"]["RecoveryTimeResponse"];
+            window: components["schemas"]["DoraWindowResponse"];
+            /** @example 7 */
+            environment: number;
+            service: string | null;
+            buckets: components["schemas"]["DoraBucketResponse"][];
+        };
+        ServiceDoraResponse: {
+            deploymentFrequency: components["schemas"]["DeploymentFrequencyResponse"];
+            leadTimeForChanges: components["schemas"]["LeadTimeResponse"];
+            changeFailureRate: components["schemas"]["ChangeFailureRateResponse"];
+            recoveryTime: components["schemas"]["RecoveryTimeResponse"];
+            /** @example user-service */
+            service: string;
+        };
+        DoraByServiceResponse: {
+            window: components["schemas"]["DoraWindowResponse"];
+            /** @example 7 */
+            environment: number;
+            /** @description Sorted by service name */
+            services: components["schemas"]["ServiceDoraResponse"][];
+        };
+        DoraQueryDto: {
+            /**
+             * @description Environment (default 7, Production)
+             * @default 7
+             * @enum {number}
+             */
+            environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /**
+             * @description Window start, inclusive (ISO 8601); default 30 days before to
+             * @example 2024-03-01
+             */
+            from?: string;
+            /**
+             * @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from
+             * @example 2024-03-30
+             */
+            to?: string;
+            /** @description Only this service (exact name) */
+            service?: string;
+            /**
+             * @description Bucket size: UTC days, ISO weeks (from Monday) or months
+             * @default week
+             * @enum {string}
+             */
+            bucket: "day" | "week" | "month";
+        };
+        DoraServicesQueryDto: {
+            /**
+             * @description Environment (default 7, Production)
+             * @default 7
+             * @enum {number}
+             */
+            environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /**
+             * @description Window start, inclusive (ISO 8601); default 30 days before to
+             * @example 2024-03-01
+             */
+            from?: string;
+            /**
+             * @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from
+             * @example 2024-03-30
+             */
+            to?: string;
+        };
+        IntakeRecordedDto: {
+            /** @description true: this delivery (X-GitHub-Delivery, or CloudEvent source + id) had already been recorded; nothing new was stored */
+            duplicate: boolean;
+            /**
+             * @description What the delivery did to its tracker event
+             * @enum {string}
+             */
+            result: "created" | "updated" | "unchanged";
+            /**
+             * @description The tracker event (24 hex): GET /api/v1alpha1/event/{eventId}
+             * @example 0f3c9a7d2b1e4c5a6d7e8f90
+             */
+            eventId?: string;
+            /** @description The change recorded (a merged pull request, a CDEvents change.merged): GET /api/v1alpha1/changes */
+            changeId?: string;
+        };
+        IntakeIgnoredDto: {
+            /** @enum {boolean} */
+            ignored: true;
+            /** @example GitHub event "issues" is not one Tracker records */
+            reason: string;
+        };
+        CloudEventBatchEntryDto: {
+            /** @description The CloudEvent id (absent when the entry had none) */
+            id?: string;
+            /** @description The status this event would have had on its own (201, 200, 202, 400, 409) */
+            status: number;
+            /** @enum {string} */
+            outcome: "recorded" | "duplicate" | "ignored" | "refused";
+            /** @enum {string} */
+            result?: "created" | "updated" | "unchanged";
+            eventId?: string;
+            changeId?: string;
+            /** @description Why it was ignored or refused */
+            reason?: string;
+            /** @description Refused: the failing fields or CDEvent schema paths */
+            invalidFields?: Record<string, never>[];
+        };
+        CloudEventBatchAnswerDto: {
+            /** @description One entry per CloudEvent, in the order sent */
+            results: components["schemas"]["CloudEventBatchEntryDto"][];
         };
     };
     responses: never;
@@ -5168,6 +5560,758 @@ export interface operations {
             };
             /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Exact service name */
+                service?: string;
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                type?: 1 | 2 | 3 | 4 | 5;
+                status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+                priority?: 1 | 2 | 3 | 4 | 5;
+                /** @description Resume after this cursor (the `id:` of a message); the Last-Event-ID header does the same and wins */
+                since?: string;
+            };
+            header?: {
+                /** @description Resume after this cursor (wins over `since`) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream, one message per change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description A filter or the cursor is malformed (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    streamActivityEvents: {
+        parameters: {
+            query?: {
+                /** @description Resume after this cursor (the `id:` of a message); Last-Event-ID does the same and wins */
+                since?: string;
+            };
+            header?: {
+                /** @description Resume after this cursor (wins over `since`) */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description Account UUID (must be in the bearer token) */
+                account_id: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream, one message per new event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The cursor is malformed (problems/5 naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listChanges: {
+        parameters: {
+            query?: {
+                /** @description Exact service name */
+                service?: string;
+                /** @description Inclusive lower bound on changedAt (ISO 8601) */
+                from?: string;
+                /** @description Inclusive upper bound on changedAt; a bare date covers that whole UTC day */
+                to?: string;
+                per_page?: number;
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePageResponse"];
+                };
+            };
+            /** @description A query parameter is invalid (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateChangeDto"];
+            };
+        };
+        responses: {
+            /** @description Already recorded: the stored change, unchanged */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeResponse"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeResponse"];
+                };
+            };
+            /** @description A field is invalid (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getDora: {
+        parameters: {
+            query?: {
+                /** @description Environment (default 7, Production) */
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                /** @description Window start, inclusive (ISO 8601); default 30 days before to */
+                from?: string;
+                /** @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from */
+                to?: string;
+                /** @description Only this service (exact name) */
+                service?: string;
+                /** @description Bucket size: UTC days, ISO weeks (from Monday) or months */
+                bucket?: "day" | "week" | "month";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoraResponse"];
+                };
+            };
+            /** @description Unknown environment, from after to, a window over 366 days or a bad bucket (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listDoraByService: {
+        parameters: {
+            query?: {
+                /** @description Environment (default 7, Production) */
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                /** @description Window start, inclusive (ISO 8601); default 30 days before to */
+                from?: string;
+                /** @description Window end, exclusive; a bare date covers its whole UTC day; default now; at most 366 days after from */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoraByServiceResponse"];
+                };
+            };
+            /** @description Unknown environment, from after to or a window over 366 days (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveGithubWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Sent by GitHub Enterprise Server */
+                "X-GitHub-Enterprise-Host"?: string;
+                /** @description The delivery GUID (redeliveries repeat it) */
+                "X-GitHub-Delivery": string;
+                /** @description ping, deployment, deployment_status, pull_request, ... */
+                "X-GitHub-Event": string;
+                /** @description sha256=<HMAC-SHA256 of the raw body, hex> */
+                "X-Hub-Signature-256": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The webhook payload exactly as GitHub sends it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The deployment's tracker event was updated, or the delivery is a redelivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description A tracker event was created for the deployment */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description Nothing to record (another event or action, an unmapped environment) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeIgnoredDto"];
+                };
+            };
+            /** @description ping */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A signed body that is not a readable delivery (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description urn:tracker:problems:invalid-signature: the signature is missing or does not match */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description GITHUB_WEBHOOK_SECRET is not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveCloudEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Structured: one CloudEvent; batch: an array of them; binary: the CDEvent itself, with ce-id, ce-source, ce-type, ce-specversion headers */
+        requestBody: {
+            content: {
+                "application/cloudevents+json": {
+                    [key: string]: unknown;
+                } | {
+                    [key: string]: unknown;
+                }[];
+                "application/cloudevents-batch+json": {
+                    [key: string]: unknown;
+                } | {
+                    [key: string]: unknown;
+                }[];
+                "application/json": {
+                    [key: string]: unknown;
+                } | {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Binary/structured: the event was updated, or this (source, id) was already recorded. Batch: one result per CloudEvent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"] | components["schemas"]["CloudEventBatchAnswerDto"];
+                };
+            };
+            /** @description A tracker event was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description A well-formed CloudEvent Tracker does not record */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeIgnoredDto"];
+                };
+            };
+            /** @description A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

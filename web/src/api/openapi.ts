@@ -16,9 +16,9 @@ export interface paths {
     };
     get?: never;
     /** Update an event: the id is in the body; given fields are merged field by field */
-    put: operations['TrackerEventsHttpController_update'];
+    put: operations['updateEvent'];
     /** Create an event (answers 200 with id, title, createdAt and the stored event) */
-    post: operations['TrackerEventsHttpController_create'];
+    post: operations['createEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -33,11 +33,11 @@ export interface paths {
       cookie?: never;
     };
     /** Get one event, with its related event and durations when known */
-    get: operations['TrackerEventsHttpController_get'];
+    get: operations['getEvent'];
     put?: never;
     post?: never;
     /** Delete an event; answers 200 with its id */
-    delete: operations['TrackerEventsHttpController_delete'];
+    delete: operations['deleteEvent'];
     options?: never;
     head?: never;
     patch?: never;
@@ -51,7 +51,7 @@ export interface paths {
       cookie?: never;
     };
     /** The recorded changes of one event, oldest first */
-    get: operations['TrackerEventsHttpController_changelog'];
+    get: operations['getEventChangelog'];
     put?: never;
     post?: never;
     delete?: never;
@@ -68,7 +68,7 @@ export interface paths {
       cookie?: never;
     };
     /** All events, newest first, paginated */
-    get: operations['TrackerEventsHttpController_list'];
+    get: operations['listEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -85,7 +85,7 @@ export interface paths {
       cookie?: never;
     };
     /** Events matching every given filter (AND), newest event time first, paginated */
-    get: operations['TrackerEventsHttpController_search'];
+    get: operations['searchEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -102,7 +102,7 @@ export interface paths {
       cookie?: never;
     };
     /** Events whose time falls in today's calendar day (UTC, or the tz zone) */
-    get: operations['TrackerEventsHttpController_today'];
+    get: operations['listTodayEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -119,7 +119,7 @@ export interface paths {
       cookie?: never;
     };
     /** Counts by type, status, environment, priority and month over a date range */
-    get: operations['TrackerEventsHttpController_stats'];
+    get: operations['getEventStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -136,7 +136,7 @@ export interface paths {
       cookie?: never;
     };
     /** Counts per month (YYYY-MM of the event time) over a date range */
-    get: operations['TrackerEventsHttpController_monthly'];
+    get: operations['getMonthlyEventStats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -156,7 +156,7 @@ export interface paths {
      * Events of one service (or environment) whose startDate..endDate ranges intersect, in a window of at most 92 days
      * @description Ranges are half-open: touching ranges do not overlap; an event without an end runs until the end of the window; events without a start are ignored. Groups are ordered by key; pairs by the later-starting event b (start, then id), then a (start, then id). At most 1000 pairs are listed (`truncated`), all are counted (`totalOverlaps`, per group and in all).
      */
-    get: operations['EventOverlapsHttpController_overlaps'];
+    get: operations['listEventOverlaps'];
     put?: never;
     post?: never;
     delete?: never;
@@ -173,10 +173,10 @@ export interface paths {
       cookie?: never;
     };
     /** List events (include, limit, skip, continue, filter, orderBy, count) */
-    get: operations['ActivityLogHttpController_list'];
+    get: operations['listActivityEvents'];
     put?: never;
     /** Create an event (admin or owner); 201 with Location */
-    post: operations['ActivityLogHttpController_create'];
+    post: operations['createActivityEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -191,7 +191,7 @@ export interface paths {
       cookie?: never;
     };
     /** Retrieve an event */
-    get: operations['ActivityLogHttpController_get'];
+    get: operations['getActivityEvent'];
     put?: never;
     post?: never;
     delete?: never;
@@ -208,7 +208,7 @@ export interface paths {
       cookie?: never;
     };
     /** An event's Slack/email deliveries: state, attempts (time, error), next attempt, dedup key */
-    get: operations['DeliveriesHttpController_deliveries'];
+    get: operations['getEventDeliveries'];
     put?: never;
     post?: never;
     delete?: never;
@@ -225,7 +225,7 @@ export interface paths {
       cookie?: never;
     };
     /** List notifications the caller may read (include, limit, skip, continue, filter, orderBy, count) */
-    get: operations['AstraNotificationsHttpController_list'];
+    get: operations['listNotifications'];
     put?: never;
     post?: never;
     delete?: never;
@@ -242,7 +242,7 @@ export interface paths {
       cookie?: never;
     };
     /** Retrieve a notification */
-    get: operations['AstraNotificationsHttpController_get'];
+    get: operations['getNotification'];
     put?: never;
     post?: never;
     delete?: never;
@@ -259,7 +259,7 @@ export interface paths {
       cookie?: never;
     };
     /** List the user's unread notifications (count=true gives the unread count) */
-    get: operations['UnreadNotificationsHttpController_list[0]'];
+    get: operations['listUnreadNotifications'];
     put?: never;
     post?: never;
     delete?: never;
@@ -276,7 +276,7 @@ export interface paths {
       cookie?: never;
     };
     /** List the user's unread notifications (count=true gives the unread count) */
-    get: operations['UnreadNotificationsHttpController_list[1]'];
+    get: operations['listUnreadNotificationsByGroup'];
     put?: never;
     post?: never;
     delete?: never;
@@ -293,11 +293,11 @@ export interface paths {
       cookie?: never;
     };
     /** Retrieve an unread notification */
-    get: operations['UnreadNotificationsHttpController_get[0]'];
+    get: operations['getUnreadNotification'];
     put?: never;
     post?: never;
     /** Delete an unread notification (mark it read for this user): 204; already read or unknown: 404 problems/1 */
-    delete: operations['UnreadNotificationsHttpController_markRead[0]'];
+    delete: operations['deleteUnreadNotification'];
     options?: never;
     head?: never;
     patch?: never;
@@ -311,11 +311,11 @@ export interface paths {
       cookie?: never;
     };
     /** Retrieve an unread notification */
-    get: operations['UnreadNotificationsHttpController_get[1]'];
+    get: operations['getUnreadNotificationByGroup'];
     put?: never;
     post?: never;
     /** Delete an unread notification (mark it read for this user): 204; already read or unknown: 404 problems/1 */
-    delete: operations['UnreadNotificationsHttpController_markRead[1]'];
+    delete: operations['deleteUnreadNotificationByGroup'];
     options?: never;
     head?: never;
     patch?: never;
@@ -332,7 +332,7 @@ export interface paths {
      * List active banners (extension)
      * @description Events with the banner destination the caller may read, until they expire (data.ttl) or a cleared event with the same summary and correlationID arrives. Items: type application/astra-banner, version 1.0, the event fields (data.isAcknowledgeable, descriptionURL, correctiveActionURL) and their own id. Astra list conventions; envelope type application/astra-banners.
      */
-    get: operations['BannersHttpController_list'];
+    get: operations['listBanners'];
     put?: never;
     post?: never;
     delete?: never;
@@ -349,7 +349,7 @@ export interface paths {
       cookie?: never;
     };
     /** List the active banners the user has not dismissed (extension) */
-    get: operations['BannersHttpController_listForUser'];
+    get: operations['listUserBanners'];
     put?: never;
     post?: never;
     delete?: never;
@@ -372,7 +372,7 @@ export interface paths {
      * Dismiss a banner for this user (extension)
      * @description 204 when data.isAcknowledgeable is "true"; 403 problems/11 when it is not; 404 problems/1 when unknown, not active, invisible or already dismissed.
      */
-    delete: operations['BannersHttpController_dismiss'];
+    delete: operations['dismissBanner'];
     options?: never;
     head?: never;
     patch?: never;
@@ -386,10 +386,10 @@ export interface paths {
       cookie?: never;
     };
     /** Active locks (unexpired, unreleased), by service, environment, resource */
-    get: operations['LocksHttpController_list'];
+    get: operations['listLocks'];
     put?: never;
     /** Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner */
-    post: operations['LocksHttpController_acquire'];
+    post: operations['acquireLock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -404,11 +404,11 @@ export interface paths {
       cookie?: never;
     };
     /** One active lock; released or expired is 404 */
-    get: operations['LocksHttpController_get'];
+    get: operations['getLock'];
     put?: never;
     post?: never;
     /** Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity) */
-    delete: operations['LocksHttpController_release'];
+    delete: operations['releaseLock'];
     options?: never;
     head?: never;
     patch?: never;
@@ -424,7 +424,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Renew the lease (ttlSeconds from now, default the lock's own) */
-    post: operations['LocksHttpController_renew'];
+    post: operations['renewLock'];
     delete?: never;
     options?: never;
     head?: never;
@@ -528,10 +528,1212 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1alpha1/webhooks/github': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * GitHub webhook: deployment and deployment_status become tracker events (signed with GITHUB_WEBHOOK_SECRET)
+     * @description Point a repository or organization webhook here (content type application/json). The X-Hub-Signature-256 HMAC of the raw body is verified with GITHUB_WEBHOOK_SECRET; no bearer token is asked for, even with TRACKER_AUTH=required. ping -> 204; deployment / deployment_status -> one tracker event per GitHub deployment, updated by later statuses; a redelivery (same X-GitHub-Delivery) -> 200 with duplicate: true; other events -> 202 ignored.
+     */
+    post: operations['receiveGithubWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1alpha1/cloudevents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events
+     * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
+     */
+    post: operations['receiveCloudEvents'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    query_continue: components['schemas']['type_base64_data'];
+    type_base64_data: string;
+    query_skip: string;
+    query_orderBy: string;
+    'notification_1.3_list_response_body': {
+      items: (components['schemas']['notification_1.3_get_response_body'] | unknown[])[];
+      metadata: components['schemas']['type_astra_metadata_list'];
+    };
+    'notification_1.3_get_response_body': {
+      /**
+       * @description Media type of the resource.
+       *     Defined values are:
+       *     * "application/astra-notification"
+       * @example application/astra-notification
+       * @enum {string}
+       */
+      type: 'application/astra-notification';
+      /**
+       * @description Version of the resource.
+       *     Defined values are:
+       *     * "1.0"
+       *     * "1.1"
+       *     * "1.2"
+       *     * "1.3"
+       * @example 1.3
+       * @enum {string}
+       */
+      version: '1.3' | '1.2' | '1.1' | '1.0';
+      /**
+       * @description Globally unique identifier of the resource.
+       *     Defined values are:
+       *     * Conforms to the UUIDv4 Schema
+       * @example 03c645d6-75f0-59b0-95f2-862ae344ea27
+       */
+      id: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing a dot notation (.) hierarchical name for the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 127
+       *     * Defined regex is: "^(([a-z])*(\\.))*([a-z])+$"
+       * @example astra.app.discovery.failed
+       */
+      name: string;
+      /**
+       * @description JSON number containing a sequence count.
+       *     The number is incremented by the system each time a new event is received.
+       * @example 48923
+       */
+      sequenceCount: number;
+      /**
+       * @description JSON string containing the short-form (less than 40 characters) summary of the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 79
+       * @example Application Discovery Failed
+       */
+      summary: string;
+      /**
+       * @description JSON string containing a timestamp that indicates when an event occurred.
+       *     Defined values are:
+       *     * Conforms to the ISO-8601 Date Time Schema
+       * @example 2020-08-06T12:24:51.846543Z
+       */
+      eventTime: components['schemas']['type_astra_time'];
+      /**
+       * @description JSON string containing the lowercase name of the service generating an event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 19
+       *     * Defined regex is: "^([a-z-])*$"
+       * @example composite-compute
+       */
+      source: string;
+      /**
+       * @description JSON string containing the resource ID associated with an event.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON array of JSON strings, each containing a resource ID of an additional resource associated with the event. Although the "resourceID" field contains the primary resource associated with this event, this field contains any number of additional resource IDs to be associated with the same events.
+       *     If no additional resources are associated with the event, the array will be empty.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       */
+      additionalResourceIDs: components['schemas']['type_astra_identifier'][];
+      /**
+       * @description JSON string containing the media type of the resource associated with an event.
+       *     Defined values are:
+       *     * Minimum length: 4
+       *     * Maximum length: 79
+       *     * Defined regex is: "^application\/astra-([a-zA-Z])+$"
+       * @example application/astra-app
+       */
+      resourceType: string;
+      /**
+       * @description JSON string containing a UUIDv4 correlation ID that allows related events to be grouped together.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example 3c603442-cfca-4af9-9f1b-40dde5c7a806
+       */
+      correlationID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing one of the following values that indicate the severity of an event.
+       *     Defined values are:
+       *     * "cleared" - Indicates that a previously reported event describing a condition is no longer active. An event with severity "cleared" will use the same summary and correlation ID to allow it to be matched up.
+       *     * "indeterminate" - Indicates that the severity cannot be determined.
+       *     * "informational" - Indicates a change in state that is both expected and normal (not defined in X.733).
+       *     * "warning" - Indicates the detection of a potential or impending service affecting fault, before any significant effects have been felt.
+       *     * "critical" - Indicates that a service affecting condition has occurred and immediate corrective action is required.
+       *     Definitions for "cleared", "indeterminate", "warning" and "critical" are based on definitions in clause 8.1.2.3 of CCITT X.733.
+       * @example warning
+       * @enum {string}
+       */
+      severity: 'cleared' | 'indeterminate' | 'informational' | 'warning' | 'critical';
+      /**
+       * @description JSON string containing one of the following values that indicate the class of the event.
+       *     Defined values are:
+       *     * "system" - The event is related to an internal event or request.
+       *     * "user" - The event is related to a user-initiated event or request.
+       *     * "security" - The event is related to a security issue.
+       * @example user
+       * @enum {string}
+       */
+      class: 'system' | 'user' | 'security';
+      /**
+       * @description JSON string containing a long-form descriptive text about the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Discovering the application 'mysql' was unsuccessful. K8s error 442. Application marked in state 'error'.
+       */
+      description: string;
+      /**
+       * @description JSON string containing the URL that enables and links a button in the banner to external documentation.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432
+       */
+      descriptionURL?: string;
+      /**
+       * @description JSON string containing a long-form descriptive text about what corrective action should be taken in response to the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Perform this operation via kubectl...
+       */
+      correctiveAction?: string;
+      /**
+       * @description JSON string containing the URL that links a button in the banner to a page within the UI to fix the issue.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432#actions
+       */
+      correctiveActionURL?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating an RBAC role permitted to view the event. Roles are OR-defined together. Optional.
+       *     If omitted, a user with any RBAC role can view the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 63
+       */
+      visibility?: string[];
+      /**
+       * @description JSON array of JSON strings, each indicating an additional destination for the event. These allow a service to provide hints about where an event must be routed in addition to the Activity service's activity log. Optional.
+       *     Defined values are:
+       *     * "notification" - The event is marked as a notification, and will be accessible through the notifications API endpoint.
+       *     * "banner" - The event is marked as a banner.
+       *     * "support" - The event is marked as a support-related event.
+       */
+      destinations?: ('notification' | 'banner' | 'support')[];
+      /**
+       * @description JSON string containing the URI associated with the event. Only included for events related to API operations.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example /accounts/fdaa655c-15ab-4d34-aa61-1e9098e67be0/topology/v1/managedClusters/dfd9de2d-6f0b-437b-a737-c8f7f176cd14/apps/f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceURI?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating the fully-expanded access URL of the resource associated with the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 1023
+       */
+      resourceCollectionURL?: string[];
+      /**
+       * @description JSON string containing the HTTP method invoked. Included only for events related to API operations.
+       *     Defined values are:
+       *     * "options" - OPTIONS API operation
+       *     * "post" - POST API operation
+       *     * "get" - GET API operation
+       *     * "put" - PUT API operation
+       *     * "delete" - DELETE API operation
+       * @enum {string}
+       */
+      resourceMethod?: 'options' | 'post' | 'get' | 'put' | 'delete';
+      /**
+       * @description JSON string containing the result of the HTTP method invoked. Only included for events related to the API operations.
+       *     Defined values are:
+       *     * Defined regex is: "^[1-5][0-9]{2}$"
+       */
+      resourceMethodResult?: string;
+      /**
+       * @description JSON string containing the user ID associated with an event. Only included for events associated with the user-initiated actions.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example abda967f-cd2c-4237-908e-99266648c553
+       */
+      userID?: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing the account ID associated with an event. Only included for events associated with an account.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f126d214-bccf-4558-86b4-2137a41e734f
+       */
+      accountID?: components['schemas']['type_astra_identifier'];
+      /** @description JSON object containing additional event-specific information. */
+      data?: {
+        /**
+         * @description JSON number indicating the number of seconds (since the eventTime) that the event will be retained.
+         *     This field is only included when an event is automatically deleted after the specified number of seconds.
+         *     When deleted, if the event has a notification destination, all associated notifications are also deleted.
+         *     When deleted, if the event has a banner destination, the banner is also removed.
+         *     The absence of this field (or a value of "0") means that an event will not be automatically deleted.
+         */
+        ttl?: number;
+        /**
+         * @description JSON string indicating whether the banner is dismissible.
+         *     Defined values are:
+         *     * "true" - The banner is dismissible
+         *     * "false" - The banner is not dismissible
+         * @enum {string}
+         */
+        isAcknowledgeable?: 'true' | 'false';
+      };
+      /**
+       * @description Client and service-specified metadata associated with the resource.
+       *     Defined values are:
+       *     * Conforms to the Astra Metadata Schema
+       */
+      metadata: components['schemas']['type_astra_metadata'];
+    };
+    type_astra_identifier: string | unknown | unknown | unknown;
+    type_astra_metadata: {
+      labels: components['schemas']['type_astra_labels'];
+      creationTimestamp: components['schemas']['type_astra_time'];
+      modificationTimestamp: components['schemas']['type_astra_time'];
+      createdBy: components['schemas']['type_astra_identifier'];
+      modifiedBy?: components['schemas']['type_astra_identifier'];
+    };
+    type_astra_labels: components['schemas']['type_astra_label'][];
+    type_astra_label: {
+      name: string;
+      value: string;
+    };
+    type_astra_time: string;
+    type_astra_metadata_list: {
+      continue?: components['schemas']['type_base64_data'];
+      count?: number;
+      labels?: components['schemas']['type_astra_labels'];
+      creationTimestamp?: components['schemas']['type_astra_time'];
+      modificationTimestamp?: components['schemas']['type_astra_time'];
+      createdBy?: components['schemas']['type_astra_identifier'];
+      modifiedBy?: components['schemas']['type_astra_identifier'];
+    };
+    astra_problem_detail_11: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/11';
+      /** @enum {string} */
+      title: 'Operation not permitted';
+      /** @enum {string} */
+      detail: "The requested operation isn't permitted.";
+      /** @enum {string} */
+      status: '403';
+      correlationID?: components['schemas']['type_astra_identifier'];
+    } & {
+      [key: string]: unknown;
+    };
+    query_filter: string;
+    astra_problem_detail_1: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/1';
+      /** @enum {string} */
+      title: 'Resource not found';
+      /** @enum {string} */
+      detail: "The resource specified in the request URI wasn't found.";
+      /** @enum {string} */
+      status: '404';
+      correlationID?: components['schemas']['type_astra_identifier'];
+    } & {
+      [key: string]: unknown;
+    };
+    'unreadNotification_1.0_get_response_body': {
+      /**
+       * @description Media type of the resource.
+       *     Defined values are:
+       *     * "application/astra-unreadNotification"
+       * @example application/astra-unreadNotification
+       * @enum {string}
+       */
+      type: 'application/astra-unreadNotification';
+      /**
+       * @description Version of the resource.
+       *     Defined values are:
+       *     * "1.0"
+       * @example 1.0
+       * @enum {string}
+       */
+      version: '1.0';
+      /**
+       * @description Globally unique identifier of the resource.
+       *     Defined values are:
+       *     * Conforms to the UUIDv4 Schema
+       * @example 10df997b-629e-50f8-bc5f-a18b9a4ac5f6
+       */
+      id: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing a notification ID that is to be marked as read by the user creating the mark.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example 4080cf5f-2261-4130-b8fb-8432e2e553e6
+       */
+      notificationID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON number containing a sequence count associated with the notification specified by the notification ID.
+       * @example 48923
+       */
+      sequenceCount: number;
+      /**
+       * @description JSON string containing one of the following values that indicate the severity of the event.
+       *     Defined values are:
+       *     * "cleared" - Indicates that a previously reported event describing a condition is no longer active. An event with severity "cleared" will use the same summary and correlation ID to enable it to be matched up
+       *     * "indeterminate" - Indicates that the severity cannot be determined
+       *     * "informational" - Indicates a change in state that is both expected and normal (not defined in X.733)
+       *     * "warning" - Indicates the detection of a potential or impending service-affecting fault before any significant effects have been felt
+       *     * "critical" - Indicates that a service-affecting condition has occurred and immediate corrective action is required
+       * @example warning
+       * @enum {string}
+       */
+      severity: 'cleared' | 'indeterminate' | 'informational' | 'warning' | 'critical';
+      /**
+       * @description Client and service-specified metadata associated with the resource.
+       *     Defined values are:
+       *     * Conforms to the Astra Metadata Schema
+       */
+      metadata: components['schemas']['type_astra_metadata'];
+    };
+    astra_problem_detail_4: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/4';
+      /** @enum {string} */
+      title: 'Invalid bearer token';
+      /** @enum {string} */
+      detail: "The bearer token provided is invalid, revoked, or doesn't exist.";
+      /** @enum {string} */
+      status: '401';
+      correlationID?: components['schemas']['type_astra_identifier'];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_3: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/3';
+      /** @enum {string} */
+      title: 'Missing bearer token';
+      /** @enum {string} */
+      detail: 'The request is missing the required bearer token.';
+      /** @enum {string} */
+      status: '401';
+      correlationID?: components['schemas']['type_astra_identifier'];
+    } & {
+      [key: string]: unknown;
+    };
+    'event_1.4_get_response_body': {
+      /**
+       * @description Media type of the resource.
+       *     Defined values are:
+       *     * "application/astra-event"
+       * @example application/astra-event
+       * @enum {string}
+       */
+      type: 'application/astra-event';
+      /**
+       * @description Version of the resource.
+       *     Defined values are:
+       *     * "1.0"
+       *     * "1.1"
+       *     * "1.2"
+       *     * "1.3"
+       *     * "1.4"
+       * @example 1.4
+       * @enum {string}
+       */
+      version: '1.4' | '1.3' | '1.2' | '1.1' | '1.0';
+      /**
+       * @description Globally unique identifier of the resource.
+       *     Defined values are:
+       *     * Conforms to the UUIDv4 Schema
+       * @example c32df10b-8cfb-5a1e-9510-2a262b476009
+       */
+      id: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing a dot notation (.) hierarchical name for the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 127
+       *     * Defined regex is: "^(([a-z])*(\\.))*([a-z])+$"
+       * @example astra.app.discovery.failed
+       */
+      name: string;
+      /**
+       * @description JSON number containing a sequence count.
+       *     The number is incremented by the system each time a new event is received.
+       * @example 48923
+       */
+      sequenceCount: number;
+      /**
+       * @description JSON string containing the short-form (less than 40 characters) summary of the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 79
+       * @example Application Discovery Failed
+       */
+      summary: string;
+      /**
+       * @description JSON string containing a timestamp that indicates when an event occurred.
+       *     Defined values are:
+       *     * Conforms to the ISO-8601 Date Time Schema
+       * @example 2020-08-06T12:24:51.846543Z
+       */
+      eventTime: components['schemas']['type_astra_time'];
+      /**
+       * @description JSON string containing the lowercase name of the service generating an event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 19
+       *     * Defined regex is: "^([a-z-])*$"
+       * @example composite-compute
+       */
+      source: string;
+      /**
+       * @description JSON string containing the resource ID associated with an event.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON array of JSON strings, each containing a resource ID of an additional resource associated with the event. While the "resourceID" field contains the primary resource associated with this event, this field contains any number of additional resource IDs to be associated with the same events.
+       *     If no additional resources are associated with the event, the array will be empty.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       */
+      additionalResourceIDs: components['schemas']['type_astra_identifier'][];
+      /**
+       * @description JSON string containing the media type of the resource associated with an event.
+       *     Defined values are:
+       *     * Minimum length: 4
+       *     * Maximum length: 79
+       *     * Defined regex is: "^application\/astra-([a-zA-Z])+$"
+       * @example application/astra-app
+       */
+      resourceType: string;
+      /**
+       * @description JSON string containing a UUIDv4 correlation ID that allows related events to be grouped together.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example 3c603442-cfca-4af9-9f1b-40dde5c7a806
+       */
+      correlationID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing one of the following values that indicate the severity of an event.
+       *     Defined values are:
+       *     * "cleared" - Indicates that a previously reported event describing a condition is no longer active. An event with severity "cleared" will use the same summary and correlation ID to allow it to be matched up.
+       *     * "indeterminate" - Indicates that the severity cannot be determined.
+       *     * "informational" - Indicates a change in state that is both expected and normal (not defined in X.733).
+       *     * "warning" - Indicates the detection of a potential or impending service affecting fault before any significant effects have been felt.
+       *     * "critical" - Indicates that a service affecting condition has occurred and immediate corrective action is required.
+       *     Definitions for "cleared", "indeterminate", "warning" and "critical" are based on definitions in clause 8.1.2.3 of CCITT X.733.
+       * @example warning
+       * @enum {string}
+       */
+      severity: 'cleared' | 'indeterminate' | 'informational' | 'warning' | 'critical';
+      /**
+       * @description JSON string containing one of the following values that indicate the class of the event.
+       *     Defined values are:
+       *     * "system" - The event is related to an internal event or request.
+       *     * "user" - The event is related to a user-initiated event or request.
+       *     * "security" - The event is related to a security issue.
+       * @example user
+       * @enum {string}
+       */
+      class: 'system' | 'user' | 'security';
+      /**
+       * @description JSON string containing a long-form descriptive text about the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Discovering the application 'mysql' was unsuccessful. K8s error 442. Application marked in state 'error'.
+       */
+      description: string;
+      /**
+       * @description JSON string containing the URL that enables and links a button in the banner to external documentation.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432
+       */
+      descriptionURL?: string;
+      /**
+       * @description JSON string containing a long-form descriptive text about what corrective action must be taken in response to the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Perform this operation via kubectl...
+       */
+      correctiveAction?: string;
+      /**
+       * @description JSON string containing the URL that links a button in the banner to a page within the UI to fix the issue.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432#actions
+       */
+      correctiveActionURL?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating an RBAC role permitted to view the event. Roles are OR-defined together. Optional.
+       *     If omitted, a user with any RBAC role can view the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 63
+       */
+      visibility?: string[];
+      /**
+       * @description JSON array of JSON strings, each indicating an additional destination for the event. These strings allow a service to provide hints about where an event should be routed in addition to the activity log. Optional.
+       *     Defined values are:
+       *     * "notification" - The event is marked as a notification, and will be accessible through the notifications API endpoint.
+       *     * "banner" - The event is marked as a banner.
+       *     * "support" - The event is marked as a support-related event.
+       */
+      destinations?: ('notification' | 'banner' | 'support')[];
+      /**
+       * @description JSON string containing the URI associated with the event. Only included for events related to API operations.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example /accounts/fdaa655c-15ab-4d34-aa61-1e9098e67be0/topology/v1/managedClusters/dfd9de2d-6f0b-437b-a737-c8f7f176cd14/apps/f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceURI?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating the fully-expanded access URL of the resource associated with the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 1023
+       */
+      resourceCollectionURL?: string[];
+      /**
+       * @description JSON string containing the HTTP method invoked. Only included for events related to API operations.
+       *     Defined values are:
+       *     * "options" - OPTIONS API operation
+       *     * "post" - POST API operation
+       *     * "get" - GET API operation
+       *     * "put" - PUT API operation
+       *     * "delete" - DELETE API operation
+       * @enum {string}
+       */
+      resourceMethod?: 'options' | 'post' | 'get' | 'put' | 'delete';
+      /**
+       * @description JSON string containing the result of the HTTP method invoked. Only included for events related to the API operations.
+       *     Defined values are:
+       *     * Defined regex is: "^[1-5][0-9]{2}$"
+       */
+      resourceMethodResult?: string;
+      /**
+       * @description JSON string containing the user ID associated with an event. Only included for events associated with the user-initiated actions.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example abda967f-cd2c-4237-908e-99266648c553
+       */
+      userID?: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing the account ID associated with an event. Only included for events associated with an account.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f126d214-bccf-4558-86b4-2137a41e734f
+       */
+      accountID?: components['schemas']['type_astra_identifier'];
+      /** @description JSON object containing additional event-specific information. */
+      data?: {
+        /**
+         * @description JSON number indicating the number of seconds (since the eventTime) that the event will be retained.
+         *     This field is only included when an event is automatically deleted after the specified number of seconds.
+         *     When deleted, if the event has a notification destination, all associated notifications are also deleted.
+         *     When deleted, if the event has a banner destination, the banner is also removed.
+         *     The absence of this field (or a value of "0") means that an event will not be automatically deleted.
+         */
+        ttl?: number;
+        /**
+         * @description JSON string indicating whether the banner is dismissible.
+         *     Defined values are:
+         *     * "true" - The banner is dismissible
+         *     * "false" - The banner is not dismissible
+         * @enum {string}
+         */
+        isAcknowledgeable?: 'true' | 'false';
+      };
+      /**
+       * @description Client and service-specified metadata associated with the resource.
+       *     Defined values are:
+       *     * Conforms to the Astra Metadata Schema
+       */
+      metadata: components['schemas']['type_astra_metadata'];
+    };
+    query_limit: string;
+    query_count: string;
+    astra_problem_detail_5: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/5';
+      /** @enum {string} */
+      title: 'Invalid query parameters';
+      /** @enum {string} */
+      detail: 'The supplied query parameters are invalid.';
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      /** @description List of invalid query parameters */
+      invalidParams?: {
+        /** @description Name of the invalid query parameter */
+        name: string;
+        /** @description Reason why the query parameter is invalid */
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_6: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/6';
+      /** @enum {string} */
+      title: 'Query parameters not supported';
+      /** @enum {string} */
+      detail: "The supplied query parameters aren't supported for this endpoint.";
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      /** @description List of invalid query parameters */
+      invalidParams?: {
+        /** @description Name of the invalid query parameter */
+        name: string;
+        /** @description Reason why the query parameter is invalid */
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    query_include: string;
+    'event_1.4_list_response_body': {
+      items: (components['schemas']['event_1.4_get_response_body'] | unknown[])[];
+      metadata: components['schemas']['type_astra_metadata_list'];
+    };
+    'unreadNotification_1.0_list_response_body': {
+      items: (components['schemas']['unreadNotification_1.0_get_response_body'] | unknown[])[];
+      metadata: components['schemas']['type_astra_metadata_list'];
+    };
+    astra_problem_detail_2: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/2';
+      /** @enum {string} */
+      title: 'Collection not found';
+      /** @enum {string} */
+      detail: "The collection specified in the request URI wasn't found.";
+      /** @enum {string} */
+      status: '404';
+      correlationID?: components['schemas']['type_astra_identifier'];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_7: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/7';
+      /** @enum {string} */
+      title: 'Invalid JSON payload';
+      /** @enum {string} */
+      detail: 'The request body is not valid JSON.';
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_9: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/9';
+      /** @enum {string} */
+      title: 'Invalid JSON resource';
+      /** @enum {string} */
+      detail: "The request body JSON didn't pass extended validation.";
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_10: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/10';
+      /** @enum {string} */
+      title: 'JSON resource conflict';
+      /** @enum {string} */
+      detail: 'The request body JSON contains a field that conflicts with an idempotent value.';
+      /** @enum {string} */
+      status: '409';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_32: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/32';
+      /** @enum {string} */
+      title: 'Unsupported content type';
+      /** @enum {string} */
+      detail: "The response can't be returned in the requested format.";
+      /** @enum {string} */
+      status: '406';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_33: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/33';
+      /** @enum {string} */
+      title: 'Invalid account ID';
+      /** @enum {string} */
+      detail: "The specified account ID isn't in the appropriate format.";
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_34: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/34';
+      /** @enum {string} */
+      title: 'Internal server error';
+      /** @enum {string} */
+      detail: 'The server was unable to process this request.';
+      /** @enum {string} */
+      status: '500';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_35: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/35';
+      /** @enum {string} */
+      title: 'Invalid resource ID';
+      /** @enum {string} */
+      detail: "The resource ID isn't in the appropriate format.";
+      /** @enum {string} */
+      status: '400';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_41: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/41';
+      /** @enum {string} */
+      title: 'Service not ready';
+      /** @enum {string} */
+      detail: "Currently, the service can't respond to this request.";
+      /** @enum {string} */
+      status: '503';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_69: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/69';
+      /** @enum {string} */
+      title: 'Method not supported';
+      /** @enum {string} */
+      detail: "The requested method isn't supported for the specified resource.";
+      /** @enum {string} */
+      status: '405';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    astra_problem_detail_85: {
+      /** @enum {string} */
+      type: 'https://astra.netapp.io/problems/85';
+      /** @enum {string} */
+      title: 'Request body too large';
+      /** @enum {string} */
+      detail: 'The request body is larger than the service accepts.';
+      /** @enum {string} */
+      status: '413';
+      correlationID?: components['schemas']['type_astra_identifier'];
+      invalidParams?: {
+        name: string;
+        reason: string;
+      }[];
+      invalidFields?: {
+        name: string;
+        reason: string;
+      }[];
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description A Tracker extension: an active banner, in the shape of notification_1.3 under its own type and version. */
+    'banner_1.0_get_response_body': {
+      /**
+       * @description Media type of the resource.
+       * @enum {string}
+       */
+      type: 'application/astra-banner';
+      /**
+       * @description Version of the resource.
+       * @enum {string}
+       */
+      version: '1.0';
+      /**
+       * @description Globally unique identifier of the resource.
+       *     Defined values are:
+       *     * Conforms to the UUIDv4 Schema
+       * @example 03c645d6-75f0-59b0-95f2-862ae344ea27
+       */
+      id: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing a dot notation (.) hierarchical name for the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 127
+       *     * Defined regex is: "^(([a-z])*(\\.))*([a-z])+$"
+       * @example astra.app.discovery.failed
+       */
+      name: string;
+      /**
+       * @description JSON number containing a sequence count.
+       *     The number is incremented by the system each time a new event is received.
+       * @example 48923
+       */
+      sequenceCount: number;
+      /**
+       * @description JSON string containing the short-form (less than 40 characters) summary of the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 79
+       * @example Application Discovery Failed
+       */
+      summary: string;
+      /**
+       * @description JSON string containing a timestamp that indicates when an event occurred.
+       *     Defined values are:
+       *     * Conforms to the ISO-8601 Date Time Schema
+       * @example 2020-08-06T12:24:51.846543Z
+       */
+      eventTime: components['schemas']['type_astra_time'];
+      /**
+       * @description JSON string containing the lowercase name of the service generating an event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 19
+       *     * Defined regex is: "^([a-z-])*$"
+       * @example composite-compute
+       */
+      source: string;
+      /**
+       * @description JSON string containing the resource ID associated with an event.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON array of JSON strings, each containing a resource ID of an additional resource associated with the event. Although the "resourceID" field contains the primary resource associated with this event, this field contains any number of additional resource IDs to be associated with the same events.
+       *     If no additional resources are associated with the event, the array will be empty.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       */
+      additionalResourceIDs: components['schemas']['type_astra_identifier'][];
+      /**
+       * @description JSON string containing the media type of the resource associated with an event.
+       *     Defined values are:
+       *     * Minimum length: 4
+       *     * Maximum length: 79
+       *     * Defined regex is: "^application\/astra-([a-zA-Z])+$"
+       * @example application/astra-app
+       */
+      resourceType: string;
+      /**
+       * @description JSON string containing a UUIDv4 correlation ID that allows related events to be grouped together.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example 3c603442-cfca-4af9-9f1b-40dde5c7a806
+       */
+      correlationID: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing one of the following values that indicate the severity of an event.
+       *     Defined values are:
+       *     * "cleared" - Indicates that a previously reported event describing a condition is no longer active. An event with severity "cleared" will use the same summary and correlation ID to allow it to be matched up.
+       *     * "indeterminate" - Indicates that the severity cannot be determined.
+       *     * "informational" - Indicates a change in state that is both expected and normal (not defined in X.733).
+       *     * "warning" - Indicates the detection of a potential or impending service affecting fault, before any significant effects have been felt.
+       *     * "critical" - Indicates that a service affecting condition has occurred and immediate corrective action is required.
+       *     Definitions for "cleared", "indeterminate", "warning" and "critical" are based on definitions in clause 8.1.2.3 of CCITT X.733.
+       * @example warning
+       * @enum {string}
+       */
+      severity: 'cleared' | 'indeterminate' | 'informational' | 'warning' | 'critical';
+      /**
+       * @description JSON string containing one of the following values that indicate the class of the event.
+       *     Defined values are:
+       *     * "system" - The event is related to an internal event or request.
+       *     * "user" - The event is related to a user-initiated event or request.
+       *     * "security" - The event is related to a security issue.
+       * @example user
+       * @enum {string}
+       */
+      class: 'system' | 'user' | 'security';
+      /**
+       * @description JSON string containing a long-form descriptive text about the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Discovering the application 'mysql' was unsuccessful. K8s error 442. Application marked in state 'error'.
+       */
+      description: string;
+      /**
+       * @description JSON string containing the URL that enables and links a button in the banner to external documentation.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432
+       */
+      descriptionURL?: string;
+      /**
+       * @description JSON string containing a long-form descriptive text about what corrective action should be taken in response to the event.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 1023
+       * @example Perform this operation via kubectl...
+       */
+      correctiveAction?: string;
+      /**
+       * @description JSON string containing the URL that links a button in the banner to a page within the UI to fix the issue.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example https://www.astra.io/events/12432#actions
+       */
+      correctiveActionURL?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating an RBAC role permitted to view the event. Roles are OR-defined together. Optional.
+       *     If omitted, a user with any RBAC role can view the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 63
+       */
+      visibility?: string[];
+      /**
+       * @description JSON array of JSON strings, each indicating an additional destination for the event. These allow a service to provide hints about where an event must be routed in addition to the Activity service's activity log. Optional.
+       *     Defined values are:
+       *     * "notification" - The event is marked as a notification, and will be accessible through the notifications API endpoint.
+       *     * "banner" - The event is marked as a banner.
+       *     * "support" - The event is marked as a support-related event.
+       */
+      destinations?: ('notification' | 'banner' | 'support')[];
+      /**
+       * @description JSON string containing the URI associated with the event. Only included for events related to API operations.
+       *     Defined values are:
+       *     * Minimum length: 3
+       *     * Maximum length: 4095
+       * @example /accounts/fdaa655c-15ab-4d34-aa61-1e9098e67be0/topology/v1/managedClusters/dfd9de2d-6f0b-437b-a737-c8f7f176cd14/apps/f670bf11-8850-44bd-b330-815af6186a06
+       */
+      resourceURI?: string;
+      /**
+       * @description JSON array of JSON strings, each indicating the fully-expanded access URL of the resource associated with the event.
+       *     Defined values are:
+       *     * Minimum length: 1
+       *     * Maximum length: 1023
+       */
+      resourceCollectionURL?: string[];
+      /**
+       * @description JSON string containing the HTTP method invoked. Included only for events related to API operations.
+       *     Defined values are:
+       *     * "options" - OPTIONS API operation
+       *     * "post" - POST API operation
+       *     * "get" - GET API operation
+       *     * "put" - PUT API operation
+       *     * "delete" - DELETE API operation
+       * @enum {string}
+       */
+      resourceMethod?: 'options' | 'post' | 'get' | 'put' | 'delete';
+      /**
+       * @description JSON string containing the result of the HTTP method invoked. Only included for events related to the API operations.
+       *     Defined values are:
+       *     * Defined regex is: "^[1-5][0-9]{2}$"
+       */
+      resourceMethodResult?: string;
+      /**
+       * @description JSON string containing the user ID associated with an event. Only included for events associated with the user-initiated actions.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example abda967f-cd2c-4237-908e-99266648c553
+       */
+      userID?: components['schemas']['type_astra_identifier'];
+      /**
+       * @description JSON string containing the account ID associated with an event. Only included for events associated with an account.
+       *     Defined values are:
+       *     * Conforms to the Astra Identifier Schema
+       * @example f126d214-bccf-4558-86b4-2137a41e734f
+       */
+      accountID?: components['schemas']['type_astra_identifier'];
+      /** @description JSON object containing additional event-specific information. */
+      data?: {
+        /**
+         * @description JSON number indicating the number of seconds (since the eventTime) that the event will be retained.
+         *     This field is only included when an event is automatically deleted after the specified number of seconds.
+         *     When deleted, if the event has a notification destination, all associated notifications are also deleted.
+         *     When deleted, if the event has a banner destination, the banner is also removed.
+         *     The absence of this field (or a value of "0") means that an event will not be automatically deleted.
+         */
+        ttl?: number;
+        /**
+         * @description JSON string indicating whether the banner is dismissible.
+         *     Defined values are:
+         *     * "true" - The banner is dismissible
+         *     * "false" - The banner is not dismissible
+         * @enum {string}
+         */
+        isAcknowledgeable?: 'true' | 'false';
+      };
+      /**
+       * @description Client and service-specified metadata associated with the resource.
+       *     Defined values are:
+       *     * Conforms to the Astra Metadata Schema
+       */
+      metadata: components['schemas']['type_astra_metadata'];
+    };
+    'banner_1.0_list_response_body': {
+      items: (components['schemas']['banner_1.0_get_response_body'] | unknown[])[];
+      metadata: components['schemas']['type_astra_metadata_list'];
+    };
+    InvalidItemDto: {
+      /** @example attributes.type */
+      name: string;
+      /** @example type must be one of the following values: 1, 2, 3, 4, 5 */
+      reason: string;
+    };
+    ProblemDto: {
+      /**
+       * @description urn:tracker:problems:<kind>, or https://astra.netapp.io/problems/<n> on /accounts routes
+       * @example urn:tracker:problems:invalid-input
+       */
+      type: string;
+      /** @example Invalid input */
+      title: string;
+      /** @example attributes.type: type must be one of the following values: 1, 2, 3, 4, 5 */
+      detail: string;
+      /**
+       * @description The HTTP status, as a string (Astra's shape)
+       * @example 400
+       */
+      status: string;
+      /**
+       * Format: uuid
+       * @description The request's correlation id (the caller's X-Request-Id when a UUID)
+       */
+      correlationID?: string;
+      /** @description Rejected query parameters (the first 20) */
+      invalidParams?: components['schemas']['InvalidItemDto'][];
+      /** @description How many more rejected parameters there were than listed */
+      invalidParamsOmitted?: number;
+      /** @description Rejected body fields (the first 20) */
+      invalidFields?: components['schemas']['InvalidItemDto'][];
+      /** @description How many more rejected fields there were than listed */
+      invalidFieldsOmitted?: number;
+    };
     CreateEventAttributesDto: {
       /** @example Deployed via GitHub Actions */
       message?: string;
@@ -539,29 +1741,35 @@ export interface components {
       source?: string;
       /**
        * @description 1=P1/Critical .. 5=P5/Low
-       * @enum {number}
+       * @enum {integer}
        */
       priority?: 1 | 2 | 3 | 4 | 5;
       /** @description Id of a related event (a rollback names the deployment it undoes) */
       relatedId?: string;
       /**
        * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
-       * @enum {number}
+       * @enum {integer}
        */
       status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
       /**
        * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-       * @enum {number}
+       * @enum {integer}
        */
       environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
       /**
        * @description 1=Low .. 3=High
-       * @enum {number}
+       * @enum {integer}
        */
       impact?: 1 | 2 | 3;
-      /** @example 2024-01-15T10:00:00Z */
+      /**
+       * @description ISO 8601 date or date-time (no offset: UTC)
+       * @example 2024-01-15T10:00:00Z
+       */
       startDate?: string;
-      /** @example 2024-01-15T10:05:00Z */
+      /**
+       * @description ISO 8601 date or date-time; not before startDate
+       * @example 2024-01-15T10:05:00Z
+       */
       endDate?: string;
       /** @example platform-team */
       owner?: string;
@@ -577,7 +1785,7 @@ export interface components {
       notifications?: ('slack' | 'email')[];
       /**
        * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
-       * @enum {number}
+       * @enum {integer}
        */
       type: 1 | 2 | 3 | 4 | 5;
       /** @example user-service */
@@ -595,6 +1803,119 @@ export interface components {
       attributes: components['schemas']['CreateEventAttributesDto'];
       links?: components['schemas']['EventLinksDto'];
     };
+    EventAttributesView: {
+      /**
+       * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
+       * @enum {integer}
+       */
+      type: 1 | 2 | 3 | 4 | 5;
+      /** @example user-service */
+      service: string;
+      /** @example Deployed via GitHub Actions */
+      message?: string;
+      /** @example github_actions */
+      source?: string;
+      /**
+       * @description 1=P1/Critical .. 5=P5/Low
+       * @enum {integer}
+       */
+      priority?: 1 | 2 | 3 | 4 | 5;
+      /** @description Id of a related event */
+      relatedId?: string;
+      /**
+       * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
+       * @enum {integer}
+       */
+      status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+      /**
+       * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+       * @enum {integer}
+       */
+      environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+      /**
+       * @description 1=Low .. 3=High
+       * @enum {integer}
+       */
+      impact?: 1 | 2 | 3;
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      startDate?: string;
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:05:00.000Z
+       */
+      endDate?: string;
+      /** @example platform-team */
+      owner?: string;
+      /**
+       * @example [
+       *       "backend-team",
+       *       "ops-team"
+       *     ]
+       */
+      stakeHolders?: string[];
+      notification?: boolean;
+      notifications?: ('slack' | 'email')[];
+    };
+    EventLinksView: {
+      /** @example https://github.com/org/repo/pull/123 */
+      pullRequestLink?: string;
+      /** @example PROJ-456 */
+      ticket?: string;
+    };
+    EventMetadataView: {
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      updatedAt: string;
+      /**
+       * @description endDate - startDate, readable; present when both are set
+       * @example 5m0s
+       */
+      duration?: string;
+      /**
+       * @description endDate - startDate in seconds; present when both are set
+       * @example 300
+       */
+      durationSeconds?: number;
+    };
+    RelatedEventView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      title: string;
+      /**
+       * @description From the related event's start to this event's end (or creation)
+       * @example 1h2m3s
+       */
+      duration: string;
+      /** @example 3723 */
+      durationSeconds: number;
+    };
+    CreatedEventView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      /** @example Deploy user-service v2.1.0 to production */
+      title: string;
+      attributes: components['schemas']['EventAttributesView'];
+      links: components['schemas']['EventLinksView'];
+      metadata: components['schemas']['EventMetadataView'];
+      /** @description GET one event only: the event named by relatedId, when it exists */
+      related?: components['schemas']['RelatedEventView'];
+      /**
+       * Format: date-time
+       * @description Same as metadata.createdAt (the seed API answered it at top level)
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      createdAt: string;
+    };
     UpdateEventAttributesDto: {
       /** @example Deployed via GitHub Actions */
       message?: string;
@@ -602,29 +1923,35 @@ export interface components {
       source?: string;
       /**
        * @description 1=P1/Critical .. 5=P5/Low
-       * @enum {number}
+       * @enum {integer}
        */
       priority?: 1 | 2 | 3 | 4 | 5;
       /** @description Id of a related event (a rollback names the deployment it undoes) */
       relatedId?: string;
       /**
        * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
-       * @enum {number}
+       * @enum {integer}
        */
       status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
       /**
        * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-       * @enum {number}
+       * @enum {integer}
        */
       environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
       /**
        * @description 1=Low .. 3=High
-       * @enum {number}
+       * @enum {integer}
        */
       impact?: 1 | 2 | 3;
-      /** @example 2024-01-15T10:00:00Z */
+      /**
+       * @description ISO 8601 date or date-time (no offset: UTC)
+       * @example 2024-01-15T10:00:00Z
+       */
       startDate?: string;
-      /** @example 2024-01-15T10:05:00Z */
+      /**
+       * @description ISO 8601 date or date-time; not before startDate
+       * @example 2024-01-15T10:05:00Z
+       */
       endDate?: string;
       /** @example platform-team */
       owner?: string;
@@ -638,7 +1965,7 @@ export interface components {
       /** @description Deliver this event to the channels in `notifications` */
       notification?: boolean;
       notifications?: ('slack' | 'email')[];
-      /** @enum {number} */
+      /** @enum {integer} */
       type?: 1 | 2 | 3 | 4 | 5;
       service?: string;
     };
@@ -649,6 +1976,80 @@ export interface components {
       attributes?: components['schemas']['UpdateEventAttributesDto'];
       links?: components['schemas']['EventLinksDto'];
     };
+    TrackerEventView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      /** @example Deploy user-service v2.1.0 to production */
+      title: string;
+      attributes: components['schemas']['EventAttributesView'];
+      links: components['schemas']['EventLinksView'];
+      metadata: components['schemas']['EventMetadataView'];
+      /** @description GET one event only: the event named by relatedId, when it exists */
+      related?: components['schemas']['RelatedEventView'];
+    };
+    EventIdView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+    };
+    ChangelogEntryView: {
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      at: string;
+      /**
+       * @description The changed field (dotted path), or `lock` for lock changes
+       * @example attributes.status
+       */
+      field: string;
+      /** @description The value before (old) or after (new) the change: as stored (numbers stay numbers, dates are ISO strings), null when there was none */
+      old: (string | null) | number | boolean | string[];
+      /** @description The value before (old) or after (new) the change: as stored (numbers stay numbers, dates are ISO strings), null when there was none */
+      new: (string | null) | number | boolean | string[];
+      /**
+       * @description attributes.source of the request, else the transport (rest, grpc)
+       * @example rest
+       */
+      source: string;
+    };
+    ChangelogView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      /** @description Oldest first */
+      changelog: components['schemas']['ChangelogEntryView'][];
+    };
+    EventPageView: {
+      events: components['schemas']['TrackerEventView'][];
+      /** @description All matching events */
+      totalCount: number;
+      page: number;
+      perPage: number;
+    };
+    MonthCountView: {
+      /** @example 2024-01 */
+      month: string;
+      count: number;
+    };
+    ValueCountView: {
+      /** @description The enumeration value (type, status, environment or priority) */
+      value: number;
+      count: number;
+    };
+    EventStatsView: {
+      total: number;
+      /** @description Calendar order; months without events are left out */
+      byMonth: components['schemas']['MonthCountView'][];
+      /** @description By value; events without the field are left out */
+      byType: components['schemas']['ValueCountView'][];
+      byStatus: components['schemas']['ValueCountView'][];
+      byEnvironment: components['schemas']['ValueCountView'][];
+      byPriority: components['schemas']['ValueCountView'][];
+    };
+    MonthlyStatsView: {
+      total: number;
+      /** @description Calendar order; months without events are left out */
+      byMonth: components['schemas']['MonthCountView'][];
+    };
     EventIdDto: {
       /** @example 507f1f77bcf86cd799439011 */
       id: string;
@@ -657,6 +2058,45 @@ export interface components {
     SearchEventsRequestDto: Record<string, never>;
     TodayEventsRequestDto: Record<string, never>;
     EventStatsRequestDto: Record<string, never>;
+    OverlapSideView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      title: string;
+      /**
+       * Format: date-time
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      startDate: string;
+      /**
+       * Format: date-time
+       * @description null: still running (no end)
+       * @example 2024-01-15T10:00:00.000Z
+       */
+      endDate: string | null;
+    };
+    OverlapPairView: {
+      a: components['schemas']['OverlapSideView'];
+      /** @description The later-starting event */
+      b: components['schemas']['OverlapSideView'];
+      /** @example 120 */
+      overlapSeconds: number;
+    };
+    OverlapGroupView: {
+      /**
+       * @description The service (or environment) the events share
+       * @example user-service
+       */
+      key: string;
+      overlaps: components['schemas']['OverlapPairView'][];
+      /** @description All overlapping pairs of the group, listed or not */
+      totalOverlaps: number;
+    };
+    OverlapsView: {
+      groups: components['schemas']['OverlapGroupView'][];
+      totalOverlaps: number;
+      /** @description More than 1000 pairs: only the first 1000 are listed */
+      truncated: boolean;
+    };
     OverlapsQueryDto: {
       /**
        * @description Window start (ISO 8601 date or date-time)
@@ -676,9 +2116,9 @@ export interface components {
       by?: 'service' | 'environment';
       /** @description Only this service */
       service?: string;
-      /** @enum {number} */
+      /** @enum {integer} */
       environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
-      /** @enum {number} */
+      /** @enum {integer} */
       type?: 1 | 2 | 3 | 4 | 5;
     };
     EventDataDto: {
@@ -736,17 +2176,105 @@ export interface components {
     CreateEventRequestDto: Record<string, never>;
     GetEventRequestDto: Record<string, never>;
     AstraListRequestDto: Record<string, never>;
+    DeliveryAttemptView: {
+      /** Format: date-time */
+      at: string;
+      ok: boolean;
+      /**
+       * @description Why it failed
+       * @example HTTP 500 from the webhook
+       */
+      error?: string;
+      /** @description What the channel answered */
+      detail?: string;
+    };
+    DeliveryView: {
+      /**
+       * @description <eventId>:<channel>:<kind>#<n>: stable, what the channel deduplicates by
+       * @example 507f1f77bcf86cd799439011:slack:created#0
+       */
+      dedupKey: string;
+      /** @enum {string} */
+      channel: 'slack' | 'email';
+      /**
+       * @description `created`, or the status change (`status: Start -> Success`)
+       * @example created
+       */
+      trigger: string;
+      /**
+       * @description skipped: the channel is not configured; dead: out of attempts
+       * @enum {string}
+       */
+      state: 'pending' | 'delivered' | 'skipped' | 'dead';
+      /** @description Oldest first */
+      attempts: components['schemas']['DeliveryAttemptView'][];
+      /**
+       * Format: date-time
+       * @description Pending: when the next attempt is due
+       */
+      nextAttemptAt?: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description Why it was skipped */
+      reason?: string;
+    };
+    EventDeliveriesView: {
+      /** @example 507f1f77bcf86cd799439011 */
+      id: string;
+      /** @description Oldest trigger first */
+      notifications: components['schemas']['DeliveryView'][];
+    };
     GetNotificationRequestDto: Record<string, never>;
     ListUnreadNotificationsRequestDto: Record<string, never>;
     UnreadNotificationRequestDto: Record<string, never>;
     ListBannersRequestDto: Record<string, never>;
     DismissBannerRequestDto: Record<string, never>;
+    LockHolderView: {
+      /** Format: uuid */
+      id: string;
+      owner: string;
+      reason: string | null;
+      /** Format: date-time */
+      acquiredAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    LockedProblemDto: {
+      /**
+       * @description urn:tracker:problems:<kind>, or https://astra.netapp.io/problems/<n> on /accounts routes
+       * @example urn:tracker:problems:invalid-input
+       */
+      type: string;
+      /** @example Invalid input */
+      title: string;
+      /** @example attributes.type: type must be one of the following values: 1, 2, 3, 4, 5 */
+      detail: string;
+      /**
+       * @description The HTTP status, as a string (Astra's shape)
+       * @example 400
+       */
+      status: string;
+      /**
+       * Format: uuid
+       * @description The request's correlation id (the caller's X-Request-Id when a UUID)
+       */
+      correlationID?: string;
+      /** @description Rejected query parameters (the first 20) */
+      invalidParams?: components['schemas']['InvalidItemDto'][];
+      /** @description How many more rejected parameters there were than listed */
+      invalidParamsOmitted?: number;
+      /** @description Rejected body fields (the first 20) */
+      invalidFields?: components['schemas']['InvalidItemDto'][];
+      /** @description How many more rejected fields there were than listed */
+      invalidFieldsOmitted?: number;
+      holder: components['schemas']['LockHolderView'];
+    };
     AcquireLockDto: {
       /** @example user-service */
       service: string;
       /**
        * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
-       * @enum {number}
+       * @enum {integer}
        */
       environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
       /**
@@ -773,11 +2301,42 @@ export interface components {
        */
       eventId?: string;
     };
+    LockView: {
+      /**
+       * Format: uuid
+       * @example 3b241101-e2bb-4255-8caf-4136c566a962
+       */
+      id: string;
+      /** @example user-service */
+      service: string;
+      /** @enum {integer} */
+      environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+      /** @example deploy */
+      resource: string;
+      /** @example github_actions */
+      owner: string;
+      /** @example Deploying v2.1.0 */
+      reason: string | null;
+      /** @description The tracker event the lock belongs to */
+      eventId: string | null;
+      /** Format: date-time */
+      acquiredAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    LockListView: {
+      locks: components['schemas']['LockView'][];
+      totalCount: number;
+    };
     RenewLockBodyDto: {
       /** @example github_actions */
       owner: string;
       /** @description New lease from now; default the lock's own ttl */
       ttlSeconds?: number;
+    };
+    ReleasedLockView: {
+      /** Format: uuid */
+      id: string;
     };
     RenewLockRequestDto: {
       /** @example github_actions */
@@ -795,13 +2354,16 @@ export interface components {
       force?: boolean;
     };
     LockIdDto: {
-      /** @example 3b241101-e2bb-4255-8caf-4136c566a962 */
+      /**
+       * Format: uuid
+       * @example 3b241101-e2bb-4255-8caf-4136c566a962
+       */
       id: string;
     };
     ListLocksQueryDto: {
       /** @example user-service */
       service?: string;
-      /** @enum {number} */
+      /** @enum {integer} */
       environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
       /** @example github_actions */
       owner?: string;
@@ -1019,6 +2581,48 @@ export interface components {
        */
       to?: string;
     };
+    IntakeRecordedDto: {
+      /** @description true: this delivery (X-GitHub-Delivery, or CloudEvent source + id) had already been recorded; nothing new was stored */
+      duplicate: boolean;
+      /**
+       * @description What the delivery did to its tracker event
+       * @enum {string}
+       */
+      result: 'created' | 'updated' | 'unchanged';
+      /**
+       * @description The tracker event (24 hex): GET /api/v1alpha1/event/{eventId}
+       * @example 0f3c9a7d2b1e4c5a6d7e8f90
+       */
+      eventId?: string;
+      /** @description The change recorded (a merged pull request, a CDEvents change.merged): GET /api/v1alpha1/changes */
+      changeId?: string;
+    };
+    IntakeIgnoredDto: {
+      /** @enum {boolean} */
+      ignored: true;
+      /** @example GitHub event "issues" is not one Tracker records */
+      reason: string;
+    };
+    CloudEventBatchEntryDto: {
+      /** @description The CloudEvent id (absent when the entry had none) */
+      id?: string;
+      /** @description The status this event would have had on its own (201, 200, 202, 400, 409) */
+      status: number;
+      /** @enum {string} */
+      outcome: 'recorded' | 'duplicate' | 'ignored' | 'refused';
+      /** @enum {string} */
+      result?: 'created' | 'updated' | 'unchanged';
+      eventId?: string;
+      changeId?: string;
+      /** @description Why it was ignored or refused */
+      reason?: string;
+      /** @description Refused: the failing fields or CDEvent schema paths */
+      invalidFields?: Record<string, never>[];
+    };
+    CloudEventBatchAnswerDto: {
+      /** @description One entry per CloudEvent, in the order sent */
+      results: components['schemas']['CloudEventBatchEntryDto'][];
+    };
   };
   responses: never;
   parameters: never;
@@ -1028,7 +2632,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  TrackerEventsHttpController_update: {
+  updateEvent: {
     parameters: {
       query?: never;
       header?: never;
@@ -1041,18 +2645,100 @@ export interface operations {
       };
     };
     responses: {
+      /** @description The event as stored after the update */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TrackerEventView'];
+        };
+      };
+      /** @description The body is not valid JSON, breaks the input bounds (docs/security.md), or fails validation (invalidFields names each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No event with this id (urn:tracker:problems:not-found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_create: {
+  createEvent: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1065,13 +2751,93 @@ export interface operations {
       /** @description The created event */
       200: {
         headers: {
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CreatedEventView'];
+        };
+      };
+      /** @description The body is not valid JSON, breaks the input bounds (docs/security.md), or fails validation (invalidFields names each field) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_get: {
+  getEvent: {
     parameters: {
       query?: never;
       header?: never;
@@ -1086,11 +2852,151 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TrackerEventView'];
+        };
+      };
+      /** @description The id is not 24 hexadecimal characters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No event with this id (urn:tracker:problems:not-found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_delete: {
+  deleteEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventIdView'];
+        };
+      };
+      /** @description The id is not 24 hexadecimal characters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No event with this id (urn:tracker:problems:not-found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getEventChangelog: {
     parameters: {
       query?: never;
       header?: never;
@@ -1105,30 +3011,71 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ChangelogView'];
+        };
       };
-    };
-  };
-  TrackerEventsHttpController_changelog: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
+      /** @description The id is not 24 hexadecimal characters */
+      400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No event with this id (urn:tracker:problems:not-found) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_list: {
+  listEvents: {
     parameters: {
       query?: {
         per_page?: number;
@@ -1144,11 +3091,62 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventPageView'];
+        };
+      };
+      /** @description A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_search: {
+  searchEvents: {
     parameters: {
       query?: {
         per_page?: number;
@@ -1159,7 +3157,7 @@ export interface operations {
         type?: 1 | 2 | 3 | 4 | 5;
         environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
         status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
-        /** @description Inclusive lower bound on the event time (ISO 8601) */
+        /** @description Inclusive lower bound on the event time: an ISO 8601 date or date-time */
         start_date?: string;
         /** @description Inclusive upper bound; a bare date covers that whole UTC day */
         end_date?: string;
@@ -1174,11 +3172,62 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventPageView'];
+        };
+      };
+      /** @description A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_today: {
+  listTodayEvents: {
     parameters: {
       query?: {
         per_page?: number;
@@ -1196,15 +3245,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventPageView'];
+        };
+      };
+      /** @description A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_stats: {
+  getEventStats: {
     parameters: {
       query?: {
+        /** @description From this event time on: an ISO 8601 date or date-time */
         start_date?: string;
+        /** @description Up to this event time (a bare date covers that whole UTC day); not before start_date */
         end_date?: string;
+        /** @description Exact service name */
         service?: string;
       };
       header?: never;
@@ -1217,15 +3320,69 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventStatsView'];
+        };
+      };
+      /** @description A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  TrackerEventsHttpController_monthly: {
+  getMonthlyEventStats: {
     parameters: {
       query?: {
+        /** @description From this event time on: an ISO 8601 date or date-time */
         start_date?: string;
+        /** @description Up to this event time (a bare date covers that whole UTC day); not before start_date */
         end_date?: string;
+        /** @description Exact service name */
         service?: string;
       };
       header?: never;
@@ -1238,11 +3395,62 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MonthlyStatsView'];
+        };
+      };
+      /** @description A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  EventOverlapsHttpController_overlaps: {
+  listEventOverlaps: {
     parameters: {
       query: {
         /** @description Window start (ISO 8601 date or date-time) */
@@ -1262,44 +3470,196 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description { groups: [{ key, overlaps: [{ a, b, overlapSeconds }], totalOverlaps }], totalOverlaps, truncated } */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OverlapsView'];
+        };
+      };
+      /** @description from/to missing, invalid, inverted or more than 92 days apart; or another parameter is invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  ActivityLogHttpController_list: {
+  listActivityEvents: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
       header?: never;
       path: {
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The matching events (with include, each item is an array of the fields asked for) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['event_1.4_list_response_body'];
+          'application/astra-events+json': components['schemas']['event_1.4_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  ActivityLogHttpController_create: {
+  createActivityEvent: {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
         'Idempotency-Key'?: string;
       };
       path: {
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
@@ -1309,36 +3669,230 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Created */
       201: {
+        headers: {
+          /** @description /accounts/{account_id}/core/v1/events/{event_id} */
+          Location: string;
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['event_1.4_get_response_body'];
+          'application/astra-event+json': components['schemas']['event_1.4_get_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_10'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_85'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  ActivityLogHttpController_get: {
+  getActivityEvent: {
     parameters: {
       query?: never;
       header?: never;
       path: {
-        event_id: string;
+        event_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The event */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['event_1.4_get_response_body'];
+          'application/astra-event+json': components['schemas']['event_1.4_get_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description problems/2 (as NetApp publishes for this operation): no such event in the account, or not visible to the role */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  DeliveriesHttpController_deliveries: {
+  getEventDeliveries: {
     parameters: {
       query?: never;
       header?: never;
@@ -1353,253 +3907,1331 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventDeliveriesView'];
+        };
+      };
+      /** @description The id is not 24 hexadecimal characters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No event with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  AstraNotificationsHttpController_list: {
+  listNotifications: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
       header?: never;
       path: {
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The matching notifications */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['notification_1.3_list_response_body'];
+          'application/astra-notifications+json': components['schemas']['notification_1.3_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  AstraNotificationsHttpController_get: {
+  getNotification: {
     parameters: {
       query?: never;
       header?: never;
       path: {
-        notification_id: string;
+        notification_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The notification */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['notification_1.3_get_response_body'];
+          'application/astra-notification+json': components['schemas']['notification_1.3_get_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  'UnreadNotificationsHttpController_list[0]': {
+  listUnreadNotifications: {
+    parameters: {
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
+      header?: never;
+      path: {
+        /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
+        user_id: components['schemas']['type_astra_identifier'];
+        /** @description Account UUID (must be in the bearer token) */
+        account_id: components['schemas']['type_astra_identifier'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The unread marks */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['unreadNotification_1.0_list_response_body'];
+          'application/astra-unreadNotifications+json': components['schemas']['unreadNotification_1.0_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
+    };
+  };
+  listUnreadNotificationsByGroup: {
+    parameters: {
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
+      header?: never;
+      path: {
+        /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
+        user_id: components['schemas']['type_astra_identifier'];
+        /** @description Under /groups/{group_id} only (23.04+): a well-formed id; there is no group registry, so it changes nothing */
+        group_id: components['schemas']['type_astra_identifier'];
+        /** @description Account UUID (must be in the bearer token) */
+        account_id: components['schemas']['type_astra_identifier'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The unread marks */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['unreadNotification_1.0_list_response_body'];
+          'application/astra-unreadNotifications+json': components['schemas']['unreadNotification_1.0_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
+    };
+  };
+  getUnreadNotification: {
     parameters: {
       query?: never;
       header?: never;
       path: {
         /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
+        user_id: components['schemas']['type_astra_identifier'];
+        unreadNotification_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The unread mark */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['unreadNotification_1.0_get_response_body'];
+          'application/astra-unreadNotification+json': components['schemas']['unreadNotification_1.0_get_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  'UnreadNotificationsHttpController_list[1]': {
+  deleteUnreadNotification: {
     parameters: {
       query?: never;
       header?: never;
       path: {
         /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
+        user_id: components['schemas']['type_astra_identifier'];
+        unreadNotification_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  'UnreadNotificationsHttpController_get[0]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
-        unreadNotification_id: string;
-        /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  'UnreadNotificationsHttpController_markRead[0]': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
-        unreadNotification_id: string;
-        /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
+      /** @description Marked read */
       204: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
     };
   };
-  'UnreadNotificationsHttpController_get[1]': {
+  getUnreadNotificationByGroup: {
     parameters: {
       query?: never;
       header?: never;
       path: {
         /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
-        unreadNotification_id: string;
+        user_id: components['schemas']['type_astra_identifier'];
+        unreadNotification_id: components['schemas']['type_astra_identifier'];
+        /** @description Under /groups/{group_id} only (23.04+): a well-formed id; there is no group registry, so it changes nothing */
+        group_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The unread mark */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['unreadNotification_1.0_get_response_body'];
+          'application/astra-unreadNotification+json': components['schemas']['unreadNotification_1.0_get_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  'UnreadNotificationsHttpController_markRead[1]': {
+  deleteUnreadNotificationByGroup: {
     parameters: {
       query?: never;
       header?: never;
       path: {
         /** @description The caller's own user id (the token's sub); another user's is 403 problems/11 */
-        user_id: string;
-        unreadNotification_id: string;
+        user_id: components['schemas']['type_astra_identifier'];
+        unreadNotification_id: components['schemas']['type_astra_identifier'];
+        /** @description Under /groups/{group_id} only (23.04+): a well-formed id; there is no group registry, so it changes nothing */
+        group_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description Marked read */
       204: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
     };
   };
-  BannersHttpController_list: {
+  listBanners: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
       header?: never;
       path: {
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description The active banners */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['banner_1.0_list_response_body'];
+          'application/astra-banners+json': components['schemas']['banner_1.0_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
       };
     };
   };
-  BannersHttpController_listForUser: {
+  listUserBanners: {
+    parameters: {
+      query?: {
+        /** @description Fields to return, in order; each item becomes an array of them */
+        include?: components['schemas']['query_include'];
+        /** @description Page size (at most 1000; larger is clamped, with metadata.continue) */
+        limit?: components['schemas']['query_limit'];
+        /** @description Resources to skip (0 is accepted too; from the continue position when both are given) */
+        skip?: components['schemas']['query_skip'];
+        /** @description metadata.continue of the previous page (empty: from the start) */
+        continue?: components['schemas']['query_continue'];
+        /** @description Conditions, AND-ed: `field op 'value'` with eq, lt, gt, lte, gte, in; repeatable, comma-separated */
+        filter?: components['schemas']['query_filter'];
+        /** @description One field, optionally followed by ` desc` */
+        orderBy?: components['schemas']['query_orderBy'];
+        /** @description `true` adds metadata.count (all matching resources) */
+        count?: components['schemas']['query_count'];
+      };
+      header?: never;
+      path: {
+        /** @description The caller's own user id (the token's sub) */
+        user_id: components['schemas']['type_astra_identifier'];
+        /** @description Account UUID (must be in the bearer token) */
+        account_id: components['schemas']['type_astra_identifier'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The active banners the user has not dismissed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['banner_1.0_list_response_body'];
+          'application/astra-banners+json': components['schemas']['banner_1.0_list_response_body'];
+        };
+      };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_2'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
+    };
+  };
+  dismissBanner: {
     parameters: {
       query?: never;
       header?: never;
       path: {
         /** @description The caller's own user id (the token's sub) */
-        user_id: string;
+        user_id: components['schemas']['type_astra_identifier'];
+        banner_id: components['schemas']['type_astra_identifier'];
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BannersHttpController_dismiss: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description The caller's own user id (the token's sub) */
-        user_id: string;
-        banner_id: string;
-        /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
+      /** @description Dismissed */
       204: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description Not Found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_1'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
+        };
+      };
     };
   };
-  LocksHttpController_list: {
+  listLocks: {
     parameters: {
       query?: {
         service?: string;
@@ -1616,14 +5248,68 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LockListView'];
+        };
+      };
+      /** @description A query parameter is invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  LocksHttpController_acquire: {
+  acquireLock: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1636,27 +5322,106 @@ export interface operations {
       /** @description Already held by the same owner: lease renewed */
       200: {
         headers: {
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LockView'];
+        };
       };
-      /** @description Acquired; Location names the lock */
+      /** @description Acquired */
       201: {
+        headers: {
+          /** @description /api/v1alpha1/locks/{id} */
+          Location: string;
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LockView'];
+        };
+      };
+      /** @description The body is not valid JSON, breaks the input bounds (docs/security.md), or fails validation (invalidFields names each field) */
+      400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
-      /** @description urn:tracker:problems:locked, with `holder` {id, owner, reason, acquiredAt, expiresAt} */
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['LockedProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  LocksHttpController_get: {
+  getLock: {
     parameters: {
       query?: never;
       header?: never;
@@ -1667,16 +5432,75 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Released, expired or unknown */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LockView'];
+        };
+      };
+      /** @description The id is not a UUID, or a field is invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  LocksHttpController_release: {
+  releaseLock: {
     parameters: {
       query?: {
         /** @description The holder; required unless force=true */
@@ -1692,23 +5516,85 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Released */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleasedLockView'];
+        };
+      };
+      /** @description The id is not a UUID, or a field is invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description urn:tracker:problems:not-lock-owner */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
-      /** @description Released, expired or unknown */
+      /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
-  LocksHttpController_renew: {
+  renewLock: {
     parameters: {
       query?: never;
       header?: never;
@@ -1723,19 +5609,99 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Renewed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LockView'];
+        };
+      };
+      /** @description The id is not a UUID, or a field is invalid */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description urn:tracker:problems:not-lock-owner */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
-      /** @description Released, expired or unknown */
+      /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
@@ -1776,12 +5742,52 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
       410: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
@@ -1826,6 +5832,37 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
   listChanges: {
@@ -1861,12 +5898,55 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
   createChange: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1879,6 +5959,8 @@ export interface operations {
       /** @description Already recorded: the stored change, unchanged */
       200: {
         headers: {
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
@@ -1888,6 +5970,8 @@ export interface operations {
       /** @description Recorded */
       201: {
         headers: {
+          /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+          'idempotent-replayed'?: 'true';
           [name: string]: unknown;
         };
         content: {
@@ -1900,6 +5984,73 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
@@ -1938,6 +6089,46 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
   listDoraByService: {
@@ -1970,6 +6161,305 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  receiveGithubWebhook: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Sent by GitHub Enterprise Server */
+        'X-GitHub-Enterprise-Host'?: string;
+        /** @description The delivery GUID (redeliveries repeat it) */
+        'X-GitHub-Delivery': string;
+        /** @description ping, deployment, deployment_status, pull_request, ... */
+        'X-GitHub-Event': string;
+        /** @description sha256=<HMAC-SHA256 of the raw body, hex> */
+        'X-Hub-Signature-256': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The webhook payload exactly as GitHub sends it */
+    requestBody: {
+      content: {
+        'application/json': {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The deployment's tracker event was updated, or the delivery is a redelivery */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeRecordedDto'];
+        };
+      };
+      /** @description A tracker event was created for the deployment */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeRecordedDto'];
+        };
+      };
+      /** @description Nothing to record (another event or action, an unmapped environment) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeIgnoredDto'];
+        };
+      };
+      /** @description ping */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A signed body that is not a readable delivery (the field is named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description urn:tracker:problems:invalid-signature: the signature is missing or does not match */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description GITHUB_WEBHOOK_SECRET is not configured */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  receiveCloudEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Structured: one CloudEvent; batch: an array of them; binary: the CDEvent itself, with ce-id, ce-source, ce-type, ce-specversion headers */
+    requestBody: {
+      content: {
+        'application/cloudevents+json':
+          | {
+              [key: string]: unknown;
+            }
+          | {
+              [key: string]: unknown;
+            }[];
+        'application/cloudevents-batch+json':
+          | {
+              [key: string]: unknown;
+            }
+          | {
+              [key: string]: unknown;
+            }[];
+        'application/json':
+          | {
+              [key: string]: unknown;
+            }
+          | {
+              [key: string]: unknown;
+            }[];
+      };
+    };
+    responses: {
+      /** @description Binary/structured: the event was updated, or this (source, id) was already recorded. Batch: one result per CloudEvent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeRecordedDto'] | components['schemas']['CloudEventBatchAnswerDto'];
+        };
+      };
+      /** @description A tracker event was created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeRecordedDto'];
+        };
+      };
+      /** @description A well-formed CloudEvent Tracker does not record */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IntakeIgnoredDto'];
+        };
+      };
+      /** @description A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is over 1 MB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A bug: logged with the correlation id, answered without internals */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The store is unreachable; retry after Retry-After seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          'Retry-After': number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
     };
   };
