@@ -223,6 +223,12 @@ describe('GitHub webhook intake', () => {
       '400',
       '401',
       '403',
+      // what the platform adds to every operation with a body (addPlatformResponses)
+      '413',
+      '415',
+      '429',
+      '500',
+      '503',
     ]);
   });
 

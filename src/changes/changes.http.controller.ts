@@ -1,5 +1,6 @@
+import { ApiProblems } from '../common/openapi/api-docs';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
@@ -24,7 +25,7 @@ export class ChangesHttpController {
   })
   @ApiCreatedResponse({ type: ChangeResponse, description: 'Recorded' })
   @ApiOkResponse({ type: ChangeResponse, description: 'Already recorded: the stored change, unchanged' })
-  @ApiBadRequestResponse({ description: 'A field is invalid (problem+json naming it)' })
+  @ApiProblems({ 400: 'A field is invalid (problem+json naming it)' })
   async create(@Body() dto: CreateChangeDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ChangeResponse> {
     const { change, created } = await this.service.create(dto, 'rest');
     if (!created) void reply.status(200);
@@ -34,7 +35,7 @@ export class ChangesHttpController {
   @Get()
   @ApiOperation({ operationId: 'listChanges', summary: 'Changes, newest merge (else commit) time first, paginated' })
   @ApiOkResponse({ type: ChangePageResponse })
-  @ApiBadRequestResponse({ description: 'A query parameter is invalid (problem+json naming it)' })
+  @ApiProblems({ 400: 'A query parameter is invalid (problem+json naming it)' })
   async list(@Query() query: ListChangesQueryDto): Promise<ChangePageResponse> {
     const { items, total, page, perPage } = await this.service.list(listFilterFromQuery(query));
     return toChangePageResponse(items, total, page, perPage);

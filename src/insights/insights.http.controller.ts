@@ -1,5 +1,6 @@
+import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { DoraByServiceResponse, DoraResponse } from './dto/dora.response';
@@ -19,9 +20,7 @@ export class InsightsHttpController {
     description: 'Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.',
   })
   @ApiOkResponse({ type: DoraResponse })
-  @ApiBadRequestResponse({
-    description: 'Unknown environment, from after to, a window over 366 days or a bad bucket (problem+json naming it)',
-  })
+  @ApiProblems({ 400: 'Unknown environment, from after to, a window over 366 days or a bad bucket (problem+json naming it)' })
   async dora(@Query() query: DoraQueryDto): Promise<DoraResponse> {
     return toDoraResponse(await this.service.getDora(query));
   }
@@ -32,7 +31,7 @@ export class InsightsHttpController {
     summary: 'The four keys and tiers per service of one environment, sorted by service name',
   })
   @ApiOkResponse({ type: DoraByServiceResponse })
-  @ApiBadRequestResponse({ description: 'Unknown environment, from after to or a window over 366 days (problem+json naming it)' })
+  @ApiProblems({ 400: 'Unknown environment, from after to or a window over 366 days (problem+json naming it)' })
   async services(@Query() query: DoraServicesQueryDto): Promise<DoraByServiceResponse> {
     return toDoraByServiceResponse(await this.service.listDoraByService(query));
   }

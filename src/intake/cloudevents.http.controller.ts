@@ -1,7 +1,7 @@
+import { ApiProblems } from '../common/openapi/api-docs';
 import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
@@ -52,7 +52,7 @@ export class CloudEventsHttpController {
     schema: { oneOf: [{ $ref: getSchemaPath(IntakeRecordedDto) }, { $ref: getSchemaPath(CloudEventBatchAnswerDto) }] },
   })
   @ApiAcceptedResponse({ type: IntakeIgnoredDto, description: 'A well-formed CloudEvent Tracker does not record' })
-  @ApiBadRequestResponse({ description: 'A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path)' })
+  @ApiProblems({ 400: 'A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path)' })
   async receive(
     @Body() body: unknown,
     @Headers() headers: Record<string, string | string[] | undefined>,

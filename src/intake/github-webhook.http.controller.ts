@@ -1,17 +1,15 @@
+import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Headers, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuthenticatedBySignature, TrackerApi } from '../common/auth/tracker-api.decorator';
@@ -63,9 +61,11 @@ export class GithubWebhookHttpController {
   @ApiOkResponse({ type: IntakeRecordedDto, description: "The deployment's tracker event was updated, or the delivery is a redelivery" })
   @ApiAcceptedResponse({ type: IntakeIgnoredDto, description: 'Nothing to record (another event or action, an unmapped environment)' })
   @ApiNoContentResponse({ description: 'ping' })
-  @ApiBadRequestResponse({ description: 'A signed body that is not a readable delivery (the field is named)' })
-  @ApiUnauthorizedResponse({ description: 'urn:tracker:problems:invalid-signature: the signature is missing or does not match' })
-  @ApiForbiddenResponse({ description: 'GITHUB_WEBHOOK_SECRET is not configured' })
+  @ApiProblems({
+    400: 'A signed body that is not a readable delivery (the field is named)',
+    401: 'urn:tracker:problems:invalid-signature: the signature is missing or does not match',
+    403: 'GITHUB_WEBHOOK_SECRET is not configured',
+  })
   async receive(@SignedRequestBody() body: SignedBody, @Headers() headers: HeaderMap, @Res({ passthrough: true }) reply: FastifyReply) {
     const answer = await this.service.github(
       {

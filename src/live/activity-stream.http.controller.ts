@@ -1,15 +1,6 @@
 import { Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiGoneResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAstraAccountRoutes, ApiProblems } from '../common/openapi/api-docs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
@@ -28,8 +19,7 @@ import { streamSse } from './sse';
  * stream, with the same authentication, role and visibility as listing events.
  */
 @ApiTags('Activity log (Astra events)')
-@ApiBearerAuth()
-@ApiParam({ name: 'account_id', description: 'Account UUID (must be in the bearer token)' })
+@ApiAstraAccountRoutes()
 @OnlyDeclaredMethods()
 @Controller('accounts/:account_id/core/v1/events')
 export class ActivityStreamHttpController {
@@ -50,8 +40,7 @@ export class ActivityStreamHttpController {
     description: 'text/event-stream, one message per new event',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiBadRequestResponse({ description: 'The cursor is malformed (problems/5 naming it)' })
-  @ApiGoneResponse({ description: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired' })
+  @ApiProblems({ 410: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired' })
   async stream(
     @AuthScope() scope: AccountScope,
     @Query() query: ActivityStreamQueryDto,

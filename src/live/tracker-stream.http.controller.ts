@@ -1,5 +1,6 @@
+import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiGoneResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { TrackerStreamQueryDto } from './dto/stream-query.dto';
@@ -25,8 +26,10 @@ export class TrackerStreamHttpController {
     description: 'text/event-stream, one message per change',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiBadRequestResponse({ description: 'A filter or the cursor is malformed (problem+json naming it)' })
-  @ApiGoneResponse({ description: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired' })
+  @ApiProblems({
+    400: 'A filter or the cursor is malformed (problem+json naming it)',
+    410: 'The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired',
+  })
   async stream(
     @Query() query: TrackerStreamQueryDto,
     @Headers('last-event-id') lastEventId: unknown,

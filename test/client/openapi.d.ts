@@ -5653,7 +5653,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
@@ -5669,7 +5671,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
             429: {
@@ -5716,7 +5720,7 @@ export interface operations {
             };
             path: {
                 /** @description Account UUID (must be in the bearer token) */
-                account_id: unknown;
+                account_id: components["schemas"]["type_astra_identifier"];
             };
             cookie?: never;
         };
@@ -5731,19 +5735,50 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description The cursor is malformed (problems/5 naming it) */
+            /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["astra_problem_detail_5"] | components["schemas"]["astra_problem_detail_6"] | components["schemas"]["astra_problem_detail_7"] | components["schemas"]["astra_problem_detail_9"] | components["schemas"]["astra_problem_detail_33"] | components["schemas"]["astra_problem_detail_35"];
+                };
+            };
+            /** @description problems/3 without a bearer token, 4 with an invalid one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["astra_problem_detail_3"] | components["schemas"]["astra_problem_detail_4"];
+                };
+            };
+            /** @description problems/11: the account is not in the token, or the role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["astra_problem_detail_11"];
+                };
+            };
+            /** @description problems/32: Accept names nothing this resource is served as */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["astra_problem_detail_32"];
+                };
             };
             /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
             429: {
@@ -5762,7 +5797,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/problem+json": components["schemas"]["astra_problem_detail_34"];
                 };
             };
             /** @description The store is unreachable; retry after Retry-After seconds */
@@ -5773,7 +5808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDto"];
+                    "application/problem+json": components["schemas"]["astra_problem_detail_41"];
                 };
             };
         };
@@ -5809,7 +5844,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
@@ -5896,7 +5933,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
@@ -6000,7 +6039,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
@@ -6073,7 +6114,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
@@ -6181,21 +6224,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description urn:tracker:problems:invalid-signature: the signature is missing or does not match */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description GITHUB_WEBHOOK_SECRET is not configured */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description The body is over 1 MB */
             413: {
@@ -6308,7 +6357,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {

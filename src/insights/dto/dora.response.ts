@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 const TIERS = ['elite', 'high', 'medium', 'low'];
-const TierProperty = () => ApiProperty({ type: String, enum: TIERS, nullable: true, description: 'null when the key has no data' });
+const TierProperty = () =>
+  ApiProperty({ type: String, enum: [...TIERS, null], nullable: true, description: 'null when the key has no data' });
 
 export class DoraWindowResponse {
   @ApiProperty({ type: String, format: 'date-time', description: 'Inclusive' })

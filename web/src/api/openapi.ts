@@ -5740,7 +5740,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
@@ -5756,7 +5758,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
@@ -5803,7 +5807,7 @@ export interface operations {
       };
       path: {
         /** @description Account UUID (must be in the bearer token) */
-        account_id: unknown;
+        account_id: components['schemas']['type_astra_identifier'];
       };
       cookie?: never;
     };
@@ -5818,19 +5822,56 @@ export interface operations {
           'text/event-stream': string;
         };
       };
-      /** @description The cursor is malformed (problems/5 naming it) */
+      /** @description problems/33 for a malformed account_id, 35 for a malformed resource id, 5/6 for bad or unknown query parameters, 7/9 for a bad body */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json':
+            | components['schemas']['astra_problem_detail_5']
+            | components['schemas']['astra_problem_detail_6']
+            | components['schemas']['astra_problem_detail_7']
+            | components['schemas']['astra_problem_detail_9']
+            | components['schemas']['astra_problem_detail_33']
+            | components['schemas']['astra_problem_detail_35'];
+        };
+      };
+      /** @description problems/3 without a bearer token, 4 with an invalid one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_3'] | components['schemas']['astra_problem_detail_4'];
+        };
+      };
+      /** @description problems/11: the account is not in the token, or the role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_11'];
+        };
+      };
+      /** @description problems/32: Accept names nothing this resource is served as */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['astra_problem_detail_32'];
+        };
       };
       /** @description The cursor is older than STREAM_RETENTION_HOURS: urn:tracker:problems:cursor-expired */
       410: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
@@ -5849,7 +5890,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['astra_problem_detail_34'];
         };
       };
       /** @description The store is unreachable; retry after Retry-After seconds */
@@ -5860,7 +5901,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['astra_problem_detail_41'];
         };
       };
     };
@@ -5896,7 +5937,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
@@ -5983,7 +6026,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
@@ -6087,7 +6132,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
@@ -6160,7 +6207,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
@@ -6268,21 +6317,27 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description urn:tracker:problems:invalid-signature: the signature is missing or does not match */
       401: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description GITHUB_WEBHOOK_SECRET is not configured */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description The body is over 1 MB */
       413: {
@@ -6401,7 +6456,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
