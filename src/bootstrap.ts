@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -6,7 +7,10 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { EnvironmentVariables } from './config/env.schema';
+import { answerClientError } from './common/http/client-error';
 import { requestIdFor } from './common/http/correlation-id';
+import { InvalidInputError } from './common/errors/domain-errors';
+import { toProblem } from './common/errors/problem';
 import { BoundedFastifyAdapter } from './common/validation/bounded-fastify-adapter';
 import { assertWithinBounds } from './common/validation/validation';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
@@ -34,6 +38,17 @@ export function createHttpAdapter(): FastifyAdapter {
     trustProxy: false,
     // Tracker's clients send `/path?x=1` as written in the seed; both slashes forms resolve.
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL the router cannot read (bad percent-encoding: `%zz`, `%FF`, a lone surrogate) never reaches a route,
+    // so the global filter never sees it: answer it here, in the same problem+json shape.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const refusal =
+        error.code === 'FST_ERR_BAD_URL'
+          ? new InvalidInputError('The request URL cannot be read.', [{ name: 'path', reason: 'is not valid percent-encoding' }])
+          : new InvalidInputError('The request cannot be routed.');
+      const { status, body } = toProblem(refusal, false, String(req.id));
+      void reply.status(status).header('content-type', 'application/problem+json').send(JSON.stringify(body));
+    },
   });
 }
 

@@ -8,6 +8,7 @@ import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient } from './support/grpc-client';
 import { http } from './support/http';
+import { rawRequest } from './support/raw-http';
 
 /*
  * Limits: bodies over 1 MB are 413 (Astra problems/85 on /accounts), the per-caller rate limit answers 429
@@ -25,6 +26,18 @@ describe('limits', () => {
     app = await startTestApp();
   });
   afterAll(async () => app?.close());
+
+  describe('request URLs the router cannot read', () => {
+    it.each(['/api/v1alpha1/event/%zz', '/api/v1alpha1/event/%FF', '/api/v1alpha1/event/%ED%A0%80', '/accounts/%/core/v1/events'])(
+      '%s: 400 problem+json naming the path (answered before any route)',
+      async (target) => {
+        const res = await rawRequest(app.http, 'GET', target);
+        expect(res.status).toBe(400);
+        expect(res.response).toMatch(/content-type: application\/problem\+json/i);
+        expect(res.response).toContain('"name":"path"');
+      },
+    );
+  });
 
   describe('request bodies over 1 MB', () => {
     it('tracker POST and PUT: 413 problem+json', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Agent, request } from 'node:http';
 import { reportFigure } from './figures';
+import { validateAgainstOpenApi } from './openapi-validator';
 
 /*
  * Hostile inputs for the fuzz suites, built once and cheaply (fc.sample over a fixed seed; big strings are
@@ -304,7 +305,30 @@ export function send(
     const req = request(url, { method, headers: h, agent, timeout: 20_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('end', () => {
+        const answer = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() };
+        try {
+          // Node's parser refuses an over-long URL (431, answered by answerClientError) before any route is matched.
+          if (answer.status !== 431) {
+            const target = new URL(url);
+            validateAgainstOpenApi({
+              method,
+              origin: target.origin,
+              path: `${target.pathname}${target.search}`,
+              status: answer.status,
+              header: (name) => {
+                const value = res.headers[name.toLowerCase()];
+                return Array.isArray(value) ? value.join(', ') : value;
+              },
+              text: answer.body,
+            });
+          }
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        resolve(answer);
+      });
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 20 s')));

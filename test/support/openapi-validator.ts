@@ -105,25 +105,35 @@ function problemValidator(): ValidateFunction {
   return fn;
 }
 
+/** The web console's page: served at any path outside the APIs (its client-side routes), as HTML. */
+function isConsolePage(path: string, res: ObservedResponse): boolean {
+  const first = path.split('/')[1]?.toLowerCase() ?? '';
+  if (first === 'api' || first === 'accounts') return false;
+  // Its built files (hashed names) are served as they are.
+  if (path.startsWith('/assets/') && res.status === 200) return true;
+  return (res.header('content-type') ?? '').startsWith('text/html');
+}
+
+/** A path whose percent-encoding the router cannot decode: it matches no route (the service answers a problem). */
+const UNREADABLE = '\u0000unreadable';
+
 /**
  * The path as the router (find-my-way) reads it: up to the first `?`, `;` or `#`, one trailing slash ignored
- * (ignoreTrailingSlash), each segment percent-decoded except an encoded slash (it never splits a segment).
+ * (ignoreTrailingSlash), each segment percent-decoded except an encoded slash (it never splits a segment);
+ * UNREADABLE when a segment is not valid percent-encoding.
  */
 function routedPath(target: string): string {
   const end = target.search(/[?;#]/);
   const raw = end < 0 ? target : target.slice(0, end);
   const trimmed = raw.length > 1 && raw.endsWith('/') ? raw.slice(0, -1) : raw;
-  const decode = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return text;
-    }
-  };
-  return trimmed
-    .split('/')
-    .map((segment) => segment.split(/%2f/i).map(decode).join('%2F'))
-    .join('/');
+  try {
+    return trimmed
+      .split('/')
+      .map((segment) => segment.split(/%2f/i).map(decodeURIComponent).join('%2F'))
+      .join('/');
+  } catch {
+    return UNREADABLE;
+  }
 }
 
 export interface ObservedResponse {
@@ -164,8 +174,9 @@ function expectProblem(res: ObservedResponse, why: string): void {
 export function validateAgainstOpenApi(res: ObservedResponse): void {
   if (!origins.has(res.origin)) return;
   const path = routedPath(res.path);
-  if (NOT_API.has(path) || path.startsWith('/docs/')) return;
-  check(res, path);
+  if (path === UNREADABLE) expectProblem(res, 'the router cannot read this path');
+  else if (NOT_API.has(path) || path.startsWith('/docs/') || isConsolePage(path, res)) return;
+  else check(res, path);
   validatedCount += 1;
 }
 
