@@ -24,7 +24,9 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
+      // Controller specs mount the real HTTP adapter, which serves the web console through @fastify/static.
+      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
+      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',

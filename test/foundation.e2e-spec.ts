@@ -36,10 +36,10 @@ describe('foundation: the hybrid app on the real store', () => {
   });
 
   it('answers an unknown route with 404 problem+json', async () => {
-    const res = await http('GET', `${app.http}/no/such/route`);
+    const res = await http('GET', `${app.http}/api/no/such/route`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: '404', detail: 'No route for GET /no/such/route' });
+    expect(res.body).toMatchObject({ status: '404', detail: 'No route for GET /api/no/such/route' });
   });
 
   it('answers a body over 1 MB with 413 problem+json', async () => {
@@ -51,7 +51,7 @@ describe('foundation: the hybrid app on the real store', () => {
 
   it('echoes a caller-supplied UUID request id as the problem correlationID', async () => {
     const id = '3c603442-cfca-4af9-9f1b-40dde5c7a806';
-    const res = await http('GET', `${app.http}/nope`, { headers: { 'x-request-id': id } });
+    const res = await http('GET', `${app.http}/api/nope`, { headers: { 'x-request-id': id } });
     expect(res.body.correlationID).toBe(id);
   });
 

@@ -109,6 +109,7 @@ describe('tracker events over gRPC: the guide grpcurl examples and parity with R
           'SearchEvents',
           'TodayEvents',
           'UpdateEvent',
+          'WatchEvents',
         ]
           .map((m) => `tracker.event.v1alpha1.EventService.${m}`)
           .sort(),

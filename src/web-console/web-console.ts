@@ -76,8 +76,11 @@ export async function serveWebConsole(app: NestFastifyApplication, { root }: Web
   fastify.get('/', (_req, reply) => sendPage(reply));
   // The router tries every static and parametric route first: only otherwise-unmatched GETs land here.
   fastify.get('/*', (req, reply) => {
-    const first = (req.params as { '*': string })['*'].split('/')[0];
-    if (NOT_CONSOLE.has(first)) return reply.callNotFound();
+    const segments = (req.params as { '*': string })['*'].split('/');
+    // Any spelling (`/API/...`): the router is case-sensitive, so such a path is no route, and no page either.
+    // Nor is a path no client-side route looks like: an empty inner segment (`//api/...`), `.` or `..`.
+    const odd = segments.some((segment, i) => segment === '.' || segment === '..' || (segment === '' && i < segments.length - 1));
+    if (odd || NOT_CONSOLE.has(segments[0].toLowerCase())) return reply.callNotFound();
     return sendPage(reply);
   });
   return true;
