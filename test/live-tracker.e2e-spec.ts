@@ -152,6 +152,24 @@ describe('live streams: tracker events (REST SSE and gRPC WatchEvents)', () => {
     }
   });
 
+  it("stores an entry's event as JSON text, and still streams entries an earlier version stored as a document", async () => {
+    const id = await create('stored as text');
+    const client = await MongoClient.connect(app.storeUri);
+    try {
+      const log = client.db(app.database).collection<{ _id: number; change: string; data: unknown }>('live_changes');
+      const entry = await log.findOne({ change: `tracker:${id}@0` });
+      expect(typeof entry?.data).toBe('string');
+      expect(JSON.parse(entry!.data as string)).toEqual(await get(id));
+      // Rewrite it in the old shape: a resume from just before it reads the same event.
+      await log.updateOne({ _id: entry!._id }, { $set: { data: JSON.parse(entry!.data as string) as object } });
+      const resumed = await sse(`?since=${entry!._id - 1}`);
+      await resumed.waitFor((m) => m.some((x) => x.id === String(entry!._id)));
+      expect(resumed.changes().find((c) => c.id === String(entry!._id))?.data).toEqual(await get(id));
+    } finally {
+      await client.close();
+    }
+  });
+
   it('answers 400 for a malformed or unknown cursor and 410 cursor-expired for one older than the retained log', async () => {
     for (const [query, headers, name] of [
       ['?since=abc', {}, 'since'],

@@ -51,6 +51,11 @@ export function verifyAuthorization(header: unknown, secret: string | undefined)
 
 /** The HS256 verification of one token (see verifyAuthorization). */
 export function verifyHs256(token: string, secret: string | undefined): Principal {
+  return verifyHs256WithExpiry(token, secret).principal;
+}
+
+/** verifyHs256, also answering when the token expires (its `exp` in epoch ms; undefined when it has none). */
+export function verifyHs256WithExpiry(token: string, secret: string | undefined): { principal: Principal; expiresAt: number | undefined } {
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
   let verified: { header?: { crit?: unknown }; payload?: unknown };
   try {
@@ -63,7 +68,11 @@ export function verifyHs256(token: string, secret: string | undefined): Principa
   // we understand none.
   if (verified.header?.crit !== undefined)
     throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
-  return principalFromClaims(verified.payload);
+  const exp = (verified.payload as { exp?: unknown } | undefined)?.exp;
+  return {
+    principal: principalFromClaims(verified.payload),
+    expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
+  };
 }
 
 function malformedClaims(what: string): UnauthenticatedError {

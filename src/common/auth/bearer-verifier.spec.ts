@@ -155,6 +155,25 @@ describe('BearerVerifier', () => {
     limited.onModuleDestroy();
   });
 
+  it('remembers a verified HS256 token, and refuses it once it has expired', async () => {
+    const hsOnly = verifierFor({ AUTH_JWT_SECRET: SECRET });
+    const token = signToken({ userId: user, accounts: { [account]: 'admin' } }, SECRET, { expiresInSeconds: 60 });
+    expect(await outcome(hsOnly, token)).toBe(`ok:${user}`);
+    expect(await outcome(hsOnly, token)).toBe(`ok:${user}`);
+    const later = Date.now() + 61_000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      expect(await outcome(hsOnly, token)).toMatch(/^invalid-token: .*expired/);
+      expect(await outcome(hsOnly, token)).toMatch(/^invalid-token: .*expired/);
+    } finally {
+      clock.mockRestore();
+    }
+    // A token that never verified is never remembered: a forged signature stays refused however often it comes.
+    const forged = `${token.slice(0, token.lastIndexOf('.'))}.AAAA`;
+    expect(await outcome(hsOnly, forged)).toMatch(/^invalid-token: /);
+    expect(await outcome(hsOnly, forged)).toMatch(/^invalid-token: /);
+  });
+
   it('lets an HS256 token with any other iss through the secret, as before', async () => {
     const token = await new SignJWT({ ...claims, iss: 'dev' }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from(SECRET));
     expect(await outcome(both, token)).toBe(`ok:${user}`);

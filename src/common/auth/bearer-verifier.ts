@@ -2,10 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { AppConfig, AuthSettings } from '../../config/app-config.service';
 import { UnauthenticatedError } from '../errors/domain-errors';
-import { bearerToken, verifyHs256 } from './bearer-token';
+import { bearerToken, verifyHs256WithExpiry } from './bearer-token';
 import { JwksCache } from './oidc/jwks-cache';
 import { OIDC_ALGORITHMS, OidcVerifier } from './oidc/oidc-verifier';
 import type { Principal } from './roles';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * The one bearer-token verifier of the service: REST headers and gRPC metadata (and, through caller.ts, every
@@ -22,6 +23,8 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly settings: AuthSettings;
   private readonly keys?: JwksCache;
   private readonly oidc?: OidcVerifier;
+  /** HS256 tokens already verified (the OIDC path is not cached: the issuer may withdraw a key). */
+  private readonly hs256Verified = new VerifiedTokens();
 
   constructor(config: AppConfig) {
     this.settings = config.auth;
@@ -56,6 +59,8 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
   /** The principal of an `Authorization` value; rejects with UnauthenticatedError (missing: problems/3, else /4). */
   async verify(authorization: unknown): Promise<Principal> {
     const token = bearerToken(authorization);
+    const known = this.hs256Verified.get(token);
+    if (known) return known;
     if (!this.configured)
       throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: neither AUTH_JWT_SECRET nor AUTH_ISSUER is configured.');
     let alg: unknown;
@@ -67,7 +72,9 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
     if (alg === 'HS256') {
       if (this.oidc && this.unverifiedIssuer(token) === this.settings.oidc?.issuer)
         throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
-      return verifyHs256(token, this.settings.jwtSecret);
+      const { principal, expiresAt } = verifyHs256WithExpiry(token, this.settings.jwtSecret);
+      this.hs256Verified.remember(token, principal, expiresAt);
+      return principal;
     }
     if (this.oidc && typeof alg === 'string' && OIDC_ALGORITHMS.includes(alg)) return this.oidc.verify(token);
     throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");

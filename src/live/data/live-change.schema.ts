@@ -32,7 +32,10 @@ export class LiveChangeRecord {
   @Prop({ type: String }) key: string;
   /** When it was logged: the retention sweep deletes entries older than STREAM_RETENTION_HOURS. */
   @Prop({ type: Date }) at: Date;
-  /** The event as its GET returns it (JSON), or `{ id }` for a deletion. */
+  /**
+   * The event as its GET returns it, or `{ id }` for a deletion. Stored as its JSON text (LiveChangeRepository;
+   * entries of earlier versions as a document).
+   */
   @Prop({ type: SchemaTypes.Mixed }) data: Record<string, unknown>;
   /** Activity changes only. */
   @Prop({ type: LiveChangeAccessRecord }) access?: LiveChangeAccessRecord;
