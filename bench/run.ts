@@ -51,6 +51,8 @@ interface Figures {
   requests?: number;
   /** The service process's CPU time (user + system) per answered request, over the figure's run. */
   service_cpu_ms?: number;
+  /** The store process's (FerretDB's) CPU time per answered request or inserted document, over the figure's run. */
+  store_cpu_ms?: number;
 }
 
 const benchStart = Date.now();
@@ -64,15 +66,31 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
+/** The processes whose CPU time a figure reports per request. */
+interface CpuOf {
+  service?: number;
+  store?: number;
+}
+
 /**
- * Runs one create figure and adds the service's own CPU per request: unlike rps on a shared machine, CPU time
- * does not depend on what else the cores were doing, so it shows what a change to the service costs or saves.
+ * Runs one figure and adds the service's and the store's CPU per request: unlike rps on a shared machine, CPU
+ * time does not depend on what else the cores were doing, so it shows what a change to the service costs or
+ * saves, and the store's share shows what a create costs the store against one batched driver insert.
  */
-async function withServiceCpu(pid: number, run: () => Promise<Figures> | Figures): Promise<Figures> {
-  const before = cpuMs(pid);
+async function withCpu(pids: CpuOf, run: () => Promise<Figures> | Figures): Promise<Figures> {
+  const before = { service: pids.service && cpuMs(pids.service), store: pids.store && cpuMs(pids.store) };
   const figures = await run();
-  const used = cpuMs(pid) - before;
-  return figures.requests ? { ...figures, service_cpu_ms: Math.round((used / figures.requests) * 1000) / 1000 } : figures;
+  const requests = figures.requests;
+  if (!requests) return figures;
+  const per = (pid: number | undefined, from: number | undefined) =>
+    pid && from !== undefined ? Math.round(((cpuMs(pid) - from) / requests) * 1000) / 1000 : undefined;
+  const service = per(pids.service, before.service);
+  const store = per(pids.store, before.store);
+  return {
+    ...figures,
+    ...(service !== undefined ? { service_cpu_ms: service } : {}),
+    ...(store !== undefined ? { store_cpu_ms: store } : {}),
+  };
 }
 
 function rssMb(pid: number): number {
@@ -107,7 +125,13 @@ async function driverInsert(uri: string): Promise<Figures> {
   const elapsed = (Date.now() - started) / 1000;
   await client.close();
   latencies.sort((a, b) => a - b);
-  return { rps: Math.round(latencies.length / elapsed), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors };
+  return {
+    rps: Math.round(latencies.length / elapsed),
+    p50_ms: percentile(latencies, 50),
+    p99_ms: percentile(latencies, 99),
+    errors,
+    requests: latencies.length,
+  };
 }
 
 /**
@@ -147,7 +171,7 @@ async function driverInsertMany(uri: string, withIndexes = false): Promise<Figur
   const elapsed = (Date.now() - started) / 1000;
   await client.close();
   latencies.sort((a, b) => a - b);
-  return { rps: Math.round(docs / elapsed), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors };
+  return { rps: Math.round(docs / elapsed), p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors, requests: docs };
 }
 
 /** Nearest-rank percentile of sorted samples, to 0.01 ms. */
@@ -242,12 +266,17 @@ async function startService(store: Record<string, string>): Promise<{ child: Chi
   throw new Error('service did not become ready');
 }
 
+/** The pid of the FerretDB a service started on its own (DATA_DIR), from the store's pid file. */
+function embeddedStorePid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8').trim());
+}
+
 /**
  * The address of the FerretDB a service started on its own (DATA_DIR): the store's pid file names the process,
  * whose command line names the port. The bench seeds and scans through it, and measures the driver there.
  */
 function embeddedStoreUri(dataDir: string): (database: string) => string {
-  const pid = readFileSync(join(dataDir, 'ferretdb', 'ferretdb.pid'), 'utf8').trim();
+  const pid = embeddedStorePid(dataDir);
   const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   const address = args.find((a) => a.startsWith('--listen-addr='))?.split('=')[1];
   if (!address) throw new Error(`no --listen-addr in the embedded store's command line: ${args.join(' ')}`);
@@ -365,22 +394,24 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
     // The embedded store keeps the service's data in its `tracker` database (src/database/store-locator.service.ts).
     const uri = external ? external.uri('bench_service') : storeUri('tracker');
     const rssStart = rssMb(svc.child.pid!);
+    const storePid = external ? external.pid : embeddedStorePid(dir);
+    const cpuOf: CpuOf = { service: svc.child.pid, store: storePid };
     try {
       log(`${backend}: driver ceilings`);
-      out.driver_insert = await driverInsert(storeUri('bench_driver'));
-      out.driver_insert_many = await driverInsertMany(storeUri('bench_driver'));
-      out.driver_insert_many_indexed = await driverInsertMany(storeUri('bench_driver'), true);
+      out.driver_insert = await withCpu({ store: storePid }, () => driverInsert(storeUri('bench_driver')));
+      out.driver_insert_many = await withCpu({ store: storePid }, () => driverInsertMany(storeUri('bench_driver')));
+      out.driver_insert_many_indexed = await withCpu({ store: storePid }, () => driverInsertMany(storeUri('bench_driver'), true));
       // Reads first, on seeded events only: the creates below add events dated today.
       out.envelope = await readEnvelope(uri, svc.http);
       log(`${backend}: REST create`);
-      out.rest_create = await withServiceCpu(svc.child.pid!, () =>
+      out.rest_create = await withCpu(cpuOf, () =>
         autocannonRun({
           url: svc.http,
           ...uniquePosts('/api/v1alpha1/event', {}, (n) => trackerCreateBody(String(n))),
         }),
       );
       log(`${backend}: gRPC create`);
-      out.grpc_create = await withServiceCpu(svc.child.pid!, () =>
+      out.grpc_create = await withCpu(cpuOf, () =>
         grpcLoad([
           '--address',
           svc.grpc,
@@ -404,7 +435,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       );
       log(`${backend}: Astra create`);
       const token = signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
-      out.astra_create = await withServiceCpu(svc.child.pid!, () =>
+      out.astra_create = await withCpu(cpuOf, () =>
         autocannonRun({
           url: svc.http,
           ...uniquePosts(`/accounts/${ACCOUNT}/core/v1/events`, { authorization: `Bearer ${token}` }, (n) => ({
@@ -554,12 +585,12 @@ async function main(): Promise<void> {
   for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
     const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
     process.stdout.write(
-      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'svc cpu ms/req'.padStart(16)}\n`,
+      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'svc cpu ms/req'.padStart(16)}${'store cpu ms/req'.padStart(18)}\n`,
     );
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;
       process.stdout.write(
-        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}${String(x.service_cpu_ms ?? '').padStart(16)}\n`,
+        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}${String(x.service_cpu_ms ?? '').padStart(16)}${String(x.store_cpu_ms ?? '').padStart(18)}\n`,
       );
     }
     const envelope = r.envelope as Record<string, Record<ReadName, ReadFigures>>;
