@@ -8,19 +8,11 @@
  * second apart), so none is answered from the 30-second sharing; the shared answer is timed apart. A
  * measurement for docs and reports, not a test: nothing here asserts a time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MongoClient } from 'mongodb';
-import { createApp, startApp } from '../src/bootstrap';
 import { buildChangeRecord, changeId } from '../src/changes/domain/change-record';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { readEnv } from '../src/config/read-env';
-import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
 import { buildEventRecord } from '../src/tracker-events/domain/event-record';
 import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
+import { startBenchApp } from './workload';
 
 const REPEATS = 15;
 const DAY = 86_400_000;
@@ -80,37 +72,14 @@ async function timed(url: (i: number) => string): Promise<{ p50: number; p90: nu
 }
 
 export async function measureInsights(events = 10_000): Promise<InsightsFigures> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tracker-insights-'));
-  const store = new EmbeddedFerretDb({ binPath: ensureFerretDbBinary(join(REPO_ROOT, '.bin', 'ferretdb'), () => undefined), dataDir });
-  await store.start();
-  const uri = `mongodb://127.0.0.1:${store.port}/insights?directConnection=true`;
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const env = readEnv({
-    isolated: true,
-    overrides: {
-      LOG_LEVEL: 'silent',
-      HTTP_HOST: '127.0.0.1',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(grpcPort),
-      MONGODB_URI: uri,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-    },
-  });
-  const tracker = await createApp(env);
-  await startApp(tracker);
-  const client = await MongoClient.connect(uri);
+  const bench = await startBenchApp('insights', { RATE_LIMIT_PER_MINUTE: '1000000' });
   try {
     const docs = Array.from({ length: events }, (_, i) => seedEvent(i));
     const deploymentIds = docs.filter((d) => d.attributes.type === 1).map((d) => d._id.toHexString());
     docs.forEach((d, i) => {
       if (d.attributes.type === 4 && i % 4 === 0) d.attributes.relatedId = deploymentIds[i % deploymentIds.length];
     });
-    for (let i = 0; i < docs.length; i += 1000)
-      await client
-        .db()
-        .collection('tracker_events')
-        .insertMany(docs.slice(i, i + 1000));
+    await bench.seed('tracker_events', docs);
     const changes = Array.from({ length: Math.round(events / 5) }, (_, i) => {
       const input = {
         service: `svc-${i % 20}`,
@@ -119,9 +88,9 @@ export async function measureInsights(events = 10_000): Promise<InsightsFigures>
       };
       return buildChangeRecord(input, changeId(`sha\n${input.service}\n${input.sha}\n${i}`), 'bench', new Date());
     });
-    await client.db().collection<(typeof changes)[number]>('changes').insertMany(changes);
+    await bench.seed('changes', changes);
 
-    const base = `http://127.0.0.1:${httpPort}/api/v1alpha1/insights/dora`;
+    const base = `${bench.http}/api/v1alpha1/insights/dora`;
     const window = (i: number) => `from=${new Date(FROM).toISOString()}&to=${new Date(TO + (i + 1) * 1000).toISOString()}`;
     const dora = await timed((i) => `${base}?${window(i)}&bucket=week`);
     const services = await timed((i) => `${base}/services?${window(i)}`);
@@ -129,7 +98,7 @@ export async function measureInsights(events = 10_000): Promise<InsightsFigures>
     const scans: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await client.db().collection('tracker_events').find({}).toArray();
+      await bench.client.db().collection('tracker_events').find({}).toArray();
       scans.push(performance.now() - t);
     }
     scans.sort((a, b) => a - b);
@@ -145,10 +114,7 @@ export async function measureInsights(events = 10_000): Promise<InsightsFigures>
       deployments_in_window: (dora.body.deploymentFrequency as { count: number }).count,
     };
   } finally {
-    await client.close();
-    await tracker.app.close();
-    await store.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

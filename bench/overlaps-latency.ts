@@ -5,18 +5,10 @@
  * record format (20 services, 8 environments, 5 min to 4 h long, one in ten still running), then times repeated
  * queries. A measurement for docs and reports, not a test: nothing here asserts a time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MongoClient } from 'mongodb';
-import { createApp, startApp } from '../src/bootstrap';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { readEnv } from '../src/config/read-env';
-import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
 import { buildEventRecord } from '../src/tracker-events/domain/event-record';
 import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
+import { startBenchApp } from './workload';
 
 const EVENTS = Number(process.argv[2] ?? 10_000);
 const REPEATS = 15;
@@ -46,34 +38,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tracker-overlaps-'));
-  const store = new EmbeddedFerretDb({ binPath: ensureFerretDbBinary(join(REPO_ROOT, '.bin', 'ferretdb'), () => undefined), dataDir });
-  await store.start();
-  const uri = `mongodb://127.0.0.1:${store.port}/overlaps?directConnection=true`;
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const env = readEnv({
-    isolated: true,
-    overrides: {
-      LOG_LEVEL: 'silent',
-      HTTP_HOST: '127.0.0.1',
-      GRPC_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      GRPC_PORT: String(grpcPort),
-      MONGODB_URI: uri,
-    },
-  });
-  const tracker = await createApp(env);
-  await startApp(tracker);
-  const client = await MongoClient.connect(uri);
+  const bench = await startBenchApp('overlaps');
   try {
-    const docs = Array.from({ length: EVENTS }, (_, i) => seed(i));
-    for (let i = 0; i < docs.length; i += 1000)
-      await client
-        .db()
-        .collection('tracker_events')
-        .insertMany(docs.slice(i, i + 1000));
+    await bench.seed(
+      'tracker_events',
+      Array.from({ length: EVENTS }, (_, i) => seed(i)),
+    );
     const url = (by: string) =>
-      `http://127.0.0.1:${httpPort}/api/v1alpha1/events/overlaps?from=${new Date(WINDOW_START).toISOString()}&to=${new Date(WINDOW_START + 92 * DAY).toISOString()}&by=${by}`;
+      `${bench.http}/api/v1alpha1/events/overlaps?from=${new Date(WINDOW_START).toISOString()}&to=${new Date(WINDOW_START + 92 * DAY).toISOString()}&by=${by}`;
     for (const by of ['service', 'environment']) {
       await fetch(url(by)).then((r) => r.text());
       const times: number[] = [];
@@ -91,10 +63,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await client.close();
-    await tracker.app.close();
-    await store.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

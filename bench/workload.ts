@@ -1,3 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Document, MongoClient, OptionalUnlessRequiredId } from 'mongodb';
+import { createApp, startApp } from '../src/bootstrap';
+import { REPO_ROOT } from '../src/common/repo-root';
+import { readEnv } from '../src/config/read-env';
+import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
+import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
 import { buildEventRecord } from '../src/tracker-events/domain/event-record';
 import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
 import type { TrackerEventRecord } from '../src/tracker-events/data/tracker-event.schema';
@@ -57,4 +66,65 @@ export function seedTrackerEvents(count: number, first: number): TrackerEventRec
     out.push(buildEventRecord(dto, new Date(), 'bench'));
   }
   return out;
+}
+
+/** The app running in this process on a private embedded FerretDB, for the in-process latency benches. */
+export interface BenchApp {
+  /** `http://127.0.0.1:<port>`, the REST base. */
+  http: string;
+  /** The raw driver on the app's database (seeding, and the scan the figures are compared with). */
+  client: MongoClient;
+  /** Inserts `docs` into `collection` through the driver, 1,000 at a time. */
+  seed<T extends Document>(collection: string, docs: OptionalUnlessRequiredId<T>[]): Promise<void>;
+  /** Stops the app and the store and deletes the store's files. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts FerretDB on a fresh temporary data directory (database `name`) and the app on free local ports, silent;
+ * `env` adds settings (e.g. a higher rate limit).
+ */
+export async function startBenchApp(name: string, env: Record<string, string> = {}): Promise<BenchApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), `tracker-${name}-`));
+  const store = new EmbeddedFerretDb({ binPath: ensureFerretDbBinary(join(REPO_ROOT, '.bin', 'ferretdb'), () => undefined), dataDir });
+  const stopStore = async () => {
+    await store.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await store.start();
+    const uri = `mongodb://127.0.0.1:${store.port}/${name}?directConnection=true`;
+    const [httpPort, grpcPort] = [await freePort(), await freePort()];
+    const overrides: Record<string, string> = {
+      LOG_LEVEL: 'silent',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(httpPort),
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(grpcPort),
+      MONGODB_URI: uri,
+      ...env,
+    };
+    const tracker = await createApp(readEnv({ isolated: true, overrides }));
+    await startApp(tracker);
+    const client = await MongoClient.connect(uri);
+    return {
+      http: `http://127.0.0.1:${httpPort}`,
+      client,
+      async seed<T extends Document>(collection: string, docs: OptionalUnlessRequiredId<T>[]) {
+        for (let i = 0; i < docs.length; i += 1000)
+          await client
+            .db()
+            .collection<T>(collection)
+            .insertMany(docs.slice(i, i + 1000));
+      },
+      async close() {
+        await client.close();
+        await tracker.app.close();
+        await stopStore();
+      },
+    };
+  } catch (err) {
+    await stopStore();
+    throw err;
+  }
 }

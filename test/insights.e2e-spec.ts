@@ -1,25 +1,29 @@
 import { status } from '@grpc/grpc-js';
-import { MongoClient, ObjectId } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { DoraMetrics } from '../src/insights/dora-metrics';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
+import { CLOUDEVENTS_PATH, postGithub, structured, WEBHOOK_SECRET } from './support/intake';
 
 /*
  * The hand-written 30-day scenario: two services in production (plus noise in pre-production, before the
  * window and still at Start), deployments, failures, an incident naming a deployment, a rollback, incidents
  * resolved by endDate and by a status change, an unresolved one, and changes linked by pull request, by commit
- * and by time. Every number of the answers is computed by hand below. Events and changes go through REST; the
- * rollback mark and a deployment's commit sha are what the CI/CD intake writes into the event's `intake`
- * sub-document (not on this branch yet), so the test writes that sub-document into the store itself.
+ * and by time. Every number of the answers is computed by hand below. Everything goes in through the public
+ * APIs, as a team's tools would send it: events and changes over REST; the rollback and a change as CDEvents
+ * (POST /cloudevents); a deployment with its commit, its status and a merged pull request as signed GitHub
+ * webhooks (POST /webhooks/github). The search service is a GitHub repository, so its name is the repository's
+ * full name, which is also the service of its merged pull requests.
  */
 
 const API = '/api/v1alpha1';
 const DAY = 86_400;
 const at = (iso: string) => `2024-${iso}Z`;
 const PR3 = 'https://github.com/org/checkout/pull/3';
+const SEARCH = 'org/search';
 const SHA_S1 = '1'.repeat(40);
 
 /** proto-loader (oneofs: true) names which synthetic oneof of a proto3 `optional` field is set (`_tier`): not data. */
@@ -35,7 +39,6 @@ function withoutOneofNames(value: unknown): unknown {
 
 describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () => {
   let app: TestApp;
-  let store: MongoClient;
   let insights: UnaryClient;
   const ids: Record<string, string> = {};
   /** I2's resolution: the time its status became Close, read from its changelog. */
@@ -53,16 +56,25 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
     event(name, { type: 4, service, environment, ...attrs });
   const change = async (body: Record<string, string>) =>
     expect((await http('POST', `${app.http}${API}/changes`, { body })).status).toBe(201);
-  /** What the CI/CD intake stores with an event (src/tracker-events/data/tracker-event.schema.ts, TrackerEventIntakeRecord). */
-  const intake = (id: string, fields: Record<string, unknown>) =>
-    store
-      .db()
-      .collection('tracker_events')
-      .updateOne({ _id: new ObjectId(id) }, { $set: { intake: { provider: 'cdevents', externalId: `x-${id}`, ...fields } } });
+  /** A CDEvent (v0.4.1) in a structured-mode CloudEvent, as a CD tool emits it; one new tracker event or change each. */
+  const cdevent = async (type: string, timestamp: string, subject: Record<string, unknown>) => {
+    const context = { version: '0.4.1', id: randomUUID(), source: '/argocd/prod', type: `dev.cdevents.${type}.0.2.0`, timestamp };
+    const res = await http('POST', `${app.http}${CLOUDEVENTS_PATH}`, {
+      raw: JSON.stringify(structured({ context, subject })),
+      headers: { 'content-type': 'application/cloudevents+json' },
+    });
+    expect({ type, status: res.status, body: res.body }).toMatchObject({ type, status: 201, body: { duplicate: false } });
+    return res.body as { eventId?: string; changeId?: string };
+  };
+  /** A GitHub webhook delivery, signed with the webhook secret as GitHub signs it. */
+  const github = async (event: string, payload: Record<string, unknown>, expected: number) => {
+    const res = await postGithub(app.http, event, JSON.stringify(payload));
+    expect({ event, status: res.status, body: res.body }).toMatchObject({ event, status: expected, body: { duplicate: false } });
+    return res.body as { eventId?: string; changeId?: string };
+  };
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-    store = await MongoClient.connect(app.storeUri);
+    app = await startTestApp({ env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, RATE_LIMIT_PER_MINUTE: '1000000' } });
     insights = grpcClient(
       app.grpc,
       join(PROTO_ROOT, 'tracker/insights/v1alpha1/insights.proto'),
@@ -75,43 +87,73 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
     await deployment('D2', 'checkout', '03-05T12:00:00', 4); // Failure
     await deployment('D3', 'checkout', '03-06T12:00:00', 3, 7, { pullRequestLink: PR3 }); // ships C3 (linked), not C4
     await deployment('D4', 'checkout', '03-11T09:00:00', 3); // ships C5; failed by incident I1
-    await deployment('D5', 'checkout', '03-20T12:00:00', 5); // Warning + rollback mark: failed
+    // D5: a rollback reported by the CD tool (CDEvents service.rolledback): a Warning deployment with the rollback mark, failed
+    const rollback = {
+      id: 'checkout',
+      type: 'service',
+      content: { environment: { id: 'production' }, artifactId: 'pkg:oci/checkout@v40' },
+    };
+    await cdevent('service.rolledback', at('03-20T12:00:00'), rollback);
     await deployment('D6', 'checkout', '03-25T12:00:00', 3); // no change since D4: without change data
     await deployment('D7', 'checkout', '03-27T12:00:00', 1); // still at Start: not counted
     await deployment('D8', 'checkout', '03-12T12:00:00', 3, 6); // pre-production: not this environment
-    await intake(ids.D5, { rollback: true });
     await change({ service: 'checkout', sha: 'c1'.padEnd(40, '0'), mergedAt: at('02-27T12:00:00') });
     await change({ service: 'checkout', sha: 'c2'.padEnd(40, '0'), mergedAt: at('03-04T00:00:00') });
-    await change({ service: 'checkout', pullRequestLink: PR3, mergedAt: at('03-06T10:00:00') });
+    // C3: the pull request's merge, reported as a CDEvent (change.merged; the subject is the pull request)
+    await cdevent('change.merged', at('03-06T10:00:00'), { id: PR3, type: 'change', content: { repository: { id: 'checkout' } } });
     await change({ service: 'checkout', sha: 'c4'.padEnd(40, '0'), mergedAt: at('03-05T00:00:00') });
     await change({ service: 'checkout', sha: 'c5'.padEnd(40, '0'), mergedAt: at('03-10T09:00:00') });
 
-    // search, production
-    await deployment('S1', 'search', '03-02T08:00:00', 3); // ships CS1 (by commit), not CS0
-    await deployment('S2', 'search', '03-18T08:00:00', 6); // Error
-    await deployment('S3', 'search', '03-19T08:00:00', 3); // ships CS2, CS3 (by time, since S1)
-    await intake(ids.S1, { commitSha: SHA_S1.slice(0, 12) });
-    await change({ service: 'search', sha: '0'.repeat(40), mergedAt: at('02-28T00:00:00') });
-    await change({ service: 'search', sha: SHA_S1, mergedAt: at('03-01T20:00:00') });
-    await change({ service: 'search', sha: 'c2'.padEnd(40, '1'), mergedAt: at('03-18T08:00:00') });
-    await change({ service: 'search', sha: 'c3'.padEnd(40, '1'), committedAt: at('03-12T08:00:00') });
+    // search (org/search), production
+    const repository = { id: 1296269, name: 'search', full_name: SEARCH, html_url: `https://github.com/${SEARCH}` };
+    // S1: a GitHub deployment of commit SHA_S1 (created, then its success status): ships CS1 (by commit), not CS0
+    const s1 = {
+      id: 145988746,
+      sha: SHA_S1,
+      ref: 'main',
+      task: 'deploy',
+      payload: {},
+      environment: 'production',
+      creator: { login: 'deploy-bot' },
+      created_at: at('03-02T08:00:00'),
+      updated_at: at('03-02T08:00:00'),
+    };
+    ids.S1 = (await github('deployment', { action: 'created', deployment: s1, repository }, 201)).eventId!;
+    const success = { state: 'success', environment: 'production', created_at: at('03-02T08:06:00'), updated_at: at('03-02T08:06:00') };
+    expect(
+      (await github('deployment_status', { action: 'created', deployment_status: success, deployment: s1, repository }, 200)).eventId,
+    ).toBe(ids.S1);
+    await deployment('S2', SEARCH, '03-18T08:00:00', 6); // Error
+    await deployment('S3', SEARCH, '03-19T08:00:00', 3); // ships CS2, CS3 (by time, since S1)
+    await change({ service: SEARCH, sha: '0'.repeat(40), mergedAt: at('02-28T00:00:00') });
+    // CS1: the merged pull request that made commit SHA_S1, as GitHub reports it
+    const merged = {
+      number: 7,
+      title: 'Rank by recency',
+      html_url: `https://github.com/${SEARCH}/pull/7`,
+      merged: true,
+      merged_at: at('03-01T20:00:00'),
+      merge_commit_sha: SHA_S1,
+    };
+    await github('pull_request', { action: 'closed', number: 7, pull_request: merged, repository }, 201);
+    await change({ service: SEARCH, sha: 'c2'.padEnd(40, '1'), mergedAt: at('03-18T08:00:00') });
+    await change({ service: SEARCH, sha: 'c3'.padEnd(40, '1'), committedAt: at('03-12T08:00:00') });
 
     // incidents
     await incident('I1', 'checkout', { relatedId: ids.D4, status: 8, startDate: at('03-11T10:00:00'), endDate: at('03-11T10:30:00') });
-    const i2 = await incident('I2', 'search', { status: 7, startDate: at('03-15T00:00:00') });
+    const i2 = await incident('I2', SEARCH, { status: 7, startDate: at('03-15T00:00:00') });
     expect((await http('PUT', `${app.http}${API}/event`, { body: { id: i2, attributes: { status: 8 } } })).status).toBe(200);
     const closedAt = (await http('GET', `${app.http}${API}/event/${i2}/changelog`)).body.changelog.find(
       (e: { field: string; new: unknown }) => e.field === 'attributes.status' && e.new === 8,
     ).at;
     i2Seconds = (Date.parse(closedAt) - Date.parse(at('03-15T00:00:00'))) / 1000;
     await incident('I3', 'checkout', { status: 8, startDate: at('03-22T00:00:00'), endDate: at('03-22T02:00:00') });
-    await incident('I4', 'search', { status: 7, startDate: at('03-28T00:00:00') }); // unresolved
+    await incident('I4', SEARCH, { status: 7, startDate: at('03-28T00:00:00') }); // unresolved
     await incident('I5', 'checkout', { status: 8, startDate: at('03-12T00:00:00'), endDate: at('03-12T01:00:00') }, 6); // pre-production
     await incident('I6', 'checkout', { status: 8, startDate: at('02-20T00:00:00'), endDate: at('02-20T01:00:00') }); // before the window
   });
   afterAll(async () => {
     insights?.close();
-    await store?.close();
     await app?.close();
   });
 
@@ -179,7 +221,7 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
     },
     {
       // pairs 12h, 1d, 7d -> median 1 d (high), p90 rank ceil(2.7) = 3 -> 7 d; 3 in 30 days: medium
-      service: 'search',
+      service: SEARCH,
       deploymentFrequency: { count: 3, perDay: 0.1, tier: 'medium' },
       leadTimeForChanges: { medianSeconds: DAY, p90Seconds: 7 * DAY, samples: 3, deploymentsWithoutChanges: 0, tier: 'high' },
       changeFailureRate: { failed: 1, total: 3, rate: 1 / 3, tier: 'low' },
@@ -258,7 +300,7 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
     expect(Number(sample('tracker_dora_change_failure_rate', 'checkout', 7))).toBe(0.5);
     expect(Number(sample('tracker_dora_lead_time_seconds', 'checkout', 7))).toBe(64800);
     expect(Number(sample('tracker_dora_recovery_time_seconds', 'checkout', 7))).toBe(4500);
-    expect(Number(sample('tracker_dora_deployments_per_day', 'search', 7))).toBeCloseTo(0.1, 12);
+    expect(Number(sample('tracker_dora_deployments_per_day', SEARCH, 7))).toBeCloseTo(0.1, 12);
     // pre-production: D8 alone (12 March), its incident I5 resolved in 1 h
     expect(Number(sample('tracker_dora_deployments_per_day', 'checkout', 6))).toBeCloseTo(1 / 30, 12);
     expect(Number(sample('tracker_dora_recovery_time_seconds', 'checkout', 6))).toBe(3600);

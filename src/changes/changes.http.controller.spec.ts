@@ -1,15 +1,8 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { GLOBAL_ENHANCERS } from '../common/global-enhancers';
-import { AppConfigModule } from '../config/config.module';
-import { validateEnv } from '../config/env.schema';
-import { MetricsService } from '../metrics/metrics.service';
+import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
 import { ChangesHttpController } from './changes.http.controller';
 import { ChangesService, ChangeView } from './changes.service';
 
-/** The REST controller with the real global enhancers and a stand-in service (no store): statuses, shapes, validation. */
+/** The REST controller with the real HTTP adapter and global enhancers and a stand-in service (no store): statuses, shapes, validation. */
 describe('ChangesHttpController', () => {
   const change: ChangeView = {
     id: 'f'.repeat(32),
@@ -20,38 +13,21 @@ describe('ChangesHttpController', () => {
     source: 'rest',
     createdAt: new Date('2024-03-02T00:00:00Z'),
   };
-  const calls: unknown[][] = [];
-  let next: () => Promise<unknown>;
-  const service = {
-    create: (...args: unknown[]) => (calls.push(['create', ...args]), next()),
-    list: (...args: unknown[]) => (calls.push(['list', ...args]), next()),
-  };
-  let app: NestFastifyApplication;
-  const inject = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    app.getHttpAdapter().getInstance().inject({ method, url, payload });
+  const service = stubOf<ChangesService, 'create' | 'list'>('create', 'list');
+  let app: ControllerApp;
 
   beforeAll(async () => {
-    @Module({
-      imports: [AppConfigModule.forRoot(validateEnv({})), ThrottlerModule.forRoot([{ ttl: 60_000, limit: 1000 }]), DiscoveryModule],
-      controllers: [ChangesHttpController],
-      providers: [...GLOBAL_ENHANCERS, MetricsService, { provide: ChangesService, useValue: service }],
-    })
-    class ControllerOnly {}
-    app = await NestFactory.create<NestFastifyApplication>(ControllerOnly, new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startControllerApp({ controllers: [ChangesHttpController], providers: [{ provide: ChangesService, useValue: service }] });
   });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(() => (calls.length = 0));
+  afterAll(async () => app?.close());
+  beforeEach(() => jest.clearAllMocks());
 
   it('answers a new change 201 and a recognised one 200, in the same shape (nulls for absent fields)', async () => {
     const body = { service: 'api', sha: 'abcdef1', mergedAt: '2024-03-01' };
-    next = () => Promise.resolve({ change, created: true });
-    const created = await inject('POST', '/api/v1alpha1/changes', body);
-    expect(created.statusCode).toBe(201);
-    expect(created.json()).toEqual({
+    service.create.mockResolvedValueOnce({ change, created: true });
+    const created = await app.request('POST', '/api/v1alpha1/changes', { body });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
       id: change.id,
       service: 'api',
       sha: 'abcdef1',
@@ -63,25 +39,25 @@ describe('ChangesHttpController', () => {
       source: 'rest',
       createdAt: '2024-03-02T00:00:00.000Z',
     });
-    next = () => Promise.resolve({ change, created: false });
-    const repeat = await inject('POST', '/api/v1alpha1/changes', body);
-    expect(repeat.statusCode).toBe(200);
-    expect(repeat.json()).toEqual(created.json());
-    expect(calls[0]).toEqual(['create', body, 'rest']);
+    service.create.mockResolvedValueOnce({ change, created: false });
+    const repeat = await app.request('POST', '/api/v1alpha1/changes', { body });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual(created.body);
+    expect(service.create.mock.calls[0]).toEqual([body, 'rest']);
   });
 
   it('validates before the service is called: a change needs mergedAt or committedAt', async () => {
-    const bad = await inject('POST', '/api/v1alpha1/changes', { service: 'api', sha: 'abcdef1' });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().invalidFields).toEqual([{ name: 'mergedAt', reason: 'is required when committedAt is not given' }]);
-    expect(calls).toEqual([]);
+    const bad = await app.request('POST', '/api/v1alpha1/changes', { body: { service: 'api', sha: 'abcdef1' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidFields).toEqual([{ name: 'mergedAt', reason: 'is required when committedAt is not given' }]);
+    expect(service.create).not.toHaveBeenCalled();
   });
 
   it('hands the list its paging and filters, and pages like the events list', async () => {
-    next = () => Promise.resolve({ items: [change], total: 11, page: 2, perPage: 10 });
-    const res = await inject('GET', '/api/v1alpha1/changes?service=api&from=2024-03-01&page=2');
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ totalCount: 11, page: 2, perPage: 10, changes: [{ id: change.id }] });
-    expect(calls[0]).toEqual(['list', { service: 'api', from: '2024-03-01', to: undefined, page: 2, perPage: undefined }]);
+    service.list.mockResolvedValueOnce({ items: [change], total: 11, page: 2, perPage: 10 });
+    const res = await app.request('GET', '/api/v1alpha1/changes?service=api&from=2024-03-01&page=2');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ totalCount: 11, page: 2, perPage: 10, changes: [{ id: change.id }] });
+    expect(service.list.mock.calls[0]).toEqual([{ service: 'api', from: '2024-03-01', to: undefined, page: 2, perPage: undefined }]);
   });
 });

@@ -1,4 +1,4 @@
-import { arrayElementsHave, containsText, escapeRegex } from './portable-filters';
+import { arrayElementsHave, containsText, dateRange, escapeRegex } from './portable-filters';
 
 describe('portable filters', () => {
   it.each(['a.b', '^x$', 'a|b', '(x)?', 'a+b*', '[x]', '{2}', 'back\\slash', '/path/'])(
@@ -19,5 +19,13 @@ describe('portable filters', () => {
     expect(arrayElementsHave('labels', { name: 'env', value: 'prod' })).toEqual({
       $and: [{ 'labels.name': 'env' }, { 'labels.value': 'prod' }],
     });
+  });
+
+  it('bounds a date field by the window given (from and to inclusive, before exclusive), nothing without a bound', () => {
+    const [from, to, before] = [new Date('2024-03-01T00:00:00Z'), new Date('2024-03-02T00:00:00Z'), new Date('2024-03-03T00:00:00Z')];
+    expect(dateRange('changedAt', { from, to, before })).toEqual({ changedAt: { $gte: from, $lte: to, $lt: before } });
+    expect(dateRange('eventAt', { before })).toEqual({ eventAt: { $lt: before } });
+    expect(dateRange('eventAt', {})).toEqual({});
+    expect(dateRange('eventAt', undefined)).toEqual({});
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Query conditions for the filter shapes whose meaning differs between MongoDB and FerretDB v1.24, written
- * the one way both stores read alike (docs/store.md). The rest of what the code builds (equality, the
- * $gt/$lt family, $ne, $in, $nin, $and, $or, Date bounds) already behaves the same on both.
+ * the one way both stores read alike (docs/store.md), and the few shapes several repositories build alike. The
+ * rest of what the code builds (equality, the $gt/$lt family, $ne, $in, $nin, $and, $or, Date bounds) already
+ * behaves the same on both.
  */
 
 const REGEX_SPECIAL = /[\\^$.|?*+()[\]{}]/g;
@@ -27,4 +28,23 @@ export function containsText(path: string, text: string): Record<string, unknown
 export function arrayElementsHave(path: string, values: Record<string, string>): Record<string, unknown> {
   const pairs = Object.entries(values).map(([key, value]) => ({ [`${path}.${key}`]: value }));
   return pairs.length === 1 ? pairs[0] : { $and: pairs };
+}
+
+/** A time window: `from` and `to` inclusive, `before` exclusive; any of them may be absent. */
+export interface DateWindow {
+  from?: Date;
+  to?: Date;
+  before?: Date;
+}
+
+/**
+ * The condition "the Date at `path` is in `window`" (`$gte` from, `$lte` to, `$lt` before), to spread into a
+ * filter; empty (no condition) when the window has no bound.
+ */
+export function dateRange(path: string, window: DateWindow | undefined): Record<string, Record<string, Date>> {
+  const range: Record<string, Date> = {};
+  if (window?.from) range.$gte = window.from;
+  if (window?.to) range.$lte = window.to;
+  if (window?.before) range.$lt = window.before;
+  return Object.keys(range).length ? { [path]: range } : {};
 }

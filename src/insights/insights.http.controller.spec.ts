@@ -1,15 +1,8 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { GLOBAL_ENHANCERS } from '../common/global-enhancers';
-import { AppConfigModule } from '../config/config.module';
-import { validateEnv } from '../config/env.schema';
-import { MetricsService } from '../metrics/metrics.service';
+import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
 import { InsightsHttpController } from './insights.http.controller';
 import { InsightsService } from './insights.service';
 
-/** The REST controller with the real global enhancers and a stand-in service (no store): validation and the answer's shape. */
+/** The REST controller with the real HTTP adapter and global enhancers and a stand-in service (no store): validation and the answer's shape. */
 describe('InsightsHttpController', () => {
   const keys = {
     deploymentFrequency: { count: 0, perDay: 0, tier: null },
@@ -18,53 +11,40 @@ describe('InsightsHttpController', () => {
     recoveryTime: { medianSeconds: null, samples: 0, unresolved: 0, tier: null },
   };
   const window = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') };
-  const calls: unknown[][] = [];
-  const service = {
-    getDora: (...args: unknown[]) => {
-      calls.push(['getDora', ...args]);
-      return Promise.resolve({
-        window,
-        environment: 7,
-        service: null,
-        ...keys,
-        buckets: [{ start: window.from, deployments: 0, failed: 0, leadTimeMedianSeconds: null, recoveryMedianSeconds: null }],
-      });
-    },
-    listDoraByService: (...args: unknown[]) => (
-      calls.push(['listDoraByService', ...args]),
-      Promise.resolve({ window, environment: 7, services: [] })
-    ),
-  };
-  let app: NestFastifyApplication;
-  const get = (url: string) => app.getHttpAdapter().getInstance().inject({ method: 'GET', url });
+  const service = stubOf<InsightsService, 'getDora' | 'listDoraByService'>('getDora', 'listDoraByService');
+  let app: ControllerApp;
 
   beforeAll(async () => {
-    @Module({
-      imports: [AppConfigModule.forRoot(validateEnv({})), ThrottlerModule.forRoot([{ ttl: 60_000, limit: 1000 }]), DiscoveryModule],
-      controllers: [InsightsHttpController],
-      providers: [...GLOBAL_ENHANCERS, MetricsService, { provide: InsightsService, useValue: service }],
-    })
-    class ControllerOnly {}
-    app = await NestFactory.create<NestFastifyApplication>(ControllerOnly, new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    service.getDora.mockResolvedValue({
+      window,
+      environment: 7,
+      service: null,
+      ...keys,
+      buckets: [{ start: window.from, deployments: 0, failed: 0, leadTimeMedianSeconds: null, recoveryMedianSeconds: null }],
+    });
+    service.listDoraByService.mockResolvedValue({ window, environment: 7, services: [] });
+    app = await startControllerApp({ controllers: [InsightsHttpController], providers: [{ provide: InsightsService, useValue: service }] });
   });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(() => (calls.length = 0));
+  afterAll(async () => app?.close());
+  beforeEach(() => jest.clearAllMocks());
 
   it('answers the report with ISO times and nulls, from parsed query values', async () => {
-    const res = await get('/api/v1alpha1/insights/dora?environment=6&service=api&from=2024-03-01&to=2024-03-01&bucket=day');
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({
+    const res = await app.request('GET', '/api/v1alpha1/insights/dora?environment=6&service=api&from=2024-03-01&to=2024-03-01&bucket=day');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
       window: { from: '2024-03-01T00:00:00.000Z', to: '2024-03-02T00:00:00.000Z' },
       environment: 7,
       service: null,
       ...keys,
       buckets: [{ start: '2024-03-01T00:00:00.000Z', deployments: 0, failed: 0, leadTimeMedianSeconds: null, recoveryMedianSeconds: null }],
     });
-    expect(calls[0][1]).toEqual({ environment: 6, service: 'api', from: '2024-03-01', to: '2024-03-01', bucket: 'day' });
+    expect(service.getDora.mock.calls[0][0]).toEqual({
+      environment: 6,
+      service: 'api',
+      from: '2024-03-01',
+      to: '2024-03-01',
+      bucket: 'day',
+    });
   });
 
   it.each([
@@ -74,10 +54,11 @@ describe('InsightsHttpController', () => {
     ['/api/v1alpha1/insights/dora?to=soon', 'to'],
     ['/api/v1alpha1/insights/dora/services?bucket=day', 'bucket'],
   ])('%s -> 400 naming %s, the service untouched', async (url, field) => {
-    const res = await get(url);
-    expect(res.statusCode).toBe(400);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json().invalidFields.map((f: { name: string }) => f.name)).toContain(field);
-    expect(calls).toEqual([]);
+    const res = await app.request('GET', url);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.invalidFields.map((f: { name: string }) => f.name)).toContain(field);
+    expect(service.getDora).not.toHaveBeenCalled();
+    expect(service.listDoraByService).not.toHaveBeenCalled();
   });
 });

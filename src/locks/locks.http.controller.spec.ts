@@ -1,19 +1,12 @@
-import { Module } from '@nestjs/common';
-import { DiscoveryModule, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
 import type { CallParts } from '../common/auth/caller';
-import { GLOBAL_ENHANCERS } from '../common/global-enhancers';
-import { AppConfigModule } from '../config/config.module';
-import { validateEnv } from '../config/env.schema';
-import { MetricsService } from '../metrics/metrics.service';
 import { LockedError, NotLockOwnerError } from './domain/lock-errors';
 import type { HeldLock } from './domain/lock-rules';
 import type { KeyedLock } from './lock-leases';
 import { LocksHttpController } from './locks.http.controller';
 import { LocksService } from './locks.service';
 
-/** The REST controller with the real global enhancers and a stand-in service (no store): statuses, headers, problems. */
+/** The REST controller with the real HTTP adapter and global enhancers and a stand-in service (no store): statuses, headers, problems. */
 describe('LocksHttpController', () => {
   const ID = '3b241101-e2bb-4255-8caf-4136c566a962';
   const held: HeldLock = {
@@ -24,39 +17,21 @@ describe('LocksHttpController', () => {
     ttlSeconds: 3600,
   };
   const keyed: KeyedLock = { key: { service: 'api', environment: 7, resource: 'deployment' }, lock: held };
-  const calls: unknown[][] = [];
-  let next: () => Promise<unknown>;
-  const service = {
-    acquire: (...args: unknown[]) => (calls.push(['acquire', ...args]), next()),
-    release: (...args: unknown[]) => (calls.push(['release', ...args]), next()),
-    renew: (...args: unknown[]) => (calls.push(['renew', ...args]), next()),
-  };
-  let app: NestFastifyApplication;
-  const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    app.getHttpAdapter().getInstance().inject({ method, url, payload });
+  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew'>('acquire', 'release', 'renew');
+  let app: ControllerApp;
 
   beforeAll(async () => {
-    @Module({
-      imports: [AppConfigModule.forRoot(validateEnv({})), ThrottlerModule.forRoot([{ ttl: 60_000, limit: 1000 }]), DiscoveryModule],
-      controllers: [LocksHttpController],
-      providers: [...GLOBAL_ENHANCERS, MetricsService, { provide: LocksService, useValue: service }],
-    })
-    class ControllerOnly {}
-    app = await NestFactory.create<NestFastifyApplication>(ControllerOnly, new FastifyAdapter(), { logger: false });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = await startControllerApp({ controllers: [LocksHttpController], providers: [{ provide: LocksService, useValue: service }] });
   });
-  afterAll(async () => {
-    await app?.close();
-  });
-  beforeEach(() => (calls.length = 0));
+  afterAll(async () => app?.close());
+  beforeEach(() => jest.clearAllMocks());
 
   it('answers a new acquisition 201 with Location, a renewal 200 without', async () => {
-    next = () => Promise.resolve({ lock: keyed, created: true });
-    const created = await inject('POST', '/api/v1alpha1/locks', { service: 'api', environment: 7, owner: 'ci' });
-    expect(created.statusCode).toBe(201);
-    expect(created.headers.location).toBe(`/api/v1alpha1/locks/${ID}`);
-    expect(created.json()).toMatchObject({
+    service.acquire.mockResolvedValueOnce({ lock: keyed, created: true });
+    const created = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/api/v1alpha1/locks/${ID}`);
+    expect(created.body).toMatchObject({
       id: ID,
       service: 'api',
       environment: 7,
@@ -65,32 +40,32 @@ describe('LocksHttpController', () => {
       reason: null,
       eventId: null,
     });
-    next = () => Promise.resolve({ lock: keyed, created: false });
-    const renewed = await inject('POST', '/api/v1alpha1/locks', { service: 'api', environment: 7, owner: 'ci' });
-    expect(renewed.statusCode).toBe(200);
-    expect(renewed.headers.location).toBeUndefined();
+    service.acquire.mockResolvedValueOnce({ lock: keyed, created: false });
+    const renewed = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
+    expect(renewed.status).toBe(200);
+    expect(renewed.headers.get('location')).toBeNull();
   });
 
   it('turns the refusals into 409 locked (with holder) and 403 not-lock-owner problems', async () => {
-    next = () => Promise.reject(new LockedError(keyed.key, held));
-    const locked = await inject('POST', '/api/v1alpha1/locks', { service: 'api', environment: 7, owner: 'other' });
-    expect(locked.statusCode).toBe(409);
-    expect(locked.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(locked.json()).toMatchObject({ type: 'urn:tracker:problems:locked', holder: { id: ID, owner: 'ci' } });
-    next = () => Promise.reject(new NotLockOwnerError(ID, held));
-    const notOwner = await inject('POST', `/api/v1alpha1/locks/${ID}/renew`, { owner: 'other' });
-    expect(notOwner.statusCode).toBe(403);
-    expect(notOwner.json().type).toBe('urn:tracker:problems:not-lock-owner');
+    service.acquire.mockRejectedValueOnce(new LockedError(keyed.key, held));
+    const locked = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'other' } });
+    expect(locked.status).toBe(409);
+    expect(locked.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(locked.body).toMatchObject({ type: 'urn:tracker:problems:locked', holder: { id: ID, owner: 'ci' } });
+    service.renew.mockRejectedValueOnce(new NotLockOwnerError(ID, held));
+    const notOwner = await app.request('POST', `/api/v1alpha1/locks/${ID}/renew`, { body: { owner: 'other' } });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.type).toBe('urn:tracker:problems:not-lock-owner');
   });
 
   it('validates before the service is called, and hands release the caller and the parsed flags', async () => {
-    const bad = await inject('POST', '/api/v1alpha1/locks', { service: 'api', environment: 0, owner: 'ci' });
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().invalidFields[0].name).toBe('environment');
-    expect(calls).toEqual([]);
-    next = () => Promise.resolve({ id: ID });
-    expect((await inject('DELETE', `/api/v1alpha1/locks/${ID}?force=true`)).json()).toEqual({ id: ID });
-    const [, id, flags, caller] = calls[0] as [string, string, object, CallParts];
+    const bad = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 0, owner: 'ci' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidFields[0].name).toBe('environment');
+    expect(service.acquire).not.toHaveBeenCalled();
+    service.release.mockResolvedValueOnce({ id: ID });
+    expect((await app.request('DELETE', `/api/v1alpha1/locks/${ID}?force=true`)).body).toEqual({ id: ID });
+    const [id, flags, caller] = service.release.mock.calls[0] as unknown as [string, object, CallParts];
     expect([id, flags]).toEqual([ID, { force: true }]);
     expect(caller.address).toBe('127.0.0.1');
   });

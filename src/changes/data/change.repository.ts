@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
+import { dateRange, DateWindow } from '../../database/portable-filters';
 import { StoreProfile } from '../../database/store-profile';
 import { insertUnlessExists } from '../../database/unique-insert';
 import { CHANGE_MODEL, ChangeRecord } from './change.schema';
@@ -8,7 +9,7 @@ import { CHANGE_MODEL, ChangeRecord } from './change.schema';
 /** Which changes a list or an insights read wants: exact service, changedAt window (from/to inclusive, before exclusive). */
 export interface ChangeCriteria {
   service?: string;
-  window?: { from?: Date; to?: Date; before?: Date };
+  window?: DateWindow;
 }
 
 const NEWEST_FIRST = { changedAt: -1, _id: -1 } as const;
@@ -72,13 +73,5 @@ function sortNewestFirst(records: ChangeRecord[]): ChangeRecord[] {
 function toFilter(c: ChangeCriteria): mongo.Filter<ChangeRecord> {
   const filter: Record<string, unknown> = {};
   if (c.service !== undefined) filter.service = String(c.service);
-  const w = c.window;
-  if (w && (w.from || w.to || w.before)) {
-    const range: Record<string, Date> = {};
-    if (w.from) range.$gte = w.from;
-    if (w.to) range.$lte = w.to;
-    if (w.before) range.$lt = w.before;
-    filter.changedAt = range;
-  }
-  return filter;
+  return { ...filter, ...dateRange('changedAt', c.window) };
 }

@@ -4,6 +4,7 @@ import { Model, mongo, Types } from 'mongoose';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../database/insert-coalescer';
 import { KeyedSerializer } from '../../database/keyed-serializer';
+import { dateRange, DateWindow } from '../../database/portable-filters';
 import { StoreProfile } from '../../database/store-profile';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
@@ -14,7 +15,7 @@ export interface TrackerEventCriteria {
   environment?: number;
   status?: number;
   /** Event time window: from/to inclusive, before exclusive. */
-  window?: { from?: Date; to?: Date; before?: Date };
+  window?: DateWindow;
 }
 
 export type TrackerEventOrder = 'created' | 'eventTime';
@@ -210,10 +211,10 @@ export class TrackerEventRepository {
    * of another service, or a later one, may name a deployment of the window).
    */
   findDeliveryEvents(q: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
-    const deployments: Record<string, unknown> = { 'attributes.type': 1, eventAt: { $gte: q.deploymentsFrom, $lt: q.before } };
+    const deployments: Record<string, unknown> = { 'attributes.type': 1, ...dateRange('eventAt', { from: q.deploymentsFrom, before: q.before }) };
     if (q.environment !== undefined) deployments['attributes.environment'] = Number(q.environment);
     if (q.service !== undefined) deployments['attributes.service'] = String(q.service);
-    const filter = { $or: [deployments, { 'attributes.type': 4, eventAt: { $gte: q.incidentsFrom } }] };
+    const filter = { $or: [deployments, { 'attributes.type': 4, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
     const projection = { title: 0, deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
     return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
   }
@@ -288,13 +289,5 @@ function toFilter(c: TrackerEventCriteria): mongo.Filter<TrackerEventRecord> {
   if (c.priority !== undefined) filter['attributes.priority'] = Number(c.priority);
   if (c.environment !== undefined) filter['attributes.environment'] = Number(c.environment);
   if (c.status !== undefined) filter['attributes.status'] = Number(c.status);
-  const w = c.window;
-  if (w && (w.from || w.to || w.before)) {
-    const range: Record<string, Date> = {};
-    if (w.from) range.$gte = w.from;
-    if (w.to) range.$lte = w.to;
-    if (w.before) range.$lt = w.before;
-    filter.eventAt = range;
-  }
-  return filter;
+  return { ...filter, ...dateRange('eventAt', c.window) };
 }

@@ -1,0 +1,103 @@
+import { Types } from 'mongoose';
+import { stubOf } from '../../test/support/controller-app';
+import { ChangesService, ChangeView } from '../changes/changes.service';
+import type { DeliveryEventRow } from '../tracker-events/data/tracker-event.repository';
+import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { InsightsService } from './insights.service';
+
+const DAY = 86_400_000;
+const NOW = new Date('2024-04-01T00:00:00Z');
+
+/** 60 deployments over 3 services in March, every third naming no change, with one incident per five naming one. */
+function rows(): DeliveryEventRow[] {
+  const out: DeliveryEventRow[] = [];
+  for (let i = 0; i < 60; i++) {
+    const at = new Date(Date.UTC(2024, 2, 1) + i * 12 * 3600_000);
+    const id = new Types.ObjectId();
+    out.push({
+      _id: id,
+      attributes: { type: 1, service: `svc-${i % 3}`, environment: 7, status: i % 7 === 0 ? 4 : 3, startDate: at },
+      metadata: { createdAt: at },
+      eventAt: at,
+    } as unknown as DeliveryEventRow);
+    if (i % 5 === 0)
+      out.push({
+        _id: new Types.ObjectId(),
+        attributes: {
+          type: 4,
+          service: `svc-${i % 3}`,
+          environment: 7,
+          status: 8,
+          relatedId: id.toHexString(),
+          startDate: at,
+          endDate: at,
+        },
+        metadata: { createdAt: at },
+        eventAt: at,
+      } as unknown as DeliveryEventRow);
+  }
+  return out;
+}
+
+const changes: ChangeView[] = Array.from({ length: 40 }, (_, i) => {
+  const at = new Date(Date.UTC(2024, 1, 28) + i * 18 * 3600_000);
+  return {
+    id: `c${i}`,
+    service: `svc-${i % 3}`,
+    sha: i.toString(16).padStart(8, '0'),
+    mergedAt: at,
+    changedAt: at,
+    source: 'rest',
+    createdAt: at,
+  };
+});
+
+/** The issue's cost bound: one read of each collection per answer, however many deployments, and identical requests share one. */
+describe('InsightsService: what an answer reads', () => {
+  let events: jest.Mocked<Pick<TrackerEventsService, 'findDeliveryEvents'>>;
+  let changeReads: jest.Mocked<Pick<ChangesService, 'listChangedBetween'>>;
+  let service: InsightsService;
+
+  beforeEach(() => {
+    events = stubOf<TrackerEventsService, 'findDeliveryEvents'>('findDeliveryEvents');
+    changeReads = stubOf<ChangesService, 'listChangedBetween'>('listChangedBetween');
+    events.findDeliveryEvents.mockResolvedValue(rows());
+    changeReads.listChangedBetween.mockResolvedValue(changes);
+    service = new InsightsService(events as unknown as TrackerEventsService, changeReads as unknown as ChangesService);
+  });
+  const reads = () => [events.findDeliveryEvents.mock.calls.length, changeReads.listChangedBetween.mock.calls.length];
+
+  it('GET /dora: one query of each collection, for the window and the 90-day look-back', async () => {
+    const answer = await service.getDora({ from: '2024-03-01', to: '2024-03-30', bucket: 'day' }, NOW);
+    expect(answer.deploymentFrequency.count).toBe(60);
+    expect(reads()).toEqual([1, 1]);
+    const lookBack = new Date(Date.parse('2024-03-01T00:00:00Z') - 90 * DAY);
+    const before = new Date('2024-03-31T00:00:00Z');
+    expect(events.findDeliveryEvents).toHaveBeenCalledWith({
+      environment: 7,
+      service: undefined,
+      deploymentsFrom: lookBack,
+      before,
+      incidentsFrom: lookBack,
+    });
+    expect(changeReads.listChangedBetween).toHaveBeenCalledWith({ service: undefined, from: lookBack, to: before });
+  });
+
+  it('an identical request within 30 s shares the computation; another one reads once more', async () => {
+    const query = { from: '2024-03-01', to: '2024-03-30' };
+    const [first, second] = await Promise.all([service.getDora(query, NOW), service.getDora(query, NOW)]);
+    expect(second).toBe(first);
+    expect(await service.getDora(query, NOW)).toBe(first);
+    expect(reads()).toEqual([1, 1]);
+    await service.getDora({ ...query, service: 'svc-1' }, NOW);
+    expect(reads()).toEqual([2, 2]);
+  });
+
+  it('per service and for the gauges: still one query of each collection for all of them', async () => {
+    const byService = await service.listDoraByService({ from: '2024-03-01', to: '2024-03-30' }, NOW);
+    expect(byService.services.map((s) => s.service)).toEqual(['svc-0', 'svc-1', 'svc-2']);
+    expect(reads()).toEqual([1, 1]);
+    expect(await service.gaugeRows(NOW, 30)).toHaveLength(3);
+    expect(reads()).toEqual([2, 2]);
+  });
+});
