@@ -71,6 +71,7 @@ async function main(): Promise<void> {
       });
     });
   const started = Date.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     clients.flatMap((client) =>
       Array.from({ length: concurrency }, async () => {
@@ -79,10 +80,11 @@ async function main(): Promise<void> {
     ),
   );
   const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   for (const c of clients) c.close();
   const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
   process.stdout.write(
-    `${JSON.stringify({ rps: Math.round(ok / elapsed), p50_ms: ms(hist.percentile(50)), p99_ms: ms(hist.percentile(99)), errors, requests: ok + errors, firstErrors })}\n`,
+    `${JSON.stringify({ rps: Math.round(ok / elapsed), p50_ms: ms(hist.percentile(50)), p99_ms: ms(hist.percentile(99)), errors, requests: ok + errors, loader_cpu_ms: (cpu.user + cpu.system) / 1000, firstErrors })}\n`,
   );
 }
 

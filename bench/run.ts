@@ -53,6 +53,8 @@ interface Figures {
   service_cpu_ms?: number;
   /** The store process's (FerretDB's) CPU time per answered request or inserted document, over the figure's run. */
   store_cpu_ms?: number;
+  /** The load generator's own CPU time per request (autocannon in this process, or the gRPC loader's process). */
+  loader_cpu_ms?: number;
 }
 
 const benchStart = Date.now();
@@ -205,11 +207,25 @@ function uniquePosts(path: string, headers: Record<string, string>, makeBody: (n
 }
 
 async function autocannonRun(opts: autocannon.Options): Promise<Figures> {
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({ connections: CONNECTIONS, ...(opts.amount ? {} : { duration: SECONDS }), ...opts });
+  const cpu = process.cpuUsage(cpuBefore);
   const errors = result.errors + result.timeouts + result.non2xx;
   // Over a fixed amount the per-second samples are few; completed requests over elapsed time is exact.
   const rps = opts.amount ? Math.round((result.requests.total / result.duration) * 100) / 100 : Math.round(result.requests.average);
-  return { rps, p50_ms: result.latency.p50, p99_ms: result.latency.p99, errors, requests: result.requests.total };
+  return {
+    rps,
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    errors,
+    requests: result.requests.total,
+    ...loaderCpu(cpu, result.requests.total),
+  };
+}
+
+/** A load generator's CPU (process.cpuUsage, µs) per request, in ms. */
+function loaderCpu(cpu: NodeJS.CpuUsage, requests: number): Pick<Figures, 'loader_cpu_ms'> {
+  return requests ? { loader_cpu_ms: Math.round(((cpu.user + cpu.system) / 1000 / requests) * 1000) / 1000 } : {};
 }
 
 function grpcLoad(args: string[]): Figures {
@@ -218,9 +234,17 @@ function grpcLoad(args: string[]): Figures {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[]; requests: number };
+  const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[]; requests: number; loader_cpu_ms: number };
   if (parsed.firstErrors?.length) log(`gRPC errors: ${parsed.firstErrors.join(' | ')}`);
-  return { rps: parsed.rps, p50_ms: parsed.p50_ms, p99_ms: parsed.p99_ms, errors: parsed.errors, requests: parsed.requests };
+  const cpu = { user: parsed.loader_cpu_ms * 1000, system: 0 };
+  return {
+    rps: parsed.rps,
+    p50_ms: parsed.p50_ms,
+    p99_ms: parsed.p99_ms,
+    errors: parsed.errors,
+    requests: parsed.requests,
+    ...loaderCpu(cpu, parsed.requests),
+  };
 }
 
 /** The node flags `npm start` runs the service with (package.json, none today): the bench runs it as it ships. */
@@ -585,12 +609,12 @@ async function main(): Promise<void> {
   for (const [backend, r] of Object.entries(results) as [string, Record<string, unknown>][]) {
     const rows = Object.entries(r).filter(([, v]) => typeof v === 'object' && v && 'rps' in v);
     process.stdout.write(
-      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'svc cpu ms/req'.padStart(16)}${'store cpu ms/req'.padStart(18)}\n`,
+      `\n${backend}\n${'figure'.padEnd(28)}${'rps'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'svc cpu ms/req'.padStart(16)}${'store cpu ms/req'.padStart(18)}${'loader cpu ms/req'.padStart(19)}\n`,
     );
     for (const [k, v] of rows) {
       const x = v as Partial<Figures>;
       process.stdout.write(
-        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}${String(x.service_cpu_ms ?? '').padStart(16)}${String(x.store_cpu_ms ?? '').padStart(18)}\n`,
+        `${k.padEnd(28)}${String(x.rps).padStart(8)}${String(x.p50_ms ?? '').padStart(9)}${String(x.p99_ms).padStart(9)}${String(x.errors).padStart(8)}${String(x.service_cpu_ms ?? '').padStart(16)}${String(x.store_cpu_ms ?? '').padStart(18)}${String(x.loader_cpu_ms ?? '').padStart(19)}\n`,
       );
     }
     const envelope = r.envelope as Record<string, Record<ReadName, ReadFigures>>;
