@@ -17,7 +17,7 @@ const ROUNDS = 20;
 const PER_INSTANCE = 12;
 
 /**
- * Attempt-claim takeovers (docs/architecture.md, "Notification delivery") on the real store: two instances,
+ * Attempt-claim takeovers (docs/store.md, "Append-only chains") on the real store: two instances,
  * each with its own connection, repository and holder name, race to take over one expired claim.
  */
 describe('delivery attempt claims on one store, two instances', () => {
@@ -36,7 +36,7 @@ describe('delivery attempt claims on one store, two instances', () => {
       const heads = connection.model(DELIVERY_CLAIM_HEAD_MODEL, DeliveryClaimHeadModelDefinition.schema) as Model<any>;
       instances.push(new AttemptClaims(new DeliveryClaimRepository(claims, heads), config));
     }
-    links = connections[0].collection('delivery_claims') as unknown as mongoose.mongo.Collection;
+    links = connections[0].collection('delivery_claims');
   });
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.close()));

@@ -5,7 +5,7 @@
  * reading n-1 as the newest link, and links are never updated, so what it decided from n-1 is still true when
  * its insert succeeds. No update or delete is part of a change (on the embedded FerretDB both are a read
  * followed by a write by `_id`, not atomic). Used by deployment locks (docs/locks.md) and delivery attempt
- * claims (docs/architecture.md, "Notification delivery").
+ * claims (docs/store.md, "Append-only chains").
  */
 
 /** A key's newest link as a reader saw it: its number (0 = nothing stored) and what it records. */

@@ -132,7 +132,7 @@ export class DeliveryClaimRepository {
     ];
     if (ended.length > 0) doomed.push({ claim: { $in: ended } });
     if (superseded.length > 0) doomed.push({ _id: { $in: superseded }, expiresAt: { $lt: at.now } });
-    // The hints first: a chain left without its hint is read from link 1, never past a pruned link.
+    // The hints first: a crash in between leaves links whose done link the next sweep finds again.
     if (ended.length > 0) await this.heads.deleteMany({ _id: { $in: ended } });
     const res = await this.links.deleteMany({ $or: doomed });
     return res.deletedCount;

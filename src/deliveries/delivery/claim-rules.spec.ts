@@ -5,13 +5,14 @@ const now = new Date('2026-03-01T12:00:00Z');
 const me = { holder: 'me', eventId: 'e1', leaseMs: 30_000 };
 const result: AttemptResult = { attempt: { at: now, ok: true }, state: 'delivered' };
 const held = (holder: string, expiresAt: Date): ClaimHead => ({ gen: 3, value: { state: 'held', holder, eventId: 'e1', expiresAt } });
+const released: ClaimHead = { gen: 2, value: { state: 'released', holder: 'other', eventId: 'e1' } };
 const later = new Date(now.getTime() + 1);
 const earlier = new Date(now.getTime() - 1);
 
 describe('claim rules', () => {
   it.each([
     ['nothing stored', NO_CLAIM],
-    ['a released claim', { gen: 2, value: { state: 'released', holder: 'other', eventId: 'e1' } } as ClaimHead],
+    ['a released claim', released],
     ['a lease that ran out', held('other', now)],
   ])('claims %s, appending a held link with a fresh lease', (_, head) => {
     expect(decideClaim(head, me, now)).toEqual({
