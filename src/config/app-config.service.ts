@@ -84,14 +84,21 @@ export class AppConfig {
   get ttlSweepMs() {
     return this.env.TTL_SWEEP_MS;
   }
-  /** The CI/CD intake: the GitHub webhook secret and the environment names (lower-cased) -> tracker environment. */
+  /**
+   * The CI/CD intake: the GitHub webhook secret, the environment names (lower-cased) -> tracker environment, and
+   * how long delivery receipts are kept.
+   */
   get intake() {
     const environments = new Map<string, number>();
     for (const pair of this.env.INGEST_ENVIRONMENTS.split(',')) {
       const at = pair.lastIndexOf('=');
       environments.set(pair.slice(0, at).trim().toLowerCase(), Number(pair.slice(at + 1).trim()));
     }
-    return { githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET, environments };
+    return {
+      githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET,
+      environments,
+      receiptRetentionMs: this.env.INTAKE_RECEIPT_RETENTION_DAYS * 86_400_000,
+    };
   }
   get live() {
     return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };

@@ -34,6 +34,9 @@ describe('validateEnv', () => {
     ['AUTH_JWKS_COOLDOWN_SECONDS', '-1'],
     ['EVENT_BUS_URL', 'http://127.0.0.1:4222'],
     ['STREAM_RETENTION_HOURS', '0'],
+    ['INTAKE_RECEIPT_RETENTION_DAYS', '0'],
+    ['INTAKE_RECEIPT_RETENTION_DAYS', '3651'],
+    ['INTAKE_RECEIPT_RETENTION_DAYS', 'month'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
     try {

@@ -195,6 +195,15 @@ export class EnvironmentVariables {
    */
   @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
   INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
+  /**
+   * How long the intake keeps a delivery's receipt, in days: a redelivery within it answers as a duplicate; an
+   * older receipt is deleted by a background sweep (a later redelivery applies again, correlated by id).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  INTAKE_RECEIPT_RETENTION_DAYS = 30;
   /** NATS server that fans live changes out across instances (docs/live.md); unset = one instance, in-process. */
   @Transform(emptyToUndefined)
   @IsOptional()

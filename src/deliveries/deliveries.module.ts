@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import {
+  DeliveryClaimHeadModelDefinition,
   DeliveryClaimModelDefinition,
   DeliveryProgressModelDefinition,
   NotificationDueModelDefinition,
@@ -23,7 +24,12 @@ import { DeliveriesService } from './deliveries.service';
 @Module({
   imports: [
     TrackerEventsModule,
-    MongooseModule.forFeature([DeliveryClaimModelDefinition, NotificationDueModelDefinition, DeliveryProgressModelDefinition]),
+    MongooseModule.forFeature([
+      DeliveryClaimModelDefinition,
+      DeliveryClaimHeadModelDefinition,
+      NotificationDueModelDefinition,
+      DeliveryProgressModelDefinition,
+    ]),
   ],
   controllers: [DeliveriesHttpController, DeliveriesGrpcController],
   providers: [

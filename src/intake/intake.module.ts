@@ -7,6 +7,7 @@ import { IntakeReceiptRepository } from './data/intake-receipt.repository';
 import { IntakeReceiptModelDefinition } from './data/intake-receipt.schema';
 import { GithubWebhookHttpController } from './github-webhook.http.controller';
 import { IntakeLedger } from './intake-ledger';
+import { IntakeReceiptSweeper } from './intake-receipt.sweeper';
 import { IntakeMetrics } from './intake.metrics';
 import { IntakeService } from './intake.service';
 
@@ -18,6 +19,6 @@ import { IntakeService } from './intake.service';
 @Module({
   imports: [TrackerEventsModule, ChangesModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
   controllers: [GithubWebhookHttpController, CloudEventsHttpController],
-  providers: [IntakeReceiptRepository, IntakeLedger, IntakeMetrics, IntakeService],
+  providers: [IntakeReceiptRepository, IntakeLedger, IntakeMetrics, IntakeService, IntakeReceiptSweeper],
 })
 export class IntakeModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../common/errors/domain-errors';
+import { decideOnChain } from '../database/append-only-chain';
 import { LockRepository } from './data/lock.repository';
 import {
   AcquireAnswer,
@@ -17,6 +18,7 @@ import {
   LockAnswer,
   LockEnd,
   LockKey,
+  LockState,
   parseKeyText,
 } from './domain/lock-rules';
 
@@ -136,15 +138,16 @@ export class LockLeases {
     start?: Head,
   ): Promise<T> {
     const text = keyText(key);
-    let head = start ? await this.repo.readOn(text, start) : await this.repo.head(text);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const now = this.clock();
-      const decision = rule(head, now);
-      if (!decision.write) return decision.answer;
-      await beforeWrite?.(decision.answer, now);
-      if (await this.repo.append(key, head.gen + 1, decision.write, now)) return decision.answer;
-      head = await this.repo.readOn(text, head);
-    }
+    const head = start ? await this.repo.readOn(text, start) : await this.repo.head(text);
+    const decided = await decideOnChain<T, LockState>(head, {
+      readOn: (from) => this.repo.readOn(text, from),
+      append: (gen, value, now) => this.repo.append(key, gen, value, now),
+      rule,
+      clock: this.clock,
+      beforeWrite,
+      maxAttempts: MAX_ATTEMPTS,
+    });
+    if (decided) return decided.answer;
     throw new ConflictError(`The lock on ${describeKey(key)} is changing too fast; retry.`);
   }
 }

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config.service';
+import { ChainDecision, decideOnChain } from '../../database/append-only-chain';
 import { DeliveryClaimRepository } from '../data/delivery-claim.repository';
+import { ClaimHead, ClaimState, decideClaim, decideFinish, decideRelease } from './claim-rules';
 import type { AttemptResult } from './delivery-record';
 
 export type ClaimOutcome =
@@ -15,13 +18,27 @@ export function claimId(dedupKey: string, attemptNo: number): string {
   return `${dedupKey}#${attemptNo}`;
 }
 
+/** A lost append means another instance changed the claim; each retry re-reads it. */
+const MAX_ATTEMPTS = 5;
 /**
- * Claims one attempt of one delivery across every app instance on the store: an insert of a unique `_id`
- * wins for exactly one of them. A held claim past its lease is a crashed holder's: it is deleted only in
- * exactly that state, then inserted afresh (so of several instances taking over, one wins).
+ * Links below a claim's head are pruned once the head hint moved this long ago (and their lease ran out). The
+ * grace is what keeps a pruned `_id` from being re-inserted by a writer that read the chain before it moved on:
+ * such a writer would have to take longer than the grace between its read and its insert, and
+ * `TRUST_WINDOW_MS` refuses any claim that took longer than half of it.
+ */
+export const PRUNE_GRACE_MS = 10 * 60 * 1000;
+export const TRUST_WINDOW_MS = PRUNE_GRACE_MS / 2;
+
+/**
+ * Claims one attempt of one delivery across every app instance on the store. Each change of a claim (claimed,
+ * taken over from a crashed holder whose lease ran out, finished, released) appends the next link of the
+ * attempt's chain with an insert that fails when the link exists, so of several instances exactly one wins
+ * each step, on MongoDB and FerretDB alike (src/database/append-only-chain.ts). Nothing is updated or deleted
+ * to take over.
  */
 @Injectable()
 export class AttemptClaims {
+  private readonly logger = new Logger(AttemptClaims.name);
   /** This instance's name in the claims it holds. */
   readonly holder = randomUUID();
 
@@ -32,44 +49,41 @@ export class AttemptClaims {
 
   async acquire(dedupKey: string, attemptNo: number, eventId: string, now = new Date()): Promise<ClaimOutcome> {
     const id = claimId(dedupKey, attemptNo);
-    const fresh = () => ({
-      _id: id,
-      eventId,
-      holder: this.holder,
-      state: 'held' as const,
-      expiresAt: new Date(now.getTime() + this.config.notify.leaseMs),
-    });
-    if (await this.claims.tryInsert(fresh())) return { kind: 'acquired', id };
-    const existing = await this.claims.find(id);
-    if (!existing) return (await this.claims.tryInsert(fresh())) ? { kind: 'acquired', id } : { kind: 'busy' };
-    if (existing.state === 'done') return { kind: 'done', result: reviveResult(existing.result) };
-    if (new Date(existing.expiresAt).getTime() > now.getTime()) return { kind: 'busy' };
-    if (!(await this.claims.deleteExact(existing))) return { kind: 'busy' };
-    return (await this.claims.tryInsert(fresh())) ? { kind: 'acquired', id } : { kind: 'busy' };
+    const started = performance.now();
+    const me = { holder: this.holder, eventId, leaseMs: this.config.notify.leaseMs };
+    const decided = await this.decide(id, (head, at) => decideClaim(head, me, at), now);
+    if (!decided) return { kind: 'busy' };
+    if (decided.appended && performance.now() - started > TRUST_WINDOW_MS) {
+      // Our read may predate a prune: the link we inserted may sit below the true head. Let the lease run out.
+      this.logger.warn({ claim: id }, 'attempt claim took too long to be trusted; left to expire');
+      return { kind: 'busy' };
+    }
+    const answer = decided.answer;
+    return answer.kind === 'acquired' ? { kind: 'acquired', id } : answer;
   }
 
   /** Records the result in the claim before the event, so a lost event write is replayed, not re-sent. */
-  finish(id: string, result: AttemptResult, now = new Date()): Promise<boolean> {
-    return this.claims.finish(id, this.holder, result, now);
+  async finish(id: string, result: AttemptResult, now = new Date()): Promise<boolean> {
+    return (await this.decide(id, (head) => decideFinish(head, this.holder, result), now))?.answer ?? false;
   }
 
   /** Gives up a claim whose attempt turned out not to be needed (someone already moved the delivery on). */
   async release(id: string): Promise<void> {
-    const existing = await this.claims.find(id);
-    if (existing && existing.holder === this.holder && existing.state === 'held') await this.claims.deleteExact(existing);
+    await this.decide(id, (head) => decideRelease(head, this.holder), new Date());
   }
 
-  deleteFinishedBefore(cutoff: Date): Promise<number> {
-    return this.claims.deleteFinishedBefore(cutoff);
+  /** Deletes chains finished before `finishedBefore` whole, and prunes links their head left behind. */
+  sweep(now: Date, finishedBefore: Date): Promise<number> {
+    return this.claims.sweep({ now, finishedBefore, supersededBefore: new Date(now.getTime() - PRUNE_GRACE_MS) });
   }
-}
 
-/** Stored results come back with their dates as Dates (the driver keeps them), but be lenient with strings. */
-function reviveResult(raw: unknown): AttemptResult {
-  const r = raw as AttemptResult;
-  return {
-    ...r,
-    attempt: { ...r.attempt, at: new Date(r.attempt.at) },
-    ...(r.nextAttemptAt ? { nextAttemptAt: new Date(r.nextAttemptAt) } : {}),
-  };
+  private async decide<T>(id: string, rule: (head: ClaimHead, now: Date) => ChainDecision<T, ClaimState>, now: Date) {
+    return decideOnChain<T, ClaimState>(await this.claims.head(id), {
+      readOn: (from) => this.claims.readOn(id, from),
+      append: (gen, value, at) => this.claims.append(id, gen, value as Exclude<ClaimState, { state: 'none' }>, at),
+      rule,
+      clock: () => now,
+      maxAttempts: MAX_ATTEMPTS,
+    });
+  }
 }

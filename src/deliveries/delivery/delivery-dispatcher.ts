@@ -87,7 +87,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** One poll: start work on due events this instance is not already on (and now and then drop old claims). */
   async pollOnce(now = new Date()): Promise<void> {
-    if (++this.polls % CLEANUP_EVERY_POLLS === 0) await this.claims.deleteFinishedBefore(new Date(now.getTime() - CLAIM_RETENTION_MS));
+    if (++this.polls % CLEANUP_EVERY_POLLS === 0) await this.claims.sweep(now, new Date(now.getTime() - CLAIM_RETENTION_MS));
     if (this.inFlight.size >= CONCURRENCY) return;
     for (const hint of await this.due.due(now, BATCH)) {
       if (this.stopping || this.inFlight.size >= CONCURRENCY) break;

@@ -4,7 +4,7 @@ import type { mongo, Model } from 'mongoose';
 import { insertUnlessExists } from '../../database/unique-insert';
 import { INTAKE_RECEIPT_MODEL, IntakeOutcomeRecord, IntakeReceiptRecord } from './intake-receipt.schema';
 
-/** The only code touching intake_receipts; every operation is by `_id`. */
+/** The only code touching intake_receipts; every operation is by `_id` but the retention sweep. */
 @Injectable()
 export class IntakeReceiptRepository {
   constructor(@InjectModel(INTAKE_RECEIPT_MODEL) private readonly model: Model<IntakeReceiptRecord>) {}
@@ -30,6 +30,12 @@ export class IntakeReceiptRepository {
 
   async complete(key: string, claimedAt: Date, outcome: IntakeOutcomeRecord, at: Date): Promise<void> {
     await this.collection.updateOne({ _id: key, claimedAt }, { $set: { state: 'done', doneAt: at, outcome } });
+  }
+
+  /** The retention sweep: deletes every receipt last claimed before `cutoff`; returns how many went. */
+  async deleteClaimedBefore(cutoff: Date): Promise<number> {
+    const res = await this.collection.deleteMany({ claimedAt: { $lt: cutoff } });
+    return res.deletedCount;
   }
 
   /** Drops a claim whose apply failed, so the sender's retry applies it afresh. */

@@ -19,6 +19,7 @@ export class IntakeOutcomeRecord {
  * same delivery, the unique `_id` lets exactly one apply it (docs/intake.md). `applying` until the writes are
  * stored, then `done` with the outcome; an `applying` receipt whose holder vanished (its lease passed) is taken
  * over by the next retry, and re-applying is harmless (the writes are correlated by id, see correlation.ts).
+ * Receipts older than INTAKE_RECEIPT_RETENTION_DAYS are deleted by `IntakeReceiptSweeper`.
  */
 @Schema({ collection: 'intake_receipts', versionKey: false })
 export class IntakeReceiptRecord {
@@ -31,6 +32,7 @@ export class IntakeReceiptRecord {
 }
 
 export const IntakeReceiptSchema = SchemaFactory.createForClass(IntakeReceiptRecord);
-// Every read and write is by `_id` (the delivery key): no other index.
+// Every read and write is by `_id` (the delivery key), but the retention sweep: deleteMany({ claimedAt: { $lt: cutoff } }).
+IntakeReceiptSchema.index({ claimedAt: 1 });
 
 export const IntakeReceiptModelDefinition: ModelDefinition = { name: INTAKE_RECEIPT_MODEL, schema: IntakeReceiptSchema };

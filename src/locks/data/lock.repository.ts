@@ -1,13 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
+import { chainLinkId, readOnChain } from '../../database/append-only-chain';
 import { insertUnlessExists } from '../../database/unique-insert';
 import { Head, keyText, LockKey, LockState, NO_HEAD } from '../domain/lock-rules';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockGenerationRecord, LockHeadRecord, LockIdRecord } from './lock.schema';
-
-function generationId(key: string, gen: number): string {
-  return `${key}#${gen}`;
-}
 
 function toHead(record: LockGenerationRecord | null | undefined): Head {
   if (!record) return NO_HEAD;
@@ -51,12 +48,10 @@ export class LockRepository {
    * has no gaps: generation n is only ever appended by a writer that read n-1.
    */
   async readOn(key: string, from: Head): Promise<Head> {
-    let head = from;
-    for (;;) {
-      const next = await this.generations.findOne({ _id: generationId(key, head.gen + 1) });
-      if (!next) return head;
-      head = toHead(next);
-    }
+    return readOnChain(from, async (gen) => {
+      const next = await this.generations.findOne({ _id: chainLinkId(key, gen) });
+      return next ? toHead(next) : null;
+    });
   }
 
   /**
@@ -67,7 +62,7 @@ export class LockRepository {
     const id = keyText(key);
     // Before the first generation, so a list never misses a key that has one.
     if (gen === 1) await insertUnlessExists(this.heads, { _id: id, ...key, head: null });
-    const record: LockGenerationRecord = { _id: generationId(id, gen), key: id, gen, ...value, writtenAt: now };
+    const record: LockGenerationRecord = { _id: chainLinkId(id, gen), key: id, gen, ...value, writtenAt: now };
     if (!(await insertUnlessExists(this.generations, record))) return false;
     // A hint only: losing this write (a crash, or a concurrent writer's older copy landing last) just means
     // readers read one more generation by `_id`.
