@@ -11,8 +11,8 @@ export const TokenExpiry = createParamDecorator((_data: unknown, context: Execut
 export interface StreamingCall {
   writableNeedDrain?: boolean;
   cancelled?: boolean;
-  once(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
-  removeListener(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
+  once(event: 'drain' | 'cancelled' | 'close' | 'finish', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'cancelled' | 'close' | 'finish', listener: () => void): unknown;
 }
 
 /** The grpc-js call of a server-streaming @GrpcMethod (its third argument). */
