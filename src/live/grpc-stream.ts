@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { constants as http2 } from 'node:http2';
 import { Observable } from 'rxjs';
@@ -63,6 +64,8 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
     const cancelExpiry = options.expiresAt !== undefined ? timerAt(options.expiresAt, () => ((expired = true), sub.close())) : undefined;
     const onCancel = () => sub.close();
     call.once('cancelled', onCancel);
+    // The stream is open (every check passed): the headers go now, so a client knows before the first change.
+    if (!call.cancelled) call.sendMetadata?.(new Metadata());
     void (async () => {
       try {
         for (let msg = await sub.next(); msg; msg = await sub.next()) {
