@@ -10,6 +10,7 @@ import { freshDatabaseName, testStoreUri } from './support/app-harness';
 import { reportFigure } from './support/figures';
 import { eventually, http } from './support/http';
 import { AppProcess, spawnApp, stopApp } from './support/process-harness';
+import { openSse } from './support/sse-client';
 
 /**
  * Changes written while the subscribers read nothing: 5,000 of ~4.4 KB each (22 MB), so a server that kept a
@@ -46,12 +47,14 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
   let sseRequest: ClientRequest | undefined;
   let grpcClient: grpc.Client | undefined;
   let sampler: NodeJS.Timeout | undefined;
+  let store: MongoClient | undefined;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tracker-live-slow-'));
   });
   afterAll(async () => {
     clearInterval(sampler);
+    await store?.close();
     sseRequest?.destroy();
     grpcClient?.close();
     if (app) await stopApp(app);
@@ -69,6 +72,28 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
     };
     // Warm up (JIT, pools, the log's first entries) before the baseline.
     for (let i = 0; i < 20; i++) await create(`warm ${i}`);
+    store = await MongoClient.connect(testStoreUri(database));
+    const log = store.db(database).collection<{ _id: number; data: Record<string, unknown> }>('live_changes');
+    /** Appends `count` large changes after the log's top; the last position. */
+    const append = async (count: number): Promise<number> => {
+      const [top] = await log.find({}).sort({ _id: -1 }).limit(1).toArray();
+      let next = top._id + 1;
+      for (let written = 0; written < count; written += BATCH) {
+        const docs = Array.from({ length: Math.min(BATCH, count - written) }, () => {
+          const position = next++;
+          const data = { ...top.data, title: `slow ${position} `.padEnd(TITLE, '.') };
+          return { ...top, _id: position, change: `tracker:slow${position}@1`, at: new Date(), data };
+        });
+        await log.insertMany(docs, { ordered: true });
+      }
+      return next - 1;
+    };
+    // ...and the path under test: the hub reading large entries from the log and streaming them to a reader.
+    const warmReader = await openSse(`${app.http}/api/v1alpha1/events/stream`);
+    await warmReader.waitFor((m) => m.length >= 1);
+    const warmLast = await append(600);
+    await warmReader.waitFor((m) => m.some((x) => x.id === String(warmLast)), 30_000);
+    warmReader.close();
 
     // An SSE client that never reads: once its response buffer is full it stops reading the socket.
     let sseResponse: IncomingMessage | undefined;
@@ -116,23 +141,13 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
         .filter((l) => l.includes('live stream cut'));
       return { sse: lines.some((l) => l.includes('"sse"')), grpc: lines.some((l) => l.includes('"grpc"')) };
     };
-    const store = await MongoClient.connect(testStoreUri(database));
     try {
-      const log = store.db(database).collection<{ _id: number; data: Record<string, unknown> }>('live_changes');
-      const [sample] = await log.find({}).sort({ _id: -1 }).limit(1).toArray();
-      let next = sample._id + 1;
-      for (let written = 0; written < CHANGES; written += BATCH) {
-        const docs = Array.from({ length: BATCH }, () => {
-          const position = next++;
-          const data = { ...sample.data, title: `slow ${position} `.padEnd(TITLE, '.') };
-          return { ...sample, _id: position, change: `tracker:slow${position}@1`, at: new Date(), data };
-        });
-        await log.insertMany(docs, { ordered: true });
-      }
+      await append(CHANGES);
       // The server ends each stream past its buffer; neither client reads its end, so each is cut.
       await eventually(async () => cuts().sse && cuts().grpc, 40_000, 200);
     } finally {
       await store.close();
+      store = undefined;
     }
 
     // Reading again, each client gets what was already on its connection, then the end: not the 10,000 changes.
