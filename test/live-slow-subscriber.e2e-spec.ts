@@ -73,15 +73,17 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
     // Warm up (JIT, pools, the log's first entries) before the baseline.
     for (let i = 0; i < 20; i++) await create(`warm ${i}`);
     store = await MongoClient.connect(testStoreUri(database));
-    const log = store.db(database).collection<{ _id: number; data: Record<string, unknown> }>('live_changes');
+    const log = store.db(database).collection<{ _id: number; data: unknown }>('live_changes');
     /** Appends `count` large changes after the log's top; the last position. */
     const append = async (count: number): Promise<number> => {
       const [top] = await log.find({}).sort({ _id: -1 }).limit(1).toArray();
+      // An entry's event is stored as JSON text (an earlier version stored a document).
+      const event = (typeof top.data === 'string' ? JSON.parse(top.data) : top.data) as Record<string, unknown>;
       let next = top._id + 1;
       for (let written = 0; written < count; written += BATCH) {
         const docs = Array.from({ length: Math.min(BATCH, count - written) }, () => {
           const position = next++;
-          const data = { ...top.data, title: `slow ${position} `.padEnd(TITLE, '.') };
+          const data = JSON.stringify({ ...event, title: `slow ${position} `.padEnd(TITLE, '.') });
           return { ...top, _id: position, change: `tracker:slow${position}@1`, at: new Date(), data };
         });
         await log.insertMany(docs, { ordered: true });
