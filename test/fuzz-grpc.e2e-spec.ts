@@ -123,10 +123,16 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     await app?.close();
   });
 
-  async function fuzz(service: string, method: string, arb: fc.Arbitrary<Record<string, unknown>>, runs = FUZZ_RUNS) {
+  async function fuzz(
+    service: string,
+    method: string,
+    arb: fc.Arbitrary<Record<string, unknown>>,
+    runs = FUZZ_RUNS,
+    open: 'unary' | 'stream' = 'unary',
+  ) {
     const started = performance.now();
     const outcomes = await runAll(samples(arb, runs), (request) =>
-      clients[service].call(method, request, md).then(
+      (open === 'stream' ? clients[service].openStream(method, request, md) : clients[service].call(method, request, md)).then(
         () => ({ status: status.OK, body: '' }),
         (err: { code?: number; details?: string }) => ({ status: err.code ?? -1, body: err.details ?? String(err) }),
       ),
@@ -181,6 +187,49 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     // 300 per CI run (measured 11-22 inputs/s once a few hundred events are stored, ~300/s on the small collection here).
     const storeHeavy = ['ListEvents', 'TodayEvents', 'GetEventStats', 'ListOverlaps'].includes(method);
     await fuzz('tracker', method, arb, storeHeavy ? runsFor(300) : FUZZ_RUNS);
+  });
+
+  // Live streams (docs/live.md): a hostile filter or resume_from ends the call at once (INVALID_ARGUMENT, or
+  // OUT_OF_RANGE for an expired cursor); a valid request opens the stream (the server sends its headers), and the
+  // client cancels it. Twenty changes are logged first, so small cursors resume and larger ones were never issued
+  // (before the fuzzed creates: every open reads the log's bounds, a scan of the whole log on the embedded store).
+  describe('WatchEvents (server streaming)', () => {
+    beforeAll(async () => {
+      for (let i = 0; i < 20; i++)
+        await clients.tracker.call(
+          'CreateEvent',
+          { title: `watch ${i}`, attributes: { type: 1, priority: 1, service: 'grpc-fuzz-a' } },
+          md,
+        );
+    });
+    const cursor = str(
+      fc.oneof(fc.nat({ max: 50 }).map(String), fc.string({ maxLength: 40 }), fc.constantFrom('-1', '1e3', '01', '9'.repeat(20))),
+    );
+    it.each([
+      [
+        'tracker',
+        msg({
+          service: str(fc.constantFrom('grpc-fuzz-a', 'grpc-fuzz-b')),
+          environment: int(fc.integer({ min: 1, max: 8 })),
+          type: int(fc.integer({ min: 1, max: 5 })),
+          status: int(fc.constantFrom(1, 3, 4)),
+          priority: int(fc.integer({ min: 1, max: 5 })),
+          resumeFrom: cursor,
+        }),
+      ],
+      [
+        'event',
+        msg({
+          accountId: fc.oneof({ weight: 5, arbitrary: fc.constant(account) }, { weight: 1, arbitrary: nastyString }),
+          resumeFrom: cursor,
+        }),
+      ],
+    ])('%s WatchEvents', async (service, arb) => {
+      // Each open reads the log's bounds for a cursor and joins the hub: 300 per CI run.
+      const outcomes = await fuzz(service, 'WatchEvents', arb, runsFor(300), 'stream');
+      expect(outcomes.some((o) => o.status === status.OK)).toBe(true);
+      expect(outcomes.some((o) => o.status === status.INVALID_ARGUMENT)).toBe(true);
+    });
   });
 
   describe('tracker.change.v1alpha1.ChangeService', () => {

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { LiveRecorder } from '../src/live/live-recorder';
 import { startTestApp, TestApp } from './support/app-harness';
@@ -165,6 +165,34 @@ describe('live streams: tracker events (REST SSE and gRPC WatchEvents)', () => {
       const resumed = await sse(`?since=${entry!._id - 1}`);
       await resumed.waitFor((m) => m.some((x) => x.id === String(entry!._id)));
       expect(resumed.changes().find((c) => c.id === String(entry!._id))?.data).toEqual(await get(id));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a deletion is on record before the event is removed: one whose change was never logged is streamed by the recovery sweep', async () => {
+    const client = await MongoClient.connect(app.storeUri);
+    try {
+      const db = client.db(app.database);
+      const intents = db.collection('tracker_event_deletions');
+      // A delete through the API leaves no intent behind once its change is logged.
+      const deletedId = await create('deleted through the API');
+      expect((await http('DELETE', `${app.http}/api/v1alpha1/event/${deletedId}`)).status).toBe(200);
+      expect(await intents.countDocuments({ event: new ObjectId(deletedId) })).toBe(0);
+
+      // As if the instance had been killed after removing the event, before logging its change: the intent and
+      // the removal are stored, the change is not.
+      const id = await create('killed delete');
+      await intents.insertOne({ _id: new ObjectId(), event: new ObjectId(id), at: new Date() });
+      await db.collection('tracker_events').deleteOne({ _id: new ObjectId(id) });
+      const stream = await sse();
+      await stream.waitFor((m) => m.length >= 1);
+      const recorder = app.tracker.app.get(LiveRecorder);
+      expect(await recorder.recover(new Date(Date.now() + 10_000))).toBe(1);
+      await stream.waitFor((m) => m.some((x) => x.event === 'deleted'));
+      expect(stream.changes().filter((c) => c.event === 'deleted')).toEqual([expect.objectContaining({ data: { id } })]);
+      expect(await db.collection('live_changes').countDocuments({ change: `tracker:${id}@deleted` })).toBe(1);
+      expect(await intents.countDocuments({ event: new ObjectId(id) })).toBe(0);
     } finally {
       await client.close();
     }

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/app-config.service';
 import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
 import { EventChangeListeners, TrackerEventChange } from '../tracker-events/event-change-listeners';
 import { toEventResponse } from '../tracker-events/tracker-events.mapper';
-import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { PendingDeletion, TrackerEventsService } from '../tracker-events/tracker-events.service';
 import { LiveChangeRepository } from './data/live-change.repository';
 import type { LiveChangeRecord } from './data/live-change.schema';
 import { LiveBus } from './live-bus';
@@ -127,9 +127,10 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.recovery.once(async () => {
       const from = new Date(now.getTime() - RECOVERY_WINDOW_MS);
       const before = new Date(now.getTime() - RECOVERY_GRACE_MS);
-      const [events, activities] = await Promise.all([
+      const [events, activities, deletions] = await Promise.all([
         this.tracker.changedBetween(from, before, RECOVERY_LIMIT),
         this.activity.createdBetween(from, before, RECOVERY_LIMIT),
+        this.tracker.pendingDeletions(before, RECOVERY_LIMIT),
       ]);
       // Logged entries are stamped after their change: anything logged for these changes is at or after `from`.
       const logged = await this.log.changeKeysSince(from);
@@ -139,9 +140,38 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
       ];
       let count = 0;
       for (const entry of missing) if ((await this.record(entry)) !== undefined) count++;
+      count += await this.recoverDeletions(deletions, from, logged);
       if (count > 0) this.logger.warn({ count }, 'logged changes that were stored but not logged (a writer stopped in between)');
       return count;
     });
+  }
+
+  /**
+   * Delete intents left on record (docs/live.md, "Deletions"): an event that is gone had its delete happen, so its
+   * change is logged unless it already is; an event still stored past the window was never deleted (the writer
+   * stopped before the removal, and was not acknowledged). Either way the intent is then withdrawn; one of an
+   * event still stored within the window is left (its delete may be in flight). How many changes it logged.
+   */
+  private async recoverDeletions(deletions: PendingDeletion[], from: Date, logged: Set<string>): Promise<number> {
+    const settled: PendingDeletion['intent'][] = [];
+    let count = 0;
+    for (const deletion of deletions) {
+      if (deletion.at < from) {
+        // Older than the window (as for creates): given up, whether logged or not.
+        settled.push(deletion.intent);
+        continue;
+      }
+      if (deletion.stored) continue;
+      const entry = trackerEntry({ kind: 'deleted', id: deletion.id, at: deletion.at });
+      if (logged.has(entry.change)) settled.push(deletion.intent);
+      else if ((await this.record(entry)) !== undefined) {
+        logged.add(entry.change);
+        settled.push(deletion.intent);
+        count++;
+      }
+    }
+    if (settled.length > 0) await this.tracker.withdrawDeletions(settled);
+    return count;
   }
 
   /** Deletes log entries older than STREAM_RETENTION_HOURS (the newest always stays). */

@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { bearerTokenExpiry } from '../common/auth/bearer-token';
 import { callParts } from '../common/auth/caller';
@@ -11,8 +12,10 @@ export const TokenExpiry = createParamDecorator((_data: unknown, context: Execut
 export interface StreamingCall {
   writableNeedDrain?: boolean;
   cancelled?: boolean;
-  once(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
-  removeListener(event: 'drain' | 'cancelled' | 'close', listener: () => void): unknown;
+  /** Sends the response headers now (grpc-js otherwise sends them with the first message). */
+  sendMetadata?(metadata: Metadata): void;
+  once(event: 'drain' | 'cancelled' | 'close' | 'finish', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'cancelled' | 'close' | 'finish', listener: () => void): unknown;
 }
 
 /** The grpc-js call of a server-streaming @GrpcMethod (its third argument). */

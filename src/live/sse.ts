@@ -2,12 +2,10 @@ import { once } from 'node:events';
 import type { FastifyReply } from 'fastify';
 import { formatCursor, LiveMessage } from './domain/live-message';
 import type { Subscription } from './subscription';
-import { timerAt } from './grpc-stream';
+import { END_FLUSH_MS, logCut, logOverflow, timerAt } from './grpc-stream';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
-/** A stream the server ended (overflow, shutdown) whose client does not read its end is cut after this. */
-const END_FLUSH_MS = 5_000;
 
 export interface SseOptions {
   /** The `data:` of a message (the event as its GET returns it, or `{ id }`). */
@@ -91,8 +89,17 @@ export async function streamSse(reply: FastifyReply, sub: Subscription, options:
     sub.close();
   }
   if (!open) return;
+  const cursor = formatCursor(sub.delivered);
+  if (reason === 'overflow') logOverflow('sse', cursor);
   if (expired && options.problem) await write(sseMessage({ event: 'problem', data: options.problem() }));
-  else if (reason) await write(sseMessage({ event: 'end', data: { reason, cursor: formatCursor(sub.delivered) } }));
+  else if (reason) await write(sseMessage({ event: 'end', data: { reason, cursor } }));
   raw.end();
-  setTimeout(() => raw.destroy(), END_FLUSH_MS).unref();
+  // A client that reads nothing never takes the end (it waits behind the unread messages): cut it. Destroying the
+  // socket frees what waits in the process; the kernel still sends what it holds, then the FIN, so a client that
+  // reads again gets every message up to the cut and resumes from the last id it got.
+  setTimeout(() => {
+    if (raw.writableFinished || raw.destroyed) return;
+    logCut('sse', expired ? 'expired' : reason, cursor);
+    raw.destroy();
+  }, END_FLUSH_MS).unref();
 }

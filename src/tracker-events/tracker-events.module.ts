@@ -3,6 +3,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { StoreProfileModule } from '../database/store-profile';
 import { TrackerEventModelDefinition } from './data/tracker-event.schema';
 import { TrackerEventRepository } from './data/tracker-event.repository';
+import { TrackerEventDeletionModelDefinition } from './data/tracker-event-deletion.schema';
+import { TrackerEventDeletionRepository } from './data/tracker-event-deletion.repository';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
@@ -15,9 +17,17 @@ import { EventOverlapsService } from './event-overlaps.service';
 
 /** Tracker events over REST (/api/v1alpha1) and gRPC (tracker.event.v1alpha1.EventService). */
 @Module({
-  imports: [MongooseModule.forFeature([TrackerEventModelDefinition]), StoreProfileModule],
+  imports: [MongooseModule.forFeature([TrackerEventModelDefinition, TrackerEventDeletionModelDefinition]), StoreProfileModule],
   controllers: [TrackerEventsHttpController, TrackerEventsGrpcController, EventOverlapsHttpController, EventOverlapsGrpcController],
-  providers: [TrackerEventRepository, TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventChangeListeners, EventOverlapsService],
+  providers: [
+    TrackerEventRepository,
+    TrackerEventDeletionRepository,
+    TrackerEventsService,
+    DeliveryPlanners,
+    EventWriteHooks,
+    EventChangeListeners,
+    EventOverlapsService,
+  ],
   exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventChangeListeners],
 })
 export class TrackerEventsModule {}

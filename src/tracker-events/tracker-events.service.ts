@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import {
@@ -8,6 +8,7 @@ import {
   TrackerEventRepository,
   TrackerEventRecordView,
 } from './data/tracker-event.repository';
+import { TrackerEventDeletionRepository } from './data/tracker-event-deletion.repository';
 import { isDuplicateKey } from '../database/store-errors';
 import type { ChangelogRecord, TrackerEventIntakeRecord } from './data/tracker-event.schema';
 import { dayBounds } from './domain/date-range';
@@ -31,6 +32,17 @@ export interface CreateOrigin {
   intake?: TrackerEventIntakeRecord;
 }
 
+/** A delete's intent still on record (its change may not be logged yet). */
+export interface PendingDeletion {
+  /** The intent's id (to withdraw it). */
+  intent: Types.ObjectId;
+  /** The event's id (hex). */
+  id: string;
+  at: Date;
+  /** Whether the event is still stored (then the delete did not happen, or has yet to). */
+  stored: boolean;
+}
+
 export interface EventStats {
   total: number;
   byType: ValueBucket[];
@@ -43,8 +55,11 @@ export interface EventStats {
 /** Tracker events: one service behind both transports. Ids arrive validated (24 hex) by the DTOs. */
 @Injectable()
 export class TrackerEventsService {
+  private readonly logger = new Logger(TrackerEventsService.name);
+
   constructor(
     private readonly events: TrackerEventRepository,
+    private readonly deletions: TrackerEventDeletionRepository,
     private readonly planners: DeliveryPlanners,
     private readonly hooks: EventWriteHooks,
     private readonly changes: EventChangeListeners,
@@ -162,11 +177,42 @@ export class TrackerEventsService {
     return this.events.findDeliveryEvents(query);
   }
 
+  /**
+   * Deletes an event. Its intent is recorded first (the removed event leaves no document to record the change
+   * in), then the event removed, then the listeners told; the intent is withdrawn once they all took it. So a
+   * deletion whose change was not logged (killed in between, a listener failed) keeps its intent, which
+   * `pendingDeletions` hands to the live module's recovery.
+   */
   async delete(idText: string): Promise<{ id: string }> {
     const id = new Types.ObjectId(idText);
-    if (!(await this.events.delete(id))) throw notFound(idText);
-    await this.changes.changeStored({ kind: 'deleted', id: id.toHexString(), at: new Date() });
+    const at = new Date();
+    const intent = await this.deletions.record(id, at);
+    if (!(await this.events.delete(id))) {
+      await this.withdrawDeletions([intent]);
+      throw notFound(idText);
+    }
+    if (await this.changes.changeStored({ kind: 'deleted', id: id.toHexString(), at })) await this.withdrawDeletions([intent]);
     return { id: idText };
+  }
+
+  /**
+   * For the live module's recovery: the delete intents recorded before `before` (oldest first, at most `limit`),
+   * each with whether its event is still stored.
+   */
+  async pendingDeletions(before: Date, limit: number): Promise<PendingDeletion[]> {
+    const intents = await this.deletions.findBefore(before, limit);
+    const stored = await this.events.storedIds(intents.map((i) => i.event));
+    return intents.map((i) => ({ intent: i._id, id: i.event.toHexString(), at: i.at, stored: stored.has(i.event.toHexString()) }));
+  }
+
+  /** Withdraws delete intents (their change is logged, or the delete never happened); a failure is logged. */
+  async withdrawDeletions(intents: Types.ObjectId[]): Promise<void> {
+    try {
+      await this.deletions.withdraw(intents);
+    } catch (err) {
+      // Left on record: the recovery finds the deletion logged (or the event still there) and withdraws it then.
+      this.logger.warn({ err }, 'withdrawing delete intents failed; the live recovery withdraws them later');
+    }
   }
 
   /**

@@ -4,6 +4,11 @@ import { PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc.options';
 
 export interface UnaryClient {
   call<T = Record<string, unknown>>(method: string, request?: object, metadata?: Record<string, string>): Promise<T>;
+  /**
+   * Opens a server-streaming call and cancels it once it is open (the server sent its headers): resolves then,
+   * rejects with the call's error when it ended first, or with DEADLINE_EXCEEDED when neither came in time.
+   */
+  openStream(method: string, request?: object, metadata?: Record<string, string>, timeoutMs?: number): Promise<void>;
   close(): void;
 }
 
@@ -25,6 +30,31 @@ export function grpcClient(address: string, protoFile: string, serviceName: stri
         fn.call(client, request, md, { deadline: Date.now() + 15000 }, (err: grpc.ServiceError | null, res: T) =>
           err ? reject(err) : resolve(res),
         );
+      });
+    },
+    openStream(method: string, request: object = {}, metadata: Record<string, string> = {}, timeoutMs = 15000): Promise<void> {
+      const md = new grpc.Metadata();
+      for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+      return new Promise<void>((resolve, reject) => {
+        const fn = (client as unknown as Record<string, (...args: unknown[]) => grpc.ClientReadableStream<unknown>>)[method];
+        if (typeof fn !== 'function') return reject(new Error(`no method ${method}`));
+        const call = fn.call(client, request, md);
+        const timer = setTimeout(() => {
+          call.cancel();
+          reject(
+            Object.assign(new Error(`${method} neither opened nor ended in ${timeoutMs} ms`), { code: grpc.status.DEADLINE_EXCEEDED }),
+          );
+        }, timeoutMs);
+        call.on('data', () => undefined);
+        call.on('metadata', () => {
+          clearTimeout(timer);
+          resolve();
+          call.cancel();
+        });
+        call.on('error', (err: grpc.ServiceError) => {
+          clearTimeout(timer);
+          reject(err);
+        });
       });
     },
     close: () => client.close(),

@@ -148,6 +148,13 @@ export class TrackerEventRepository {
     return this.collection.find({ 'lastChange.at': { $gte: from, $lt: before } }, { projection: WITHOUT_CHANGELOG, limit }).toArray();
   }
 
+  /** Which of `ids` are stored (hex strings). */
+  async storedIds(ids: Types.ObjectId[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+    return new Set(rows.map((r) => r._id.toHexString()));
+  }
+
   async delete(id: Types.ObjectId): Promise<boolean> {
     const res = await this.collection.deleteOne({ _id: id });
     return res.deletedCount === 1;
