@@ -13,13 +13,12 @@ import { AppProcess, spawnApp, stopApp } from './support/process-harness';
 import { openSse } from './support/sse-client';
 
 /**
- * Changes written while the subscribers read nothing: 5,000 of ~4.4 KB each (22 MB), so a server that kept a
- * stalled subscriber's backlog would grow far past the 50 MB bound (each message is held as the log entry, its SSE
- * text and its gRPC frame). Fewer and larger than the issue's 10,000 of ~1 KB because the hub reads the log from
- * the embedded store at a few hundred entries a second and the test must stay short.
+ * Changes written while the subscribers read nothing: the issue's 10,000, of ~2.4 KB each (24 MB), so a server that
+ * kept a stalled subscriber's backlog would grow far past the 50 MB bound (each message is held as the log entry,
+ * its SSE text and its gRPC frame).
  */
-const CHANGES = 5_000;
-const TITLE = 4_000;
+const CHANGES = 10_000;
+const TITLE = 2_000;
 const BATCH = 1_000;
 
 /** Resident memory of a process, in MB, from /proc. */
@@ -32,7 +31,7 @@ function rssMb(pid: number): number {
 
 /**
  * Bounded memory with subscribers that stop reading (docs/live.md, "Bounded memory"): one SSE client and one gRPC
- * WatchEvents client open their streams and then read nothing while 5,000 changes (22 MB) reach the service. Each
+ * WatchEvents client open their streams and then read nothing while 10,000 changes (24 MB) reach the service. Each
  * stream's backlog is held in its bounded buffer, then the stream is ended (overflow) and, as its client never
  * takes the end, cut; the process's RSS stays within 50 MB of its level before the changes. The service is the
  * built process (dist/main.js); RSS is read from /proc.
@@ -61,7 +60,7 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an SSE and a gRPC subscriber that read nothing while 5,000 changes (22 MB) are written: both streams are ended and cut, RSS grows under 50 MB', async () => {
+  it('an SSE and a gRPC subscriber that read nothing while 10,000 changes (24 MB) are written: both streams are ended and cut, RSS grows under 50 MB', async () => {
     const database = freshDatabaseName('liveslow');
     const logFile = join(dir, 'app.log');
     app = await spawnApp({ MONGODB_URI: testStoreUri(database), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' }, logFile);
@@ -173,7 +172,7 @@ describe('live streams: subscribers that stop reading (process-level)', () => {
     const growth = peak - baseline;
 
     reportFigure(
-      `slow subscribers (one SSE, one gRPC) reading nothing while ${CHANGES} changes of ~4.4 KB were written: RSS ${baseline.toFixed(0)} MB -> ` +
+      `slow subscribers (one SSE, one gRPC) reading nothing while ${CHANGES} changes of ~2.4 KB were written: RSS ${baseline.toFixed(0)} MB -> ` +
         `peak ${peak.toFixed(0)} MB (+${growth.toFixed(1)} MB); both streams ended and cut; on reading again the SSE client got ` +
         `${sseChanges} changes, the gRPC client ${grpcMessages} and status ${grpcStatus!.code}`,
     );
