@@ -32,7 +32,10 @@ function documentError(e: WriteErrorLike): Error {
  * Group commit for inserts. While `maxInFlight` batches are being written, new documents queue; as soon as a
  * slot frees, everything queued goes out as one unordered insertMany. Under light load a document is written
  * at once (no added delay); under heavy load the store sees a few large writes instead of many small ones,
- * which is what a single-writer store (SQLite) and MongoDB both do best.
+ * which is what a single-writer store (SQLite) and MongoDB both do best. One batch in flight by default: the
+ * embedded store spends about 1.9 ms of CPU on each insert command whatever its size (docs/benchmarks.md), so
+ * the batches twice as large as with two in flight cut its CPU per create by a fifth and lifted creates by as
+ * much; a second batch in flight bought no parallelism from a single-writer store.
  *
  * Each caller's promise settles only when the batch holding its document has been acknowledged by the store,
  * with that document's own outcome: acknowledged still means stored.
@@ -43,7 +46,7 @@ export class InsertCoalescer<T> {
 
   constructor(
     private readonly write: BatchWriter<T>,
-    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 500, maxInFlight: 2 },
+    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 500, maxInFlight: 1 },
   ) {}
 
   insert(doc: T): Promise<void> {
