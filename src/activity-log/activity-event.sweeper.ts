@@ -1,6 +1,6 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { systemScope } from '../common/auth/account-scope';
-import { PeriodicTask } from '../common/periodic-task';
+import { PeriodicSweeper } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config.service';
 import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { ActivityLogHooks } from './activity-log.hooks';
@@ -14,31 +14,21 @@ const BATCH = 500;
  * hooks (derived data goes first: a crash then leaves events to retry, never orphans), then delete.
  */
 @Injectable()
-export class ActivityEventSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ActivityEventSweeper.name);
-  private readonly task = new PeriodicTask<number>(this.logger, 'activity-event sweep failed; retrying next interval');
-
+export class ActivityEventSweeper extends PeriodicSweeper {
   constructor(
     private readonly config: AppConfig,
     private readonly index: ActivityEventExpiryIndex,
     private readonly events: ActivityEventRepository,
     private readonly hooks: ActivityLogHooks,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.task.start(this.config.ttlSweepMs, () => this.sweepOnce());
+  ) {
+    super(ActivityEventSweeper.name, 'activity-event sweep');
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected get everyMs(): number {
+    return this.config.ttlSweepMs;
   }
 
-  /** One sweep (overlapping calls share the run in progress); resolves to the number of events deleted. */
-  sweepOnce(now = new Date()): Promise<number> {
-    return this.task.once(() => this.sweep(now));
-  }
-
-  private async sweep(now: Date): Promise<number> {
+  protected async sweep(now: Date): Promise<number> {
     let deleted = 0;
     for (const accountId of await this.index.accountsWithExpiredEvents(now)) {
       const scope = systemScope(accountId);

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PeriodicTask } from '../common/periodic-task';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweeper } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config.service';
 import { IntakeReceiptRepository } from './data/intake-receipt.repository';
 import { RECEIPT_SWEEP_EVERY_MS, receiptRetentionCutoff } from './domain/receipt-retention';
@@ -10,29 +10,21 @@ import { RECEIPT_SWEEP_EVERY_MS, receiptRetentionCutoff } from './domain/receipt
  * of a delivery whose receipt is gone applies again, which is harmless (its writes are correlated by id).
  */
 @Injectable()
-export class IntakeReceiptSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(IntakeReceiptSweeper.name);
-  private readonly task = new PeriodicTask<number>(this.logger, 'intake receipt sweep failed; retrying next interval');
-
+export class IntakeReceiptSweeper extends PeriodicSweeper {
   constructor(
     private readonly config: AppConfig,
     private readonly receipts: IntakeReceiptRepository,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.task.start(RECEIPT_SWEEP_EVERY_MS, () => this.sweepOnce());
+  ) {
+    super(IntakeReceiptSweeper.name, 'intake receipt sweep');
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.task.stop();
+  protected get everyMs(): number {
+    return RECEIPT_SWEEP_EVERY_MS;
   }
 
-  /** One sweep (overlapping calls share the run in progress); resolves to the number of receipts deleted. */
-  sweepOnce(now = new Date()): Promise<number> {
-    return this.task.once(async () => {
-      const deleted = await this.receipts.deleteClaimedBefore(receiptRetentionCutoff(now, this.config.intake.receiptRetentionMs));
-      if (deleted) this.logger.log({ deleted }, 'old intake receipts deleted');
-      return deleted;
-    });
+  protected async sweep(now: Date): Promise<number> {
+    const deleted = await this.receipts.deleteClaimedBefore(receiptRetentionCutoff(now, this.config.intake.receiptRetentionMs));
+    if (deleted) this.logger.log({ deleted }, 'old intake receipts deleted');
+    return deleted;
   }
 }
