@@ -1,4 +1,5 @@
-import { ChainHead, chainLinkId, decideOnChain, readOnChain } from './append-only-chain';
+import { performance } from 'node:perf_hooks';
+import { ChainHead, ChainHint, chainLinkId, decideOnChain, hintMove, linksBelow, readOnChain } from './append-only-chain';
 
 /** A store of links with an insert that fails on an existing id, yielding between steps like a real store. */
 function memoryChain() {
@@ -56,5 +57,63 @@ describe('append-only chain', () => {
       maxAttempts: 2,
     });
     expect(decided).toBeUndefined();
+  });
+
+  describe('a slow append on a pruned chain', () => {
+    const takeIfFree = (head: ChainHead<string>) => (head.value === 'free' ? { write: 'mine', answer: 'took' } : { answer: 'refused' });
+    /** Started long ago: past a 10 ms trust window. */
+    const slow = (head: () => Promise<ChainHead<string>>) => ({ since: performance.now() - 1000, windowMs: 10, head });
+
+    it('is trusted when its link is the head read afresh', async () => {
+      const chain = memoryChain();
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append: chain.append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: slow(() => chain.readOn(START)),
+      });
+      expect(decided).toEqual({ answer: 'took', appended: true, trusted: true });
+    });
+
+    it('is not trusted when it re-inserted a pruned link below the head (the writer read before the chain moved on)', async () => {
+      const chain = memoryChain();
+      // The writer read link 1 as the head; meanwhile 2 and 3 were appended, the hint moved to 3, and 1..2 were pruned.
+      const seen: ChainHead<string> = { gen: 1, value: 'free' };
+      chain.links.set(chainLinkId('k', 3), { gen: 3, value: 'taken' });
+      const hint: ChainHead<string> = { gen: 3, value: 'taken' };
+      const decided = await decideOnChain<string, string>(seen, {
+        readOn: chain.readOn,
+        append: chain.append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: slow(() => chain.readOn(hint)),
+      });
+      expect(chain.links.get(chainLinkId('k', 2))?.value).toBe('mine');
+      expect(decided).toEqual({ answer: 'took', appended: true, trusted: false });
+    });
+
+    it('is not checked within the trust window', async () => {
+      const chain = memoryChain();
+      const head = jest.fn(() => chain.readOn(START));
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append: chain.append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: { since: performance.now(), windowMs: 60_000, head },
+      });
+      expect(decided?.trusted).toBe(true);
+      expect(head).not.toHaveBeenCalled();
+    });
+  });
+
+  it('moves a hint only forward, and prunes only below hints that hold a link above 1', () => {
+    expect(hintMove('k', { gen: 4 }).filter).toEqual({ _id: 'k', $or: [{ head: null }, { 'head.gen': { $lt: 4 } }] });
+    const hints: ChainHint[] = [{ _id: 'a', head: { gen: 5 } }, { _id: 'b', head: { gen: 1 } }, { _id: 'c', head: null }];
+    expect(linksBelow(hints, 'key')).toEqual([{ key: 'a', gen: { $lt: 5 } }]);
   });
 });
