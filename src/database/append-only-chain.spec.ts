@@ -59,25 +59,29 @@ describe('append-only chain', () => {
     expect(decided).toBeUndefined();
   });
 
-  describe('a slow append on a pruned chain', () => {
+  describe('a slow writer on a pruned chain', () => {
     const takeIfFree = (head: ChainHead<string>) => (head.value === 'free' ? { write: 'mine', answer: 'took' } : { answer: 'refused' });
-    /** Started long ago: past a 10 ms trust window. */
-    const slow = (head: () => Promise<ChainHead<string>>) => ({ since: performance.now() - 1000, windowMs: 10, head });
+    /** A trust window of 5 ms, and an append that takes longer. */
+    const window = (head: () => Promise<ChainHead<string>>) => ({ since: performance.now(), windowMs: 5, head });
+    const slowly = (append: (gen: number, value: string) => Promise<boolean>) => async (gen: number, value: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return append(gen, value);
+    };
 
-    it('is trusted when its link is the head read afresh', async () => {
+    it('trusts a slow append whose link is the head read afresh', async () => {
       const chain = memoryChain();
       const decided = await decideOnChain<string, string>(START, {
         readOn: chain.readOn,
-        append: chain.append,
+        append: slowly(chain.append),
         rule: takeIfFree,
         clock: () => new Date(0),
         maxAttempts: 1,
-        trust: slow(() => chain.readOn(START)),
+        trust: window(() => chain.readOn(START)),
       });
       expect(decided).toEqual({ answer: 'took', appended: true, trusted: true });
     });
 
-    it('is not trusted when it re-inserted a pruned link below the head (the writer read before the chain moved on)', async () => {
+    it('does not trust a slow append that re-inserted a pruned link below the head', async () => {
       const chain = memoryChain();
       // The writer read link 1 as the head; meanwhile 2 and 3 were appended, the hint moved to 3, and 1..2 were pruned.
       const seen: ChainHead<string> = { gen: 1, value: 'free' };
@@ -85,14 +89,30 @@ describe('append-only chain', () => {
       const hint: ChainHead<string> = { gen: 3, value: 'taken' };
       const decided = await decideOnChain<string, string>(seen, {
         readOn: chain.readOn,
-        append: chain.append,
+        append: slowly(chain.append),
         rule: takeIfFree,
         clock: () => new Date(0),
         maxAttempts: 1,
-        trust: slow(() => chain.readOn(hint)),
+        trust: window(() => chain.readOn(hint)),
       });
       expect(chain.links.get(chainLinkId('k', 2))?.value).toBe('mine');
       expect(decided).toEqual({ answer: 'took', appended: true, trusted: false });
+    });
+
+    it('decides on the head read afresh, not on a head read before the window', async () => {
+      const chain = memoryChain();
+      const append = jest.fn(chain.append);
+      const hint: ChainHead<string> = { gen: 3, value: 'taken' };
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: { since: performance.now() - 1000, windowMs: 5, head: async () => hint },
+      });
+      expect(decided).toEqual({ answer: 'refused', appended: false, trusted: true });
+      expect(append).not.toHaveBeenCalled();
     });
 
     it('is not checked within the trust window', async () => {
@@ -113,7 +133,11 @@ describe('append-only chain', () => {
 
   it('moves a hint only forward, and prunes only below hints that hold a link above 1', () => {
     expect(hintMove('k', { gen: 4 }).filter).toEqual({ _id: 'k', $or: [{ head: null }, { 'head.gen': { $lt: 4 } }] });
-    const hints: ChainHint[] = [{ _id: 'a', head: { gen: 5 } }, { _id: 'b', head: { gen: 1 } }, { _id: 'c', head: null }];
+    const hints: ChainHint[] = [
+      { _id: 'a', head: { gen: 5 } },
+      { _id: 'b', head: { gen: 1 } },
+      { _id: 'c', head: null },
+    ];
     expect(linksBelow(hints, 'key')).toEqual([{ key: 'a', gen: { $lt: 5 } }]);
   });
 });

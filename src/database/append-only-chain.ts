@@ -81,21 +81,29 @@ export interface ChainOutcome<T> {
  * head it knew and decides again. Resolves with the answer (`appended` tells whether this call wrote), or
  * `undefined` when every attempt lost a race (the key is changing faster than `maxAttempts` rounds).
  *
- * With `trust`, an append ending more than `windowMs` after `since` is checked: the head read afresh from the
- * hint is that very link, or the append is not trusted. A pruned link re-inserted late sits below the hint, so
- * a fresh read never ends on it; a link that is the fresh head is the key's true state.
+ * With `trust`, a decision is never taken on a head read more than `windowMs` ago (the head is read afresh
+ * from the hint instead), and an append ending more than `windowMs` after its head was read is checked: the head
+ * read afresh is that very link, or the append is not trusted. A pruned link re-inserted late sits below the
+ * hint, so a fresh read never ends on it; a link that is the fresh head is the key's true state.
  */
 export async function decideOnChain<T, V>(start: ChainHead<V>, steps: ChainSteps<T, V>): Promise<ChainOutcome<T> | undefined> {
+  const trust = steps.trust;
+  let since = trust?.since ?? 0;
+  const late = () => trust !== undefined && performance.now() - since > trust.windowMs;
   let head = start;
   for (let attempt = 0; attempt < steps.maxAttempts; attempt++) {
+    if (late()) {
+      // Reading on from a head this old may step over pruned links: start again from the hint.
+      since = performance.now();
+      head = await trust!.head();
+    }
     const now = steps.clock();
     const decision = steps.rule(head, now);
     if (!decision.write) return { answer: decision.answer, appended: false, trusted: true };
     await steps.beforeWrite?.(decision.answer, now);
     const gen = head.gen + 1;
     if (await steps.append(gen, decision.write, now)) {
-      const trust = steps.trust;
-      const trusted = !trust || performance.now() - trust.since <= trust.windowMs || (await trust.head()).gen === gen;
+      const trusted = !late() || (await trust!.head()).gen === gen;
       return { answer: decision.answer, appended: true, trusted };
     }
     head = await steps.readOn(head);
@@ -136,7 +144,10 @@ export interface ChainHint {
  * then the document written, so two moves racing may still leave the older link: a hint lags, and the links
  * above it exist, as long as no move lands more than the grace after it was sent.
  */
-export function hintMove<L extends { gen: number }>(key: string, link: L): { filter: Record<string, unknown>; update: Record<string, unknown> } {
+export function hintMove<L extends { gen: number }>(
+  key: string,
+  link: L,
+): { filter: Record<string, unknown>; update: Record<string, unknown> } {
   return {
     filter: { _id: key, $or: [{ head: null }, { 'head.gen': { $lt: link.gen } }] },
     update: { $set: { head: link, movedAt: new Date() } },

@@ -80,7 +80,7 @@ export class LockRepository {
     const hints = await this.heads.find(settled.filter as mongo.Filter<LockHeadRecord>, { projection: settled.projection }).toArray();
     const below = linksBelow(hints, 'key');
     if (below.length === 0) return 0;
-    return (await this.generations.deleteMany({ $or: below as mongo.Filter<LockGenerationRecord>[] })).deletedCount;
+    return (await this.generations.deleteMany({ $or: below })).deletedCount;
   }
 
   /** Written before the acquisition's generation, so the id resolves as soon as the lock exists. */
