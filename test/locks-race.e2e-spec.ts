@@ -1,8 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
+import { PRUNE_GRACE_MS } from '../src/database/append-only-chain';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { LockExpirySweeper } from '../src/locks/lock-expiry.sweeper';
+import { LockHistorySweeper } from '../src/locks/lock-history.sweeper';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { eventually, http } from './support/http';
@@ -12,7 +14,8 @@ import { reportFigure } from './support/figures';
  * Exclusivity across instances: two app instances on one store, many concurrent acquirers of one key through
  * both (REST and gRPC): exactly one acquisition, every other answer a refusal naming that winner. Then an expired
  * lease: taken over by exactly one of many, and its end recorded exactly once in the linked event's changelog,
- * whether a takeover or the sweepers of both instances record it.
+ * whether a takeover or the sweepers of both instances record it. Last, history stays bounded: a key's
+ * superseded generations go once their hint settled (exclusivity while pruning: locks-prune-race.e2e-spec.ts).
  */
 
 const API = '/api/v1alpha1';
@@ -125,5 +128,32 @@ describe('lock exclusivity: two instances on one store', () => {
       ['held', undefined],
       ['free', 'expired'],
     ]);
+  });
+
+  it('keeps a constant few generations per key: 20 acquire/release cycles, one prune sweep, the head alone remains', async () => {
+    const CYCLES = 20;
+    let taken0 = '';
+    for (let k = 0; k < CYCLES; k++) {
+      const app = apps[k % 2];
+      const taken = await http('POST', `${app.http}${API}/locks`, { body: { service: 'history', environment: 7, owner: `o${k}` } });
+      expect(taken.status).toBe(201);
+      taken0 ||= taken.body.id;
+      expect((await http('DELETE', `${apps[(k + 1) % 2].http}${API}/locks/${taken.body.id}?owner=o${k}`)).status).toBe(200);
+    }
+    expect(await generations('history')).toHaveLength(CYCLES * 2);
+    // Both instances sweep at once, as if the grace had passed since the hint last moved.
+    const at = new Date(Date.now() + PRUNE_GRACE_MS + 1000);
+    const pruned = await Promise.all(apps.map((app) => app.tracker.app.get(LockHistorySweeper).sweepOnce(at)));
+    expect(pruned.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(CYCLES * 2 - 1);
+    expect((await generations('history')).map((g) => [g.gen, g.state])).toEqual([[CYCLES * 2, 'free']]);
+    reportFigure(`lock history: ${CYCLES} acquire/release cycles = ${CYCLES * 2} generations, 1 left after one prune sweep`);
+
+    // The key works on from its pruned chain; the old lock ids answer 404 as before.
+    const again = await http('POST', `${apps[1].http}${API}/locks`, { body: { service: 'history', environment: 7, owner: 'after' } });
+    expect(again.status).toBe(201);
+    const listed = await http('GET', `${apps[0].http}${API}/locks?service=history`);
+    expect(listed.body.locks.map((l: { id: string }) => l.id)).toEqual([again.body.id]);
+    expect((await http('GET', `${apps[0].http}${API}/locks/${taken0}`)).status).toBe(404);
+    expect((await generations('history')).map((g) => g.gen)).toEqual([CYCLES * 2, CYCLES * 2 + 1]);
   });
 });

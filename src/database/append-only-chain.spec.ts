@@ -1,4 +1,5 @@
-import { ChainHead, chainLinkId, decideOnChain, readOnChain } from './append-only-chain';
+import { performance } from 'node:perf_hooks';
+import { ChainHead, ChainHint, chainLinkId, decideOnChain, hintMove, linksBelow, readOnChain } from './append-only-chain';
 
 /** A store of links with an insert that fails on an existing id, yielding between steps like a real store. */
 function memoryChain() {
@@ -56,5 +57,87 @@ describe('append-only chain', () => {
       maxAttempts: 2,
     });
     expect(decided).toBeUndefined();
+  });
+
+  describe('a slow writer on a pruned chain', () => {
+    const takeIfFree = (head: ChainHead<string>) => (head.value === 'free' ? { write: 'mine', answer: 'took' } : { answer: 'refused' });
+    /** A trust window of 5 ms, and an append that takes longer. */
+    const window = (head: () => Promise<ChainHead<string>>) => ({ since: performance.now(), windowMs: 5, head });
+    const slowly = (append: (gen: number, value: string) => Promise<boolean>) => async (gen: number, value: string) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return append(gen, value);
+    };
+
+    it('trusts a slow append whose link is the head read afresh', async () => {
+      const chain = memoryChain();
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append: slowly(chain.append),
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: window(() => chain.readOn(START)),
+      });
+      expect(decided).toEqual({ answer: 'took', appended: true, trusted: true });
+    });
+
+    it('does not trust a slow append that re-inserted a pruned link below the head', async () => {
+      const chain = memoryChain();
+      // The writer read link 1 as the head; meanwhile 2 and 3 were appended, the hint moved to 3, and 1..2 were pruned.
+      const seen: ChainHead<string> = { gen: 1, value: 'free' };
+      chain.links.set(chainLinkId('k', 3), { gen: 3, value: 'taken' });
+      const hint: ChainHead<string> = { gen: 3, value: 'taken' };
+      const decided = await decideOnChain<string, string>(seen, {
+        readOn: chain.readOn,
+        append: slowly(chain.append),
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: window(() => chain.readOn(hint)),
+      });
+      expect(chain.links.get(chainLinkId('k', 2))?.value).toBe('mine');
+      expect(decided).toEqual({ answer: 'took', appended: true, trusted: false });
+    });
+
+    it('decides on the head read afresh, not on a head read before the window', async () => {
+      const chain = memoryChain();
+      const append = jest.fn(chain.append);
+      const hint: ChainHead<string> = { gen: 3, value: 'taken' };
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: { since: performance.now() - 1000, windowMs: 5, head: async () => hint },
+      });
+      expect(decided).toEqual({ answer: 'refused', appended: false, trusted: true });
+      expect(append).not.toHaveBeenCalled();
+    });
+
+    it('is not checked within the trust window', async () => {
+      const chain = memoryChain();
+      const head = jest.fn(() => chain.readOn(START));
+      const decided = await decideOnChain<string, string>(START, {
+        readOn: chain.readOn,
+        append: chain.append,
+        rule: takeIfFree,
+        clock: () => new Date(0),
+        maxAttempts: 1,
+        trust: { since: performance.now(), windowMs: 60_000, head },
+      });
+      expect(decided?.trusted).toBe(true);
+      expect(head).not.toHaveBeenCalled();
+    });
+  });
+
+  it('moves a hint only forward, and prunes only below hints that hold a link above 1', () => {
+    expect(hintMove('k', { gen: 4 }).filter).toEqual({ _id: 'k', $or: [{ head: null }, { 'head.gen': { $lt: 4 } }] });
+    const hints: ChainHint[] = [
+      { _id: 'a', head: { gen: 5 } },
+      { _id: 'b', head: { gen: 1 } },
+      { _id: 'c', head: null },
+    ];
+    expect(linksBelow(hints, 'key')).toEqual([{ key: 'a', gen: { $lt: 5 } }]);
   });
 });

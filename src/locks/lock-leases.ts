@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { ConflictError } from '../common/errors/domain-errors';
-import { decideOnChain } from '../database/append-only-chain';
+import { CHAIN_PRUNING, ChainPruning, decideOnChain } from '../database/append-only-chain';
 import { LockRepository } from './data/lock.repository';
 import {
   AcquireAnswer,
@@ -25,6 +26,8 @@ import {
 /** Where lock rules read the time; injectable so a test can drive expiry. */
 export const LOCK_CLOCK = Symbol('LOCK_CLOCK');
 export type Clock = () => Date;
+/** The chains' pruning timing (default `CHAIN_PRUNING`); a test shortens it. */
+export const LOCK_PRUNING = Symbol('LOCK_PRUNING');
 
 /** A lost append means another writer moved the key on; each retry re-reads it. Ten is far beyond what a key sees. */
 const MAX_ATTEMPTS = 10;
@@ -39,13 +42,16 @@ export interface KeyedLock {
 /**
  * The lock engine: applies the pure rules (domain/lock-rules.ts) to a key's chain. Each state change appends
  * the key's next generation with an insert that fails when that generation exists; a writer that loses reads
- * on and decides again. No read-modify-write anywhere (docs/locks.md has the argument).
+ * on and decides again. No read-modify-write anywhere (docs/locks.md has the argument). Generations below a
+ * settled head hint are pruned in the background (`prune`); a change whose append took longer than the trust
+ * window is only answered if its generation is still the head read afresh.
  */
 @Injectable()
 export class LockLeases {
   constructor(
     private readonly repo: LockRepository,
     @Inject(LOCK_CLOCK) private readonly clock: Clock,
+    @Optional() @Inject(LOCK_PRUNING) private readonly pruning: ChainPruning = CHAIN_PRUNING,
   ) {}
 
   acquire(key: LockKey, req: AcquireRequest): Promise<AcquireAnswer> {
@@ -100,12 +106,21 @@ export class LockLeases {
   /** Records the end of every lease that ran out and is still the head of its key; returns the locks ended here. */
   async expireAll(filter: { service?: string } = {}): Promise<KeyedLock[]> {
     const ended: KeyedLock[] = [];
+    const since = performance.now();
     for (const { key, head } of await this.heads(filter)) {
       if (head.value.state !== 'held' || activeLock(head, this.clock())) continue;
-      const lock = await this.decide(key, (h, now) => decideExpire(h, now), undefined, head);
+      const lock = await this.decide(key, (h, now) => decideExpire(h, now), undefined, { head, since });
       if (lock) ended.push({ key, lock });
     }
     return ended;
+  }
+
+  /**
+   * Deletes the generations below every head hint that moved more than the grace before `now` (two queries,
+   * whatever the number of keys). Returns how many went.
+   */
+  prune(now: Date): Promise<number> {
+    return this.repo.prune(new Date(now.getTime() - this.pruning.graceMs));
   }
 
   private async keyOf(lockId: string): Promise<LockKey | undefined> {
@@ -129,16 +144,22 @@ export class LockLeases {
 
   /**
    * Decides on the key's head and appends the decided generation; when another writer appended it first,
-   * reads on from the head it knew and decides again. `beforeWrite` runs before each append.
+   * reads on from the head it knew and decides again. `beforeWrite` runs before each append. `start`: a head
+   * read earlier (at `since`, `performance.now()`) to read on from.
+   *
+   * An append that ended more than the trust window after the first read is answered only if its generation
+   * is the head read afresh; otherwise it may have re-inserted a pruned generation below the true head, and the
+   * caller gets a 409 to retry (a retry by the same owner renews the lock if the append did take it).
    */
   private async decide<T>(
     key: LockKey,
     rule: (head: Head, now: Date) => Decision<T>,
     beforeWrite?: (answer: T, now: Date) => Promise<void> | undefined,
-    start?: Head,
+    start?: { head: Head; since: number },
   ): Promise<T> {
     const text = keyText(key);
-    const head = start ? await this.repo.readOn(text, start) : await this.repo.head(text);
+    const since = start?.since ?? performance.now();
+    const head = start ? await this.repo.readOn(text, start.head) : await this.repo.head(text);
     const decided = await decideOnChain<T, LockState>(head, {
       readOn: (from) => this.repo.readOn(text, from),
       append: (gen, value, now) => this.repo.append(key, gen, value, now),
@@ -146,9 +167,11 @@ export class LockLeases {
       clock: this.clock,
       beforeWrite,
       maxAttempts: MAX_ATTEMPTS,
+      trust: { since, windowMs: this.pruning.trustMs, head: () => this.repo.head(text) },
     });
-    if (decided) return decided.answer;
-    throw new ConflictError(`The lock on ${describeKey(key)} is changing too fast; retry.`);
+    if (!decided) throw new ConflictError(`The lock on ${describeKey(key)} is changing too fast; retry.`);
+    if (!decided.trusted) throw new ConflictError(`The change of the lock on ${describeKey(key)} took too long to be trusted; retry.`);
+    return decided.answer;
   }
 }
 

@@ -4,6 +4,7 @@ import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
 import { LockRepository } from './data/lock.repository';
 import { LockModelDefinitions } from './data/lock.schema';
 import { LockExpirySweeper } from './lock-expiry.sweeper';
+import { LockHistorySweeper } from './lock-history.sweeper';
 import { Clock, LOCK_CLOCK, LockLeases } from './lock-leases';
 import { LocksGrpcController } from './locks.grpc.controller';
 import { LocksHttpController } from './locks.http.controller';
@@ -22,6 +23,7 @@ import { LocksService } from './locks.service';
     LockLeases,
     LocksService,
     LockExpirySweeper,
+    LockHistorySweeper,
   ],
 })
 export class LocksModule {}

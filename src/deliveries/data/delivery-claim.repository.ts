@@ -12,7 +12,7 @@ import {
   NOTIFICATION_DUE_MODEL,
   NotificationDueRecord,
 } from './delivery-claim.schema';
-import { chainLinkId, readOnChain } from '../../database/append-only-chain';
+import { chainLinkId, hintMove, linksBelow, readOnChain, settledHints } from '../../database/append-only-chain';
 import { isDuplicateKey } from '../../database/store-errors';
 import { insertUnlessExists } from '../../database/unique-insert';
 import { ClaimHead, ClaimState, NO_CLAIM } from '../delivery/claim-rules';
@@ -100,13 +100,11 @@ export class DeliveryClaimRepository {
     };
     if (!(await insertUnlessExists(this.links, link))) return false;
     if (gen >= 2) {
-      // A hint only: a lost or refused write means readers read one more link by `_id`. `movedAt` is taken
-      // after the link is stored: the sweep's grace counts from it.
-      await this.heads
-        .updateOne({ _id: claim, 'head.gen': { $lt: gen } }, { $set: { head: link, movedAt: new Date() } }, { upsert: true })
-        .catch((err: unknown) => {
-          if (!isDuplicateKey(err)) this.logger.warn({ err, claim }, 'claim head hint not updated');
-        });
+      // A hint only: a lost or refused write means readers read one more link by `_id`.
+      const move = hintMove(claim, link);
+      await this.heads.updateOne(move.filter, move.update, { upsert: true }).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) this.logger.warn({ err, claim }, 'claim head hint not updated');
+      });
     }
     return true;
   }
@@ -122,16 +120,18 @@ export class DeliveryClaimRepository {
       .toArray();
     const ended = [...new Set(finished.map((l) => l.claim))];
     const endedSet = new Set(ended);
-    const hints = await this.heads.find({ movedAt: { $lt: at.supersededBefore } }, { projection: { 'head.gen': 1 } }).toArray();
-    const superseded = hints
-      .filter((h) => !endedSet.has(h._id))
-      .flatMap((h) => Array.from({ length: Math.max(0, (h.head?.gen ?? 0) - 1) }, (_, i) => chainLinkId(h._id, i + 1)));
+    const settled = settledHints(at.supersededBefore);
+    const hints = await this.heads.find(settled.filter, { projection: settled.projection }).toArray();
+    const superseded = linksBelow(
+      hints.filter((h) => !endedSet.has(h._id)),
+      'claim',
+    ).map((below) => ({ ...below, expiresAt: { $lt: at.now } }));
     const doomed: mongo.Filter<DeliveryClaimRecord>[] = [
       // Claims of the previous version (one document per claim, no chain): gone once far past their lease.
       { claim: { $exists: false }, expiresAt: { $lt: at.finishedBefore } },
     ];
     if (ended.length > 0) doomed.push({ claim: { $in: ended } });
-    if (superseded.length > 0) doomed.push({ _id: { $in: superseded }, expiresAt: { $lt: at.now } });
+    doomed.push(...superseded);
     // The hints first: a crash in between leaves links whose done link the next sweep finds again.
     if (ended.length > 0) await this.heads.deleteMany({ _id: { $in: ended } });
     const res = await this.links.deleteMany({ $or: doomed });

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../config/app-config.service';
-import { ChainDecision, decideOnChain } from '../../database/append-only-chain';
+import { ChainDecision, decideOnChain, PRUNE_GRACE_MS, TRUST_WINDOW_MS } from '../../database/append-only-chain';
 import { DeliveryClaimRepository } from '../data/delivery-claim.repository';
 import { ClaimHead, ClaimState, decideClaim, decideFinish, decideRelease } from './claim-rules';
 import type { AttemptResult } from './delivery-record';
@@ -20,14 +20,8 @@ export function claimId(dedupKey: string, attemptNo: number): string {
 
 /** A lost append means another instance changed the claim; each retry re-reads it. */
 const MAX_ATTEMPTS = 5;
-/**
- * Links below a claim's head are pruned once the head hint moved this long ago (and their lease ran out). The
- * grace is what keeps a pruned `_id` from being re-inserted by a writer that read the chain before it moved on:
- * such a writer would have to take longer than the grace between its read and its insert, and
- * `TRUST_WINDOW_MS` refuses any claim that took longer than half of it.
- */
-export const PRUNE_GRACE_MS = 10 * 60 * 1000;
-export const TRUST_WINDOW_MS = PRUNE_GRACE_MS / 2;
+/** The chains' pruning timing (src/database/append-only-chain.ts): claims use the shared grace. */
+export { PRUNE_GRACE_MS };
 
 /**
  * Claims one attempt of one delivery across every app instance on the store. Each change of a claim (claimed,
@@ -49,11 +43,10 @@ export class AttemptClaims {
 
   async acquire(dedupKey: string, attemptNo: number, eventId: string, now = new Date()): Promise<ClaimOutcome> {
     const id = claimId(dedupKey, attemptNo);
-    const started = performance.now();
     const me = { holder: this.holder, eventId, leaseMs: this.config.notify.leaseMs };
-    const decided = await this.decide(id, (head, at) => decideClaim(head, me, at), now);
+    const decided = await this.decide(id, (head, at) => decideClaim(head, me, at), now, performance.now());
     if (!decided) return { kind: 'busy' };
-    if (decided.appended && performance.now() - started > TRUST_WINDOW_MS) {
+    if (!decided.trusted) {
       // Our read may predate a prune: the link we inserted may sit below the true head. Let the lease run out.
       this.logger.warn({ claim: id }, 'attempt claim took too long to be trusted; left to expire');
       return { kind: 'busy' };
@@ -77,13 +70,15 @@ export class AttemptClaims {
     return this.claims.sweep({ now, finishedBefore, supersededBefore: new Date(now.getTime() - PRUNE_GRACE_MS) });
   }
 
-  private async decide<T>(id: string, rule: (head: ClaimHead, now: Date) => ChainDecision<T, ClaimState>, now: Date) {
+  /** With `since` (acquire), a slow append is checked against the head read afresh (`ChainTrust`). */
+  private async decide<T>(id: string, rule: (head: ClaimHead, now: Date) => ChainDecision<T, ClaimState>, now: Date, since?: number) {
     return decideOnChain<T, ClaimState>(await this.claims.head(id), {
       readOn: (from) => this.claims.readOn(id, from),
       append: (gen, value, at) => this.claims.append(id, gen, value as Exclude<ClaimState, { state: 'none' }>, at),
       rule,
       clock: () => now,
       maxAttempts: MAX_ATTEMPTS,
+      ...(since !== undefined ? { trust: { since, windowMs: TRUST_WINDOW_MS, head: () => this.claims.head(id) } } : {}),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import { chainLinkId, readOnChain } from '../../database/append-only-chain';
+import { chainLinkId, hintMove, linksBelow, readOnChain, settledHints } from '../../database/append-only-chain';
 import { insertUnlessExists } from '../../database/unique-insert';
 import { Head, keyText, LockKey, LockState, NO_HEAD } from '../domain/lock-rules';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockGenerationRecord, LockHeadRecord, LockIdRecord } from './lock.schema';
@@ -64,10 +64,23 @@ export class LockRepository {
     if (gen === 1) await insertUnlessExists(this.heads, { _id: id, ...key, head: null });
     const record: LockGenerationRecord = { _id: chainLinkId(id, gen), key: id, gen, ...value, writtenAt: now };
     if (!(await insertUnlessExists(this.generations, record))) return false;
-    // A hint only: losing this write (a crash, or a concurrent writer's older copy landing last) just means
-    // readers read one more generation by `_id`.
-    await this.heads.updateOne({ _id: id }, { $set: { head: record } }).catch((err: unknown) => this.logger.warn({ err, key: id }, 'lock head hint not updated'));
+    // A hint only, moved only forward: losing this write (a crash, or a concurrent writer's move landing
+    // last) just means readers read one more generation by `_id`.
+    const move = hintMove(id, record);
+    await this.heads.updateOne(move.filter, move.update).catch((err: unknown) => this.logger.warn({ err, key: id }, 'lock head hint not updated'));
     return true;
+  }
+
+  /**
+   * Deletes, in one find and one delete whatever the number of keys, every generation below a head hint that
+   * moved before `cutoff`. Readers start at the hint, so none of them needs what goes. Returns how many went.
+   */
+  async prune(cutoff: Date): Promise<number> {
+    const settled = settledHints(cutoff);
+    const hints = await this.heads.find(settled.filter as mongo.Filter<LockHeadRecord>, { projection: settled.projection }).toArray();
+    const below = linksBelow(hints, 'key');
+    if (below.length === 0) return 0;
+    return (await this.generations.deleteMany({ $or: below })).deletedCount;
   }
 
   /** Written before the acquisition's generation, so the id resolves as soon as the lock exists. */

@@ -9,7 +9,8 @@ export const LOCK_ID_MODEL = 'LockId';
 /**
  * One generation of one key's chain (docs/locks.md). `_id` is `<key>#<gen>`: of all writers appending
  * generation n, the unique primary key lets exactly one in, on MongoDB and FerretDB alike. Written once and
- * never updated or deleted, so whatever a writer read about generation n-1 stays true while n does not exist.
+ * never updated, so whatever a writer read about generation n-1 stays true while n does not exist. Generations
+ * below a head hint that moved more than the grace ago are deleted (`LockRepository.prune`).
  */
 export interface LockGenerationRecord {
   _id: string;
@@ -25,10 +26,10 @@ export interface LockGenerationRecord {
 }
 
 /**
- * One per key: where reads of the chain start, and how lists find keys. `head` is a copy of a generation the
- * last writer appended; it may lag behind (a lost or late update), never run ahead, so readers always read on
- * from it by `_id` until a generation is missing. Inserted before the key's first generation, so a list never
- * misses a key that has one.
+ * One per key: where reads of the chain start, and how lists find keys. `head` is a copy of a generation a
+ * writer appended, moved only forward (`movedAt`: when); it may lag behind (a lost update), never run ahead, so
+ * readers always read on from it by `_id` until a generation is missing. Generations below it are the ones the
+ * prune sweep deletes. Inserted before the key's first generation, so a list never misses a key that has one.
  */
 export interface LockHeadRecord {
   _id: string;
@@ -36,6 +37,8 @@ export interface LockHeadRecord {
   environment: number;
   resource: string;
   head: LockGenerationRecord | null;
+  /** When `head` was last moved (absent until the first generation, and on hints of earlier versions). */
+  movedAt?: Date;
 }
 
 /** Lock id (one per acquisition) -> key, inserted before the acquisition's generation: GET /locks/{id} reads by `_id`. */
@@ -57,6 +60,8 @@ const generationSchema = new Schema<LockGenerationRecord>(
   },
   { collection: 'lock_generations', versionKey: false },
 );
+// The prune sweep: deleteMany({ $or: [{ key, gen: { $lt: hint } }, ...] }).
+generationSchema.index({ key: 1, gen: 1 });
 
 const headSchema = new Schema<LockHeadRecord>(
   {
@@ -65,11 +70,14 @@ const headSchema = new Schema<LockHeadRecord>(
     environment: { type: Number, required: true },
     resource: { type: String, required: true },
     head: Schema.Types.Mixed,
+    movedAt: Date,
   },
   { collection: 'lock_heads', versionKey: false },
 );
 // GET /locks?service=&environment=: the keys of one service (and environment).
 headSchema.index({ service: 1, environment: 1 });
+// The prune sweep: find({ movedAt: { $lt: cutoff } }).
+headSchema.index({ movedAt: 1 });
 
 const idSchema = new Schema<LockIdRecord>(
   { _id: { type: String, required: true }, key: { type: String, required: true }, createdAt: { type: Date, required: true } },
