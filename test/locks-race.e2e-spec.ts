@@ -5,6 +5,7 @@ import { PRUNE_GRACE_MS } from '../src/database/append-only-chain';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { LockExpirySweeper } from '../src/locks/lock-expiry.sweeper';
 import { LockHistorySweeper } from '../src/locks/lock-history.sweeper';
+import { LOCK_ID_RETENTION_MS } from '../src/locks/lock-leases';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { eventually, http } from './support/http';
@@ -84,6 +85,14 @@ describe('lock exclusivity: two instances on one store', () => {
       .collection('lock_generations')
       .find({ key: JSON.stringify([service, 7, 'deployment']) }, { sort: { gen: 1 } })
       .toArray();
+  const lockIds = async (service: string) =>
+    (
+      await store
+        .db()
+        .collection<{ _id: string }>('lock_ids')
+        .find({ key: JSON.stringify([service, 7, 'deployment']) })
+        .toArray()
+    ).map((r) => r._id);
 
   it('200 concurrent acquirers through both instances: exactly one 201, every other a 409 naming the winner', async () => {
     const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => acquirer('race')(i)));
@@ -155,5 +164,12 @@ describe('lock exclusivity: two instances on one store', () => {
     expect(listed.body.locks.map((l: { id: string }) => l.id)).toEqual([again.body.id]);
     expect((await http('GET', `${apps[0].http}${API}/locks/${taken0}`)).status).toBe(404);
     expect((await generations('history')).map((g) => g.gen)).toEqual([CYCLES * 2, CYCLES * 2 + 1]);
+
+    // An hour on, the ids of the ended acquisitions go too; the held lock's id stays and still resolves.
+    expect(await lockIds('history')).toHaveLength(CYCLES + 1);
+    await apps[0].tracker.app.get(LockHistorySweeper).sweepOnce(new Date(Date.now() + LOCK_ID_RETENTION_MS + 1000));
+    expect(await lockIds('history')).toEqual([again.body.id]);
+    expect((await http('GET', `${apps[1].http}${API}/locks/${again.body.id}`)).status).toBe(200);
+    expect((await http('DELETE', `${apps[1].http}${API}/locks/${again.body.id}?owner=after`)).status).toBe(200);
   });
 });

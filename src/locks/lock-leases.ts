@@ -46,6 +46,15 @@ export interface KeyedLock {
  * settled head hint are pruned in the background (`prune`); a change whose append took longer than the trust
  * window is only answered if its generation is still the head read afresh.
  */
+/**
+ * How long a lock id is kept at least, stored generation or not: far beyond any acquisition's read-to-append
+ * (an append slower than the trust window is only answered if it is still the head), so an id is never deleted
+ * under an acquisition that is about to use it.
+ */
+export const LOCK_ID_RETENTION_MS = 60 * 60 * 1000;
+/** Lock ids looked at per prune sweep (the first sweep after an upgrade finds the whole history). */
+export const LOCK_ID_PRUNE_BATCH = 5_000;
+
 @Injectable()
 export class LockLeases {
   constructor(
@@ -117,10 +126,13 @@ export class LockLeases {
 
   /**
    * Deletes the generations below every head hint that moved more than the grace before `now` (two queries,
-   * whatever the number of keys). Returns how many went.
+   * whatever the number of keys), then the lock ids older than LOCK_ID_RETENTION_MS that no stored generation
+   * carries (three). Returns how many documents went.
    */
-  prune(now: Date): Promise<number> {
-    return this.repo.prune(new Date(now.getTime() - this.pruning.graceMs));
+  async prune(now: Date): Promise<number> {
+    const generations = await this.repo.prune(new Date(now.getTime() - this.pruning.graceMs));
+    const ids = await this.repo.pruneLockIds(new Date(now.getTime() - LOCK_ID_RETENTION_MS), LOCK_ID_PRUNE_BATCH);
+    return generations + ids;
   }
 
   private async keyOf(lockId: string): Promise<LockKey | undefined> {

@@ -83,6 +83,23 @@ export class LockRepository {
     return (await this.generations.deleteMany({ $or: below })).deletedCount;
   }
 
+  /**
+   * Deletes up to `limit` lock ids recorded before `before` that no stored generation carries (as its held lock
+   * or as the lock a free generation ended): the ids of acquisitions released, expired and pruned, or that lost
+   * their race. GET /locks/{id} answers 404 for each of them either way. Three queries whatever the numbers; the
+   * old ids are read before the generations, so an id is only deleted when its acquisition appended nothing
+   * within `before` (an hour, LOCK_ID_RETENTION_MS) of recording it. Returns how many went.
+   */
+  async pruneLockIds(before: Date, limit: number): Promise<number> {
+    const old = await this.ids.find({ createdAt: { $lt: before } }, { projection: { _id: 1 }, limit }).toArray();
+    if (old.length === 0) return 0;
+    const carried = await this.generations.find({}, { projection: { 'lock.lockId': 1, 'ended.lock.lockId': 1 } }).toArray();
+    const live = new Set(carried.flatMap((g) => [g.lock?.lockId, g.ended?.lock.lockId]));
+    const dead = old.map((r) => r._id).filter((id) => !live.has(id));
+    if (dead.length === 0) return 0;
+    return (await this.ids.deleteMany({ _id: { $in: dead }, createdAt: { $lt: before } })).deletedCount;
+  }
+
   /** Written before the acquisition's generation, so the id resolves as soon as the lock exists. */
   async recordLockId(lockId: string, key: LockKey, now: Date): Promise<void> {
     await this.ids.insertOne({ _id: lockId, key: keyText(key), createdAt: now });
