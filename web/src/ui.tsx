@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api/client';
-import type { Tone } from './labels';
+import { type Choice, choice, type Tone } from './labels';
 import { onTokenChange } from './token';
 
 export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
@@ -101,4 +101,23 @@ export function useNow(everyMs = 1000): number {
     return () => window.clearInterval(id);
   }, [everyMs]);
   return now;
+}
+
+/** An event attribute's value as its labelled badge, or a dash when it has none. */
+export function ChoiceBadge({ list, value }: { list: Choice[]; value: unknown }) {
+  const c = choice(list, value);
+  return c ? <Badge tone={c.tone}>{c.label}</Badge> : <span className="muted">—</span>;
+}
+
+/** The options of a select over labelled values. */
+export function ChoiceOptions({ list }: { list: Choice[] }) {
+  return (
+    <>
+      {list.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </>
+  );
 }

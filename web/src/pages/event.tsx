@@ -2,8 +2,7 @@ import { api } from '../api/client';
 import type { ChangelogEntry, Delivery, TrackerEvent } from '../api/types';
 import { ENVIRONMENTS, IMPACTS, PRIORITIES, STATUSES, TYPES, type Tone } from '../labels';
 import { Link } from '../router';
-import { Badge, ErrorNote, formatSeconds, Time, useLoad } from '../ui';
-import { ChoiceBadge } from './timeline';
+import { Badge, ChoiceBadge, ErrorNote, formatSeconds, Time, useLoad } from '../ui';
 
 const ENUM_FIELDS: Record<string, typeof STATUSES> = {
   status: STATUSES,

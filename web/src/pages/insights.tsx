@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { components, operations } from '../api/openapi';
 import { ENVIRONMENTS, type Tone } from '../labels';
 import { navigate, useLocation, withQuery } from '../router';
-import { Badge, ErrorNote, formatSeconds, useLoad } from '../ui';
+import { Badge, ChoiceOptions, ErrorNote, formatSeconds, useLoad } from '../ui';
 
 type Dora = components['schemas']['DoraResponse'];
 type DoraByService = components['schemas']['DoraByServiceResponse'];
@@ -147,11 +147,7 @@ export function InsightsPage() {
         <div className="field">
           <label htmlFor="i-environment">Environment</label>
           <select id="i-environment" value={environment} onChange={(e) => set({ environment: e.target.value })}>
-            {ENVIRONMENTS.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
+            <ChoiceOptions list={ENVIRONMENTS} />
           </select>
         </div>
         <div className="field">

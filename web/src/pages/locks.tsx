@@ -3,8 +3,7 @@ import { api, ApiError } from '../api/client';
 import type { AcquireLockBody, Lock } from '../api/types';
 import { ENVIRONMENTS } from '../labels';
 import { Link } from '../router';
-import { ErrorNote, formatSeconds, Time, useLoad, useNow } from '../ui';
-import { ChoiceBadge } from './timeline';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useLoad, useNow } from '../ui';
 
 interface Holder {
   owner?: string;
@@ -78,11 +77,7 @@ export function LocksPage() {
           <div className="field">
             <label htmlFor="l-environment">Environment</label>
             <select {...input('environment')}>
-              {ENVIRONMENTS.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
+              <ChoiceOptions list={ENVIRONMENTS} />
             </select>
           </div>
           <div className="field">

@@ -1,11 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { EventPage as EventPageBody, SearchEventsQuery, TrackerEvent } from '../api/types';
-import { type Choice, choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
+import { type Choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
 import { useToken } from '../app';
 import { type LiveState, openStream } from '../live';
 import { Link, navigate, useLocation, withQuery } from '../router';
-import { Badge, ErrorNote, Pager, Time, useLoad } from '../ui';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, Pager, Time, useLoad } from '../ui';
 
 export const PER_PAGE = 20;
 const FILTERS = ['service', 'environment', 'type', 'status', 'priority', 'from', 'to'] as const;
@@ -33,11 +33,6 @@ function searchQuery(f: Filters, page: number): SearchEventsQuery {
   };
 }
 
-export function ChoiceBadge({ list, value }: { list: Choice[]; value: unknown }) {
-  const c = choice(list, value);
-  return c ? <Badge tone={c.tone}>{c.label}</Badge> : <span className="muted">—</span>;
-}
-
 function Select({
   id,
   label,
@@ -56,11 +51,7 @@ function Select({
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         <option value="">Any</option>
-        {list.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
+        <ChoiceOptions list={list} />
       </select>
     </div>
   );
