@@ -61,11 +61,17 @@ const benchStart = Date.now();
 const log = (msg: string) => process.stderr.write(`[bench +${Math.round((Date.now() - benchStart) / 1000)}s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let ticks: number | undefined;
+/** The kernel's clock ticks per second (`getconf CLK_TCK`), asked once. */
+function clockTicksPerSecond(): number {
+  ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return ticks;
+}
+
 /** A process's CPU time so far (user + system), in ms: /proc/<pid>/stat fields 14 and 15, in clock ticks. */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
 }
 
 /** The processes whose CPU time a figure reports per request. */
@@ -219,13 +225,13 @@ async function autocannonRun(opts: autocannon.Options): Promise<Figures> {
     p99_ms: result.latency.p99,
     errors,
     requests: result.requests.total,
-    ...loaderCpu(cpu, result.requests.total),
+    ...loaderCpu((cpu.user + cpu.system) / 1000, result.requests.total),
   };
 }
 
-/** A load generator's CPU (process.cpuUsage, µs) per request, in ms. */
-function loaderCpu(cpu: NodeJS.CpuUsage, requests: number): Pick<Figures, 'loader_cpu_ms'> {
-  return requests ? { loader_cpu_ms: Math.round(((cpu.user + cpu.system) / 1000 / requests) * 1000) / 1000 } : {};
+/** A load generator's CPU time (ms) per request. */
+function loaderCpu(cpuMs: number, requests: number): Pick<Figures, 'loader_cpu_ms'> {
+  return requests ? { loader_cpu_ms: Math.round((cpuMs / requests) * 1000) / 1000 } : {};
 }
 
 function grpcLoad(args: string[]): Figures {
@@ -236,14 +242,13 @@ function grpcLoad(args: string[]): Figures {
   });
   const parsed = JSON.parse(out.trim().split('\n').pop()!) as Figures & { firstErrors?: string[]; requests: number; loader_cpu_ms: number };
   if (parsed.firstErrors?.length) log(`gRPC errors: ${parsed.firstErrors.join(' | ')}`);
-  const cpu = { user: parsed.loader_cpu_ms * 1000, system: 0 };
   return {
     rps: parsed.rps,
     p50_ms: parsed.p50_ms,
     p99_ms: parsed.p99_ms,
     errors: parsed.errors,
     requests: parsed.requests,
-    ...loaderCpu(cpu, parsed.requests),
+    ...loaderCpu(parsed.loader_cpu_ms, parsed.requests),
   };
 }
 
@@ -528,6 +533,11 @@ function reachable(url: string): Promise<boolean> {
   });
 }
 
+/** The 100-subscriber delivery figure's load (same instance and across instances alike). */
+function delivery100(tag: string): { subscribers: number; changes: number; writers: number; tag: string } {
+  return { subscribers: 100, changes: QUICK ? 100 : 300, writers: 4, tag };
+}
+
 /**
  * Live streams (docs/live.md), on the embedded store: instance A (DATA_DIR) and, on A's store, instance B, both
  * with EVENT_BUS_URL. Same-instance delivery with 100 SSE subscribers, cross-instance delivery (writes on B, 100
@@ -542,22 +552,12 @@ async function runLive(): Promise<Record<string, unknown>> {
     try {
       const pid = a.child.pid!;
       log('live: same-instance delivery, 100 subscribers');
-      out.same_instance_100 = await deliveryFigures(a.http, a.http, {
-        subscribers: 100,
-        changes: QUICK ? 100 : 300,
-        writers: 4,
-        tag: 'same',
-      });
+      out.same_instance_100 = await deliveryFigures(a.http, a.http, delivery100('same'));
       if (bus) {
         const b = await startService({ MONGODB_URI: embeddedStoreUri(dir)('tracker'), EVENT_BUS_URL: bus });
         try {
           log('live: cross-instance delivery, 100 subscribers');
-          out.cross_instance_100 = await deliveryFigures(a.http, b.http, {
-            subscribers: 100,
-            changes: QUICK ? 100 : 300,
-            writers: 4,
-            tag: 'cross',
-          });
+          out.cross_instance_100 = await deliveryFigures(a.http, b.http, delivery100('cross'));
         } finally {
           b.child.kill('SIGTERM');
           await new Promise((r) => b.child.once('exit', r));
