@@ -15,8 +15,9 @@ const OUTAGE_MS = 10_000;
  * A frozen store must turn into 503s within a few seconds, never a hang. The driver notices through its
  * monitor: a heartbeat every 1 s that gives up after connectTimeoutMS (3 s), which interrupts the requests
  * already waiting on a socket; their retry then waits serverSelectionTimeoutMS (2.5 s). So the worst case is
- * about 1 + 3 + 2.5 s. Once the store is known down a create waits for its batch's server selection, and
- * group commit keeps at most two batches in flight, so a queued create may wait two selections (~5 s).
+ * about 1 + 3 + 2.5 s. Once the store is known down a create waits for its batch's server selection (2.5 s);
+ * what queued behind a batch the outage failed is refused with it (InsertCoalescer), never after a second one.
+ * A create does two inserts (the event, then its live-log entry), so it may meet one selection for each.
  */
 const MAX_503_MS = 8_000;
 const MAX_503_AFTER_DETECTION_MS = 6_000;

@@ -78,4 +78,44 @@ describe('InsertCoalescer', () => {
     const results = await Promise.allSettled([1, 2, 3].map((n) => c.insert(n)));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
   });
+
+  it('refuses what queued behind a batch the unreachable store failed, without writing it', async () => {
+    const down = Object.assign(new Error('Server selection timed out after 2500 ms'), { name: 'MongoServerSelectionError' });
+    const first = deferred();
+    const written: number[][] = [];
+    const c = new InsertCoalescer<number>(async (docs) => {
+      written.push(docs);
+      await first.gate;
+      throw down;
+    });
+    const a = c.insert(1);
+    await new Promise((r) => setImmediate(r));
+    const queued = [2, 3].map((n) => c.insert(n));
+    first.release();
+    const results = await Promise.allSettled([a, ...queued]);
+    expect(results.every((r) => r.status === 'rejected' && r.reason === down)).toBe(true);
+    expect(written).toEqual([[1]]);
+    // The next document is written again, in a batch of its own.
+    await expect(c.insert(4)).rejects.toBe(down);
+    expect(written).toEqual([[1], [4]]);
+  });
+
+  it('still writes what queued behind a batch refused for its own content', async () => {
+    const written: number[][] = [];
+    const first = deferred();
+    const c = new InsertCoalescer<number>(async (docs) => {
+      written.push(docs);
+      if (written.length === 1) {
+        await first.gate;
+        throw new Error('document failed validation');
+      }
+    });
+    const a = c.insert(1);
+    await new Promise((r) => setImmediate(r));
+    const queued = c.insert(2);
+    first.release();
+    await expect(a).rejects.toThrow('validation');
+    await expect(queued).resolves.toBeUndefined();
+    expect(written).toEqual([[1], [2]]);
+  });
 });

@@ -1,3 +1,5 @@
+import { isStoreUnavailableError } from './store-errors';
+
 /** What a batch write reports: the positions (in the batch) that failed, each with its error. */
 export type BatchWriter<T> = (docs: T[]) => Promise<void>;
 
@@ -39,6 +41,11 @@ function documentError(e: WriteErrorLike): Error {
  *
  * Each caller's promise settles only when the batch holding its document has been acknowledged by the store,
  * with that document's own outcome: acknowledged still means stored.
+ *
+ * When a whole batch fails because the store is unreachable, the documents that queued behind it share that
+ * answer at once (nothing of theirs was written; the caller answers 503 and the client retries): otherwise each
+ * queued batch would wait out its own server selection in turn, and a create arriving in an outage would be
+ * refused only after two of them.
  */
 export class InsertCoalescer<T> {
   private queue: Pending<T>[] = [];
@@ -79,6 +86,7 @@ export class InsertCoalescer<T> {
         (err as { insertedCount?: unknown }).insertedCount ?? (err as { result?: { insertedCount?: unknown } }).result?.insertedCount;
       if (!failures || (typeof inserted === 'number' && inserted + failures.length !== batch.length)) {
         for (const p of batch) p.reject(err);
+        if (isStoreUnavailableError(err)) for (const p of this.queue.splice(0)) p.reject(err);
         return;
       }
       const failed = new Map(failures.map((f) => [f.index, f]));

@@ -66,6 +66,14 @@ describe('planUpdate', () => {
     expect(plan.next).toBe(current);
   });
 
+  it('reads a null title, attribute or link as "leave as is", never storing null', () => {
+    const current = stored({}, { ticket: 'T-1' });
+    const body = { id: 'x', title: null, attributes: { owner: null }, links: { ticket: null } } as unknown as Parameters<typeof planUpdate>[1];
+    const plan = planUpdate(current, body, later, 'rest');
+    expect(plan.set).toEqual({});
+    expect(plan.next).toBe(current);
+  });
+
   it('moves the event time when the start moves', () => {
     const plan = planUpdate(stored(), { id: 'x', attributes: { startDate: '2024-02-01T08:00:00Z' } }, later, 'grpc');
     expect(plan.set).toMatchObject({ eventAt: new Date('2024-02-01T08:00:00Z'), yearMonth: '2024-02', day: '2024-02-01' });

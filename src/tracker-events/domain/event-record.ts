@@ -79,7 +79,8 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
     if (TRACKED_FIELDS.has(path)) changes.push({ at: now, field: path, old: before ?? null, new: after, source });
   };
 
-  if (dto.title !== undefined) record('title', current.title, dto.title);
+  // null means "leave as is", as it does for attributes and links (class-validator's IsOptional lets null through).
+  if (dto.title != null) record('title', current.title, dto.title);
   const attributes: Record<string, unknown> = { ...current.attributes };
   for (const [key, value] of Object.entries(definedFields(dto.attributes))) {
     record(`attributes.${key}`, attributes[key], value);
@@ -94,7 +95,7 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
   const start = attributes.startDate as Date | undefined;
   const end = attributes.endDate as Date | undefined;
   if (start && end && end.getTime() < start.getTime()) {
-    const field = dto.attributes?.endDate !== undefined ? 'attributes.endDate' : 'attributes.startDate';
+    const field = dto.attributes?.endDate != null ? 'attributes.endDate' : 'attributes.startDate';
     throw InvalidInputError.field(field, 'endDate must not be before startDate');
   }
 
