@@ -8,7 +8,8 @@ import type { LiveChangeRepository } from './data/live-change.repository';
 import type { LiveChangeRecord } from './data/live-change.schema';
 import type { LiveBus } from './live-bus';
 import type { LiveHub } from './live-hub';
-import { LiveRecorder, RECOVERY_WINDOW_MS } from './live-recorder';
+import { LiveRecorder, RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, RECOVERY_WINDOW_MS, trackerEntry } from './live-recorder';
+import type { EventChangeListener } from '../tracker-events/event-change-listeners';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -17,6 +18,7 @@ const pending = (id: string, at: Date, stored: boolean): PendingDeletion => ({ i
 /** The recorder over an in-memory log and the delete intents `deletions`. */
 function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
   const log: LiveChangeRecord[] = [];
+  const listeners: EventChangeListener[] = [];
   const logRepo = {
     append: jest.fn(async (build: (position: number) => LiveChangeRecord) => {
       const rec = build(log.length + 1);
@@ -37,12 +39,12 @@ function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
     { offer: jest.fn() } as unknown as LiveHub,
     { publish: jest.fn() } as unknown as LiveBus,
     {} as AppConfig,
-    {} as EventChangeListeners,
+    { register: (l: EventChangeListener) => void listeners.push(l) } as unknown as EventChangeListeners,
     tracker as unknown as TrackerEventsService,
-    {} as ActivityLogHooks,
+    { registerCreated: jest.fn() } as unknown as ActivityLogHooks,
     { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventChangeIndex,
   );
-  return { recorder, log, withdrawn };
+  return { recorder, log, withdrawn, logRepo, listeners };
 }
 
 describe('LiveRecorder.recover: deletions left on record', () => {
@@ -71,5 +73,34 @@ describe('LiveRecorder.recover: deletions left on record', () => {
     expect(await recorder.recover(NOW)).toBe(0);
     expect(log).toEqual([]);
     expect(withdrawn).toEqual([neverDeleted.intent.toHexString()]);
+  });
+});
+
+describe('LiveRecorder: when the recovery sweep is due', () => {
+  const change = { kind: 'deleted' as const, id: 'e'.repeat(24), at: new Date() };
+
+  it('not after appends that were logged; once the grace has passed after one that failed', async () => {
+    const { recorder, logRepo, listeners } = setup([]);
+    recorder.onModuleInit();
+    const start = Date.now();
+    await listeners[0].changeStored(change);
+    expect(recorder.recoveryDue(start + RECOVERY_GRACE_MS + 1000)).toBe(false);
+
+    logRepo.append.mockRejectedValueOnce(new Error('store down'));
+    await expect(listeners[0].changeStored({ ...change, id: 'f'.repeat(24) })).rejects.toThrow('store down');
+    expect(recorder.recoveryDue(Date.now())).toBe(false);
+    const after = Date.now() + RECOVERY_GRACE_MS;
+    expect(recorder.recoveryDue(after)).toBe(true);
+    // A sweep past the grace covers it.
+    await recorder.recover(new Date(after));
+    expect(recorder.recoveryDue(after + 1000)).toBe(false);
+    expect(recorder.recoveryDue(after + RECOVERY_IDLE_EVERY_MS)).toBe(true);
+  });
+
+  it('also when an append could not be placed', async () => {
+    const { recorder, listeners } = setup([], [trackerEntry(change).change]);
+    recorder.onModuleInit();
+    await listeners[0].changeStored(change);
+    expect(recorder.recoveryDue(Date.now() + RECOVERY_GRACE_MS)).toBe(true);
   });
 });

@@ -13,12 +13,16 @@ import { LiveChangeRepository } from './data/live-change.repository';
 import type { LiveChangeRecord } from './data/live-change.schema';
 import { LiveBus } from './live-bus';
 import { LiveHub, toMessage } from './live-hub';
+import { RecoverySchedule } from './domain/recovery-schedule';
 
 /** How far back the recovery sweep looks for changes that were stored but never logged. */
 export const RECOVERY_WINDOW_MS = 15 * 60_000;
 /** A change younger than this is left to its own writer (which logs it before answering). */
 export const RECOVERY_GRACE_MS = 5_000;
-const RECOVERY_EVERY_MS = 10_000;
+/** How often this instance asks whether a recovery sweep is due (RecoverySchedule). */
+const RECOVERY_CHECK_MS = 5_000;
+/** The longest time between two sweeps when nothing here suspects a missing change (another instance may). */
+export const RECOVERY_IDLE_EVERY_MS = 5 * 60_000;
 const RETENTION_SWEEP_EVERY_MS = 60_000;
 /** Events read per recovery sweep and stream at most. */
 const RECOVERY_LIMIT = 5_000;
@@ -66,14 +70,18 @@ export function activityEntry(record: ActivityEventRecord): Unlogged {
  *
  * A change stored but never logged (the instance was killed between the store's acknowledgement and the
  * append, or the append failed) is still recorded in its own document (`lastChange` of a tracker event; an
- * activity event is its own record). The recovery sweep, on every instance every RECOVERY_EVERY_MS, logs any
- * such change of the last RECOVERY_WINDOW_MS. The retention sweep deletes entries older than the window.
+ * activity event is its own record). The recovery sweep logs any such change of the last RECOVERY_WINDOW_MS:
+ * at boot, once the grace has passed after a boot or a failed append of this instance, and at least every
+ * RECOVERY_IDLE_EVERY_MS for the instances that were killed and never came back (RecoverySchedule: on the
+ * embedded store a sweep reads three collections whole). The retention sweep deletes entries older than the
+ * window.
  */
 @Injectable()
 export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LiveRecorder.name);
   private readonly recovery = new PeriodicTask<number>(this.logger, 'live change recovery failed');
   private readonly retention = new PeriodicTask<number>(this.logger, 'live change retention sweep failed');
+  private readonly schedule = new RecoverySchedule(RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, Date.now());
 
   constructor(
     private readonly log: LiveChangeRepository,
@@ -87,8 +95,19 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
   ) {}
 
   onModuleInit(): void {
-    this.trackerListeners.register({ changeStored: async (change) => void (await this.record(trackerEntry(change))) });
-    this.activityHooks.registerCreated({ eventCreated: async (record) => void (await this.record(activityEntry(record))) });
+    this.trackerListeners.register({ changeStored: (change) => this.recordOrSuspect(trackerEntry(change)) });
+    this.activityHooks.registerCreated({ eventCreated: (record) => this.recordOrSuspect(activityEntry(record)) });
+  }
+
+  /** A writer's change: logged now, or else the recovery sweep is due once the grace has passed. */
+  private async recordOrSuspect(entry: Unlogged): Promise<void> {
+    const at = Date.now();
+    try {
+      if ((await this.record(entry)) === undefined) this.schedule.suspect(at);
+    } catch (err) {
+      this.schedule.suspect(at);
+      throw err;
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -101,7 +120,12 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
           .catch((err: unknown) => this.logger.error({ err }, 'the event bus is not started; other instances are read through the log'))
       : Promise.resolve();
     await Promise.race([busReady, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
-    this.recovery.start(RECOVERY_EVERY_MS, () => this.recover());
+    // The sweep now finds what an earlier run of this instance left unlogged; the one after the grace, what it
+    // wrote in its last seconds.
+    this.schedule.suspect(Date.now());
+    this.recovery.start(RECOVERY_CHECK_MS, async () => {
+      if (this.recoveryDue()) await this.recover();
+    });
     this.retention.start(RETENTION_SWEEP_EVERY_MS, () => this.sweep());
     void this.recover().catch((err: unknown) => this.logger.warn({ err }, 'live change recovery failed'));
   }
@@ -120,6 +144,11 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     this.hub.offer([msg]);
     this.bus.publish(msg);
     return stored._id;
+  }
+
+  /** Whether a recovery sweep is due (RecoverySchedule). */
+  recoveryDue(now = Date.now()): boolean {
+    return this.schedule.due(now);
   }
 
   /** Logs the changes of [now - RECOVERY_WINDOW_MS, now - RECOVERY_GRACE_MS) that are stored but not logged. */
@@ -142,6 +171,7 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
       for (const entry of missing) if ((await this.record(entry)) !== undefined) count++;
       count += await this.recoverDeletions(deletions, from, logged);
       if (count > 0) this.logger.warn({ count }, 'logged changes that were stored but not logged (a writer stopped in between)');
+      this.schedule.swept(now.getTime());
       return count;
     });
   }
