@@ -101,6 +101,24 @@ async function withCpu(pids: CpuOf, run: () => Promise<Figures> | Figures): Prom
   };
 }
 
+/**
+ * What the service and its store cost with nothing to do, `events` tracker events stored: CPU ms per minute
+ * (the background sweeps; on the embedded store each one that reads a collection reads it whole).
+ */
+async function idleCpu(pids: CpuOf, events: number): Promise<{ events: number; seconds: number; service_cpu_ms_per_min: number; store_cpu_ms_per_min?: number }> {
+  const seconds = QUICK ? 20 : 60;
+  log(`idle: ${seconds} s with ${events} events stored`);
+  const before = { service: cpuMs(pids.service!), store: pids.store && cpuMs(pids.store) };
+  await sleep(seconds * 1000);
+  const perMinute = (ms: number) => Math.round((ms * 60) / seconds);
+  return {
+    events,
+    seconds,
+    service_cpu_ms_per_min: perMinute(cpuMs(pids.service!) - before.service),
+    ...(pids.store && before.store !== undefined ? { store_cpu_ms_per_min: perMinute(cpuMs(pids.store) - before.store) } : {}),
+  };
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -432,6 +450,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
       out.driver_insert_many_indexed = await withCpu({ store: storePid }, () => driverInsertMany(storeUri('bench_driver'), true));
       // Reads first, on seeded events only: the creates below add events dated today.
       out.envelope = await readEnvelope(uri, svc.http);
+      out.idle = await idleCpu(cpuOf, Math.max(...ENVELOPE_SIZES));
       log(`${backend}: REST create`);
       out.rest_create = await withCpu(cpuOf, () =>
         autocannonRun({
@@ -630,7 +649,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${'<1 s up to'.padEnd(8)}${names.map((n) => String(under[n]).padStart(22)).join('')}\n`);
     const { reads_vs_scan: _, ...ratios } = r.ratios as Record<string, unknown>;
     void _;
-    process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}\n`);
+    process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}  idle ${JSON.stringify(r.idle)}\n`);
   }
   process.stdout.write(`\n${describeInsights(insights)}`);
   process.stdout.write(`\nlive streams (ack -> SSE delivery; event bus: ${String(live.event_bus)})\n`);
