@@ -105,7 +105,10 @@ async function withCpu(pids: CpuOf, run: () => Promise<Figures> | Figures): Prom
  * What the service and its store cost with nothing to do, `events` tracker events stored: CPU ms per minute
  * (the background sweeps; on the embedded store each one that reads a collection reads it whole).
  */
-async function idleCpu(pids: CpuOf, events: number): Promise<{ events: number; seconds: number; service_cpu_ms_per_min: number; store_cpu_ms_per_min?: number }> {
+async function idleCpu(
+  pids: CpuOf,
+  events: number,
+): Promise<{ events: number; seconds: number; service_cpu_ms_per_min: number; store_cpu_ms_per_min?: number }> {
   const seconds = QUICK ? 20 : 60;
   log(`idle: ${seconds} s with ${events} events stored`);
   const before = { service: cpuMs(pids.service!), store: pids.store && cpuMs(pids.store) };

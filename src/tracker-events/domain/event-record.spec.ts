@@ -68,7 +68,9 @@ describe('planUpdate', () => {
 
   it('reads a null title, attribute or link as "leave as is", never storing null', () => {
     const current = stored({}, { ticket: 'T-1' });
-    const body = { id: 'x', title: null, attributes: { owner: null }, links: { ticket: null } } as unknown as Parameters<typeof planUpdate>[1];
+    const body = { id: 'x', title: null, attributes: { owner: null }, links: { ticket: null } } as unknown as Parameters<
+      typeof planUpdate
+    >[1];
     const plan = planUpdate(current, body, later, 'rest');
     expect(plan.set).toEqual({});
     expect(plan.next).toBe(current);
