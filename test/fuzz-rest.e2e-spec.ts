@@ -234,6 +234,22 @@ const cloudEventsRequest: fc.Arbitrary<CloudEventsInput> = fc.oneof(
       })),
   },
 );
+/** Every path of a JSON body (objects and arrays walked, arrays by index), each as a list of keys. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  return entries.flatMap(([k, v]) => [[...prefix, k], ...pathsOf(v, [...prefix, k])]);
+}
+
+/** A copy of `body` with the value at `path` replaced by null. */
+function nullAt(body: Record<string, unknown>, path: (string | number)[]): Record<string, unknown> {
+  const copy = structuredClone(body);
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path[path.length - 1]] = null;
+  return copy;
+}
+
 const CE_TYPES: Record<string, string> = { structured: 'application/cloudevents+json', batch: 'application/cloudevents-batch+json' };
 
 describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () => {
@@ -613,6 +629,78 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     await fuzz('PUT /api/v1alpha1/event (hostile id)', samples(body, runsFor(300)), (b) =>
       send('PUT', `${app.http}/api/v1alpha1/event`, b),
     );
+  });
+
+  /**
+   * class-validator's IsOptional lets null through: each write must read a null as absent or refuse it, never
+   * store it (a null title was once stored by PUT /event). Every path of a full valid body, one at a time; each
+   * answer, and the stored resource read back, is checked against the OpenAPI document by the sender.
+   */
+  it('a null in any one field of a valid body: 2xx with nothing stored as null, or 4xx', async () => {
+    const attributes = {
+      type: 1,
+      service: 'fuzz-nulls',
+      environment: 7,
+      status: 1,
+      priority: 2,
+      impact: 1,
+      owner: 'team',
+      message: 'm',
+      source: 's',
+      startDate: '2024-01-15T10:00:00Z',
+      endDate: '2024-01-15T11:00:00Z',
+      stakeHolders: ['a', 'b'],
+      notification: false,
+    };
+    const links = { pullRequestLink: 'https://example.com/pr/1', ticket: 'T-1' };
+    const trackerBody = { title: 'nulls', attributes, links };
+    const outcomes: Outcome[] = [];
+    const check = async (res: { status: number; body: string }, input: unknown, readBack?: (body: string) => Promise<unknown>) => {
+      outcomes.push({ status: res.status, input, body: res.body });
+      if (res.status < 300 && readBack) await readBack(res.body);
+    };
+    const started = performance.now();
+    for (const path of pathsOf(trackerBody)) {
+      const body = nullAt(trackerBody, path);
+      await check(await send('POST', `${app.http}/api/v1alpha1/event`, body), body, (b) =>
+        send('GET', `${app.http}/api/v1alpha1/event/${(JSON.parse(b) as { id: string }).id}`),
+      );
+      const update = { id: targets[0], ...body };
+      await check(await send('PUT', `${app.http}/api/v1alpha1/event`, update), update, () =>
+        send('GET', `${app.http}/api/v1alpha1/event/${targets[0]}`),
+      );
+    }
+    const astra = sampleEvent();
+    for (const path of pathsOf(astra)) {
+      const body = nullAt(astra, path);
+      await check(await send('POST', `${app.http}/accounts/${account}/core/v1/events`, body, admin), body, (b) =>
+        send('GET', `${app.http}/accounts/${account}/core/v1/events/${(JSON.parse(b) as { id: string }).id}`, undefined, admin),
+      );
+    }
+    const lock = { service: 'fuzz-nulls', environment: 7, resource: 'deployment', owner: 'o', reason: 'r', ttlSeconds: 60 };
+    for (const [i, path] of pathsOf(lock).entries()) {
+      const body = nullAt({ ...lock, service: `fuzz-nulls-${i}` }, path);
+      await check(await send('POST', `${app.http}/api/v1alpha1/locks`, body), body, () =>
+        send('GET', `${app.http}/api/v1alpha1/locks?service=fuzz-nulls-${i}`),
+      );
+    }
+    const change = {
+      service: 'fuzz-nulls',
+      sha: 'a'.repeat(40),
+      pullRequestLink: 'https://example.com/pr/2',
+      title: 't',
+      mergedAt: '2024-01-15T10:00:00Z',
+      committedAt: '2024-01-15T09:00:00Z',
+    };
+    for (const path of pathsOf(change)) {
+      const body = nullAt({ ...change, sha: randomUUID().replace(/-/g, '').padEnd(40, '0') }, path);
+      await check(await send('POST', `${app.http}/api/v1alpha1/changes`, body), body, () =>
+        send('GET', `${app.http}/api/v1alpha1/changes?service=fuzz-nulls`),
+      );
+    }
+    record('null in one field (POST/PUT event, Astra, locks, changes)', outcomes, performance.now() - started);
+    expect(serverErrors(outcomes)).toEqual([]);
+    expect(outcomes.some((o) => o.status < 300)).toBe(true);
   });
 
   it('answers an over-long URL (past the 16 KB header limit) with 431 or a closed connection, and stays up', async () => {
