@@ -1,7 +1,7 @@
 import type { LiveChangeRepository } from './data/live-change.repository';
 import type { LiveChangeRecord } from './data/live-change.schema';
 import type { LiveMessage } from './domain/live-message';
-import { GAP_WAIT_MS, LiveHub } from './live-hub';
+import { GAP_WAIT_MS, LiveHub, POLL_MS } from './live-hub';
 import { Subscription } from './subscription';
 
 const msg = (position: number): LiveMessage => ({
@@ -23,9 +23,10 @@ const rec = (position: number): LiveChangeRecord => ({
 });
 
 /** An in-memory change log: positions 1..n stored. */
-function logOf(stored: number[]) {
+function logOf(stored: number[], sharedWithOtherWriters = true) {
   const log = {
     stored,
+    sharedWithOtherWriters,
     highest: jest.fn(async () => Math.max(0, ...stored)),
     readAfter: jest.fn(async (after: number, limit: number, upTo = Number.MAX_SAFE_INTEGER) =>
       stored
@@ -77,6 +78,25 @@ describe('LiveHub', () => {
     await new Promise((r) => setTimeout(r, GAP_WAIT_MS * 3));
     expect(await got).toEqual([1, 2, 3]);
     expect(log.readAfter).toHaveBeenCalledWith(0, expect.any(Number));
+  });
+
+  it.each([
+    [true, 'reads what another instance appended, at the next poll'],
+    [false, 'never polls a log only this instance appends to (the embedded store)'],
+  ])('shared with other writers: %s, %s', async (shared) => {
+    jest.useFakeTimers();
+    try {
+      const stored: number[] = [];
+      const log = logOf(stored, shared);
+      hub = new LiveHub(log as unknown as LiveChangeRepository);
+      const sub = await hub.join(() => true, 100, undefined, noCatchUp);
+      stored.push(1);
+      await jest.advanceTimersByTimeAsync(POLL_MS * 3);
+      expect(log.readAfter.mock.calls.length > 0).toBe(shared);
+      if (shared) expect(await drain(sub, 1)).toEqual([1]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a resume reads the log up to where it joined, then takes the live messages, with no repeat', async () => {

@@ -2,6 +2,7 @@ import { Injectable, Module, BeforeApplicationShutdown } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityLogModule } from '../activity-log/activity-log.module';
 import { AccountGuard } from '../common/auth/account.guard';
+import { StoreLocatorModule } from '../database/database.module';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
 import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
 import { ActivityStreamHttpController } from './activity-stream.http.controller';
@@ -29,7 +30,12 @@ export class LiveShutdown implements BeforeApplicationShutdown {
  * position and pushed to subscribers over SSE and gRPC server streaming, across instances through NATS.
  */
 @Module({
-  imports: [MongooseModule.forFeature([LiveChangeModelDefinition, LiveStoreIdModelDefinition]), TrackerEventsModule, ActivityLogModule],
+  imports: [
+    MongooseModule.forFeature([LiveChangeModelDefinition, LiveStoreIdModelDefinition]),
+    StoreLocatorModule,
+    TrackerEventsModule,
+    ActivityLogModule,
+  ],
   controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
   providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, AccountGuard],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { SequenceAllocator } from '../../database/sequence-allocator';
+import { StoreLocator } from '../../database/store-locator.service';
 import { randomUUID } from 'node:crypto';
 import { insertOrderedUntilConflict, insertUnlessExists } from '../../database/unique-insert';
 import { LIVE_CHANGE_MODEL, LIVE_STORE_ID_MODEL, LiveChangeRecord, LiveStoreIdRecord } from './live-change.schema';
@@ -38,7 +39,16 @@ export class LiveChangeRepository {
   constructor(
     @InjectModel(LIVE_CHANGE_MODEL) private readonly model: Model<LiveChangeRecord>,
     @InjectModel(LIVE_STORE_ID_MODEL) private readonly storeIds: Model<LiveStoreIdRecord>,
+    private readonly locator: StoreLocator,
   ) {}
+
+  /**
+   * Whether another process may append to this log. Not on the embedded store: this process started it, on a
+   * free local port, for its own DATA_DIR, so every append is this process's own (and reaches its hub).
+   */
+  get sharedWithOtherWriters(): boolean {
+    return !this.locator.isEmbedded;
+  }
 
   /** This store's identity (created by the first instance to ask; every later one reads the same). */
   async storeId(): Promise<string> {
