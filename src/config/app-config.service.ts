@@ -101,7 +101,11 @@ export class AppConfig {
     };
   }
   get live() {
-    return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };
+    return {
+      busUrl: this.env.EVENT_BUS_URL,
+      retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000,
+      maxStreamsPerCaller: this.env.STREAMS_MAX_PER_CALLER,
+    };
   }
   get doraMetricsRefreshMs() {
     return this.env.DORA_METRICS_REFRESH_MS;

@@ -217,6 +217,16 @@ export class EnvironmentVariables {
   @Max(720)
   STREAM_RETENTION_HOURS = 24;
 
+  /**
+   * Live streams (SSE and gRPC, tracker and activity) one caller may hold open on one instance at a time; one
+   * more is refused with 429 / RESOURCE_EXHAUSTED (docs/live.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  STREAMS_MAX_PER_CALLER = 50;
+
   /** true: the web console (built from web/ into web/dist) is served at `/`. */
   @IsIn(['true', 'false'])
   UI_ENABLED: 'true' | 'false' = 'true';
