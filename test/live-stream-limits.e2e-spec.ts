@@ -121,7 +121,12 @@ describe('live streams: tracker streams end when their token expires; at most ST
 
     // Closing an SSE stream frees a slot (for either transport); so does cancelling a gRPC call.
     open[0].close();
-    const reopened = await until(() => sse(trackerUrl(), auth), (s) => s.status === 200, 10_000, 'a slot freed by the closed SSE stream');
+    const reopened = await until(
+      () => sse(trackerUrl(), auth),
+      (s) => s.status === 200,
+      10_000,
+      'a slot freed by the closed SSE stream',
+    );
     expect(reopened.status).toBe(200);
     expect((await sse(trackerUrl(), auth)).status).toBe(429);
     grpcOpen[0].cancel();
@@ -146,6 +151,11 @@ describe('live streams: tracker streams end when their token expires; at most ST
     expect(refused.status).toBe(429);
     expect(JSON.parse(refused.messages[0].data)).toMatchObject({ quota: 'STREAMS_MAX_PER_CALLER' });
     open[0].close();
-    await until(() => sse(url), (s) => s.status === 200, 10_000, 'a slot freed by the closed anonymous stream');
+    await until(
+      () => sse(url),
+      (s) => s.status === 200,
+      10_000,
+      'a slot freed by the closed anonymous stream',
+    );
   });
 });

@@ -54,8 +54,14 @@ describe('LiveService: stream slots per caller and token expiry', () => {
     const user = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()];
     await live.openTracker(call(tokenOf(user, a), '10.0.0.1'), {});
-    await live.openActivity(call(tokenOf(user, a), '10.0.0.2', a), authorizeAccount({ userId: user, accounts: { [a]: 'viewer' } }, a, 'viewer'));
-    await live.openActivity(call(tokenOf(user, b), '10.0.0.3', b), authorizeAccount({ userId: user, accounts: { [b]: 'viewer' } }, b, 'viewer'));
+    await live.openActivity(
+      call(tokenOf(user, a), '10.0.0.2', a),
+      authorizeAccount({ userId: user, accounts: { [a]: 'viewer' } }, a, 'viewer'),
+    );
+    await live.openActivity(
+      call(tokenOf(user, b), '10.0.0.3', b),
+      authorizeAccount({ userId: user, accounts: { [b]: 'viewer' } }, b, 'viewer'),
+    );
     expect(slots.heldBy(`user:${user}`)).toBe(3);
     await expect(live.openTracker(call(tokenOf(user, b), '10.0.0.4'), {})).rejects.toMatchObject({ kind: 'rate-limited' });
     // A token that does not verify is no user: the address counts.
