@@ -107,6 +107,10 @@ export class AppConfig {
       maxStreamsPerCaller: this.env.STREAMS_MAX_PER_CALLER,
     };
   }
+  /** Who may scrape /metrics (a static token, besides verified tokens) and how many service labels it shows. */
+  get metrics() {
+    return { token: this.env.METRICS_TOKEN, maxServices: this.env.METRICS_MAX_SERVICES };
+  }
   get doraMetricsRefreshMs() {
     return this.env.DORA_METRICS_REFRESH_MS;
   }

@@ -2,12 +2,16 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { CallParts } from '../common/auth/caller';
+import { CallerParts } from '../common/auth/caller.decorator';
+import { OperationalDataAccess } from '../metrics/operational-access';
 import { ReadinessService } from './readiness.service';
 import { StoreEnvelope } from './store-envelope';
 
 /**
  * Liveness has no dependencies; readiness pings the store, and on the embedded store adds the last background
- * count against its read envelope (`store.readEnvelope`; a warning, not a failure).
+ * count against its read envelope (`store.readEnvelope`; a warning, not a failure). The counts are shown only to
+ * callers who may read /metrics (OperationalDataAccess); probes and everyone else get the status alone.
  */
 @ApiExcludeController()
 @SkipThrottle()
@@ -18,6 +22,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly readiness: ReadinessService,
     private readonly envelope: StoreEnvelope,
+    private readonly access: OperationalDataAccess,
   ) {}
 
   @Get('live')
@@ -28,11 +33,11 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@CallerParts() caller: CallParts) {
+    const readEnvelope = (await this.access.mayRead(caller)) ? this.envelope.details() : undefined;
     return this.health.check([
       async () => {
         const check = this.indicator.check('store');
-        const readEnvelope = this.envelope.details();
         return (await this.readiness.probe())
           ? check.up(readEnvelope ? { readEnvelope } : undefined)
           : check.down({ message: 'store unreachable' });

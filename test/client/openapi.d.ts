@@ -556,7 +556,7 @@ export interface paths {
         put?: never;
         /**
          * CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events
-         * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
+         * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id) (per caller when TRACKER_AUTH=required): a retry with the same type and data answers 200 with duplicate: true; other content under a recorded (source, id) is 409. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
          */
         post: operations["receiveCloudEvents"];
         delete?: never;
@@ -6363,6 +6363,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Another CloudEvent with this (source, id) but another type or data was already recorded; nothing was stored */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
