@@ -12,8 +12,8 @@ import { ScanGate } from './scan-gate';
  * Bounds the @ScanQuery() handlers in flight (per instance): a caller past its share gets 429
  * (RESOURCE_EXHAUSTED on gRPC), anyone once all slots are taken 503 (UNAVAILABLE), both with Retry-After.
  * The caller is the one the rate limit counts (verified subject, else the address). Interceptors run after the
- * guards, so a call refused by the rate limit or auth never takes a slot; the slot is held until the answer
- * is sent or the handler fails.
+ * guards, so a call refused by the rate limit or auth never takes a slot; the slot is held until the handler
+ * has its answer or fails (a client that hangs up does not free it early: the store still runs its query).
  */
 @Injectable()
 export class ScanLimitInterceptor implements NestInterceptor {
