@@ -102,7 +102,10 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   const md = { authorization: `Bearer ${mintToken({ [account]: 'owner' }, { user })}` };
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000' } });
+    // Inputs run in parallel from one caller: every one is judged, none refused for the caller's scan share.
+    app = await startTestApp({
+      env: { TTL_SWEEP_MS: '3600000', RATE_LIMIT_PER_MINUTE: '10000000', SCAN_MAX_IN_FLIGHT: '32', SCAN_MAX_IN_FLIGHT_PER_CALLER: '32' },
+    });
     store = await MongoClient.connect(app.storeUri);
     clients = {
       tracker: grpcClient(app.grpc, join(PROTO_ROOT, 'tracker/event/v1alpha1/event.proto'), 'tracker.event.v1alpha1.EventService'),

@@ -266,6 +266,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       env: {
         TTL_SWEEP_MS: '3600000',
         RATE_LIMIT_PER_MINUTE: '10000000',
+        // 16 inputs in flight from one caller: every input is judged, none refused for the caller's scan share
+        SCAN_MAX_IN_FLIGHT: '32',
+        SCAN_MAX_IN_FLIGHT_PER_CALLER: '32',
         GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
         INGEST_ENVIRONMENTS: 'production=7,staging=6,prod=7',
       },

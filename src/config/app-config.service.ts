@@ -64,6 +64,9 @@ export class AppConfig {
             },
     };
   }
+  get scans() {
+    return { maxInFlight: this.env.SCAN_MAX_IN_FLIGHT, maxInFlightPerCaller: this.env.SCAN_MAX_IN_FLIGHT_PER_CALLER };
+  }
   get slack() {
     return { webhookUrl: this.env.SLACK_WEBHOOK_URL };
   }

@@ -161,6 +161,21 @@ export class EnvironmentVariables {
   @Min(1)
   RATE_LIMIT_PER_MINUTE = 6000;
 
+  /**
+   * Scan queries (insights, overlaps, search, today, stats: docs/store.md) running at once per instance; past
+   * it 503 with Retry-After. 4 keeps two cores busy with whole-collection reads and leaves room for the rest.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_IN_FLIGHT = 4;
+
+  /** Scan queries one caller may have running at once; past it 429 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_IN_FLIGHT_PER_CALLER = 2;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)

@@ -4,6 +4,7 @@ import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
 import { InsightsService } from './insights.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 const SERVICE = 'tracker.insights.v1alpha1.InsightsService';
 
@@ -14,11 +15,13 @@ export class InsightsGrpcController {
   constructor(private readonly service: InsightsService) {}
 
   @GrpcMethod(SERVICE, 'GetDora')
+  @ScanQuery()
   async getDora(@Payload() request: DoraQueryDto) {
     return toDoraResponse(await this.service.getDora(request));
   }
 
   @GrpcMethod(SERVICE, 'ListDoraByService')
+  @ScanQuery()
   async listDoraByService(@Payload() request: DoraServicesQueryDto) {
     return toDoraByServiceResponse(await this.service.listDoraByService(request));
   }

@@ -6,6 +6,7 @@ import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { DoraByServiceResponse, DoraResponse } from './dto/dora.response';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
 import { InsightsService } from './insights.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 @ApiTags('insights')
 @TrackerApi()
@@ -14,10 +15,13 @@ export class InsightsHttpController {
   constructor(private readonly service: InsightsService) {}
 
   @Get('dora')
+  @ScanQuery()
   @ApiOperation({
     operationId: 'getDora',
     summary: "DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)",
-    description: 'Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.',
+    description:
+      'Definitions and the source of each tier threshold: docs/insights.md. The window is widened to whole minutes (`window` says what was ' +
+      'covered), and requests for the same window within 30 s share one answer.',
   })
   @ApiOkResponse({ type: DoraResponse })
   @ApiProblems({ 400: 'Unknown environment, from after to, a window over 366 days or a bad bucket (problem+json naming it)' })
@@ -26,6 +30,7 @@ export class InsightsHttpController {
   }
 
   @Get('dora/services')
+  @ScanQuery()
   @ApiOperation({
     operationId: 'listDoraByService',
     summary: 'The four keys and tiers per service of one environment, sorted by service name',

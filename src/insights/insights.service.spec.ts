@@ -93,6 +93,16 @@ describe('InsightsService: what an answer reads', () => {
     expect(reads()).toEqual([2, 2]);
   });
 
+  it('windows within the same minutes share the computation (the window is widened to whole minutes), spellings too', async () => {
+    const first = await service.getDora({ from: '2024-03-01T10:00:01Z', to: '2024-03-20T10:00:01Z' });
+    expect(first.window).toEqual({ from: new Date('2024-03-01T10:00:00Z'), to: new Date('2024-03-20T10:01:00Z') });
+    expect(await service.getDora({ from: '2024-03-01T10:00:02Z', to: '2024-03-20T10:00:59Z' })).toBe(first);
+    expect(await service.getDora({ from: '2024-03-01T11:00:00+01:00', to: '2024-03-20T10:01:00Z' })).toBe(first);
+    expect(reads()).toEqual([1, 1]);
+    await service.getDora({ from: '2024-03-01T10:00:01Z', to: '2024-03-20T10:01:01Z' });
+    expect(reads()).toEqual([2, 2]);
+  });
+
   it('per service and for the gauges: still one query of each collection for all of them', async () => {
     const byService = await service.listDoraByService({ from: '2024-03-01', to: '2024-03-30' }, NOW);
     expect(byService.services.map((s) => s.service)).toEqual(['svc-0', 'svc-1', 'svc-2']);

@@ -10,7 +10,7 @@ import { SharedResults } from './shared-results';
 
 export const DEFAULT_ENVIRONMENT = 7;
 export const DEFAULT_BUCKET: Bucket = 'week';
-/** Identical requests within this time share one computation. */
+/** Requests for the same window (in whole minutes, resolveWindow) within this time share one computation. */
 const SHARE_MS = 30_000;
 
 export interface DoraAnswer extends DoraReport {
@@ -56,7 +56,7 @@ export class InsightsService {
   getDora(query: DoraQueryDto, now = new Date()): Promise<DoraAnswer> {
     const window = resolveWindow(query.from, query.to, now);
     const environment = query.environment ?? DEFAULT_ENVIRONMENT;
-    const key = JSON.stringify(['dora', environment, query.service ?? null, query.from ?? null, query.to ?? null, query.bucket ?? null]);
+    const key = JSON.stringify(['dora', environment, query.service ?? null, window.from, window.to, query.bucket ?? null]);
     return this.shared.get(key, async () => {
       const facts = await this.read(window, environment, query.service);
       const report = computeDora({ ...facts, ...window, environment, service: query.service, bucket: query.bucket ?? DEFAULT_BUCKET });
@@ -67,7 +67,7 @@ export class InsightsService {
   listDoraByService(query: DoraServicesQueryDto, now = new Date()): Promise<DoraByServiceAnswer> {
     const window = resolveWindow(query.from, query.to, now);
     const environment = query.environment ?? DEFAULT_ENVIRONMENT;
-    const key = JSON.stringify(['services', environment, query.from ?? null, query.to ?? null]);
+    const key = JSON.stringify(['services', environment, window.from, window.to]);
     return this.shared.get(key, async () => {
       const facts = await this.read(window, environment);
       const services = computeDoraByService({ ...facts, ...window, environment }).map(({ service, keys }) => ({ service, ...keys }));

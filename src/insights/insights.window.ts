@@ -10,17 +10,22 @@ export const MAX_WINDOW_DAYS = 366;
  */
 export const LOOKBACK_DAYS = 90;
 
+const MINUTE_MS = 60_000;
+
 /**
  * [from, to) from the request: `to` defaults to now (a bare-date `to` covers its whole UTC day), `from` to
- * 30 days before `to`. Empty or longer than 366 days: 400 naming the field.
+ * 30 days before `to`. Empty or longer than 366 days (judged on the times as given): 400 naming the field. The
+ * window is widened to whole minutes (`to` up, `from` down; a default `from` is 30 days before the widened `to`):
+ * requests whose windows differ by seconds (each "now", or a client's clock) share one answer, and the answer's
+ * `window` says what it covers (at most a minute more at each end).
  */
 export function resolveWindow(fromText: string | undefined, toText: string | undefined, now: Date): { from: Date; to: Date } {
   const w = searchWindow(fromText, toText);
-  const to = w.before ?? w.to ?? now;
-  const from = w.from ?? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
-  if (to.getTime() <= from.getTime())
-    throw InvalidInputError.field(toText ? 'to' : 'from', toText ? 'must be after from' : 'must be before now');
-  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+  const exactTo = (w.before ?? w.to ?? now).getTime();
+  const to = Math.ceil(exactTo / MINUTE_MS) * MINUTE_MS;
+  const exactFrom = w.from?.getTime() ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
+  if (exactTo <= exactFrom) throw InvalidInputError.field(toText ? 'to' : 'from', toText ? 'must be after from' : 'must be before now');
+  if (exactTo - exactFrom > MAX_WINDOW_DAYS * DAY_MS)
     throw InvalidInputError.field(toText ? 'to' : 'from', `the window must span at most ${MAX_WINDOW_DAYS} days`);
-  return { from, to };
+  return { from: new Date(Math.floor(exactFrom / MINUTE_MS) * MINUTE_MS), to: new Date(to) };
 }

@@ -4,6 +4,7 @@ import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { OverlapsQueryDto } from './dto/overlaps-query.dto';
 import { toOverlapsResponse } from './event-overlaps.mapper';
 import { EventOverlapsService } from './event-overlaps.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 /** tracker.event.v1alpha1.EventService/ListOverlaps (the event service's other methods: TrackerEventsGrpcController). */
 @TrackerApi()
@@ -12,6 +13,7 @@ export class EventOverlapsGrpcController {
   constructor(private readonly service: EventOverlapsService) {}
 
   @GrpcMethod('tracker.event.v1alpha1.EventService', 'ListOverlaps')
+  @ScanQuery()
   async listOverlaps(@Payload() request: OverlapsQueryDto) {
     return toOverlapsResponse(await this.service.overlaps(request));
   }

@@ -6,6 +6,7 @@ import { OverlapsQueryDto } from './dto/overlaps-query.dto';
 import { OverlapsView } from './dto/event-response.dto';
 import { toOverlapsResponse } from './event-overlaps.mapper';
 import { EventOverlapsService } from './event-overlaps.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 @ApiTags('tracker events')
 @TrackerApi()
@@ -14,6 +15,7 @@ export class EventOverlapsHttpController {
   constructor(private readonly service: EventOverlapsService) {}
 
   @Get('events/overlaps')
+  @ScanQuery()
   @ApiOperation({
     operationId: 'listEventOverlaps',
     summary: 'Events of one service (or environment) whose startDate..endDate ranges intersect, in a window of at most 92 days',

@@ -7,6 +7,7 @@ import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, Tod
 import { toCreateResponse, toEventResponse, toGrpcChangelogResponse, toPageResponse } from './tracker-events.mapper';
 import { pagingFromRequest, searchFromRequest, statsFromRequest } from './tracker-events.query';
 import { TrackerEventsService } from './tracker-events.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 // Fully qualified: astra.core.v1 also has an EventService, and Nest binds a short name to both packages' services.
 const SERVICE = 'tracker.event.v1alpha1.EventService';
@@ -46,6 +47,7 @@ export class TrackerEventsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'SearchEvents')
+  @ScanQuery()
   async searchEvents(@Payload() request: SearchEventsRequestDto) {
     const { criteria, paging } = searchFromRequest(request);
     const { items, total, page, perPage } = await this.service.search(criteria, paging);
@@ -53,6 +55,7 @@ export class TrackerEventsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'TodayEvents')
+  @ScanQuery()
   async todayEvents(@Payload() request: TodayEventsRequestDto) {
     const { items, total, page, perPage } = await this.service.today(pagingFromRequest(request), request.tz);
     return toPageResponse(items, total, page, perPage);
@@ -64,6 +67,7 @@ export class TrackerEventsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'GetEventStats')
+  @ScanQuery()
   getEventStats(@Payload() request: EventStatsRequestDto) {
     return this.service.stats(statsFromRequest(request));
   }

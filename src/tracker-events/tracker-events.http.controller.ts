@@ -18,6 +18,7 @@ import { CREATE_EVENT_EXAMPLES, UPDATE_EVENT_EXAMPLE } from './dto/event-example
 import { toChangelogResponse, toCreateResponse, toEventResponse, toPageResponse } from './tracker-events.mapper';
 import { pagingFromQuery, searchFromQuery, statsFromQuery } from './tracker-events.query';
 import { TrackerEventsService } from './tracker-events.service';
+import { ScanQuery } from '../common/scan-limit/scan-query.decorator';
 
 const NOT_FOUND = { 404: 'No event with this id (urn:tracker:problems:not-found)' };
 const BAD_QUERY = { 400: 'A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each)' };
@@ -85,6 +86,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/search')
+  @ScanQuery()
   @ApiOperation({ operationId: 'searchEvents', summary: 'Events matching every given filter (AND), newest event time first, paginated' })
   @ApiOkResponse({ type: EventPageView })
   @ApiProblems(BAD_QUERY)
@@ -95,6 +97,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/today')
+  @ScanQuery()
   @ApiOperation({ operationId: 'listTodayEvents', summary: "Events whose time falls in today's calendar day (UTC, or the tz zone)" })
   @ApiOkResponse({ type: EventPageView })
   @ApiProblems(BAD_QUERY)
@@ -104,6 +107,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/stats')
+  @ScanQuery()
   @ApiOperation({ operationId: 'getEventStats', summary: 'Counts by type, status, environment, priority and month over a date range' })
   @ApiOkResponse({ type: EventStatsView })
   @ApiProblems(BAD_QUERY)
@@ -112,6 +116,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/stats/monthly')
+  @ScanQuery()
   @ApiOperation({ operationId: 'getMonthlyEventStats', summary: 'Counts per month (YYYY-MM of the event time) over a date range' })
   @ApiOkResponse({ type: MonthlyStatsView })
   @ApiProblems(BAD_QUERY)

@@ -497,7 +497,7 @@ export interface paths {
         };
         /**
          * DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)
-         * @description Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.
+         * @description Definitions and the source of each tier threshold: docs/insights.md. The window is widened to whole minutes (`window` says what was covered), and requests for the same window within 30 s share one answer.
          */
         get: operations["getDora"];
         put?: never;
@@ -3191,7 +3191,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3211,7 +3211,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3264,7 +3264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3284,7 +3284,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3339,7 +3339,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3359,7 +3359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3414,7 +3414,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3434,7 +3434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3493,7 +3493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -3513,7 +3513,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6052,7 +6052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6072,7 +6072,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6127,7 +6127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6147,7 +6147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

@@ -12,14 +12,17 @@ export interface UnaryClient {
   close(): void;
 }
 
-/** A raw @grpc/grpc-js client for one service, built from our .proto files like an outside caller would. */
-export function grpcClient(address: string, protoFile: string, serviceName: string): UnaryClient {
+/**
+ * A raw @grpc/grpc-js client for one service, built from our .proto files like an outside caller would.
+ * `channelOptions` e.g. `{ 'grpc.use_local_subchannel_pool': 1 }`: a connection of its own, not shared with other clients.
+ */
+export function grpcClient(address: string, protoFile: string, serviceName: string, channelOptions?: grpc.ChannelOptions): UnaryClient {
   const definition = protoLoader.loadSync(protoFile, PROTO_LOADER_OPTIONS);
   const loaded = grpc.loadPackageDefinition(definition);
   const Ctor = serviceName.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], loaded) as
     grpc.ServiceClientConstructor | undefined;
   if (!Ctor) throw new Error(`service ${serviceName} not found in ${protoFile}`);
-  const client = new Ctor(address, grpc.credentials.createInsecure());
+  const client = new Ctor(address, grpc.credentials.createInsecure(), channelOptions);
   return {
     call<T>(method: string, request: object = {}, metadata: Record<string, string> = {}): Promise<T> {
       const md = new grpc.Metadata();

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { DomainError } from '../errors/domain-errors';
 import type { BearerVerifier } from './bearer-verifier';
+import { addressOfPeer, canonicalAddress } from './peer-address';
 import { hasRole, Principal } from './roles';
 
 interface MetadataLike {
@@ -14,22 +15,13 @@ export interface CallParts {
   authorization: unknown;
   /** The account the call addresses: the matched `:account_id` path parameter or the gRPC `accountId` field. */
   accountId: unknown;
-  /** The peer's address (no proxy headers are trusted). */
+  /** The peer's address, spelled alike on both transports (no proxy headers are trusted). */
   address: string;
 }
 
 function firstString(value: unknown): unknown {
   const first: unknown = Array.isArray(value) ? value[0] : value;
   return Buffer.isBuffer(first) ? first.toString() : first;
-}
-
-/** gRPC peers read `ipv4:127.0.0.1:5000`, `ipv6:[::1]:5000` or `unix:...`: the host part is the address. */
-export function addressOfPeer(peer: unknown): string {
-  if (typeof peer !== 'string') return 'unknown';
-  const bracketed = /^ipv6:\[([^\]]+)\]/.exec(peer);
-  if (bracketed) return bracketed[1];
-  const v4 = /^ipv4:([^:]+)/.exec(peer);
-  return v4 ? v4[1] : peer;
 }
 
 export function callParts(context: ExecutionContext): CallParts {
@@ -50,7 +42,7 @@ export function callParts(context: ExecutionContext): CallParts {
     carrier: req,
     authorization: firstString(req.headers.authorization),
     accountId: req.params?.account_id,
-    address: req.ip ?? 'unknown',
+    address: canonicalAddress(req.ip),
   };
 }
 
