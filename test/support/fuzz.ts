@@ -47,6 +47,11 @@ export const LOOK_ALIKE_NAMES = [
 export const withLookAlikes = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> =>
   fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...LOOK_ALIKE_NAMES) });
 
+/** `text` with every character outside printable ASCII as <U+XXXX>, for failure messages a reader can see. */
+export function visible(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 /** Strings that have broken services before: operators, regexes, paths, dates, ids, control and astral characters. */
 const NASTY_STRINGS = [
   '',
