@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { PROTO_ROOT } from '../src/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { mintToken } from './support/auth';
-import { FUZZ_RUNS, FUZZ_SEED, nastyString, record, runAll, runsFor, samples } from './support/fuzz';
+import { isIdentifier } from '../src/common/validation/identifier';
+import { FUZZ_RUNS, FUZZ_SEED, nastyString, record, runAll, runsFor, samples, visible, withLookAlikes } from './support/fuzz';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
 
@@ -58,12 +59,13 @@ const attributes = msg({
   message: str(fc.string({ maxLength: 20 })),
   type: int(fc.integer({ min: 1, max: 5 })),
   priority: int(fc.integer({ min: 1, max: 5 })),
-  service: str(fc.constantFrom('grpc-fuzz-a', 'grpc-fuzz-b')),
+  service: str(withLookAlikes(fc.constantFrom('grpc-fuzz-a', 'grpc-fuzz-b'))),
+  owner: str(withLookAlikes(fc.constantFrom('team-a', 'team-b'))),
   status: int(fc.constantFrom(1, 3, 4)),
   environment: int(fc.integer({ min: 1, max: 8 })),
   startDate: str(isoDate),
   endDate: str(isoDate),
-  stakeHolders: strs(fc.string({ maxLength: 10 })),
+  stakeHolders: strs(withLookAlikes(fc.string({ maxLength: 10 }))),
   notifications: strs(fc.constantFrom('slack', 'email')),
   relatedId: str(objectId),
 });
@@ -166,7 +168,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
       msg({
         ...page,
         priority: int(fc.integer({ min: 1, max: 5 })),
-        service: str(fc.constant('grpc-fuzz-a')),
+        service: str(withLookAlikes(fc.constant('grpc-fuzz-a'))),
         type: int(fc.integer({ min: 1, max: 5 })),
         startDate: str(isoDate),
         endDate: str(isoDate),
@@ -236,7 +238,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   });
 
   describe('tracker.change.v1alpha1.ChangeService', () => {
-    const changeServices = fc.constantFrom('grpc-change-a', 'grpc-change-b');
+    const changeServices = withLookAlikes(fc.constantFrom('grpc-change-a', 'grpc-change-b'));
     it.each([
       [
         'CreateChange',
@@ -270,7 +272,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   });
 
   describe('tracker.lock.v1alpha1.LockService', () => {
-    const lockOwner = fc.constantFrom('owner-1', 'owner-2');
+    const lockOwner = withLookAlikes(fc.constantFrom('owner-1', 'owner-2'));
     const lockServices = ['grpc-lock-a', 'grpc-lock-b'];
     /** Ids of held locks (after AcquireLock's fuzz), random UUIDs and malformed ones. */
     let lockId: fc.Arbitrary<string> = fc.oneof(uuid, fc.constantFrom('not-a-uuid', ''));
@@ -279,7 +281,7 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     it('lock AcquireLock', async () => {
       const eventId = fc.oneof({ weight: 6, arbitrary: fc.constant(MISSING) }, { weight: 1, arbitrary: str(objectId) });
       const acquire = msg({
-        service: str(fc.constantFrom(...lockServices)),
+        service: str(withLookAlikes(fc.constantFrom(...lockServices))),
         environment: int(fc.integer({ min: 1, max: 8 })),
         resource: str(fc.constantFrom('deployment', 'migration')),
         owner: str(lockOwner),
@@ -356,6 +358,27 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     const created = outcomes.filter((o) => o.status === status.OK).length;
     expect(created).toBeGreaterThan(0);
     expect(await count()).toBe(before + created);
+  });
+
+  it('stored no look-alike name (every service, owner and stake holder is an identifier; docs/security.md)', async () => {
+    const events = await store
+      .db()
+      .collection('tracker_events')
+      .find({}, { projection: { attributes: 1 } })
+      .toArray();
+    const changes = await store
+      .db()
+      .collection('changes')
+      .find({}, { projection: { service: 1 } })
+      .toArray();
+    const locks = (await clients.lock.call<{ locks?: { service: string; owner: string }[] }>('ListLocks', {}, md)).locks ?? [];
+    const names = [
+      ...events.flatMap((e) => [e.attributes?.service, e.attributes?.owner, ...(e.attributes?.stakeHolders ?? [])]),
+      ...changes.map((c) => c.service),
+      ...locks.flatMap((l) => [l.service, l.owner]),
+    ].filter((n) => n !== undefined);
+    expect(names.length).toBeGreaterThan(100);
+    expect([...new Set(names.filter((n) => !isIdentifier(n)))].map(visible)).toEqual([]);
   });
 
   it('is still healthy afterwards', async () => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EVENT_ENVIRONMENTS, EVENT_IMPACTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../src/tracker-events/domain/event-enums';
 import { CLASSES, DESTINATIONS, SEVERITIES } from '../src/activity-log/dto/create-event.dto';
+import { isIdentifier } from '../src/common/validation/identifier';
 import { startTestApp, TestApp } from './support/app-harness';
 import { sampleEvent } from './support/astra-events';
 import { bearer } from './support/auth';
@@ -24,6 +25,8 @@ import {
   send,
   sendStreamOpen,
   serverErrors,
+  visible,
+  withLookAlikes,
 } from './support/fuzz';
 import { http } from './support/http';
 import { CLOUDEVENTS_PATH, GITHUB_PATH, signatureOf, WEBHOOK_SECRET } from './support/intake';
@@ -43,16 +46,16 @@ const oneOf = <T>(values: readonly T[]) => fc.constantFrom(...values);
 
 const trackerAttributes = mutatedRecord({
   message: smallText,
-  source: smallText,
+  source: withLookAlikes(smallText),
   type: oneOf(EVENT_TYPES),
   priority: oneOf(EVENT_PRIORITIES),
-  service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+  service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
   status: oneOf(EVENT_STATUSES),
   environment: oneOf(EVENT_ENVIRONMENTS),
   impact: oneOf(EVENT_IMPACTS),
   startDate: isoDate,
-  owner: smallText,
-  stakeHolders: fc.array(smallText, { maxLength: 3 }),
+  owner: withLookAlikes(smallText),
+  stakeHolders: fc.array(withLookAlikes(smallText), { maxLength: 3 }),
   notification: fc.constant(false),
 });
 const trackerLinks = mutatedRecord({ pullRequestLink: fc.webUrl(), ticket: smallText });
@@ -65,11 +68,11 @@ const searchParams = {
   type: oneOf(EVENT_TYPES).map(String),
   environment: oneOf(EVENT_ENVIRONMENTS).map(String),
   status: oneOf(EVENT_STATUSES).map(String),
-  service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+  service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
   start_date: isoDate,
   end_date: isoDate,
 };
-const statsParams = { start_date: isoDate, end_date: isoDate, service: fc.constantFrom('fuzz-a', 'fuzz-b') };
+const statsParams = { start_date: isoDate, end_date: isoDate, service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')) };
 // Mostly valid windows (at most 92 days): from in January, to in February or March.
 const dayIn = (min: string, max: string) =>
   fc.date({ min: new Date(min), max: new Date(max), noInvalidDate: true }).map((d) => d.toISOString());
@@ -77,14 +80,15 @@ const overlapParams = {
   from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
   to: dayIn('2024-02-01T00:00:00Z', '2024-03-31T00:00:00Z'),
   by: fc.constantFrom('service', 'environment'),
-  service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+  service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
   environment: oneOf(EVENT_ENVIRONMENTS).map(String),
   type: oneOf(EVENT_TYPES).map(String),
 };
 
 const LOCK_SERVICES = ['fuzz-lock-a', 'fuzz-lock-b'];
-const lockOwner = fc.constantFrom('owner-1', 'owner-2', 'owner-3');
-const lockParams = { service: fc.constantFrom(...LOCK_SERVICES), environment: oneOf(EVENT_ENVIRONMENTS).map(String), owner: lockOwner };
+const lockOwner = withLookAlikes(fc.constantFrom('owner-1', 'owner-2', 'owner-3'));
+const lockService = withLookAlikes(fc.constantFrom(...LOCK_SERVICES));
+const lockParams = { service: lockService, environment: oneOf(EVENT_ENVIRONMENTS).map(String), owner: lockOwner };
 
 const astraCreate = hostileBody(
   mutatedRecord({
@@ -337,7 +341,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     fc.constantFrom('-1', '1e3', '01', '9'.repeat(20)),
   );
   const streamParams = {
-    service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+    service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
     priority: oneOf(EVENT_PRIORITIES).map(String),
     type: oneOf(EVENT_TYPES).map(String),
     environment: oneOf(EVENT_ENVIRONMENTS).map(String),
@@ -417,7 +421,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     const lockBody = () =>
       hostileBody(
         mutatedRecord({
-          service: fc.constantFrom(...LOCK_SERVICES),
+          service: lockService,
           environment: oneOf(EVENT_ENVIRONMENTS),
           resource: fc.constantFrom('deployment', 'migration'),
           owner: lockOwner,
@@ -492,7 +496,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     const sha = fc.stringMatching(/^[0-9a-f]{7,40}$/);
     const changeBody = hostileBody(
       mutatedRecord({
-        service: fc.constantFrom(...CHANGE_SERVICES),
+        service: withLookAlikes(fc.constantFrom(...CHANGE_SERVICES)),
         sha,
         pullRequestLink: fc.webUrl(),
         title: smallText,
@@ -502,7 +506,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     );
     const changeParams = {
       ...pageParams,
-      service: fc.constantFrom(...CHANGE_SERVICES),
+      service: withLookAlikes(fc.constantFrom(...CHANGE_SERVICES)),
       from: isoDate,
       to: isoDate,
     };
@@ -528,7 +532,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   describe('insights', () => {
     const doraParams = {
       environment: oneOf(EVENT_ENVIRONMENTS).map(String),
-      service: fc.constantFrom('fuzz-a', 'fuzz-b'),
+      service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
       from: dayIn('2024-01-01T00:00:00Z', '2024-01-31T00:00:00Z'),
       to: dayIn('2024-02-01T00:00:00Z', '2025-03-31T00:00:00Z'),
       bucket: fc.constantFrom('day', 'week', 'month'),
@@ -704,6 +708,31 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     record('null in one field (POST/PUT event, Astra, locks, changes)', outcomes, performance.now() - started);
     expect(serverErrors(outcomes)).toEqual([]);
     expect(outcomes.some((o) => o.status < 300)).toBe(true);
+  });
+
+  /**
+   * Look-alike names (LOOK_ALIKE_NAMES, in every name field above) are refused, never stored: `payments` and
+   * `pay\u202Ements` cannot both exist (docs/security.md, identifiers). Read from the store and the lock list.
+   */
+  it('stored no look-alike name: every service, owner, source, stake holder, ticket and lock or change name is an identifier', async () => {
+    const events = await store
+      .db()
+      .collection('tracker_events')
+      .find({}, { projection: { attributes: 1, links: 1 } })
+      .toArray();
+    const names = events.flatMap((e) => {
+      const a = e.attributes ?? {};
+      return [a.service, a.owner, a.source, a.relatedId, ...(a.stakeHolders ?? []), e.links?.ticket];
+    });
+    const changes = await store
+      .db()
+      .collection('changes')
+      .find({}, { projection: { service: 1 } })
+      .toArray();
+    const locks = (await http('GET', `${app.http}/api/v1alpha1/locks`)).body.locks as { service: string; owner: string }[];
+    const all = [...names, ...changes.map((c) => c.service), ...locks.flatMap((l) => [l.service, l.owner])].filter((n) => n !== undefined);
+    expect(all.length).toBeGreaterThan(100);
+    expect([...new Set(all.filter((n) => !isIdentifier(n)))].map(visible)).toEqual([]);
   });
 
   it('answers an over-long URL (past the 16 KB header limit) with 431 or a closed connection, and stays up', async () => {

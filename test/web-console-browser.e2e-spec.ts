@@ -443,6 +443,50 @@ describe('web console in a browser', () => {
     }
   });
 
+  /**
+   * Free text keeps a right-to-left override (identifiers refuse it; docs/security.md), so the console isolates it:
+   * every text node holding one must sit directly in an element whose computed unicode-bidi isolates (`<bdi>`,
+   * `dir="auto"`), or the override would reorder what follows it on the page (docs/ui.md).
+   */
+  it('a title holding U+202E is rendered inside an isolating element on the timeline, the event page and the overlaps page', async () => {
+    const title = 'Rollout \u202Egnp.exe\u202C of bidi-check';
+    const created = await createEvent({
+      title,
+      attributes: { type: 2, service: 'bidi-check', status: 3, environment: 7, startDate: at('15:00'), endDate: at('15:30') },
+    });
+    /** For each text node holding U+202E under `root`: the computed unicode-bidi of its parent element. */
+    const isolation = (p: Page, root: string) =>
+      p.evaluate<string[]>(`(() => {
+        const walker = document.createTreeWalker(document.querySelector(${JSON.stringify(root)}), NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) {
+          const node = walker.currentNode;
+          if (node.data.includes('\u202E')) found.push(getComputedStyle(node.parentElement).unicodeBidi);
+        }
+        return found;
+      })()`);
+    const ISOLATING = /^(isolate|isolate-override|plaintext)$/;
+
+    await page.goto('/');
+    await page.locator(`tr[data-event-id="${created.id}"]`).waitFor();
+    const timeline = await isolation(page, `tr[data-event-id="${created.id}"]`);
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]).toMatch(ISOLATING);
+
+    await page.goto(`/events/${created.id}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+    const detail = await isolation(page, 'main');
+    expect(detail.length).toBeGreaterThanOrEqual(1);
+    for (const bidi of detail) expect(bidi).toMatch(ISOLATING);
+
+    await page.goto(`/overlaps?date=${DAY}`);
+    await page.getByRole('group', { name: 'bidi-check' }).locator('.gantt-bar').waitFor();
+    const overlaps = await isolation(page, '.gantt');
+    expect(overlaps).toHaveLength(1);
+    expect(overlaps[0]).toMatch(ISOLATING);
+  });
+
   /** Every page, where it is ready, at both sizes in both schemes: axe, keyboard, screenshots. */
   const pages: { name: string; path: () => string; ready: string }[] = [
     { name: 'timeline', path: () => '/', ready: 'table.events tbody tr' },

@@ -24,6 +24,8 @@ describe('validateEnv', () => {
     ['INGEST_ENVIRONMENTS', 'prod=9'],
     ['INGEST_ENVIRONMENTS', 'prod'],
     ['INGEST_ENVIRONMENTS', 'prod=7,,qa=4'],
+    ['INGEST_ENVIRONMENTS', 'prod=7,pro\u200Bd=1'],
+    ['INGEST_ENVIRONMENTS', 'prod=7,\u202Eprod=1'],
     ['AUTH_ISSUER', 'not a url'],
     ['AUTH_ISSUER', 'ftp://idp.example.com'],
     ['AUTH_AUDIENCE', 'a, b'],

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { refusedCharacterProblem } from '../common/validation/identifier';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -8,6 +9,13 @@ const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 's
 export const DEFAULT_INGEST_ENVIRONMENTS =
   'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
 const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;
+/** Names an upstream system could not tell apart on screen (docs/security.md, identifiers) are no mapping. */
+const namesProblem = (v: unknown) => (typeof v === 'string' ? refusedCharacterProblem(v.replace(/[ \t\r\n,=]/g, '')) : undefined);
+const EnvironmentNamesVisible = () =>
+  ValidateBy({
+    name: 'environmentNamesVisible',
+    validator: { validate: (v: unknown) => namesProblem(v) === undefined, defaultMessage: (args) => `names ${namesProblem(args?.value)}` },
+  });
 /** A claim name, or a dotted path of them: 1 to 8 segments of 1 to 128 characters, no spaces. */
 const CLAIM_PATH = /^(?=.{1,256}$)[^.\s]{1,128}(\.[^.\s]{1,128}){0,7}$/;
 
@@ -225,6 +233,7 @@ export class EnvironmentVariables {
    * environment: `name=number` pairs, comma separated, names case-insensitive; replaces the default list.
    */
   @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
+  @EnvironmentNamesVisible()
   INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
   /**
    * How long the intake keeps a delivery's receipt, in days: a redelivery within it answers as a duplicate; an

@@ -24,6 +24,34 @@ export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const HUGE = 'x'.repeat(300_000);
 const OVER_LIMIT = 'y'.repeat(1_100_000);
 
+/**
+ * Names that render as `payments` (or nearly) and are not it: bidirectional controls, zero width and other
+ * invisible characters, a no-break space, a soft hyphen, tag characters, surrounding spaces. Identifiers refuse
+ * them (src/common/validation/identifier.ts); free text keeps them.
+ */
+export const LOOK_ALIKE_NAMES = [
+  'pay\u202Ements',
+  'pay\u200Bments',
+  '\uFEFFpayments',
+  'pay\u00ADments',
+  'pay\u2060ments',
+  '\u2066payments\u2069',
+  'payments\u200E',
+  'pay\u00A0ments',
+  'payments\u{E0041}',
+  'pay\u3164ments',
+  ' payments',
+];
+
+/** `valid` names, and now and then a look-alike one (a field whose stored values must all pass isIdentifier). */
+export const withLookAlikes = (valid: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.oneof({ weight: 6, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...LOOK_ALIKE_NAMES) });
+
+/** `text` with every character outside printable ASCII as <U+XXXX>, for failure messages a reader can see. */
+export function visible(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `<U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
 /** Strings that have broken services before: operators, regexes, paths, dates, ids, control and astral characters. */
 const NASTY_STRINGS = [
   '',
@@ -52,6 +80,7 @@ const NASTY_STRINGS = [
   'Ω≈ç√∫',
   'ﷺ',
   '\u202e',
+  ...LOOK_ALIKE_NAMES,
   'null',
   'undefined',
   'NaN',

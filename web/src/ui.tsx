@@ -3,6 +3,20 @@ import { ApiError } from './api/client';
 import { type Choice, choice, type Tone } from './labels';
 import { onTokenChange } from './token';
 
+/**
+ * Text someone else wrote (a title, a name, a message, a reason), isolated from the page around it: a right-to-left
+ * override or an unbalanced embedding inside cannot reorder the page's own words or the text next to it, and
+ * its direction comes from its own first strong character (`<bdi>`, `dir="auto"`; docs/ui.md). Identifiers refuse
+ * such characters (docs/security.md); free text keeps them, so every piece of it goes through here.
+ */
+export function UserText({ children, className }: { children: string | null | undefined; className?: string }) {
+  return (
+    <bdi dir="auto" className={className}>
+      {children}
+    </bdi>
+  );
+}
+
 export function Badge({ tone, children }: { tone: Tone; children: ReactNode }) {
   return <span className={`badge tone-${tone}`}>{children}</span>;
 }

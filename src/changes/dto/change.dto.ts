@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../../tracker-events/domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { EmptyAsAbsent, IsInstant, NotBefore, OptionalInstant, OptionalIntRange, OptionalText } from '../../tracker-events/dto/validators';
 
 /*
@@ -15,6 +16,7 @@ const SHA = /^[0-9a-fA-F]{7,64}$/;
 export class CreateChangeDto {
   @ApiProperty({ example: 'user-service', description: 'The service whose main line the change reached' })
   @RequiredText(300)
+  @IsIdentifier()
   service!: string;
 
   @ApiPropertyOptional({
@@ -56,6 +58,7 @@ export class CreateChangeDto {
 export class ListChangesQueryDto {
   @ApiPropertyOptional({ description: 'Exact service name' })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ description: 'Inclusive lower bound on changedAt (ISO 8601)', example: '2024-03-01' })
@@ -78,6 +81,7 @@ export class ListChangesQueryDto {
 
 export class ListChangesRequestDto {
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @OptionalInstant()

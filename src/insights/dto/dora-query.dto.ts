@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../insights.window';
 
@@ -32,6 +33,7 @@ export class DoraServicesQueryDto {
 export class DoraQueryDto extends DoraServicesQueryDto {
   @ApiPropertyOptional({ description: 'Only this service (exact name)' })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ enum: BUCKETS, default: 'week', description: 'Bucket size: UTC days, ISO weeks (from Monday) or months' })

@@ -2,9 +2,10 @@ import { parseInstant } from '../../tracker-events/domain/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
 import { correlatedEventId } from './correlation';
+import { refusedCharacterProblem } from '../../common/validation/identifier';
 import { mapEnvironment } from './environments';
 import type { CreateChangeDto } from '../../changes/dto/change.dto';
-import { at, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText } from './intake-plan';
+import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText } from './intake-plan';
 
 export const CDEVENTS_SOURCE = 'cdevents';
 
@@ -53,6 +54,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
   let environment: number | undefined;
   const environmentName = optionalText(data, 'subject.content.environment.id');
   if (environmentName !== undefined) {
+    checkedName(environmentName, 'data.subject.content.environment.id', refusedCharacterProblem);
     const match = mapEnvironment(environmentName, environments);
     if (match.kind === 'unmapped') return ignored(match.reason);
     environment = match.environment;
@@ -66,7 +68,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
       title: clip(`${service.verb} ${subjectId}${envText}`, 500),
       attributes: {
         type: DEPLOYMENT,
-        service: clip(subjectId, 300),
+        service: clip(serviceName(data, 'subject.id'), 300),
         status: service.status,
         source: CDEVENTS_SOURCE,
         ...(environment ? { environment } : {}),
@@ -95,7 +97,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
       title: clip(`Pipeline run ${subjectId}${pipeline ? ` of ${pipeline}` : ''}`, 500),
       attributes: {
         type: OPERATION,
-        service: clip(pipeline ?? subjectId, 300),
+        service: clip(serviceName(data, 'subject.content.pipelineName', 'subject.id'), 300),
         status,
         source: CDEVENTS_SOURCE,
         ...(message ? { message: clip(message, 10_000) } : {}),
@@ -116,14 +118,13 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
 
   if (name === 'incident.detected' || name === 'incident.reported' || name === 'incident.resolved') {
     const resolved = name === 'incident.resolved';
-    const affected = optionalText(data, 'subject.content.service.id');
     const description = optionalText(data, 'subject.content.description');
     const status = resolved ? 8 : 7;
     const create: CreateEventDto = {
       title: clip(description ?? `Incident ${subjectId}`, 500),
       attributes: {
         type: INCIDENT,
-        service: clip(affected ?? subjectId, 300),
+        service: clip(serviceName(data, 'subject.content.service.id', 'subject.id'), 300),
         status,
         source: CDEVENTS_SOURCE,
         ...(environment ? { environment } : {}),
@@ -142,14 +143,22 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
   }
 
   // change.merged: a change of the repository it names (else of the subject), merged at the CDEvent's time.
-  const repository = optionalText(data, 'subject.content.repository.id');
   if (!timestamp) return ignored('change.merged without a readable context.timestamp');
   const link = linkOrNothing(subjectId);
   const change: CreateChangeDto = {
-    service: clip(repository ?? subjectId, 300),
+    service: clip(serviceName(data, 'subject.content.repository.id', 'subject.id'), 300),
     mergedAt: timestamp,
     title: clip(`Change ${subjectId}`, 1000),
     ...(link ? { pullRequestLink: link } : {}),
   };
   return { kind: 'change', change, source: CDEVENTS_SOURCE };
+}
+
+/**
+ * The service a CDEvent names: the first of `paths` that holds text (each CDEvent kind has its own field, and
+ * the subject id as a fallback), refused with a 400 naming that field when it is no acceptable name.
+ */
+function serviceName(data: Record<string, unknown>, ...paths: string[]): string {
+  const path = paths.find((p) => optionalText(data, p) !== undefined) ?? paths[paths.length - 1];
+  return checkedName(String(at(data, path)), `data.${path}`);
 }

@@ -4,8 +4,9 @@ import { parseInstant } from '../../tracker-events/domain/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { CreateChangeDto } from '../../changes/dto/change.dto';
 import { correlatedEventId } from './correlation';
+import { refusedCharacterProblem } from '../../common/validation/identifier';
 import { mapEnvironment } from './environments';
-import { at, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText, requiredText } from './intake-plan';
+import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText, requiredText } from './intake-plan';
 
 export const GITHUB_SOURCE = 'github';
 export const TRACKER_DEPLOYMENT = 1;
@@ -67,7 +68,7 @@ function planPullRequest(payload: PullRequestEvent): IntakePlan {
   const link = linkOrNothing(at(payload, 'pull_request.html_url'));
   const title = optionalText(payload, 'pull_request.title');
   const change: CreateChangeDto = {
-    service: clip(requiredText(payload, 'repository.full_name', 'body'), 300),
+    service: clip(checkedName(requiredText(payload, 'repository.full_name', 'body'), 'repository.full_name'), 300),
     mergedAt,
     ...(sha && /^[0-9a-fA-F]{7,64}$/.test(sha) ? { sha } : {}),
     ...(link ? { pullRequestLink: link } : {}),
@@ -93,12 +94,20 @@ function planDeployment(
     if (!(state in DEPLOYMENT_STATE_STATUS)) return ignored(`deployment_status state "${clip(state, 100)}" is not one Tracker maps`);
     status = DEPLOYMENT_STATE_STATUS[state];
   }
-  const environmentName = optionalText(payload, 'deployment_status.environment') ?? requiredText(deployment, 'environment', 'deployment');
+  const statusEnvironment = optionalText(payload, 'deployment_status.environment');
+  const environmentName = checkedName(
+    statusEnvironment ?? requiredText(deployment, 'environment', 'deployment'),
+    statusEnvironment ? 'deployment_status.environment' : 'deployment.environment',
+    refusedCharacterProblem,
+  );
   const environment = mapEnvironment(environmentName, environments);
   if (environment.kind === 'unmapped') return ignored(environment.reason);
 
   const named = optionalText(deployment, 'payload.service');
-  const service = named && named.length <= 300 ? named : clip(repository, 300);
+  const service =
+    named && named.length <= 300
+      ? checkedName(named, 'deployment.payload.service')
+      : clip(checkedName(repository, 'repository.full_name'), 300);
   const ref = optionalText(deployment, 'ref');
   const sha = optionalText(deployment, 'sha');
   const startDate = instantOrNothing(at(deployment, 'created_at'), parseInstant);
@@ -112,7 +121,8 @@ function planDeployment(
       : undefined;
   const description = optionalText(payload, 'deployment_status.description') ?? optionalText(deployment, 'description');
   const pullRequestLink = PULL_REQUEST_KEYS.map((key) => linkOrNothing(at(deployment, `payload.${key}`))).find(Boolean);
-  const owner = optionalText(deployment, 'creator.login');
+  const login = optionalText(deployment, 'creator.login');
+  const owner = login && checkedName(login, 'deployment.creator.login');
 
   const create: CreateEventDto = {
     title: clip(`Deploy ${service}${ref ? `@${ref}` : ''} to ${environmentName}`, 500),

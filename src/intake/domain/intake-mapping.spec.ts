@@ -167,6 +167,32 @@ describe('planGithubDelivery', () => {
       planGithubDelivery({ event: 'deployment', payload: deployment({ environment: 7 }), host: 'github.com' }, environments),
     ).toThrow('deployment.environment');
   });
+
+  it.each([
+    ['deployment.payload.service', deployment({ payload: { service: 'pay\u202Ements' } }), /U\+202E/],
+    ['repository.full_name', { ...deployment(), repository: { full_name: 'org/pay\u200Bments' } }, /U\+200B/],
+    ['deployment.environment', deployment({ environment: 'produc\u200Btion' }), /U\+200B/],
+    ['deployment.environment', deployment({ environment: '\uFEFFproduction' }), /U\+FEFF/],
+    ['deployment.creator.login', deployment({ creator: { login: 'octo\u202Ecat' } }), /U\+202E/],
+  ])('refuses a look-alike name in %s, naming the field', (field, payload, reason) => {
+    expect(() => planGithubDelivery({ event: 'deployment', payload, host: 'github.com' }, environments)).toThrow(
+      expect.objectContaining({ extra: { invalidFields: [{ name: field, reason: expect.stringMatching(reason) }] } }),
+    );
+  });
+
+  it('refuses a look-alike repository in a merged pull request, and still maps surrounding spaces of environments', () => {
+    const payload = {
+      action: 'closed',
+      pull_request: { merged: true, merged_at: '2024-03-01T10:00:00Z' },
+      repository: { full_name: 'org/app\u2066' },
+    };
+    expect(() => planGithubDelivery({ event: 'pull_request', payload, host: 'github.com' }, environments)).toThrow(/repository\.full_name/);
+    const spaced = planGithubDelivery(
+      { event: 'deployment', payload: deployment({ environment: ' production ' }), host: 'github.com' },
+      environments,
+    );
+    expect(spaced).toMatchObject({ kind: 'record', create: { attributes: { environment: 7 } } });
+  });
 });
 
 const cdevent = (subject: Record<string, unknown>) => ({
@@ -234,5 +260,18 @@ describe('planCdEvent', () => {
       source: 'cdevents',
       change: { service: 'org/app', mergedAt: '2024-03-01T10:00:00Z', title: 'Change pr-9' },
     });
+  });
+
+  it.each([
+    ['data.subject.id', 'service.deployed', { id: 'pay\u202Ements', content: { environment: { id: 'prod' } } }],
+    ['data.subject.content.environment.id', 'service.deployed', { id: 'app', content: { environment: { id: 'pr\u200Bod' } } }],
+    ['data.subject.content.pipelineName', 'pipelinerun.started', { id: 'run-1', content: { pipelineName: 'bu\u200Bild' } }],
+    ['data.subject.id', 'pipelinerun.started', { id: 'run\u202E-1', content: {} }],
+    ['data.subject.content.service.id', 'incident.detected', { id: 'inc-1', content: { service: { id: 'a\u2067pi' } } }],
+    ['data.subject.content.repository.id', 'change.merged', { id: 'pr-9', content: { repository: { id: 'org/a\u00ADpp' } } }],
+  ] as const)('refuses a look-alike name in %s (%s), naming the field', (field, name, subject) => {
+    expect(() => plan(name, subject)).toThrow(
+      expect.objectContaining({ extra: { invalidFields: [expect.objectContaining({ name: field })] } }),
+    );
   });
 });

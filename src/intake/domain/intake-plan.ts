@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { InvalidInputError } from '../../common/errors/domain-errors';
+import { identifierProblem } from '../../common/validation/identifier';
 import type { TrackerEventIntakeRecord } from '../../tracker-events/data/tracker-event.schema';
 import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../../tracker-events/dto/event-body.dto';
@@ -32,7 +33,22 @@ export const ignored = (reason: string): IntakePlan => ({ kind: 'ignored', reaso
 
 /** Tracker's caps on event fields (event-body.dto.ts): upstream text longer than that is cut, with an ellipsis. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+  if (text.length <= max) return text;
+  // Never half of a surrogate pair: a lone surrogate is refused in names (and garbles text).
+  const end = /[\uD800-\uDBFF]/.test(text[max - 4]) ? max - 4 : max - 3;
+  return `${text.slice(0, end)}...`;
+}
+
+/**
+ * An upstream name that becomes a tracker identifier (service, owner), refused as the API refuses it (a 400
+ * naming the upstream field: the sender sees the delivery fail, rather than Tracker storing a look-alike or
+ * dropping the event silently). `problemOf` is identifierProblem, or refusedCharacterProblem for names Tracker
+ * matches with surrounding spaces trimmed (environments).
+ */
+export function checkedName(name: string, field: string, problemOf: (name: string) => string | undefined = identifierProblem): string {
+  const problem = problemOf(name);
+  if (problem) throw InvalidInputError.field(field, problem);
+  return name;
 }
 
 /** A value at a dotted path of an upstream payload, read without trusting its shape. */

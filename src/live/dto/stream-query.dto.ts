@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../tracker-events/domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { OptionalIntIn, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
 import { AstraGrpcRequestDto } from '../../common/astra/grpc-request.dto';
 
@@ -10,6 +11,7 @@ const MAX_CURSOR_TEXT = 32;
 export class TrackerStreamQueryDto {
   @ApiPropertyOptional({ description: 'Exact service name' })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS })
@@ -49,6 +51,7 @@ export class ActivityStreamQueryDto {
 /** tracker.event.v1alpha1.WatchEventsRequest (camelCase, as the loader decodes it). */
 export class WatchTrackerEventsRequestDto {
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @OptionalIntIn(EVENT_ENVIRONMENTS)

@@ -18,6 +18,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { EmptyAsAbsent, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
 
@@ -41,6 +42,7 @@ const QueryBoolean = () => Transform(({ value }: { value: unknown }) => (value =
 export class AcquireLockDto {
   @ApiProperty({ example: 'user-service', minLength: 1, maxLength: 300 })
   @RequiredText(300)
+  @IsIdentifier()
   service!: string;
 
   @ApiProperty({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
@@ -70,6 +72,7 @@ export class AcquireLockDto {
     description: 'Who holds the lock; the same owner acquiring again renews it',
   })
   @RequiredText(200)
+  @IsIdentifier()
   owner!: string;
 
   @ApiPropertyOptional({ example: 'Deploying v2.1.0', maxLength: 1000 })
@@ -107,6 +110,7 @@ export class LockIdDto {
 export class RenewLockBodyDto {
   @ApiProperty({ example: 'github_actions', minLength: 1, maxLength: 200 })
   @RequiredText(200)
+  @IsIdentifier()
   owner!: string;
 
   @ApiPropertyOptional({
@@ -128,6 +132,7 @@ export class ReleaseLockQueryDto {
   @ApiPropertyOptional({ description: 'The holder; required unless force=true', maxLength: 200 })
   @ValidateIf((o: ReleaseLockQueryDto) => o.force !== true)
   @RequiredText(200)
+  @IsIdentifier()
   owner?: string;
 
   @ApiPropertyOptional({ description: "Release whoever holds it (recorded with the caller's identity)", default: false })
@@ -145,6 +150,7 @@ export class ReleaseLockRequestDto extends ReleaseLockQueryDto {
 export class ListLocksQueryDto {
   @ApiPropertyOptional({ example: 'user-service', maxLength: 300 })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })
@@ -153,5 +159,6 @@ export class ListLocksQueryDto {
 
   @ApiPropertyOptional({ example: 'github_actions', maxLength: 200 })
   @OptionalText(200)
+  @IsIdentifier()
   owner?: string;
 }

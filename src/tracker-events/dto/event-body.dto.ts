@@ -22,6 +22,7 @@ import {
   EVENT_TYPES,
   NOTIFICATION_CHANNELS,
 } from '../domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { BoundedInput, FieldBounds } from '../../common/validation/input-bounds';
 import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from './validators';
 
@@ -45,6 +46,7 @@ abstract class EventAttributesFields {
 
   @ApiPropertyOptional({ example: 'github_actions', maxLength: 200 })
   @OptionalText(200)
+  @IsIdentifier()
   source?: string;
 
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES, description: '1=P1/Critical .. 5=P5/Low' })
@@ -53,6 +55,7 @@ abstract class EventAttributesFields {
 
   @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)', maxLength: 200 })
   @OptionalText(200)
+  @IsIdentifier()
   relatedId?: string;
 
   @ApiPropertyOptional({
@@ -82,6 +85,7 @@ abstract class EventAttributesFields {
 
   @ApiPropertyOptional({ example: 'platform-team', maxLength: 200 })
   @OptionalText(200)
+  @IsIdentifier()
   owner?: string;
 
   @ApiPropertyOptional({
@@ -94,6 +98,7 @@ abstract class EventAttributesFields {
   @ArrayMaxSize(MAX_STAKE_HOLDERS)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
+  @IsIdentifier({ each: true })
   stakeHolders?: string[];
 
   @ApiPropertyOptional({ description: 'Deliver this event to the channels in `notifications`' })
@@ -120,6 +125,7 @@ export class CreateEventAttributesDto extends EventAttributesFields {
   @IsString()
   @IsNotEmpty()
   @MaxLength(300)
+  @IsIdentifier()
   service!: string;
 }
 
@@ -130,6 +136,7 @@ export class UpdateEventAttributesDto extends EventAttributesFields {
 
   @ApiPropertyOptional({ maxLength: 300 })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 }
 
@@ -140,6 +147,7 @@ export class EventLinksDto {
 
   @ApiPropertyOptional({ example: 'PROJ-456', maxLength: 200 })
   @OptionalText(200)
+  @IsIdentifier()
   ticket?: string;
 }
 

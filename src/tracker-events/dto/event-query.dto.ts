@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES, MAX_PER_PAGE } from '../domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalText, OptionalTimeZone, QueryIntIn } from './validators';
 
 /*
@@ -25,6 +26,7 @@ export class SearchEventsQueryDto extends ListEventsQueryDto {
 
   @ApiPropertyOptional({ description: 'Exact service name', maxLength: 300 })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_TYPES })
@@ -70,6 +72,7 @@ export class EventStatsQueryDto {
 
   @ApiPropertyOptional({ description: 'Exact service name', maxLength: 300 })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 }
 
@@ -86,6 +89,7 @@ export class SearchEventsRequestDto extends ListEventsRequestDto {
   priority?: number;
 
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @OptionalIntIn(EVENT_TYPES)
@@ -119,5 +123,6 @@ export class EventStatsRequestDto {
   endDate?: string;
 
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 }

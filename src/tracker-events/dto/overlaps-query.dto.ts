@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, ValidateBy, ValidationArguments } from 'class-validator';
 import { searchWindow } from '../domain/date-range';
 import { EVENT_ENVIRONMENTS, EVENT_TYPES } from '../domain/event-enums';
+import { IsIdentifier } from '../../common/validation/identifier';
 import { EmptyAsAbsent, IsInstant, NotBefore, OptionalText, QueryIntIn } from './validators';
 
 export const OVERLAP_GROUPINGS = ['service', 'environment'] as const;
@@ -48,6 +49,7 @@ export class OverlapsQueryDto {
 
   @ApiPropertyOptional({ description: 'Only this service', maxLength: 300 })
   @OptionalText(300)
+  @IsIdentifier()
   service?: string;
 
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })

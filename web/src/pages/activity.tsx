@@ -5,7 +5,7 @@ import { useToken } from '../app';
 import { CLASSES, SEVERITIES, severityTone } from '../labels';
 import { navigate, useLocation, withQuery } from '../router';
 import { readClaims, setToken } from '../token';
-import { Badge, ErrorNote, Time, useLoad } from '../ui';
+import { Badge, ErrorNote, Time, useLoad, UserText } from '../ui';
 
 const PAGE = 25;
 
@@ -136,8 +136,15 @@ export function ActivityPage() {
           {banners.data.items.map((b) => (
             <div key={b.id} className={`banner tone-${severityTone(b.severity)}`}>
               <div>
-                <strong>{b.summary}</strong> {b.description}
-                {b.correctiveAction ? <div className="small">{b.correctiveAction}</div> : null}
+                <strong>
+                  <UserText>{b.summary}</UserText>
+                </strong>{' '}
+                <UserText>{b.description}</UserText>
+                {b.correctiveAction ? (
+                  <div className="small" dir="auto">
+                    {b.correctiveAction}
+                  </div>
+                ) : null}
               </div>
               {b.data?.isAcknowledgeable === 'true' ? (
                 <button type="button" onClick={() => void dismiss(b.id)} aria-label={`Dismiss banner: ${b.summary}`}>
@@ -202,11 +209,13 @@ export function ActivityPage() {
                   <div className="activity-head">
                     <Badge tone={severityTone(e.severity)}>{e.severity}</Badge>
                     <Badge tone="neutral">{e.class}</Badge>
-                    <strong>{e.summary}</strong>
+                    <strong>
+                      <UserText>{e.summary}</UserText>
+                    </strong>
                   </div>
-                  <p>{e.description}</p>
+                  <p dir="auto">{e.description}</p>
                   <div className="muted small">
-                    <Time value={e.eventTime} /> · {e.source} · <code>{e.name}</code>
+                    <Time value={e.eventTime} /> · <UserText>{e.source}</UserText> · <code>{e.name}</code>
                   </div>
                 </li>
               ))}
@@ -239,7 +248,7 @@ export function ActivityPage() {
               return (
                 <li key={u.id}>
                   <div>
-                    <Badge tone={severityTone(u.severity)}>{u.severity}</Badge> {n?.summary ?? u.notificationID}
+                    <Badge tone={severityTone(u.severity)}>{u.severity}</Badge> <UserText>{n?.summary ?? u.notificationID}</UserText>
                     <div className="muted small">
                       <Time value={u.metadata.creationTimestamp} />
                     </div>

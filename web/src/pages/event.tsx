@@ -2,7 +2,7 @@ import { api } from '../api/client';
 import type { ChangelogEntry, Delivery, TrackerEvent } from '../api/types';
 import { ENVIRONMENTS, IMPACTS, PRIORITIES, STATUSES, TYPES, type Tone } from '../labels';
 import { Link } from '../router';
-import { Badge, ChoiceBadge, ErrorNote, formatSeconds, Time, useLoad } from '../ui';
+import { Badge, ChoiceBadge, ErrorNote, formatSeconds, Time, useLoad, UserText } from '../ui';
 
 const ENUM_FIELDS: Record<string, typeof STATUSES> = {
   status: STATUSES,
@@ -19,7 +19,7 @@ function Value({ field, value }: { field: string; value: unknown }) {
   const key = field.split('.').pop() ?? field;
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
   if (ENUM_FIELDS[key]) return <ChoiceBadge list={ENUM_FIELDS[key]} value={value} />;
-  return <span className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</span>;
+  return <UserText className="break">{typeof value === 'string' ? value : JSON.stringify(value)}</UserText>;
 }
 
 function safeHref(url: string | undefined): string | undefined {
@@ -62,7 +62,7 @@ export function EventPage({ id }: { id: string }) {
       {e && a ? (
         <>
           <div className="page-head">
-            <h1>{e.title}</h1>
+            <h1 dir="auto">{e.title}</h1>
             <div className="badges">
               <ChoiceBadge list={TYPES} value={a.type} />
               <ChoiceBadge list={ENVIRONMENTS} value={a.environment} />
@@ -73,7 +73,9 @@ export function EventPage({ id }: { id: string }) {
             <div className="card">
               <h2>Details</h2>
               <dl className="kvs">
-                <Field name="Service">{a.service}</Field>
+                <Field name="Service">
+                  <UserText>{a.service}</UserText>
+                </Field>
                 <Field name="Type">
                   <ChoiceBadge list={TYPES} value={a.type} />
                 </Field>
@@ -89,9 +91,20 @@ export function EventPage({ id }: { id: string }) {
                 <Field name="Impact">
                   <ChoiceBadge list={IMPACTS} value={a.impact} />
                 </Field>
-                <Field name="Source">{a.source ?? <span className="muted">—</span>}</Field>
-                <Field name="Owner">{a.owner ?? <span className="muted">—</span>}</Field>
-                <Field name="Stake holders">{a.stakeHolders?.length ? a.stakeHolders.join(', ') : <span className="muted">—</span>}</Field>
+                <Field name="Source">{a.source ? <UserText>{a.source}</UserText> : <span className="muted">—</span>}</Field>
+                <Field name="Owner">{a.owner ? <UserText>{a.owner}</UserText> : <span className="muted">—</span>}</Field>
+                <Field name="Stake holders">
+                  {a.stakeHolders?.length ? (
+                    a.stakeHolders.map((h, i) => (
+                      <span key={i}>
+                        {i ? ', ' : ''}
+                        <UserText>{h}</UserText>
+                      </span>
+                    ))
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </Field>
                 <Field name="Notify">
                   {a.notification ? a.notifications?.length ? a.notifications.join(', ') : 'yes' : <span className="muted">no</span>}
                 </Field>
@@ -102,7 +115,9 @@ export function EventPage({ id }: { id: string }) {
               {a.message ? (
                 <>
                   <h3>Message</h3>
-                  <p className="message">{a.message}</p>
+                  <p className="message" dir="auto">
+                    {a.message}
+                  </p>
                 </>
               ) : null}
             </div>
@@ -130,21 +145,27 @@ export function EventPage({ id }: { id: string }) {
                 <Field name="Pull request">
                   {pr ? (
                     <a href={pr} rel="noopener noreferrer" target="_blank">
-                      {e.links.pullRequestLink}
+                      <UserText>{e.links.pullRequestLink}</UserText>
                     </a>
+                  ) : e.links.pullRequestLink ? (
+                    <UserText>{e.links.pullRequestLink}</UserText>
                   ) : (
-                    (e.links.pullRequestLink ?? <span className="muted">—</span>)
+                    <span className="muted">—</span>
                   )}
                 </Field>
-                <Field name="Ticket">{e.links.ticket ?? <span className="muted">—</span>}</Field>
+                <Field name="Ticket">{e.links.ticket ? <UserText>{e.links.ticket}</UserText> : <span className="muted">—</span>}</Field>
                 <Field name="Related event">
                   {e.related ? (
                     <>
-                      <Link href={`/events/${e.related.id}`}>{e.related.title}</Link>
+                      <Link href={`/events/${e.related.id}`}>
+                        <UserText>{e.related.title}</UserText>
+                      </Link>
                       <div className="muted small">{formatSeconds(e.related.durationSeconds)} from its start</div>
                     </>
                   ) : a.relatedId ? (
-                    <code>{a.relatedId}</code>
+                    <code>
+                      <UserText>{a.relatedId}</UserText>
+                    </code>
                   ) : (
                     <span className="muted">—</span>
                   )}
@@ -187,7 +208,9 @@ export function EventPage({ id }: { id: string }) {
                     <td>
                       <Value field={c.field} value={c.new} />
                     </td>
-                    <td>{c.source}</td>
+                    <td>
+                      <UserText>{c.source}</UserText>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -222,11 +245,19 @@ export function EventPage({ id }: { id: string }) {
                       <td>{d.trigger}</td>
                       <td>
                         <Badge tone={DELIVERY_TONES[d.state] ?? 'neutral'}>{d.state}</Badge>
-                        {d.reason ? <div className="muted small">{d.reason}</div> : null}
+                        {d.reason ? (
+                          <div className="muted small">
+                            <UserText>{d.reason}</UserText>
+                          </div>
+                        ) : null}
                       </td>
                       <td>
                         {d.attempts.length}
-                        {last && !last.ok && last.error ? <div className="muted small break">last: {last.error}</div> : null}
+                        {last && !last.ok && last.error ? (
+                          <div className="muted small break">
+                            last: <UserText>{last.error}</UserText>
+                          </div>
+                        ) : null}
                       </td>
                       <td>
                         <Time value={d.nextAttemptAt} />

@@ -3,7 +3,7 @@ import { api } from '../api/client';
 import type { components, operations } from '../api/openapi';
 import { ENVIRONMENTS, type Tone } from '../labels';
 import { navigate, useLocation, withQuery } from '../router';
-import { Badge, ChoiceOptions, ErrorNote, formatSeconds, useLoad } from '../ui';
+import { Badge, ChoiceOptions, ErrorNote, formatSeconds, useLoad, UserText } from '../ui';
 
 type Dora = components['schemas']['DoraResponse'];
 type DoraByService = components['schemas']['DoraByServiceResponse'];
@@ -212,7 +212,9 @@ export function InsightsPage() {
                 <tbody>
                   {loaded.data.byService.services.map((s) => (
                     <tr key={s.service}>
-                      <th scope="row">{s.service}</th>
+                      <th scope="row">
+                        <UserText>{s.service}</UserText>
+                      </th>
                       <td>
                         {perDay(s.deploymentFrequency.perDay)} <TierBadge tier={s.deploymentFrequency.tier} />
                       </td>

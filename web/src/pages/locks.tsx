@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { AcquireLockBody, Lock } from '../api/types';
 import { ENVIRONMENTS } from '../labels';
 import { Link } from '../router';
-import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useLoad, useNow } from '../ui';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useLoad, useNow, UserText } from '../ui';
 
 interface Holder {
   owner?: string;
@@ -13,7 +13,7 @@ interface Holder {
 }
 
 /** What the last action did: a message, or the refusal with the lock's holder when the API answered 409. */
-type Outcome = { kind: 'ok'; text: string } | { kind: 'held'; holder: Holder; text: string } | { kind: 'error'; error: unknown };
+type Outcome = { kind: 'ok'; text: ReactNode } | { kind: 'held'; holder: Holder; text: string } | { kind: 'error'; error: unknown };
 
 /**
  * The active locks (holder, reason, time left) and the lock API's three actions: acquire (a refused acquire shows
@@ -26,7 +26,7 @@ export function LocksPage() {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const act = async (run: () => Promise<string>) => {
+  const act = async (run: () => Promise<ReactNode>) => {
     setBusy(true);
     try {
       setOutcome({ kind: 'ok', text: await run() });
@@ -52,7 +52,11 @@ export function LocksPage() {
     };
     void act(async () => {
       const lock = await api<Lock>('POST', '/api/v1alpha1/locks', { body });
-      return `Locked ${lock.service} (${lock.resource}) for ${lock.owner}.`;
+      return (
+        <>
+          Locked <UserText>{lock.service}</UserText> ({lock.resource}) for <UserText>{lock.owner}</UserText>.
+        </>
+      );
     });
   };
   const input = (name: keyof typeof form) => ({
@@ -107,8 +111,17 @@ export function LocksPage() {
         {outcome?.kind === 'ok' ? <div className="note note-good">{outcome.text}</div> : null}
         {outcome?.kind === 'held' ? (
           <div className="note note-bad" role="alert" data-testid="lock-holder">
-            <strong>Refused: the lock is held by {outcome.holder.owner}</strong>
-            {outcome.holder.reason ? ` (${outcome.holder.reason})` : ''}
+            <strong>
+              Refused: the lock is held by <UserText>{outcome.holder.owner}</UserText>
+            </strong>
+            {outcome.holder.reason ? (
+              <>
+                {' ('}
+                <UserText>{outcome.holder.reason}</UserText>)
+              </>
+            ) : (
+              ''
+            )}
             {outcome.holder.expiresAt ? (
               <>
                 {' '}
@@ -139,15 +152,19 @@ export function LocksPage() {
               {locks.data.locks.map((l) => (
                 <tr key={l.id} data-lock-id={l.id}>
                   <td>
-                    {l.service}
+                    <UserText>{l.service}</UserText>
                     <div className="muted small">{l.resource}</div>
                   </td>
                   <td>
                     <ChoiceBadge list={ENVIRONMENTS} value={l.environment} />
                   </td>
                   <td>
-                    {l.owner}
-                    {l.reason ? <div className="muted small">{l.reason}</div> : null}
+                    <UserText>{l.owner}</UserText>
+                    {l.reason ? (
+                      <div className="muted small">
+                        <UserText>{l.reason}</UserText>
+                      </div>
+                    ) : null}
                     {l.eventId ? (
                       <div className="small">
                         <Link href={`/events/${l.eventId}`}>event</Link>
@@ -168,7 +185,11 @@ export function LocksPage() {
                       onClick={() =>
                         void act(async () => {
                           await api<Lock>('POST', `/api/v1alpha1/locks/${l.id}/renew`, { body: { owner: l.owner } });
-                          return `Renewed ${l.service} (${l.resource}).`;
+                          return (
+                            <>
+                              Renewed <UserText>{l.service}</UserText> ({l.resource}).
+                            </>
+                          );
                         })
                       }
                     >
@@ -181,7 +202,11 @@ export function LocksPage() {
                       onClick={() =>
                         void act(async () => {
                           await api('DELETE', `/api/v1alpha1/locks/${l.id}`, { query: { owner: l.owner } });
-                          return `Released ${l.service} (${l.resource}).`;
+                          return (
+                            <>
+                              Released <UserText>{l.service}</UserText> ({l.resource}).
+                            </>
+                          );
                         })
                       }
                     >

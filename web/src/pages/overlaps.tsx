@@ -2,7 +2,7 @@ import { api } from '../api/client';
 import type { EventPage, OverlapSide, OverlapsQuery, OverlapsResult, TrackerEvent } from '../api/types';
 import { choice, ENVIRONMENTS, TYPES } from '../labels';
 import { Link, navigate, useLocation, withQuery } from '../router';
-import { ErrorNote, formatSeconds, Time, useLoad } from '../ui';
+import { ErrorNote, formatSeconds, Time, useLoad, UserText } from '../ui';
 
 const DAY_MS = 86_400_000;
 
@@ -146,7 +146,9 @@ export function OverlapsPage() {
           </div>
           {sortedLanes.map(([k, bars]) => (
             <div className="gantt-lane" key={k} role="group" aria-label={groupLabel(by, k)}>
-              <div className="gantt-lane-name">{groupLabel(by, k)}</div>
+              <div className="gantt-lane-name">
+                <UserText>{groupLabel(by, k)}</UserText>
+              </div>
               {[...bars.values()]
                 .sort((a, b) => a.start - b.start)
                 .map((bar) => {
@@ -157,7 +159,9 @@ export function OverlapsPage() {
                   return (
                     <div className="gantt-row" key={bar.id}>
                       <div className="gantt-label">
-                        <Link href={`/events/${bar.id}`}>{bar.title}</Link>
+                        <Link href={`/events/${bar.id}`}>
+                          <UserText>{bar.title}</UserText>
+                        </Link>
                       </div>
                       <div className="gantt-track">
                         <span
@@ -204,12 +208,18 @@ export function OverlapsPage() {
                 {result.groups.flatMap((g) =>
                   g.overlaps.map((p) => (
                     <tr key={`${p.a.id}-${p.b.id}`}>
-                      <td>{groupLabel(by, g.key)}</td>
                       <td>
-                        <Link href={`/events/${p.a.id}`}>{p.a.title}</Link>
+                        <UserText>{groupLabel(by, g.key)}</UserText>
                       </td>
                       <td>
-                        <Link href={`/events/${p.b.id}`}>{p.b.title}</Link>
+                        <Link href={`/events/${p.a.id}`}>
+                          <UserText>{p.a.title}</UserText>
+                        </Link>
+                      </td>
+                      <td>
+                        <Link href={`/events/${p.b.id}`}>
+                          <UserText>{p.b.title}</UserText>
+                        </Link>
                       </td>
                       <td className="nowrap">{formatSeconds(p.overlapSeconds)}</td>
                       <td className="hide-narrow nowrap">

@@ -5,7 +5,7 @@ import { type Choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../label
 import { useToken } from '../app';
 import { type LiveState, openStream } from '../live';
 import { Link, navigate, useLocation, withQuery } from '../router';
-import { ChoiceBadge, ChoiceOptions, ErrorNote, Pager, Time, useLoad } from '../ui';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, Pager, Time, useLoad, UserText } from '../ui';
 
 export const PER_PAGE = 20;
 const FILTERS = ['service', 'environment', 'type', 'status', 'priority', 'from', 'to'] as const;
@@ -65,8 +65,12 @@ export function EventRow({ event, fresh = false }: { event: TrackerEvent; fresh?
         <Time value={a.startDate ?? event.metadata.createdAt} />
       </td>
       <td role="cell">
-        <Link href={`/events/${event.id}`}>{event.title}</Link>
-        <div className="muted small">{a.service}</div>
+        <Link href={`/events/${event.id}`}>
+          <UserText>{event.title}</UserText>
+        </Link>
+        <div className="muted small">
+          <UserText>{a.service}</UserText>
+        </div>
       </td>
       <td role="cell">
         <ChoiceBadge list={TYPES} value={a.type} />
