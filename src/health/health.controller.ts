@@ -2,12 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Draining } from './draining';
 import { ReadinessService } from './readiness.service';
 import { StoreEnvelope } from './store-envelope';
 
 /**
  * Liveness has no dependencies; readiness pings the store, and on the embedded store adds the last background
- * count against its read envelope (`store.readEnvelope`; a warning, not a failure).
+ * count against its read envelope (`store.readEnvelope`; a warning, not a failure). Once the service drains
+ * (src/system/http-drain.ts), readiness is down at once, whatever the store says.
  */
 @ApiExcludeController()
 @SkipThrottle()
@@ -18,6 +20,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly readiness: ReadinessService,
     private readonly envelope: StoreEnvelope,
+    private readonly draining: Draining,
   ) {}
 
   @Get('live')
@@ -29,6 +32,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
+    if (this.draining.active) return this.health.check([() => this.indicator.check('shutdown').down({ message: 'draining' })]);
     return this.health.check([
       async () => {
         const check = this.indicator.check('store');
