@@ -40,6 +40,7 @@ describe('response headers: nosniff, no framing, a content security policy on ev
       ['list', await fetched(`${api}/events/list`), 200],
       ['problem (bad id)', await fetched(`${api}/event/not-an-id`), 400],
       ['no such route', await fetched(`${api}/no-such-route`), 404],
+      ['an unreadable URL (answered before routing)', await fetched(`${api}/event/%zz`), 400],
       ['unknown path outside the APIs', await fetched(`${app.http}/health/nope`), 404],
       [
         'over the body limit',
