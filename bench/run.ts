@@ -301,6 +301,8 @@ async function startService(store: Record<string, string>): Promise<{ child: Chi
       GRPC_PORT: String(grpcPort),
       AUTH_JWT_SECRET: SECRET,
       RATE_LIMIT_PER_MINUTE: String(10_000_000),
+      // The live figures open up to 1,000 streams from this one address: the per-caller cap would refuse all but 50.
+      STREAMS_MAX_PER_CALLER: String(10_000),
       ...store,
     },
   });

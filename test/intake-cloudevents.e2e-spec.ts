@@ -4,7 +4,16 @@ import { DEFAULT_INGEST_ENVIRONMENTS } from '../src/config/env.schema';
 import { startTestApp, TestApp } from './support/app-harness';
 import { reportFigure } from './support/figures';
 import { http } from './support/http';
-import { binaryHeaders, CLOUDEVENTS_PATH, conformanceExamples, MAPPED_CONFORMANCE, structured, withFreshId } from './support/intake';
+import { mintToken } from './support/auth';
+import {
+  binaryHeaders,
+  CLOUDEVENTS_PATH,
+  conformanceExamples,
+  MAPPED_CONFORMANCE,
+  squattedPair,
+  structured,
+  withFreshId,
+} from './support/intake';
 
 /*
  * POST /api/v1alpha1/cloudevents over real HTTP and the real store: the CDEvents v0.4.1 conformance examples in
@@ -179,11 +188,79 @@ describe('CloudEvents / CDEvents intake', () => {
     expect(metrics.text).toMatch(/tracker_intake_ignored_total\{provider="cloudevents",type="com.example.other"\} 1/);
   });
 
+  it('refuses a CloudEvent whose (source, id) a decoy took first: 409, counted, nothing stored; a true redelivery stays a duplicate', async () => {
+    const { decoy, real, service } = squattedPair(examples.get('service_deployed.json'));
+    const squat = await postStructured(structured(decoy));
+    expect(squat.status).toBe(201);
+    const refused = await postBinary(real);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ type: 'urn:tracker:problems:conflict', status: '409' });
+    expect(refused.body.detail).toMatch(/other content/);
+    // In a batch, the conflicting entry is refused in its place.
+    const batch = await postStructured([structured(real)], CE_BATCH);
+    expect(batch.body.results).toEqual([expect.objectContaining({ id: real.context.id, status: 409, outcome: 'refused' })]);
+    expect(await store.db(app.database).collection('tracker_events').countDocuments({ 'attributes.service': service })).toBe(0);
+    // The decoy's own retry, in the other mode and with transport-only attributes changed, is still its duplicate.
+    const retry = await postBinary(decoy, {
+      'ce-time': '2030-01-01T00:00:00Z',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toEqual({ duplicate: true, result: 'created', eventId: squat.body.eventId });
+    const metrics = await http('GET', `${app.http}/metrics`);
+    expect(metrics.text).toMatch(/tracker_intake_conflicts_total\{provider="cloudevents"\} 2/);
+  });
+
   it('ignores an unmapped environment with the reason', async () => {
     const cdevent = example('service_deployed.json');
     cdevent.subject.content.environment.id = 'moon-base';
     const res = await postStructured(structured(cdevent));
     expect(res.status).toBe(202);
     expect(res.body.reason).toBe('environment "moon-base" is not mapped by INGEST_ENVIRONMENTS');
+  });
+});
+
+describe('CloudEvents intake with TRACKER_AUTH=required: receipts belong to the caller', () => {
+  let app: TestApp;
+  let store: MongoClient;
+  const deployed = conformanceExamples().find((e) => e.file === 'service_deployed.json')!.cdevent;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { TRACKER_AUTH: 'required', INGEST_ENVIRONMENTS: ENVIRONMENTS, RATE_LIMIT_PER_MINUTE: '1000000' } });
+    store = await MongoClient.connect(app.storeUri);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await app?.close();
+  });
+
+  const post = (cdevent: any, token: string) =>
+    http('POST', `${app.http}${CLOUDEVENTS_PATH}`, {
+      raw: JSON.stringify(structured(cdevent)),
+      headers: { 'content-type': CE_JSON, authorization: `Bearer ${token}` },
+    });
+
+  it("stores each caller's CloudEvent under the same (source, id), the real emitter's included", async () => {
+    const squatter = mintToken({});
+    const emitter = mintToken({});
+    const { decoy, real, service } = squattedPair(deployed);
+    const squat = await post(decoy, squatter);
+    expect(squat.status).toBe(201);
+    const recorded = await post(real, emitter);
+    expect(recorded.status).toBe(201);
+    expect(recorded.body).toMatchObject({ duplicate: false, result: 'created' });
+    expect(recorded.body.eventId).not.toBe(squat.body.eventId);
+    const stored = await store
+      .db(app.database)
+      .collection('tracker_events')
+      .findOne({ _id: new ObjectId(recorded.body.eventId as string) });
+    expect(stored?.attributes).toMatchObject({ type: 1, service });
+
+    // The same caller redelivering the same content: the duplicate; the same caller with other content: 409.
+    const again = await post(real, emitter);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ duplicate: true, result: 'created', eventId: recorded.body.eventId });
+    expect((await post(decoy, emitter)).status).toBe(409);
   });
 });

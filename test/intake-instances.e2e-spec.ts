@@ -9,6 +9,7 @@ import {
   conformanceExamples,
   githubExamples,
   postGithub,
+  squattedPair,
   structured,
   WEBHOOK_SECRET,
   withFreshId,
@@ -67,6 +68,17 @@ describe('intake exactly once: two instances on one store', () => {
     const doc = await events().findOne({ _id: new ObjectId(eventId) });
     expect(doc?.changelog.filter((c: { field: string }) => c.field === 'event')).toHaveLength(1);
     reportFigure(`same CloudEvent x${COPIES} across 2 instances: 1 recorded, ${COPIES - 1} duplicates`);
+  });
+
+  it('records one of two different CloudEvents racing under one (source, id); the other content is refused 409', async () => {
+    const { decoy, real } = squattedPair(examples.get('service_deployed.json'));
+    const answers = await Promise.all(Array.from({ length: COPIES }, (_, i) => postCe(i, structured(i % 4 < 2 ? decoy : real))));
+    const created = answers.filter((a) => a.status === 201);
+    expect(created).toHaveLength(1);
+    const winner = created[0].body.eventId;
+    const rest = answers.filter((a) => a.status !== 201).map((a) => (a.status === 200 ? a.body.eventId : a.status));
+    // Each copy of the winner's content is its duplicate, each copy of the other's a conflict: half and half.
+    expect(rest.sort()).toEqual([...Array(COPIES / 2 - 1).fill(winner), ...Array(COPIES / 2).fill(409)].sort());
   });
 
   it('correlates a pipeline run started and finished racing on both instances into one event that ends finished', async () => {

@@ -20,7 +20,8 @@ describe('live streams: crash and shutdown (process-level)', () => {
   const streams: SseStream[] = [];
   const spawn = async (database: string) => {
     const proc = await spawnApp(
-      { MONGODB_URI: testStoreUri(database), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' },
+      // 1,000 streams come from this one address below: above STREAMS_MAX_PER_CALLER's default (50).
+      { MONGODB_URI: testStoreUri(database), LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', STREAMS_MAX_PER_CALLER: '1000' },
       join(dir, 'app.log'),
     );
     procs.push(proc);

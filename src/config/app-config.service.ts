@@ -101,7 +101,15 @@ export class AppConfig {
     };
   }
   get live() {
-    return { busUrl: this.env.EVENT_BUS_URL, retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000 };
+    return {
+      busUrl: this.env.EVENT_BUS_URL,
+      retentionMs: this.env.STREAM_RETENTION_HOURS * 3_600_000,
+      maxStreamsPerCaller: this.env.STREAMS_MAX_PER_CALLER,
+    };
+  }
+  /** Who may scrape /metrics (a static token, besides verified tokens) and how many service labels it shows. */
+  get metrics() {
+    return { token: this.env.METRICS_TOKEN, maxServices: this.env.METRICS_MAX_SERVICES };
   }
   get doraMetricsRefreshMs() {
     return this.env.DORA_METRICS_REFRESH_MS;

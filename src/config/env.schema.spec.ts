@@ -34,6 +34,8 @@ describe('validateEnv', () => {
     ['AUTH_JWKS_COOLDOWN_SECONDS', '-1'],
     ['EVENT_BUS_URL', 'http://127.0.0.1:4222'],
     ['STREAM_RETENTION_HOURS', '0'],
+    ['STREAMS_MAX_PER_CALLER', '0'],
+    ['STREAMS_MAX_PER_CALLER', 'many'],
     ['INTAKE_RECEIPT_RETENTION_DAYS', '0'],
     ['INTAKE_RECEIPT_RETENTION_DAYS', '3651'],
     ['INTAKE_RECEIPT_RETENTION_DAYS', 'month'],

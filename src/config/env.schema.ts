@@ -172,6 +172,22 @@ export class EnvironmentVariables {
   @Min(1000)
   DORA_METRICS_REFRESH_MS = 300000;
 
+  /**
+   * A static bearer token Prometheus may scrape /metrics with (compared in constant time). With
+   * TRACKER_AUTH=required, or when set, /metrics needs this token or a verified one (docs/security.md).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'must be 16 to 512 visible ASCII characters' })
+  METRICS_TOKEN?: string;
+
+  /** Distinct `service` label values per metric family; the other services are aggregated as service="_other". */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  METRICS_MAX_SERVICES = 100;
+
   /** on: a Start of a deployment or operation tracker event takes its service's lock (docs/locks.md). */
   @IsIn(['off', 'on'])
   AUTO_LOCK: 'off' | 'on' = 'off';
@@ -216,6 +232,16 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(720)
   STREAM_RETENTION_HOURS = 24;
+
+  /**
+   * Live streams (SSE and gRPC, tracker and activity) one caller may hold open on one instance at a time; one
+   * more is refused with 429 / RESOURCE_EXHAUSTED (docs/live.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  STREAMS_MAX_PER_CALLER = 50;
 
   /** true: the web console (built from web/ into web/dist) is served at `/`. */
   @IsIn(['true', 'false'])

@@ -13,7 +13,8 @@ const LABELS = ['service', 'environment'] as const;
 /**
  * The tracker_dora_* gauges, per service and environment over the last 30 days. Recomputed in the background
  * every DORA_METRICS_REFRESH_MS (and once at boot): a scrape only reads the last values. A key without data has
- * no sample for that service and environment.
+ * no sample for that service and environment. At most METRICS_MAX_SERVICES service label values per gauge, the
+ * rest together as service="_other" (any token may record a deployment of any service name).
  */
 @Injectable()
 export class DoraMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,7 +46,7 @@ export class DoraMetrics implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One recomputation (overlapping calls share the one in progress). */
   refresh(now = new Date()): Promise<void> {
-    return this.task.once(async () => this.publish(await this.insights.gaugeRows(now, GAUGE_WINDOW_DAYS)));
+    return this.task.once(async () => this.publish(await this.insights.gaugeRows(now, GAUGE_WINDOW_DAYS, this.config.metrics.maxServices)));
   }
 
   /** Replaces every sample at once (synchronously, so a scrape never sees half of a refresh). */

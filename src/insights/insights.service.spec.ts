@@ -97,7 +97,27 @@ describe('InsightsService: what an answer reads', () => {
     const byService = await service.listDoraByService({ from: '2024-03-01', to: '2024-03-30' }, NOW);
     expect(byService.services.map((s) => s.service)).toEqual(['svc-0', 'svc-1', 'svc-2']);
     expect(reads()).toEqual([1, 1]);
-    expect(await service.gaugeRows(NOW, 30)).toHaveLength(3);
+    expect(await service.gaugeRows(NOW, 30, 100)).toHaveLength(3);
     expect(reads()).toEqual([2, 2]);
+  });
+
+  it('gauges: past maxServices the other services are one _other row, their keys computed together', async () => {
+    const all = await service.gaugeRows(NOW, 30, 100);
+    const keysOf = (rows: typeof all, name: string) => rows.find((r) => r.service === name)?.keys;
+    // In the 30 days before NOW svc-2 has 24 deployments and incidents, svc-1 23, svc-0 22: the busiest keep
+    // their label, and _other is exactly svc-0's keys.
+    const two = await service.gaugeRows(NOW, 30, 2);
+    expect(two.map((r) => r.service)).toEqual(['svc-1', 'svc-2', '_other']);
+    expect(keysOf(two, '_other')).toEqual(keysOf(all, 'svc-0'));
+    expect(keysOf(two, 'svc-1')).toEqual(keysOf(all, 'svc-1'));
+    // Two services together: counts add up, the failure rate is over both.
+    const one = await service.gaugeRows(NOW, 30, 1);
+    expect(one.map((r) => r.service)).toEqual(['svc-2', '_other']);
+    const [a, b] = [keysOf(all, 'svc-0')!, keysOf(all, 'svc-1')!];
+    const other = keysOf(one, '_other')!;
+    expect(other.deploymentFrequency.count).toBe(a.deploymentFrequency.count + b.deploymentFrequency.count);
+    expect(other.changeFailureRate.failed).toBe(a.changeFailureRate.failed + b.changeFailureRate.failed);
+    expect(other.leadTimeForChanges.samples).toBe(a.leadTimeForChanges.samples + b.leadTimeForChanges.samples);
+    expect(other.recoveryTime.samples).toBe(a.recoveryTime.samples + b.recoveryTime.samples);
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ChangesService } from '../changes/changes.service';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
-import { Bucket, ChangeFact, computeDora, computeDoraByService, DAY_MS, DoraKeys, DoraReport } from './domain/dora';
+import { OTHER_SERVICES_LABEL, servicesWithOwnLabel } from '../metrics/service-labels';
+import { Bucket, ChangeFact, computeDora, computeDoraByService, DAY_MS, DoraKeys, DoraReport, servicesWithData } from './domain/dora';
 import { toFacts } from './domain/facts';
 import type { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { LOOKBACK_DAYS, resolveWindow } from './insights.window';
@@ -74,17 +75,37 @@ export class InsightsService {
     }) as Promise<DoraByServiceAnswer>;
   }
 
-  /** Every (service, environment) with data over the last `days` days before `now`, from one read of each collection. */
-  async gaugeRows(now: Date, days: number): Promise<DoraGaugeRow[]> {
+  /**
+   * Every (service, environment) with data over the last `days` days before `now`, from one read of each
+   * collection, with at most `maxServices` distinct services: the busiest keep their own rows, the others are
+   * one row per environment under service `_other`, their keys computed together (servicesWithOwnLabel).
+   */
+  async gaugeRows(now: Date, days: number, maxServices: number): Promise<DoraGaugeRow[]> {
     const window = { from: new Date(now.getTime() - days * DAY_MS), to: now };
     const facts = await this.read(window);
     const environments = new Set<number>();
     for (const f of [...facts.deployments, ...facts.incidents]) if (f.environment !== undefined) environments.add(f.environment);
+    const own = servicesWithOwnLabel(activityByService(facts, window), maxServices);
     return [...environments]
       .sort((a, b) => a - b)
-      .flatMap((environment) =>
-        computeDoraByService({ ...facts, ...window, environment }).map(({ service, keys }) => ({ service, environment, keys })),
-      );
+      .flatMap((environment) => {
+        const input = { ...facts, ...window, environment };
+        const rows: DoraGaugeRow[] = computeDoraByService({ ...input, services: own }).map(({ service, keys }) => ({
+          service,
+          environment,
+          keys,
+        }));
+        const others = new Set([...servicesWithData(input)].filter((name) => !own.has(name)));
+        if (others.size) {
+          const { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime } = computeDora({ ...input, services: others });
+          rows.push({
+            service: OTHER_SERVICES_LABEL,
+            environment,
+            keys: { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime },
+          });
+        }
+        return rows;
+      });
   }
 
   private async read(window: { from: Date; to: Date }, environment?: number, service?: string): Promise<Facts> {
@@ -95,4 +116,15 @@ export class InsightsService {
     ]);
     return { window, changesFrom, ...toFacts(rows), changes };
   }
+}
+
+/** How busy each service was in the window (its deployments and incidents, every environment): who keeps a label. */
+function activityByService(facts: Pick<Facts, 'deployments' | 'incidents'>, window: { from: Date; to: Date }): Map<string, number> {
+  const weights = new Map<string, number>();
+  const count = (service: string, at: Date) => {
+    if (at >= window.from && at < window.to) weights.set(service, (weights.get(service) ?? 0) + 1);
+  };
+  for (const d of facts.deployments) count(d.service, d.at);
+  for (const i of facts.incidents) count(i.service, i.startedAt);
+  return weights;
 }

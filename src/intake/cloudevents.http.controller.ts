@@ -12,6 +12,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import type { CallParts } from '../common/auth/caller';
+import { CallerParts } from '../common/auth/caller.decorator';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { CloudEventBatchAnswerDto, IntakeIgnoredDto, IntakeRecordedDto } from './dto/intake-answer.dto';
 import { answerBody, batchBody } from './intake.mapper';
@@ -32,7 +34,8 @@ export class CloudEventsHttpController {
       'service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, ' +
       'service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, ' +
       'incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against ' +
-      'its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. ' +
+      'its schema first (400 with the failing paths). Recorded once per (source, id) (per caller when TRACKER_AUTH=required): ' +
+      'a retry with the same type and data answers 200 with duplicate: true; other content under a recorded (source, id) is 409. ' +
       'Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.',
   })
   @ApiConsumes('application/cloudevents+json', 'application/cloudevents-batch+json', 'application/json')
@@ -52,13 +55,17 @@ export class CloudEventsHttpController {
     schema: { oneOf: [{ $ref: getSchemaPath(IntakeRecordedDto) }, { $ref: getSchemaPath(CloudEventBatchAnswerDto) }] },
   })
   @ApiAcceptedResponse({ type: IntakeIgnoredDto, description: 'A well-formed CloudEvent Tracker does not record' })
-  @ApiProblems({ 400: 'A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path)' })
+  @ApiProblems({
+    400: 'A malformed CloudEvent, or a CDEvent failing its schema (invalidFields names each path)',
+    409: 'Another CloudEvent with this (source, id) but another type or data was already recorded; nothing was stored',
+  })
   async receive(
     @Body() body: unknown,
     @Headers() headers: Record<string, string | string[] | undefined>,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @CallerParts() caller: CallParts,
   ) {
-    const { answer, batch } = await this.service.cloudEvents({ headers, body });
+    const { answer, batch } = await this.service.cloudEvents({ headers, body }, caller);
     if (batch) {
       void reply.status(200);
       return batchBody(batch);

@@ -10,11 +10,14 @@ export const RECEIPT_LEASE_MS = 30_000;
 const WAIT_MS = 10_000;
 const POLL_MS = 50;
 
-export interface LedgerResult {
-  /** true: this delivery had already been recorded (a redelivery or retry); nothing new was stored. */
-  duplicate: boolean;
-  outcome: IntakeOutcomeRecord;
-}
+export type LedgerResult =
+  | {
+      /** true: this delivery had already been recorded (a redelivery or retry); nothing new was stored. */
+      duplicate: boolean;
+      outcome: IntakeOutcomeRecord;
+    }
+  /** Another delivery with other content was recorded (or is being recorded) under this key: nothing was stored. */
+  | { conflict: true };
 
 /**
  * Exactly-once intake of upstream deliveries, keyed by the delivery's identity (X-GitHub-Delivery, CloudEvents
@@ -22,21 +25,27 @@ export interface LedgerResult {
  * decides, never a read-then-write) and applies the delivery; every other copy waits for that receipt to be
  * `done` and answers its outcome as a duplicate. A failed apply drops its claim, so the sender's retry applies
  * again; a claim left by a crashed instance is taken over after RECEIPT_LEASE_MS.
+ *
+ * A copy is a duplicate only if it asks for what was recorded: given a `digest` of its content, a receipt holding
+ * another digest answers `conflict` (someone else's delivery took the key first), never the other's outcome. A
+ * receipt without a digest (written before digests were kept) matches any copy.
  */
 @Injectable()
 export class IntakeLedger {
   constructor(private readonly receipts: IntakeReceiptRepository) {}
 
-  async once(key: string, apply: () => Promise<IntakeOutcomeRecord>): Promise<LedgerResult> {
+  async once(key: string, digest: string | undefined, apply: () => Promise<IntakeOutcomeRecord>): Promise<LedgerResult> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
       const claimedAt = new Date();
-      if (await this.receipts.claim(key, claimedAt)) return { duplicate: false, outcome: await this.applyClaimed(key, claimedAt, apply) };
+      if (await this.receipts.claim(key, claimedAt, digest))
+        return { duplicate: false, outcome: await this.applyClaimed(key, claimedAt, apply) };
       const receipt = await this.receipts.find(key);
+      if (receipt?.digest && digest && receipt.digest !== digest) return { conflict: true };
       if (receipt?.state === 'done' && receipt.outcome) return { duplicate: true, outcome: receipt.outcome };
       if (receipt && receipt.claimedAt.getTime() < Date.now() - RECEIPT_LEASE_MS) {
         const now = new Date();
-        if (await this.receipts.takeOver(key, receipt.claimedAt, now))
+        if (await this.receipts.takeOver(key, receipt.claimedAt, now, digest))
           return { duplicate: false, outcome: await this.applyClaimed(key, now, apply) };
       }
       if (Date.now() > deadline) throw new StoreUnavailableError('This delivery is being recorded by another request; retry shortly.', 2);

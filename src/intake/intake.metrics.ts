@@ -9,6 +9,7 @@ const MAX_TYPE_LABELS = 100;
 @Injectable()
 export class IntakeMetrics {
   private readonly ignoredTotal: Counter<'provider' | 'type'>;
+  private readonly conflictsTotal: Counter<'provider'>;
   private readonly types = new Set<string>();
 
   constructor(metrics: MetricsService) {
@@ -18,6 +19,16 @@ export class IntakeMetrics {
       labelNames: ['provider', 'type'] as const,
       registers: [metrics.registry],
     });
+    this.conflictsTotal = new Counter({
+      name: 'tracker_intake_conflicts_total',
+      help: 'Deliveries the CI/CD intake refused 409 because other content was recorded under their identity (CloudEvents source + id)',
+      labelNames: ['provider'] as const,
+      registers: [metrics.registry],
+    });
+  }
+
+  conflict(provider: 'github' | 'cloudevents'): void {
+    this.conflictsTotal.inc({ provider });
   }
 
   ignored(provider: 'github' | 'cloudevents', type: string): void {

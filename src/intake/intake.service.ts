@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { verify } from '@octokit/webhooks-methods';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { CloudEvent } from 'cloudevents';
-import { DomainError, ForbiddenError, InvalidInputError } from '../common/errors/domain-errors';
+import { BearerVerifier } from '../common/auth/bearer-verifier';
+import { CallParts, verifiedPrincipal } from '../common/auth/caller';
+import { ConflictError, DomainError, ForbiddenError, InvalidInputError } from '../common/errors/domain-errors';
 import type { SignedBody } from '../common/http/raw-body';
 import { validationErrorToDomain } from '../common/validation/validation';
 import { AppConfig } from '../config/app-config.service';
@@ -15,9 +17,10 @@ import { CdEventSchema, compileCdEventSchemas, MappedCdEvent, schemaFailure } fr
 import { CloudEventMode, CloudEventsRequest, MAX_BATCH, modeOf, readCloudEvent } from './cdevents/cloudevent-message';
 import type { IntakeOutcomeRecord } from './data/intake-receipt.schema';
 import { planCdEvent } from './domain/cdevents-mapping';
+import { cloudEventDigest } from './domain/delivery-digest';
 import { planGithubDelivery } from './domain/github-mapping';
 import type { IntakePlan } from './domain/intake-plan';
-import { IntakeLedger } from './intake-ledger';
+import { IntakeLedger, LedgerResult } from './intake-ledger';
 import { IntakeMetrics } from './intake.metrics';
 
 /** The GitHub headers a delivery is read by. */
@@ -58,6 +61,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The CI/CD intake: GitHub webhooks and CloudEvents/CDEvents in, tracker events out (docs/intake.md). */
 @Injectable()
 export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
   private readonly schemas: Map<MappedCdEvent, CdEventSchema> = compileCdEventSchemas();
 
   constructor(
@@ -66,6 +70,7 @@ export class IntakeService {
     private readonly changes: ChangesService,
     private readonly ledger: IntakeLedger,
     private readonly metrics: IntakeMetrics,
+    private readonly verifier: BearerVerifier,
   ) {}
 
   // ---- GitHub ---------------------------------------------------------------------------------------------
@@ -90,30 +95,46 @@ export class IntakeService {
       this.metrics.ignored('github', event);
       return { status: 202, ignored: true, reason: plan.reason };
     }
-    const { duplicate, outcome } = await this.ledger.once(JSON.stringify(['github', host, delivery]), () => this.apply(plan));
-    return recordedAnswer(duplicate, outcome);
+    // No digest: a delivery signed with the shared secret comes from GitHub, the only one naming its deliveries.
+    const recorded = await this.ledger.once(JSON.stringify(['github', host, delivery]), undefined, () => this.apply(plan));
+    return recordedAnswer(this.unlessConflict(recorded, 'github', [host, delivery]));
   }
 
   // ---- CloudEvents / CDEvents -----------------------------------------------------------------------------
 
   /** One request in any of the three modes; a batch answers each event on its own. */
-  async cloudEvents(req: CloudEventsRequest): Promise<{ mode: CloudEventMode; answer?: IntakeAnswer; batch?: BatchEntryAnswer[] }> {
+  async cloudEvents(
+    req: CloudEventsRequest,
+    callParts: CallParts,
+  ): Promise<{ mode: CloudEventMode; answer?: IntakeAnswer; batch?: BatchEntryAnswer[] }> {
     const mode = modeOf(req);
-    if (mode !== 'batch') return { mode, answer: await this.cloudEvent(readCloudEvent(req, mode)) };
+    const caller = await this.receiptCaller(callParts);
+    if (mode !== 'batch') return { mode, answer: await this.cloudEvent(readCloudEvent(req, mode), caller) };
     if (!Array.isArray(req.body)) throw InvalidInputError.field('body', 'must be a JSON array of CloudEvents (batch mode)');
     if (req.body.length > MAX_BATCH) throw InvalidInputError.field('body', `holds more than ${MAX_BATCH} CloudEvents`);
     const batch: BatchEntryAnswer[] = [];
     // One after another: a batch is usually a few events of one pipeline, and their order matters (started, finished).
-    for (const entry of req.body as unknown[]) batch.push(await this.batchEntry(entry));
+    for (const entry of req.body as unknown[]) batch.push(await this.batchEntry(entry, caller));
     return { mode, batch };
   }
 
-  private async batchEntry(entry: unknown): Promise<BatchEntryAnswer> {
+  /**
+   * Whose CloudEvents these are: with TRACKER_AUTH=required the verified `sub` (the guard has already
+   * refused a call without one), whose receipts and correlated events are kept apart from every other caller's;
+   * otherwise nobody's (one anonymous space, as before).
+   */
+  private async receiptCaller(callParts: CallParts): Promise<string | undefined> {
+    if (!this.config.auth.trackerAuthRequired) return undefined;
+    return (await verifiedPrincipal(callParts, this.verifier))?.userId;
+  }
+
+  private async batchEntry(entry: unknown, caller: string | undefined): Promise<BatchEntryAnswer> {
     const rawId = entry && typeof entry === 'object' ? (entry as Record<string, unknown>).id : undefined;
     const id = typeof rawId === 'string' ? rawId : undefined;
     try {
       const answer = await this.cloudEvent(
         readCloudEvent({ headers: { 'content-type': 'application/cloudevents+json' }, body: entry }, 'structured'),
+        caller,
       );
       if (answer.status === 202) return { id, status: 202, outcome: 'ignored', reason: answer.reason };
       if (answer.status === 204) return { id, status: 204, outcome: 'ignored' };
@@ -139,7 +160,7 @@ export class IntakeService {
     }
   }
 
-  private async cloudEvent(event: CloudEvent<unknown>): Promise<IntakeAnswer> {
+  private async cloudEvent(event: CloudEvent<unknown>, caller: string | undefined): Promise<IntakeAnswer> {
     const match = /^dev\.cdevents\.([a-z]+\.[a-z]+)\.(\d+\.\d+\.\d+\S*)$/.exec(event.type);
     const name = match?.[1] as MappedCdEvent | undefined;
     const schema = name ? this.schemas.get(name) : undefined;
@@ -161,12 +182,13 @@ export class IntakeService {
         throw InvalidInputError.field(`data.context.${attribute}`, `must equal the CloudEvent ${attribute} (CDEvents CloudEvents binding)`);
     }
     const plan = planCdEvent(
-      { name: name!, source: event.source, id: event.id, data: data as Record<string, unknown> },
+      { name: name!, source: event.source, id: event.id, data: data as Record<string, unknown>, caller },
       this.config.intake.environments,
     );
     if (plan.kind === 'ignored') return this.ignoreCloudEvent(event.type, plan.reason);
-    const { duplicate, outcome } = await this.ledger.once(JSON.stringify(['cloudevents', event.source, event.id]), () => this.apply(plan));
-    return recordedAnswer(duplicate, outcome);
+    const key = caller === undefined ? ['cloudevents', event.source, event.id] : ['cloudevents-of-caller', caller, event.source, event.id];
+    const recorded = await this.ledger.once(JSON.stringify(key), cloudEventDigest(event.type, data), () => this.apply(plan));
+    return recordedAnswer(this.unlessConflict(recorded, 'cloudevents', [event.source, event.id]));
   }
 
   private ignoreCloudEvent(type: string, reason: string): IntakeAnswer {
@@ -175,6 +197,23 @@ export class IntakeService {
   }
 
   // ---- both -----------------------------------------------------------------------------------------------
+
+  /**
+   * A delivery whose key was taken by other content is refused, never answered as the other's duplicate: it
+   * may be a squatter's decoy holding a real emitter's (source, id). Logged and counted, since either the
+   * emitter reuses ids or someone got there first.
+   */
+  private unlessConflict(recorded: LedgerResult, provider: 'github' | 'cloudevents', identity: string[]) {
+    if (!('conflict' in recorded)) return recorded;
+    this.metrics.conflict(provider);
+    this.logger.warn(
+      { provider, delivery: identity.map((part) => part.slice(0, 200)) },
+      'intake delivery refused: another delivery with other content was recorded under its identity',
+    );
+    throw new ConflictError(
+      'Another delivery with this identity (a CloudEvent: this source and id) but other content was already recorded; nothing was stored.',
+    );
+  }
 
   private async apply(plan: Exclude<IntakePlan, { kind: 'ignored' }>): Promise<IntakeOutcomeRecord> {
     if (plan.kind === 'change') {
@@ -187,7 +226,7 @@ export class IntakeService {
   }
 }
 
-function recordedAnswer(duplicate: boolean, outcome: IntakeOutcomeRecord): IntakeAnswer {
+function recordedAnswer({ duplicate, outcome }: { duplicate: boolean; outcome: IntakeOutcomeRecord }): IntakeAnswer {
   return {
     status: !duplicate && outcome.result === 'created' ? 201 : 200,
     duplicate,

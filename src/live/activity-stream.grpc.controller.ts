@@ -3,10 +3,11 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
+import type { CallParts } from '../common/auth/caller';
 import { toProtoNames } from '../common/astra/proto-names';
 import { WatchActivityEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { GrpcCall, StreamingCall, TokenExpiry } from './live.decorators';
+import { Caller, GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 
 // Fully qualified: tracker.event.v1alpha1 also has an EventService.
@@ -22,11 +23,11 @@ export class ActivityStreamGrpcController {
   async watchEvents(
     @Payload() request: WatchActivityEventsRequestDto,
     @AuthScope() scope: AccountScope,
-    @TokenExpiry() expiresAt: number | undefined,
+    @Caller() caller: CallParts,
     @GrpcCall() call: StreamingCall,
   ): Promise<Observable<unknown>> {
     const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };
-    const sub = await this.live.openActivity(scope, resume);
+    const { sub, expiresAt } = await this.live.openActivity(caller, scope, resume);
     return toGrpcStream(sub, call, { event: (msg) => toProtoNames(msg.data), expiresAt });
   }
 }

@@ -4,14 +4,12 @@ import { ApiAstraAccountRoutes, ApiProblems } from '../common/openapi/api-docs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountGuard, AuthScope } from '../common/auth/account.guard';
 import type { AccountScope } from '../common/auth/account-scope';
-import { UnauthenticatedError } from '../common/errors/domain-errors';
-import { toProblem } from '../common/errors/problem';
-import { correlationIdOf } from '../common/http/correlation-id';
+import type { CallParts } from '../common/auth/caller';
 import { OnlyDeclaredMethods } from '../common/http/allowed-methods';
 import { ActivityStreamQueryDto } from './dto/stream-query.dto';
-import { TokenExpiry } from './live.decorators';
+import { Caller } from './live.decorators';
 import { LiveService } from './live.service';
-import { resumeOf, STREAM_FORMAT } from './stream-format';
+import { expiredTokenProblem, resumeOf, STREAM_FORMAT } from './stream-format';
 import { streamSse } from './sse';
 
 /**
@@ -32,7 +30,7 @@ export class ActivityStreamHttpController {
     summary: 'Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)',
     description:
       `Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. ` +
-      `When the bearer token expires the stream ends with \`event: problem\` (problems/4). ${STREAM_FORMAT}`,
+      `The expired token's problem is problems/4. ${STREAM_FORMAT}`,
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this cursor (wins over `since`)' })
@@ -45,15 +43,11 @@ export class ActivityStreamHttpController {
     @AuthScope() scope: AccountScope,
     @Query() query: ActivityStreamQueryDto,
     @Headers('last-event-id') lastEventId: unknown,
-    @TokenExpiry() expiresAt: number | undefined,
+    @Caller() caller: CallParts,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const sub = await this.live.openActivity(scope, resumeOf(lastEventId, query.since));
-    await streamSse(reply, sub, {
-      data: (msg) => msg.data,
-      expiresAt,
-      problem: () => toProblem(new UnauthenticatedError(false, 'The bearer token has expired.'), true, correlationIdOf(request)).body,
-    });
+    const { sub, expiresAt } = await this.live.openActivity(caller, scope, resumeOf(lastEventId, query.since));
+    await streamSse(reply, sub, { data: (msg) => msg.data, expiresAt, problem: expiredTokenProblem(request, true) });
   }
 }

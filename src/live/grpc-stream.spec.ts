@@ -70,3 +70,24 @@ describe('toGrpcStream: a server-ended call whose end does not go out is reset',
     expect(stream.close).not.toHaveBeenCalled();
   });
 });
+
+describe('toGrpcStream: a call cancelled while its stream was opening', () => {
+  it('closes the subscription at once (its cancelled event has already fired) and sends nothing', async () => {
+    const { call } = fakeCall();
+    call.cancelled = true;
+    const sub = new Subscription(
+      () => true,
+      10,
+      0,
+      undefined,
+      async () => [],
+      () => undefined,
+    );
+    const completed = jest.fn();
+    toGrpcStream(sub, call, { event: (m) => m.data }).subscribe({ complete: completed });
+    await flush();
+    expect(call.sendMetadata).not.toHaveBeenCalled();
+    expect(completed).toHaveBeenCalled();
+    await expect(sub.finished).resolves.toBeUndefined();
+  });
+});

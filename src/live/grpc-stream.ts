@@ -65,7 +65,9 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
     const onCancel = () => sub.close();
     call.once('cancelled', onCancel);
     // The stream is open (every check passed): the headers go now, so a client knows before the first change.
-    if (!call.cancelled) call.sendMetadata?.(new Metadata());
+    // A call cancelled while the stream was opening has had its 'cancelled' already: close (and free its slot) now.
+    if (call.cancelled) sub.close();
+    else call.sendMetadata?.(new Metadata());
     void (async () => {
       try {
         for (let msg = await sub.next(); msg; msg = await sub.next()) {

@@ -1,12 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { bearerTokenExpiry } from '../common/auth/bearer-token';
-import { callParts } from '../common/auth/caller';
+import { CallParts, callParts } from '../common/auth/caller';
 
-/** When the call's bearer token expires (epoch ms), or undefined when it never does. Use after AccountGuard. */
-export const TokenExpiry = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined =>
-  bearerTokenExpiry(callParts(context).authorization),
-);
+/** Who is calling, as the route was matched (token, account, peer address): a stream's slot and expiry. */
+export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): CallParts => callParts(context));
 
 /** What a server-streaming handler needs of its grpc-js call: backpressure and cancellation. */
 export interface StreamingCall {

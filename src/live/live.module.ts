@@ -12,6 +12,7 @@ import { LiveBus } from './live-bus';
 import { LiveHub } from './live-hub';
 import { LiveRecorder } from './live-recorder';
 import { LiveService } from './live.service';
+import { StreamSlots } from './stream-slots';
 import { TrackerStreamGrpcController } from './tracker-stream.grpc.controller';
 import { TrackerStreamHttpController } from './tracker-stream.http.controller';
 
@@ -37,6 +38,6 @@ export class LiveShutdown implements BeforeApplicationShutdown {
     ActivityLogModule,
   ],
   controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
-  providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, AccountGuard],
+  providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, StreamSlots, AccountGuard],
 })
 export class LiveModule {}

@@ -47,10 +47,13 @@ export async function streamSse(reply: FastifyReply, sub: Subscription, options:
     'x-accel-buffering': 'no',
   });
   let open = true;
-  raw.on('close', () => {
+  const onGone = () => {
     open = false;
     sub.close();
-  });
+  };
+  raw.on('close', onGone);
+  // The client went away while the stream was opening: 'close' has fired already and will not again.
+  if (raw.destroyed) onGone();
   const write = async (chunk: string): Promise<void> => {
     // A full socket: wait for it to drain, unless the stream ends meanwhile (then the end is queued behind it).
     if (open && !raw.write(chunk) && open) {

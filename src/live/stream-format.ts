@@ -1,4 +1,6 @@
-import { InvalidQueryError } from '../common/errors/domain-errors';
+import { InvalidQueryError, UnauthenticatedError } from '../common/errors/domain-errors';
+import { toProblem } from '../common/errors/problem';
+import { correlationIdOf } from '../common/http/correlation-id';
 import type { TrackerStreamFilter } from './domain/live-message';
 import type { ResumeFrom } from './live.service';
 
@@ -9,8 +11,15 @@ export const STREAM_FORMAT = [
   'a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every',
   'change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with',
   '`event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and',
-  'resume from that cursor.',
+  'resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with',
+  '`event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker',
+  'and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.',
 ].join(' ');
+
+/** The last message's body of an SSE stream whose token expired: the 401 problem (Astra's problems/4 on Astra routes). */
+export function expiredTokenProblem(request: { id?: unknown; raw?: { id?: unknown } }, astra: boolean): () => unknown {
+  return () => toProblem(new UnauthenticatedError(false, 'The bearer token has expired.'), astra, correlationIdOf(request)).body;
+}
 
 /** The filters of a validated query. */
 export function trackerFilterOf(q: TrackerStreamFilter): TrackerStreamFilter {

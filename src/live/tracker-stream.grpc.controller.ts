@@ -1,10 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
+import type { CallParts } from '../common/auth/caller';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { WatchTrackerEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { GrpcCall, StreamingCall } from './live.decorators';
+import { Caller, GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 import { trackerFilterOf } from './stream-format';
 
@@ -18,9 +19,13 @@ export class TrackerStreamGrpcController {
   constructor(private readonly live: LiveService) {}
 
   @GrpcMethod(SERVICE, 'WatchEvents')
-  async watchEvents(@Payload() request: WatchTrackerEventsRequestDto, @GrpcCall() call: StreamingCall): Promise<Observable<unknown>> {
+  async watchEvents(
+    @Payload() request: WatchTrackerEventsRequestDto,
+    @Caller() caller: CallParts,
+    @GrpcCall() call: StreamingCall,
+  ): Promise<Observable<unknown>> {
     const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };
-    const sub = await this.live.openTracker(trackerFilterOf(request), resume);
-    return toGrpcStream(sub, call, { event: (msg) => msg.data });
+    const { sub, expiresAt } = await this.live.openTracker(caller, trackerFilterOf(request), resume);
+    return toGrpcStream(sub, call, { event: (msg) => msg.data, expiresAt });
   }
 }

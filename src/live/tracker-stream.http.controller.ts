@@ -1,11 +1,13 @@
 import { ApiProblems } from '../common/openapi/api-docs';
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CallParts } from '../common/auth/caller';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { TrackerStreamQueryDto } from './dto/stream-query.dto';
+import { Caller } from './live.decorators';
 import { LiveService } from './live.service';
-import { resumeOf, STREAM_FORMAT, trackerFilterOf } from './stream-format';
+import { expiredTokenProblem, resumeOf, STREAM_FORMAT, trackerFilterOf } from './stream-format';
 import { streamSse } from './sse';
 
 @ApiTags('tracker events')
@@ -33,9 +35,11 @@ export class TrackerStreamHttpController {
   async stream(
     @Query() query: TrackerStreamQueryDto,
     @Headers('last-event-id') lastEventId: unknown,
+    @Caller() caller: CallParts,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const sub = await this.live.openTracker(trackerFilterOf(query), resumeOf(lastEventId, query.since));
-    await streamSse(reply, sub, { data: (msg) => msg.data });
+    const { sub, expiresAt } = await this.live.openTracker(caller, trackerFilterOf(query), resumeOf(lastEventId, query.since));
+    await streamSse(reply, sub, { data: (msg) => msg.data, expiresAt, problem: expiredTokenProblem(request, false) });
   }
 }

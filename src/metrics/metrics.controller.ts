@@ -1,10 +1,12 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { MetricsService } from './metrics.service';
+import { OperationalReaderGuard } from './operational-access';
 
 @ApiExcludeController()
 @SkipThrottle()
+@UseGuards(OperationalReaderGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -439,7 +439,7 @@ export interface paths {
          * Live stream of event changes (Server-Sent Events), resumable
          * @description Each stored create, update or delete of an event matching the filters, the moment it is stored.
          *
-         *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+         *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -459,7 +459,7 @@ export interface paths {
         };
         /**
          * Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)
-         * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. When the bearer token expires the stream ends with `event: problem` (problems/4). Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+         * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. The expired token's problem is problems/4. Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
          */
         get: operations["streamActivityEvents"];
         put?: never;
@@ -556,7 +556,7 @@ export interface paths {
         put?: never;
         /**
          * CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events
-         * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
+         * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id) (per caller when TRACKER_AUTH=required): a retry with the same type and data answers 200 with duplicate: true; other content under a recorded (source, id) is 409. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
          */
         post: operations["receiveCloudEvents"];
         delete?: never;
@@ -6363,6 +6363,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Another CloudEvent with this (source, id) but another type or data was already recorded; nothing was stored */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

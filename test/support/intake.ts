@@ -110,3 +110,19 @@ export function withFreshId(cdevent: any, id: string = randomUUID()): any {
   copy.context.id = id;
   return copy;
 }
+
+/**
+ * A squat: two service.deployed CDEvents under one CloudEvent (source, id), a decoy's and the real emitter's
+ * (`payments-...`), from the conformance example.
+ */
+export function squattedPair(deployed: any, id: string = randomUUID()): { decoy: any; real: any; service: string } {
+  const service = `payments-${id.slice(0, 8)}`;
+  const make = (subjectId: string) => {
+    const copy = withFreshId(deployed, id);
+    copy.context.source = '/tekton/prod';
+    copy.subject.source = '/tekton/prod';
+    copy.subject.id = subjectId;
+    return copy;
+  };
+  return { decoy: make(`decoy-${id.slice(0, 8)}`), real: make(service), service };
+}

@@ -96,6 +96,8 @@ export interface GrpcStreamClient {
   messages: any[];
   /** The call's final status (code 0 = OK), with its metadata. */
   done: Promise<{ code: number; details: string; metadata: grpc.Metadata }>;
+  /** 'open' once the server sent the response headers (it does as soon as the stream is open), 'ended' if it ended first. */
+  opened: Promise<'open' | 'ended'>;
   waitFor(predicate: (messages: any[]) => boolean, timeoutMs?: number): Promise<void>;
   cancel(): void;
 }
@@ -124,6 +126,10 @@ export function openGrpcStream(
   );
   const messages: any[] = [];
   call.on('data', (m) => messages.push(m));
+  const opened = new Promise<'open' | 'ended'>((resolve) => {
+    call.once('metadata', () => resolve('open'));
+    call.once('status', () => resolve('ended'));
+  });
   const done = new Promise<{ code: number; details: string; metadata: grpc.Metadata }>((resolve) => {
     call.on('status', (s: grpc.StatusObject) => {
       resolve({ code: s.code, details: s.details, metadata: s.metadata });
@@ -134,6 +140,7 @@ export function openGrpcStream(
   return {
     messages,
     done,
+    opened,
     async waitFor(predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(messages)) {

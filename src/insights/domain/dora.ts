@@ -55,6 +55,8 @@ export interface DoraInput {
   to: Date;
   environment: number;
   service?: string;
+  /** Only these services, together (the gauges' service="_other"); all when absent. */
+  services?: ReadonlySet<string>;
   /** No buckets when absent. */
   bucket?: Bucket;
   /** Deployments of the environment from `changesFrom` on (earlier ones are only a previous deployment). */
@@ -235,7 +237,8 @@ function firstAfter(times: number[], t: number): number {
 export function computeDora(input: DoraInput): DoraReport {
   const { from, to, environment, service } = input;
   const namedByIncident = new Set(input.incidents.map((i) => i.relatedId).filter((id): id is string => !!id));
-  const envDeployments = input.deployments.filter((d) => d.environment === environment && (service === undefined || d.service === service));
+  const inScope = (name: string) => (service === undefined || name === service) && (input.services?.has(name) ?? true);
+  const envDeployments = input.deployments.filter((d) => d.environment === environment && inScope(d.service));
   const counted = envDeployments.filter((d) => d.status !== undefined && COUNTED.has(d.status) && inWindow(d.at, from, to));
   const failed = counted.filter((d) => isFailed(d, namedByIncident));
 
@@ -245,9 +248,7 @@ export function computeDora(input: DoraInput): DoraReport {
   const leadSamples = [...samplesByDeployment.values()].flat();
   const withoutChanges = [...samplesByDeployment.values()].filter((s) => s.length === 0).length;
 
-  const incidents = input.incidents.filter(
-    (i) => i.environment === environment && (service === undefined || i.service === service) && inWindow(i.startedAt, from, to),
-  );
+  const incidents = input.incidents.filter((i) => i.environment === environment && inScope(i.service) && inWindow(i.startedAt, from, to));
   const resolved = incidents.filter((i) => i.resolvedAt);
   const recovery = (list: IncidentFact[]) => list.filter((i) => i.resolvedAt).map((i) => Math.max(0, seconds(i.resolvedAt!, i.startedAt)));
 
@@ -291,17 +292,23 @@ export function computeDora(input: DoraInput): DoraReport {
   };
 }
 
-/**
- * The keys of every service with a counted deployment or an incident of the environment in the window, sorted
- * by service name (code-unit order).
- */
-export function computeDoraByService(input: Omit<DoraInput, 'service' | 'bucket'>): { service: string; keys: DoraKeys }[] {
+/** The services with a counted deployment or an incident of the environment in the window. */
+export function servicesWithData(input: Omit<DoraInput, 'service' | 'bucket'>): Set<string> {
   const { from, to, environment } = input;
   const names = new Set<string>();
   for (const d of input.deployments)
     if (d.environment === environment && d.status !== undefined && COUNTED.has(d.status) && inWindow(d.at, from, to)) names.add(d.service);
   for (const i of input.incidents) if (i.environment === environment && inWindow(i.startedAt, from, to)) names.add(i.service);
-  return [...names]
+  return names;
+}
+
+/**
+ * The keys of every service with a counted deployment or an incident of the environment in the window (of
+ * `services` only, when given), sorted by service name (code-unit order).
+ */
+export function computeDoraByService(input: Omit<DoraInput, 'service' | 'bucket'>): { service: string; keys: DoraKeys }[] {
+  return [...servicesWithData(input)]
+    .filter((name) => input.services?.has(name) ?? true)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((service) => {
       const { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime } = computeDora({ ...input, service });

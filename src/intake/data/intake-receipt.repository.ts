@@ -14,17 +14,24 @@ export class IntakeReceiptRepository {
   }
 
   /** True when this call claimed the delivery (nobody had); false when a receipt already exists. */
-  claim(key: string, at: Date): Promise<boolean> {
-    return insertUnlessExists(this.collection, { _id: key, state: 'applying', claimedAt: at } satisfies IntakeReceiptRecord);
+  claim(key: string, at: Date, digest?: string): Promise<boolean> {
+    const receipt: IntakeReceiptRecord = { _id: key, state: 'applying', claimedAt: at, ...(digest ? { digest } : {}) };
+    return insertUnlessExists(this.collection, receipt);
   }
 
   find(key: string): Promise<IntakeReceiptRecord | null> {
     return this.collection.findOne({ _id: key });
   }
 
-  /** Takes over a claim still `applying` since exactly `claimedAt` (its holder is gone); true when this call won. */
-  async takeOver(key: string, claimedAt: Date, at: Date): Promise<boolean> {
-    const res = await this.collection.updateOne({ _id: key, state: 'applying', claimedAt }, { $set: { claimedAt: at } });
+  /**
+   * Takes over a claim still `applying` since exactly `claimedAt` (its holder is gone); true when this call won.
+   * The taker's digest replaces the claim's (the same one, or none on a receipt from before digests).
+   */
+  async takeOver(key: string, claimedAt: Date, at: Date, digest: string | undefined): Promise<boolean> {
+    const res = await this.collection.updateOne(
+      { _id: key, state: 'applying', claimedAt },
+      { $set: { claimedAt: at, ...(digest ? { digest } : {}) } },
+    );
     return res.modifiedCount === 1;
   }
 

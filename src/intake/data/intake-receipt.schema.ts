@@ -15,7 +15,8 @@ export class IntakeOutcomeRecord {
 
 /**
  * One per upstream delivery the intake has taken in: `_id` is `["github", host, delivery id]` or
- * `["cloudevents", source, id]` (JSON). Inserted before the delivery is applied: of all instances receiving the
+ * `["cloudevents", source, id]` (JSON; with TRACKER_AUTH=required `["cloudevents-of-caller", sub, source, id]`, so
+ * one caller's ids never collide with another's). Inserted before the delivery is applied: of all instances receiving the
  * same delivery, the unique `_id` lets exactly one apply it (docs/intake.md). `applying` until the writes are
  * stored, then `done` with the outcome; an `applying` receipt whose holder vanished (its lease passed) is taken
  * over by the next retry, and re-applying is harmless (the writes are correlated by id, see correlation.ts).
@@ -29,6 +30,13 @@ export class IntakeReceiptRecord {
   @Prop({ type: Date }) claimedAt: Date;
   @Prop({ type: Date }) doneAt?: Date;
   @Prop({ type: IntakeOutcomeRecord }) outcome?: IntakeOutcomeRecord;
+  /**
+   * SHA-256 (hex) of what the delivery asked Tracker to record (a CloudEvent's type and data, see
+   * domain/delivery-digest.ts): a later copy under the same key with another digest is a conflict, not a
+   * duplicate. Absent on GitHub receipts (signed with the shared secret: only GitHub names its deliveries) and on
+   * receipts written before digests were kept (those match any copy).
+   */
+  @Prop({ type: String }) digest?: string;
 }
 
 export const IntakeReceiptSchema = SchemaFactory.createForClass(IntakeReceiptRecord);

@@ -32,11 +32,19 @@ export interface CdEventDelivery {
   id: string;
   /** The CDEvent (context, subject, customData...), already valid against its schema. */
   data: Record<string, unknown>;
+  /**
+   * The verified caller (`sub`) when TRACKER_AUTH=required: what one caller's CloudEvents record is correlated
+   * only with that caller's, so nobody can take another emitter's (source, id) or subject first.
+   */
+  caller?: string;
 }
 
 /** What a valid CDEvent asks of Tracker. */
 export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap<string, number>): IntakePlan {
   const { name, data } = delivery;
+  // Anonymous ids are the ones Tracker always derived; a caller's are prefixed (JSON parts: no collision).
+  const scope = delivery.caller === undefined ? [] : ['caller', delivery.caller];
+  const correlated = (...parts: string[]) => correlatedEventId([...scope, CDEVENTS_SOURCE, ...parts]);
   const subjectId = String(at(data, 'subject.id'));
   // The subject's identity is (source, id); its source defaults to the context's (CDEvents spec, subject.source).
   const subjectSource = optionalText(data, 'subject.source') ?? delivery.source;
@@ -69,7 +77,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     return {
       kind: 'record',
       // Each service event is its own deployment: one tracker event per CloudEvent.
-      eventId: correlatedEventId([CDEVENTS_SOURCE, 'event', delivery.source, delivery.id]),
+      eventId: correlated('event', delivery.source, delivery.id),
       create,
       intake: { provider: CDEVENTS_SOURCE, externalId: subjectId, ...(service.rollback ? { rollback: true } : {}) },
     };
@@ -96,7 +104,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     };
     return {
       kind: 'record',
-      eventId: correlatedEventId([CDEVENTS_SOURCE, 'pipelinerun', subjectSource, subjectId]),
+      eventId: correlated('pipelinerun', subjectSource, subjectId),
       create,
       // A late `started` leaves a run alone; `finished` sets its outcome (and end, when after its start).
       update: finished
@@ -125,7 +133,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     };
     return {
       kind: 'record',
-      eventId: correlatedEventId([CDEVENTS_SOURCE, 'incident', subjectSource, subjectId]),
+      eventId: correlated('incident', subjectSource, subjectId),
       create,
       // detected and reported of one incident are the same incident (the first opens it); resolved closes it.
       update: resolved ? { attributes: { status, source: CDEVENTS_SOURCE } } : undefined,

@@ -215,6 +215,18 @@ describe('planCdEvent', () => {
     expect(updateOf(resolved, 7)?.attributes?.status).toBe(8);
   });
 
+  it("correlates a caller's CloudEvents apart from everyone else's, and leaves anonymous ids as they were", () => {
+    const subject = { id: 'app', type: 'service', content: { environment: { id: 'prod' } } };
+    const of = (caller?: string) => {
+      const p = planCdEvent({ name: 'service.deployed', source: '/ci', id: 'e-1', data: cdevent(subject), caller }, environments);
+      if (p.kind !== 'record') throw new Error('not recorded');
+      return p.eventId.toHexString();
+    };
+    expect(of()).toBe(correlatedEventId(['cdevents', 'event', '/ci', 'e-1']).toHexString());
+    expect(new Set([of(), of('alice'), of('mallory')]).size).toBe(3);
+    expect(of('alice')).toBe(of('alice'));
+  });
+
   it('ignores an unmapped environment, and maps change.merged to a change of the repository', () => {
     expect(plan('service.deployed', { id: 'app', content: { environment: { id: 'moon' } } })).toMatchObject({ kind: 'ignored' });
     expect(plan('change.merged', { id: 'pr-9', content: { repository: { id: 'org/app' } } })).toEqual({
