@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config.service';
 import { EnvironmentVariables } from './config/env.schema';
 import { answerClientError } from './common/http/client-error';
+import { sendSecurityHeaders } from './common/http/security-headers';
 import { requestIdFor } from './common/http/correlation-id';
 import { InvalidInputError } from './common/errors/domain-errors';
 import { toProblem } from './common/errors/problem';
@@ -16,7 +17,9 @@ import { assertWithinBounds } from './common/validation/validation';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { buildGrpcOptions, GrpcRuntime } from './grpc/grpc.options';
 import { createGrpcRuntime } from './grpc/grpc-runtime';
+import { Draining } from './health/draining';
 import { MetricsService } from './metrics/metrics.service';
+import { HttpDrain } from './system/http-drain';
 import { serveWebConsole } from './web-console/web-console';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -25,6 +28,8 @@ export interface TrackerApp {
   app: NestFastifyApplication;
   config: AppConfig;
   grpc: GrpcRuntime;
+  /** SIGTERM and SIGINT begin it at once (readiness fails, the listener closes); closing the app waits for it. */
+  drain: HttpDrain;
 }
 
 /**
@@ -36,6 +41,9 @@ export function createHttpAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     trustProxy: false,
+    // While the app closes, a request on a connection still open is served as usual (with `Connection: close`):
+    // HttpDrain has already stopped new connections, and the store is up until the last one ends.
+    return503OnClosing: false,
     // Tracker's clients send `/path?x=1` as written in the seed; both slashes forms resolve.
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot read (bad percent-encoding: `%zz`, `%FF`, a lone surrogate) never reaches a route,
@@ -65,31 +73,30 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   app.useLogger(app.get(Logger));
   app.flushLogs();
   const metrics = app.get(MetricsService);
+  const fastify = app.getHttpAdapter().getInstance();
+  sendSecurityHeaders(app.getHttpServer(), fastify);
+  const drain = new HttpDrain(app.getHttpServer(), app.get(Draining));
+  // Fastify's own close would close idle connections at once: the drain has ended them all before it runs.
+  fastify.addHook('preClose', () => drain.begin());
 
   // The input bounds (docs/security.md) on every parsed body (any content type; for JSON the parser already
   // checked the structure, this adds string and key lengths), before guards, interceptors (the idempotency
   // hash) and pipes see it: like the 1 MB limit and malformed JSON, a hostile body is refused first, as
   // problem+json through the global filter. The validation pipe applies each DTO's own tighter caps later.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('preValidation', (req, _reply, done) => {
-      try {
-        if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
-        done();
-      } catch (err) {
-        done(err as Error);
-      }
-    });
-
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (req, reply, done) => {
-      const route = req.routeOptions?.url ?? 'unmatched';
-      metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  fastify.addHook('preValidation', (req, _reply, done) => {
+    try {
+      if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
       done();
-    });
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
@@ -99,7 +106,7 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
     app.get(Logger).warn(`web console not built (${config.ui.root} is empty): run npm run web:build, or npm start`);
   }
   app.connectMicroservice(buildGrpcOptions(`${config.grpc.host}:${config.grpc.port}`, grpc), { inheritAppConfig: true });
-  return { app, config, grpc };
+  return { app, config, grpc, drain };
 }
 
 /** Starts gRPC, then HTTP; resolves once both listen. */

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    // Readiness fails and the listener closes now; the app's close waits for the connections still open.
+    void tracker.drain.begin();
     logger.log(`${signal} received: draining`);
     setTimeout(() => {
       logger.error('shutdown deadline passed; exiting');

@@ -5,13 +5,15 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { CallParts } from '../common/auth/caller';
 import { CallerParts } from '../common/auth/caller.decorator';
 import { OperationalDataAccess } from '../metrics/operational-access';
+import { Draining } from './draining';
 import { ReadinessService } from './readiness.service';
 import { StoreEnvelope } from './store-envelope';
 
 /**
  * Liveness has no dependencies; readiness pings the store, and on the embedded store adds the last background
  * count against its read envelope (`store.readEnvelope`; a warning, not a failure). The counts are shown only to
- * callers who may read /metrics (OperationalDataAccess); probes and everyone else get the status alone.
+ * callers who may read /metrics (OperationalDataAccess); probes and everyone else get the status alone. Once the
+ * service drains (src/system/http-drain.ts), readiness is down at once, whatever the store says.
  */
 @ApiExcludeController()
 @SkipThrottle()
@@ -23,6 +25,7 @@ export class HealthController {
     private readonly readiness: ReadinessService,
     private readonly envelope: StoreEnvelope,
     private readonly access: OperationalDataAccess,
+    private readonly draining: Draining,
   ) {}
 
   @Get('live')
@@ -34,6 +37,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   async ready(@CallerParts() caller: CallParts) {
+    if (this.draining.active) return this.health.check([() => this.indicator.check('shutdown').down({ message: 'draining' })]);
     const readEnvelope = (await this.access.mayRead(caller)) ? this.envelope.details() : undefined;
     return this.health.check([
       async () => {

@@ -10,6 +10,8 @@ export interface LoadSample {
   problem?: Record<string, unknown>;
   retryAfter?: string | null;
   contentType?: string | null;
+  /** a transport failure's code (status 0): ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET (closed under the request) */
+  error?: string;
 }
 
 export interface CreateLoad {
@@ -66,9 +68,10 @@ export function startCreateLoad(base: string, concurrency: number, tag: string, 
         samples.push(sample);
         // a refused request (503, 429) is retried a little later, as a polite client would
         if (res.status >= 300) await new Promise((r) => setTimeout(r, 50));
-      } catch {
+      } catch (err) {
         failures += 1;
-        samples.push({ at, ms: performance.now() - started, status: 0 });
+        const cause = (err as { cause?: { code?: string } }).cause;
+        samples.push({ at, ms: performance.now() - started, status: 0, error: cause?.code ?? (err as Error).name });
         // the app is gone or hung: do not spin
         await new Promise((r) => setTimeout(r, 20));
       }
