@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
 import { InsightsService } from './insights.service';
@@ -14,11 +14,13 @@ export class InsightsGrpcController {
   constructor(private readonly service: InsightsService) {}
 
   @GrpcMethod(SERVICE, 'GetDora')
+  @RequireTrackerRole('reader')
   async getDora(@Payload() request: DoraQueryDto) {
     return toDoraResponse(await this.service.getDora(request));
   }
 
   @GrpcMethod(SERVICE, 'ListDoraByService')
+  @RequireTrackerRole('reader')
   async listDoraByService(@Payload() request: DoraServicesQueryDto) {
     return toDoraByServiceResponse(await this.service.listDoraByService(request));
   }

@@ -1,7 +1,7 @@
 import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { DoraByServiceResponse, DoraResponse } from './dto/dora.response';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
@@ -14,6 +14,7 @@ export class InsightsHttpController {
   constructor(private readonly service: InsightsService) {}
 
   @Get('dora')
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'getDora',
     summary: "DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)",
@@ -26,6 +27,7 @@ export class InsightsHttpController {
   }
 
   @Get('dora/services')
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'listDoraByService',
     summary: 'The four keys and tiers per service of one environment, sorted by service name',

@@ -12,7 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { CloudEventBatchAnswerDto, IntakeIgnoredDto, IntakeRecordedDto } from './dto/intake-answer.dto';
 import { answerBody, batchBody } from './intake.mapper';
 import { IntakeService } from './intake.service';
@@ -25,6 +25,7 @@ export class CloudEventsHttpController {
   constructor(private readonly service: IntakeService) {}
 
   @Post('cloudevents')
+  @RequireTrackerRole('writer')
   @ApiOperation({
     operationId: 'receiveCloudEvents',
     summary: 'CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events',

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { WatchTrackerEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
 import { GrpcCall, StreamingCall } from './live.decorators';
@@ -18,6 +18,7 @@ export class TrackerStreamGrpcController {
   constructor(private readonly live: LiveService) {}
 
   @GrpcMethod(SERVICE, 'WatchEvents')
+  @RequireTrackerRole('reader')
   async watchEvents(@Payload() request: WatchTrackerEventsRequestDto, @GrpcCall() call: StreamingCall): Promise<Observable<unknown>> {
     const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };
     const sub = await this.live.openTracker(trackerFilterOf(request), resume);

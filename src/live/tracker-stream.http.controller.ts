@@ -2,7 +2,7 @@ import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { TrackerStreamQueryDto } from './dto/stream-query.dto';
 import { LiveService } from './live.service';
 import { resumeOf, STREAM_FORMAT, trackerFilterOf } from './stream-format';
@@ -15,6 +15,7 @@ export class TrackerStreamHttpController {
   constructor(private readonly live: LiveService) {}
 
   @Get('events/stream')
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'streamEvents',
     summary: 'Live stream of event changes (Server-Sent Events), resumable',

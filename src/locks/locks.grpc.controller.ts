@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { Caller } from './caller.decorator';
 import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockRequestDto, RenewLockRequestDto } from './dto/lock.dto';
@@ -17,6 +17,7 @@ export class LocksGrpcController {
   constructor(private readonly service: LocksService) {}
 
   @GrpcMethod(SERVICE, 'AcquireLock')
+  @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
   async acquireLock(@Payload() dto: AcquireLockDto) {
     const { lock, created } = await this.service.acquire(dto);
@@ -24,21 +25,25 @@ export class LocksGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'RenewLock')
+  @RequireTrackerRole('writer')
   async renewLock(@Payload() dto: RenewLockRequestDto) {
     return toLockResponse(await this.service.renew(dto.id, dto.owner, dto.ttlSeconds));
   }
 
   @GrpcMethod(SERVICE, 'ReleaseLock')
+  @RequireTrackerRole('writer')
   releaseLock(@Payload() dto: ReleaseLockRequestDto, @Caller() caller: CallParts) {
     return this.service.release(dto.id, dto, caller);
   }
 
   @GrpcMethod(SERVICE, 'GetLock')
+  @RequireTrackerRole('reader')
   async getLock(@Payload() { id }: LockIdDto) {
     return toLockResponse(await this.service.get(id));
   }
 
   @GrpcMethod(SERVICE, 'ListLocks')
+  @RequireTrackerRole('reader')
   async listLocks(@Payload() request: ListLocksQueryDto) {
     return toLockListResponse(await this.service.list(request));
   }

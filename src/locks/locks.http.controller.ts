@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
 import { Caller } from './caller.decorator';
@@ -22,6 +22,7 @@ export class LocksHttpController {
   constructor(private readonly service: LocksService) {}
 
   @Post()
+  @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
   @HttpCode(201)
   @ApiOperation({
@@ -44,6 +45,7 @@ export class LocksHttpController {
   }
 
   @Get()
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'listLocks', summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
   @ApiOkResponse({ type: LockListView })
   @ApiProblems({ 400: 'A query parameter is invalid' })
@@ -52,6 +54,7 @@ export class LocksHttpController {
   }
 
   @Get(':id')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getLock', summary: 'One active lock; released or expired is 404' })
   @ApiOkResponse({ type: LockView })
   @ApiProblems({ ...BAD_ID, ...GONE })
@@ -60,6 +63,7 @@ export class LocksHttpController {
   }
 
   @Post(':id/renew')
+  @RequireTrackerRole('writer')
   @HttpCode(200)
   @ApiOperation({ operationId: 'renewLock', summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
   @ApiOkResponse({ type: LockView, description: 'Renewed' })
@@ -69,6 +73,7 @@ export class LocksHttpController {
   }
 
   @Delete(':id')
+  @RequireTrackerRole('writer')
   @ApiOperation({
     operationId: 'releaseLock',
     summary: "Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity)",

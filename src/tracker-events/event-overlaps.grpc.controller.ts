@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { OverlapsQueryDto } from './dto/overlaps-query.dto';
 import { toOverlapsResponse } from './event-overlaps.mapper';
 import { EventOverlapsService } from './event-overlaps.service';
@@ -12,6 +12,7 @@ export class EventOverlapsGrpcController {
   constructor(private readonly service: EventOverlapsService) {}
 
   @GrpcMethod('tracker.event.v1alpha1.EventService', 'ListOverlaps')
+  @RequireTrackerRole('reader')
   async listOverlaps(@Payload() request: OverlapsQueryDto) {
     return toOverlapsResponse(await this.service.overlaps(request));
   }

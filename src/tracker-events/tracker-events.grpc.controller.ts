@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, TodayEventsRequestDto } from './dto/event-query.dto';
@@ -18,34 +18,40 @@ export class TrackerEventsGrpcController {
   constructor(private readonly service: TrackerEventsService) {}
 
   @GrpcMethod(SERVICE, 'CreateEvent')
+  @RequireTrackerRole('writer')
   @Idempotent('tracker.event.create')
   async createEvent(@Payload() dto: CreateEventDto) {
     return toCreateResponse(await this.service.create(dto, 'grpc'));
   }
 
   @GrpcMethod(SERVICE, 'UpdateEvent')
+  @RequireTrackerRole('writer')
   async updateEvent(@Payload() dto: UpdateEventDto) {
     return toEventResponse(await this.service.update(dto, 'grpc'));
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')
+  @RequireTrackerRole('reader')
   async getEvent(@Payload() { id }: EventIdDto) {
     const { event, related } = await this.service.get(id);
     return toEventResponse(event, related);
   }
 
   @GrpcMethod(SERVICE, 'DeleteEvent')
+  @RequireTrackerRole('admin')
   deleteEvent(@Payload() { id }: EventIdDto) {
     return this.service.delete(id);
   }
 
   @GrpcMethod(SERVICE, 'ListEvents')
+  @RequireTrackerRole('reader')
   async listEvents(@Payload() request: ListEventsRequestDto) {
     const { items, total, page, perPage } = await this.service.list(pagingFromRequest(request));
     return toPageResponse(items, total, page, perPage);
   }
 
   @GrpcMethod(SERVICE, 'SearchEvents')
+  @RequireTrackerRole('reader')
   async searchEvents(@Payload() request: SearchEventsRequestDto) {
     const { criteria, paging } = searchFromRequest(request);
     const { items, total, page, perPage } = await this.service.search(criteria, paging);
@@ -53,17 +59,20 @@ export class TrackerEventsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'TodayEvents')
+  @RequireTrackerRole('reader')
   async todayEvents(@Payload() request: TodayEventsRequestDto) {
     const { items, total, page, perPage } = await this.service.today(pagingFromRequest(request), request.tz);
     return toPageResponse(items, total, page, perPage);
   }
 
   @GrpcMethod(SERVICE, 'GetEventChangelog')
+  @RequireTrackerRole('reader')
   async getEventChangelog(@Payload() { id }: EventIdDto) {
     return toGrpcChangelogResponse(id, await this.service.changelog(id));
   }
 
   @GrpcMethod(SERVICE, 'GetEventStats')
+  @RequireTrackerRole('reader')
   getEventStats(@Payload() request: EventStatsRequestDto) {
     return this.service.stats(statsFromRequest(request));
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-docs';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
@@ -29,6 +29,7 @@ export class TrackerEventsHttpController {
   constructor(private readonly service: TrackerEventsService) {}
 
   @Post('event')
+  @RequireTrackerRole('writer')
   @Idempotent('tracker.event.create')
   @HttpCode(200)
   @ApiOperation({ operationId: 'createEvent', summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
@@ -39,6 +40,7 @@ export class TrackerEventsHttpController {
   }
 
   @Put('event')
+  @RequireTrackerRole('writer')
   @ApiOperation({ operationId: 'updateEvent', summary: 'Update an event: the id is in the body; given fields are merged field by field' })
   @ApiBody({
     type: UpdateEventDto,
@@ -51,6 +53,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('event/:id')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getEvent', summary: 'Get one event, with its related event and durations when known' })
   @ApiOkResponse({ type: TrackerEventView })
   @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
@@ -60,6 +63,7 @@ export class TrackerEventsHttpController {
   }
 
   @Delete('event/:id')
+  @RequireTrackerRole('admin')
   @ApiOperation({ operationId: 'deleteEvent', summary: 'Delete an event; answers 200 with its id' })
   @ApiOkResponse({ type: EventIdView, description: 'Deleted' })
   @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
@@ -68,6 +72,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('event/:id/changelog')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getEventChangelog', summary: 'The recorded changes of one event, oldest first' })
   @ApiOkResponse({ type: ChangelogView })
   @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
@@ -76,6 +81,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/list')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'listEvents', summary: 'All events, newest first, paginated' })
   @ApiOkResponse({ type: EventPageView })
   @ApiProblems(BAD_QUERY)
@@ -85,6 +91,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/search')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'searchEvents', summary: 'Events matching every given filter (AND), newest event time first, paginated' })
   @ApiOkResponse({ type: EventPageView })
   @ApiProblems(BAD_QUERY)
@@ -95,6 +102,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/today')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'listTodayEvents', summary: "Events whose time falls in today's calendar day (UTC, or the tz zone)" })
   @ApiOkResponse({ type: EventPageView })
   @ApiProblems(BAD_QUERY)
@@ -104,6 +112,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/stats')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getEventStats', summary: 'Counts by type, status, environment, priority and month over a date range' })
   @ApiOkResponse({ type: EventStatsView })
   @ApiProblems(BAD_QUERY)
@@ -112,6 +121,7 @@ export class TrackerEventsHttpController {
   }
 
   @Get('events/stats/monthly')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getMonthlyEventStats', summary: 'Counts per month (YYYY-MM of the event time) over a date range' })
   @ApiOkResponse({ type: MonthlyStatsView })
   @ApiProblems(BAD_QUERY)
