@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { CallParts } from '../common/auth/caller';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { Caller } from './caller.decorator';
@@ -19,21 +21,21 @@ export class LocksGrpcController {
   @GrpcMethod(SERVICE, 'AcquireLock')
   @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
-  async acquireLock(@Payload() dto: AcquireLockDto) {
-    const { lock, created } = await this.service.acquire(dto);
+  async acquireLock(@Payload() dto: AcquireLockDto, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     return { lock: toLockResponse(lock), created };
   }
 
   @GrpcMethod(SERVICE, 'RenewLock')
   @RequireTrackerRole('writer')
-  async renewLock(@Payload() dto: RenewLockRequestDto) {
-    return toLockResponse(await this.service.renew(dto.id, dto.owner, dto.ttlSeconds));
+  async renewLock(@Payload() dto: RenewLockRequestDto, @TrackerCaller() caller?: Principal) {
+    return toLockResponse(await this.service.renew(dto.id, dto, caller));
   }
 
   @GrpcMethod(SERVICE, 'ReleaseLock')
   @RequireTrackerRole('writer')
-  releaseLock(@Payload() dto: ReleaseLockRequestDto, @Caller() caller: CallParts) {
-    return this.service.release(dto.id, dto, caller);
+  releaseLock(@Payload() dto: ReleaseLockRequestDto, @Caller() parts: CallParts, @TrackerCaller() caller?: Principal) {
+    return this.service.release(dto.id, dto, parts, caller);
   }
 
   @GrpcMethod(SERVICE, 'GetLock')

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
@@ -36,8 +38,8 @@ export class LocksHttpController {
     { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
-  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { lock, created } = await this.service.acquire(dto);
+  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     const body = toLockResponse(lock);
     if (created) void reply.header('location', `/${PATH}/${body.id}`);
     else void reply.status(200);
@@ -68,8 +70,8 @@ export class LocksHttpController {
   @ApiOperation({ operationId: 'renewLock', summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
   @ApiOkResponse({ type: LockView, description: 'Renewed' })
   @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
-  async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto) {
-    return toLockResponse(await this.service.renew(id, dto.owner, dto.ttlSeconds));
+  async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto, @TrackerCaller() caller?: Principal) {
+    return toLockResponse(await this.service.renew(id, dto, caller));
   }
 
   @Delete(':id')
@@ -80,7 +82,12 @@ export class LocksHttpController {
   })
   @ApiOkResponse({ type: ReleasedLockView, description: 'Released' })
   @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
-  release(@Param() { id }: LockIdDto, @Query() query: ReleaseLockQueryDto, @Caller() caller: CallParts) {
-    return this.service.release(id, query, caller);
+  release(
+    @Param() { id }: LockIdDto,
+    @Query() query: ReleaseLockQueryDto,
+    @Caller() parts: CallParts,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    return this.service.release(id, query, parts, caller);
   }
 }

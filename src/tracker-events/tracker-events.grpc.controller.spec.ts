@@ -69,7 +69,7 @@ describe('TrackerEventsGrpcController', () => {
 
   it('hands valid requests to the service with the transport named', async () => {
     await expect(app.rpc.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
-    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc');
+    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc', { caller: undefined });
     await app.rpc.call('SearchEvents', { service: 'svc', perPage: 5 });
     expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
   });

@@ -1,5 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
@@ -20,14 +22,14 @@ export class TrackerEventsGrpcController {
   @GrpcMethod(SERVICE, 'CreateEvent')
   @RequireTrackerRole('writer')
   @Idempotent('tracker.event.create')
-  async createEvent(@Payload() dto: CreateEventDto) {
-    return toCreateResponse(await this.service.create(dto, 'grpc'));
+  async createEvent(@Payload() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
+    return toCreateResponse(await this.service.create(dto, 'grpc', { caller }));
   }
 
   @GrpcMethod(SERVICE, 'UpdateEvent')
   @RequireTrackerRole('writer')
-  async updateEvent(@Payload() dto: UpdateEventDto) {
-    return toEventResponse(await this.service.update(dto, 'grpc'));
+  async updateEvent(@Payload() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
+    return toEventResponse(await this.service.update(dto, 'grpc', caller));
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')
@@ -39,8 +41,8 @@ export class TrackerEventsGrpcController {
 
   @GrpcMethod(SERVICE, 'DeleteEvent')
   @RequireTrackerRole('admin')
-  deleteEvent(@Payload() { id }: EventIdDto) {
-    return this.service.delete(id);
+  deleteEvent(@Payload() { id }: EventIdDto, @TrackerCaller() caller?: Principal) {
+    return this.service.delete(id, caller);
   }
 
   @GrpcMethod(SERVICE, 'ListEvents')

@@ -97,7 +97,7 @@ describe('TrackerEventsHttpController', () => {
       const res = await app.request('POST', `${API}/event`, { body: patchedTrackerEvent(patch) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: ID, title: 'Deploy x', createdAt: '2024-01-15T10:00:00.000Z' });
-      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest');
+      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest', { caller: undefined });
     });
 
     it('answers malformed JSON with 400 malformed-json and an unsupported media type with 415', async () => {

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-docs';
@@ -35,8 +37,8 @@ export class TrackerEventsHttpController {
   @ApiOperation({ operationId: 'createEvent', summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
   @ApiBody({ type: CreateEventDto, examples: CREATE_EVENT_EXAMPLES })
   @ApiOkResponse({ type: CreatedEventView, description: 'The created event' })
-  async create(@Body() dto: CreateEventDto) {
-    return toCreateResponse(await this.service.create(dto, 'rest'));
+  async create(@Body() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
+    return toCreateResponse(await this.service.create(dto, 'rest', { caller }));
   }
 
   @Put('event')
@@ -48,8 +50,8 @@ export class TrackerEventsHttpController {
   })
   @ApiOkResponse({ type: TrackerEventView, description: 'The event as stored after the update' })
   @ApiProblems(NOT_FOUND)
-  async update(@Body() dto: UpdateEventDto) {
-    return toEventResponse(await this.service.update(dto, 'rest'));
+  async update(@Body() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
+    return toEventResponse(await this.service.update(dto, 'rest', caller));
   }
 
   @Get('event/:id')
@@ -67,8 +69,8 @@ export class TrackerEventsHttpController {
   @ApiOperation({ operationId: 'deleteEvent', summary: 'Delete an event; answers 200 with its id' })
   @ApiOkResponse({ type: EventIdView, description: 'Deleted' })
   @ApiProblems({ 400: 'The id is not 24 hexadecimal characters', ...NOT_FOUND })
-  delete(@Param() { id }: EventIdDto) {
-    return this.service.delete(id);
+  delete(@Param() { id }: EventIdDto, @TrackerCaller() caller?: Principal) {
+    return this.service.delete(id, caller);
   }
 
   @Get('event/:id/changelog')

@@ -3,12 +3,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { AppConfig } from '../../config/app-config.service';
-import { DomainError } from '../errors/domain-errors';
 import { BearerVerifier } from './bearer-verifier';
 import { authenticate, callParts } from './caller';
 import type { Principal } from './roles';
 import { TRACKER_API, TRACKER_ROLE } from './tracker-api.decorator';
-import { hasTrackerRole, TrackerRole, trackerRoleOf } from './tracker-roles';
+import { requireTrackerRole, TrackerRole } from './tracker-roles';
 
 /** REST paths that belong to the tracker API; used only to check at boot that every such controller is marked. */
 const TRACKER_PATH = /^\/?api\/v1alpha1(\/|$)/;
@@ -40,12 +39,7 @@ export class TrackerAuthGuard implements CanActivate, OnApplicationBootstrap {
     const needed = this.reflector.get<TrackerRole | undefined>(TRACKER_ROLE, context.getHandler()) ?? 'admin';
     const parts = callParts(context);
     return authenticate(parts, this.verifier).then((principal) => {
-      if (!hasTrackerRole(principal, needed)) {
-        const held = trackerRoleOf(principal) ?? 'none';
-        throw new DomainError('forbidden', `This operation needs the tracker role ${needed}; the token's role is ${held}.`, {
-          members: { requiredRole: needed },
-        });
-      }
+      requireTrackerRole(principal, needed, 'This operation');
       trackerCallers.set(parts.carrier, principal);
       return true;
     });

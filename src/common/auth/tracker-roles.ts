@@ -1,3 +1,4 @@
+import { DomainError } from '../errors/domain-errors';
 import type { Principal } from './roles';
 
 /**
@@ -37,4 +38,19 @@ export function trackerRoleFromClaim(claimValue: unknown, claimName: string, bad
   if (claimValue === undefined) return undefined;
   if (!isTrackerRole(claimValue)) throw bad(`${claimName} must be reader, writer or admin`);
   return claimValue;
+}
+
+/**
+ * Throws the 403 (`urn:tracker:problems:forbidden`, PERMISSION_DENIED on gRPC, the problem's `requiredRole`
+ * naming the role) unless the caller holds at least `minRole`. `what` starts the message ("This operation").
+ */
+export function requireTrackerRole(principal: Principal, minRole: TrackerRole, what: string): void {
+  if (hasTrackerRole(principal, minRole)) return;
+  throw new DomainError(
+    'forbidden',
+    `${what} needs the tracker role ${minRole}; the token's role is ${trackerRoleOf(principal) ?? 'none'}.`,
+    {
+      members: { requiredRole: minRole },
+    },
+  );
 }

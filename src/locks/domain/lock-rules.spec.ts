@@ -95,7 +95,7 @@ describe('lock rules', () => {
       ['another lock id', held(lock()), 'L2', 'alice', undefined, 30, { outcome: 'not-found' }],
       ['a released key', { gen: 2, value: { state: 'free' as const } }, 'L1', 'alice', undefined, 30, { outcome: 'not-found' }],
     ])('%s', (_name, head, id, owner, ttl, now, answer) => {
-      expect(decideRenew(head, id, owner, ttl, at(now)).answer).toEqual(answer);
+      expect(decideRenew(head, id, { owner, ttlSeconds: ttl }, at(now)).answer).toEqual(answer);
     });
   });
 
