@@ -16,6 +16,11 @@ import { LocksService } from './locks.service';
 const PATH = 'api/v1alpha1/locks';
 const GONE = { 404: 'Released, expired or unknown (urn:tracker:problems:not-found)' };
 const BAD_ID = { 400: 'The id is not a UUID, or a field is invalid' };
+const NOT_OWNER = {
+  403:
+    'urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden ' +
+    '(the tracker role is below writer, or below admin for naming another owner or force)',
+};
 
 @ApiTags('locks')
 @TrackerApi()
@@ -38,6 +43,9 @@ export class LocksHttpController {
     { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
+  @ApiProblems({
+    403: "Only with TRACKER_AUTH=required: urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming an owner other than the token's sub)",
+  })
   async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply, @TrackerCaller() caller?: Principal) {
     const { lock, created } = await this.service.acquire(dto, caller);
     const body = toLockResponse(lock);
@@ -69,7 +77,7 @@ export class LocksHttpController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'renewLock', summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
   @ApiOkResponse({ type: LockView, description: 'Renewed' })
-  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
+  @ApiProblems({ ...BAD_ID, ...NOT_OWNER, ...GONE })
   async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto, @TrackerCaller() caller?: Principal) {
     return toLockResponse(await this.service.renew(id, dto, caller));
   }
@@ -81,7 +89,7 @@ export class LocksHttpController {
     summary: "Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity)",
   })
   @ApiOkResponse({ type: ReleasedLockView, description: 'Released' })
-  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
+  @ApiProblems({ ...BAD_ID, ...NOT_OWNER, ...GONE })
   release(
     @Param() { id }: LockIdDto,
     @Query() query: ReleaseLockQueryDto,

@@ -49,7 +49,12 @@ export class TrackerEventsHttpController {
     examples: { guide: { summary: 'Close a deployment (the guide\'s "Update Event")', value: UPDATE_EVENT_EXAMPLE } },
   })
   @ApiOkResponse({ type: TrackerEventView, description: 'The event as stored after the update' })
-  @ApiProblems(NOT_FOUND)
+  @ApiProblems({
+    ...NOT_FOUND,
+    403:
+      "Only with TRACKER_AUTH=required: the token's tracker role is below writer (urn:tracker:problems:forbidden), or (AUTO_LOCK=on) " +
+      'the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner)',
+  })
   async update(@Body() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
     return toEventResponse(await this.service.update(dto, 'rest', caller));
   }
