@@ -31,3 +31,22 @@ export function grpcVerdict(err: unknown, needed: TrackerRole): string {
   if (e?.code === GrpcStatus.PERMISSION_DENIED && e.details?.includes(`needs the tracker role ${needed}`)) return 'forbidden';
   return 'allowed';
 }
+
+/**
+ * One row of a controller spec's role table: what each caller (no token, reader, writer, admin) got, as
+ * `caller: 401 | 403 | <status>`, and what it should get (`success` from the role up).
+ */
+export async function roleRow(
+  send: (headers: Record<string, string>) => Promise<{ status: number; body: { type?: string; requiredRole?: string } }>,
+  role: TrackerRole,
+  success: number,
+): Promise<{ seen: string[]; expected: string[] }> {
+  const seen: string[] = [];
+  for (const caller of TRACKER_CALLERS) {
+    const res = await send(trackerHeaders(caller));
+    const verdict = restVerdict(res, role);
+    seen.push(`${caller}: ${verdict === 'allowed' ? res.status : verdict}`);
+  }
+  const expected = TRACKER_CALLERS.map((c) => `${c}: ${trackerVerdict(c, role) === 'allowed' ? success : trackerVerdict(c, role)}`);
+  return { seen, expected };
+}

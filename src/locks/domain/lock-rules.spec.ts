@@ -120,6 +120,19 @@ describe('lock rules', () => {
     });
   });
 
+  it('records who made each change: the acquirer, the renewer (an admin for the owner), the releaser', () => {
+    const acquired = decideAcquire(NO_HEAD, { ...req, by: 'user:alice' }, at(0), 'L1');
+    expect(acquired.answer).toMatchObject({ outcome: 'acquired', lock: { owner: 'alice', by: 'user:alice' } });
+    const renewed = decideRenew(held(lock({ by: 'user:alice' })), 'L1', { owner: 'alice', by: 'user:boss' }, at(1));
+    expect(renewed.write).toMatchObject({ state: 'held', lock: { owner: 'alice', by: 'user:boss' } });
+    // Without a known caller (TRACKER_AUTH=off) no author is claimed for the renewal.
+    expect(decideRenew(held(lock({ by: 'user:alice' })), 'L1', { owner: 'alice' }, at(1)).write).not.toHaveProperty('lock.by');
+    expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: false, by: 'user:boss' }, at(1)).write).toEqual({
+      state: 'free',
+      ended: { lock: lock(), how: 'released', by: 'user:boss' },
+    });
+  });
+
   it('decideExpire ends a held lease once it ran out, and nothing else', () => {
     expect(decideExpire(held(lock()), at(59))).toEqual({ answer: undefined });
     expect(decideExpire(held(lock()), at(60))).toEqual({
