@@ -82,7 +82,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     const force = release.force === true;
     if (caller && force) requireTrackerRole(caller, 'admin', 'Releasing a lock with force=true');
     // Forcing names nobody: whoever holds the lock loses it.
-    const owner = force && release.owner === undefined ? undefined : actingAs(release.owner, caller).owner;
+    const owner = force && release.owner == null ? undefined : actingAs(release.owner, caller).owner;
     // Without TRACKER_AUTH nobody is verified: a forced release names the client address.
     const by = caller ? callerText(caller) : `address:${parts.address}`;
     const answer = checked(id, await this.leases.release(id, { owner, force, by }));
@@ -211,7 +211,9 @@ function callerText(caller: Principal): string {
  * the token's `sub`); naming another owner is acting on their behalf, which needs the admin role. With it off,
  * the request's `owner` (required), as the seed's examples send it.
  */
-function actingAs(named: string | undefined, caller: Principal | undefined): { owner: string; by?: string } {
+function actingAs(given: string | null | undefined, caller: Principal | undefined): { owner: string; by?: string } {
+  // The validation pipe lets an optional field through as null (a JSON null): absent, like undefined.
+  const named = given ?? undefined;
   if (!caller) {
     if (named === undefined) throw InvalidInputError.field('owner', 'is required (with TRACKER_AUTH=off the request names the owner)');
     return { owner: named };
