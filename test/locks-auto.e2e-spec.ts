@@ -9,7 +9,8 @@ import { CURL, githubActionsCurl, GRPCURL_EXAMPLES, jenkinsCurl, runCurl, runGrp
 /*
  * AUTO_LOCK=on: a Start (1) of a deployment (1) or operation (2) tracker event takes its service's lock in that
  * environment (owner: attributes.owner, else source, else "tracker"); another owner's Start is refused with 409 /
- * ALREADY_EXISTS and nothing is stored; Success, Failure, Error, Close or Done releases it. The guide's examples
+ * ALREADY_EXISTS and nothing is stored; Success, Failure, Error, Close or Done releases it, and so does deleting
+ * the event. The guide's examples
  * work as written in this mode too (with AUTO_LOCK=off, the default, every other tracker-events spec runs them).
  */
 
@@ -108,6 +109,15 @@ describe('automatic locks from tracker events (AUTO_LOCK=on)', () => {
     expect(second.status).toBe(200);
     expect(await locksOf('again')).toMatchObject([{ eventId: first.body.id }]);
     expect(await lockLog(second.body.id)).toEqual([]);
+  });
+
+  it('deleting an event releases the lock it took (it used to stay held until the lease ran out)', async () => {
+    const started = await create('Deploy to delete', { type: 1, service: 'deleted', status: 1, environment: 7, owner: 'team-d' });
+    expect(await locksOf('deleted')).toHaveLength(1);
+    expect((await http('DELETE', url(`/event/${started.body.id}`))).status).toBe(200);
+    expect(await locksOf('deleted')).toEqual([]);
+    const next = await create('Deploy after', { type: 1, service: 'deleted', status: 1, environment: 7, owner: 'team-e' });
+    expect(next.status).toBe(200);
   });
 
   it('runs the guide examples as written', async () => {

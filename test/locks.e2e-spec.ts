@@ -273,7 +273,7 @@ describe('deployment locks over REST and gRPC', () => {
       await secured?.close();
     });
 
-    it('needs a valid token on REST and gRPC; a forced release is recorded with the token subject', async () => {
+    it('needs a valid token on REST and gRPC; a forced release (an admin) is recorded with the token subject', async () => {
       expect((await http('POST', `${secured.http}${API}/locks`, { body: { service: 's', environment: 7, owner: 'o' } })).status).toBe(401);
       expect((await http('GET', `${secured.http}${API}/locks`)).status).toBe(401);
       await expectGrpcError(securedLocks.call('ListLocks', {}), status.UNAUTHENTICATED);
@@ -287,14 +287,17 @@ describe('deployment locks over REST and gRPC', () => {
           headers,
         })
       ).body;
-      const lock = await securedLocks.call<{ lock: { id: string } }>(
+      const lock = await securedLocks.call<{ lock: { id: string; owner: string } }>(
         'AcquireLock',
-        { service: 's', environment: 7, owner: 'o', eventId: event.id },
+        { service: 's', environment: 7, eventId: event.id },
         { authorization },
       );
-      expect((await http('DELETE', `${secured.http}${API}/locks/${lock.lock.id}?force=true`, { headers })).status).toBe(200);
+      expect(lock.lock.owner).toBe(user);
+      const admin = randomUUID();
+      const adminHeaders = { authorization: `Bearer ${mintToken({}, { user: admin, trackerRole: 'admin' })}` };
+      expect((await http('DELETE', `${secured.http}${API}/locks/${lock.lock.id}?force=true`, { headers: adminHeaders })).status).toBe(200);
       const log = (await http('GET', `${secured.http}${API}/event/${event.id}/changelog`, { headers })).body.changelog;
-      expect(log.at(-1)).toMatchObject({ field: 'lock', new: 'lock forced', source: `user:${user}` });
+      expect(log.at(-1)).toMatchObject({ field: 'lock', new: 'lock forced', source: `user:${admin}` });
     });
   });
 });

@@ -168,4 +168,23 @@ describe('OIDC key refetches are rate-limited (AUTH_JWKS_COOLDOWN_SECONDS defaul
     expect((await http('GET', list, { headers: auth(await issuer.sign({ sub: 'ci-robot' }, { aud: 'elsewhere' })) })).status).toBe(401);
     expect((await http('GET', list)).status).toBe(401);
   });
+
+  it('reads the tracker role from the groups claim (<prefix>tracker:<role>) and the tracker_role claim', async () => {
+    const deleteUnknown = `${app.http}/api/v1alpha1/event/65a0f0c2e4b0a1b2c3d4e5f6`;
+    const reader = auth(await issuer.sign({ sub: 'dashboard', groups: ['tracker:tracker:reader'] }));
+    const admin = auth(await issuer.sign({ sub: 'ops', groups: ['/tracker:tracker:admin'] }));
+    const refused = await http('POST', `${app.http}/api/v1alpha1/event`, {
+      headers: reader,
+      body: { title: 't', attributes: { type: 1, service: 'oidc' } },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ type: 'urn:tracker:problems:forbidden', requiredRole: 'writer' });
+    expect((await http('GET', `${app.http}/api/v1alpha1/events/list`, { headers: reader })).status).toBe(200);
+    // The default role (writer) may not delete; the groups' admin may (404: no such event, past the role check).
+    expect((await http('DELETE', deleteUnknown, { headers: auth(await issuer.sign({ sub: 'ci-robot' })) })).status).toBe(403);
+    expect((await http('DELETE', deleteUnknown, { headers: admin })).status).toBe(404);
+    expect((await http('DELETE', deleteUnknown, { headers: auth(await issuer.sign({ sub: 'ops', tracker_role: 'admin' })) })).status).toBe(
+      404,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { toChangePageResponse, toChangeResponse } from './changes.mapper';
 import { ChangesService, listFilterFromRequest } from './changes.service';
@@ -15,6 +15,7 @@ export class ChangesGrpcController {
   constructor(private readonly service: ChangesService) {}
 
   @GrpcMethod(SERVICE, 'CreateChange')
+  @RequireTrackerRole('writer')
   @Idempotent('changes.create')
   async createChange(@Payload() dto: CreateChangeDto) {
     const { change, created } = await this.service.create(dto, 'grpc');
@@ -22,6 +23,7 @@ export class ChangesGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListChanges')
+  @RequireTrackerRole('reader')
   async listChanges(@Payload() request: ListChangesRequestDto) {
     const { items, total, page, perPage } = await this.service.list(listFilterFromRequest(request));
     return toChangePageResponse(items, total, page, perPage);

@@ -1,4 +1,6 @@
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
+import { roleRow } from '../../test/support/tracker-roles';
+import type { TrackerRole } from '../common/auth/tracker-roles';
 import { ChangesHttpController } from './changes.http.controller';
 import { ChangesService, ChangeView } from './changes.service';
 
@@ -59,5 +61,40 @@ describe('ChangesHttpController', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ totalCount: 11, page: 2, perPage: 10, changes: [{ id: change.id }] });
     expect(service.list.mock.calls[0]).toEqual([{ service: 'api', from: '2024-03-01', to: undefined, page: 2, perPage: undefined }]);
+  });
+});
+
+describe('ChangesHttpController with TRACKER_AUTH=required: the role table', () => {
+  const service = stubOf<ChangesService, 'create' | 'list'>('create', 'list');
+  let app: ControllerApp;
+
+  beforeAll(async () => {
+    service.create.mockResolvedValue({
+      change: {
+        id: 'f'.repeat(32),
+        service: 'api',
+        sha: 'abcdef1',
+        changedAt: new Date(0),
+        mergedAt: new Date(0),
+        source: 'rest',
+        createdAt: new Date(0),
+      },
+      created: true,
+    });
+    service.list.mockResolvedValue({ items: [], total: 0, page: 1, perPage: 20 });
+    app = await startControllerApp({
+      controllers: [ChangesHttpController],
+      providers: [{ provide: ChangesService, useValue: service }],
+      env: { TRACKER_AUTH: 'required' },
+    });
+  });
+  afterAll(async () => app?.close());
+
+  it.each([
+    ['POST', '/api/v1alpha1/changes', 'writer', { service: 'api', sha: 'abcdef1', mergedAt: '2024-03-01' }, 201],
+    ['GET', '/api/v1alpha1/changes', 'reader', undefined, 200],
+  ] as [string, string, TrackerRole, unknown, number][])('%s %s needs %s', async (method, path, role, body, success) => {
+    const { seen, expected } = await roleRow((headers) => app.request(method, path, { body, headers }), role, success);
+    expect(seen).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@ import { ApiProblems } from '../common/openapi/api-docs';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { toChangePageResponse, toChangeResponse } from './changes.mapper';
 import { ChangesService, listFilterFromQuery } from './changes.service';
@@ -16,6 +16,7 @@ export class ChangesHttpController {
   constructor(private readonly service: ChangesService) {}
 
   @Post()
+  @RequireTrackerRole('writer')
   @Idempotent('changes.create')
   @HttpCode(201)
   @ApiOperation({
@@ -33,6 +34,7 @@ export class ChangesHttpController {
   }
 
   @Get()
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'listChanges', summary: 'Changes, newest merge (else commit) time first, paginated' })
   @ApiOkResponse({ type: ChangePageResponse })
   @ApiProblems({ 400: 'A query parameter is invalid (problem+json naming it)' })

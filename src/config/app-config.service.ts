@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../common/repo-root';
+import type { TrackerRole } from '../common/auth/tracker-roles';
 import { EnvironmentVariables } from './env.schema';
 
 /** OIDC sign-in (AUTH_ISSUER and friends); see docs/security.md. */
@@ -21,6 +22,10 @@ export interface AuthSettings {
   /** HS256 secret (AUTH_JWT_SECRET) */
   jwtSecret?: string;
   trackerAuthRequired: boolean;
+  /** the claim (or dotted path) naming a token's tracker role */
+  trackerRoleClaim: string;
+  /** the tracker role of a valid token that names none */
+  trackerDefaultRole: TrackerRole;
   /** set when AUTH_ISSUER is */
   oidc?: OidcSettings;
 }
@@ -49,6 +54,8 @@ export class AppConfig {
     return {
       jwtSecret: env.AUTH_JWT_SECRET,
       trackerAuthRequired: env.TRACKER_AUTH === 'required',
+      trackerRoleClaim: env.TRACKER_ROLE_CLAIM,
+      trackerDefaultRole: env.TRACKER_DEFAULT_ROLE,
       oidc:
         env.AUTH_ISSUER === undefined
           ? undefined

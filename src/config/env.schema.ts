@@ -81,6 +81,14 @@ export class EnvironmentVariables {
   @IsIn(['off', 'required'])
   TRACKER_AUTH: 'off' | 'required' = 'off';
 
+  /** The claim (or dotted path) naming a token's tracker role: reader, writer or admin (docs/security.md, "Tracker roles"). */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  TRACKER_ROLE_CLAIM = 'tracker_role';
+
+  /** The tracker role of a valid token that names none; `writer` keeps earlier behaviour, production should use `reader`. */
+  @IsIn(['reader', 'writer', 'admin'])
+  TRACKER_DEFAULT_ROLE: 'reader' | 'writer' | 'admin' = 'writer';
+
   /**
    * OIDC issuer whose tokens are accepted beside HS256 ones (docs/security.md, "Signing in with OIDC"). Its JWKS
    * is discovered from `<issuer>/.well-known/openid-configuration` unless AUTH_JWKS_URL names it. https, or

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { EventIdDto } from '../tracker-events/dto/event-body.dto';
 import { toNotificationsResponse } from './deliveries.mapper';
@@ -12,6 +12,7 @@ export class DeliveriesGrpcController {
   constructor(private readonly service: DeliveriesService) {}
 
   @GrpcMethod('tracker.event.v1alpha1.EventService', 'GetEventNotifications')
+  @RequireTrackerRole('reader')
   async getEventNotifications(@Payload() { id }: EventIdDto) {
     return toNotificationsResponse(id, await this.service.deliveries(id));
   }

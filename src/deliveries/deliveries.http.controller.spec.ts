@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
+import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../../test/support/tracker-roles';
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
 import { expectGrpcError } from '../../test/support/grpc-client';
 import { NotFoundError } from '../common/errors/domain-errors';
@@ -137,5 +138,18 @@ describe('deliveries with TRACKER_AUTH=required', () => {
     const token = { authorization: `Bearer ${mintToken({})}` };
     expect((await app.request('GET', PATH, { headers: token })).status).toBe(200);
     await expect(app.rpc.call('GetEventNotifications', { id: ID }, token)).resolves.toMatchObject({ id: ID });
+  });
+
+  it.each(TRACKER_CALLERS)('a %s caller: the reads need the reader role, on REST and gRPC', async (caller) => {
+    const headers = trackerHeaders(caller);
+    const expected = trackerVerdict(caller, 'reader');
+    const res = await app.request('GET', PATH, { headers });
+    expect(restVerdict(res, 'reader')).toBe(expected);
+    if (expected === 'allowed') expect(res.status).toBe(200);
+    const err = await app.rpc.call('GetEventNotifications', { id: ID }, headers).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(grpcVerdict(err, 'reader')).toBe(expected);
   });
 });

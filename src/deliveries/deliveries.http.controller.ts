@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/openapi/api-docs';
 import { EventIdDto } from '../tracker-events/dto/event-body.dto';
@@ -14,6 +14,7 @@ export class DeliveriesHttpController {
   constructor(private readonly service: DeliveriesService) {}
 
   @Get('event/:id/notifications')
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'getEventDeliveries',
     summary: "An event's Slack/email deliveries: state, attempts (time, error), next attempt, dedup key",

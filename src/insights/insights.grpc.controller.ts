@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
 import { InsightsService } from './insights.service';
@@ -16,12 +16,14 @@ export class InsightsGrpcController {
 
   @GrpcMethod(SERVICE, 'GetDora')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   async getDora(@Payload() request: DoraQueryDto) {
     return toDoraResponse(await this.service.getDora(request));
   }
 
   @GrpcMethod(SERVICE, 'ListDoraByService')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   async listDoraByService(@Payload() request: DoraServicesQueryDto) {
     return toDoraByServiceResponse(await this.service.listDoraByService(request));
   }

@@ -1,4 +1,6 @@
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
+import { roleRow } from '../../test/support/tracker-roles';
+import { NotFoundError } from '../common/errors/domain-errors';
 import { InsightsHttpController } from './insights.http.controller';
 import { InsightsService } from './insights.service';
 
@@ -60,5 +62,27 @@ describe('InsightsHttpController', () => {
     expect(res.body.invalidFields.map((f: { name: string }) => f.name)).toContain(field);
     expect(service.getDora).not.toHaveBeenCalled();
     expect(service.listDoraByService).not.toHaveBeenCalled();
+  });
+});
+
+describe('InsightsHttpController with TRACKER_AUTH=required: the role table', () => {
+  const service = stubOf<InsightsService, 'getDora' | 'listDoraByService'>('getDora', 'listDoraByService');
+  let app: ControllerApp;
+
+  beforeAll(async () => {
+    service.getDora.mockRejectedValue(new NotFoundError('reached the service'));
+    service.listDoraByService.mockRejectedValue(new NotFoundError('reached the service'));
+    app = await startControllerApp({
+      controllers: [InsightsHttpController],
+      providers: [{ provide: InsightsService, useValue: service }],
+      env: { TRACKER_AUTH: 'required' },
+    });
+  });
+  afterAll(async () => app?.close());
+
+  // The stub answers 404 once a call gets past the guard: the table is about who gets that far.
+  it.each(['/api/v1alpha1/insights/dora', '/api/v1alpha1/insights/dora/services'])('GET %s needs reader', async (path) => {
+    const { seen, expected } = await roleRow((headers) => app.request('GET', path, { headers }), 'reader', 404);
+    expect(seen).toEqual(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { ApiProblems } from '../common/openapi/api-docs';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { DoraByServiceResponse, DoraResponse } from './dto/dora.response';
 import { toDoraByServiceResponse, toDoraResponse } from './insights.mapper';
@@ -16,6 +16,7 @@ export class InsightsHttpController {
 
   @Get('dora')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'getDora',
     summary: "DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)",
@@ -31,6 +32,7 @@ export class InsightsHttpController {
 
   @Get('dora/services')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'listDoraByService',
     summary: 'The four keys and tiers per service of one environment, sorted by service name',

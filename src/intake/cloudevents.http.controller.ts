@@ -14,7 +14,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
 import { CallerParts } from '../common/auth/caller.decorator';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { CloudEventBatchAnswerDto, IntakeIgnoredDto, IntakeRecordedDto } from './dto/intake-answer.dto';
 import { answerBody, batchBody } from './intake.mapper';
 import { IntakeService } from './intake.service';
@@ -27,6 +27,7 @@ export class CloudEventsHttpController {
   constructor(private readonly service: IntakeService) {}
 
   @Post('cloudevents')
+  @RequireTrackerRole('writer')
   @ApiOperation({
     operationId: 'receiveCloudEvents',
     summary: 'CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events',

@@ -7,7 +7,8 @@ import type { CallParts } from '../common/auth/caller';
 import { toProtoNames } from '../common/astra/proto-names';
 import { WatchActivityEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { Caller, GrpcCall, StreamingCall } from './live.decorators';
+import { CallerParts } from '../common/auth/caller.decorator';
+import { GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 
 // Fully qualified: tracker.event.v1alpha1 also has an EventService.
@@ -23,7 +24,7 @@ export class ActivityStreamGrpcController {
   async watchEvents(
     @Payload() request: WatchActivityEventsRequestDto,
     @AuthScope() scope: AccountScope,
-    @Caller() caller: CallParts,
+    @CallerParts() caller: CallParts,
     @GrpcCall() call: StreamingCall,
   ): Promise<Observable<unknown>> {
     const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };

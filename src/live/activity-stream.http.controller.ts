@@ -7,7 +7,7 @@ import type { AccountScope } from '../common/auth/account-scope';
 import type { CallParts } from '../common/auth/caller';
 import { OnlyDeclaredMethods } from '../common/http/allowed-methods';
 import { ActivityStreamQueryDto } from './dto/stream-query.dto';
-import { Caller } from './live.decorators';
+import { CallerParts } from '../common/auth/caller.decorator';
 import { LiveService } from './live.service';
 import { expiredTokenProblem, resumeOf, STREAM_FORMAT } from './stream-format';
 import { streamSse } from './sse';
@@ -43,7 +43,7 @@ export class ActivityStreamHttpController {
     @AuthScope() scope: AccountScope,
     @Query() query: ActivityStreamQueryDto,
     @Headers('last-event-id') lastEventId: unknown,
-    @Caller() caller: CallParts,
+    @CallerParts() caller: CallParts,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

@@ -1,9 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { CallParts, callParts } from '../common/auth/caller';
-
-/** Who is calling, as the route was matched (token, account, peer address): a stream's slot and expiry. */
-export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): CallParts => callParts(context));
 
 /** What a server-streaming handler needs of its grpc-js call: backpressure and cancellation. */
 export interface StreamingCall {

@@ -2,10 +2,11 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { WatchTrackerEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { Caller, GrpcCall, StreamingCall } from './live.decorators';
+import { CallerParts } from '../common/auth/caller.decorator';
+import { GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 import { trackerFilterOf } from './stream-format';
 
@@ -19,9 +20,10 @@ export class TrackerStreamGrpcController {
   constructor(private readonly live: LiveService) {}
 
   @GrpcMethod(SERVICE, 'WatchEvents')
+  @RequireTrackerRole('reader')
   async watchEvents(
     @Payload() request: WatchTrackerEventsRequestDto,
-    @Caller() caller: CallParts,
+    @CallerParts() caller: CallParts,
     @GrpcCall() call: StreamingCall,
   ): Promise<Observable<unknown>> {
     const resume = request.resumeFrom === undefined ? undefined : { name: 'resume_from', value: request.resumeFrom };

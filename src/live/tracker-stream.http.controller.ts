@@ -3,9 +3,9 @@ import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { TrackerStreamQueryDto } from './dto/stream-query.dto';
-import { Caller } from './live.decorators';
+import { CallerParts } from '../common/auth/caller.decorator';
 import { LiveService } from './live.service';
 import { expiredTokenProblem, resumeOf, STREAM_FORMAT, trackerFilterOf } from './stream-format';
 import { streamSse } from './sse';
@@ -17,6 +17,7 @@ export class TrackerStreamHttpController {
   constructor(private readonly live: LiveService) {}
 
   @Get('events/stream')
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'streamEvents',
     summary: 'Live stream of event changes (Server-Sent Events), resumable',
@@ -35,7 +36,7 @@ export class TrackerStreamHttpController {
   async stream(
     @Query() query: TrackerStreamQueryDto,
     @Headers('last-event-id') lastEventId: unknown,
-    @Caller() caller: CallParts,
+    @CallerParts() caller: CallParts,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

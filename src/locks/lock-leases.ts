@@ -71,10 +71,16 @@ export class LockLeases {
     );
   }
 
-  async renew(lockId: string, owner: string, ttlSeconds?: number): Promise<LockAnswer<{ lock: HeldLock }> & { key?: LockKey }> {
+  /** Renews `lockId` for `owner`; `by`, the caller, is recorded in the generation when known. */
+  async renew(
+    lockId: string,
+    owner: string,
+    ttlSeconds?: number,
+    by?: string,
+  ): Promise<LockAnswer<{ lock: HeldLock }> & { key?: LockKey }> {
     const key = await this.keyOf(lockId);
     if (!key) return { outcome: 'not-found' };
-    return { ...(await this.decide(key, (head, now) => decideRenew(head, lockId, owner, ttlSeconds, now))), key };
+    return { ...(await this.decide(key, (head, now) => decideRenew(head, lockId, { owner, ttlSeconds, by }, now))), key };
   }
 
   async release(
@@ -86,11 +92,20 @@ export class LockLeases {
     return { ...(await this.decide(key, (head, now) => decideRelease(head, lockId, release, now))), key };
   }
 
-  /** The active lock of `key` if it is linked to `eventId`, released by its owner; undefined when there is none. */
-  async releaseLinked(key: LockKey, eventId: string): Promise<HeldLock | undefined> {
+  /** The active lock of `key` if it is linked to `eventId`; undefined when there is none. */
+  async linked(key: LockKey, eventId: string): Promise<HeldLock | undefined> {
     const lock = activeLock(await this.repo.head(keyText(key)), this.clock());
-    if (lock?.eventId !== eventId) return undefined;
-    const answer = await this.decide(key, (head, now) => decideRelease(head, lock.lockId, { owner: lock.owner, force: false }, now));
+    return lock?.eventId === eventId ? lock : undefined;
+  }
+
+  /**
+   * The active lock of `key` if it is linked to `eventId`, released as its owner (`by`, the caller, recorded
+   * when known); undefined when there is none.
+   */
+  async releaseLinked(key: LockKey, eventId: string, by?: string): Promise<HeldLock | undefined> {
+    const lock = await this.linked(key, eventId);
+    if (!lock) return undefined;
+    const answer = await this.decide(key, (head, now) => decideRelease(head, lock.lockId, { owner: lock.owner, force: false, by }, now));
     return answer.outcome === 'ok' ? answer.lock : undefined;
   }
 

@@ -1,9 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { Caller } from './caller.decorator';
+import { CallerParts } from '../common/auth/caller.decorator';
 import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockRequestDto, RenewLockRequestDto } from './dto/lock.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
@@ -17,28 +19,33 @@ export class LocksGrpcController {
   constructor(private readonly service: LocksService) {}
 
   @GrpcMethod(SERVICE, 'AcquireLock')
+  @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
-  async acquireLock(@Payload() dto: AcquireLockDto) {
-    const { lock, created } = await this.service.acquire(dto);
+  async acquireLock(@Payload() dto: AcquireLockDto, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     return { lock: toLockResponse(lock), created };
   }
 
   @GrpcMethod(SERVICE, 'RenewLock')
-  async renewLock(@Payload() dto: RenewLockRequestDto) {
-    return toLockResponse(await this.service.renew(dto.id, dto.owner, dto.ttlSeconds));
+  @RequireTrackerRole('writer')
+  async renewLock(@Payload() dto: RenewLockRequestDto, @TrackerCaller() caller?: Principal) {
+    return toLockResponse(await this.service.renew(dto.id, dto, caller));
   }
 
   @GrpcMethod(SERVICE, 'ReleaseLock')
-  releaseLock(@Payload() dto: ReleaseLockRequestDto, @Caller() caller: CallParts) {
-    return this.service.release(dto.id, dto, caller);
+  @RequireTrackerRole('writer')
+  releaseLock(@Payload() dto: ReleaseLockRequestDto, @CallerParts() parts: CallParts, @TrackerCaller() caller?: Principal) {
+    return this.service.release(dto.id, dto, parts, caller);
   }
 
   @GrpcMethod(SERVICE, 'GetLock')
+  @RequireTrackerRole('reader')
   async getLock(@Payload() { id }: LockIdDto) {
     return toLockResponse(await this.service.get(id));
   }
 
   @GrpcMethod(SERVICE, 'ListLocks')
+  @RequireTrackerRole('reader')
   async listLocks(@Payload() request: ListLocksQueryDto) {
     return toLockListResponse(await this.service.list(request));
   }

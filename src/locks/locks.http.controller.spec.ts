@@ -1,4 +1,7 @@
 import { ControllerApp, startControllerApp, stubOf } from '../../test/support/controller-app';
+import { roleRow, trackerHeaders } from '../../test/support/tracker-roles';
+import { randomUUID } from 'node:crypto';
+import type { TrackerRole } from '../common/auth/tracker-roles';
 import type { CallParts } from '../common/auth/caller';
 import { LockedError, NotLockOwnerError } from './domain/lock-errors';
 import type { HeldLock } from './domain/lock-rules';
@@ -68,5 +71,47 @@ describe('LocksHttpController', () => {
     const [id, flags, caller] = service.release.mock.calls[0] as unknown as [string, object, CallParts];
     expect([id, flags]).toEqual([ID, { force: true }]);
     expect(caller.address).toBe('127.0.0.1');
+  });
+});
+
+describe('LocksHttpController with TRACKER_AUTH=required: the role table, and the verified caller handed on', () => {
+  const ID = '3b241101-e2bb-4255-8caf-4136c566a962';
+  const keyed: KeyedLock = {
+    key: { service: 'api', environment: 7, resource: 'deployment' },
+    lock: { lockId: ID, owner: 'ci', acquiredAt: new Date(0), expiresAt: new Date(1000), ttlSeconds: 3600 },
+  };
+  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew' | 'list' | 'get'>('acquire', 'release', 'renew', 'list', 'get');
+  let app: ControllerApp;
+
+  beforeAll(async () => {
+    service.acquire.mockResolvedValue({ lock: keyed, created: true });
+    service.renew.mockResolvedValue(keyed);
+    service.release.mockResolvedValue({ id: ID });
+    service.list.mockResolvedValue([keyed]);
+    service.get.mockResolvedValue(keyed);
+    app = await startControllerApp({
+      controllers: [LocksHttpController],
+      providers: [{ provide: LocksService, useValue: service }],
+      env: { TRACKER_AUTH: 'required' },
+    });
+  });
+  afterAll(async () => app?.close());
+
+  it.each([
+    ['POST', '/api/v1alpha1/locks', 'writer', { service: 'api', environment: 7 }, 201],
+    ['GET', '/api/v1alpha1/locks', 'reader', undefined, 200],
+    ['GET', `/api/v1alpha1/locks/${ID}`, 'reader', undefined, 200],
+    ['POST', `/api/v1alpha1/locks/${ID}/renew`, 'writer', {}, 200],
+    ['DELETE', `/api/v1alpha1/locks/${ID}`, 'writer', undefined, 200],
+  ] as [string, string, TrackerRole, unknown, number][])('%s %s needs %s', async (method, path, role, body, success) => {
+    const { seen, expected } = await roleRow((headers) => app.request(method, path, { body, headers }), role, success);
+    expect(seen).toEqual(expected);
+  });
+
+  it('hands the service the verified caller (its sub and role), never a body field', async () => {
+    service.acquire.mockClear();
+    const user = randomUUID();
+    await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7 }, headers: trackerHeaders('writer', user) });
+    expect(service.acquire.mock.calls[0][1]).toMatchObject({ userId: user, trackerRole: 'writer' });
   });
 });

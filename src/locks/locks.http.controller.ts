@@ -2,10 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { CallParts } from '../common/auth/caller';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
-import { Caller } from './caller.decorator';
+import { CallerParts } from '../common/auth/caller.decorator';
 import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
 import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
@@ -14,6 +16,11 @@ import { LocksService } from './locks.service';
 const PATH = 'api/v1alpha1/locks';
 const GONE = { 404: 'Released, expired or unknown (urn:tracker:problems:not-found)' };
 const BAD_ID = { 400: 'The id is not a UUID, or a field is invalid' };
+const NOT_OWNER = {
+  403:
+    'urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden ' +
+    '(the tracker role is below writer, or below admin for naming another owner or force)',
+};
 
 @ApiTags('locks')
 @TrackerApi()
@@ -22,6 +29,7 @@ export class LocksHttpController {
   constructor(private readonly service: LocksService) {}
 
   @Post()
+  @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
   @HttpCode(201)
   @ApiOperation({
@@ -35,8 +43,11 @@ export class LocksHttpController {
     { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
-  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { lock, created } = await this.service.acquire(dto);
+  @ApiProblems({
+    403: "Only with TRACKER_AUTH=required: urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming an owner other than the token's sub)",
+  })
+  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     const body = toLockResponse(lock);
     if (created) void reply.header('location', `/${PATH}/${body.id}`);
     else void reply.status(200);
@@ -44,6 +55,7 @@ export class LocksHttpController {
   }
 
   @Get()
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'listLocks', summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
   @ApiOkResponse({ type: LockListView })
   @ApiProblems({ 400: 'A query parameter is invalid' })
@@ -52,6 +64,7 @@ export class LocksHttpController {
   }
 
   @Get(':id')
+  @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getLock', summary: 'One active lock; released or expired is 404' })
   @ApiOkResponse({ type: LockView })
   @ApiProblems({ ...BAD_ID, ...GONE })
@@ -60,22 +73,29 @@ export class LocksHttpController {
   }
 
   @Post(':id/renew')
+  @RequireTrackerRole('writer')
   @HttpCode(200)
   @ApiOperation({ operationId: 'renewLock', summary: "Renew the lease (ttlSeconds from now, default the lock's own)" })
   @ApiOkResponse({ type: LockView, description: 'Renewed' })
-  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
-  async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto) {
-    return toLockResponse(await this.service.renew(id, dto.owner, dto.ttlSeconds));
+  @ApiProblems({ ...BAD_ID, ...NOT_OWNER, ...GONE })
+  async renew(@Param() { id }: LockIdDto, @Body() dto: RenewLockBodyDto, @TrackerCaller() caller?: Principal) {
+    return toLockResponse(await this.service.renew(id, dto, caller));
   }
 
   @Delete(':id')
+  @RequireTrackerRole('writer')
   @ApiOperation({
     operationId: 'releaseLock',
     summary: "Release: ?owner= the holder, or ?force=true for anyone's lock (logged with the caller's identity)",
   })
   @ApiOkResponse({ type: ReleasedLockView, description: 'Released' })
-  @ApiProblems({ ...BAD_ID, 403: 'urn:tracker:problems:not-lock-owner', ...GONE })
-  release(@Param() { id }: LockIdDto, @Query() query: ReleaseLockQueryDto, @Caller() caller: CallParts) {
-    return this.service.release(id, query, caller);
+  @ApiProblems({ ...BAD_ID, ...NOT_OWNER, ...GONE })
+  release(
+    @Param() { id }: LockIdDto,
+    @Query() query: ReleaseLockQueryDto,
+    @CallerParts() parts: CallParts,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    return this.service.release(id, query, parts, caller);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { BearerVerifier } from '../common/auth/bearer-verifier';
-import { CallParts, userKey, verifiedPrincipal } from '../common/auth/caller';
+import { CallParts, userKey } from '../common/auth/caller';
+import type { Principal } from '../common/auth/roles';
+import { hasTrackerRole, requireTrackerRole } from '../common/auth/tracker-roles';
 import { InvalidInputError, NotFoundError } from '../common/errors/domain-errors';
 import { AppConfig } from '../config/app-config.service';
 import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
@@ -38,45 +39,58 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     private readonly events: TrackerEventsService,
     private readonly hooks: EventWriteHooks,
     private readonly config: AppConfig,
-    private readonly verifier: BearerVerifier,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register(this);
   }
 
-  /** 201 (created: true) for a new acquisition, 200 for the same owner's renewal; another owner's lock is a 409. */
-  async acquire(dto: AcquireLockDto): Promise<{ lock: KeyedLock; created: boolean }> {
+  /**
+   * 201 (created: true) for a new acquisition, 200 for the same owner's renewal; another owner's lock is a 409.
+   * `caller`: the verified caller with TRACKER_AUTH=required (see `actingAs`), undefined with it off.
+   */
+  async acquire(dto: AcquireLockDto, caller?: Principal): Promise<{ lock: KeyedLock; created: boolean }> {
+    const { owner, by } = actingAs(dto.owner, caller);
     if (dto.eventId && !(await this.events.findRecord(dto.eventId))) throw InvalidInputError.field('eventId', 'names no tracker event');
     const key: LockKey = { service: dto.service, environment: dto.environment, resource: dto.resource ?? DEFAULT_RESOURCE };
     const answer = await this.leases.acquire(key, {
-      owner: dto.owner,
+      owner,
       reason: dto.reason,
       eventId: dto.eventId?.toLowerCase(),
       ttlSeconds: dto.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+      by,
     });
     if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
     if (answer.outcome === 'acquired') {
       if (answer.expired) await this.record(answer.expired, 'lock expired', answer.lock.acquiredAt, 'tracker');
-      await this.record(answer.lock, 'locked', answer.lock.acquiredAt, answer.lock.owner);
+      await this.record(answer.lock, 'locked', answer.lock.acquiredAt, by ?? answer.lock.owner);
     }
     return { lock: { key, lock: answer.lock }, created: answer.outcome === 'acquired' };
   }
 
-  async renew(id: string, owner: string, ttlSeconds?: number): Promise<KeyedLock> {
-    const answer = checked(id, await this.leases.renew(id, owner, ttlSeconds));
+  async renew(id: string, renewal: { owner?: string; ttlSeconds?: number }, caller?: Principal): Promise<KeyedLock> {
+    const { owner, by } = actingAs(renewal.owner, caller);
+    const answer = checked(id, await this.leases.renew(id, owner, renewal.ttlSeconds, by));
     return { key: answer.key!, lock: answer.lock };
   }
 
-  /** Releases a lock; `force` releases another owner's, recorded (log and changelog) with the caller's identity. */
-  async release(id: string, release: { owner?: string; force?: boolean }, caller: CallParts): Promise<{ id: string }> {
-    const by = await this.identify(caller);
-    const answer = checked(id, await this.leases.release(id, { owner: release.owner, force: release.force === true, by }));
+  /**
+   * Releases a lock; `force` releases another owner's, recorded (log and changelog) with the caller's identity.
+   * With TRACKER_AUTH=required (`caller` set) force needs the admin role, and every release records the caller.
+   */
+  async release(id: string, release: { owner?: string; force?: boolean }, parts: CallParts, caller?: Principal): Promise<{ id: string }> {
+    const force = release.force === true;
+    if (caller && force) requireTrackerRole(caller, 'admin', 'Releasing a lock with force=true');
+    // Forcing names nobody: whoever holds the lock loses it.
+    const owner = force && release.owner == null ? undefined : actingAs(release.owner, caller).owner;
+    // Without TRACKER_AUTH nobody is verified: a forced release names the client address.
+    const by = caller ? callerText(caller) : `address:${parts.address}`;
+    const answer = checked(id, await this.leases.release(id, { owner, force, by }));
     if (answer.how === 'forced') {
       this.logger.warn({ lockId: id, owner: answer.lock.owner, by, lock: describeKey(answer.key!) }, 'lock released by force');
       await this.record(answer.lock, 'lock forced', new Date(), by);
     } else {
-      await this.record(answer.lock, 'unlocked', new Date(), answer.lock.owner);
+      await this.record(answer.lock, 'unlocked', new Date(), caller ? by : answer.lock.owner);
     }
     return { id };
   }
@@ -100,21 +114,27 @@ export class LocksService implements OnModuleInit, EventWriteHook {
 
   // Tracker event hooks (AUTO_LOCK=on).
 
-  async beforeCreate(record: TrackerEventRecord, now: Date): Promise<ChangelogRecord[]> {
+  /**
+   * Takes the automatic lock. Its holder is the caller (`sub`) with TRACKER_AUTH=required, whatever the event's
+   * `attributes.owner` says (a body field names nobody verified); else the owner, source, or `tracker`.
+   */
+  async beforeCreate(record: TrackerEventRecord, now: Date, caller?: Principal): Promise<ChangelogRecord[]> {
     const key = this.autoLockKey(record);
     if (!key || record.attributes.status !== START) return [];
     const a = record.attributes;
-    const owner = a.owner ?? a.source ?? 'tracker';
+    const owner = caller ? caller.userId : (a.owner ?? a.source ?? 'tracker');
+    const by = caller ? callerText(caller) : undefined;
     const answer = await this.leases.acquire(key, {
       owner,
       reason: record.title,
       eventId: record._id.toHexString(),
       ttlSeconds: this.config.autoLock.ttlSeconds,
+      by,
     });
     if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
     if (answer.outcome === 'renewed') return [];
     if (answer.expired) await this.record(answer.expired, 'lock expired', now, 'tracker');
-    return [changelogEntry('locked', now, owner)];
+    return [changelogEntry('locked', now, by ?? owner)];
   }
 
   async createFailed(record: TrackerEventRecord): Promise<void> {
@@ -122,16 +142,43 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     if (key) await this.leases.releaseLinked(key, record._id.toHexString());
   }
 
-  async afterUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView): Promise<void> {
-    const key = this.autoLockKey(current);
+  /**
+   * With TRACKER_AUTH=required, an update that finishes an event whose automatic lock another caller holds is
+   * refused (403 not-lock-owner) unless the caller is an admin: finishing the event would release that lock,
+   * and a stored Success beside a lock still held would tell two stories. Nothing is stored.
+   */
+  async beforeUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, caller?: Principal): Promise<void> {
+    const key = this.finishingKey(current, next);
+    if (!key || !caller || hasTrackerRole(caller, 'admin')) return;
+    const lock = await this.leases.linked(key, current._id.toHexString());
+    if (lock && lock.owner !== caller.userId) throw new NotLockOwnerError(lock.lockId, lock, 'finish the event that took it (or an admin)');
+  }
+
+  async afterUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, _now: Date, caller?: Principal): Promise<void> {
+    const key = this.finishingKey(current, next);
+    if (key) await this.releaseAutoLock(key, current._id.toHexString(), caller);
+  }
+
+  /** Deleting an event releases the automatic lock it took (with or without TRACKER_AUTH). */
+  async afterDelete(event: TrackerEventRecordView, caller?: Principal): Promise<void> {
+    const key = this.autoLockKey(event);
+    if (key) await this.releaseAutoLock(key, event._id.toHexString(), caller);
+  }
+
+  /** The automatic lock an update to a finished status (from another) releases; undefined when none. */
+  private finishingKey(current: TrackerEventRecordView, next: TrackerEventRecordView): LockKey | undefined {
     const status = next.attributes.status;
-    if (!key || status === undefined || status === current.attributes.status || !FINISHED.has(status)) return;
-    const eventId = current._id.toHexString();
+    if (status === undefined || status === current.attributes.status || !FINISHED.has(status)) return undefined;
+    return this.autoLockKey(current);
+  }
+
+  private async releaseAutoLock(key: LockKey, eventId: string, caller: Principal | undefined): Promise<void> {
+    const by = caller ? callerText(caller) : undefined;
     try {
-      const released = await this.leases.releaseLinked(key, eventId);
-      if (released) await this.record(released, 'unlocked', new Date(), released.owner);
+      const released = await this.leases.releaseLinked(key, eventId, by);
+      if (released) await this.record(released, 'unlocked', new Date(), by ?? released.owner);
     } catch (err) {
-      // The update is stored; the lease will run out on its own.
+      // The event change is stored; the lease will run out on its own.
       this.logger.warn({ err, eventId, lock: describeKey(key) }, 'automatic lock not released');
     }
   }
@@ -152,12 +199,28 @@ export class LocksService implements OnModuleInit, EventWriteHook {
       this.logger.warn({ err, eventId: lock.eventId, lockId: lock.lockId, change }, 'lock change not recorded in the event changelog');
     }
   }
+}
 
-  /** Who forced a release: the token's subject when the tracker API requires tokens, else the client address. */
-  private async identify(caller: CallParts): Promise<string> {
-    const principal = this.config.auth.trackerAuthRequired ? await verifiedPrincipal(caller, this.verifier) : undefined;
-    return principal ? `user:${userKey(principal)}` : `address:${caller.address}`;
+/** How a verified caller is recorded in lock history and changelogs. */
+function callerText(caller: Principal): string {
+  return `user:${userKey(caller)}`;
+}
+
+/**
+ * Whose lock a request acts on. With TRACKER_AUTH=required (`caller` set) the caller's own (`owner` defaults to
+ * the token's `sub`); naming another owner is acting on their behalf, which needs the admin role. With it off,
+ * the request's `owner` (required), as the seed's examples send it.
+ */
+function actingAs(given: string | null | undefined, caller: Principal | undefined): { owner: string; by?: string } {
+  // The validation pipe lets an optional field through as null (a JSON null): absent, like undefined.
+  const named = given ?? undefined;
+  if (!caller) {
+    if (named === undefined) throw InvalidInputError.field('owner', 'is required (with TRACKER_AUTH=off the request names the owner)');
+    return { owner: named };
   }
+  if (named !== undefined && named !== caller.userId)
+    requireTrackerRole(caller, 'admin', `Acting for another lock owner (${JSON.stringify(named)})`);
+  return { owner: named ?? caller.userId, by: callerText(caller) };
 }
 
 function lockNotFound(id: string): NotFoundError {

@@ -3,25 +3,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { bearerToken } from '../common/auth/bearer-token';
 import { BearerVerifier } from '../common/auth/bearer-verifier';
 import { authenticate, CallParts, callParts, verifiedPrincipal } from '../common/auth/caller';
-import type { Principal } from '../common/auth/roles';
-import { ForbiddenError } from '../common/errors/domain-errors';
+import { hasTrackerRole, requireTrackerRole } from '../common/auth/tracker-roles';
 import { AppConfig } from '../config/app-config.service';
-
-/**
- * Whether a verified caller may read operational data (/metrics, the document counts of /health/ready).
- * Tracker roles (reader < writer < admin) are being added at the same time as this: when they land, this is
- * where "reader or above" is checked. Until then every verified token may read.
- */
-export function mayReadOperationalData(_principal: Principal): boolean {
-  return true;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Who may read the service's operational data. Open to everyone while the tracker API is (TRACKER_AUTH off and
  * no METRICS_TOKEN): it shows nothing the API does not. Otherwise a call needs the static METRICS_TOKEN (what a
- * Prometheus scrape config carries) or a verified token allowed by mayReadOperationalData.
+ * Prometheus scrape config carries) or a verified token with the tracker role reader (or above).
  */
 @Injectable()
 export class OperationalDataAccess {
@@ -39,14 +29,13 @@ export class OperationalDataAccess {
   async mayRead(parts: CallParts): Promise<boolean> {
     if (this.isOpen() || this.carriesMetricsToken(parts)) return true;
     const principal = await verifiedPrincipal(parts, this.verifier);
-    return principal !== undefined && mayReadOperationalData(principal);
+    return hasTrackerRole(principal, 'reader');
   }
 
   /** The same decision as a refusal: 401 without a valid token, 403 for a verified caller who may not read. */
   async requireReader(parts: CallParts): Promise<void> {
     if (this.isOpen() || this.carriesMetricsToken(parts)) return;
-    if (!mayReadOperationalData(await authenticate(parts, this.verifier)))
-      throw new ForbiddenError('Reading the metrics needs the tracker role reader.');
+    requireTrackerRole(await authenticate(parts, this.verifier), 'reader', 'Reading the metrics');
   }
 
   private isOpen(): boolean {

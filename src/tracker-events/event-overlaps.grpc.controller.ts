@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { OverlapsQueryDto } from './dto/overlaps-query.dto';
 import { toOverlapsResponse } from './event-overlaps.mapper';
 import { EventOverlapsService } from './event-overlaps.service';
@@ -14,6 +14,7 @@ export class EventOverlapsGrpcController {
 
   @GrpcMethod('tracker.event.v1alpha1.EventService', 'ListOverlaps')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   async listOverlaps(@Payload() request: OverlapsQueryDto) {
     return toOverlapsResponse(await this.service.overlaps(request));
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { ApiProblems } from '../common/openapi/api-docs';
 import { OverlapsQueryDto } from './dto/overlaps-query.dto';
 import { OverlapsView } from './dto/event-response.dto';
@@ -16,6 +16,7 @@ export class EventOverlapsHttpController {
 
   @Get('events/overlaps')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'listEventOverlaps',
     summary: 'Events of one service (or environment) whose startDate..endDate ranges intersect, in a window of at most 92 days',

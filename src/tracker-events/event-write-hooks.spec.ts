@@ -16,7 +16,9 @@ describe('EventWriteHooks', () => {
           : Promise.resolve([{ at: now, field: 'lock', old: null, new: name, source: name }]);
       },
       createFailed: () => Promise.resolve(void calls.push(`${name}.createFailed`)),
+      beforeUpdate: () => Promise.resolve(void calls.push(`${name}.beforeUpdate`)),
       afterUpdate: () => Promise.resolve(void calls.push(`${name}.afterUpdate`)),
+      afterDelete: () => Promise.resolve(void calls.push(`${name}.afterDelete`)),
     };
   }
 

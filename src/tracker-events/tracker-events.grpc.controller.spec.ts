@@ -1,6 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
+import { grpcVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../../test/support/tracker-roles';
+import type { TrackerRole } from '../common/auth/tracker-roles';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
 import { expectGrpcError } from '../../test/support/grpc-client';
 import { TRACKER_EVENT_ID as ID, trackerEventsStub } from '../../test/support/tracker-events';
@@ -8,17 +10,17 @@ import { DomainError, ErrorKind } from '../common/errors/domain-errors';
 import { TrackerEventsGrpcController } from './tracker-events.grpc.controller';
 import { TrackerEventsService } from './tracker-events.service';
 
-/** Every method with a valid request. */
-const METHODS: [string, Record<string, unknown>][] = [
-  ['CreateEvent', { title: 'Deploy', attributes: { type: 1, service: 'svc' } }],
-  ['UpdateEvent', { id: ID, title: 'Deploy (grpc)' }],
-  ['GetEvent', { id: ID }],
-  ['GetEventChangelog', { id: ID }],
-  ['ListEvents', {}],
-  ['SearchEvents', { service: 'svc' }],
-  ['TodayEvents', {}],
-  ['GetEventStats', {}],
-  ['DeleteEvent', { id: ID }],
+/** Every method with a valid request, and the tracker role it needs with TRACKER_AUTH=required. */
+const METHODS: [string, Record<string, unknown>, TrackerRole][] = [
+  ['CreateEvent', { title: 'Deploy', attributes: { type: 1, service: 'svc' } }, 'writer'],
+  ['UpdateEvent', { id: ID, title: 'Deploy (grpc)' }, 'writer'],
+  ['GetEvent', { id: ID }, 'reader'],
+  ['GetEventChangelog', { id: ID }, 'reader'],
+  ['ListEvents', {}, 'reader'],
+  ['SearchEvents', { service: 'svc' }, 'reader'],
+  ['TodayEvents', {}, 'reader'],
+  ['GetEventStats', {}, 'reader'],
+  ['DeleteEvent', { id: ID }, 'admin'],
 ];
 
 async function start(env: Record<string, string> = {}) {
@@ -67,7 +69,7 @@ describe('TrackerEventsGrpcController', () => {
 
   it('hands valid requests to the service with the transport named', async () => {
     await expect(app.rpc.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
-    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc');
+    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc', { caller: undefined });
     await app.rpc.call('SearchEvents', { service: 'svc', perPage: 5 });
     expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
   });
@@ -133,20 +135,37 @@ describe('TrackerEventsGrpcController with TRACKER_AUTH=required', () => {
   afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
 
-  it.each(METHODS)('%s: UNAUTHENTICATED without a valid token, OK with any valid one', async (method, request) => {
-    for (const authorization of [
-      undefined,
-      GARBAGE_TOKEN,
-      `Bearer ${mintToken({}, { expired: true })}`,
-      `Bearer ${mintToken({}, { badSignature: true })}`,
-    ]) {
-      await expectGrpcError(app.rpc.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch(
-        (err: Error) => {
-          throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
-        },
-      );
-    }
-    for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
-    await expect(app.rpc.call(method, request, { authorization: `Bearer ${mintToken({})}` })).resolves.toBeDefined();
-  });
+  it.each(METHODS)(
+    '%s: UNAUTHENTICATED without a valid token; PERMISSION_DENIED below %s, OK from it up',
+    async (method, request, role) => {
+      for (const authorization of [
+        undefined,
+        GARBAGE_TOKEN,
+        `Bearer ${mintToken({}, { expired: true })}`,
+        `Bearer ${mintToken({}, { badSignature: true })}`,
+      ]) {
+        await expectGrpcError(app.rpc.call(method, request, authorization ? { authorization } : {}), status.UNAUTHENTICATED).catch(
+          (err: Error) => {
+            throw new Error(`${method} with ${authorization ?? 'no token'}: ${err.message}`);
+          },
+        );
+      }
+      for (const caller of TRACKER_CALLERS) {
+        const expected = trackerVerdict(caller, role);
+        if (expected !== 'allowed') {
+          // A bad request too: the guard answers before validation.
+          for (const body of [request, { id: 'nonsense' }]) {
+            const err = await app.rpc.call(method, body, trackerHeaders(caller)).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            expect({ caller, verdict: grpcVerdict(err, role) }).toEqual({ caller, verdict: expected });
+          }
+        }
+      }
+      for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
+      for (const caller of TRACKER_CALLERS.filter((c) => trackerVerdict(c, role) === 'allowed'))
+        await expect(app.rpc.call(method, request, trackerHeaders(caller))).resolves.toBeDefined();
+    },
+  );
 });

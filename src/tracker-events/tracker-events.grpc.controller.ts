@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
-import { TrackerApi } from '../common/auth/tracker-api.decorator';
+import type { Principal } from '../common/auth/roles';
+import { TrackerCaller } from '../common/auth/tracker-auth.guard';
+import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, TodayEventsRequestDto } from './dto/event-query.dto';
@@ -19,28 +21,33 @@ export class TrackerEventsGrpcController {
   constructor(private readonly service: TrackerEventsService) {}
 
   @GrpcMethod(SERVICE, 'CreateEvent')
+  @RequireTrackerRole('writer')
   @Idempotent('tracker.event.create')
-  async createEvent(@Payload() dto: CreateEventDto) {
-    return toCreateResponse(await this.service.create(dto, 'grpc'));
+  async createEvent(@Payload() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
+    return toCreateResponse(await this.service.create(dto, 'grpc', { caller }));
   }
 
   @GrpcMethod(SERVICE, 'UpdateEvent')
-  async updateEvent(@Payload() dto: UpdateEventDto) {
-    return toEventResponse(await this.service.update(dto, 'grpc'));
+  @RequireTrackerRole('writer')
+  async updateEvent(@Payload() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
+    return toEventResponse(await this.service.update(dto, 'grpc', caller));
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')
+  @RequireTrackerRole('reader')
   async getEvent(@Payload() { id }: EventIdDto) {
     const { event, related } = await this.service.get(id);
     return toEventResponse(event, related);
   }
 
   @GrpcMethod(SERVICE, 'DeleteEvent')
-  deleteEvent(@Payload() { id }: EventIdDto) {
-    return this.service.delete(id);
+  @RequireTrackerRole('admin')
+  deleteEvent(@Payload() { id }: EventIdDto, @TrackerCaller() caller?: Principal) {
+    return this.service.delete(id, caller);
   }
 
   @GrpcMethod(SERVICE, 'ListEvents')
+  @RequireTrackerRole('reader')
   async listEvents(@Payload() request: ListEventsRequestDto) {
     const { items, total, page, perPage } = await this.service.list(pagingFromRequest(request));
     return toPageResponse(items, total, page, perPage);
@@ -48,6 +55,7 @@ export class TrackerEventsGrpcController {
 
   @GrpcMethod(SERVICE, 'SearchEvents')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   async searchEvents(@Payload() request: SearchEventsRequestDto) {
     const { criteria, paging } = searchFromRequest(request);
     const { items, total, page, perPage } = await this.service.search(criteria, paging);
@@ -56,18 +64,21 @@ export class TrackerEventsGrpcController {
 
   @GrpcMethod(SERVICE, 'TodayEvents')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   async todayEvents(@Payload() request: TodayEventsRequestDto) {
     const { items, total, page, perPage } = await this.service.today(pagingFromRequest(request), request.tz);
     return toPageResponse(items, total, page, perPage);
   }
 
   @GrpcMethod(SERVICE, 'GetEventChangelog')
+  @RequireTrackerRole('reader')
   async getEventChangelog(@Payload() { id }: EventIdDto) {
     return toGrpcChangelogResponse(id, await this.service.changelog(id));
   }
 
   @GrpcMethod(SERVICE, 'GetEventStats')
   @ScanQuery()
+  @RequireTrackerRole('reader')
   getEventStats(@Payload() request: EventStatsRequestDto) {
     return this.service.stats(statsFromRequest(request));
   }

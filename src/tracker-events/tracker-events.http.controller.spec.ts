@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GARBAGE_TOKEN, mintToken } from '../../test/support/auth';
+import { restVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../../test/support/tracker-roles';
+import type { TrackerRole } from '../common/auth/tracker-roles';
 import { ControllerApp, startControllerApp } from '../../test/support/controller-app';
 import {
   TRACKER_EVENT_ID as ID,
@@ -95,7 +97,7 @@ describe('TrackerEventsHttpController', () => {
       const res = await app.request('POST', `${API}/event`, { body: patchedTrackerEvent(patch) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: ID, title: 'Deploy x', createdAt: '2024-01-15T10:00:00.000Z' });
-      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest');
+      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest', { caller: undefined });
     });
 
     it('answers malformed JSON with 400 malformed-json and an unsupported media type with 415', async () => {
@@ -306,17 +308,17 @@ describe('TrackerEventsHttpController with TRACKER_AUTH=required', () => {
   afterAll(async () => app?.close());
 
   // Every row has its body slot: jest hands a callback with more parameters than the row a `done` instead.
-  const ROUTES: [string, string, unknown][] = [
-    ['POST', '/event', VALID_TRACKER_EVENT],
-    ['PUT', '/event', { id: ID, title: 'Deploy (updated)' }],
-    ['GET', `/event/${ID}`, undefined],
-    ['DELETE', `/event/${ID}`, undefined],
-    ['GET', `/event/${ID}/changelog`, undefined],
-    ['GET', '/events/list', undefined],
-    ['GET', '/events/search?service=svc', undefined],
-    ['GET', '/events/today', undefined],
-    ['GET', '/events/stats', undefined],
-    ['GET', '/events/stats/monthly', undefined],
+  const ROUTES: [string, string, TrackerRole, unknown][] = [
+    ['POST', '/event', 'writer', VALID_TRACKER_EVENT],
+    ['PUT', '/event', 'writer', { id: ID, title: 'Deploy (updated)' }],
+    ['GET', `/event/${ID}`, 'reader', undefined],
+    ['DELETE', `/event/${ID}`, 'admin', undefined],
+    ['GET', `/event/${ID}/changelog`, 'reader', undefined],
+    ['GET', '/events/list', 'reader', undefined],
+    ['GET', '/events/search?service=svc', 'reader', undefined],
+    ['GET', '/events/today', 'reader', undefined],
+    ['GET', '/events/stats', 'reader', undefined],
+    ['GET', '/events/stats/monthly', 'reader', undefined],
   ];
   const BAD_TOKENS: [string, string | undefined, string][] = [
     ['no token', undefined, 'unauthenticated'],
@@ -327,7 +329,7 @@ describe('TrackerEventsHttpController with TRACKER_AUTH=required', () => {
     ['malformed claims', `Bearer ${mintToken({}, { malformedClaims: true })}`, 'invalid-token'],
   ];
 
-  it.each(ROUTES)('%s %s: 401 for every bad token (before validation), 200 for any valid one', async (method, path, payload) => {
+  it.each(ROUTES)('%s %s: 401 for every bad token (before validation)', async (method, path, _role, payload) => {
     for (const [name, authorization, slug] of BAD_TOKENS) {
       // An invalid body too: 401 must come before validation says anything about it.
       for (const body of [payload, payload === undefined ? undefined : { nonsense: true }]) {
@@ -336,9 +338,28 @@ describe('TrackerEventsHttpController with TRACKER_AUTH=required', () => {
         expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
     }
-    const ok = await app.request(method, `${API}${path}`, { body: payload, headers: { authorization: `Bearer ${mintToken({})}` } });
-    expect(ok.status).toBe(200);
   });
+
+  it.each(ROUTES)(
+    '%s %s needs the tracker role %s: 403 naming it below (before validation), 200 from it up',
+    async (method, path, role, payload) => {
+      for (const caller of TRACKER_CALLERS) {
+        const headers = trackerHeaders(caller);
+        const refused = await app.request(method, `${API}${path}`, {
+          body: payload === undefined ? undefined : { nonsense: true },
+          headers,
+        });
+        const res = await app.request(method, `${API}${path}`, { body: payload, headers });
+        const expected = trackerVerdict(caller, role);
+        expect({ caller, verdict: restVerdict(res, role) }).toEqual({ caller, verdict: expected });
+        if (expected === 'forbidden') {
+          expect(refused.status).toBe(403);
+          expect(res.body.detail).toContain(`needs the tracker role ${role}`);
+        }
+        if (expected === 'allowed') expect(res.status).toBe(200);
+      }
+    },
+  );
 
   it('no service method ran for a refused call', async () => {
     service.create.mockClear();

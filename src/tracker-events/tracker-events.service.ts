@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
+import type { Principal } from '../common/auth/roles';
 import { ConflictError, NotFoundError } from '../common/errors/domain-errors';
 import {
   DeliveryEventRow,
@@ -30,6 +31,8 @@ const UPDATE_ATTEMPTS = 5;
 export interface CreateOrigin {
   id?: Types.ObjectId;
   intake?: TrackerEventIntakeRecord;
+  /** The verified caller with TRACKER_AUTH=required (the write hooks act for it); intakes act as the system. */
+  caller?: Principal;
 }
 
 /** A delete's intent still on record (its change may not be logged yet). */
@@ -70,7 +73,7 @@ export class TrackerEventsService {
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via, origin.id);
     if (origin.intake) record.intake = origin.intake;
     record.lastChange = { kind: 'created', rev: record.rev, at: now };
-    record.changelog.push(...(await this.hooks.beforeCreate(record, now)));
+    record.changelog.push(...(await this.hooks.beforeCreate(record, now, origin.caller)));
     try {
       const planned = this.planners.planOnCreate(record, now);
       const deliveries = planned.flat();
@@ -91,7 +94,7 @@ export class TrackerEventsService {
    * hooks hear about a stored change afterwards, outside the event's update queue (a hook may append to this
    * event's changelog, which queues behind this update).
    */
-  async update(dto: UpdateEventDto, via: Via): Promise<TrackerEventRecordView> {
+  async update(dto: UpdateEventDto, via: Via, caller?: Principal): Promise<TrackerEventRecordView> {
     let before: TrackerEventRecordView | undefined;
     let at = new Date();
     const outcome = await this.events.updateAtRevision(new Types.ObjectId(dto.id), UPDATE_ATTEMPTS, async (current) => {
@@ -99,6 +102,7 @@ export class TrackerEventsService {
       const plan = planUpdate(current, dto, at, dto.attributes?.source ?? via);
       before = undefined;
       if (Object.keys(plan.set).length === 0) return { set: {}, changes: [], result: current };
+      await this.hooks.beforeUpdate(current, plan.next, caller);
       const planned = this.planners.planOnUpdate(current, plan.next, at);
       const added = planned.flat();
       const lastChange = { kind: 'updated' as const, rev: plan.next.rev, at };
@@ -112,7 +116,7 @@ export class TrackerEventsService {
     if (before) {
       const result = outcome.result;
       await this.changes.changeStored({ kind: 'updated', id: result._id.toHexString(), rev: result.rev, at, event: result });
-      await this.hooks.afterUpdate(before, result, at);
+      await this.hooks.afterUpdate(before, result, at, caller);
     }
     return outcome.result;
   }
@@ -181,10 +185,13 @@ export class TrackerEventsService {
    * Deletes an event. Its intent is recorded first (the removed event leaves no document to record the change
    * in), then the event removed, then the listeners told; the intent is withdrawn once they all took it. So a
    * deletion whose change was not logged (killed in between, a listener failed) keeps its intent, which
-   * `pendingDeletions` hands to the live module's recovery.
+   * `pendingDeletions` hands to the live module's recovery. The event is read first, so the write hooks can
+   * release what it holds (its automatic lock).
    */
-  async delete(idText: string): Promise<{ id: string }> {
+  async delete(idText: string, caller?: Principal): Promise<{ id: string }> {
     const id = new Types.ObjectId(idText);
+    const stored = await this.events.findById(id);
+    if (!stored) throw notFound(idText);
     const at = new Date();
     const intent = await this.deletions.record(id, at);
     if (!(await this.events.delete(id))) {
@@ -192,6 +199,7 @@ export class TrackerEventsService {
       throw notFound(idText);
     }
     if (await this.changes.changeStored({ kind: 'deleted', id: id.toHexString(), at })) await this.withdrawDeletions([intent]);
+    await this.hooks.afterDelete(stored, caller);
     return { id: idText };
   }
 

@@ -2281,10 +2281,10 @@ export interface components {
              */
             resource: string;
             /**
-             * @description Who holds the lock; the same owner acquiring again renews it
+             * @description Who holds the lock; the same owner acquiring again renews it. Required with TRACKER_AUTH=off; with it required, default the caller's token `sub`, and naming anyone else (acting on their behalf) needs the tracker role admin
              * @example github_actions
              */
-            owner: string;
+            owner?: string;
             /** @example Deploying v2.1.0 */
             reason?: string;
             /**
@@ -2326,8 +2326,11 @@ export interface components {
             totalCount: number;
         };
         RenewLockBodyDto: {
-            /** @example github_actions */
-            owner: string;
+            /**
+             * @description The holder. Required with TRACKER_AUTH=off; with it required, default the caller's `sub` (another: admin only)
+             * @example github_actions
+             */
+            owner?: string;
             /** @description New lease from now; default the lock's own ttl */
             ttlSeconds?: number;
         };
@@ -2336,16 +2339,19 @@ export interface components {
             id: string;
         };
         RenewLockRequestDto: {
-            /** @example github_actions */
-            owner: string;
+            /**
+             * @description The holder. Required with TRACKER_AUTH=off; with it required, default the caller's `sub` (another: admin only)
+             * @example github_actions
+             */
+            owner?: string;
             /** @description New lease from now; default the lock's own ttl */
             ttlSeconds?: number;
         };
         ReleaseLockRequestDto: {
-            /** @description The holder; required unless force=true */
+            /** @description The holder. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
             owner?: string;
             /**
-             * @description Release whoever holds it (recorded with the caller's identity)
+             * @description Release whoever holds it (recorded with the caller's identity; with TRACKER_AUTH=required, admin only)
              * @default false
              */
             force: boolean;
@@ -2669,6 +2675,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below writer (urn:tracker:problems:forbidden), or (AUTO_LOCK=on) the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No event with this id (urn:tracker:problems:not-found) */
             404: {
                 headers: {
@@ -2774,6 +2789,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
             409: {
                 headers: {
@@ -2871,6 +2895,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No event with this id (urn:tracker:problems:not-found) */
             404: {
                 headers: {
@@ -2944,6 +2977,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3030,6 +3072,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description No event with this id (urn:tracker:problems:not-found) */
             404: {
                 headers: {
@@ -3103,6 +3154,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3191,6 +3251,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
@@ -3257,6 +3326,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3339,6 +3417,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
@@ -3407,6 +3494,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3486,6 +3582,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3901,6 +4006,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5183,6 +5297,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
             429: {
                 headers: {
@@ -5267,6 +5390,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming an owner other than the token's sub) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5371,6 +5503,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
             404: {
                 headers: {
@@ -5416,9 +5557,9 @@ export interface operations {
     releaseLock: {
         parameters: {
             query?: {
-                /** @description The holder; required unless force=true */
+                /** @description The holder. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
                 owner?: string;
-                /** @description Release whoever holds it (recorded with the caller's identity) */
+                /** @description Release whoever holds it (recorded with the caller's identity; with TRACKER_AUTH=required, admin only) */
                 force?: boolean;
             };
             header?: never;
@@ -5456,7 +5597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description urn:tracker:problems:not-lock-owner */
+            /** @description urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming another owner or force) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5549,7 +5690,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description urn:tracker:problems:not-lock-owner */
+            /** @description urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming another owner or force) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5659,6 +5800,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5857,6 +6007,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
             429: {
                 headers: {
@@ -5939,6 +6098,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6052,6 +6220,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
@@ -6120,6 +6297,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6363,6 +6549,15 @@ export interface operations {
             };
             /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

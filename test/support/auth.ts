@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signToken } from '../../src/common/auth/bearer-token';
 import type { Role } from '../../src/common/auth/roles';
+import type { TrackerRole } from '../../src/common/auth/tracker-roles';
 
 /** What test apps sign and verify tokens with (the e2e harness, spawned apps and controller specs). */
 export const TEST_JWT_SECRET = 'test-secret-for-tracker-e2e-only';
@@ -16,6 +17,8 @@ export interface MintOptions {
   badSignature?: boolean;
   /** a token whose claims are wrong: `sub` not a UUID and a role that does not exist */
   malformedClaims?: boolean;
+  /** the `tracker_role` claim; absent: the app's TRACKER_DEFAULT_ROLE applies */
+  trackerRole?: TrackerRole;
 }
 
 /** A bearer token for the e2e app (signed with TEST_JWT_SECRET), roles per account. */
@@ -26,7 +29,9 @@ export function mintToken(accounts: Record<string, Role>, options: MintOptions =
   }
   const secret = options.badSignature ? `${TEST_JWT_SECRET}-but-not-quite` : TEST_JWT_SECRET;
   const expiresInSeconds = options.expired ? -60 : options.expiresInSeconds;
-  return signToken({ userId: user, accounts }, secret, { expiresInSeconds });
+  return signToken({ userId: user, accounts, ...(options.trackerRole ? { trackerRole: options.trackerRole } : {}) }, secret, {
+    expiresInSeconds,
+  });
 }
 
 /** `Authorization` header for one account and role. */

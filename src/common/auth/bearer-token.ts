@@ -2,7 +2,9 @@ import { JwtService } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { UnauthenticatedError } from '../errors/domain-errors';
 import { isAstraIdentifier, NIL_UUID } from './identifiers';
+import { claimAt } from './claim-path';
 import { isRole, Principal, Role } from './roles';
+import { trackerRoleFromClaim } from './tracker-roles';
 
 /**
  * One HS256 verifier per secret, holding the secret as a KeyObject. Given the secret as a string, jsonwebtoken
@@ -55,7 +57,11 @@ export function verifyHs256(token: string, secret: string | undefined): Principa
 }
 
 /** verifyHs256, also answering when the token expires (its `exp` in epoch ms; undefined when it has none). */
-export function verifyHs256WithExpiry(token: string, secret: string | undefined): { principal: Principal; expiresAt: number | undefined } {
+export function verifyHs256WithExpiry(
+  token: string,
+  secret: string | undefined,
+  trackerRoleClaim?: string,
+): { principal: Principal; expiresAt: number | undefined } {
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
   let verified: { header?: { crit?: unknown }; payload?: unknown };
   try {
@@ -70,7 +76,7 @@ export function verifyHs256WithExpiry(token: string, secret: string | undefined)
     throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
   const exp = (verified.payload as { exp?: unknown } | undefined)?.exp;
   return {
-    principal: principalFromClaims(verified.payload),
+    principal: principalFromClaims(verified.payload, trackerRoleClaim),
     expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
   };
 }
@@ -79,15 +85,17 @@ function malformedClaims(what: string): UnauthenticatedError {
   return new UnauthenticatedError(false, `The bearer token's claims are malformed: ${what}.`);
 }
 
-export function principalFromClaims(claims: unknown): Principal {
+/** The principal of verified HS256 claims; the tracker role is read from `trackerRoleClaim` (default `tracker_role`). */
+export function principalFromClaims(claims: unknown, trackerRoleClaim = 'tracker_role'): Principal {
   const bad = malformedClaims;
   if (typeof claims !== 'object' || claims === null) throw bad('not an object');
+  const trackerRole = trackerRoleFromClaim(claimAt(claims, trackerRoleClaim), trackerRoleClaim, bad);
   const { sub, accounts, iat } = claims as { sub?: unknown; accounts?: unknown; iat?: unknown };
   if (!isAstraIdentifier(sub)) throw bad('sub must be a lowercase UUID');
   // The nil UUID is the id Astra reserves for the system itself; no caller may act as it.
   if (sub === NIL_UUID) throw bad('sub must not be the nil UUID (reserved for the system)');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) throw bad('iat must be a number of seconds');
-  return { userId: sub, accounts: Object.freeze(accountRolesFrom(accounts, bad, 'accounts')) };
+  return { userId: sub, accounts: Object.freeze(accountRolesFrom(accounts, bad, 'accounts')), ...(trackerRole ? { trackerRole } : {}) };
 }
 
 /** The `{ accountId: role }` object of a token (`name` is the claim, for the message); throws `bad(...)` otherwise. */
@@ -102,9 +110,16 @@ export function accountRolesFrom(accounts: unknown, bad: (what: string) => Error
   return roles;
 }
 
-/** Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. */
+/**
+ * Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. A
+ * tracker role goes into the default claim, `tracker_role`.
+ */
 export function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
-  const payload = { sub: principal.userId, accounts: { ...principal.accounts } };
+  const payload = {
+    sub: principal.userId,
+    accounts: { ...principal.accounts },
+    ...(principal.trackerRole ? { tracker_role: principal.trackerRole } : {}),
+  };
   return jwt.sign(payload, {
     secret,
     algorithm: 'HS256',

@@ -43,7 +43,29 @@ describe('BearerVerifier', () => {
 
   it.each(['RS256', 'ES256', 'PS256', 'EdDSA'] as const)('accepts an %s token from the issuer, with its roles', async (alg) => {
     const principal = await both.verify(`Bearer ${await issuer.sign(claims, { key: issuer.keyFor(alg) })}`);
-    expect(principal).toEqual({ userId: user, accounts: { [account]: 'admin' } });
+    expect(principal).toEqual({ userId: user, accounts: { [account]: 'admin' }, trackerRole: 'writer' });
+  });
+
+  it("fills in the tracker role: the token's (claim or groups), else TRACKER_DEFAULT_ROLE; a bad one is 401", async () => {
+    const role = async (verifier: BearerVerifier, token: string) => (await verifier.verify(`Bearer ${token}`)).trackerRole;
+    expect(await role(both, signToken({ userId: user, accounts: {} }, SECRET))).toBe('writer');
+    expect(await role(both, signToken({ userId: user, accounts: {}, trackerRole: 'admin' }, SECRET))).toBe('admin');
+    expect(await role(both, await issuer.sign({ sub: user, tracker_role: 'reader' }))).toBe('reader');
+    expect(await role(both, await issuer.sign({ sub: user, groups: ['tracker:tracker:admin'] }))).toBe('admin');
+    const readers = verifierFor({
+      AUTH_JWT_SECRET: SECRET,
+      TRACKER_DEFAULT_ROLE: 'reader',
+      TRACKER_ROLE_CLAIM: 'app.role',
+      ...issuer.env({ AUTH_JWKS_COOLDOWN_SECONDS: '0' }),
+    });
+    expect(await role(readers, signToken({ userId: user, accounts: {} }, SECRET))).toBe('reader');
+    expect(await role(readers, await issuer.sign({ sub: user }))).toBe('reader');
+    expect(await role(readers, await issuer.sign({ sub: user, app: { role: 'writer' } }))).toBe('writer');
+    readers.onModuleDestroy();
+    const hs256 = (payload: object) => new SignJWT({ ...payload }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from(SECRET));
+    expect(await outcome(both, await hs256({ sub: user, accounts: {}, tracker_role: 'owner' }))).toMatch(
+      /^invalid-token: .*tracker_role must be reader, writer or admin/,
+    );
   });
 
   it('accepts an HS256 token beside them, and chooses by alg', async () => {
@@ -106,7 +128,13 @@ describe('BearerVerifier', () => {
       [
         'a crit header',
         rs256ByHand({ alg: 'RS256', kid: issuer.keyFor('RS256').kid, crit: ['urn:x'], 'urn:x': 1 }, oidcPayload),
-        /invalid/,
+        /invalid|critical/,
+      ],
+      // jose understands RFC 7797's b64 and used to accept this; docs/security.md says any crit is refused.
+      [
+        'a crit b64 header (an extension jose understands, we do not)',
+        rs256ByHand({ alg: 'RS256', kid: issuer.keyFor('RS256').kid, crit: ['b64'], b64: true }, oidcPayload),
+        /critical header extensions/,
       ],
       ['not a JWT', 'a.b.c', /invalid/],
       ['malformed claims', await issuer.sign({ sub: user, accounts: ['x'] }), /malformed/],

@@ -38,7 +38,9 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
           this.logger.warn({ err: err.message, issuer: oidc.issuer }, 'OIDC signing keys not (re)loaded; cached keys stay in use'),
       });
       this.keys = keys;
-      this.oidc = new OidcVerifier(oidc, (header, token) => keys.getKey(header, token));
+      this.oidc = new OidcVerifier({ ...oidc, trackerRoleClaim: this.settings.trackerRoleClaim }, (header, token) =>
+        keys.getKey(header, token),
+      );
     }
   }
 
@@ -56,28 +58,41 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
     return this.settings.jwtSecret !== undefined || this.oidc !== undefined;
   }
 
-  /** The principal of an `Authorization` value; rejects with UnauthenticatedError (missing: problems/3, else /4). */
+  /**
+   * The principal of an `Authorization` value, its tracker role filled in (TRACKER_DEFAULT_ROLE when the token
+   * names none); rejects with UnauthenticatedError (missing: problems/3, else /4).
+   */
   async verify(authorization: unknown): Promise<Principal> {
     const token = bearerToken(authorization);
     const known = this.hs256Verified.get(token);
     if (known) return known;
     if (!this.configured)
       throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: neither AUTH_JWT_SECRET nor AUTH_ISSUER is configured.');
-    let alg: unknown;
+    let header: { alg?: unknown; crit?: unknown };
     try {
-      alg = decodeProtectedHeader(token).alg;
+      header = decodeProtectedHeader(token);
     } catch {
       throw new UnauthenticatedError(false, 'The bearer token is invalid.');
     }
+    // RFC 7515 4.1.11: we implement no JWS extension, so any `crit` is refused, on every path. jose alone would
+    // accept `crit: ["b64"]` (it understands RFC 7797) on an OIDC token.
+    if (header.crit !== undefined)
+      throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
+    const { alg } = header;
     if (alg === 'HS256') {
       if (this.oidc && this.unverifiedIssuer(token) === this.settings.oidc?.issuer)
         throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
-      const { principal, expiresAt } = verifyHs256WithExpiry(token, this.settings.jwtSecret);
-      this.hs256Verified.remember(token, principal, expiresAt);
+      const verified = verifyHs256WithExpiry(token, this.settings.jwtSecret, this.settings.trackerRoleClaim);
+      const principal = this.withTrackerRole(verified.principal);
+      this.hs256Verified.remember(token, principal, verified.expiresAt);
       return principal;
     }
-    if (this.oidc && typeof alg === 'string' && OIDC_ALGORITHMS.includes(alg)) return this.oidc.verify(token);
+    if (this.oidc && typeof alg === 'string' && OIDC_ALGORITHMS.includes(alg)) return this.withTrackerRole(await this.oidc.verify(token));
     throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
+  }
+
+  private withTrackerRole(principal: Principal): Principal {
+    return principal.trackerRole ? principal : { ...principal, trackerRole: this.settings.trackerDefaultRole };
   }
 
   private unverifiedIssuer(token: string): unknown {

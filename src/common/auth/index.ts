@@ -7,3 +7,4 @@ export * from './account-scope';
 export * from './account.guard';
 export * from './caller';
 export * from './tracker-api.decorator';
+export * from './tracker-roles';

@@ -1,3 +1,5 @@
+import type { TrackerRole } from './tracker-roles';
+
 /** Astra RBAC roles, lowest first (the Astra Control API reference, section 5): each role can do what the lower ones can. */
 export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,6 +18,8 @@ export interface Principal {
   userId: string;
   /** `accounts`: account UUID -> the caller's role there */
   accounts: Readonly<Record<string, Role>>;
+  /** The tracker role the token states (claim or groups); the BearerVerifier fills in TRACKER_DEFAULT_ROLE. */
+  trackerRole?: TrackerRole;
 }
 
 /** True when the caller holds at least `minRole` in the account. */

@@ -24,12 +24,12 @@ export class LockedError extends DomainError {
   }
 }
 
-/** 403 `urn:tracker:problems:not-lock-owner` (gRPC PERMISSION_DENIED): renewing or releasing another owner's lock. */
+/**
+ * 403 `urn:tracker:problems:not-lock-owner` (gRPC PERMISSION_DENIED): renewing or releasing another owner's
+ * lock, or (AUTO_LOCK=on, TRACKER_AUTH=required) finishing an event whose lock another caller holds.
+ */
 export class NotLockOwnerError extends DomainError {
-  constructor(lockId: string, holder: HeldLock) {
-    super(
-      'not-lock-owner',
-      `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may renew or release it (or release it with force=true).`,
-    );
+  constructor(lockId: string, holder: HeldLock, refused = 'renew or release it (or release it with force=true)') {
+    super('not-lock-owner', `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may ${refused}.`);
   }
 }

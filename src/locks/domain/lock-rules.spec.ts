@@ -95,7 +95,7 @@ describe('lock rules', () => {
       ['another lock id', held(lock()), 'L2', 'alice', undefined, 30, { outcome: 'not-found' }],
       ['a released key', { gen: 2, value: { state: 'free' as const } }, 'L1', 'alice', undefined, 30, { outcome: 'not-found' }],
     ])('%s', (_name, head, id, owner, ttl, now, answer) => {
-      expect(decideRenew(head, id, owner, ttl, at(now)).answer).toEqual(answer);
+      expect(decideRenew(head, id, { owner, ttlSeconds: ttl }, at(now)).answer).toEqual(answer);
     });
   });
 
@@ -117,6 +117,19 @@ describe('lock rules', () => {
         how: 'released',
       });
       expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: false }, at(60)).answer).toEqual({ outcome: 'not-found' });
+    });
+  });
+
+  it('records who made each change: the acquirer, the renewer (an admin for the owner), the releaser', () => {
+    const acquired = decideAcquire(NO_HEAD, { ...req, by: 'user:alice' }, at(0), 'L1');
+    expect(acquired.answer).toMatchObject({ outcome: 'acquired', lock: { owner: 'alice', by: 'user:alice' } });
+    const renewed = decideRenew(held(lock({ by: 'user:alice' })), 'L1', { owner: 'alice', by: 'user:boss' }, at(1));
+    expect(renewed.write).toMatchObject({ state: 'held', lock: { owner: 'alice', by: 'user:boss' } });
+    // Without a known caller (TRACKER_AUTH=off) no author is claimed for the renewal.
+    expect(decideRenew(held(lock({ by: 'user:alice' })), 'L1', { owner: 'alice' }, at(1)).write).not.toHaveProperty('lock.by');
+    expect(decideRelease(held(lock()), 'L1', { owner: 'alice', force: false, by: 'user:boss' }, at(1)).write).toEqual({
+      state: 'free',
+      ended: { lock: lock(), how: 'released', by: 'user:boss' },
     });
   });
 

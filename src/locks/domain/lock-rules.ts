@@ -24,6 +24,11 @@ export interface HeldLock {
   acquiredAt: Date;
   expiresAt: Date;
   ttlSeconds: number;
+  /**
+   * Who made the change this generation records (the acquisition or the latest renewal), when the caller is
+   * known: `user:<sub>` with TRACKER_AUTH=required (an admin acting for the owner differs from it).
+   */
+  by?: string;
 }
 
 /** How a lock stopped being held. */
@@ -53,6 +58,8 @@ export interface AcquireRequest {
   reason?: string;
   eventId?: string;
   ttlSeconds: number;
+  /** the caller, recorded in the generation (HeldLock.by) */
+  by?: string;
 }
 
 export type AcquireAnswer =
@@ -64,6 +71,12 @@ function leaseFrom(now: Date, ttlSeconds: number): Date {
   return new Date(now.getTime() + ttlSeconds * 1000);
 }
 
+/** The lock with `by` as the author of its newest change (none given: no author recorded, as without auth). */
+function withBy(lock: HeldLock, by: string | undefined): HeldLock {
+  const { by: _previous, ...rest } = lock;
+  return by !== undefined ? { ...rest, by } : rest;
+}
+
 /**
  * Free (or only an expired lease): a new acquisition with a new id. Held by the same owner: the lease is renewed
  * (same id, reason and event). Held by another owner: refused, nothing written.
@@ -71,7 +84,7 @@ function leaseFrom(now: Date, ttlSeconds: number): Date {
 export function decideAcquire(head: Head, req: AcquireRequest, now: Date, newLockId: string): Decision<AcquireAnswer> {
   const active = activeLock(head, now);
   if (active && active.owner === req.owner) {
-    const lock = { ...active, expiresAt: leaseFrom(now, req.ttlSeconds), ttlSeconds: req.ttlSeconds };
+    const lock = withBy({ ...active, expiresAt: leaseFrom(now, req.ttlSeconds), ttlSeconds: req.ttlSeconds }, req.by);
     return { write: { state: 'held', lock }, answer: { outcome: 'renewed', lock } };
   }
   if (active) return { answer: { outcome: 'refused', holder: active } };
@@ -83,6 +96,7 @@ export function decideAcquire(head: Head, req: AcquireRequest, now: Date, newLoc
     acquiredAt: now,
     expiresAt: leaseFrom(now, req.ttlSeconds),
     ttlSeconds: req.ttlSeconds,
+    ...(req.by !== undefined ? { by: req.by } : {}),
   };
   const expired = head.value.state === 'held' ? head.value.lock : undefined;
   return { write: { state: 'held', lock }, answer: { outcome: 'acquired', lock, ...(expired ? { expired } : {}) } };
@@ -96,23 +110,25 @@ function activeById(head: Head, lockId: string, now: Date): HeldLock | undefined
   return active?.lockId === lockId ? active : undefined;
 }
 
-/** Renews the lease of `lockId` for its owner: ttl from now (default: the lock's own ttl). */
+/** Renews the lease of `lockId` for its owner: ttl from now (default: the lock's own ttl); `by` is recorded. */
 export function decideRenew(
   head: Head,
   lockId: string,
-  owner: string,
-  ttlSeconds: number | undefined,
+  renewal: { owner: string; ttlSeconds?: number; by?: string },
   now: Date,
 ): Decision<LockAnswer<{ lock: HeldLock }>> {
   const active = activeById(head, lockId, now);
   if (!active) return { answer: { outcome: 'not-found' } };
-  if (active.owner !== owner) return { answer: { outcome: 'not-owner', holder: active } };
-  const ttl = ttlSeconds ?? active.ttlSeconds;
-  const lock = { ...active, expiresAt: leaseFrom(now, ttl), ttlSeconds: ttl };
+  if (active.owner !== renewal.owner) return { answer: { outcome: 'not-owner', holder: active } };
+  const ttl = renewal.ttlSeconds ?? active.ttlSeconds;
+  const lock = withBy({ ...active, expiresAt: leaseFrom(now, ttl), ttlSeconds: ttl }, renewal.by);
   return { write: { state: 'held', lock }, answer: { outcome: 'ok', lock } };
 }
 
-/** Releases `lockId`: by its owner, or by anyone with `force` (then recorded as forced, naming `by`). */
+/**
+ * Releases `lockId`: by its owner, or by anyone with `force` (then recorded as forced). `by`, the caller, is
+ * recorded when given (always when forced; with TRACKER_AUTH=required for every release).
+ */
 export function decideRelease(
   head: Head,
   lockId: string,
@@ -124,7 +140,7 @@ export function decideRelease(
   const byOwner = release.owner === active.owner;
   if (!byOwner && !release.force) return { answer: { outcome: 'not-owner', holder: active } };
   const how: LockEnd = byOwner ? 'released' : 'forced';
-  const ended = { lock: active, how, ...(how === 'forced' && release.by ? { by: release.by } : {}) };
+  const ended = { lock: active, how, ...(release.by ? { by: release.by } : {}) };
   return { write: { state: 'free', ended }, answer: { outcome: 'ok', lock: active, how } };
 }
 

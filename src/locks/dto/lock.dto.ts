@@ -15,7 +15,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
 import { IsIdentifier } from '../../common/validation/identifier';
@@ -65,15 +64,17 @@ export class AcquireLockDto {
   })
   resource?: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'github_actions',
     minLength: 1,
     maxLength: 200,
-    description: 'Who holds the lock; the same owner acquiring again renews it',
+    description:
+      'Who holds the lock; the same owner acquiring again renews it. Required with TRACKER_AUTH=off; with it required, ' +
+      "default the caller's token `sub`, and naming anyone else (acting on their behalf) needs the tracker role admin",
   })
-  @RequiredText(200)
+  @OptionalText(200)
   @IsIdentifier()
-  owner!: string;
+  owner?: string;
 
   @ApiPropertyOptional({ example: 'Deploying v2.1.0', maxLength: 1000 })
   @OptionalText(1000)
@@ -108,10 +109,15 @@ export class LockIdDto {
 }
 
 export class RenewLockBodyDto {
-  @ApiProperty({ example: 'github_actions', minLength: 1, maxLength: 200 })
-  @RequiredText(200)
+  @ApiPropertyOptional({
+    example: 'github_actions',
+    minLength: 1,
+    maxLength: 200,
+    description: "The holder. Required with TRACKER_AUTH=off; with it required, default the caller's `sub` (another: admin only)",
+  })
+  @OptionalText(200)
   @IsIdentifier()
-  owner!: string;
+  owner?: string;
 
   @ApiPropertyOptional({
     type: 'integer',
@@ -129,13 +135,19 @@ export class RenewLockRequestDto extends RenewLockBodyDto {
 }
 
 export class ReleaseLockQueryDto {
-  @ApiPropertyOptional({ description: 'The holder; required unless force=true', maxLength: 200 })
-  @ValidateIf((o: ReleaseLockQueryDto) => o.force !== true)
-  @RequiredText(200)
+  @ApiPropertyOptional({
+    description:
+      "The holder. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only)",
+    maxLength: 200,
+  })
+  @OptionalText(200)
   @IsIdentifier()
   owner?: string;
 
-  @ApiPropertyOptional({ description: "Release whoever holds it (recorded with the caller's identity)", default: false })
+  @ApiPropertyOptional({
+    description: "Release whoever holds it (recorded with the caller's identity; with TRACKER_AUTH=required, admin only)",
+    default: false,
+  })
   @QueryBoolean()
   @IsOptional()
   @IsBoolean({ message: 'must be true or false' })

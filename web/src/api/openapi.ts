@@ -2284,10 +2284,10 @@ export interface components {
        */
       resource?: string;
       /**
-       * @description Who holds the lock; the same owner acquiring again renews it
+       * @description Who holds the lock; the same owner acquiring again renews it. Required with TRACKER_AUTH=off; with it required, default the caller's token `sub`, and naming anyone else (acting on their behalf) needs the tracker role admin
        * @example github_actions
        */
-      owner: string;
+      owner?: string;
       /** @example Deploying v2.1.0 */
       reason?: string;
       /**
@@ -2329,8 +2329,11 @@ export interface components {
       totalCount: number;
     };
     RenewLockBodyDto: {
-      /** @example github_actions */
-      owner: string;
+      /**
+       * @description The holder. Required with TRACKER_AUTH=off; with it required, default the caller's `sub` (another: admin only)
+       * @example github_actions
+       */
+      owner?: string;
       /** @description New lease from now; default the lock's own ttl */
       ttlSeconds?: number;
     };
@@ -2339,16 +2342,19 @@ export interface components {
       id: string;
     };
     RenewLockRequestDto: {
-      /** @example github_actions */
-      owner: string;
+      /**
+       * @description The holder. Required with TRACKER_AUTH=off; with it required, default the caller's `sub` (another: admin only)
+       * @example github_actions
+       */
+      owner?: string;
       /** @description New lease from now; default the lock's own ttl */
       ttlSeconds?: number;
     };
     ReleaseLockRequestDto: {
-      /** @description The holder; required unless force=true */
+      /** @description The holder. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
       owner?: string;
       /**
-       * @description Release whoever holds it (recorded with the caller's identity)
+       * @description Release whoever holds it (recorded with the caller's identity; with TRACKER_AUTH=required, admin only)
        * @default false
        */
       force?: boolean;
@@ -2672,6 +2678,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below writer (urn:tracker:problems:forbidden), or (AUTO_LOCK=on) the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description No event with this id (urn:tracker:problems:not-found) */
       404: {
         headers: {
@@ -2777,6 +2792,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
       409: {
         headers: {
@@ -2874,6 +2898,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description No event with this id (urn:tracker:problems:not-found) */
       404: {
         headers: {
@@ -2947,6 +2980,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3033,6 +3075,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description No event with this id (urn:tracker:problems:not-found) */
       404: {
         headers: {
@@ -3106,6 +3157,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3194,6 +3254,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
         headers: {
@@ -3260,6 +3329,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3342,6 +3420,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
         headers: {
@@ -3410,6 +3497,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3489,6 +3585,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3922,6 +4027,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5270,6 +5384,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
         headers: {
@@ -5354,6 +5477,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming an owner other than the token's sub) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5458,6 +5590,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Released, expired or unknown (urn:tracker:problems:not-found) */
       404: {
         headers: {
@@ -5503,9 +5644,9 @@ export interface operations {
   releaseLock: {
     parameters: {
       query?: {
-        /** @description The holder; required unless force=true */
+        /** @description The holder. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
         owner?: string;
-        /** @description Release whoever holds it (recorded with the caller's identity) */
+        /** @description Release whoever holds it (recorded with the caller's identity; with TRACKER_AUTH=required, admin only) */
         force?: boolean;
       };
       header?: never;
@@ -5543,7 +5684,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description urn:tracker:problems:not-lock-owner */
+      /** @description urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming another owner or force) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5636,7 +5777,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description urn:tracker:problems:not-lock-owner */
+      /** @description urn:tracker:problems:not-lock-owner (another owner holds it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming another owner or force) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5746,6 +5887,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5950,6 +6100,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
         headers: {
@@ -6032,6 +6191,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6145,6 +6313,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
       429: {
         headers: {
@@ -6213,6 +6390,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6462,6 +6648,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+      403: {
         headers: {
           [name: string]: unknown;
         };

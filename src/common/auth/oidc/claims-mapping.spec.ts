@@ -59,9 +59,21 @@ describe('principalFromOidcClaims', () => {
     });
   });
 
-  it('grants no account when neither claim is present, and accepts a single group as a string', () => {
-    expect(principalFromOidcClaims({ sub: 'someone' }, mapping).accounts).toEqual({});
-    expect(principalFromOidcClaims({ sub: 'someone', groups: `tracker:${a1}:owner` }, mapping).accounts).toEqual({ [a1]: 'owner' });
+  it('grants no account when neither claim is present', () => {
+    expect(principalFromOidcClaims({ sub: 'someone' }, mapping)).toEqual({ userId: 'someone', accounts: {} });
+  });
+
+  it('reads the tracker role from its claim and from groups <prefix>tracker:<role>, the highest winning', () => {
+    const role = (claims: Record<string, unknown>, m: ClaimsMapping = mapping) =>
+      principalFromOidcClaims({ sub: 's', ...claims }, m).trackerRole;
+    expect(role({})).toBeUndefined();
+    expect(role({ tracker_role: 'reader' })).toBe('reader');
+    expect(role({ groups: ['tracker:tracker:writer', '/tracker:tracker:reader', 'tracker:tracker:root'] })).toBe('writer');
+    expect(role({ tracker_role: 'admin', groups: ['tracker:tracker:reader'] })).toBe('admin');
+    expect(role({ tracker_role: 'reader', groups: ['tracker:tracker:admin'] })).toBe('admin');
+    expect(role({ app: { role: 'writer' } }, { ...mapping, trackerRoleClaim: 'app.role' })).toBe('writer');
+    // Another application's groups, or the prefix missing, grant nothing.
+    expect(role({ groups: ['tracker:admin', 'other:tracker:admin'] })).toBeUndefined();
   });
 
   it.each([
@@ -76,6 +88,10 @@ describe('principalFromOidcClaims', () => {
     ['an unknown role', { sub: 's', accounts: { [a1]: 'superuser' } }, 'must be viewer, member, admin or owner'],
     ['groups as an object', { sub: 's', groups: { a: 1 } }, 'groups must be an array of strings'],
     ['a non-string group', { sub: 's', groups: ['ok', 7] }, 'groups must be an array of strings'],
+    // docs/security.md promises an array; a bare string used to be read as one group (issue 24, item 11).
+    ['a single group as a string', { sub: 's', groups: `tracker:${a1}:owner` }, 'groups must be an array of strings'],
+    ['an unknown tracker role', { sub: 's', tracker_role: 'root' }, 'tracker_role must be reader, writer or admin'],
+    ['a tracker role that is not a string', { sub: 's', tracker_role: ['admin'] }, 'tracker_role must be reader, writer or admin'],
     ['1001 groups', { sub: 's', groups: Array.from({ length: 1001 }, () => 'g') }, 'more than 1000 groups'],
   ] as const)('refuses %s with 401 problems/4', (_label, claims, why) => {
     const answer = refusal(claims);
