@@ -16,6 +16,9 @@ describe('resolveWindow', () => {
     ['2024-03-01T10:00:59.999Z', '2024-03-02T10:00:00.001Z', ['2024-03-01T10:00:00.000Z', '2024-03-02T10:01:00.000Z']],
     ['2024-03-01T10:00:01Z', '2024-03-01T10:00:02Z', ['2024-03-01T10:00:00.000Z', '2024-03-01T10:01:00.000Z']],
     [undefined, '2024-03-31T10:00:30Z', ['2024-03-01T10:01:00.000Z', '2024-03-31T10:01:00.000Z']],
+    // never widened past the last four-digit-year instant (found by the REST fuzz: `to` answered as +010000-...)
+    [undefined, '9999-12-31T23:59:59.999Z', ['9999-12-01T23:59:00.000Z', '9999-12-31T23:59:59.999Z']],
+    [undefined, '9999-12-31T23:59:30Z', ['9999-12-01T23:59:00.000Z', '9999-12-31T23:59:59.999Z']],
   ])('from %s, to %s -> [%j)', (from, to, expected) => {
     expect(iso(resolveWindow(from, to, now))).toEqual(expected);
   });

@@ -11,6 +11,8 @@ export const MAX_WINDOW_DAYS = 366;
 export const LOOKBACK_DAYS = 90;
 
 const MINUTE_MS = 60_000;
+/** The last instant ISO 8601 writes with a four-digit year: widening past it would answer `+010000-...`. */
+const LAST_FOUR_DIGIT_YEAR_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * [from, to) from the request: `to` defaults to now (a bare-date `to` covers its whole UTC day), `from` to
@@ -22,7 +24,7 @@ const MINUTE_MS = 60_000;
 export function resolveWindow(fromText: string | undefined, toText: string | undefined, now: Date): { from: Date; to: Date } {
   const w = searchWindow(fromText, toText);
   const exactTo = (w.before ?? w.to ?? now).getTime();
-  const to = Math.ceil(exactTo / MINUTE_MS) * MINUTE_MS;
+  const to = Math.min(Math.ceil(exactTo / MINUTE_MS) * MINUTE_MS, Math.max(exactTo, LAST_FOUR_DIGIT_YEAR_MS));
   const exactFrom = w.from?.getTime() ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
   if (exactTo <= exactFrom) throw InvalidInputError.field(toText ? 'to' : 'from', toText ? 'must be after from' : 'must be before now');
   if (exactTo - exactFrom > MAX_WINDOW_DAYS * DAY_MS)
