@@ -1,5 +1,6 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import type { ChainPruning } from '../src/database/append-only-chain';
+import type { LockHead } from '../src/locks/data/lock-chains';
 import { LockRepository } from '../src/locks/data/lock.repository';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
 import type { AcquireAnswer, LockKey, LockState } from '../src/locks/domain/lock-rules';
@@ -30,12 +31,12 @@ class GatedRepository extends LockRepository {
     this.waiting = 0;
   }
 
-  override async append(key: LockKey, gen: number, value: LockState, now: Date): Promise<boolean> {
+  override async append(key: LockKey, gen: number, value: LockState, now: Date, after: LockHead): Promise<boolean> {
     if (value.state === 'held' && value.lock.owner.startsWith('slow')) {
       this.waiting++;
       await this.gate;
     }
-    return super.append(key, gen, value, now);
+    return super.append(key, gen, value, now, after);
   }
 }
 

@@ -4,7 +4,14 @@ import type { CallParts } from '../common/auth/caller';
 import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { Caller } from './caller.decorator';
-import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockRequestDto, RenewLockRequestDto } from './dto/lock.dto';
+import {
+  AcquireLockDto,
+  ListLocksRequestDto,
+  LockIdDto,
+  pagingFromRequest,
+  ReleaseLockRequestDto,
+  RenewLockRequestDto,
+} from './dto/lock.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
 
@@ -18,8 +25,8 @@ export class LocksGrpcController {
 
   @GrpcMethod(SERVICE, 'AcquireLock')
   @Idempotent('locks.acquire')
-  async acquireLock(@Payload() dto: AcquireLockDto) {
-    const { lock, created } = await this.service.acquire(dto);
+  async acquireLock(@Payload() dto: AcquireLockDto, @Caller() caller: CallParts) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     return { lock: toLockResponse(lock), created };
   }
 
@@ -39,7 +46,8 @@ export class LocksGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'ListLocks')
-  async listLocks(@Payload() request: ListLocksQueryDto) {
-    return toLockListResponse(await this.service.list(request));
+  async listLocks(@Payload() request: ListLocksRequestDto) {
+    const paging = pagingFromRequest(request);
+    return toLockListResponse(await this.service.list(request, paging), paging);
   }
 }

@@ -6,7 +6,7 @@ import { TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
 import { Caller } from './caller.decorator';
-import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
+import { AcquireLockDto, ListLocksQueryDto, LockIdDto, pagingFromQuery, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
 import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
@@ -35,8 +35,9 @@ export class LocksHttpController {
     { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
-  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { lock, created } = await this.service.acquire(dto);
+  @ApiProblems({ 429: 'The caller holds LOCKS_MAX_ACTIVE_PER_CALLER active locks (members `quota`, `limit`), or the rate limit' })
+  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply, @Caller() caller: CallParts) {
+    const { lock, created } = await this.service.acquire(dto, caller);
     const body = toLockResponse(lock);
     if (created) void reply.header('location', `/${PATH}/${body.id}`);
     else void reply.status(200);
@@ -44,11 +45,15 @@ export class LocksHttpController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listLocks', summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
+  @ApiOperation({
+    operationId: 'listLocks',
+    summary: 'Active locks (unexpired, unreleased), by service, environment, resource: one page (per_page, default and at most 100)',
+  })
   @ApiOkResponse({ type: LockListView })
   @ApiProblems({ 400: 'A query parameter is invalid' })
   async list(@Query() query: ListLocksQueryDto) {
-    return toLockListResponse(await this.service.list(query));
+    const paging = pagingFromQuery(query);
+    return toLockListResponse(await this.service.list(query, paging), paging);
   }
 
   @Get(':id')

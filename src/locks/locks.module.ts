@@ -8,6 +8,7 @@ import { LockHistorySweeper } from './lock-history.sweeper';
 import { Clock, LOCK_CLOCK, LockLeases } from './lock-leases';
 import { LocksGrpcController } from './locks.grpc.controller';
 import { LocksHttpController } from './locks.http.controller';
+import { LockQuota } from './lock-quota';
 import { LocksService } from './locks.service';
 
 /**
@@ -21,6 +22,7 @@ import { LocksService } from './locks.service';
     LockRepository,
     { provide: LOCK_CLOCK, useValue: (() => new Date()) satisfies Clock },
     LockLeases,
+    LockQuota,
     LocksService,
     LockExpirySweeper,
     LockHistorySweeper,

@@ -24,6 +24,8 @@ export interface HeldLock {
   acquiredAt: Date;
   expiresAt: Date;
   ttlSeconds: number;
+  /** Who acquired it (`callerKey`: the verified user, else the address), for the per-caller quota; never shown. */
+  caller?: string;
 }
 
 /** How a lock stopped being held. */
@@ -53,6 +55,7 @@ export interface AcquireRequest {
   reason?: string;
   eventId?: string;
   ttlSeconds: number;
+  caller?: string;
 }
 
 export type AcquireAnswer =
@@ -83,6 +86,7 @@ export function decideAcquire(head: Head, req: AcquireRequest, now: Date, newLoc
     acquiredAt: now,
     expiresAt: leaseFrom(now, req.ttlSeconds),
     ttlSeconds: req.ttlSeconds,
+    ...(req.caller !== undefined ? { caller: req.caller } : {}),
   };
   const expired = head.value.state === 'held' ? head.value.lock : undefined;
   return { write: { state: 'held', lock }, answer: { outcome: 'acquired', lock, ...(expired ? { expired } : {}) } };
