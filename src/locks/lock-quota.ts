@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { BearerVerifier } from '../common/auth/bearer-verifier';
 import { CallParts, callerKey } from '../common/auth/caller';
 import { AppConfig } from '../config/app-config.service';
+import { KeyedSerializer } from '../database/keyed-serializer';
 import { LockQuotaError } from './domain/lock-errors';
 import { keyText, LockKey } from './domain/lock-rules';
 import { Clock, KeyedLock, LOCK_CLOCK, LockLeases } from './lock-leases';
@@ -16,8 +17,8 @@ import { Clock, KeyedLock, LOCK_CLOCK, LockLeases } from './lock-leases';
  */
 @Injectable()
 export class LockQuota {
-  /** Per caller, the end of its latest acquisition on this instance. */
-  private readonly turns = new Map<string, Promise<void>>();
+  /** One caller's acquisitions, one at a time on this instance. */
+  private readonly turns = new KeyedSerializer();
 
   constructor(
     private readonly leases: LockLeases,
@@ -32,26 +33,13 @@ export class LockQuota {
    */
   async admit<T>(call: CallParts, key: LockKey, acquire: (caller: string) => Promise<T>): Promise<T> {
     const caller = await callerKey(call, this.verifier);
-    return this.inTurn(caller, async () => {
+    return this.turns.run(caller, async () => {
       const limit = this.config.locksMaxActivePerCaller;
       const held = await this.leases.heldBy(caller, limit);
       if (held.length >= limit && !held.some((h) => keyText(h.key) === keyText(key)))
         throw new LockQuotaError(limit, firstEnd(held, this.clock()));
       return acquire(caller);
     });
-  }
-
-  private inTurn<T>(caller: string, run: () => Promise<T>): Promise<T> {
-    const mine = (this.turns.get(caller) ?? Promise.resolve()).then(run);
-    const done = mine.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.turns.set(caller, done);
-    void done.then(() => {
-      if (this.turns.get(caller) === done) this.turns.delete(caller);
-    });
-    return mine;
   }
 }
 
