@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PeriodicSweeper } from '../common/periodic-task';
 import { LockLeases } from './lock-leases';
+import { LockQuota } from './lock-quota';
 
 /** How often the lock chains are pruned (each sweep is a few queries, whatever the number of keys). */
 export const LOCK_PRUNE_EVERY_MS = 5 * 60 * 1000;
@@ -15,7 +16,10 @@ export const LOCK_PRUNE_EVERY_MS = 5 * 60 * 1000;
  */
 @Injectable()
 export class LockHistorySweeper extends PeriodicSweeper {
-  constructor(private readonly leases: LockLeases) {
+  constructor(
+    private readonly leases: LockLeases,
+    private readonly quota: LockQuota,
+  ) {
     super(LockHistorySweeper.name, 'lock history prune');
   }
 
@@ -23,7 +27,7 @@ export class LockHistorySweeper extends PeriodicSweeper {
     return LOCK_PRUNE_EVERY_MS;
   }
 
-  protected sweep(now: Date): Promise<number> {
-    return this.leases.prune(now);
+  protected async sweep(now: Date): Promise<number> {
+    return (await this.leases.prune(now)) + (await this.quota.prune(now));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { LockCallerRepository } from './data/lock-caller.repository';
 import { LockRepository } from './data/lock.repository';
 import { LockModelDefinitions } from './data/lock.schema';
 import { LockExpirySweeper } from './lock-expiry.sweeper';
@@ -20,6 +21,7 @@ import { LocksService } from './locks.service';
   controllers: [LocksHttpController, LocksGrpcController],
   providers: [
     LockRepository,
+    LockCallerRepository,
     { provide: LOCK_CLOCK, useValue: (() => new Date()) satisfies Clock },
     LockLeases,
     LockQuota,

@@ -5,6 +5,7 @@ import type { HeldLock, LockEnd } from '../domain/lock-rules';
 export const LOCK_GENERATION_MODEL = 'LockGeneration';
 export const LOCK_HEAD_MODEL = 'LockHead';
 export const LOCK_ID_MODEL = 'LockId';
+export const LOCK_CALLER_MODEL = 'LockCaller';
 
 /**
  * One generation of one chain of a key (docs/locks.md). `_id` is `<chain>#<gen>`: of all writers appending
@@ -101,8 +102,35 @@ const idSchema = new Schema<LockIdRecord>(
   { collection: 'lock_ids', versionKey: false },
 );
 
+/**
+ * The locks one caller acquired through one instance (`_id` = `<instance>|<caller>`; only that instance writes
+ * it, one acquisition at a time, so no update is lost): what the per-caller quota counts without reading every
+ * key (LockQuota). Ids stay until a count at the quota finds them no longer active.
+ */
+export interface LockCallerRecord {
+  _id: string;
+  caller: string;
+  lockIds: string[];
+  updatedAt: Date;
+}
+
+const callerSchema = new Schema<LockCallerRecord>(
+  {
+    _id: { type: String, required: true },
+    caller: { type: String, required: true },
+    lockIds: [String],
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'lock_callers', versionKey: false },
+);
+// The quota count: find({ caller }) (one document per instance the caller used).
+callerSchema.index({ caller: 1 });
+// The prune sweep: deleteMany({ updatedAt: { $lt: cutoff } }).
+callerSchema.index({ updatedAt: 1 });
+
 export const LockModelDefinitions: ModelDefinition[] = [
   { name: LOCK_GENERATION_MODEL, schema: generationSchema },
   { name: LOCK_HEAD_MODEL, schema: headSchema },
   { name: LOCK_ID_MODEL, schema: idSchema },
+  { name: LOCK_CALLER_MODEL, schema: callerSchema },
 ];
