@@ -42,7 +42,7 @@ describe('the per-caller lock quota', () => {
     const refused = await acquire('quota-over');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(refused.body).toMatchObject({ status: 429, quota: 'LOCKS_MAX_ACTIVE_PER_CALLER', limit: QUOTA });
+    expect(refused.body).toMatchObject({ status: '429', quota: 'LOCKS_MAX_ACTIVE_PER_CALLER', limit: QUOTA });
     expect(refused.body.detail).toContain('LOCKS_MAX_ACTIVE_PER_CALLER');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await http('GET', url('/locks?service=quota-over'))).body.totalCount).toBe(0);
