@@ -112,7 +112,7 @@ export class LockRepository {
 
   /**
    * The heads of every key (of one service / environment) in two queries whatever the number of keys: the
-   * hints, then the generations just above them. A hint that lags (a lost move) is read on by `_id`, which is
+   * hints, then the generations' numbers. A hint that lags (a lost move) is read on by `_id`, which is
    * rare; a key being deleted is left out.
    */
   async headsOf(filter: { service?: string; environment?: number }): Promise<KeyHead[]> {
@@ -132,17 +132,23 @@ export class LockRepository {
     return exact ? this.resolve(hints) : hints.map((hint) => ({ key: hint._id, head: startOf(hint) }));
   }
 
-  /** The true heads of keys whose hints were read (one query, plus a read by `_id` per lagging hint). */
+  /**
+   * The true heads of keys whose hints were read: one find of every generation's chain and number (a plain
+   * scan; an `_id` `$in` of one id per key costs the embedded store a comparison per id and document), then a
+   * read by `_id` per hint that lags behind its chain's newest generation (a lost move: rare).
+   */
   private async resolve(hints: LockHeadRecord[]): Promise<KeyHead[]> {
     if (hints.length === 0) return [];
-    const starts = hints.map((hint) => ({ key: hint._id, head: startOf(hint) }));
-    const nextIds = starts.map(({ head }) => chainLinkId(head.chain, head.gen + 1));
-    const moved = await this.generations.find({ _id: { $in: nextIds } }, { projection: { _id: 1 } }).toArray();
-    const lagging = new Set(moved.map((g) => g._id));
+    const newest = new Map<string, number>();
+    for (const link of await this.generations.find({}, { projection: { key: 1, chain: 1, gen: 1 } }).toArray()) {
+      const chain = link.chain ?? link.key;
+      newest.set(chain, Math.max(newest.get(chain) ?? 0, link.gen));
+    }
     const out: KeyHead[] = [];
-    for (const [i, start] of starts.entries()) {
-      const head = lagging.has(nextIds[i]) ? await this.readChain(start.head) : start.head;
-      if (head) out.push({ key: start.key, head });
+    for (const hint of hints) {
+      const start = startOf(hint);
+      const head = (newest.get(start.chain) ?? 0) > start.gen ? await this.readChain(start) : start;
+      if (head) out.push({ key: hint._id, head });
     }
     return out;
   }
