@@ -1,5 +1,6 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import type { ChainPruning } from '../src/database/append-only-chain';
+import type { LockHead } from '../src/locks/data/lock-chains';
 import { LockRepository } from '../src/locks/data/lock.repository';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
 import type { AcquireAnswer, LockKey, LockState } from '../src/locks/domain/lock-rules';
@@ -30,12 +31,12 @@ class GatedRepository extends LockRepository {
     this.waiting = 0;
   }
 
-  override async append(key: LockKey, gen: number, value: LockState, now: Date): Promise<boolean> {
+  override async append(key: LockKey, gen: number, value: LockState, now: Date, after: LockHead): Promise<boolean> {
     if (value.state === 'held' && value.lock.owner.startsWith('slow')) {
       this.waiting++;
       await this.gate;
     }
-    return super.append(key, gen, value, now);
+    return super.append(key, gen, value, now, after);
   }
 }
 
@@ -160,12 +161,16 @@ describe('lock exclusivity while the chains are pruned: two instances on one sto
     const instances = repos.map((repo) => new LockLeases(repo, () => new Date(), { ...PRUNING, trustMs: Number.POSITIVE_INFINITY }));
     pruneContinuously(instances);
     const service = 'prune-race-unchecked';
+    // Used before (generations 1 and 2), so the stalled writer reads generation 2 and will insert 3. (A writer
+    // that read a key with no chain cannot re-insert its generation 1: the key's chain is named when it starts.)
+    const before = await instances[0].acquire(keyOf(service), { owner: 'before', ttlSeconds: 60 });
+    await instances[0].release((before as { lock: { lockId: string } }).lock.lockId, { owner: 'before', force: false });
     const stalled = attempt(instances[1], service, 'slow-unchecked');
     await eventually(async () => repos[1].waiting === 1, 10_000, 10);
     const first = await instances[0].acquire(keyOf(service), { owner: 'fast', ttlSeconds: 60 });
     expect(first.outcome).toBe('acquired');
     for (let r = 0; r < 2; r++) await instances[0].renew((first as { lock: { lockId: string } }).lock.lockId, 'fast');
-    await eventually(async () => (await generations.countDocuments({ key: keyText(service), gen: { $lt: 3 } })) === 0, 10_000, 20);
+    await eventually(async () => (await generations.countDocuments({ key: keyText(service), gen: { $lt: 5 } })) === 0, 10_000, 20);
     repos[1].open();
     expect((await stalled).outcome).toBe('acquired');
     await stopPruning();

@@ -60,7 +60,7 @@ describe('deployment locks over REST and gRPC', () => {
       expect(res.headers.get('location')).toBe(`${API}/locks/${res.body.id}`);
       expect((await http('GET', `${app.http}${res.headers.get('location')}`)).body).toEqual(res.body);
       const list = await http('GET', url('/locks?service=api'));
-      expect(list.body).toEqual({ locks: [res.body], totalCount: 1 });
+      expect(list.body).toEqual({ locks: [res.body], totalCount: 1, page: 1, perPage: 100 });
     });
 
     it('renews for the same owner (200, same id, lease from now); refuses another owner with 409 naming the holder', async () => {
@@ -98,6 +98,8 @@ describe('deployment locks over REST and gRPC', () => {
       expect((await http('GET', url('/locks?service=keyed&environment=7&owner=b'))).body).toEqual({
         locks: [migration.body],
         totalCount: 1,
+        page: 1,
+        perPage: 100,
       });
     });
 
@@ -221,7 +223,16 @@ describe('deployment locks over REST and gRPC', () => {
       expect(refused.details).toContain(id);
 
       expect(await locks.call('GetLock', { id })).toMatchObject({ id, owner: 'g1' });
-      expect(await locks.call('ListLocks', { service: 'grpc-svc' })).toMatchObject({ totalCount: 1, locks: [{ id }] });
+      expect(await locks.call('ListLocks', { service: 'grpc-svc' })).toMatchObject({
+        totalCount: 1,
+        locks: [{ id }],
+        page: 1,
+        perPage: 100,
+      });
+      const paged = await locks.call('ListLocks', { service: 'grpc-svc', perPage: 1, page: 2 });
+      expect(paged).toMatchObject({ totalCount: 1, page: 2, perPage: 1 });
+      expect(paged.locks ?? []).toEqual([]);
+      await expectGrpcError(locks.call('ListLocks', { perPage: 101 }), status.INVALID_ARGUMENT);
       await expectGrpcError(locks.call('RenewLock', { id, owner: 'g2' }), status.PERMISSION_DENIED);
       expect(await locks.call('RenewLock', { id, owner: 'g1', ttlSeconds: 600 })).toMatchObject({ id });
       await expectGrpcError(locks.call('ReleaseLock', { id, owner: 'g2' }), status.PERMISSION_DENIED);

@@ -127,6 +127,9 @@ export class AppConfig {
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }
+  get locksMaxActivePerCaller() {
+    return this.env.LOCKS_MAX_ACTIVE_PER_CALLER;
+  }
   get ui() {
     // The console is built into the checkout (web/dist), wherever the service is started from.
     return { enabled: this.env.UI_ENABLED === 'true', root: resolve(REPO_ROOT, 'web', 'dist') };

@@ -229,6 +229,12 @@ export class EnvironmentVariables {
   @Max(86400)
   AUTO_LOCK_TTL_SECONDS = 3600;
 
+  /** Active locks one caller (verified user, else address) may hold at once; the next acquisition is a 429 (docs/locks.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOCKS_MAX_ACTIVE_PER_CALLER = 100;
+
   /** The secret of the GitHub webhook (X-Hub-Signature-256); unset: the GitHub intake answers 403. */
   @Transform(emptyToUndefined)
   @IsOptional()

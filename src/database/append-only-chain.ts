@@ -16,10 +16,15 @@ import { performance } from 'node:perf_hooks';
  * its append without reading the head again (`decideOnChain`, `trust`).
  */
 
-/** A key's newest link as a reader saw it: its number (0 = nothing stored) and what it records. */
+/**
+ * A key's newest link as a reader saw it: its number (0 = nothing stored) and what it records. `chain` names the
+ * chain when a key may have several over time (a deleted lock key used again starts a new one), so that two
+ * links with one number are told apart.
+ */
 export interface ChainHead<V> {
   gen: number;
   value: V;
+  chain?: string;
 }
 
 /** What a rule decides from the head: answer without writing, or append `write` as the next link and answer. */
@@ -45,8 +50,8 @@ export async function readOnChain<V>(from: ChainHead<V>, readLink: (gen: number)
 export interface ChainSteps<T, V> {
   /** Reads on from a head (see `readOnChain`). */
   readOn(from: ChainHead<V>): Promise<ChainHead<V>>;
-  /** Inserts link `gen`: true when this call created it, false when it exists. */
-  append(gen: number, value: V, now: Date): Promise<boolean>;
+  /** Inserts link `gen` after `head` (in its chain): true when this call created it, false when it exists. */
+  append(gen: number, value: V, now: Date, head: ChainHead<V>): Promise<boolean>;
   rule(head: ChainHead<V>, now: Date): ChainDecision<T, V>;
   clock(): Date;
   /** Runs before each append. */
@@ -102,13 +107,17 @@ export async function decideOnChain<T, V>(start: ChainHead<V>, steps: ChainSteps
     if (!decision.write) return { answer: decision.answer, appended: false, trusted: true };
     await steps.beforeWrite?.(decision.answer, now);
     const gen = head.gen + 1;
-    if (await steps.append(gen, decision.write, now)) {
-      const trusted = !late() || (await trust!.head()).gen === gen;
+    if (await steps.append(gen, decision.write, now, head)) {
+      const trusted = !late() || isLink(await trust!.head(), head.chain, gen);
       return { answer: decision.answer, appended: true, trusted };
     }
     head = await steps.readOn(head);
   }
   return undefined;
+}
+
+function isLink<V>(head: ChainHead<V>, chain: string | undefined, gen: number): boolean {
+  return head.gen === gen && head.chain === chain;
 }
 
 /**

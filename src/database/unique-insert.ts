@@ -39,3 +39,25 @@ export async function insertOrderedUntilConflict(collection: OrderedInsertTarget
     throw err;
   }
 }
+
+interface UnorderedInsertTarget {
+  insertMany(docs: never[], options: { ordered: false }): Promise<unknown>;
+}
+
+/**
+ * `insertUnlessExists` for many documents in one unordered insertMany: per document, true when this call
+ * created it, false when its unique key already existed (both stores report each document's duplicate-key
+ * error). Any other failure, or a failure that names no document, propagates (outcome unknown).
+ */
+export async function insertEachUnlessExists(collection: UnorderedInsertTarget, docs: unknown[]): Promise<boolean[]> {
+  if (docs.length === 0) return [];
+  try {
+    await collection.insertMany(docs as never[], { ordered: false });
+    return docs.map(() => true);
+  } catch (err) {
+    const writeErrors = ([] as { index?: unknown; code?: unknown }[]).concat((err as { writeErrors?: never }).writeErrors ?? []);
+    if (writeErrors.length === 0 || !writeErrors.every((e) => isDuplicateKey(e) && typeof e.index === 'number')) throw err;
+    const existing = new Set(writeErrors.map((e) => e.index));
+    return docs.map((_, i) => !existing.has(i));
+  }
+}

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ConflictError } from '../common/errors/domain-errors';
 import { CHAIN_PRUNING, ChainPruning, decideOnChain } from '../database/append-only-chain';
-import { LockRepository } from './data/lock.repository';
+import { LockHead } from './data/lock-chains';
+import { KeyHead, LockRepository } from './data/lock.repository';
 import {
   AcquireAnswer,
   AcquireRequest,
@@ -13,7 +14,6 @@ import {
   decideExpire,
   decideRelease,
   decideRenew,
-  Head,
   HeldLock,
   keyText,
   LockAnswer,
@@ -31,12 +31,16 @@ export const LOCK_PRUNING = Symbol('LOCK_PRUNING');
 
 /** A lost append means another writer moved the key on; each retry re-reads it. Ten is far beyond what a key sees. */
 const MAX_ATTEMPTS = 10;
-/** Keys resolved at once by a list. */
-const LIST_CONCURRENCY = 16;
 
 export interface KeyedLock {
   key: LockKey;
   lock: HeldLock;
+}
+
+/** One page of a list: `page` from 1, `perPage` locks at most. */
+export interface LockPaging {
+  page: number;
+  perPage: number;
 }
 
 /**
@@ -54,6 +58,8 @@ export interface KeyedLock {
 export const LOCK_ID_RETENTION_MS = 60 * 60 * 1000;
 /** Lock ids looked at per prune sweep (the first sweep after an upgrade finds the whole history). */
 export const LOCK_ID_PRUNE_BATCH = 5_000;
+/** Idle keys deleted per prune sweep at most (a flood's keys go over a few sweeps). */
+export const IDLE_KEY_BATCH = 5_000;
 
 @Injectable()
 export class LockLeases {
@@ -116,23 +122,43 @@ export class LockLeases {
     return lock?.lockId === lockId ? { key, lock } : undefined;
   }
 
-  /** Active locks, by service, environment, resource. */
+  /**
+   * The active locks, by service, environment, resource. Two queries whatever the number of keys
+   * (LockRepository.headsOf), plus a read by `_id` per hint that lags behind its key.
+   */
   async list(filter: { service?: string; environment?: number; owner?: string }): Promise<KeyedLock[]> {
+    const active = activeLocks(await this.repo.headsOf(filter), this.clock());
+    return active.filter(({ lock }) => filter.owner === undefined || lock.owner === filter.owner).sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** One page of `list`, and how many locks it pages through. */
+  async page(
+    filter: { service?: string; environment?: number; owner?: string },
+    paging: LockPaging,
+  ): Promise<{ locks: KeyedLock[]; totalCount: number }> {
+    const active = await this.list(filter);
+    const from = (paging.page - 1) * paging.perPage;
+    return { locks: active.slice(from, from + paging.perPage), totalCount: active.length };
+  }
+
+  /**
+   * The locks `caller` holds. The hints say which (one query); a hint may lag behind its key (a lost move), so
+   * when they show `atLeast` or more, the candidates' true heads are read (one query more).
+   */
+  async heldBy(caller: string, atLeast: number): Promise<KeyedLock[]> {
     const now = this.clock();
-    const heads = await this.heads(filter);
-    const locks = heads.flatMap(({ key, head }) => {
-      const lock = activeLock(head, now);
-      return lock && (filter.owner === undefined || lock.owner === filter.owner) ? [{ key, lock }] : [];
-    });
-    return locks.sort((a, b) => compareKeys(a.key, b.key));
+    let held = await this.repo.heldBy(caller, now, false);
+    if (held.length >= atLeast) held = await this.repo.heldBy(caller, now, true);
+    return activeLocks(held, now).filter(({ lock }) => lock.caller === caller);
   }
 
   /** Records the end of every lease that ran out and is still the head of its key; returns the locks ended here. */
   async expireAll(filter: { service?: string } = {}): Promise<KeyedLock[]> {
     const ended: KeyedLock[] = [];
     const since = performance.now();
-    for (const { key, head } of await this.heads(filter)) {
+    for (const { key: text, head } of await this.repo.headsOf(filter)) {
       if (head.value.state !== 'held' || activeLock(head, this.clock())) continue;
+      const key = parseKeyText(text);
       const lock = await this.decide(key, (h, now) => decideExpire(h, now), undefined, { head, since });
       if (lock) ended.push({ key, lock });
     }
@@ -140,33 +166,24 @@ export class LockLeases {
   }
 
   /**
-   * Deletes the generations below every head hint that moved more than the grace before `now` (two queries,
-   * whatever the number of keys), then the lock ids older than LOCK_ID_RETENTION_MS that no stored generation
-   * carries (three). Returns how many documents went.
+   * One prune sweep (docs/locks.md, "Pruning" and "Deleting idle keys"): the generations below every head hint
+   * that moved more than the grace before `now`, the keys left idle that long (no lease, no change), the chains
+   * closed that long ago, then the lock ids older than LOCK_ID_RETENTION_MS that no stored generation carries.
+   * A constant number of queries whatever the number of keys. Returns how many documents went.
    */
   async prune(now: Date): Promise<number> {
-    const generations = await this.repo.prune(new Date(now.getTime() - this.pruning.graceMs));
+    const cutoff = new Date(now.getTime() - this.pruning.graceMs);
+    const settled = await this.repo.settledHints(cutoff);
+    const generations = await this.repo.pruneBelow(settled);
+    const keys = await this.repo.deleteIdleKeys(settled, cutoff, now, IDLE_KEY_BATCH);
+    const chains = await this.repo.collectClosedChains(cutoff);
     const ids = await this.repo.pruneLockIds(new Date(now.getTime() - LOCK_ID_RETENTION_MS), LOCK_ID_PRUNE_BATCH);
-    return generations + ids;
+    return generations + keys + chains + ids;
   }
 
   private async keyOf(lockId: string): Promise<LockKey | undefined> {
     const text = await this.repo.keyOfLock(lockId);
     return text === null ? undefined : parseKeyText(text);
-  }
-
-  private async heads(filter: { service?: string; environment?: number }): Promise<{ key: LockKey; head: Head }[]> {
-    const keys = await this.repo.keys(filter);
-    const out: { key: LockKey; head: Head }[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < keys.length) {
-        const { key, hint } = keys[next++];
-        out.push({ key: parseKeyText(key), head: await this.repo.readOn(key, hint) });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, keys.length) }, worker));
-    return out;
   }
 
   /**
@@ -180,16 +197,16 @@ export class LockLeases {
    */
   private async decide<T>(
     key: LockKey,
-    rule: (head: Head, now: Date) => Decision<T>,
+    rule: (head: LockHead, now: Date) => Decision<T>,
     beforeWrite?: (answer: T, now: Date) => Promise<void> | undefined,
-    start?: { head: Head; since: number },
+    start?: { head: LockHead; since: number },
   ): Promise<T> {
     const text = keyText(key);
     const since = start?.since ?? performance.now();
     const head = start ? await this.repo.readOn(text, start.head) : await this.repo.head(text);
     const decided = await decideOnChain<T, LockState>(head, {
-      readOn: (from) => this.repo.readOn(text, from),
-      append: (gen, value, now) => this.repo.append(key, gen, value, now),
+      readOn: (from) => this.repo.readOn(text, from as LockHead),
+      append: (gen, value, now, after) => this.repo.append(key, gen, value, now, after as LockHead),
       rule,
       clock: this.clock,
       beforeWrite,
@@ -204,6 +221,13 @@ export class LockLeases {
 
 export function describeKey(key: LockKey): string {
   return `${key.resource} of ${key.service} in environment ${key.environment}`;
+}
+
+function activeLocks(heads: KeyHead[], now: Date): KeyedLock[] {
+  return heads.flatMap(({ key, head }) => {
+    const lock = activeLock(head, now);
+    return lock ? [{ key: parseKeyText(key), lock }] : [];
+  });
 }
 
 function compareKeys(a: LockKey, b: LockKey): number {

@@ -6,7 +6,14 @@ import { TrackerCaller } from '../common/auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decorator';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { CallerParts } from '../common/auth/caller.decorator';
-import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockRequestDto, RenewLockRequestDto } from './dto/lock.dto';
+import {
+  AcquireLockDto,
+  ListLocksRequestDto,
+  LockIdDto,
+  pagingFromRequest,
+  ReleaseLockRequestDto,
+  RenewLockRequestDto,
+} from './dto/lock.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
 
@@ -21,8 +28,8 @@ export class LocksGrpcController {
   @GrpcMethod(SERVICE, 'AcquireLock')
   @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
-  async acquireLock(@Payload() dto: AcquireLockDto, @TrackerCaller() caller?: Principal) {
-    const { lock, created } = await this.service.acquire(dto, caller);
+  async acquireLock(@Payload() dto: AcquireLockDto, @CallerParts() call: CallParts, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, call, caller);
     return { lock: toLockResponse(lock), created };
   }
 
@@ -46,7 +53,8 @@ export class LocksGrpcController {
 
   @GrpcMethod(SERVICE, 'ListLocks')
   @RequireTrackerRole('reader')
-  async listLocks(@Payload() request: ListLocksQueryDto) {
-    return toLockListResponse(await this.service.list(request));
+  async listLocks(@Payload() request: ListLocksRequestDto) {
+    const paging = pagingFromRequest(request);
+    return toLockListResponse(await this.service.list(request, paging), paging);
   }
 }

@@ -3,7 +3,7 @@ import { roleRow, trackerHeaders } from '../../test/support/tracker-roles';
 import { randomUUID } from 'node:crypto';
 import type { TrackerRole } from '../common/auth/tracker-roles';
 import type { CallParts } from '../common/auth/caller';
-import { LockedError, NotLockOwnerError } from './domain/lock-errors';
+import { LockedError, LockQuotaError, NotLockOwnerError } from './domain/lock-errors';
 import type { HeldLock } from './domain/lock-rules';
 import type { KeyedLock } from './lock-leases';
 import { LocksHttpController } from './locks.http.controller';
@@ -20,7 +20,7 @@ describe('LocksHttpController', () => {
     ttlSeconds: 3600,
   };
   const keyed: KeyedLock = { key: { service: 'api', environment: 7, resource: 'deployment' }, lock: held };
-  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew'>('acquire', 'release', 'renew');
+  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew' | 'list'>('acquire', 'release', 'renew', 'list');
   let app: ControllerApp;
 
   beforeAll(async () => {
@@ -72,6 +72,26 @@ describe('LocksHttpController', () => {
     expect([id, flags]).toEqual([ID, { force: true }]);
     expect(caller.address).toBe('127.0.0.1');
   });
+
+  it('answers the per-caller quota 429, naming LOCKS_MAX_ACTIVE_PER_CALLER', async () => {
+    service.acquire.mockRejectedValueOnce(new LockQuotaError(100, 30));
+    const refused = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ quota: 'LOCKS_MAX_ACTIVE_PER_CALLER', limit: 100 });
+    expect(refused.body.detail).toContain('LOCKS_MAX_ACTIVE_PER_CALLER');
+    expect(refused.headers.get('retry-after')).toBe('30');
+  });
+
+  it('pages the list: per_page at most 100, page from 1, both echoed', async () => {
+    service.list.mockResolvedValueOnce({ locks: [keyed], totalCount: 31 });
+    const page = await app.request('GET', '/api/v1alpha1/locks?per_page=10&page=4&owner=ci');
+    expect(page.body).toMatchObject({ totalCount: 31, page: 4, perPage: 10, locks: [{ id: ID }] });
+    expect(service.list).toHaveBeenCalledWith(expect.objectContaining({ owner: 'ci' }), { page: 4, perPage: 10 });
+    const tooMany = await app.request('GET', '/api/v1alpha1/locks?per_page=101');
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.detail).toContain('per_page');
+  });
 });
 
 describe('LocksHttpController with TRACKER_AUTH=required: the role table, and the verified caller handed on', () => {
@@ -87,7 +107,7 @@ describe('LocksHttpController with TRACKER_AUTH=required: the role table, and th
     service.acquire.mockResolvedValue({ lock: keyed, created: true });
     service.renew.mockResolvedValue(keyed);
     service.release.mockResolvedValue({ id: ID });
-    service.list.mockResolvedValue([keyed]);
+    service.list.mockResolvedValue({ locks: [keyed], totalCount: 1 });
     service.get.mockResolvedValue(keyed);
     app = await startControllerApp({
       controllers: [LocksHttpController],
@@ -112,6 +132,6 @@ describe('LocksHttpController with TRACKER_AUTH=required: the role table, and th
     service.acquire.mockClear();
     const user = randomUUID();
     await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7 }, headers: trackerHeaders('writer', user) });
-    expect(service.acquire.mock.calls[0][1]).toMatchObject({ userId: user, trackerRole: 'writer' });
+    expect(service.acquire.mock.calls[0][2]).toMatchObject({ userId: user, trackerRole: 'writer' });
   });
 });

@@ -8,7 +8,7 @@ import { RequireTrackerRole, TrackerApi } from '../common/auth/tracker-api.decor
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../common/openapi/api-docs';
 import { CallerParts } from '../common/auth/caller.decorator';
-import { AcquireLockDto, ListLocksQueryDto, LockIdDto, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
+import { AcquireLockDto, ListLocksQueryDto, LockIdDto, pagingFromQuery, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
 import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
@@ -45,9 +45,15 @@ export class LocksHttpController {
   )
   @ApiProblems({
     403: "Only with TRACKER_AUTH=required: urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming an owner other than the token's sub)",
+    429: 'The caller holds LOCKS_MAX_ACTIVE_PER_CALLER active locks (members `quota`, `limit`), or the rate limit',
   })
-  async acquire(@Body() dto: AcquireLockDto, @Res({ passthrough: true }) reply: FastifyReply, @TrackerCaller() caller?: Principal) {
-    const { lock, created } = await this.service.acquire(dto, caller);
+  async acquire(
+    @Body() dto: AcquireLockDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @CallerParts() call: CallParts,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const { lock, created } = await this.service.acquire(dto, call, caller);
     const body = toLockResponse(lock);
     if (created) void reply.header('location', `/${PATH}/${body.id}`);
     else void reply.status(200);
@@ -56,11 +62,15 @@ export class LocksHttpController {
 
   @Get()
   @RequireTrackerRole('reader')
-  @ApiOperation({ operationId: 'listLocks', summary: 'Active locks (unexpired, unreleased), by service, environment, resource' })
+  @ApiOperation({
+    operationId: 'listLocks',
+    summary: 'Active locks (unexpired, unreleased), by service, environment, resource: one page (per_page, default and at most 100)',
+  })
   @ApiOkResponse({ type: LockListView })
   @ApiProblems({ 400: 'A query parameter is invalid' })
   async list(@Query() query: ListLocksQueryDto) {
-    return toLockListResponse(await this.service.list(query));
+    const paging = pagingFromQuery(query);
+    return toLockListResponse(await this.service.list(query, paging), paging);
   }
 
   @Get(':id')

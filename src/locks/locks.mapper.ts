@@ -1,4 +1,4 @@
-import type { KeyedLock } from './lock-leases';
+import type { KeyedLock, LockPaging } from './lock-leases';
 
 /** A lock as REST and gRPC return it (gRPC drops the nulls: unset proto3 fields). */
 export function toLockResponse({ key, lock }: KeyedLock) {
@@ -15,6 +15,7 @@ export function toLockResponse({ key, lock }: KeyedLock) {
   };
 }
 
-export function toLockListResponse(locks: KeyedLock[]) {
-  return { locks: locks.map(toLockResponse), totalCount: locks.length };
+/** One page of locks: `totalCount` counts every active lock matching the filter, on every page. */
+export function toLockListResponse({ locks, totalCount }: { locks: KeyedLock[]; totalCount: number }, paging: LockPaging) {
+  return { locks: locks.map(toLockResponse), totalCount, page: paging.page, perPage: paging.perPage };
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { LockCallerRepository } from './data/lock-caller.repository';
 import { LockRepository } from './data/lock.repository';
 import { LockModelDefinitions } from './data/lock.schema';
 import { LockExpirySweeper } from './lock-expiry.sweeper';
@@ -8,6 +9,7 @@ import { LockHistorySweeper } from './lock-history.sweeper';
 import { Clock, LOCK_CLOCK, LockLeases } from './lock-leases';
 import { LocksGrpcController } from './locks.grpc.controller';
 import { LocksHttpController } from './locks.http.controller';
+import { LockQuota } from './lock-quota';
 import { LocksService } from './locks.service';
 
 /**
@@ -19,8 +21,10 @@ import { LocksService } from './locks.service';
   controllers: [LocksHttpController, LocksGrpcController],
   providers: [
     LockRepository,
+    LockCallerRepository,
     { provide: LOCK_CLOCK, useValue: (() => new Date()) satisfies Clock },
     LockLeases,
+    LockQuota,
     LocksService,
     LockExpirySweeper,
     LockHistorySweeper,

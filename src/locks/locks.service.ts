@@ -11,7 +11,8 @@ import { TrackerEventsService } from '../tracker-events/tracker-events.service';
 import { LockedError, NotLockOwnerError } from './domain/lock-errors';
 import { autoLockResource, DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, HeldLock, LockAnswer, LockKey } from './domain/lock-rules';
 import type { AcquireLockDto } from './dto/lock.dto';
-import { describeKey, KeyedLock, LockLeases } from './lock-leases';
+import { describeKey, KeyedLock, LockLeases, LockPaging } from './lock-leases';
+import { LockQuota } from './lock-quota';
 
 /** Tracker event types whose Start takes a lock with AUTO_LOCK=on: deployment and operation. */
 const AUTO_LOCK_TYPES = new Set([1, 2]);
@@ -39,6 +40,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     private readonly events: TrackerEventsService,
     private readonly hooks: EventWriteHooks,
     private readonly config: AppConfig,
+    private readonly quota: LockQuota,
   ) {}
 
   onModuleInit(): void {
@@ -46,20 +48,24 @@ export class LocksService implements OnModuleInit, EventWriteHook {
   }
 
   /**
-   * 201 (created: true) for a new acquisition, 200 for the same owner's renewal; another owner's lock is a 409.
-   * `caller`: the verified caller with TRACKER_AUTH=required (see `actingAs`), undefined with it off.
+   * 201 (created: true) for a new acquisition, 200 for the same owner's renewal; another owner's lock is a 409,
+   * a caller holding LOCKS_MAX_ACTIVE_PER_CALLER locks a 429 (LockQuota). `call` counts for the quota; `caller`:
+   * the verified caller with TRACKER_AUTH=required (see `actingAs`), undefined with it off.
    */
-  async acquire(dto: AcquireLockDto, caller?: Principal): Promise<{ lock: KeyedLock; created: boolean }> {
+  async acquire(dto: AcquireLockDto, call: CallParts, caller?: Principal): Promise<{ lock: KeyedLock; created: boolean }> {
     const { owner, by } = actingAs(dto.owner, caller);
     if (dto.eventId && !(await this.events.findRecord(dto.eventId))) throw InvalidInputError.field('eventId', 'names no tracker event');
     const key: LockKey = { service: dto.service, environment: dto.environment, resource: dto.resource ?? DEFAULT_RESOURCE };
-    const answer = await this.leases.acquire(key, {
-      owner,
-      reason: dto.reason,
-      eventId: dto.eventId?.toLowerCase(),
-      ttlSeconds: dto.ttlSeconds ?? DEFAULT_TTL_SECONDS,
-      by,
-    });
+    const answer = await this.quota.admit(call, key, (quotaCaller) =>
+      this.leases.acquire(key, {
+        owner,
+        reason: dto.reason,
+        eventId: dto.eventId?.toLowerCase(),
+        ttlSeconds: dto.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+        by,
+        caller: quotaCaller,
+      }),
+    );
     if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
     if (answer.outcome === 'acquired') {
       if (answer.expired) await this.record(answer.expired, 'lock expired', answer.lock.acquiredAt, 'tracker');
@@ -101,8 +107,11 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return found;
   }
 
-  list(filter: { service?: string; environment?: number; owner?: string }): Promise<KeyedLock[]> {
-    return this.leases.list(filter);
+  list(
+    filter: { service?: string; environment?: number; owner?: string },
+    paging: LockPaging,
+  ): Promise<{ locks: KeyedLock[]; totalCount: number }> {
+    return this.leases.page(filter, paging);
   }
 
   /** Records the end of every lease that ran out (the sweeper); each is recorded by exactly one instance. */

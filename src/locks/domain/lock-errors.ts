@@ -33,3 +33,20 @@ export class NotLockOwnerError extends DomainError {
     super('not-lock-owner', `Lock ${lockId} is held by ${JSON.stringify(holder.owner)}; only its owner may ${refused}.`);
   }
 }
+
+/** The variable that sets how many active locks one caller may hold; named in the 429. */
+export const LOCK_QUOTA_VARIABLE = 'LOCKS_MAX_ACTIVE_PER_CALLER';
+
+/**
+ * 429 `urn:tracker:problems:rate-limited` (gRPC RESOURCE_EXHAUSTED): the caller holds as many locks as it may.
+ * Retry-After: when the first of them runs out, unless released or renewed before.
+ */
+export class LockQuotaError extends DomainError {
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(
+      'rate-limited',
+      `This caller already holds ${limit} active locks, the most ${LOCK_QUOTA_VARIABLE} allows; release one (or let one expire) first.`,
+      { members: { quota: LOCK_QUOTA_VARIABLE, limit }, retryAfterSeconds },
+    );
+  }
+}

@@ -29,6 +29,8 @@ export interface HeldLock {
    * known: `user:<sub>` with TRACKER_AUTH=required (an admin acting for the owner differs from it).
    */
   by?: string;
+  /** Who acquired it (`callerKey`: the verified user, else the address), for the per-caller quota; never shown. */
+  caller?: string;
 }
 
 /** How a lock stopped being held. */
@@ -60,6 +62,7 @@ export interface AcquireRequest {
   ttlSeconds: number;
   /** the caller, recorded in the generation (HeldLock.by) */
   by?: string;
+  caller?: string;
 }
 
 export type AcquireAnswer =
@@ -97,6 +100,7 @@ export function decideAcquire(head: Head, req: AcquireRequest, now: Date, newLoc
     expiresAt: leaseFrom(now, req.ttlSeconds),
     ttlSeconds: req.ttlSeconds,
     ...(req.by !== undefined ? { by: req.by } : {}),
+    ...(req.caller !== undefined ? { caller: req.caller } : {}),
   };
   const expired = head.value.state === 'held' ? head.value.lock : undefined;
   return { write: { state: 'held', lock }, answer: { outcome: 'acquired', lock, ...(expired ? { expired } : {}) } };

@@ -36,8 +36,14 @@ export class LockListView {
   @ApiProperty({ type: [LockView] })
   locks!: LockView[];
 
-  @ApiProperty({ type: 'integer', minimum: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'All active locks matching the filter, on every page' })
   totalCount!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  page!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100 })
+  perPage!: number;
 }
 
 export class ReleasedLockView {

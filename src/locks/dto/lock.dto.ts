@@ -18,7 +18,9 @@ import {
 } from 'class-validator';
 import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
 import { IsIdentifier } from '../../common/validation/identifier';
-import { EmptyAsAbsent, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
+import { MAX_PER_PAGE } from '../../tracker-events/domain/event-enums';
+import { EmptyAsAbsent, OptionalIntRange, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
+import type { LockPaging } from '../lock-leases';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
 
 /*
@@ -159,7 +161,8 @@ export class ReleaseLockRequestDto extends ReleaseLockQueryDto {
   id!: string;
 }
 
-export class ListLocksQueryDto {
+/** What a lock list is filtered by, on both transports. */
+class LockFilterDto {
   @ApiPropertyOptional({ example: 'user-service', maxLength: 300 })
   @OptionalText(300)
   @IsIdentifier()
@@ -173,4 +176,35 @@ export class ListLocksQueryDto {
   @OptionalText(200)
   @IsIdentifier()
   owner?: string;
+}
+
+/** A lock list page is 100 locks unless asked (the most a page holds), so a list of up to 100 reads as before paging. */
+export const DEFAULT_LOCKS_PER_PAGE = MAX_PER_PAGE;
+
+/** REST: `per_page` and `page`, spelled as the events list spells them. */
+export class ListLocksQueryDto extends LockFilterDto {
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_LOCKS_PER_PAGE, minimum: 1, maximum: MAX_PER_PAGE })
+  @OptionalIntRange(1, MAX_PER_PAGE)
+  per_page?: number;
+
+  @ApiPropertyOptional({ type: 'integer', default: 1, minimum: 1, maximum: 1_000_000 })
+  @OptionalIntRange(1, 1_000_000)
+  page?: number;
+}
+
+/** gRPC ListLocksRequest (camelCase, as proto-loader hands it). */
+export class ListLocksRequestDto extends LockFilterDto {
+  @OptionalIntRange(1, MAX_PER_PAGE)
+  perPage?: number;
+
+  @OptionalIntRange(1, 1_000_000)
+  page?: number;
+}
+
+export function pagingFromQuery(query: ListLocksQueryDto): LockPaging {
+  return { page: query.page ?? 1, perPage: query.per_page ?? DEFAULT_LOCKS_PER_PAGE };
+}
+
+export function pagingFromRequest(request: ListLocksRequestDto): LockPaging {
+  return { page: request.page ?? 1, perPage: request.perPage ?? DEFAULT_LOCKS_PER_PAGE };
 }

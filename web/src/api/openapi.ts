@@ -385,7 +385,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Active locks (unexpired, unreleased), by service, environment, resource */
+    /** Active locks (unexpired, unreleased), by service, environment, resource: one page (per_page, default and at most 100) */
     get: operations['listLocks'];
     put?: never;
     /** Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner */
@@ -2326,7 +2326,10 @@ export interface components {
     };
     LockListView: {
       locks: components['schemas']['LockView'][];
+      /** @description All active locks matching the filter, on every page */
       totalCount: number;
+      page: number;
+      perPage: number;
     };
     RenewLockBodyDto: {
       /**
@@ -2366,7 +2369,7 @@ export interface components {
        */
       id: string;
     };
-    ListLocksQueryDto: {
+    ListLocksRequestDto: {
       /** @example user-service */
       service?: string;
       /** @enum {integer} */
@@ -5351,6 +5354,8 @@ export interface operations {
         service?: string;
         environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
         owner?: string;
+        per_page?: number;
+        page?: number;
       };
       header?: never;
       path?: never;
@@ -5520,7 +5525,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description The caller holds LOCKS_MAX_ACTIVE_PER_CALLER active locks (members `quota`, `limit`), or the rate limit */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
