@@ -20,7 +20,8 @@ const TTL_SECONDS = 10;
 const CONCURRENCY = 16;
 /** Callers the flood comes from: with the default quota (100 each) they may hold the flood's 2,000 locks. */
 const CALLERS = 20;
-const IDLE_WINDOW_MS = 60_000;
+/** Long enough to catch a background sweep or poll; the figure is scaled to a minute. */
+const IDLE_WINDOW_MS = 20_000;
 
 /** A process's CPU time so far (user + system), in ms: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s). */
 function cpuMs(pid: number): number {

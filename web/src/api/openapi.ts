@@ -442,7 +442,7 @@ export interface paths {
      * Live stream of event changes (Server-Sent Events), resumable
      * @description Each stored create, update or delete of an event matching the filters, the moment it is stored.
      *
-     *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+     *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
      */
     get: operations['streamEvents'];
     put?: never;
@@ -462,7 +462,7 @@ export interface paths {
     };
     /**
      * Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)
-     * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. When the bearer token expires the stream ends with `event: problem` (problems/4). Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor.
+     * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. The expired token's problem is problems/4. Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
      */
     get: operations['streamActivityEvents'];
     put?: never;
@@ -500,7 +500,7 @@ export interface paths {
     };
     /**
      * DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over [from, to)
-     * @description Definitions and the source of each tier threshold: docs/insights.md. Identical requests within 30 s share one answer.
+     * @description Definitions and the source of each tier threshold: docs/insights.md. The window is widened to whole minutes (`window` says what was covered), and requests for the same window within 30 s share one answer.
      */
     get: operations['getDora'];
     put?: never;
@@ -559,7 +559,7 @@ export interface paths {
     put?: never;
     /**
      * CloudEvents 1.0 (HTTP binding: binary, structured, batch) carrying CDEvents v0.4.1 become tracker events
-     * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id): a retry answers 200 with duplicate: true. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
+     * @description service.deployed/upgraded -> deployment Success, service.rolledback -> deployment Warning marked as a rollback, service.removed -> deployment Done, pipelinerun.started/finished -> one operation event Start then Success/Failure/Error, incident.detected/reported -> incident Open, incident.resolved -> the same incident Close. Each CDEvent is validated against its schema first (400 with the failing paths). Recorded once per (source, id) (per caller when TRACKER_AUTH=required): a retry with the same type and data answers 200 with duplicate: true; other content under a recorded (source, id) is 409. Other CloudEvent types -> 202 ignored. A batch answers 200 with one entry per event, each accepted or refused on its own.
      */
     post: operations['receiveCloudEvents'];
     delete?: never;
@@ -3266,7 +3266,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3286,7 +3286,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3348,7 +3348,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3368,7 +3368,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3432,7 +3432,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3452,7 +3452,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3516,7 +3516,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3536,7 +3536,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3604,7 +3604,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -3624,7 +3624,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -6327,7 +6327,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -6347,7 +6347,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -6411,7 +6411,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+      /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
       429: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -6431,7 +6431,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The store is unreachable; retry after Retry-After seconds */
+      /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
       503: {
         headers: {
           /** @description Seconds to wait before retrying */
@@ -6662,6 +6662,15 @@ export interface operations {
       };
       /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Another CloudEvent with this (source, id) but another type or data was already recorded; nothing was stored */
+      409: {
         headers: {
           [name: string]: unknown;
         };
