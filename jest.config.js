@@ -23,7 +23,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'],
       // Controller specs mount the real HTTP adapter, which serves the web console through @fastify/static.
       transform: { '^.+\\.ts$': tsJest, ...esmTransform },
       transformIgnorePatterns,
