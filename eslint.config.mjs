@@ -42,7 +42,7 @@ export default tseslint.config(
   {
     // Tests read JSON off the wire and check its shape with expect(); typing every response body would add
     // casts, not safety. Everything else (floating promises, unused code, await rules) still applies.
-    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'web/src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

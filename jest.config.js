@@ -1,15 +1,9 @@
 // Tests run in UTC whatever the machine says; set before any worker starts.
 process.env.TZ = 'UTC';
 
+// Every dependency the tests load is CommonJS (docs/dependencies.md says which versions keep it so), so nothing
+// under node_modules is compiled.
 const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { isolatedModules: true } }];
-// @fastify/static (Swagger UI's file server) requires content-disposition, which ships ESM only; the app
-// loads it natively (Node's require(esm)), jest's CommonJS runtime needs it compiled. Likewise the reference
-// parser @apidevtools/swagger-parser (the OpenAPI spec's validator) loads.
-const esmOnly = ['content-disposition', '@apidevtools/json-schema-ref-parser'];
-const esmTransform = {
-  [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } }],
-};
-const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -23,18 +17,15 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
-      testMatch: ['<rootDir>/src/**/*.spec.ts'],
-      // Controller specs mount the real HTTP adapter, which serves the web console through @fastify/static.
-      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
-      transformIgnorePatterns,
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'],
+      transform: { '^.+\\.ts$': tsJest },
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      transform: { '^.+\\.ts$': tsJest, ...esmTransform },
-      transformIgnorePatterns,
+      transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       // Every response the suites receive is checked against the OpenAPI document; this reports the count per file.
       setupFilesAfterEnv: ['<rootDir>/test/support/openapi-figure.ts'],

@@ -1,5 +1,5 @@
-import { createParser } from 'eventsource-parser';
 import { pathWithQuery, type Query } from './api/client';
+import { createSseReader } from './sse';
 import { getToken } from './token';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
@@ -24,7 +24,7 @@ const wait = (ms: number, signal: AbortSignal) =>
 
 /**
  * Reads a Server-Sent Events stream with fetch (an EventSource cannot send the Authorization header) and
- * eventsource-parser. After a dropped connection it reconnects with `Last-Event-ID` = the last cursor seen, so
+ * the reader in sse.ts. After a dropped connection it reconnects with `Last-Event-ID` = the last cursor seen, so
  * no change is missed; a cursor the service no longer holds (410) starts over from now, and the caller reloads.
  * Returns the function that stops it.
  */
@@ -50,12 +50,11 @@ export function openStream<T>(path: string, query: Query, handlers: StreamHandle
         handlers.onState('live');
         handlers.onOpen(resumed);
         backoff = 500;
-        const parser = createParser({
+        const parser = createSseReader({
           onId: (id) => {
             if (id) cursor = id;
           },
           onEvent: (message) => {
-            if (message.id) cursor = message.id;
             if (message.event === 'created' || message.event === 'updated' || message.event === 'deleted')
               handlers.onChange(message.event, JSON.parse(message.data) as T);
           },
