@@ -23,7 +23,7 @@ const API = '/api/v1alpha1';
 const FLOOD = 400;
 const TTL_SECONDS = 10;
 const CONCURRENCY = 16;
-/** Callers the flood comes from: with the default quota (100 each) they may hold the flood's 2,000 locks. */
+/** Callers the flood comes from: with the default quota (100 each) they may hold the flood's 400 locks. */
 const CALLERS = 5;
 /** Long enough to catch a background sweep or poll; the figure is scaled to a minute. */
 const IDLE_WINDOW_MS = 20_000;
