@@ -1,12 +1,11 @@
 import mongoose, { Connection, Model } from 'mongoose';
 import type { ChainPruning } from '../src/database/append-only-chain';
-import type { LockHead } from '../src/locks/data/lock-chains';
-import { LockRepository } from '../src/locks/data/lock.repository';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
-import type { AcquireAnswer, LockKey, LockState } from '../src/locks/domain/lock-rules';
+import type { AcquireAnswer, LockKey } from '../src/locks/domain/lock-rules';
 import { LockLeases } from '../src/locks/lock-leases';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 import { reportFigure } from './support/figures';
+import { GatedRepository } from './support/gated-lock-repository';
 import { eventually } from './support/http';
 
 /** A short grace, so pruning happens within the test; the trust window is half of it, as in production. */
@@ -14,31 +13,6 @@ const PRUNING: ChainPruning = { graceMs: 500, trustMs: 250 };
 const ROUNDS = 4;
 /** Fast contenders per instance in every round. */
 const PER_INSTANCE = 3;
-
-/** A repository whose appends of a `slow-` owner's acquisition wait at a gate after the writer read the head. */
-class GatedRepository extends LockRepository {
-  waiting = 0;
-  private opened!: () => void;
-  private gate = this.closedGate();
-
-  private closedGate() {
-    return new Promise<void>((resolve) => (this.opened = resolve));
-  }
-
-  open(): void {
-    this.opened();
-    this.gate = this.closedGate();
-    this.waiting = 0;
-  }
-
-  override async append(key: LockKey, gen: number, value: LockState, now: Date, after: LockHead): Promise<boolean> {
-    if (value.state === 'held' && value.lock.owner.startsWith('slow')) {
-      this.waiting++;
-      await this.gate;
-    }
-    return super.append(key, gen, value, now, after);
-  }
-}
 
 /**
  * Lock exclusivity while the chains are pruned (docs/locks.md, "Pruning"), on the real store: two instances,
