@@ -90,6 +90,7 @@ describe('lock exclusivity while idle keys are deleted: two instances on one sto
     expect((await instances[k % 2].release(lockOf(first).lockId, { owner: `first-${k}`, force: false })).outcome).toBe('ok');
     const oldChain = ((await heads.findOne({ _id: keyText(service) as never }))?.chain as string | undefined) ?? keyText(service);
 
+    repos[1].close();
     const stalled = [0, 1].map((i) => attempt(instances[1], service, `slow-${k}-${i}`));
     await eventually(async () => repos[1].waiting === 2, 10_000, 10);
     await eventually(async () => (await heads.countDocuments({ _id: keyText(service) as never })) === 0, 10_000, 20);

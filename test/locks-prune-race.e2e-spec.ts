@@ -78,6 +78,7 @@ describe('lock exclusivity while the chains are pruned: two instances on one sto
    * ahead. Answers the stalled acquirers' outcomes, and checks the fast winner holds the key throughout.
    */
   async function round(instances: LockLeases[], service: string, k: number): Promise<Outcome[]> {
+    repos[1].close();
     const stalled = [0, 1].map((i) => attempt(instances[1], service, `slow-${k}-${i}`));
     await eventually(async () => repos[1].waiting === 2, 10_000, 10);
 
@@ -139,6 +140,7 @@ describe('lock exclusivity while the chains are pruned: two instances on one sto
     // that read a key with no chain cannot re-insert its generation 1: the key's chain is named when it starts.)
     const before = await instances[0].acquire(keyOf(service), { owner: 'before', ttlSeconds: 60 });
     await instances[0].release((before as { lock: { lockId: string } }).lock.lockId, { owner: 'before', force: false });
+    repos[1].close();
     const stalled = attempt(instances[1], service, 'slow-unchecked');
     await eventually(async () => repos[1].waiting === 1, 10_000, 10);
     const first = await instances[0].acquire(keyOf(service), { owner: 'fast', ttlSeconds: 60 });

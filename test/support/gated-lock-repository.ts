@@ -2,7 +2,11 @@ import type { LockHead } from '../../src/locks/data/lock-chains';
 import { LockRepository } from '../../src/locks/data/lock.repository';
 import type { LockKey, LockState } from '../../src/locks/domain/lock-rules';
 
-/** A repository whose appends of a `slow-` owner's acquisition wait at a gate after the writer read the head. */
+/**
+ * A repository whose appends of a `slow-` owner's acquisition wait at a gate after the writer read the head.
+ * Once opened the gate stays open until `close()` (a test's next round): a stalled writer whose append lost
+ * retries (LockLeases re-reads and appends again), and must not stall a second time behind a new gate.
+ */
 export class GatedRepository extends LockRepository {
   waiting = 0;
   private opened!: () => void;
@@ -14,6 +18,9 @@ export class GatedRepository extends LockRepository {
 
   open(): void {
     this.opened();
+  }
+
+  close(): void {
     this.gate = this.closedGate();
     this.waiting = 0;
   }
