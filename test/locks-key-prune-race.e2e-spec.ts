@@ -1,11 +1,9 @@
-import mongoose, { Connection, Model } from 'mongoose';
+import mongoose, { Connection } from 'mongoose';
 import type { ChainPruning } from '../src/database/append-only-chain';
-import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
 import type { AcquireAnswer, LockKey } from '../src/locks/domain/lock-rules';
 import { LockLeases } from '../src/locks/lock-leases';
-import { freshDatabaseName, testStoreUri } from './support/app-harness';
 import { reportFigure } from './support/figures';
-import { GatedRepository } from './support/gated-lock-repository';
+import { GatedRepository, gatedInstances } from './support/gated-lock-repository';
 import { eventually } from './support/http';
 
 /** A short grace, so idle keys are deleted within the test; the trust window is half of it, as in production. */
@@ -21,23 +19,14 @@ const PER_INSTANCE = 3;
  * the closed chain is still stored or after it was deleted too. They must never answer that they took the lock.
  */
 describe('lock exclusivity while idle keys are deleted: two instances on one store', () => {
-  const connections: Connection[] = [];
+  let connections: Connection[] = [];
   let repos: GatedRepository[];
   let generations: mongoose.mongo.Collection;
   let heads: mongoose.mongo.Collection;
   let stopPruning: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const database = freshDatabaseName('locks_key_prune');
-    repos = [];
-    for (let i = 0; i < 2; i++) {
-      const connection = await mongoose.createConnection(testStoreUri(database), { autoIndex: false }).asPromise();
-      connections.push(connection);
-      const model = (name: string) => connection.model(name, LockModelDefinitions.find((d) => d.name === name)!.schema) as Model<any>;
-      repos.push(new GatedRepository(model(LOCK_GENERATION_MODEL), model(LOCK_HEAD_MODEL), model(LOCK_ID_MODEL)));
-    }
-    generations = connections[0].collection('lock_generations');
-    heads = connections[0].collection('lock_heads');
+    ({ connections, repos, generations, heads } = await gatedInstances('locks_key_prune'));
   });
   afterEach(async () => {
     await stopPruning?.();

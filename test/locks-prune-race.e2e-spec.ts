@@ -1,11 +1,9 @@
-import mongoose, { Connection, Model } from 'mongoose';
+import mongoose, { Connection } from 'mongoose';
 import type { ChainPruning } from '../src/database/append-only-chain';
-import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
 import type { AcquireAnswer, LockKey } from '../src/locks/domain/lock-rules';
 import { LockLeases } from '../src/locks/lock-leases';
-import { freshDatabaseName, testStoreUri } from './support/app-harness';
 import { reportFigure } from './support/figures';
-import { GatedRepository } from './support/gated-lock-repository';
+import { GatedRepository, gatedInstances } from './support/gated-lock-repository';
 import { eventually } from './support/http';
 
 /** A short grace, so pruning happens within the test; the trust window is half of it, as in production. */
@@ -21,7 +19,7 @@ const PER_INSTANCE = 3;
  * below the true head. It must not answer that it took the lock.
  */
 describe('lock exclusivity while the chains are pruned: two instances on one store', () => {
-  const connections: Connection[] = [];
+  let connections: Connection[] = [];
   let repos: GatedRepository[];
   let generations: mongoose.mongo.Collection;
   let heads: mongoose.mongo.Collection;
@@ -29,16 +27,7 @@ describe('lock exclusivity while the chains are pruned: two instances on one sto
   let stopPruning: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = freshDatabaseName('locks_prune');
-    repos = [];
-    for (let i = 0; i < 2; i++) {
-      const connection = await mongoose.createConnection(testStoreUri(database), { autoIndex: false }).asPromise();
-      connections.push(connection);
-      const model = (name: string) => connection.model(name, LockModelDefinitions.find((d) => d.name === name)!.schema) as Model<any>;
-      repos.push(new GatedRepository(model(LOCK_GENERATION_MODEL), model(LOCK_HEAD_MODEL), model(LOCK_ID_MODEL)));
-    }
-    generations = connections[0].collection('lock_generations');
-    heads = connections[0].collection('lock_heads');
+    ({ connections, repos, generations, heads } = await gatedInstances('locks_prune'));
   });
   afterAll(async () => {
     await stopPruning?.();
