@@ -9,9 +9,9 @@
  * measurement for docs and reports, not a test: nothing here asserts a time.
  */
 import { performance } from 'node:perf_hooks';
-import { buildChangeRecord, changeId } from '../src/changes/domain/change-record';
-import { buildEventRecord } from '../src/tracker-events/domain/event-record';
-import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
+import { buildChangeRecord, changeId } from '../src/features/code-changes/domain/change-record';
+import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
+import type { CreateEventDto } from '../src/features/tracker-events/dto/event-body.dto';
 import { startBenchApp } from './workload';
 
 const REPEATS = 15;

@@ -6,8 +6,8 @@
  * queries. A measurement for docs and reports, not a test: nothing here asserts a time.
  */
 import { performance } from 'node:perf_hooks';
-import { buildEventRecord } from '../src/tracker-events/domain/event-record';
-import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
+import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
+import type { CreateEventDto } from '../src/features/tracker-events/dto/event-body.dto';
 import { startBenchApp } from './workload';
 
 const EVENTS = Number(process.argv[2] ?? 10_000);

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateIndexesOptions, IndexSpecification, MongoClient } from 'mongodb';
 import autocannon from 'autocannon';
-import { signToken } from '../src/common/auth/bearer-token';
-import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { TrackerEventSchema } from '../src/tracker-events/data/tracker-event.schema';
+import { signToken } from '../src/auth/bearer-token';
+import { EmbeddedFerretDb, freePort } from '../src/platform/database/ferretdb/embedded-ferretdb';
+import { ensureFerretDbBinary } from '../src/platform/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { TrackerEventSchema } from '../src/features/tracker-events/data/tracker-event.schema';
 import { describeInsights, measureInsights } from './insights-latency';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 import { deliveryFigures } from './live-streams';
@@ -443,7 +443,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
   try {
     const svc = await startService(external ? { MONGODB_URI: external.uri('bench_service') } : { DATA_DIR: dir });
     const storeUri = external ? (db: string) => external.uri(db) : embeddedStoreUri(dir);
-    // The embedded store keeps the service's data in its `tracker` database (src/database/store-locator.service.ts).
+    // The embedded store keeps the service's data in its `tracker` database (src/platform/database/store-locator.service.ts).
     const uri = external ? external.uri('bench_service') : storeUri('tracker');
     const rssStart = rssMb(svc.child.pid!);
     const storePid = external ? external.pid : embeddedStorePid(dir);

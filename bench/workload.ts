@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Document, MongoClient, OptionalUnlessRequiredId } from 'mongodb';
-import { createApp, startApp } from '../src/bootstrap';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { readEnv } from '../src/config/read-env';
-import { EmbeddedFerretDb, freePort } from '../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary } from '../src/database/ferretdb/ferretdb-binary';
-import { buildEventRecord } from '../src/tracker-events/domain/event-record';
-import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
-import type { TrackerEventRecord } from '../src/tracker-events/data/tracker-event.schema';
+import { createApp, startApp } from '../src/app/bootstrap';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { readEnv } from '../src/platform/config/read-env';
+import { EmbeddedFerretDb, freePort } from '../src/platform/database/ferretdb/embedded-ferretdb';
+import { ensureFerretDbBinary } from '../src/platform/database/ferretdb/ferretdb-binary';
+import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
+import type { CreateEventDto } from '../src/features/tracker-events/dto/event-body.dto';
+import type { TrackerEventRecord } from '../src/features/tracker-events/data/tracker-event.schema';
 
 const SERVICES = 20;
 

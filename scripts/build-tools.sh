@@ -3,7 +3,7 @@
 # tools/: ferretdb (the embedded store) and grpcurl (the seed's gRPC examples, used by an e2e test).
 # A tool is rebuilt only when its binary is missing or its fingerprint changed: go.mod, go.sum and the module's own
 # .go files (tools/ferretdb/main.go is our launcher), so a changed launcher replaces an old binary.
-# The service computes the same fingerprint (src/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
+# The service computes the same fingerprint (src/platform/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
 # prints it for a module directory, for the unit test that keeps the two in step.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { buildOfflineDocument, documentText } from '../src/common/openapi/offline-document';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { buildOfflineDocument, documentText } from '../src/app/offline-document';
 
 export const OPENAPI_JSON = join(REPO_ROOT, 'docs', 'openapi.json');
 /** The client types openapi-typescript generates from it; test/client/tracker-client.ts is type-checked against them. */

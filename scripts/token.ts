@@ -7,8 +7,8 @@
  * --expires the token has no `exp` (Astra API tokens never expire).
  */
 import { randomUUID } from 'node:crypto';
-import { isAstraIdentifier, isRole, isTrackerRole, Role, signToken, TrackerRole } from '../src/common/auth';
-import { readEnv } from '../src/config/read-env';
+import { isAstraIdentifier, isRole, isTrackerRole, Role, signToken, TrackerRole } from '../src/auth';
+import { readEnv } from '../src/platform/config/read-env';
 
 function fail(message: string): never {
   process.stderr.write(`token: ${message}\n`);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, startApp } from './bootstrap';
-import { readEnv } from './config/read-env';
-import { SHUTDOWN_DEADLINE_MS } from './system/shutdown-deadline';
+import { createApp, startApp } from './app/bootstrap';
+import { readEnv } from './platform/config/read-env';
+import { SHUTDOWN_DEADLINE_MS } from './platform/system/shutdown-deadline';
 
 async function main(): Promise<void> {
   let env;

@@ -1,10 +1,10 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { ActivityEventSweeper } from '../src/activity-log/activity-event.sweeper';
-import { ActivityLogHooks } from '../src/activity-log/activity-log.hooks';
-import { ActivityLogService } from '../src/activity-log/activity-log.service';
-import { systemScope } from '../src/common/auth/account-scope';
+import { ActivityEventSweeper } from '../src/features/activity-log/activity-event.sweeper';
+import { ActivityLogHooks } from '../src/features/activity-log/activity-log.hooks';
+import { ActivityLogService } from '../src/features/activity-log/activity-log.service';
+import { systemScope } from '../src/auth/account-scope';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem, expectAstraValid } from './support/astra-schema';
 import { createEvent, eventsUrl } from './support/astra-events';

@@ -1,6 +1,6 @@
 import mongoose, { Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
-import { parseListQuery, toListResponse, toMongoQuery } from '../src/common/astra';
+import { parseListQuery, toListResponse, toMongoQuery } from '../src/astra';
 import { EVENT_LIKE_SPEC as SPEC } from './support/astra-list-fixture';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 

@@ -6,7 +6,7 @@ import { expectAstraProblem, expectAstraValid } from './support/astra-schema';
 import { createEvent } from './support/astra-events';
 import { mintToken } from './support/auth';
 import { eventually, http } from './support/http';
-import type { Role } from '../src/common/auth/roles';
+import type { Role } from '../src/auth/roles';
 
 /**
  * Banners have no published schema: a banner is the event's fields under type application/astra-banner,

@@ -3,15 +3,15 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraValid } from './support/astra-schema';
 import { createEvent } from './support/astra-events';
 import { mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
-import type { Role } from '../src/common/auth/roles';
+import type { Role } from '../src/auth/roles';
 import { astraMessageAsRest } from './support/astra-grpc';
 
 const PROTO = join(PROTO_ROOT, 'astra/core/v1/notification.proto');

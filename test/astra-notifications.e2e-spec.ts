@@ -4,7 +4,7 @@ import { expectAstraProblem, expectAstraValid } from './support/astra-schema';
 import { createEvent } from './support/astra-events';
 import { mintToken } from './support/auth';
 import { http } from './support/http';
-import type { Role } from '../src/common/auth/roles';
+import type { Role } from '../src/auth/roles';
 
 const ROLES: Role[] = ['viewer', 'member', 'admin', 'owner'];
 

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem } from './support/astra-schema';
 import { createEvent } from './support/astra-events';
@@ -12,8 +12,8 @@ import { http } from './support/http';
 import { CLOUDEVENTS_PATH, conformanceExamples, structured, withFreshId } from './support/intake';
 import { openSse } from './support/sse-client';
 import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from './support/tracker-roles';
-import type { TrackerRole } from '../src/common/auth/tracker-roles';
-import { DEFAULT_INGEST_ENVIRONMENTS } from '../src/config/env.schema';
+import type { TrackerRole } from '../src/auth/tracker-roles';
+import { DEFAULT_INGEST_ENVIRONMENTS } from '../src/platform/config/env.schema';
 
 /*
  * The auth tables of every Astra route and gRPC method (401 problems/3 and /4, 403 problems/11 by account and

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';

@@ -11,7 +11,7 @@ const STORE_GONE_MS = 5000;
 
 /**
  * Acknowledged means stored: under sustained create load the app is SIGKILLed (no shutdown hook runs). Its
- * embedded FerretDB must stop by itself (the stdin lifeline: src/database/ferretdb/embedded-ferretdb.ts), finishing
+ * embedded FerretDB must stop by itself (the stdin lifeline: src/platform/database/ferretdb/embedded-ferretdb.ts), finishing
  * the commands in flight, within 5 s; a new app on the same DATA_DIR must start and serve every id that was
  * answered 2xx. A crash by an uncaught error, and a store left running anyway, are in store-lifeline.e2e-spec.ts.
  */

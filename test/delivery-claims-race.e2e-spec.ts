@@ -1,14 +1,14 @@
 import mongoose, { Connection, Model } from 'mongoose';
-import type { AppConfig } from '../src/config/app-config.service';
-import { DeliveryClaimRepository } from '../src/deliveries/data/delivery-claim.repository';
+import type { AppConfig } from '../src/platform/config/app-config.service';
+import { DeliveryClaimRepository } from '../src/features/deliveries/data/delivery-claim.repository';
 import {
   DELIVERY_CLAIM_HEAD_MODEL,
   DELIVERY_CLAIM_MODEL,
   DeliveryClaimHeadModelDefinition,
   DeliveryClaimModelDefinition,
-} from '../src/deliveries/data/delivery-claim.schema';
-import { AttemptClaims, PRUNE_GRACE_MS } from '../src/deliveries/delivery/attempt-claims';
-import type { AttemptResult } from '../src/deliveries/delivery/delivery-record';
+} from '../src/features/deliveries/data/delivery-claim.schema';
+import { AttemptClaims, PRUNE_GRACE_MS } from '../src/features/deliveries/delivery/attempt-claims';
+import type { AttemptResult } from '../src/features/deliveries/delivery/delivery-record';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 
 const LEASE_MS = 30_000;

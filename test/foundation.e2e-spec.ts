@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/common/repo-root';
+import { REPO_ROOT } from '../src/platform/repo-root';
 import { startTestApp, TestApp } from './support/app-harness';
 import { grpcClient } from './support/grpc-client';
 import { http } from './support/http';

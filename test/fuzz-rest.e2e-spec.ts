@@ -2,9 +2,15 @@ import fc from 'fast-check';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { EVENT_ENVIRONMENTS, EVENT_IMPACTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../src/tracker-events/domain/event-enums';
-import { CLASSES, DESTINATIONS, SEVERITIES } from '../src/activity-log/dto/create-event.dto';
-import { isIdentifier } from '../src/common/validation/identifier';
+import {
+  EVENT_ENVIRONMENTS,
+  EVENT_IMPACTS,
+  EVENT_PRIORITIES,
+  EVENT_STATUSES,
+  EVENT_TYPES,
+} from '../src/features/tracker-events/domain/event-enums';
+import { CLASSES, DESTINATIONS, SEVERITIES } from '../src/features/activity-log/dto/create-event.dto';
+import { isIdentifier } from '../src/platform/validation/identifier';
 import { startTestApp, TestApp } from './support/app-harness';
 import { sampleEvent } from './support/astra-events';
 import { bearer } from './support/auth';

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem, expectAstraValid } from './support/astra-schema';
 import { eventsUrl, sampleEvent } from './support/astra-events';

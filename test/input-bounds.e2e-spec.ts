@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { PROTO_LOADER_OPTIONS, PROTO_ROOT } from '../src/grpc/grpc.options';
-import { MAX_PROBLEM_ITEMS } from '../src/common/errors/problem';
+import { PROTO_LOADER_OPTIONS, PROTO_ROOT } from '../src/platform/grpc/grpc.options';
+import { MAX_PROBLEM_ITEMS } from '../src/platform/errors/problem';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem } from './support/astra-schema';
 import { eventsUrl, sampleEvent } from './support/astra-events';
@@ -157,7 +157,7 @@ describe('input bounds (security issue 10, items 2 and 3)', () => {
         expect(problem.invalidFields[0]).toEqual({ name: 'attributes', reason: 'has more than 64 fields' });
       }
       // No timing assertion (the times are figures): that the refusal stops at the 65th key, before reading the
-      // rest, is proven structurally in src/common/validation/json-bounds.spec.ts.
+      // rest, is proven structurally in src/platform/validation/json-bounds.spec.ts.
     });
 
     it('four at once are all refused the same way, and readiness keeps reporting the store up meanwhile', async () => {

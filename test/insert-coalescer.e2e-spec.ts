@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { InsertCoalescer } from '../src/database/insert-coalescer';
+import { InsertCoalescer } from '../src/platform/database/insert-coalescer';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 
 /** Group commit against the real store: per-document outcomes of an unordered insertMany. */

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
-import { DoraMetrics } from '../src/insights/dora-metrics';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
+import { DoraMetrics } from '../src/features/insights/dora-metrics';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';

@@ -1,6 +1,6 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { correlatedEventId } from '../src/intake/domain/correlation';
+import { correlatedEventId } from '../src/features/intake/domain/correlation';
 import { startTestApp, TestApp } from './support/app-harness';
 import { reportFigure } from './support/figures';
 import { http } from './support/http';

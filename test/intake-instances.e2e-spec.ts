@@ -1,6 +1,6 @@
 import { MongoClient, ObjectId } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_INGEST_ENVIRONMENTS } from '../src/config/env.schema';
+import { DEFAULT_INGEST_ENVIRONMENTS } from '../src/platform/config/env.schema';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { reportFigure } from './support/figures';
 import { http } from './support/http';

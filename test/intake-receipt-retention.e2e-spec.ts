@@ -1,9 +1,9 @@
 import mongoose, { Connection, Model } from 'mongoose';
-import { AppConfig } from '../src/config/app-config.service';
-import { validateEnv } from '../src/config/env.schema';
-import { IntakeReceiptRepository } from '../src/intake/data/intake-receipt.repository';
-import { INTAKE_RECEIPT_MODEL, IntakeReceiptModelDefinition } from '../src/intake/data/intake-receipt.schema';
-import { IntakeReceiptSweeper } from '../src/intake/intake-receipt.sweeper';
+import { AppConfig } from '../src/platform/config/app-config.service';
+import { validateEnv } from '../src/platform/config/env.schema';
+import { IntakeReceiptRepository } from '../src/features/intake/data/intake-receipt.repository';
+import { INTAKE_RECEIPT_MODEL, IntakeReceiptModelDefinition } from '../src/features/intake/data/intake-receipt.schema';
+import { IntakeReceiptSweeper } from '../src/features/intake/intake-receipt.sweeper';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 
 const DAY_MS = 86_400_000;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, spawnApp } from './support/process-harness';
 import { eventually, http } from './support/http';
-import { isAlive } from '../src/database/ferretdb/embedded-ferretdb';
+import { isAlive } from '../src/platform/database/ferretdb/embedded-ferretdb';
 
 /** The service as a user runs it: its own process, its own embedded FerretDB under DATA_DIR. */
 describe('lifecycle: the service on its embedded store', () => {

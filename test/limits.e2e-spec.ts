@@ -4,7 +4,7 @@ import { expectAstraProblem } from './support/astra-schema';
 import { eventsUrl, sampleEvent } from './support/astra-events';
 import { status } from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { bearer, mintToken } from './support/auth';
 import { expectGrpcError, grpcClient } from './support/grpc-client';
 import { http } from './support/http';

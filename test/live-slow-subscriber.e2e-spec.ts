@@ -5,7 +5,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { PROTO_LOADER_OPTIONS, PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_LOADER_OPTIONS, PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 import { reportFigure } from './support/figures';
 import { eventually, http } from './support/http';

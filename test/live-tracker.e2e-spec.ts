@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { MongoClient, ObjectId } from 'mongodb';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
-import { LiveRecorder } from '../src/live/live-recorder';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
+import { LiveRecorder } from '../src/features/live/live-recorder';
 import { startTestApp, TestApp } from './support/app-harness';
 import { http } from './support/http';
 import { openGrpcStream, openSse, SseStream } from './support/sse-client';

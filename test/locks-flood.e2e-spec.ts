@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import mongoose, { Connection } from 'mongoose';
-import { LockExpirySweeper } from '../src/locks/lock-expiry.sweeper';
-import { LockHistorySweeper } from '../src/locks/lock-history.sweeper';
+import { LockExpirySweeper } from '../src/features/locks/lock-expiry.sweeper';
+import { LockHistorySweeper } from '../src/features/locks/lock-history.sweeper';
 import { startTestApp, TestApp } from './support/app-harness';
 import { mintToken } from './support/auth';
 import { reportFigure } from './support/figures';

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { mintToken } from './support/auth';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';

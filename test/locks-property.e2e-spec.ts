@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import mongoose, { Connection, Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { LockRepository } from '../src/locks/data/lock.repository';
-import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/locks/data/lock.schema';
-import type { HeldLock, LockKey } from '../src/locks/domain/lock-rules';
-import { LockLeases } from '../src/locks/lock-leases';
+import { LockRepository } from '../src/features/locks/data/lock.repository';
+import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../src/features/locks/data/lock.schema';
+import type { HeldLock, LockKey } from '../src/features/locks/domain/lock-rules';
+import { LockLeases } from '../src/features/locks/lock-leases';
 import { freshDatabaseName, testStoreUri } from './support/app-harness';
 
 /*

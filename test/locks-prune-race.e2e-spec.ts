@@ -1,7 +1,7 @@
 import mongoose, { Connection } from 'mongoose';
-import type { ChainPruning } from '../src/database/append-only-chain';
-import type { AcquireAnswer, LockKey } from '../src/locks/domain/lock-rules';
-import { LockLeases } from '../src/locks/lock-leases';
+import type { ChainPruning } from '../src/platform/database/append-only-chain';
+import type { AcquireAnswer, LockKey } from '../src/features/locks/domain/lock-rules';
+import { LockLeases } from '../src/features/locks/lock-leases';
 import { reportFigure } from './support/figures';
 import { GatedRepository, gatedInstances } from './support/gated-lock-repository';
 import { eventually } from './support/http';

@@ -1,11 +1,11 @@
 import { status } from '@grpc/grpc-js';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
-import { PRUNE_GRACE_MS } from '../src/database/append-only-chain';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
-import { LockExpirySweeper } from '../src/locks/lock-expiry.sweeper';
-import { LockHistorySweeper } from '../src/locks/lock-history.sweeper';
-import { LOCK_ID_RETENTION_MS } from '../src/locks/lock-leases';
+import { PRUNE_GRACE_MS } from '../src/platform/database/append-only-chain';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
+import { LockExpirySweeper } from '../src/features/locks/lock-expiry.sweeper';
+import { LockHistorySweeper } from '../src/features/locks/lock-history.sweeper';
+import { LOCK_ID_RETENTION_MS } from '../src/features/locks/lock-leases';
 import { freshDatabaseName, startTestApp, TestApp } from './support/app-harness';
 import { grpcClient, UnaryClient } from './support/grpc-client';
 import { eventually, http } from './support/http';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emailMessageId } from '../src/deliveries/channels/email.channel';
-import { AttemptClaims } from '../src/deliveries/delivery/attempt-claims';
+import { emailMessageId } from '../src/features/deliveries/channels/email.channel';
+import { AttemptClaims } from '../src/features/deliveries/delivery/attempt-claims';
 import { freshDatabaseName, startTestApp, TestApp, testStoreUri } from './support/app-harness';
 import { eventually, http } from './support/http';
 import { MailSink, SlackReceiver } from './support/notification-peers';

@@ -1,7 +1,7 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { emailMessageId } from '../src/deliveries/channels/email.channel';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { emailMessageId } from '../src/features/deliveries/channels/email.channel';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { eventually, http } from './support/http';

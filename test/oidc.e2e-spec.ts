@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectAstraProblem } from './support/astra-schema';
 import { bearer } from './support/auth';

@@ -1,10 +1,10 @@
 import { status } from '@grpc/grpc-js';
 import mongoose from 'mongoose';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
-import { TRACKER_EVENTS_COLLECTION } from '../src/tracker-events/data/tracker-event.schema';
-import { buildEventRecord } from '../src/tracker-events/domain/event-record';
-import type { CreateEventDto } from '../src/tracker-events/dto/event-body.dto';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
+import { TRACKER_EVENTS_COLLECTION } from '../src/features/tracker-events/data/tracker-event.schema';
+import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
+import type { CreateEventDto } from '../src/features/tracker-events/dto/event-body.dto';
 import { startTestApp, TestApp } from './support/app-harness';
 import { mintToken } from './support/auth';
 import { reportFigure } from './support/figures';

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { API_CSP } from '../src/common/http/security-headers';
-import { CONSOLE_CSP } from '../src/web-console/web-console';
+import { API_CSP } from '../src/platform/http/security-headers';
+import { CONSOLE_CSP } from '../src/app/web-console';
 import { startTestApp, TestApp } from './support/app-harness';
 import { launchBrowser, newContext } from './support/browser';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoreEnvelope } from '../src/health/store-envelope';
+import { StoreEnvelope } from '../src/platform/health/store-envelope';
 import { startTestApp } from './support/app-harness';
 import { eventually, http } from './support/http';
 import { AppProcess, spawnApp } from './support/process-harness';

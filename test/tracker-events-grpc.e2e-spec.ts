@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../src/common/repo-root';
+import { REPO_ROOT } from '../src/platform/repo-root';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';

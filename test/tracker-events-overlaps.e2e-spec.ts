@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../src/grpc/grpc.options';
+import { PROTO_ROOT } from '../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from './support/app-harness';
 import { expectGrpcError, grpcClient, UnaryClient } from './support/grpc-client';
 import { http } from './support/http';
@@ -9,7 +9,7 @@ import { http } from './support/http';
  * GET /api/v1alpha1/events/overlaps and EventService/ListOverlaps over stored events: grouping by service or
  * environment, touching ranges, running events (no end) until the window's end, events without a start, filters,
  * the documented order, and validation naming the parameter. The sweep itself is checked against a brute-force
- * reference in src/tracker-events/domain/overlaps.spec.ts.
+ * reference in src/features/tracker-events/domain/overlaps.spec.ts.
  */
 
 const API = '/api/v1alpha1';

@@ -1,6 +1,10 @@
-import { StoreProfile } from '../src/database/store-profile';
-import { TrackerEventCriteria, TrackerEventOrder, TrackerEventRepository } from '../src/tracker-events/data/tracker-event.repository';
-import { dayBounds } from '../src/tracker-events/domain/date-range';
+import { StoreProfile } from '../src/platform/database/store-profile';
+import {
+  TrackerEventCriteria,
+  TrackerEventOrder,
+  TrackerEventRepository,
+} from '../src/features/tracker-events/data/tracker-event.repository';
+import { dayBounds } from '../src/features/tracker-events/domain/date-range';
 import { startTestApp, TestApp } from './support/app-harness';
 import { http } from './support/http';
 import { CURL, runCurl } from './support/tracker-event-examples';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/common/repo-root';
-import { CONSOLE_CSP } from '../src/web-console/web-console';
+import { REPO_ROOT } from '../src/platform/repo-root';
+import { CONSOLE_CSP } from '../src/app/web-console';
 import { startTestApp, TestApp } from './support/app-harness';
 import { http } from './support/http';
 

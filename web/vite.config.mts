@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 
 /**
  * The console's build. No React plugin: Vite 8's own transform (Oxc) compiles TSX with the automatic JSX
- * runtime. Output goes to web/dist, which the service serves at `/` (src/web-console).
+ * runtime. Output goes to web/dist, which the service serves at `/` (src/app/web-console.ts).
  */
 export default defineConfig({
   base: '/',

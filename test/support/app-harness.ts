@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createApp, startApp, TrackerApp } from '../../src/bootstrap';
-import { readEnv } from '../../src/config/read-env';
-import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
+import { createApp, startApp, TrackerApp } from '../../src/app/bootstrap';
+import { readEnv } from '../../src/platform/config/read-env';
+import { freePort } from '../../src/platform/database/ferretdb/embedded-ferretdb';
 import { TEST_JWT_SECRET } from './auth';
 import { registerTrackerOrigin } from './openapi-validator';
 

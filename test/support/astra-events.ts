@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../src/common/auth/roles';
+import type { Role } from '../../src/auth/roles';
 import { bearer } from './auth';
 import { http, HttpResult } from './http';
 import { expectAstraValid } from './astra-schema';

@@ -1,4 +1,4 @@
-import { fromProtoNames, withoutSyntheticOneofs } from '../../src/common/astra/proto-names';
+import { fromProtoNames, withoutSyntheticOneofs } from '../../src/astra/proto-names';
 
 /**
  * A decoded Astra gRPC resource in REST spelling, so it can be checked against the published schema. proto3

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { ROLES, type Role } from '../../src/common/auth/roles';
+import { ROLES, type Role } from '../../src/auth/roles';
 import { expectAstraProblem } from './astra-schema';
 import { GARBAGE_TOKEN, mintToken } from './auth';
 import { expectGrpcError } from './grpc-client';

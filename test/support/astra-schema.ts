@@ -2,12 +2,12 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ASTRA_PROBLEMS } from '../../src/common/errors/problem-catalog';
-import { REPO_ROOT } from '../../src/common/repo-root';
+import { ASTRA_PROBLEMS } from '../../src/platform/errors/problem-catalog';
+import { REPO_ROOT } from '../../src/platform/repo-root';
 
 /**
  * A verbatim copy of shared/spec/astra-openapi-excerpt.json (NetApp's published schemas), so CI needs no sibling
- * checkout; the OpenAPI document carries its schemas too (src/common/openapi/astra-schemas.ts).
+ * checkout; the OpenAPI document carries its schemas too (src/platform/openapi/astra-schemas.ts).
  */
 const SPEC_PATH = join(REPO_ROOT, 'src', 'common', 'openapi', 'astra-openapi-excerpt.json');
 

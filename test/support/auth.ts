@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { signToken } from '../../src/common/auth/bearer-token';
-import type { Role } from '../../src/common/auth/roles';
-import type { TrackerRole } from '../../src/common/auth/tracker-roles';
+import { signToken } from '../../src/auth/bearer-token';
+import type { Role } from '../../src/auth/roles';
+import type { TrackerRole } from '../../src/auth/tracker-roles';
 
 /** What test apps sign and verify tokens with (the e2e harness, spawned apps and controller specs). */
 export const TEST_JWT_SECRET = 'test-secret-for-tracker-e2e-only';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../src/common/repo-root';
+import { REPO_ROOT } from '../../src/platform/repo-root';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing), headless. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -27,7 +27,7 @@ const OVER_LIMIT = 'y'.repeat(1_100_000);
 /**
  * Names that render as `payments` (or nearly) and are not it: bidirectional controls, zero width and other
  * invisible characters, a no-break space, a soft hyphen, tag characters, surrounding spaces. Identifiers refuse
- * them (src/common/validation/identifier.ts); free text keeps them.
+ * them (src/platform/validation/identifier.ts); free text keeps them.
  */
 export const LOOK_ALIKE_NAMES = [
   'pay\u202Ements',

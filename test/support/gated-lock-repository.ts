@@ -1,8 +1,8 @@
 import mongoose, { Connection, Model } from 'mongoose';
-import type { LockHead } from '../../src/locks/data/lock-chains';
-import { LockRepository } from '../../src/locks/data/lock.repository';
-import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../../src/locks/data/lock.schema';
-import type { LockKey, LockState } from '../../src/locks/domain/lock-rules';
+import type { LockHead } from '../../src/features/locks/data/lock-chains';
+import { LockRepository } from '../../src/features/locks/data/lock.repository';
+import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockModelDefinitions } from '../../src/features/locks/data/lock.schema';
+import type { LockKey, LockState } from '../../src/features/locks/domain/lock-rules';
 import { freshDatabaseName, testStoreUri } from './app-harness';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedFerretDb } from '../../src/database/ferretdb/embedded-ferretdb';
-import { ensureFerretDbBinary } from '../../src/database/ferretdb/ferretdb-binary';
-import { REPO_ROOT } from '../../src/common/repo-root';
+import { EmbeddedFerretDb } from '../../src/platform/database/ferretdb/embedded-ferretdb';
+import { ensureFerretDbBinary } from '../../src/platform/database/ferretdb/ferretdb-binary';
+import { REPO_ROOT } from '../../src/platform/repo-root';
 
 /** One real FerretDB for the whole run; each test file uses its own database (its own SQLite file). */
 export default async function globalSetup(): Promise<void> {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { EmbeddedFerretDb } from '../../src/database/ferretdb/embedded-ferretdb';
+import { EmbeddedFerretDb } from '../../src/platform/database/ferretdb/embedded-ferretdb';
 
 export default async function globalTeardown(): Promise<void> {
   const store = (globalThis as { __TRACKER_STORE__?: EmbeddedFerretDb }).__TRACKER_STORE__;

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc.options';
+import { PROTO_LOADER_OPTIONS } from '../../src/platform/grpc/grpc.options';
 
 export interface UnaryClient {
   call<T = Record<string, unknown>>(method: string, request?: object, metadata?: Record<string, string>): Promise<T>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
-import type { Role } from '../../src/common/auth/roles';
+import type { Role } from '../../src/auth/roles';
 import type { TokenMinter } from './auth';
 
 export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';

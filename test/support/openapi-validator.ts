@@ -2,11 +2,11 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/common/repo-root';
+import { REPO_ROOT } from '../../src/platform/repo-root';
 
 /*
  * Every response a Tracker app gives the e2e suites is checked against the OpenAPI document (docs/openapi.json,
- * which src/common/openapi/openapi-document.spec.ts keeps equal to what GET /docs-json serves): the operation is
+ * which src/platform/openapi/openapi-document.spec.ts keeps equal to what GET /docs-json serves): the operation is
  * found by method and path template, the status must be documented for it, the content type must be one the
  * document lists, the body must validate against that response's schema and the required headers must be there.
  * A response the document does not describe, or describes wrongly, throws, and so fails the test that got it.

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../src/common/repo-root';
-import { freePort } from '../../src/database/ferretdb/embedded-ferretdb';
+import { REPO_ROOT } from '../../src/platform/repo-root';
+import { freePort } from '../../src/platform/database/ferretdb/embedded-ferretdb';
 import { eventually } from './http';
 import { TEST_JWT_SECRET } from './auth';
 import { registerTrackerOrigin } from './openapi-validator';

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS } from '../../src/grpc/grpc.options';
+import { PROTO_LOADER_OPTIONS } from '../../src/platform/grpc/grpc.options';
 
 /** One Server-Sent Events message as a client sees it (id-only messages included, with event '' and data ''). */
 export interface SseMessage {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../../src/common/repo-root';
+import { REPO_ROOT } from '../../src/platform/repo-root';
 
 /*
  * The events guide's curl and grpcurl examples, copied verbatim (the Tracker events guide this service implements). Tests run

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import type { TrackerEventRecordView } from '../../src/tracker-events/data/tracker-event.repository';
-import type { TrackerEventsService } from '../../src/tracker-events/tracker-events.service';
+import type { TrackerEventRecordView } from '../../src/features/tracker-events/data/tracker-event.repository';
+import type { TrackerEventsService } from '../../src/features/tracker-events/tracker-events.service';
 import { stubOf } from './controller-app';
 
 /** The smallest valid tracker event create body. */

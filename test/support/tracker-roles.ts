@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { TRACKER_ROLES, TrackerRole } from '../../src/common/auth/tracker-roles';
+import { TRACKER_ROLES, TrackerRole } from '../../src/auth/tracker-roles';
 import { mintToken } from './auth';
 
 /** Who calls in a tracker role table: no token at all, then a token of each tracker role. */

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { ChangesModule } from '../code-changes/changes.module';
+import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { DoraMetrics } from './dora-metrics';
+import { InsightsGrpcController } from './insights.grpc.controller';
+import { InsightsHttpController } from './insights.http.controller';
+import { InsightsService } from './insights.service';
+
+/**
+ * Delivery insights: DORA's four keys over REST (/api/v1alpha1/insights), gRPC
+ * (tracker.insights.v1alpha1.InsightsService) and Prometheus (tracker_dora_*). Reads tracker events and changes
+ * only through what their modules export. docs/insights.md has the definitions.
+ */
+@Module({
+  imports: [TrackerEventsModule, ChangesModule],
+  controllers: [InsightsHttpController, InsightsGrpcController],
+  providers: [InsightsService, DoraMetrics],
+})
+export class InsightsModule {}

@@ -1,0 +1,106 @@
+import { Types } from 'mongoose';
+import type { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
+import type { ActivityLogHooks } from '../activity-log/activity-log.hooks';
+import type { AppConfig } from '../../platform/config/app-config.service';
+import type { EventChangeListeners } from '../tracker-events/event-change-listeners';
+import type { PendingDeletion, TrackerEventsService } from '../tracker-events/tracker-events.service';
+import type { LiveChangeRepository } from './data/live-change.repository';
+import type { LiveChangeRecord } from './data/live-change.schema';
+import type { LiveBus } from './live-bus';
+import type { LiveHub } from './live-hub';
+import { LiveRecorder, RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, RECOVERY_WINDOW_MS, trackerEntry } from './live-recorder';
+import type { EventChangeListener } from '../tracker-events/event-change-listeners';
+
+const NOW = new Date('2026-01-01T12:00:00Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+const pending = (id: string, at: Date, stored: boolean): PendingDeletion => ({ intent: new Types.ObjectId(), id, at, stored });
+
+/** The recorder over an in-memory log and the delete intents `deletions`. */
+function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
+  const log: LiveChangeRecord[] = [];
+  const listeners: EventChangeListener[] = [];
+  const logRepo = {
+    append: jest.fn(async (build: (position: number) => LiveChangeRecord) => {
+      const rec = build(log.length + 1);
+      if (alreadyLogged.includes(rec.change) || log.some((r) => r.change === rec.change)) return undefined;
+      log.push(rec);
+      return rec;
+    }),
+    changeKeysSince: jest.fn(async () => new Set(alreadyLogged)),
+  };
+  const withdrawn: string[] = [];
+  const tracker = {
+    changedBetween: jest.fn(async () => []),
+    pendingDeletions: jest.fn(async () => deletions),
+    withdrawDeletions: jest.fn(async (ids: Types.ObjectId[]) => void withdrawn.push(...ids.map((i) => i.toHexString()))),
+  };
+  const recorder = new LiveRecorder(
+    logRepo as unknown as LiveChangeRepository,
+    { offer: jest.fn() } as unknown as LiveHub,
+    { publish: jest.fn() } as unknown as LiveBus,
+    {} as AppConfig,
+    { register: (l: EventChangeListener) => void listeners.push(l) } as unknown as EventChangeListeners,
+    tracker as unknown as TrackerEventsService,
+    { registerCreated: jest.fn() } as unknown as ActivityLogHooks,
+    { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventChangeIndex,
+  );
+  return { recorder, log, withdrawn, logRepo, listeners };
+}
+
+describe('LiveRecorder.recover: deletions left on record', () => {
+  it('logs the deletion of an event that is gone and was not logged, then withdraws its intent', async () => {
+    const gone = pending('a'.repeat(24), ago(30_000), false);
+    const { recorder, log, withdrawn } = setup([gone]);
+    expect(await recorder.recover(NOW)).toBe(1);
+    expect(log).toEqual([
+      expect.objectContaining({ change: `tracker:${gone.id}@deleted`, kind: 'deleted', key: gone.id, data: { id: gone.id } }),
+    ]);
+    expect(withdrawn).toEqual([gone.intent.toHexString()]);
+  });
+
+  it('withdraws without logging again a deletion already logged (its writer logged it, or another instance did)', async () => {
+    const gone = pending('b'.repeat(24), ago(30_000), false);
+    const { recorder, log, withdrawn } = setup([gone], [`tracker:${gone.id}@deleted`]);
+    expect(await recorder.recover(NOW)).toBe(0);
+    expect(log).toEqual([]);
+    expect(withdrawn).toEqual([gone.intent.toHexString()]);
+  });
+
+  it('leaves the intent of an event still stored within the window (its delete may be in flight), withdraws one past it', async () => {
+    const inFlight = pending('c'.repeat(24), ago(30_000), true);
+    const neverDeleted = pending('d'.repeat(24), ago(RECOVERY_WINDOW_MS + 1000), true);
+    const { recorder, log, withdrawn } = setup([neverDeleted, inFlight]);
+    expect(await recorder.recover(NOW)).toBe(0);
+    expect(log).toEqual([]);
+    expect(withdrawn).toEqual([neverDeleted.intent.toHexString()]);
+  });
+});
+
+describe('LiveRecorder: when the recovery sweep is due', () => {
+  const change = { kind: 'deleted' as const, id: 'e'.repeat(24), at: new Date() };
+
+  it('not after appends that were logged; once the grace has passed after one that failed', async () => {
+    const { recorder, logRepo, listeners } = setup([]);
+    recorder.onModuleInit();
+    const start = Date.now();
+    await listeners[0].changeStored(change);
+    expect(recorder.recoveryDue(start + RECOVERY_GRACE_MS + 1000)).toBe(false);
+
+    logRepo.append.mockRejectedValueOnce(new Error('store down'));
+    await expect(listeners[0].changeStored({ ...change, id: 'f'.repeat(24) })).rejects.toThrow('store down');
+    expect(recorder.recoveryDue(Date.now())).toBe(false);
+    const after = Date.now() + RECOVERY_GRACE_MS;
+    expect(recorder.recoveryDue(after)).toBe(true);
+    // A sweep past the grace covers it.
+    await recorder.recover(new Date(after));
+    expect(recorder.recoveryDue(after + 1000)).toBe(false);
+    expect(recorder.recoveryDue(after + RECOVERY_IDLE_EVERY_MS)).toBe(true);
+  });
+
+  it('also when an append could not be placed', async () => {
+    const { recorder, listeners } = setup([], [trackerEntry(change).change]);
+    recorder.onModuleInit();
+    await listeners[0].changeStored(change);
+    expect(recorder.recoveryDue(Date.now() + RECOVERY_GRACE_MS)).toBe(true);
+  });
+});

@@ -1,0 +1,43 @@
+import { Injectable, Module, BeforeApplicationShutdown } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ActivityLogModule } from '../activity-log/activity-log.module';
+import { AccountGuard } from '../../auth/account.guard';
+import { StoreLocatorModule } from '../../platform/database/database.module';
+import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
+import { ActivityStreamHttpController } from './activity-stream.http.controller';
+import { LiveChangeRepository } from './data/live-change.repository';
+import { LiveChangeModelDefinition, LiveStoreIdModelDefinition } from './data/live-change.schema';
+import { LiveBus } from './live-bus';
+import { LiveHub } from './live-hub';
+import { LiveRecorder } from './live-recorder';
+import { LiveService } from './live.service';
+import { StreamSlots } from './stream-slots';
+import { TrackerStreamGrpcController } from './tracker-stream.grpc.controller';
+import { TrackerStreamHttpController } from './tracker-stream.http.controller';
+
+/** Before HTTP and gRPC drain: end every open stream, so the servers have no endless call to wait for. */
+@Injectable()
+export class LiveShutdown implements BeforeApplicationShutdown {
+  constructor(private readonly live: LiveService) {}
+
+  beforeApplicationShutdown(): void {
+    this.live.endAll();
+  }
+}
+
+/**
+ * Live streams (docs/live.md): every stored change of a tracker event or an activity event, logged with a
+ * position and pushed to subscribers over SSE and gRPC server streaming, across instances through NATS.
+ */
+@Module({
+  imports: [
+    MongooseModule.forFeature([LiveChangeModelDefinition, LiveStoreIdModelDefinition]),
+    StoreLocatorModule,
+    TrackerEventsModule,
+    ActivityLogModule,
+  ],
+  controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
+  providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, StreamSlots, AccountGuard],
+})
+export class LiveModule {}

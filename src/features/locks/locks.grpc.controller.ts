@@ -1,0 +1,60 @@
+import { Controller } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import type { CallParts } from '../../auth/caller';
+import type { Principal } from '../../auth/roles';
+import { TrackerCaller } from '../../auth/tracker-auth.guard';
+import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
+import { Idempotent } from '../../idempotency/idempotent.decorator';
+import { CallerParts } from '../../auth/caller.decorator';
+import {
+  AcquireLockDto,
+  ListLocksRequestDto,
+  LockIdDto,
+  pagingFromRequest,
+  ReleaseLockRequestDto,
+  RenewLockRequestDto,
+} from './dto/lock.dto';
+import { toLockListResponse, toLockResponse } from './locks.mapper';
+import { LocksService } from './locks.service';
+
+const SERVICE = 'tracker.lock.v1alpha1.LockService';
+
+/** tracker.lock.v1alpha1.LockService over the same DTOs and service as REST. */
+@TrackerApi()
+@Controller()
+export class LocksGrpcController {
+  constructor(private readonly service: LocksService) {}
+
+  @GrpcMethod(SERVICE, 'AcquireLock')
+  @RequireTrackerRole('writer')
+  @Idempotent('locks.acquire')
+  async acquireLock(@Payload() dto: AcquireLockDto, @CallerParts() call: CallParts, @TrackerCaller() caller?: Principal) {
+    const { lock, created } = await this.service.acquire(dto, call, caller);
+    return { lock: toLockResponse(lock), created };
+  }
+
+  @GrpcMethod(SERVICE, 'RenewLock')
+  @RequireTrackerRole('writer')
+  async renewLock(@Payload() dto: RenewLockRequestDto, @TrackerCaller() caller?: Principal) {
+    return toLockResponse(await this.service.renew(dto.id, dto, caller));
+  }
+
+  @GrpcMethod(SERVICE, 'ReleaseLock')
+  @RequireTrackerRole('writer')
+  releaseLock(@Payload() dto: ReleaseLockRequestDto, @CallerParts() parts: CallParts, @TrackerCaller() caller?: Principal) {
+    return this.service.release(dto.id, dto, parts, caller);
+  }
+
+  @GrpcMethod(SERVICE, 'GetLock')
+  @RequireTrackerRole('reader')
+  async getLock(@Payload() { id }: LockIdDto) {
+    return toLockResponse(await this.service.get(id));
+  }
+
+  @GrpcMethod(SERVICE, 'ListLocks')
+  @RequireTrackerRole('reader')
+  async listLocks(@Payload() request: ListLocksRequestDto) {
+    const paging = pagingFromRequest(request);
+    return toLockListResponse(await this.service.list(request, paging), paging);
+  }
+}

@@ -1,0 +1,244 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CallParts, userKey } from '../../auth/caller';
+import type { Principal } from '../../auth/roles';
+import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
+import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
+import { AppConfig } from '../../platform/config/app-config.service';
+import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
+import type { ChangelogRecord, TrackerEventRecord } from '../tracker-events/data/tracker-event.schema';
+import { EventWriteHook, EventWriteHooks } from '../tracker-events/event-write-hooks';
+import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { LockedError, NotLockOwnerError } from './domain/lock-errors';
+import { autoLockResource, DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, HeldLock, LockAnswer, LockKey } from './domain/lock-rules';
+import type { AcquireLockDto } from './dto/lock.dto';
+import { describeKey, KeyedLock, LockLeases, LockPaging } from './lock-leases';
+import { LockQuota } from './lock-quota';
+
+/** Tracker event types whose Start takes a lock with AUTO_LOCK=on: deployment and operation. */
+const AUTO_LOCK_TYPES = new Set([1, 2]);
+const START = 1;
+/** Success, Failure, Error, Close, Done: an event reaching one releases its automatic lock. */
+const FINISHED = new Set([3, 4, 6, 8, 9]);
+
+type LockChange = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
+
+function changelogEntry(change: LockChange, at: Date, source: string): ChangelogRecord {
+  return { at, field: 'lock', old: change === 'locked' ? null : 'locked', new: change, source };
+}
+
+/**
+ * Deployment locks over REST and gRPC, and (AUTO_LOCK=on) the locks tracker events take and release. The lock
+ * rules and their storage live in LockLeases; this service adds what the API means around them: refusals as
+ * domain errors, linked events checked and their changelogs written.
+ */
+@Injectable()
+export class LocksService implements OnModuleInit, EventWriteHook {
+  private readonly logger = new Logger(LocksService.name);
+
+  constructor(
+    private readonly leases: LockLeases,
+    private readonly events: TrackerEventsService,
+    private readonly hooks: EventWriteHooks,
+    private readonly config: AppConfig,
+    private readonly quota: LockQuota,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.register(this);
+  }
+
+  /**
+   * 201 (created: true) for a new acquisition, 200 for the same owner's renewal; another owner's lock is a 409,
+   * a caller holding LOCKS_MAX_ACTIVE_PER_CALLER locks a 429 (LockQuota). `call` counts for the quota; `caller`:
+   * the verified caller with TRACKER_AUTH=required (see `actingAs`), undefined with it off.
+   */
+  async acquire(dto: AcquireLockDto, call: CallParts, caller?: Principal): Promise<{ lock: KeyedLock; created: boolean }> {
+    const { owner, by } = actingAs(dto.owner, caller);
+    if (dto.eventId && !(await this.events.findRecord(dto.eventId))) throw InvalidInputError.field('eventId', 'names no tracker event');
+    const key: LockKey = { service: dto.service, environment: dto.environment, resource: dto.resource ?? DEFAULT_RESOURCE };
+    const answer = await this.quota.admit(call, key, (quotaCaller) =>
+      this.leases.acquire(key, {
+        owner,
+        reason: dto.reason,
+        eventId: dto.eventId?.toLowerCase(),
+        ttlSeconds: dto.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+        by,
+        caller: quotaCaller,
+      }),
+    );
+    if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
+    if (answer.outcome === 'acquired') {
+      if (answer.expired) await this.record(answer.expired, 'lock expired', answer.lock.acquiredAt, 'tracker');
+      await this.record(answer.lock, 'locked', answer.lock.acquiredAt, by ?? answer.lock.owner);
+    }
+    return { lock: { key, lock: answer.lock }, created: answer.outcome === 'acquired' };
+  }
+
+  async renew(id: string, renewal: { owner?: string; ttlSeconds?: number }, caller?: Principal): Promise<KeyedLock> {
+    const { owner, by } = actingAs(renewal.owner, caller);
+    const answer = checked(id, await this.leases.renew(id, owner, renewal.ttlSeconds, by));
+    return { key: answer.key!, lock: answer.lock };
+  }
+
+  /**
+   * Releases a lock; `force` releases another owner's, recorded (log and changelog) with the caller's identity.
+   * With TRACKER_AUTH=required (`caller` set) force needs the admin role, and every release records the caller.
+   */
+  async release(id: string, release: { owner?: string; force?: boolean }, parts: CallParts, caller?: Principal): Promise<{ id: string }> {
+    const force = release.force === true;
+    if (caller && force) requireTrackerRole(caller, 'admin', 'Releasing a lock with force=true');
+    // Forcing names nobody: whoever holds the lock loses it.
+    const owner = force && release.owner == null ? undefined : actingAs(release.owner, caller).owner;
+    // Without TRACKER_AUTH nobody is verified: a forced release names the client address.
+    const by = caller ? callerText(caller) : `address:${parts.address}`;
+    const answer = checked(id, await this.leases.release(id, { owner, force, by }));
+    if (answer.how === 'forced') {
+      this.logger.warn({ lockId: id, owner: answer.lock.owner, by, lock: describeKey(answer.key!) }, 'lock released by force');
+      await this.record(answer.lock, 'lock forced', new Date(), by);
+    } else {
+      await this.record(answer.lock, 'unlocked', new Date(), caller ? by : answer.lock.owner);
+    }
+    return { id };
+  }
+
+  async get(id: string): Promise<KeyedLock> {
+    const found = await this.leases.get(id);
+    if (!found) throw lockNotFound(id);
+    return found;
+  }
+
+  list(
+    filter: { service?: string; environment?: number; owner?: string },
+    paging: LockPaging,
+  ): Promise<{ locks: KeyedLock[]; totalCount: number }> {
+    return this.leases.page(filter, paging);
+  }
+
+  /** Records the end of every lease that ran out (the sweeper); each is recorded by exactly one instance. */
+  async expireAll(): Promise<number> {
+    const ended = await this.leases.expireAll();
+    for (const { lock } of ended) await this.record(lock, 'lock expired', new Date(), 'tracker');
+    return ended.length;
+  }
+
+  // Tracker event hooks (AUTO_LOCK=on).
+
+  /**
+   * Takes the automatic lock. Its holder is the caller (`sub`) with TRACKER_AUTH=required, whatever the event's
+   * `attributes.owner` says (a body field names nobody verified); else the owner, source, or `tracker`.
+   */
+  async beforeCreate(record: TrackerEventRecord, now: Date, caller?: Principal): Promise<ChangelogRecord[]> {
+    const key = this.autoLockKey(record);
+    if (!key || record.attributes.status !== START) return [];
+    const a = record.attributes;
+    const owner = caller ? caller.userId : (a.owner ?? a.source ?? 'tracker');
+    const by = caller ? callerText(caller) : undefined;
+    const answer = await this.leases.acquire(key, {
+      owner,
+      reason: record.title,
+      eventId: record._id.toHexString(),
+      ttlSeconds: this.config.autoLock.ttlSeconds,
+      by,
+    });
+    if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
+    if (answer.outcome === 'renewed') return [];
+    if (answer.expired) await this.record(answer.expired, 'lock expired', now, 'tracker');
+    return [changelogEntry('locked', now, by ?? owner)];
+  }
+
+  async createFailed(record: TrackerEventRecord): Promise<void> {
+    const key = this.autoLockKey(record);
+    if (key) await this.leases.releaseLinked(key, record._id.toHexString());
+  }
+
+  /**
+   * With TRACKER_AUTH=required, an update that finishes an event whose automatic lock another caller holds is
+   * refused (403 not-lock-owner) unless the caller is an admin: finishing the event would release that lock,
+   * and a stored Success beside a lock still held would tell two stories. Nothing is stored.
+   */
+  async beforeUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, caller?: Principal): Promise<void> {
+    const key = this.finishingKey(current, next);
+    if (!key || !caller || hasTrackerRole(caller, 'admin')) return;
+    const lock = await this.leases.linked(key, current._id.toHexString());
+    if (lock && lock.owner !== caller.userId) throw new NotLockOwnerError(lock.lockId, lock, 'finish the event that took it (or an admin)');
+  }
+
+  async afterUpdate(current: TrackerEventRecordView, next: TrackerEventRecordView, _now: Date, caller?: Principal): Promise<void> {
+    const key = this.finishingKey(current, next);
+    if (key) await this.releaseAutoLock(key, current._id.toHexString(), caller);
+  }
+
+  /** Deleting an event releases the automatic lock it took (with or without TRACKER_AUTH). */
+  async afterDelete(event: TrackerEventRecordView, caller?: Principal): Promise<void> {
+    const key = this.autoLockKey(event);
+    if (key) await this.releaseAutoLock(key, event._id.toHexString(), caller);
+  }
+
+  /** The automatic lock an update to a finished status (from another) releases; undefined when none. */
+  private finishingKey(current: TrackerEventRecordView, next: TrackerEventRecordView): LockKey | undefined {
+    const status = next.attributes.status;
+    if (status === undefined || status === current.attributes.status || !FINISHED.has(status)) return undefined;
+    return this.autoLockKey(current);
+  }
+
+  private async releaseAutoLock(key: LockKey, eventId: string, caller: Principal | undefined): Promise<void> {
+    const by = caller ? callerText(caller) : undefined;
+    try {
+      const released = await this.leases.releaseLinked(key, eventId, by);
+      if (released) await this.record(released, 'unlocked', new Date(), by ?? released.owner);
+    } catch (err) {
+      // The event change is stored; the lease will run out on its own.
+      this.logger.warn({ err, eventId, lock: describeKey(key) }, 'automatic lock not released');
+    }
+  }
+
+  /** The lock an event takes with AUTO_LOCK=on: its service and environment, resource by type. */
+  private autoLockKey(event: Pick<TrackerEventRecordView, 'attributes'>): LockKey | undefined {
+    const a = event.attributes;
+    if (!this.config.autoLock.enabled || !AUTO_LOCK_TYPES.has(a.type) || a.environment === undefined) return undefined;
+    return { service: a.service, environment: a.environment, resource: autoLockResource(a.type) };
+  }
+
+  /** Writes a lock change into the linked event's changelog. The lock change stands even if this fails. */
+  private async record(lock: HeldLock, change: LockChange, at: Date, source: string): Promise<void> {
+    if (!lock.eventId) return;
+    try {
+      await this.events.appendChangelog(lock.eventId, [changelogEntry(change, at, source)]);
+    } catch (err) {
+      this.logger.warn({ err, eventId: lock.eventId, lockId: lock.lockId, change }, 'lock change not recorded in the event changelog');
+    }
+  }
+}
+
+/** How a verified caller is recorded in lock history and changelogs. */
+function callerText(caller: Principal): string {
+  return `user:${userKey(caller)}`;
+}
+
+/**
+ * Whose lock a request acts on. With TRACKER_AUTH=required (`caller` set) the caller's own (`owner` defaults to
+ * the token's `sub`); naming another owner is acting on their behalf, which needs the admin role. With it off,
+ * the request's `owner` (required), as the seed's examples send it.
+ */
+function actingAs(given: string | null | undefined, caller: Principal | undefined): { owner: string; by?: string } {
+  // The validation pipe lets an optional field through as null (a JSON null): absent, like undefined.
+  const named = given ?? undefined;
+  if (!caller) {
+    if (named === undefined) throw InvalidInputError.field('owner', 'is required (with TRACKER_AUTH=off the request names the owner)');
+    return { owner: named };
+  }
+  if (named !== undefined && named !== caller.userId)
+    requireTrackerRole(caller, 'admin', `Acting for another lock owner (${JSON.stringify(named)})`);
+  return { owner: named ?? caller.userId, by: callerText(caller) };
+}
+
+function lockNotFound(id: string): NotFoundError {
+  return new NotFoundError(`Lock ${id} not found (released, expired or never acquired).`);
+}
+
+/** The ok answer, or the refusal as a domain error. */
+function checked<T extends object>(id: string, answer: LockAnswer<T> & { key?: LockKey }): T & { key?: LockKey } {
+  if (answer.outcome === 'not-found') throw lockNotFound(id);
+  if (answer.outcome === 'not-owner') throw new NotLockOwnerError(id, answer.holder);
+  return answer;
+}

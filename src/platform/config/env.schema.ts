@@ -1,0 +1,341 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { refusedCharacterProblem } from '../validation/identifier';
+
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** The documented default environment mapping of the CI/CD intake (README, configuration). */
+export const DEFAULT_INGEST_ENVIRONMENTS =
+  'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
+const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;
+/** Names an upstream system could not tell apart on screen (docs/security.md, identifiers) are no mapping. */
+const namesProblem = (v: unknown) => (typeof v === 'string' ? refusedCharacterProblem(v.replace(/[ \t\r\n,=]/g, '')) : undefined);
+const EnvironmentNamesVisible = () =>
+  ValidateBy({
+    name: 'environmentNamesVisible',
+    validator: { validate: (v: unknown) => namesProblem(v) === undefined, defaultMessage: (args) => `names ${namesProblem(args?.value)}` },
+  });
+/** A claim name, or a dotted path of them: 1 to 8 segments of 1 to 128 characters, no spaces. */
+const CLAIM_PATH = /^(?=.{1,256}$)[^.\s]{1,128}(\.[^.\s]{1,128}){0,7}$/;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable Tracker reads, with its default. `.env.example` lists the same names;
+ * a spec keeps the two in step.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 8080;
+
+  @IsString()
+  @MinLength(1)
+  HTTP_HOST = '0.0.0.0';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GRPC_PORT = 8765;
+
+  @IsString()
+  @MinLength(1)
+  GRPC_HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
+  MONGODB_URI?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  /** Where the embedded FerretDB binary is kept (built from tools/ferretdb when missing). */
+  @IsString()
+  @MinLength(1)
+  FERRETDB_BIN = './.bin/ferretdb';
+
+  /**
+   * Documents per collection up to which the embedded store answers a list, search or stats in under 1 s
+   * (docs/benchmarks.md); past it the service warns and readiness details say so.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EMBEDDED_STORE_ENVELOPE = 5000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  AUTH_JWT_SECRET?: string;
+
+  @IsIn(['off', 'required'])
+  TRACKER_AUTH: 'off' | 'required' = 'off';
+
+  /** The claim (or dotted path) naming a token's tracker role: reader, writer or admin (docs/security.md, "Tracker roles"). */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  TRACKER_ROLE_CLAIM = 'tracker_role';
+
+  /** The tracker role of a valid token that names none; `writer` keeps earlier behaviour, production should use `reader`. */
+  @IsIn(['reader', 'writer', 'admin'])
+  TRACKER_DEFAULT_ROLE: 'reader' | 'writer' | 'admin' = 'writer';
+
+  /**
+   * OIDC issuer whose tokens are accepted beside HS256 ones (docs/security.md, "Signing in with OIDC"). Its JWKS
+   * is discovered from `<issuer>/.well-known/openid-configuration` unless AUTH_JWKS_URL names it. https, or
+   * http to a loopback host outside production (see checkAuthUrls).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  AUTH_ISSUER?: string;
+
+  /** The issuer's JWKS, when it is not (or should not be) discovered. Needs AUTH_ISSUER (the `iss` to check). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** The `aud` an OIDC token must carry (one of, comma separated). Required with AUTH_ISSUER. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'must be one audience or a comma-separated list of them' })
+  AUTH_AUDIENCE?: string;
+
+  /** Leeway for `exp` and `nbf` of OIDC tokens, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_SKEW_SECONDS = 30;
+
+  /** Where an OIDC token keeps the `{ accountId: role }` object: a claim name or a dotted path (`tracker.accounts`). */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  AUTH_ACCOUNTS_CLAIM = 'accounts';
+
+  /** Where an OIDC token keeps its groups (an array of strings): a claim name or a dotted path. */
+  @Matches(CLAIM_PATH, { message: 'must be a claim name or a dotted path of at most 8 claim names' })
+  AUTH_GROUPS_CLAIM = 'groups';
+
+  /** Groups named `<prefix><accountId>:<role>` grant that role in that account. */
+  @Matches(/^[^\s]{1,64}$/, { message: 'must be 1 to 64 characters without spaces' })
+  AUTH_GROUPS_PREFIX = 'tracker:';
+
+  /** At most one JWKS fetch per this many seconds for unknown key ids and stale key sets (0: no limit; not in production). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AUTH_JWKS_COOLDOWN_SECONDS = 30;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
+  SLACK_WEBHOOK_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsEmail({ require_tld: false })
+  EMAIL_FROM = 'tracker@localhost';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  EMAIL_TO?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Seconds between notification retries, comma separated; the last entry is the final attempt. */
+  @Matches(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, { message: 'must be a comma-separated list of seconds' })
+  NOTIFY_RETRY_SCHEDULE = '5,30,120,600,1800,7200';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  NOTIFY_POLL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  NOTIFY_LEASE_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 6000;
+
+  /**
+   * Scan queries (insights, overlaps, search, today, stats: docs/store.md) running at once per instance; past
+   * it 503 with Retry-After. 4 keeps two cores busy with whole-collection reads and leaves room for the rest.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_IN_FLIGHT = 4;
+
+  /** Scan queries one caller may have running at once; past it 429 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SCAN_MAX_IN_FLIGHT_PER_CALLER = 2;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  TTL_SWEEP_MS = 30000;
+
+  /** How often the tracker_dora_* gauges are recomputed in the background (docs/insights.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DORA_METRICS_REFRESH_MS = 300000;
+
+  /**
+   * A static bearer token Prometheus may scrape /metrics with (compared in constant time). With
+   * TRACKER_AUTH=required, or when set, /metrics needs this token or a verified one (docs/security.md).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{16,512}$/, { message: 'must be 16 to 512 visible ASCII characters' })
+  METRICS_TOKEN?: string;
+
+  /** Distinct `service` label values per metric family; the other services are aggregated as service="_other". */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  METRICS_MAX_SERVICES = 100;
+
+  /** on: a Start of a deployment or operation tracker event takes its service's lock (docs/locks.md). */
+  @IsIn(['off', 'on'])
+  AUTO_LOCK: 'off' | 'on' = 'off';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  AUTO_LOCK_TTL_SECONDS = 3600;
+
+  /** Active locks one caller (verified user, else address) may hold at once; the next acquisition is a 429 (docs/locks.md). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOCKS_MAX_ACTIVE_PER_CALLER = 100;
+
+  /** The secret of the GitHub webhook (X-Hub-Signature-256); unset: the GitHub intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GITHUB_WEBHOOK_SECRET?: string;
+
+  /**
+   * How the intake maps an upstream environment name (GitHub environment, CDEvents environment id) to a tracker
+   * environment: `name=number` pairs, comma separated, names case-insensitive; replaces the default list.
+   */
+  @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
+  @EnvironmentNamesVisible()
+  INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
+  /**
+   * How long the intake keeps a delivery's receipt, in days: a redelivery within it answers as a duplicate; an
+   * older receipt is deleted by a background sweep (a later redelivery applies again, correlated by id).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  INTAKE_RECEIPT_RETENTION_DAYS = 30;
+  /** NATS server that fans live changes out across instances (docs/live.md); unset = one instance, in-process. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(nats|tls):\/\/[^\s/]+(\/)?$/, { message: 'must be nats://host:port (or tls://host:port)' })
+  EVENT_BUS_URL?: string;
+
+  /** How long a stream cursor can be resumed from, in hours (the change log keeps this much). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  STREAM_RETENTION_HOURS = 24;
+
+  /**
+   * Live streams (SSE and gRPC, tracker and activity) one caller may hold open on one instance at a time; one
+   * more is refused with 429 / RESOURCE_EXHAUSTED (docs/live.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  STREAMS_MAX_PER_CALLER = 50;
+
+  /** true: the web console (built from web/ into web/dist) is served at `/`. */
+  @IsIn(['true', 'false'])
+  UI_ENABLED: 'true' | 'false' = 'true';
+}
+
+/**
+ * Validates raw variables and returns the typed, defaulted config. Throws one line naming the first bad
+ * variable, so a misconfigured service stops at boot with a readable reason.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const known = new EnvironmentVariables();
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(known)) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const env = plainToInstance(EnvironmentVariables, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const why = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new Error(
+      `Invalid configuration: ${first.property}=${JSON.stringify(raw[first.property])} ${why.replace(`${first.property} `, '')}`,
+    );
+  }
+  checkAuthUrls(env);
+  return env;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * The rules that span variables. OIDC URLs must be https; plain http is allowed only to a loopback host
+ * (127.0.0.1, ::1, localhost) and only outside production, so the tests' local issuer and a developer's local
+ * Keycloak work while a production deployment can never fetch its keys in the clear; nor can it switch off the
+ * key-fetch cooldown (AUTH_JWKS_COOLDOWN_SECONDS=0, which the tests use). AUTH_JWKS_URL needs
+ * AUTH_ISSUER (the `iss` every token is checked against) and AUTH_ISSUER needs AUTH_AUDIENCE (without an
+ * audience, a token the issuer minted for any other application would be accepted).
+ */
+function checkAuthUrls(env: EnvironmentVariables): void {
+  const fail = (name: string, why: string) => {
+    throw new Error(`Invalid configuration: ${name}=${JSON.stringify((env as unknown as Record<string, unknown>)[name])} ${why}`);
+  };
+  for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL'] as const) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const url = new URL(value);
+    if (url.username || url.password || url.hash) fail(name, 'must not carry credentials or a fragment');
+    if (url.protocol === 'https:') continue;
+    if (env.NODE_ENV === 'production') fail(name, 'must be an https URL in production');
+    if (!LOOPBACK_HOSTS.has(url.hostname)) fail(name, 'must be an https URL (http only to 127.0.0.1, ::1 or localhost outside production)');
+  }
+  // Without a cooldown every made-up key id is a request to the issuer: tests only.
+  if (env.NODE_ENV === 'production' && env.AUTH_JWKS_COOLDOWN_SECONDS === 0)
+    fail('AUTH_JWKS_COOLDOWN_SECONDS', 'must be at least 1 in production');
+  if (env.AUTH_JWKS_URL !== undefined && env.AUTH_ISSUER === undefined)
+    fail('AUTH_JWKS_URL', 'needs AUTH_ISSUER (the iss tokens are checked against)');
+  if (env.AUTH_ISSUER !== undefined && env.AUTH_AUDIENCE === undefined) fail('AUTH_AUDIENCE', 'is required with AUTH_ISSUER');
+}
