@@ -9,7 +9,7 @@
  * measurement for docs and reports, not a test: nothing here asserts a time.
  */
 import { performance } from 'node:perf_hooks';
-import { buildChangeRecord, changeId } from '../src/features/code-changes/domain/change-record';
+import { buildCodeChangeRecord, changeId } from '../src/features/code-changes/domain/code-change-record';
 import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
 import type { CreateEventDto } from '../src/features/tracker-events/dto/event-body.dto';
 import { startBenchApp } from './workload';
@@ -86,7 +86,7 @@ export async function measureInsights(events = 10_000): Promise<InsightsFigures>
         sha: (i * 2654435761).toString(16).padStart(8, '0').slice(0, 8).padEnd(40, 'a'),
         mergedAt: new Date(TO - ((i * 104_729) % SPAN_MINUTES) * 60_000),
       };
-      return buildChangeRecord(input, changeId(`sha\n${input.service}\n${input.sha}\n${i}`), 'bench', new Date());
+      return buildCodeChangeRecord(input, changeId(`sha\n${input.service}\n${input.sha}\n${i}`), 'bench', new Date());
     });
     await bench.seed('changes', changes);
 

@@ -18,7 +18,7 @@ import { AstraNotificationsModule } from '../features/astra-notifications/astra-
 import { SystemModule } from '../platform/system/system.module';
 import { TrackerEventsModule } from '../features/tracker-events/tracker-events.module';
 import { LiveModule } from '../features/live/live.module';
-import { ChangesModule } from '../features/code-changes/changes.module';
+import { CodeChangesModule } from '../features/code-changes/code-changes.module';
 import { InsightsModule } from '../features/insights/insights.module';
 import { LocksModule } from '../features/locks/locks.module';
 import { IntakeModule } from '../features/intake/intake.module';
@@ -52,7 +52,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   AstraNotificationsModule,
   LocksModule,
   LiveModule,
-  ChangesModule,
+  CodeChangesModule,
   InsightsModule,
   IntakeModule,
 ];

@@ -71,7 +71,7 @@ describe('toListResponse envelope', () => {
 
 /**
  * A reference evaluator for exactly the operators toMongoQuery emits, with MongoDB's ordering (null/missing
- * lowest). It lets the keyset walk be checked as pure logic here; test/astra-list.e2e-spec.ts runs the same
+ * lowest). It lets the keyset walk be checked as pure logic here; test/activity-log/astra-list.e2e-spec.ts runs the same
  * walks on the real store.
  */
 type Doc = Record<string, unknown>;

@@ -2376,7 +2376,7 @@ export interface components {
         };
         WatchTrackerEventsRequestDto: Record<string, never>;
         WatchActivityEventsRequestDto: Record<string, never>;
-        CreateChangeDto: {
+        CreateCodeChangeDto: {
             /**
              * @description The service whose main line the change reached
              * @example user-service
@@ -2405,7 +2405,7 @@ export interface components {
              */
             committedAt?: string;
         };
-        ChangeResponse: {
+        CodeChangeResponse: {
             /**
              * @description Derived from the identity (service + sha, else service + pull request link)
              * @example 4f9c2b7d0e1a3c5b6d7e8f9a0b1c2d3e
@@ -2436,8 +2436,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        ChangePageResponse: {
-            changes: components["schemas"]["ChangeResponse"][];
+        CodeChangePageResponse: {
+            changes: components["schemas"]["CodeChangeResponse"][];
             /** @example 1 */
             totalCount: number;
             /** @example 1 */
@@ -2445,7 +2445,7 @@ export interface components {
             /** @example 10 */
             perPage: number;
         };
-        ListChangesRequestDto: Record<string, never>;
+        ListCodeChangesRequestDto: Record<string, never>;
         DeploymentFrequencyResponse: {
             /** @description Deployments (Success, Failure, Warning, Error) whose time is in the window */
             count: number;
@@ -5991,7 +5991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangePageResponse"];
+                    "application/json": components["schemas"]["CodeChangePageResponse"];
                 };
             };
             /** @description A query parameter is invalid (problem+json naming it) */
@@ -6066,7 +6066,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateChangeDto"];
+                "application/json": components["schemas"]["CreateCodeChangeDto"];
             };
         };
         responses: {
@@ -6078,7 +6078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeResponse"];
+                    "application/json": components["schemas"]["CodeChangeResponse"];
                 };
             };
             /** @description Recorded */
@@ -6089,7 +6089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeResponse"];
+                    "application/json": components["schemas"]["CodeChangeResponse"];
                 };
             };
             /** @description A field is invalid (problem+json naming it) */

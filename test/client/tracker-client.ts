@@ -3,7 +3,7 @@ import type { components, operations } from './openapi';
 /*
  * A small client typed only by what openapi-typescript generates from docs/openapi.json (openapi.d.ts beside
  * this file, written by `npm run openapi`). `npm run lint` type-checks it, so a document that stops describing
- * these calls as a client uses them breaks CI; test/openapi.e2e-spec.ts runs it against a live app.
+ * these calls as a client uses them breaks CI; test/api/openapi.e2e-spec.ts runs it against a live app.
  */
 
 type Schemas = components['schemas'];

@@ -1,6 +1,6 @@
 import type { ListSpec } from '../../src/astra/list-query';
 
-/** An event-like list spec for the src/astra unit specs and test/astra-list.e2e-spec.ts. */
+/** An event-like list spec for the src/astra unit specs and test/activity-log/astra-list.e2e-spec.ts. */
 export const EVENT_LIKE_SPEC: ListSpec = {
   fields: {
     id: { type: 'string', path: '_id' },

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ChangesModule } from '../code-changes/changes.module';
+import { CodeChangesModule } from '../code-changes/code-changes.module';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
 import { DoraMetrics } from './dora-metrics';
 import { InsightsGrpcController } from './insights.grpc.controller';
@@ -12,7 +12,7 @@ import { InsightsService } from './insights.service';
  * only through what their modules export. docs/insights.md has the definitions.
  */
 @Module({
-  imports: [TrackerEventsModule, ChangesModule],
+  imports: [TrackerEventsModule, CodeChangesModule],
   controllers: [InsightsHttpController, InsightsGrpcController],
   providers: [InsightsService, DoraMetrics],
 })

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { stubOf } from '../../../test/support/controller-app';
-import { ChangesService, ChangeView } from '../code-changes/changes.service';
+import { CodeChangesService, CodeChangeView } from '../code-changes/code-changes.service';
 import type { DeliveryEventRow } from '../tracker-events/data/tracker-event.repository';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
 import { InsightsService } from './insights.service';
@@ -39,7 +39,7 @@ function rows(): DeliveryEventRow[] {
   return out;
 }
 
-const changes: ChangeView[] = Array.from({ length: 40 }, (_, i) => {
+const changes: CodeChangeView[] = Array.from({ length: 40 }, (_, i) => {
   const at = new Date(Date.UTC(2024, 1, 28) + i * 18 * 3600_000);
   return {
     id: `c${i}`,
@@ -55,15 +55,15 @@ const changes: ChangeView[] = Array.from({ length: 40 }, (_, i) => {
 /** The issue's cost bound: one read of each collection per answer, however many deployments, and identical requests share one. */
 describe('InsightsService: what an answer reads', () => {
   let events: jest.Mocked<Pick<TrackerEventsService, 'findDeliveryEvents'>>;
-  let changeReads: jest.Mocked<Pick<ChangesService, 'listChangedBetween'>>;
+  let changeReads: jest.Mocked<Pick<CodeChangesService, 'listChangedBetween'>>;
   let service: InsightsService;
 
   beforeEach(() => {
     events = stubOf<TrackerEventsService, 'findDeliveryEvents'>('findDeliveryEvents');
-    changeReads = stubOf<ChangesService, 'listChangedBetween'>('listChangedBetween');
+    changeReads = stubOf<CodeChangesService, 'listChangedBetween'>('listChangedBetween');
     events.findDeliveryEvents.mockResolvedValue(rows());
     changeReads.listChangedBetween.mockResolvedValue(changes);
-    service = new InsightsService(events as unknown as TrackerEventsService, changeReads as unknown as ChangesService);
+    service = new InsightsService(events as unknown as TrackerEventsService, changeReads as unknown as CodeChangesService);
   });
   const reads = () => [events.findDeliveryEvents.mock.calls.length, changeReads.listChangedBetween.mock.calls.length];
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ChangesService } from '../code-changes/changes.service';
+import { CodeChangesService } from '../code-changes/code-changes.service';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
 import { OTHER_SERVICES_LABEL, servicesWithOwnLabel } from '../../platform/metrics/service-labels';
 import { Bucket, ChangeFact, computeDora, computeDoraByService, DAY_MS, DoraKeys, DoraReport, servicesWithData } from './domain/dora';
@@ -42,7 +42,7 @@ interface Facts {
 
 /**
  * DORA's four keys from tracker events and changes (docs/insights.md). Each answer reads each collection once
- * (TrackerEventsService.findDeliveryEvents, ChangesService.listChangedBetween) and computes in memory.
+ * (TrackerEventsService.findDeliveryEvents, CodeChangesService.listChangedBetween) and computes in memory.
  */
 @Injectable()
 export class InsightsService {
@@ -50,7 +50,7 @@ export class InsightsService {
 
   constructor(
     private readonly events: TrackerEventsService,
-    private readonly changes: ChangesService,
+    private readonly changes: CodeChangesService,
   ) {}
 
   getDora(query: DoraQueryDto, now = new Date()): Promise<DoraAnswer> {

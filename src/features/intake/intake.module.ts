@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
-import { ChangesModule } from '../code-changes/changes.module';
+import { CodeChangesModule } from '../code-changes/code-changes.module';
 import { CloudEventsHttpController } from './cloudevents.http.controller';
 import { IntakeReceiptRepository } from './data/intake-receipt.repository';
 import { IntakeReceiptModelDefinition } from './data/intake-receipt.schema';
@@ -17,7 +17,7 @@ import { IntakeService } from './intake.service';
  * (docs/intake.md). REST only: both are push endpoints for tools that speak HTTP.
  */
 @Module({
-  imports: [TrackerEventsModule, ChangesModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
+  imports: [TrackerEventsModule, CodeChangesModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
   controllers: [GithubWebhookHttpController, CloudEventsHttpController],
   providers: [IntakeReceiptRepository, IntakeLedger, IntakeMetrics, IntakeService, IntakeReceiptSweeper],
 })

@@ -10,8 +10,8 @@ import type { SignedBody } from '../../platform/http/raw-body';
 import { validationErrorToDomain } from '../../platform/validation/validation';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
-import { ChangesService } from '../code-changes/changes.service';
-import { CreateChangeDto } from '../code-changes/dto/change.dto';
+import { CodeChangesService } from '../code-changes/code-changes.service';
+import { CreateCodeChangeDto } from '../code-changes/dto/code-change.dto';
 import { CreateEventDto } from '../tracker-events/dto/event-body.dto';
 import { CdEventSchema, compileCdEventSchemas, MappedCdEvent, schemaFailure } from './cdevents/cdevent-schemas';
 import { CloudEventMode, CloudEventsRequest, MAX_BATCH, modeOf, readCloudEvent } from './cdevents/cloudevent-message';
@@ -67,7 +67,7 @@ export class IntakeService {
   constructor(
     private readonly config: AppConfig,
     private readonly events: TrackerEventsService,
-    private readonly changes: ChangesService,
+    private readonly changes: CodeChangesService,
     private readonly ledger: IntakeLedger,
     private readonly metrics: IntakeMetrics,
     private readonly verifier: BearerVerifier,
@@ -217,7 +217,7 @@ export class IntakeService {
 
   private async apply(plan: Exclude<IntakePlan, { kind: 'ignored' }>): Promise<IntakeOutcomeRecord> {
     if (plan.kind === 'change') {
-      const { change, created } = await this.changes.create(checked(CreateChangeDto, plan.change), plan.source);
+      const { change, created } = await this.changes.create(checked(CreateCodeChangeDto, plan.change), plan.source);
       return { result: created ? 'created' : 'unchanged', changeId: change.id };
     }
     const create = checked(CreateEventDto, plan.create);

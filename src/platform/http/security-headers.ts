@@ -22,7 +22,7 @@ const DOCS_PAGE_ROUTES = new Set(['/docs', '/docs/index.html']);
 /**
  * The one <style> element Swagger UI's script renders: the topbar logo's SVG (swagger-ui-dist's standalone
  * preset). Allowed by its hash like the page's own; a new version that changes it shows up as a violation in
- * test/security-headers.e2e-spec.ts.
+ * test/service/security-headers.e2e-spec.ts.
  */
 const SCRIPTED_STYLES = ['.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}'];
 

@@ -4,7 +4,7 @@ import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
 import { correlatedEventId } from './correlation';
 import { refusedCharacterProblem } from '../../../platform/validation/identifier';
 import { mapEnvironment } from './environments';
-import type { CreateChangeDto } from '../../code-changes/dto/change.dto';
+import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
 import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText } from './intake-plan';
 
 export const CDEVENTS_SOURCE = 'cdevents';
@@ -145,7 +145,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
   // change.merged: a change of the repository it names (else of the subject), merged at the CDEvent's time.
   if (!timestamp) return ignored('change.merged without a readable context.timestamp');
   const link = linkOrNothing(subjectId);
-  const change: CreateChangeDto = {
+  const change: CreateCodeChangeDto = {
     service: clip(serviceName(data, 'subject.content.repository.id', 'subject.id'), 300),
     mergedAt: timestamp,
     title: clip(`Change ${subjectId}`, 1000),

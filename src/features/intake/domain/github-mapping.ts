@@ -2,7 +2,7 @@ import type { DeploymentEvent, DeploymentStatusEvent, PullRequestEvent } from '@
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
 import { parseInstant } from '../../tracker-events/domain/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
-import type { CreateChangeDto } from '../../code-changes/dto/change.dto';
+import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
 import { correlatedEventId } from './correlation';
 import { refusedCharacterProblem } from '../../../platform/validation/identifier';
 import { mapEnvironment } from './environments';
@@ -67,7 +67,7 @@ function planPullRequest(payload: PullRequestEvent): IntakePlan {
   const sha = optionalText(payload, 'pull_request.merge_commit_sha');
   const link = linkOrNothing(at(payload, 'pull_request.html_url'));
   const title = optionalText(payload, 'pull_request.title');
-  const change: CreateChangeDto = {
+  const change: CreateCodeChangeDto = {
     service: clip(checkedName(requiredText(payload, 'repository.full_name', 'body'), 'repository.full_name'), 300),
     mergedAt,
     ...(sha && /^[0-9a-fA-F]{7,64}$/.test(sha) ? { sha } : {}),

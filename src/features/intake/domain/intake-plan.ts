@@ -4,7 +4,7 @@ import { identifierProblem } from '../../../platform/validation/identifier';
 import type { TrackerEventIntakeRecord } from '../../tracker-events/data/tracker-event.schema';
 import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../../tracker-events/dto/event-body.dto';
-import type { CreateChangeDto } from '../../code-changes/dto/change.dto';
+import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
 
 /**
  * What one upstream delivery asks of Tracker, decided by pure mapping code (github-mapping.ts,
@@ -26,7 +26,7 @@ export type IntakePlan =
       update?: Omit<UpdateEventDto, 'id'> | ((stored: TrackerEventRecordView) => Omit<UpdateEventDto, 'id'> | undefined);
       intake: TrackerEventIntakeRecord;
     }
-  | { kind: 'change'; change: CreateChangeDto; source: string }
+  | { kind: 'change'; change: CreateCodeChangeDto; source: string }
   | { kind: 'ignored'; reason: string };
 
 export const ignored = (reason: string): IntakePlan => ({ kind: 'ignored', reason });

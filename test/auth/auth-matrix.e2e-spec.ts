@@ -1,0 +1,279 @@
+import { status } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { PROTO_ROOT } from '../../src/platform/grpc/grpc.options';
+import { startTestApp, TestApp } from '../support/app-harness';
+import { expectAstraProblem } from '../support/astra-schema';
+import { createEvent } from '../support/astra-events';
+import { HS256_MINTER, TokenMinter } from '../support/auth';
+import { oidcMinter } from '../support/oidc-issuer';
+import { expectGrpcError, grpcClient, UnaryClient } from '../support/grpc-client';
+import { http } from '../support/http';
+import { CLOUDEVENTS_PATH, conformanceExamples, structured, withFreshId } from '../support/intake';
+import { openSse } from '../support/sse-client';
+import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../support/tracker-roles';
+import type { TrackerRole } from '../../src/auth/tracker-roles';
+import { DEFAULT_INGEST_ENVIRONMENTS } from '../../src/platform/config/env.schema';
+
+/*
+ * The auth tables of every Astra route and gRPC method (401 problems/3 and /4, 403 problems/11 by account and
+ * role, then exactly the success status) and of TRACKER_AUTH need no store: they are the controller specs
+ * beside each controller. What stays here is the rule the services enforce on real records: a user path names
+ * the caller's own user only. Another user's token, even the account owner's, is 403 problems/11 or
+ * PERMISSION_DENIED before any lookup; the user's own token gets exactly the operation's success status.
+ * The same table runs over every kind of token the service accepts: HS256 (AUTH_JWT_SECRET) and OIDC (a local
+ * issuer's RS256 and ES256 tokens, roles from its groups claim), each against an app that trusts it.
+ */
+
+const account = randomUUID();
+const user = randomUUID();
+const group = randomUUID();
+const A = `/accounts/${account}/core/v1`;
+const MINTERS: TokenMinter[] = [HS256_MINTER, oidcMinter('RS256'), oidcMinter('ES256')];
+
+/** The user's own unread notification and banner ids, one per operation that consumes one. */
+type Ids = Record<'readOne' | 'markRest' | 'markGroup' | 'markGrpc' | 'dismissRest' | 'dismissGrpc', string>;
+
+describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
+  'auth matrix (%s tokens): user paths answer their own user only',
+  (_name, minter) => {
+    let app: TestApp;
+    let grpc: UnaryClient;
+    let mine: { authorization: string };
+    let someoneElses: { authorization: string };
+    const ids = {} as Ids;
+
+    beforeAll(async () => {
+      app = await startTestApp({ env: await minter.start() });
+      mine = await minter.bearer(account, 'viewer', { user });
+      someoneElses = await minter.bearer(account, 'owner', { user: randomUUID() });
+      grpc = grpcClient(app.grpc, join(PROTO_ROOT, 'astra/core/v1/notification.proto'), 'astra.core.v1.NotificationService');
+      const unread = ['readOne', 'markRest', 'markGroup', 'markGrpc'] as const;
+      const dismissable = ['dismissRest', 'dismissGrpc'] as const;
+      for (let i = 0; i < unread.length; i++) await createEvent(app.http, account, { destinations: ['notification'] });
+      for (let i = 0; i < dismissable.length; i++)
+        await createEvent(app.http, account, { destinations: ['banner'], data: { isAcknowledgeable: 'true' } });
+      // In creation order: each list is ordered by the events' sequence numbers.
+      const listed = async (path: string) =>
+        (await http('GET', `${app.http}${A}/users/${user}/${path}?orderBy=sequenceCount`, { headers: mine })).body.items.map(
+          (i: { id: string }) => i.id,
+        ) as string[];
+      (await listed('unreadNotifications')).forEach((id, i) => (ids[unread[i]] = id));
+      (await listed('banners')).forEach((id, i) => (ids[dismissable[i]] = id));
+      expect(Object.keys(ids).sort()).toEqual([...unread, ...dismissable].sort());
+    });
+    afterAll(async () => {
+      grpc?.close();
+      await app?.close();
+      await minter.stop();
+    });
+
+    it.each([
+      ['GET', 'users/{user}/unreadNotifications', 200],
+      ['GET', 'users/{user}/unreadNotifications/{readOne}', 200],
+      ['DELETE', 'users/{user}/unreadNotifications/{markRest}', 204],
+      ['GET', 'groups/{group}/users/{user}/unreadNotifications', 200],
+      ['DELETE', 'groups/{group}/users/{user}/unreadNotifications/{markGroup}', 204],
+      ['GET', 'users/{user}/banners', 200],
+      ['DELETE', 'users/{user}/banners/{dismissRest}', 204],
+    ])('REST %s %s: 403 problems/11 for another user, %d for the user', async (method, template, success) => {
+      const url = `${app.http}${A}/${template.replace(/\{(\w+)\}/g, (_, key: string) => (key === 'user' ? user : key === 'group' ? group : ids[key as keyof Ids]))}`;
+      expectAstraProblem(await http(method, url, { headers: someoneElses }), 11);
+      expect((await http(method, url, { headers: mine })).status).toBe(success);
+    });
+
+    it.each([
+      ['ListUnreadNotifications', undefined],
+      ['GetUnreadNotification', 'readOne'],
+      ['MarkNotificationRead', 'markGrpc'],
+      ['ListBanners', undefined],
+      ['DismissBanner', 'dismissGrpc'],
+    ] as const)('gRPC %s: PERMISSION_DENIED for another user, OK for the user', async (method, key) => {
+      const target = key === undefined ? {} : method === 'DismissBanner' ? { bannerId: ids[key] } : { unreadNotificationId: ids[key] };
+      const request = { accountId: account, userId: user, ...target };
+      await expectGrpcError(grpc.call(method, request, someoneElses), status.PERMISSION_DENIED);
+      await expect(grpc.call(method, request, mine)).resolves.toBeDefined();
+    });
+  },
+);
+
+/*
+ * Tracker roles (TRACKER_AUTH=required): every tracker REST route and gRPC method, called with no token and
+ * with a reader, a writer and an admin token. Below the operation's role: 401 without a token, 403
+ * urn:tracker:problems:forbidden naming the role (PERMISSION_DENIED on gRPC); from it up: exactly the
+ * operation's success. Each call gets fresh resources where it consumes one (a deleted event, an own lock).
+ * The GitHub webhook is not here: its signature authenticates it (test/intake/intake-github.e2e-spec.ts).
+ */
+describe('auth matrix: tracker roles over every tracker route and method', () => {
+  const API = '/api/v1alpha1';
+  let app: TestApp;
+  const clients: Record<'event' | 'lock' | 'change' | 'insights', UnaryClient> = {} as never;
+  const admin = trackerHeaders('admin');
+  let eventId: string;
+  let adminLock: string;
+  const url = (path: string) => `${app.http}${API}${path}`;
+  const unique = () => `matrix-${randomUUID().slice(0, 8)}`;
+  const newEvent = async () =>
+    (await http('POST', url('/event'), { headers: admin, body: { title: 'x', attributes: { type: 5, service: 'matrix' } } })).body
+      .id as string;
+  /** A lock held by the caller when it may hold one, else by the admin (the call is refused before it matters). */
+  const lockFor = async (headers: Record<string, string>, allowed: boolean) =>
+    (await http('POST', url('/locks'), { headers: allowed ? headers : admin, body: { service: unique(), environment: 7 } })).body
+      .id as string;
+
+  /** A CDEvent of its own each time (a fresh id and subject), so every accepted one records a new incident: 201. */
+  const freshIncident = () => {
+    const cdevent = withFreshId(conformanceExamples().find((e) => e.file === 'incident_detected.json')!.cdevent);
+    cdevent.subject.id = randomUUID();
+    return JSON.stringify(structured(cdevent));
+  };
+  type Call = (headers: Record<string, string>, allowed: boolean) => Promise<{ status: number; body: any } | undefined>;
+  /** REST rows: [method and path, role, call, success status]. */
+  const REST: [string, TrackerRole, Call, number][] = [
+    [
+      'POST /event',
+      'writer',
+      (h) => http('POST', url('/event'), { headers: h, body: { title: 't', attributes: { type: 1, service: 'matrix' } } }),
+      200,
+    ],
+    ['PUT /event', 'writer', (h) => http('PUT', url('/event'), { headers: h, body: { id: eventId, title: randomUUID() } }), 200],
+    ['GET /event/{id}', 'reader', (h) => http('GET', url(`/event/${eventId}`), { headers: h }), 200],
+    ['DELETE /event/{id}', 'admin', async (h) => http('DELETE', url(`/event/${await newEvent()}`), { headers: h }), 200],
+    ['GET /event/{id}/changelog', 'reader', (h) => http('GET', url(`/event/${eventId}/changelog`), { headers: h }), 200],
+    ['GET /event/{id}/notifications', 'reader', (h) => http('GET', url(`/event/${eventId}/notifications`), { headers: h }), 200],
+    ['GET /events/list', 'reader', (h) => http('GET', url('/events/list'), { headers: h }), 200],
+    ['GET /events/search', 'reader', (h) => http('GET', url('/events/search?service=matrix'), { headers: h }), 200],
+    ['GET /events/today', 'reader', (h) => http('GET', url('/events/today'), { headers: h }), 200],
+    ['GET /events/stats', 'reader', (h) => http('GET', url('/events/stats'), { headers: h }), 200],
+    ['GET /events/stats/monthly', 'reader', (h) => http('GET', url('/events/stats/monthly'), { headers: h }), 200],
+    ['GET /events/overlaps', 'reader', (h) => http('GET', url('/events/overlaps?from=2024-01-01&to=2024-01-02'), { headers: h }), 200],
+    [
+      'GET /events/stream',
+      'reader',
+      async (h) => {
+        const stream = await openSse(url('/events/stream'), h);
+        stream.close();
+        return { status: stream.status, body: stream.status === 200 ? {} : JSON.parse(stream.messages[0].data) };
+      },
+      200,
+    ],
+    ['POST /locks', 'writer', (h) => http('POST', url('/locks'), { headers: h, body: { service: unique(), environment: 7 } }), 201],
+    ['GET /locks', 'reader', (h) => http('GET', url('/locks'), { headers: h }), 200],
+    ['GET /locks/{id}', 'reader', (h) => http('GET', url(`/locks/${adminLock}`), { headers: h }), 200],
+    [
+      'POST /locks/{id}/renew',
+      'writer',
+      async (h, ok) => http('POST', url(`/locks/${await lockFor(h, ok)}/renew`), { headers: h, body: {} }),
+      200,
+    ],
+    ['DELETE /locks/{id}', 'writer', async (h, ok) => http('DELETE', url(`/locks/${await lockFor(h, ok)}`), { headers: h }), 200],
+    [
+      'POST /changes',
+      'writer',
+      (h) =>
+        http('POST', url('/changes'), {
+          headers: h,
+          body: { service: 'matrix', sha: randomUUID().replace(/-/g, '').slice(0, 12), mergedAt: '2024-01-01T00:00:00Z' },
+        }),
+      201,
+    ],
+    ['GET /changes', 'reader', (h) => http('GET', url('/changes'), { headers: h }), 200],
+    [
+      'POST /cloudevents',
+      'writer',
+      (h) =>
+        http('POST', `${app.http}${CLOUDEVENTS_PATH}`, {
+          raw: freshIncident(),
+          headers: { ...h, 'content-type': 'application/cloudevents+json' },
+        }),
+      201,
+    ],
+    ['GET /insights/dora', 'reader', (h) => http('GET', url('/insights/dora'), { headers: h }), 200],
+    ['GET /insights/dora/services', 'reader', (h) => http('GET', url('/insights/dora/services'), { headers: h }), 200],
+  ];
+
+  type Rpc = (headers: Record<string, string>, allowed: boolean) => Promise<unknown>;
+  const GRPC: [string, TrackerRole, Rpc][] = [
+    [
+      'EventService.CreateEvent',
+      'writer',
+      (h) => clients.event.call('CreateEvent', { title: 't', attributes: { type: 1, service: 'matrix' } }, h),
+    ],
+    ['EventService.UpdateEvent', 'writer', (h) => clients.event.call('UpdateEvent', { id: eventId, title: randomUUID() }, h)],
+    ['EventService.GetEvent', 'reader', (h) => clients.event.call('GetEvent', { id: eventId }, h)],
+    ['EventService.DeleteEvent', 'admin', async (h) => clients.event.call('DeleteEvent', { id: await newEvent() }, h)],
+    ['EventService.ListEvents', 'reader', (h) => clients.event.call('ListEvents', {}, h)],
+    ['EventService.SearchEvents', 'reader', (h) => clients.event.call('SearchEvents', { service: 'matrix' }, h)],
+    ['EventService.TodayEvents', 'reader', (h) => clients.event.call('TodayEvents', {}, h)],
+    ['EventService.GetEventChangelog', 'reader', (h) => clients.event.call('GetEventChangelog', { id: eventId }, h)],
+    ['EventService.GetEventStats', 'reader', (h) => clients.event.call('GetEventStats', {}, h)],
+    ['EventService.GetEventNotifications', 'reader', (h) => clients.event.call('GetEventNotifications', { id: eventId }, h)],
+    ['EventService.ListOverlaps', 'reader', (h) => clients.event.call('ListOverlaps', { from: '2024-01-01', to: '2024-01-02' }, h)],
+    ['EventService.WatchEvents', 'reader', (h) => clients.event.openStream('WatchEvents', {}, h)],
+    ['LockService.AcquireLock', 'writer', (h) => clients.lock.call('AcquireLock', { service: unique(), environment: 7 }, h)],
+    ['LockService.RenewLock', 'writer', async (h, ok) => clients.lock.call('RenewLock', { id: await lockFor(h, ok) }, h)],
+    ['LockService.ReleaseLock', 'writer', async (h, ok) => clients.lock.call('ReleaseLock', { id: await lockFor(h, ok) }, h)],
+    ['LockService.GetLock', 'reader', (h) => clients.lock.call('GetLock', { id: adminLock }, h)],
+    ['LockService.ListLocks', 'reader', (h) => clients.lock.call('ListLocks', {}, h)],
+    [
+      'ChangeService.CreateChange',
+      'writer',
+      (h) =>
+        clients.change.call(
+          'CreateChange',
+          { service: 'matrix', sha: randomUUID().replace(/-/g, '').slice(0, 12), mergedAt: '2024-01-01T00:00:00Z' },
+          h,
+        ),
+    ],
+    ['ChangeService.ListChanges', 'reader', (h) => clients.change.call('ListChanges', {}, h)],
+    ['InsightsService.GetDora', 'reader', (h) => clients.insights.call('GetDora', {}, h)],
+    ['InsightsService.ListDoraByService', 'reader', (h) => clients.insights.call('ListDoraByService', {}, h)],
+  ];
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      env: {
+        TRACKER_AUTH: 'required',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        INGEST_ENVIRONMENTS: `${DEFAULT_INGEST_ENVIRONMENTS},test123=2,prod1=7`,
+      },
+    });
+    const proto = (name: string) => join(PROTO_ROOT, `tracker/${name}/v1alpha1/${name}.proto`);
+    clients.event = grpcClient(app.grpc, proto('event'), 'tracker.event.v1alpha1.EventService');
+    clients.lock = grpcClient(app.grpc, proto('lock'), 'tracker.lock.v1alpha1.LockService');
+    clients.change = grpcClient(app.grpc, proto('change'), 'tracker.change.v1alpha1.ChangeService');
+    clients.insights = grpcClient(app.grpc, proto('insights'), 'tracker.insights.v1alpha1.InsightsService');
+    eventId = await newEvent();
+    adminLock = await lockFor(admin, true);
+  });
+  afterAll(async () => {
+    for (const client of Object.values(clients)) client.close();
+    await app?.close();
+  });
+
+  it.each(REST)('REST %s needs %s', async (_route, role, send, success) => {
+    const seen: string[] = [];
+    for (const caller of TRACKER_CALLERS) {
+      const expected = trackerVerdict(caller, role);
+      const res = (await send(trackerHeaders(caller), expected === 'allowed'))!;
+      const verdict = restVerdict(res, role);
+      seen.push(`${caller}: ${verdict === 'allowed' ? res.status : verdict}`);
+    }
+    expect(seen).toEqual(TRACKER_CALLERS.map((c) => `${c}: ${trackerVerdict(c, role) === 'allowed' ? success : trackerVerdict(c, role)}`));
+  });
+
+  it.each(GRPC)('gRPC %s needs %s', async (_method, role, send) => {
+    const seen: string[] = [];
+    for (const caller of TRACKER_CALLERS) {
+      const expected = trackerVerdict(caller, role);
+      const err = await send(trackerHeaders(caller), expected === 'allowed').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      seen.push(
+        `${caller}: ${err === undefined ? 'OK' : grpcVerdict(err, role) === 'allowed' ? String((err as Error).message) : grpcVerdict(err, role)}`,
+      );
+    }
+    expect(seen).toEqual(TRACKER_CALLERS.map((c) => `${c}: ${trackerVerdict(c, role) === 'allowed' ? 'OK' : trackerVerdict(c, role)}`));
+  });
+});
