@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../src/platform/repo-root';
  * A verbatim copy of shared/spec/astra-openapi-excerpt.json (NetApp's published schemas), so CI needs no sibling
  * checkout; the OpenAPI document carries its schemas too (src/platform/openapi/astra-schemas.ts).
  */
-const SPEC_PATH = join(REPO_ROOT, 'src', 'common', 'openapi', 'astra-openapi-excerpt.json');
+const SPEC_PATH = join(REPO_ROOT, 'src', 'platform', 'openapi', 'astra-openapi-excerpt.json');
 
 /**
  * Validates response bodies against NetApp's published schemas (astra-openapi-excerpt.json). The spec
