@@ -15,8 +15,8 @@ import { ObservedResponse, validateAgainstOpenApi } from '../support/openapi-val
 
 /*
  * The OpenAPI document (issue 13): what GET /docs-json serves is valid OpenAPI 3, is exactly docs/openapi.json
- * (`npm run openapi` writes it), and the client types generated from it (test/client/openapi.d.ts) are current;
- * a client typed by them works against the live app. Every other e2e file has its responses checked against the
+ * (`npm run openapi` writes it), and the API types generated from it (src/contract/api-types.ts, which the tests,
+ * the web console and the CLI import) are current; a client typed by them works against the live app. Every other e2e file has its responses checked against the
  * document by test/support/http.ts; the last tests here show that check refuses what the document does not say.
  */
 
@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
     expect(JSON.parse(readFileSync(OPENAPI_JSON, 'utf8'))).toEqual(served);
   });
 
-  it('generates, with openapi-typescript, exactly the client types in test/client/openapi.d.ts', () => {
+  it('generates, with openapi-typescript, exactly the API types in src/contract/api-types.ts (`npm run openapi`)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tracker-openapi-'));
     try {
       const file = join(dir, 'openapi.json');

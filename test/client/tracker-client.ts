@@ -1,8 +1,8 @@
-import type { components, operations } from './openapi';
+import type { components, operations } from '../../src/contract/api-types';
 
 /*
- * A small client typed only by what openapi-typescript generates from docs/openapi.json (openapi.d.ts beside
- * this file, written by `npm run openapi`). `npm run lint` type-checks it, so a document that stops describing
+ * A small client typed only by what openapi-typescript generates from docs/openapi.json (src/contract/api-types.ts,
+ * written by `npm run openapi`). `npm run lint` type-checks it, so a document that stops describing
  * these calls as a client uses them breaks CI; test/api/openapi.e2e-spec.ts runs it against a live app.
  */
 

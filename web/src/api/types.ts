@@ -1,4 +1,4 @@
-import type { components, operations } from './openapi';
+import type { components, operations } from '../../../src/contract/api-types';
 
 /* Request and response shapes, straight from the types generated from the service's OpenAPI document. */
 type Schemas = components['schemas'];

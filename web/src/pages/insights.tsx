@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { components, operations } from '../api/openapi';
+import type { components, operations } from '../../../src/contract/api-types';
 import { ENVIRONMENTS, type Tone } from '../labels';
 import { navigate, useLocation, withQuery } from '../router';
 import { Badge, ChoiceOptions, ErrorNote, formatSeconds, useLoad, UserText } from '../ui';
