@@ -818,7 +818,7 @@ export interface components {
              */
             metadata: components["schemas"]["type_astra_metadata"];
         };
-        type_astra_identifier: string | unknown | unknown | unknown;
+        type_astra_identifier: string;
         type_astra_metadata: {
             labels: components["schemas"]["type_astra_labels"];
             creationTimestamp: components["schemas"]["type_astra_time"];
