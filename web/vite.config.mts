@@ -16,6 +16,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     reportCompressedSize: false,
+    // TanStack Query marks its hooks "use client" (for React Server Components); a single-page app has no server
+    // components, so the directive means nothing here and the warning about dropping it is noise.
+    rolldownOptions: { checks: { moduleLevelDirective: false } },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/accounts': 'http://127.0.0.1:8080' } },
 });

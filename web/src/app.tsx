@@ -1,87 +1,35 @@
-import { type FormEvent, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
+import { ROUTES } from './routes';
 import { Link, useLocation } from './router';
-import { getToken, onTokenChange, readClaims, setToken } from './token';
-import { TimelinePage } from './pages/timeline';
-import { EventPage } from './pages/event';
-import { OverlapsPage } from './pages/overlaps';
-import { LocksPage } from './pages/locks';
-import { ActivityPage } from './pages/activity';
-import { InsightsPage } from './pages/insights';
+import { TokenForm } from './token-form';
+import { readClaims, useToken } from './token';
+import { findRoute } from './url';
 
-const NAV = [
-  { href: '/', label: 'Timeline', match: (p: string) => p === '/' || p.startsWith('/events') },
-  { href: '/overlaps', label: 'Overlaps', match: (p: string) => p.startsWith('/overlaps') },
-  { href: '/locks', label: 'Locks', match: (p: string) => p.startsWith('/locks') },
-  { href: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
-  { href: '/activity', label: 'Activity log', match: (p: string) => p.startsWith('/activity') },
-];
-
-export function useToken(): string | null {
-  return useSyncExternalStore(onTokenChange, getToken);
-}
-
+/** The header's "Token" control: shows whose token is in use, and opens the token prompt. */
 function TokenControl() {
   const token = useToken();
   const [open, setOpen] = useState(false);
-  const [value, setValue] = useState('');
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (open) input.current?.focus();
-  }, [open]);
   const claims = readClaims(token);
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    setToken(value.trim() || null);
-    setValue('');
-    setOpen(false);
-  };
   return (
     <div className="token">
       <button type="button" aria-expanded={open} aria-controls="token-form" onClick={() => setOpen((o) => !o)}>
         {token ? `Token: ${claims ? `user ${claims.userId.slice(0, 8)}…` : 'set'}` : 'Token'}
       </button>
       {open ? (
-        <form id="token-form" className="token-form card" onSubmit={save}>
-          <label htmlFor="token-input">Bearer token (kept for this browser session only)</label>
-          <input
-            id="token-input"
-            ref={input}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-          <div className="row">
-            <button type="submit" className="primary">
-              Use token
-            </button>
-            {token ? (
-              <button
-                type="button"
-                onClick={() => {
-                  setToken(null);
-                  setOpen(false);
-                }}
-              >
-                Forget token
-              </button>
-            ) : null}
-          </div>
-        </form>
+        <TokenForm
+          id="token-form"
+          className="token-form card"
+          inputId="token-input"
+          label="Bearer token (kept for this browser session only)"
+          autoFocus
+          onDone={() => setOpen(false)}
+        />
       ) : null}
     </div>
   );
 }
 
-function Page({ path }: { path: string }) {
-  const event = /^\/events\/([^/]+)$/.exec(path);
-  if (event) return <EventPage id={decodeURIComponent(event[1])} />;
-  if (path === '/' || path === '/events') return <TimelinePage />;
-  if (path === '/overlaps') return <OverlapsPage />;
-  if (path === '/locks') return <LocksPage />;
-  if (path === '/insights') return <InsightsPage />;
-  if (path === '/activity') return <ActivityPage />;
+function NotFound({ path }: { path: string }) {
   return (
     <section>
       <h1>Not found</h1>
@@ -92,12 +40,14 @@ function Page({ path }: { path: string }) {
   );
 }
 
+/** The page frame: the navigation (the labelled rows of ROUTES) and the route matching the URL. */
 export function App() {
   const { path } = useLocation();
-  const main = useRef<HTMLElement>(null);
   useEffect(() => {
     window.scrollTo(0, 0);
   }, [path]);
+  const found = findRoute(ROUTES, path);
+  const current = found ? (found.route.section ?? found.route.path) : undefined;
   return (
     <>
       <a className="skip" href="#main">
@@ -110,10 +60,10 @@ export function App() {
           </Link>
           <nav aria-label="Pages">
             <ul className="nav">
-              {NAV.map((n) => (
-                <li key={n.href}>
-                  <Link href={n.href} aria-current={n.match(path) ? 'page' : undefined}>
-                    {n.label}
+              {ROUTES.filter((r) => r.label).map((r) => (
+                <li key={r.path}>
+                  <Link href={r.path} aria-current={r.path === current ? 'page' : undefined}>
+                    {r.label}
                   </Link>
                 </li>
               ))}
@@ -122,8 +72,8 @@ export function App() {
           <TokenControl />
         </div>
       </header>
-      <main id="main" ref={main} tabIndex={-1}>
-        <Page path={path} />
+      <main id="main" tabIndex={-1}>
+        {found ? found.route.element(found.params) : <NotFound path={path} />}
       </main>
     </>
   );

@@ -1,6 +1,6 @@
-import { pathWithQuery, type Query } from './api/client';
 import { createSseReader } from './sse';
 import { getToken } from './token';
+import { type QueryValue, withQuery } from './url';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting';
 export type ChangeKind = 'created' | 'updated' | 'deleted';
@@ -28,7 +28,7 @@ const wait = (ms: number, signal: AbortSignal) =>
  * no change is missed; a cursor the service no longer holds (410) starts over from now, and the caller reloads.
  * Returns the function that stops it.
  */
-export function openStream<T>(path: string, query: Query, handlers: StreamHandlers<T>): () => void {
+export function openStream<T>(path: string, query: Record<string, QueryValue>, handlers: StreamHandlers<T>): () => void {
   const stop = new AbortController();
   let cursor: string | undefined;
   let backoff = 500;
@@ -41,7 +41,7 @@ export function openStream<T>(path: string, query: Query, handlers: StreamHandle
       if (cursor) headers['last-event-id'] = cursor;
       handlers.onState(resumed ? 'reconnecting' : 'connecting');
       try {
-        const res = await fetch(pathWithQuery(path, query), { headers, signal: stop.signal, cache: 'no-store', credentials: 'omit' });
+        const res = await fetch(withQuery(path, query), { headers, signal: stop.signal, cache: 'no-store', credentials: 'omit' });
         if (res.status === 410) {
           cursor = undefined;
           continue;

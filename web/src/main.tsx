@@ -1,5 +1,7 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createQueryClient } from './api/queries';
 import { App } from './app';
 import './styles.css';
 
@@ -7,6 +9,8 @@ const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <QueryClientProvider client={createQueryClient()}>
+        <App />
+      </QueryClientProvider>
     </StrictMode>,
   );

@@ -32,14 +32,6 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   window.dispatchEvent(new Event(CHANGE));
 }
 
-/** `path?query` without empty values. */
-export function withQuery(path: string, params: Record<string, string | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') q.set(key, value);
-  const text = q.toString();
-  return text ? `${path}?${text}` : path;
-}
-
 export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
   const click = (e: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(e);

@@ -1,3 +1,5 @@
+import { useSyncExternalStore } from 'react';
+
 /**
  * The bearer token: pasted once per browser session, kept in sessionStorage only (never localStorage, never a
  * URL). Its claims are read (not verified: the service verifies) to know the user and their accounts.
@@ -22,6 +24,11 @@ export function setToken(token: string | null): void {
 export function onTokenChange(listener: () => void): () => void {
   window.addEventListener(CHANGE, listener);
   return () => window.removeEventListener(CHANGE, listener);
+}
+
+/** The session's token, re-rendering when it is pasted or forgotten. */
+export function useToken(): string | null {
+  return useSyncExternalStore(onTokenChange, getToken);
 }
 
 export interface Claims {

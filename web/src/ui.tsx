@@ -1,7 +1,6 @@
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { ApiError } from './api/client';
 import { type Choice, choice, type Tone } from './labels';
-import { onTokenChange } from './token';
 
 /**
  * Text someone else wrote (a title, a name, a message, a reason), isolated from the page around it: a right-to-left
@@ -55,40 +54,6 @@ export function ErrorNote({ error }: { error: unknown }) {
       {message}
     </div>
   );
-}
-
-export interface Loaded<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
-
-/**
- * Runs `load` whenever `key` changes (and when the session's token changes); keeps the last data while a new
- * load runs, so the page does not flash. Stale answers of superseded loads are dropped.
- */
-export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error: unknown; loading: boolean }>({ error: undefined, loading: true });
-  const [tick, setTick] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() => onTokenChange(() => setTick((t) => t + 1)), []);
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    loadRef.current(controller.signal).then(
-      (data) => {
-        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setState({ data: undefined, error, loading: false });
-      },
-    );
-    return () => controller.abort();
-  }, [key, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, data: state.data, reload };
 }
 
 export function Pager({ page, pages, onPage, label }: { page: number; pages: number; onPage: (page: number) => void; label: string }) {

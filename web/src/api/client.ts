@@ -1,3 +1,5 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from '../../../src/contract/api-types';
 import { getToken } from '../token';
 
 /** A refused call: the HTTP status and the problem+json body (title, detail, and extensions such as `holder`). */
@@ -10,45 +12,43 @@ export class ApiError extends Error {
   }
 }
 
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export function pathWithQuery(path: string, query: Query = {}): string {
-  const q = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') q.set(key, String(value));
-  const text = q.toString();
-  return text ? `${path}?${text}` : path;
-}
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * One call to the service's public API, same origin. The session's bearer token (when one was pasted) travels
- * in the Authorization header, never in the URL.
+ * Every call carries the session's bearer token (when one was pasted) in the Authorization header, never in the
+ * URL, and says it reads JSON and problem+json.
  */
-export async function api<T>(
-  method: string,
-  path: string,
-  options: { query?: Query; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json, */*' };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(pathWithQuery(path, options.query), {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: options.signal,
-    credentials: 'omit',
-    cache: 'no-store',
-  });
-  const text = await res.text();
-  let body: unknown = undefined;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { detail: text };
-    }
-  }
-  if (!res.ok) throw new ApiError(res.status, (body as Record<string, unknown> | undefined) ?? {});
-  return body as T;
+const session: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('accept', 'application/json, application/problem+json, */*');
+    const token = getToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+};
+
+/**
+ * The service's public API, same origin, typed by the generated contract (src/contract/api-types.ts): a path the
+ * API does not have, a parameter it does not take or a body it would refuse does not compile, and each answer
+ * has the type the OpenAPI document gives it. No cookies, no HTTP cache (answers change under the page).
+ */
+export const api = createClient<paths>({ credentials: 'omit', cache: 'no-store' });
+api.use(session);
+
+/** What openapi-fetch resolves with: the parsed body of a 2xx, or an `error` (the parsed body of any other status). */
+type Answer = { data?: unknown; error?: unknown; response: Response };
+type Success<R extends Answer> = Extract<R, { error?: never }>;
+
+/** openapi-fetch sets `error` exactly when the status is not 2xx (its parsed body, or undefined when empty). */
+const succeeded = <R extends Answer>(answer: R): answer is Success<R> => !('error' in answer);
+
+/**
+ * The body of a successful call, typed by the contract; any other status rejects with an ApiError holding the
+ * status and the problem (a body that is not JSON becomes its `detail`). An aborted call rejects with its AbortError.
+ */
+export async function ok<R extends Answer>(call: Promise<R>): Promise<Success<R>['data']> {
+  const answer = await call;
+  if (succeeded(answer)) return answer.data;
+  const { error } = answer;
+  throw new ApiError(answer.response.status, isRecord(error) ? error : typeof error === 'string' && error ? { detail: error } : {});
 }

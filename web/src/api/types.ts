@@ -1,52 +1,21 @@
 import type { components, operations } from '../../../src/contract/api-types';
 
-/* Request and response shapes, straight from the types generated from the service's OpenAPI document. */
+/* Names for the shapes the pages use, all taken from the generated contract (src/contract/api-types.ts). */
 type Schemas = components['schemas'];
 
 export type SearchEventsQuery = NonNullable<operations['searchEvents']['parameters']['query']>;
-export type OverlapsQuery = NonNullable<operations['listEventOverlaps']['parameters']['query']>;
-export type ListLocksQuery = NonNullable<operations['listLocks']['parameters']['query']>;
 export type AcquireLockBody = Schemas['AcquireLockDto'];
-export type RenewLockBody = Schemas['RenewLockBodyDto'];
-
-export type EventAttributes = Schemas['CreateEventAttributesDto'];
-
+export type LockHolder = Schemas['LockHolderView'];
 export type TrackerEvent = Schemas['TrackerEventView'];
-
-export type EventPage = Schemas['EventPageView'];
-
-export type ChangelogEntry = Schemas['ChangelogEntryView'];
-
-export type Delivery = Schemas['DeliveryView'];
-
 export type OverlapSide = Schemas['OverlapSideView'];
+export type DoraQuery = NonNullable<operations['getDora']['parameters']['query']>;
+export type Dora = Schemas['DoraResponse'];
 
-export type OverlapsResult = Schemas['OverlapsView'];
-
-export type Lock = Schemas['LockView'];
-
-/** Astra resources: the activity log's events and the notification projections. */
-export type AstraEventBody = Schemas['CreateActivityEventDto'];
-export interface AstraEvent extends AstraEventBody {
-  type: string;
-  version: string;
-  id: string;
-  sequenceCount: number;
-  eventTime: string;
-  metadata: { creationTimestamp: string; createdBy: string; labels: { name: string; value: string }[] };
-}
-
-export interface AstraUnread {
-  id: string;
-  notificationID: string;
-  sequenceCount: number;
-  severity: string;
-  metadata: { creationTimestamp: string };
-}
-
-export interface AstraList<T> {
-  type: string;
-  version: string;
-  items: T[];
-  metadata: { count?: number; continue?: string };
+/**
+ * The items of an Astra list (the activity log's events, banners, notifications and unread marks, typed by
+ * NetApp's schemas). An item is an array only when the call asked for `include` (the fields it named,
+ * in order); the console never does, so those are dropped rather than cast.
+ */
+export function wholeItems<T>(items: (T | unknown[])[]): T[] {
+  return items.filter((item): item is T => !Array.isArray(item));
 }

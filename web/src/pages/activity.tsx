@@ -1,49 +1,19 @@
-import { type FormEvent, useState } from 'react';
-import { api } from '../api/client';
-import type { AstraEvent, AstraList, AstraUnread } from '../api/types';
-import { useToken } from '../app';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ok } from '../api/client';
+import { apiKey, apiQuery } from '../api/queries';
+import { wholeItems } from '../api/types';
 import { CLASSES, SEVERITIES, severityTone } from '../labels';
-import { navigate, useLocation, withQuery } from '../router';
-import { readClaims, setToken } from '../token';
-import { Badge, ErrorNote, Time, useLoad, UserText } from '../ui';
+import { navigate, useLocation } from '../router';
+import { TokenForm } from '../token-form';
+import { readClaims, useToken } from '../token';
+import { Badge, ErrorNote, Time, UserText } from '../ui';
+import { withQuery } from '../url';
 
 const PAGE = 25;
 
 /** A list filter value in the Astra list conventions: a quoted string, quotes escaped. */
 const quoted = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-function TokenPrompt() {
-  const [value, setValue] = useState('');
-  const save = (e: FormEvent) => {
-    e.preventDefault();
-    if (value.trim()) setToken(value.trim());
-  };
-  return (
-    <form className="card" onSubmit={save} aria-label="Bearer token">
-      <h2>Paste a bearer token</h2>
-      <p className="muted">
-        The activity log belongs to an account: its token names you and your accounts. It is kept in this tab&apos;s session storage only
-        and sent in the Authorization header.
-      </p>
-      <div className="field">
-        <label htmlFor="a-token">Bearer token</label>
-        <input
-          id="a-token"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-        />
-      </div>
-      <div className="row">
-        <button type="submit" className="primary">
-          Use token
-        </button>
-      </div>
-    </form>
-  );
-}
 
 /**
  * An account's activity log (Astra events, newest first) with severity and class filters, the user's unread
@@ -63,27 +33,33 @@ export function ActivityPage() {
   const stack = cursor.key === filterKey ? cursor.stack : [''];
   const position = stack[stack.length - 1];
 
-  const base = account && claims ? `/accounts/${account}/core/v1` : '';
-  const userBase = base && claims ? `${base}/users/${claims.userId}` : '';
-  const events = useLoad(`events:${token}:${filterKey}:${position}`, (signal) => {
-    if (!base) return Promise.resolve(undefined);
-    const filters = [severity ? `severity eq ${quoted(severity)}` : '', klass ? `class eq ${quoted(klass)}` : ''].filter(Boolean);
-    return api<AstraList<AstraEvent>>('GET', `${base}/events`, {
-      query: { limit: PAGE, continue: position, filter: filters.join(',') || undefined },
-      signal,
-    });
+  // Until the token names an account there is nothing to ask: the queries wait (`enabled`).
+  const ready = !!claims && !!account;
+  const ids = { account_id: account ?? '', user_id: claims?.userId ?? '' };
+  const filter = [severity ? `severity eq ${quoted(severity)}` : '', klass ? `class eq ${quoted(klass)}` : ''].filter(Boolean).join(',');
+  const events = useQuery({
+    ...apiQuery('/accounts/{account_id}/core/v1/events', {
+      params: { path: ids, query: { limit: String(PAGE), continue: position || undefined, filter: filter || undefined } },
+    }),
+    enabled: ready,
+    placeholderData: keepPreviousData,
   });
-  const unread = useLoad(`unread:${token}:${account}`, async (signal) => {
-    if (!userBase) return undefined;
-    const [list, notifications] = await Promise.all([
-      api<AstraList<AstraUnread>>('GET', `${userBase}/unreadNotifications`, { query: { count: true, limit: 50 }, signal }),
-      api<AstraList<AstraEvent>>('GET', `${base}/notifications`, { query: { limit: 200 }, signal }),
-    ]);
-    return { list, summaries: new Map(notifications.items.map((n) => [n.id, n])) };
+  const unread = useQuery({
+    ...apiQuery('/accounts/{account_id}/core/v1/users/{user_id}/unreadNotifications', {
+      params: { path: ids, query: { count: 'true', limit: '50' } },
+    }),
+    enabled: ready,
   });
-  const banners = useLoad(`banners:${token}:${account}`, (signal) =>
-    userBase ? api<AstraList<AstraEvent>>('GET', `${userBase}/banners`, { signal }) : Promise.resolve(undefined),
-  );
+  // the notifications' summaries, for the unread marks
+  const notifications = useQuery({
+    ...apiQuery('/accounts/{account_id}/core/v1/notifications', { params: { path: ids, query: { limit: '200' } } }),
+    enabled: ready,
+  });
+  const banners = useQuery({
+    ...apiQuery('/accounts/{account_id}/core/v1/users/{user_id}/banners', { params: { path: ids } }),
+    enabled: ready,
+  });
+  const queryClient = useQueryClient();
   const [actionError, setActionError] = useState<unknown>(null);
 
   if (!token) {
@@ -92,7 +68,13 @@ export function ActivityPage() {
         <div className="page-head">
           <h1>Activity log</h1>
         </div>
-        <TokenPrompt />
+        <TokenForm className="card" inputId="a-token" label="Bearer token">
+          <h2>Paste a bearer token</h2>
+          <p className="muted">
+            The activity log belongs to an account: its token names you and your accounts. It is kept in this tab&apos;s session storage
+            only and sent in the Authorization header.
+          </p>
+        </TokenForm>
       </section>
     );
   }
@@ -108,32 +90,47 @@ export function ActivityPage() {
   }
 
   const setFilter = (next: Record<string, string>) => navigate(withQuery('/activity', { account, severity, class: klass, ...next }));
-  const markRead = async (id: string) => {
+  /** Runs a change, shows its refusal if any, then reads the lists it touched again. */
+  const act = async (change: () => Promise<unknown>, touched: Parameters<typeof apiKey>[0]) => {
     setActionError(null);
     try {
-      await api('DELETE', `${userBase}/unreadNotifications/${encodeURIComponent(id)}`);
+      await change();
     } catch (error) {
       setActionError(error);
     }
-    unread.reload();
+    await queryClient.invalidateQueries({ queryKey: apiKey(touched) });
   };
-  const dismiss = async (id: string) => {
-    setActionError(null);
-    try {
-      await api('DELETE', `${userBase}/banners/${encodeURIComponent(id)}`);
-    } catch (error) {
-      setActionError(error);
-    }
-    banners.reload();
-  };
-  const unreadCount = unread.data?.list.metadata.count ?? unread.data?.list.items.length;
+  const markRead = (id: string) =>
+    act(
+      () =>
+        ok(
+          api.DELETE('/accounts/{account_id}/core/v1/users/{user_id}/unreadNotifications/{unreadNotification_id}', {
+            params: { path: { ...ids, unreadNotification_id: id } },
+          }),
+        ),
+      '/accounts/{account_id}/core/v1/users/{user_id}/unreadNotifications',
+    );
+  const dismiss = (id: string) =>
+    act(
+      () =>
+        ok(
+          api.DELETE('/accounts/{account_id}/core/v1/users/{user_id}/banners/{banner_id}', { params: { path: { ...ids, banner_id: id } } }),
+        ),
+      '/accounts/{account_id}/core/v1/users/{user_id}/banners',
+    );
+  const eventItems = events.data ? wholeItems(events.data.items) : undefined;
+  const bannerItems = banners.data ? wholeItems(banners.data.items) : [];
+  // listed once their summaries are in too (the unread marks carry only the notification's id)
+  const unreadItems = unread.data && notifications.data ? wholeItems(unread.data.items) : undefined;
+  const summaries = new Map(notifications.data ? wholeItems(notifications.data.items).map((n) => [n.id, n.summary]) : []);
+  const unreadCount = unread.data?.metadata.count ?? unreadItems?.length;
   const next = events.data?.metadata.continue;
 
   return (
     <section>
-      {banners.data && banners.data.items.length > 0 ? (
+      {bannerItems.length > 0 ? (
         <div className="banners" aria-label="Banners" role="region">
-          {banners.data.items.map((b) => (
+          {bannerItems.map((b) => (
             <div key={b.id} className={`banner tone-${severityTone(b.severity)}`}>
               <div>
                 <strong>
@@ -201,10 +198,10 @@ export function ActivityPage() {
             </div>
           </form>
           <ErrorNote error={events.error} />
-          {events.data && events.data.items.length === 0 ? <p className="empty">No events.</p> : null}
-          {events.data && events.data.items.length > 0 ? (
+          {eventItems && eventItems.length === 0 ? <p className="empty">No events.</p> : null}
+          {eventItems && eventItems.length > 0 ? (
             <ul className="activity" aria-label="Events, newest first">
-              {events.data.items.map((e) => (
+              {eventItems.map((e) => (
                 <li key={e.id} className="card activity-item" data-event-id={e.id}>
                   <div className="activity-head">
                     <Badge tone={severityTone(e.severity)}>{e.severity}</Badge>
@@ -240,20 +237,20 @@ export function ActivityPage() {
               {unreadCount ?? '…'}
             </span>
           </h2>
-          <ErrorNote error={unread.error} />
-          {unread.data && unread.data.list.items.length === 0 ? <p className="empty">Nothing unread.</p> : null}
+          <ErrorNote error={unread.error ?? notifications.error} />
+          {unreadItems && unreadItems.length === 0 ? <p className="empty">Nothing unread.</p> : null}
           <ul className="unread">
-            {unread.data?.list.items.map((u) => {
-              const n = unread.data?.summaries.get(u.notificationID);
+            {unreadItems?.map((u) => {
+              const summary = summaries.get(u.notificationID) ?? u.notificationID;
               return (
                 <li key={u.id}>
                   <div>
-                    <Badge tone={severityTone(u.severity)}>{u.severity}</Badge> <UserText>{n?.summary ?? u.notificationID}</UserText>
+                    <Badge tone={severityTone(u.severity)}>{u.severity}</Badge> <UserText>{summary}</UserText>
                     <div className="muted small">
                       <Time value={u.metadata.creationTimestamp} />
                     </div>
                   </div>
-                  <button type="button" onClick={() => void markRead(u.id)} aria-label={`Mark read: ${n?.summary ?? u.notificationID}`}>
+                  <button type="button" onClick={() => void markRead(u.id)} aria-label={`Mark read: ${summary}`}>
                     Mark read
                   </button>
                 </li>

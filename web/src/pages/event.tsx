@@ -1,8 +1,8 @@
-import { api } from '../api/client';
-import type { ChangelogEntry, Delivery, TrackerEvent } from '../api/types';
+import { useQuery } from '@tanstack/react-query';
+import { apiQuery } from '../api/queries';
 import { ENVIRONMENTS, IMPACTS, PRIORITIES, STATUSES, TYPES, type Tone } from '../labels';
 import { Link } from '../router';
-import { Badge, ChoiceBadge, ErrorNote, formatSeconds, Time, useLoad, UserText } from '../ui';
+import { Badge, ChoiceBadge, ErrorNote, formatSeconds, Time, UserText } from '../ui';
 
 const ENUM_FIELDS: Record<string, typeof STATUSES> = {
   status: STATUSES,
@@ -42,13 +42,10 @@ function Field({ name, children }: { name: string; children: React.ReactNode }) 
 }
 
 export function EventPage({ id }: { id: string }) {
-  const event = useLoad(`event:${id}`, (signal) => api<TrackerEvent>('GET', `/api/v1alpha1/event/${encodeURIComponent(id)}`, { signal }));
-  const changelog = useLoad(`changelog:${id}`, (signal) =>
-    api<{ changelog: ChangelogEntry[] }>('GET', `/api/v1alpha1/event/${encodeURIComponent(id)}/changelog`, { signal }),
-  );
-  const deliveries = useLoad(`deliveries:${id}`, (signal) =>
-    api<{ notifications: Delivery[] }>('GET', `/api/v1alpha1/event/${encodeURIComponent(id)}/notifications`, { signal }),
-  );
+  const path = { id };
+  const event = useQuery(apiQuery('/api/v1alpha1/event/{id}', { params: { path } }));
+  const changelog = useQuery(apiQuery('/api/v1alpha1/event/{id}/changelog', { params: { path } }));
+  const deliveries = useQuery(apiQuery('/api/v1alpha1/event/{id}/notifications', { params: { path } }));
   const e = event.data;
   const a = e?.attributes;
   const pr = safeHref(e?.links.pullRequestLink);

@@ -1,13 +1,12 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { api } from '../api/client';
-import type { components, operations } from '../../../src/contract/api-types';
+import { apiQuery } from '../api/queries';
+import type { Dora, DoraQuery } from '../api/types';
 import { ENVIRONMENTS, type Tone } from '../labels';
-import { navigate, useLocation, withQuery } from '../router';
-import { Badge, ChoiceOptions, ErrorNote, formatSeconds, useLoad, UserText } from '../ui';
+import { navigate, useLocation } from '../router';
+import { Badge, ChoiceOptions, ErrorNote, formatSeconds, UserText } from '../ui';
+import { withQuery } from '../url';
 
-type Dora = components['schemas']['DoraResponse'];
-type DoraByService = components['schemas']['DoraByServiceResponse'];
-type DoraQuery = NonNullable<operations['getDora']['parameters']['query']>;
 type Tier = Dora['deploymentFrequency']['tier'];
 type Bucket = Dora['buckets'][number];
 
@@ -116,24 +115,23 @@ export function InsightsPage() {
   const [serviceText, setServiceText] = useState(service);
   useEffect(() => setServiceText(service), [service]);
 
-  const params = { environment, service: service || undefined, from: from || undefined, to: to || undefined };
-  const key = JSON.stringify({ ...params, bucket });
-  const loaded = useLoad(key, async (signal) => {
-    const [dora, byService] = await Promise.all([
-      api<Dora>('GET', '/api/v1alpha1/insights/dora', { query: { ...params, bucket }, signal }),
-      api<DoraByService>('GET', '/api/v1alpha1/insights/dora/services', {
-        query: { environment, from: params.from, to: params.to },
-        signal,
-      }),
-    ]);
-    return { dora, byService };
+  // the URL's value as the API's parameter: a value it does not know is sent as it is, and the API says so (400)
+  const range = { environment: Number(environment) as DoraQuery['environment'], from: from || undefined, to: to || undefined };
+  const dora = useQuery({
+    ...apiQuery('/api/v1alpha1/insights/dora', { params: { query: { ...range, service: service || undefined, bucket } } }),
+    placeholderData: keepPreviousData,
   });
+  const byService = useQuery({
+    ...apiQuery('/api/v1alpha1/insights/dora/services', { params: { query: range } }),
+    placeholderData: keepPreviousData,
+  });
+  const loaded = dora.data && byService.data ? { dora: dora.data, byService: byService.data } : undefined;
   const set = (next: Record<string, string>) => navigate(withQuery('/insights', { environment, service, from, to, bucket, ...next }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     set({ service: serviceText.trim() });
   };
-  const d = loaded.data?.dora;
+  const d = loaded?.dora;
 
   return (
     <section>
@@ -176,7 +174,7 @@ export function InsightsPage() {
           </button>
         </div>
       </form>
-      <ErrorNote error={loaded.error} />
+      <ErrorNote error={dora.error ?? byService.error} />
       {d ? (
         <div className="keys">
           {KEYS.map((k) => (
@@ -191,10 +189,10 @@ export function InsightsPage() {
           ))}
         </div>
       ) : null}
-      {loaded.data ? (
+      {loaded ? (
         <div className="card">
           <h2>By service</h2>
-          {loaded.data.byService.services.length === 0 ? (
+          {loaded.byService.services.length === 0 ? (
             <p className="empty">No deployments or incidents in this window.</p>
           ) : (
             <div className="table-wrap" tabIndex={0} role="region" aria-label="DORA keys by service">
@@ -210,7 +208,7 @@ export function InsightsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {loaded.data.byService.services.map((s) => (
+                  {loaded.byService.services.map((s) => (
                     <tr key={s.service}>
                       <th scope="row">
                         <UserText>{s.service}</UserText>

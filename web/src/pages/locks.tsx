@@ -1,16 +1,14 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { api, ApiError } from '../api/client';
-import type { AcquireLockBody, Lock } from '../api/types';
+import { api, ApiError, ok } from '../api/client';
+import { apiKey, apiQuery } from '../api/queries';
+import type { AcquireLockBody, LockHolder } from '../api/types';
 import { ENVIRONMENTS } from '../labels';
 import { Link } from '../router';
-import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useLoad, useNow, UserText } from '../ui';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useNow, UserText } from '../ui';
 
-interface Holder {
-  owner?: string;
-  reason?: string | null;
-  acquiredAt?: string;
-  expiresAt?: string;
-}
+/** The 409's `holder`, read from the problem as far as it has its fields. */
+type Holder = Partial<LockHolder>;
 
 /** What the last action did: a message, or the refusal with the lock's holder when the API answered 409. */
 type Outcome = { kind: 'ok'; text: ReactNode } | { kind: 'held'; holder: Holder; text: string } | { kind: 'error'; error: unknown };
@@ -20,7 +18,8 @@ type Outcome = { kind: 'ok'; text: ReactNode } | { kind: 'held'; holder: Holder;
  * who holds the lock), renew and release. Renew and release act as the lock's owner, as any API client may.
  */
 export function LocksPage() {
-  const locks = useLoad('locks', (signal) => api<{ locks: Lock[] }>('GET', '/api/v1alpha1/locks', { signal }));
+  const locks = useQuery(apiQuery('/api/v1alpha1/locks', {}));
+  const queryClient = useQueryClient();
   const now = useNow();
   const [form, setForm] = useState({ service: '', environment: '7', resource: '', owner: '', reason: '', ttlSeconds: '900' });
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -36,7 +35,7 @@ export function LocksPage() {
       else setOutcome({ kind: 'error', error });
     } finally {
       setBusy(false);
-      locks.reload();
+      void queryClient.invalidateQueries({ queryKey: apiKey('/api/v1alpha1/locks') });
     }
   };
 
@@ -51,7 +50,7 @@ export function LocksPage() {
       ...(form.ttlSeconds ? { ttlSeconds: Number(form.ttlSeconds) } : {}),
     };
     void act(async () => {
-      const lock = await api<Lock>('POST', '/api/v1alpha1/locks', { body });
+      const lock = await ok(api.POST('/api/v1alpha1/locks', { body }));
       return (
         <>
           Locked <UserText>{lock.service}</UserText> ({lock.resource}) for <UserText>{lock.owner}</UserText>.
@@ -184,7 +183,9 @@ export function LocksPage() {
                       aria-label={`Renew the lock of ${l.service} (${l.resource})`}
                       onClick={() =>
                         void act(async () => {
-                          await api<Lock>('POST', `/api/v1alpha1/locks/${l.id}/renew`, { body: { owner: l.owner } });
+                          await ok(
+                            api.POST('/api/v1alpha1/locks/{id}/renew', { params: { path: { id: l.id } }, body: { owner: l.owner } }),
+                          );
                           return (
                             <>
                               Renewed <UserText>{l.service}</UserText> ({l.resource}).
@@ -201,7 +202,7 @@ export function LocksPage() {
                       aria-label={`Release the lock of ${l.service} (${l.resource})`}
                       onClick={() =>
                         void act(async () => {
-                          await api('DELETE', `/api/v1alpha1/locks/${l.id}`, { query: { owner: l.owner } });
+                          await ok(api.DELETE('/api/v1alpha1/locks/{id}', { params: { path: { id: l.id }, query: { owner: l.owner } } }));
                           return (
                             <>
                               Released <UserText>{l.service}</UserText> ({l.resource}).

@@ -1,8 +1,10 @@
-import { api } from '../api/client';
-import type { EventPage, OverlapSide, OverlapsQuery, OverlapsResult, TrackerEvent } from '../api/types';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { apiQuery } from '../api/queries';
+import type { OverlapSide, TrackerEvent } from '../api/types';
 import { choice, ENVIRONMENTS, TYPES } from '../labels';
-import { Link, navigate, useLocation, withQuery } from '../router';
-import { ErrorNote, formatSeconds, Time, useLoad, UserText } from '../ui';
+import { Link, navigate, useLocation } from '../router';
+import { ErrorNote, formatSeconds, Time, UserText } from '../ui';
+import { withQuery } from '../url';
 
 const DAY_MS = 86_400_000;
 
@@ -41,15 +43,15 @@ export function OverlapsPage() {
   const windowStart = Date.parse(`${date}T00:00:00Z`);
   const windowEnd = Date.parse(`${last}T00:00:00Z`) + DAY_MS;
 
-  const key = JSON.stringify({ by, span, date });
-  const loaded = useLoad(key, async (signal) => {
-    const q: OverlapsQuery = { from: date, to: last, by };
-    const [overlaps, events] = await Promise.all([
-      api<OverlapsResult>('GET', '/api/v1alpha1/events/overlaps', { query: { ...q }, signal }),
-      api<EventPage>('GET', '/api/v1alpha1/events/search', { query: { start_date: date, end_date: last, per_page: 100 }, signal }),
-    ]);
-    return { overlaps, events: events.events };
+  const overlaps = useQuery({
+    ...apiQuery('/api/v1alpha1/events/overlaps', { params: { query: { from: date, to: last, by } } }),
+    placeholderData: keepPreviousData,
   });
+  const search = useQuery({
+    ...apiQuery('/api/v1alpha1/events/search', { params: { query: { start_date: date, end_date: last, per_page: 100 } } }),
+    placeholderData: keepPreviousData,
+  });
+  const loaded = overlaps.data && search.data ? { overlaps: overlaps.data, events: search.data.events } : undefined;
 
   const set = (next: Record<string, string>) => navigate(withQuery('/overlaps', { by, span, date, ...next }), { replace: false });
   const lanes = new Map<string, Map<string, Bar>>();
@@ -70,13 +72,13 @@ export function OverlapsPage() {
     if (other && !bar.overlapsWith.includes(other)) bar.overlapsWith.push(other);
     bars.set(side.id, bar);
   };
-  if (loaded.data) {
-    for (const g of loaded.data.overlaps.groups)
+  if (loaded) {
+    for (const g of loaded.overlaps.groups)
       for (const p of g.overlaps) {
         addBar(g.key, p.a, p.b.title);
         addBar(g.key, p.b, p.a.title);
       }
-    for (const e of loaded.data.events) {
+    for (const e of loaded.events) {
       const k =
         by === 'service' ? e.attributes.service : e.attributes.environment !== undefined ? String(e.attributes.environment) : undefined;
       if (k !== undefined) addBar(k, e);
@@ -89,7 +91,7 @@ export function OverlapsPage() {
     return span === 'week' ? t.toISOString().slice(5, 10) : `${t.toISOString().slice(11, 13)}h`;
   };
   const pct = (t: number) => Math.min(100, Math.max(0, ((t - windowStart) / (windowEnd - windowStart)) * 100));
-  const result = loaded.data?.overlaps;
+  const result = loaded?.overlaps;
 
   return (
     <section>
@@ -129,9 +131,9 @@ export function OverlapsPage() {
           </button>
         </div>
       </form>
-      <ErrorNote error={loaded.error} />
+      <ErrorNote error={overlaps.error ?? search.error} />
       {result?.truncated ? <div className="note note-warn">Only the first 1000 pairs are listed.</div> : null}
-      {loaded.data && sortedLanes.length === 0 ? <p className="empty">No events with a start date in this window.</p> : null}
+      {loaded && sortedLanes.length === 0 ? <p className="empty">No events with a start date in this window.</p> : null}
       {sortedLanes.length > 0 ? (
         <div className="gantt card" aria-label="Events in the window by lane">
           <div className="gantt-axis" aria-hidden="true">

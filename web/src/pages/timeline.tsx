@@ -1,11 +1,13 @@
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api } from '../api/client';
-import type { EventPage as EventPageBody, SearchEventsQuery, TrackerEvent } from '../api/types';
+import { apiKey, apiQuery } from '../api/queries';
+import type { SearchEventsQuery, TrackerEvent } from '../api/types';
 import { type Choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
-import { useToken } from '../app';
 import { type LiveState, openStream } from '../live';
-import { Link, navigate, useLocation, withQuery } from '../router';
-import { ChoiceBadge, ChoiceOptions, ErrorNote, Pager, Time, useLoad, UserText } from '../ui';
+import { Link, navigate, useLocation } from '../router';
+import { useToken } from '../token';
+import { ChoiceBadge, ChoiceOptions, ErrorNote, Pager, Time, UserText } from '../ui';
+import { withQuery } from '../url';
 
 export const PER_PAGE = 20;
 const FILTERS = ['service', 'environment', 'type', 'status', 'priority', 'from', 'to'] as const;
@@ -96,22 +98,22 @@ export function TimelinePage() {
   useEffect(() => setService(filters.service), [filters.service]);
 
   const filtered = FILTERS.some((name) => filters[name] !== '');
-  const key = JSON.stringify({ filters, page });
-  const events = useLoad(key, (signal) =>
-    filtered
-      ? api<EventPageBody>('GET', '/api/v1alpha1/events/search', { query: searchQuery(filters, page), signal })
-      : api<EventPageBody>('GET', '/api/v1alpha1/events/list', { query: { per_page: PER_PAGE, page }, signal }),
-  );
+  const events = useQuery({
+    ...(filtered
+      ? apiQuery('/api/v1alpha1/events/search', { params: { query: searchQuery(filters, page) } })
+      : apiQuery('/api/v1alpha1/events/list', { params: { query: { per_page: PER_PAGE, page } } })),
+    placeholderData: keepPreviousData,
+  });
 
   // Live: the event stream with the same filters (dates and paging are the list's): an update replaces its row in
-  // place; a creation or deletion reloads the page of the list (the order is the API's); so does every reconnect.
+  // place; a creation or deletion makes every cached event list stale, so this page of it is read again (the
+  // order is the API's); so does every reconnect.
   const token = useToken();
+  const queryClient = useQueryClient();
   const [live, setLive] = useState<LiveState>('connecting');
   const [updated, setUpdated] = useState<Map<string, TrackerEvent>>(new Map());
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const reloadTimer = useRef<number | undefined>(undefined);
-  const reload = useRef(events.reload);
-  reload.current = events.reload;
   const streamFilters = {
     service: filters.service,
     environment: filters.environment,
@@ -123,7 +125,10 @@ export function TimelinePage() {
   useEffect(() => {
     const soon = () => {
       window.clearTimeout(reloadTimer.current);
-      reloadTimer.current = window.setTimeout(() => reload.current(), 100);
+      reloadTimer.current = window.setTimeout(() => {
+        void queryClient.invalidateQueries({ queryKey: apiKey('/api/v1alpha1/events/list') });
+        void queryClient.invalidateQueries({ queryKey: apiKey('/api/v1alpha1/events/search') });
+      }, 100);
     };
     const stop = openStream<TrackerEvent>('/api/v1alpha1/events/stream', JSON.parse(streamKey) as Record<string, string>, {
       onState: setLive,
@@ -140,7 +145,7 @@ export function TimelinePage() {
       stop();
       window.clearTimeout(reloadTimer.current);
     };
-  }, [streamKey, token]);
+  }, [streamKey, token, queryClient]);
   useEffect(() => setUpdated(new Map()), [events.data]);
 
   const go = (next: Partial<Filters>, nextPage = 1) =>
@@ -197,7 +202,7 @@ export function TimelinePage() {
       {data && data.events.length === 0 ? <p className="empty">No events{filtered ? ' match these filters' : ' yet'}.</p> : null}
       {data && data.events.length > 0 ? (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Events, newest first">
-          <table className="events" role="table" aria-busy={events.loading}>
+          <table className="events" role="table" aria-busy={events.isFetching}>
             <caption className="sr-only">Events, newest first</caption>
             <thead role="rowgroup">
               <tr role="row">
