@@ -487,7 +487,7 @@ async function runBackend(backend: string): Promise<Record<string, unknown>> {
         ]),
       );
       log(`${backend}: Astra create`);
-      const token = signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
+      const token = await signToken({ userId: USER, accounts: { [ACCOUNT]: 'admin' } }, SECRET, { expiresInSeconds: 3600 });
       out.astra_create = await withCpu(cpuOf, () =>
         autocannonRun({
           url: svc.http,

@@ -54,6 +54,6 @@ try {
   fail((err as Error).message);
 }
 if (!secret) fail('AUTH_JWT_SECRET is not set (in .env or the environment)');
-process.stdout.write(
-  `${signToken({ userId: args.user, accounts: args.accounts, trackerRole: args.trackerRole }, secret, { expiresInSeconds: args.expires })}\n`,
-);
+void signToken({ userId: args.user, accounts: args.accounts, trackerRole: args.trackerRole }, secret, {
+  expiresInSeconds: args.expires,
+}).then((token) => process.stdout.write(`${token}\n`));

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
+import { SignJWT } from 'jose';
 import { DomainError } from '../platform/errors/domain-errors';
 import { authorizeAccount, systemScope } from './account-scope';
+import { signTestToken } from '../../test/support/auth';
 import { signToken, verifyAuthorization } from './bearer-token';
 import { hasRole } from './roles';
 
@@ -9,9 +10,9 @@ const SECRET = 'unit-test-secret-0123456789';
 const user = randomUUID();
 const account = randomUUID();
 
-function kindOf(fn: () => unknown): string {
+async function kindOf(fn: () => unknown): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     return (err as DomainError).kind;
   }
@@ -19,36 +20,51 @@ function kindOf(fn: () => unknown): string {
 }
 
 describe('verifyAuthorization', () => {
-  const token = signToken({ userId: user, accounts: { [account]: 'admin' } }, SECRET);
+  const token = signTestToken({ userId: user, accounts: { [account]: 'admin' } }, SECRET);
 
-  it('reads sub and accounts from a valid HS256 token', () => {
-    expect(verifyAuthorization(`Bearer ${token}`, SECRET)).toEqual({ userId: user, accounts: { [account]: 'admin' } });
-    expect(verifyAuthorization(`bearer   ${token}`, SECRET).userId).toBe(user);
+  it('reads sub and accounts from a valid HS256 token', async () => {
+    expect(await verifyAuthorization(`Bearer ${token}`, SECRET)).toEqual({ userId: user, accounts: { [account]: 'admin' } });
+    expect((await verifyAuthorization(`bearer   ${token}`, SECRET)).userId).toBe(user);
   });
 
-  it.each([[undefined], [''], ['Basic abc'], ['Bearer'], ['Bearer    ']])('treats %p as a missing token', (header) => {
-    expect(kindOf(() => verifyAuthorization(header, SECRET))).toBe('unauthenticated');
+  it('verifies what signToken (the dev token command) signs, expiry included', async () => {
+    const signed = await signToken({ userId: user, accounts: { [account]: 'viewer' }, trackerRole: 'reader' }, SECRET, {
+      expiresInSeconds: 60,
+    });
+    expect(await verifyAuthorization(`Bearer ${signed}`, SECRET)).toEqual({
+      userId: user,
+      accounts: { [account]: 'viewer' },
+      trackerRole: 'reader',
+    });
+    const expired = await signToken({ userId: user, accounts: {} }, SECRET, { expiresInSeconds: -1 });
+    await expect(verifyAuthorization(`Bearer ${expired}`, SECRET)).rejects.toMatchObject({ kind: 'invalid-token' });
   });
 
-  it('refuses garbage, another secret, expiry, other algorithms, malformed claims and an unset secret', () => {
-    const jwt = new JwtService({});
+  it.each([[undefined], [''], ['Basic abc'], ['Bearer'], ['Bearer    ']])('treats %p as a missing token', async (header) => {
+    expect(await kindOf(() => verifyAuthorization(header, SECRET))).toBe('unauthenticated');
+  });
+
+  it('refuses garbage, another secret, expiry, other algorithms, malformed claims and an unset secret', async () => {
+    const key = new TextEncoder().encode(SECRET);
+    const sign = (claims: Record<string, unknown>, alg = 'HS256') => new SignJWT(claims).setProtectedHeader({ alg }).sign(key);
     const bad = [
       'Bearer a.b.c',
-      `Bearer ${signToken({ userId: user, accounts: {} }, 'another-secret-0123456789')}`,
-      `Bearer ${signToken({ userId: user, accounts: {} }, SECRET, { expiresInSeconds: -1 })}`,
-      `Bearer ${jwt.sign({ sub: user, accounts: {} }, { secret: SECRET, algorithm: 'HS512' })}`,
-      `Bearer ${jwt.sign({ sub: 'bob', accounts: {} }, { secret: SECRET })}`,
-      `Bearer ${jwt.sign({ sub: user, accounts: { [account]: 'superuser' } }, { secret: SECRET })}`,
-      `Bearer ${jwt.sign({ sub: user, accounts: { 'not-a-uuid': 'owner' } }, { secret: SECRET })}`,
-      `Bearer ${jwt.sign({ sub: user, accounts: ['x'] }, { secret: SECRET })}`,
-      `Bearer ${jwt.sign({ sub: user }, { secret: SECRET })}`,
+      `Bearer ${signTestToken({ userId: user, accounts: {} }, 'another-secret-0123456789')}`,
+      `Bearer ${signTestToken({ userId: user, accounts: {} }, SECRET, { expiresInSeconds: -1 })}`,
+      `Bearer ${await sign({ sub: user, accounts: {} }, 'HS512')}`,
+      `Bearer ${await sign({ sub: 'bob', accounts: {} })}`,
+      `Bearer ${await sign({ sub: user, accounts: { [account]: 'superuser' } })}`,
+      `Bearer ${await sign({ sub: user, accounts: { 'not-a-uuid': 'owner' } })}`,
+      `Bearer ${await sign({ sub: user, accounts: ['x'] })}`,
+      `Bearer ${await sign({ sub: user })}`,
+      `Bearer ${await sign({ sub: user, accounts: {}, nbf: Math.floor(Date.now() / 1000) + 600 })}`,
     ];
     for (const header of bad)
-      expect({ header, kind: kindOf(() => verifyAuthorization(header, SECRET)) }).toEqual({ header, kind: 'invalid-token' });
-    expect(kindOf(() => verifyAuthorization(`Bearer ${token}`, undefined))).toBe('invalid-token');
+      expect({ header, kind: await kindOf(() => verifyAuthorization(header, SECRET)) }).toEqual({ header, kind: 'invalid-token' });
+    expect(await kindOf(() => verifyAuthorization(`Bearer ${token}`, undefined))).toBe('invalid-token');
   });
 
-  it('refuses the nil UUID as sub (reserved for the system), a non-numeric iat and any crit header', () => {
+  it('refuses the nil UUID as sub (reserved for the system), a non-numeric iat and any crit header', async () => {
     // signed by hand: the signing library itself refuses to put a non-numeric iat into a token
     const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const hs256 = (header: object, payload: object) => {
@@ -64,18 +80,18 @@ describe('verifyAuthorization', () => {
       hs256({ ...typ, crit: [] }, { sub: user, accounts: {} }),
     ];
     for (const t of refused)
-      expect({ t, kind: kindOf(() => verifyAuthorization(`Bearer ${t}`, SECRET)) }).toEqual({ t, kind: 'invalid-token' });
-    expect(verifyAuthorization(`Bearer ${hs256(typ, { sub: user, accounts: {}, iat: 1 })}`, SECRET).userId).toBe(user);
+      expect({ t, kind: await kindOf(() => verifyAuthorization(`Bearer ${t}`, SECRET)) }).toEqual({ t, kind: 'invalid-token' });
+    expect((await verifyAuthorization(`Bearer ${hs256(typ, { sub: user, accounts: {}, iat: 1 })}`, SECRET)).userId).toBe(user);
   });
 });
 
 describe('authorizeAccount and roles', () => {
   const principal = { userId: user, accounts: { [account]: 'member' as const } };
 
-  it('checks the id format, then membership, then the role', () => {
-    expect(kindOf(() => authorizeAccount(principal, 'nope'))).toBe('invalid-account-id');
-    expect(kindOf(() => authorizeAccount(principal, randomUUID()))).toBe('forbidden');
-    expect(kindOf(() => authorizeAccount(principal, account, 'admin'))).toBe('forbidden');
+  it('checks the id format, then membership, then the role', async () => {
+    expect(await kindOf(() => authorizeAccount(principal, 'nope'))).toBe('invalid-account-id');
+    expect(await kindOf(() => authorizeAccount(principal, randomUUID()))).toBe('forbidden');
+    expect(await kindOf(() => authorizeAccount(principal, account, 'admin'))).toBe('forbidden');
     expect(authorizeAccount(principal, account, 'member')).toEqual({ accountId: account, userId: user, role: 'member' });
   });
 

@@ -1,5 +1,5 @@
-import { JwtService } from '@nestjs/jwt';
-import { createSecretKey } from 'node:crypto';
+import { createSecretKey, KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import { UnauthenticatedError } from '../platform/errors/domain-errors';
 import { isAstraIdentifier, NIL_UUID } from './identifiers';
 import { claimAt } from './claim-path';
@@ -7,23 +7,19 @@ import { isRole, Principal, Role } from './roles';
 import { trackerRoleFromClaim } from './tracker-roles';
 
 /**
- * One HS256 verifier per secret, holding the secret as a KeyObject. Given the secret as a string, jsonwebtoken
- * first tries to read it as a PEM public key and only then makes a secret key of it, on every call: that failed
- * parse was about a fifth of the service's CPU on Astra creates. Several app instances in one process (tests)
- * may use different secrets, hence the small map.
+ * One HS256 key per secret, made once: building a KeyObject from the secret on every call was measurable on Astra
+ * creates. Several app instances in one process (tests) may use different secrets, hence the small map.
  */
-const hs256Verifiers = new Map<string, JwtService>();
-function hs256Verifier(secret: string): JwtService {
-  let verifier = hs256Verifiers.get(secret);
-  if (!verifier) {
-    if (hs256Verifiers.size >= 8) hs256Verifiers.clear();
-    verifier = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
-    hs256Verifiers.set(secret, verifier);
+const hs256Keys = new Map<string, KeyObject>();
+function hs256Key(secret: string): KeyObject {
+  let key = hs256Keys.get(secret);
+  if (!key) {
+    if (hs256Keys.size >= 8) hs256Keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    hs256Keys.set(secret, key);
   }
-  return verifier;
+  return key;
 }
-/** Signing (dev tokens, tests) and reading claims without verifying them. */
-const jwt = new JwtService({});
 const BEARER = /^Bearer[ \t]+(\S*)[ \t]*$/i;
 
 /**
@@ -47,36 +43,45 @@ export function bearerToken(header: unknown): string {
  *   of Astra identifier -> role: UnauthenticatedError(false) (problems/4). So is every token when no secret is
  *   configured (AUTH_JWT_SECRET unset): the Astra routes then refuse everyone instead of stopping the app.
  */
-export function verifyAuthorization(header: unknown, secret: string | undefined): Principal {
+export function verifyAuthorization(header: unknown, secret: string | undefined): Promise<Principal> {
   return verifyHs256(bearerToken(header), secret);
 }
 
 /** The HS256 verification of one token (see verifyAuthorization). */
-export function verifyHs256(token: string, secret: string | undefined): Principal {
-  return verifyHs256WithExpiry(token, secret).principal;
+export async function verifyHs256(token: string, secret: string | undefined): Promise<Principal> {
+  return (await verifyHs256WithExpiry(token, secret)).principal;
 }
 
-/** verifyHs256, also answering when the token expires (its `exp` in epoch ms; undefined when it has none). */
-export function verifyHs256WithExpiry(
+/**
+ * verifyHs256, also answering when the token expires (its `exp` in epoch ms; undefined when it has none). jose
+ * checks the signature, `alg` (HS256 only), `exp` (expired once the current whole second reaches it) and `nbf`.
+ */
+export async function verifyHs256WithExpiry(
   token: string,
   secret: string | undefined,
   trackerRoleClaim?: string,
-): { principal: Principal; expiresAt: number | undefined } {
+): Promise<{ principal: Principal; expiresAt: number | undefined }> {
   if (!secret) throw new UnauthenticatedError(false, 'Bearer tokens cannot be verified: AUTH_JWT_SECRET is not configured.');
-  let verified: { header?: { crit?: unknown }; payload?: unknown };
+  let crit: unknown;
   try {
-    verified = hs256Verifier(secret).verify(token, { algorithms: ['HS256'], complete: true });
-  } catch (err) {
-    const reason = (err as Error).name === 'TokenExpiredError' ? 'The bearer token has expired.' : 'The bearer token is invalid.';
-    throw new UnauthenticatedError(false, reason);
+    crit = decodeProtectedHeader(token).crit;
+  } catch {
+    throw new UnauthenticatedError(false, 'The bearer token is invalid.');
   }
   // RFC 7515 4.1.11: a recipient that does not understand an extension listed in `crit` must refuse the token;
-  // we understand none.
-  if (verified.header?.crit !== undefined)
+  // we understand none (jose alone would accept `crit: ["b64"]`, RFC 7797).
+  if (crit !== undefined)
     throw new UnauthenticatedError(false, 'The bearer token names critical header extensions this service does not support.');
-  const exp = (verified.payload as { exp?: unknown } | undefined)?.exp;
+  let payload: unknown;
+  try {
+    payload = (await jwtVerify(token, hs256Key(secret), { algorithms: ['HS256'], currentDate: new Date(Date.now()) })).payload;
+  } catch (err) {
+    const reason = err instanceof errors.JWTExpired ? 'The bearer token has expired.' : 'The bearer token is invalid.';
+    throw new UnauthenticatedError(false, reason);
+  }
+  const exp = (payload as { exp?: unknown }).exp;
   return {
-    principal: principalFromClaims(verified.payload, trackerRoleClaim),
+    principal: principalFromClaims(payload, trackerRoleClaim),
     expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
   };
 }
@@ -111,20 +116,19 @@ export function accountRolesFrom(accounts: unknown, bad: (what: string) => Error
 }
 
 /**
- * Signs a token the way the service expects (dev tokens, tests). `expiresInSeconds` omitted = no `exp`. A
- * tracker role goes into the default claim, `tracker_role`.
+ * Signs a token the way the service expects (dev tokens, the bench): HS256, `typ: JWT`, `iat` now.
+ * `expiresInSeconds` omitted = no `exp`. A tracker role goes into the default claim, `tracker_role`.
  */
-export function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
+export async function signToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): Promise<string> {
   const payload = {
     sub: principal.userId,
     accounts: { ...principal.accounts },
     ...(principal.trackerRole ? { tracker_role: principal.trackerRole } : {}),
   };
-  return jwt.sign(payload, {
-    secret,
-    algorithm: 'HS256',
-    ...(options.expiresInSeconds !== undefined ? { expiresIn: options.expiresInSeconds } : {}),
-  });
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now);
+  if (options.expiresInSeconds !== undefined) jwt.setExpirationTime(now + options.expiresInSeconds);
+  return jwt.sign(hs256Key(secret));
 }
 
 /**
@@ -135,7 +139,11 @@ export function bearerTokenExpiry(header: unknown): number | undefined {
   const value: unknown = Array.isArray(header) ? header[0] : header;
   const match = typeof value === 'string' ? BEARER.exec(value.trim()) : null;
   if (!match) return undefined;
-  const payload: unknown = jwt.decode(match[1]);
-  const exp = payload && typeof payload === 'object' ? (payload as { exp?: unknown }).exp : undefined;
+  let exp: unknown;
+  try {
+    exp = decodeJwt(match[1]).exp;
+  } catch {
+    return undefined;
+  }
   return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }

@@ -5,9 +5,9 @@ import { TEST_AUDIENCE, TestOidcIssuer } from '../../test/support/oidc-issuer';
 import { AppConfig } from '../platform/config/app-config.service';
 import { validateEnv } from '../platform/config/env.schema';
 import { DomainError } from '../platform/errors/domain-errors';
-import { signToken } from './bearer-token';
 import { BearerVerifier } from './bearer-verifier';
 import { authenticate, CallParts, callerKey, verifiedPrincipal } from './caller';
+import { signTestToken } from '../../test/support/auth';
 
 const SECRET = 'unit-test-secret-0123456789';
 const account = randomUUID();
@@ -48,8 +48,8 @@ describe('BearerVerifier', () => {
 
   it("fills in the tracker role: the token's (claim or groups), else TRACKER_DEFAULT_ROLE; a bad one is 401", async () => {
     const role = async (verifier: BearerVerifier, token: string) => (await verifier.verify(`Bearer ${token}`)).trackerRole;
-    expect(await role(both, signToken({ userId: user, accounts: {} }, SECRET))).toBe('writer');
-    expect(await role(both, signToken({ userId: user, accounts: {}, trackerRole: 'admin' }, SECRET))).toBe('admin');
+    expect(await role(both, signTestToken({ userId: user, accounts: {} }, SECRET))).toBe('writer');
+    expect(await role(both, signTestToken({ userId: user, accounts: {}, trackerRole: 'admin' }, SECRET))).toBe('admin');
     expect(await role(both, await issuer.sign({ sub: user, tracker_role: 'reader' }))).toBe('reader');
     expect(await role(both, await issuer.sign({ sub: user, groups: ['tracker:tracker:admin'] }))).toBe('admin');
     const readers = verifierFor({
@@ -58,7 +58,7 @@ describe('BearerVerifier', () => {
       TRACKER_ROLE_CLAIM: 'app.role',
       ...issuer.env({ AUTH_JWKS_COOLDOWN_SECONDS: '0' }),
     });
-    expect(await role(readers, signToken({ userId: user, accounts: {} }, SECRET))).toBe('reader');
+    expect(await role(readers, signTestToken({ userId: user, accounts: {} }, SECRET))).toBe('reader');
     expect(await role(readers, await issuer.sign({ sub: user }))).toBe('reader');
     expect(await role(readers, await issuer.sign({ sub: user, app: { role: 'writer' } }))).toBe('writer');
     readers.onModuleDestroy();
@@ -69,7 +69,7 @@ describe('BearerVerifier', () => {
   });
 
   it('accepts an HS256 token beside them, and chooses by alg', async () => {
-    expect(await outcome(both, signToken({ userId: user, accounts: {} }, SECRET))).toBe(`ok:${user}`);
+    expect(await outcome(both, signTestToken({ userId: user, accounts: {} }, SECRET))).toBe(`ok:${user}`);
   });
 
   it('honours the clock skew on exp and nbf (30 s by default)', async () => {
@@ -185,7 +185,7 @@ describe('BearerVerifier', () => {
 
   it('remembers a verified HS256 token, and refuses it once it has expired', async () => {
     const hsOnly = verifierFor({ AUTH_JWT_SECRET: SECRET });
-    const token = signToken({ userId: user, accounts: { [account]: 'admin' } }, SECRET, { expiresInSeconds: 60 });
+    const token = signTestToken({ userId: user, accounts: { [account]: 'admin' } }, SECRET, { expiresInSeconds: 60 });
     expect(await outcome(hsOnly, token)).toBe(`ok:${user}`);
     expect(await outcome(hsOnly, token)).toBe(`ok:${user}`);
     const later = Date.now() + 61_000;
@@ -214,7 +214,7 @@ describe('caller verdicts', () => {
 
   it('verifies once per call, however many ask and however early', async () => {
     const spy = jest.spyOn(verifier, 'verify');
-    const call = parts(`Bearer ${signToken({ userId: user, accounts: { [account]: 'viewer' } }, SECRET)}`);
+    const call = parts(`Bearer ${signTestToken({ userId: user, accounts: { [account]: 'viewer' } }, SECRET)}`);
     const answers = await Promise.all([authenticate(call, verifier), verifiedPrincipal(call, verifier), callerKey(call, verifier)]);
     expect(await callerKey(call, verifier)).toBe(`user:${user}|account:${account}`);
     expect(answers[0].userId).toBe(user);

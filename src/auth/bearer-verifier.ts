@@ -82,7 +82,7 @@ export class BearerVerifier implements OnApplicationBootstrap, OnModuleDestroy {
     if (alg === 'HS256') {
       if (this.oidc && this.unverifiedIssuer(token) === this.settings.oidc?.issuer)
         throw new UnauthenticatedError(false, "The bearer token's algorithm is not accepted.");
-      const verified = verifyHs256WithExpiry(token, this.settings.jwtSecret, this.settings.trackerRoleClaim);
+      const verified = await verifyHs256WithExpiry(token, this.settings.jwtSecret, this.settings.trackerRoleClaim);
       const principal = this.withTrackerRole(verified.principal);
       this.hs256Verified.remember(token, principal, verified.expiresAt);
       return principal;

@@ -28,7 +28,7 @@ export class VerifiedTokens {
   get(token: string): Principal | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    // jsonwebtoken's rule: expired once the current whole second reaches `exp`.
+    // The verifier's rule (jose): expired once the current whole second reaches `exp`.
     if (entry.expiresAt !== undefined && Math.floor(this.now() / 1000) * 1000 >= entry.expiresAt) {
       this.entries.delete(token);
       return undefined;

@@ -1,10 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { signToken } from '../../src/auth/bearer-token';
-import type { Role } from '../../src/auth/roles';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Principal, Role } from '../../src/auth/roles';
 import type { TrackerRole } from '../../src/auth/tracker-roles';
 
 /** What test apps sign and verify tokens with (the e2e harness, spawned apps and controller specs). */
 export const TEST_JWT_SECRET = 'test-secret-for-tracker-e2e-only';
+
+/**
+ * An HS256 token signed here, synchronously, the way `signToken` (jose, async) signs it: header `{alg, typ}`,
+ * claims `sub`, `accounts`, `tracker_role`, `iat` and `exp`. Tests sign with this so thousands of calls stay
+ * synchronous, and the service's verifier (jose) checks tokens it did not make itself.
+ */
+export function signTestToken(principal: Principal, secret: string, options: { expiresInSeconds?: number } = {}): string {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub: principal.userId,
+    accounts: { ...principal.accounts },
+    ...(principal.trackerRole ? { tracker_role: principal.trackerRole } : {}),
+    iat,
+    ...(options.expiresInSeconds !== undefined ? { exp: iat + options.expiresInSeconds } : {}),
+  };
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
 
 export interface MintOptions {
   /** `sub`; default a new UUIDv4 */
@@ -25,11 +43,11 @@ export interface MintOptions {
 export function mintToken(accounts: Record<string, Role>, options: MintOptions = {}): string {
   const user = options.user ?? randomUUID();
   if (options.malformedClaims) {
-    return signToken({ userId: 'not-a-uuid', accounts: accounts }, TEST_JWT_SECRET);
+    return signTestToken({ userId: 'not-a-uuid', accounts: accounts }, TEST_JWT_SECRET);
   }
   const secret = options.badSignature ? `${TEST_JWT_SECRET}-but-not-quite` : TEST_JWT_SECRET;
   const expiresInSeconds = options.expired ? -60 : options.expiresInSeconds;
-  return signToken({ userId: user, accounts, ...(options.trackerRole ? { trackerRole: options.trackerRole } : {}) }, secret, {
+  return signTestToken({ userId: user, accounts, ...(options.trackerRole ? { trackerRole: options.trackerRole } : {}) }, secret, {
     expiresInSeconds,
   });
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { authorizeAccount } from '../../auth/account-scope';
 import { BearerVerifier } from '../../auth/bearer-verifier';
-import { signToken } from '../../auth/bearer-token';
 import type { CallParts } from '../../auth/caller';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
@@ -11,6 +10,7 @@ import type { LiveMessage } from './domain/live-message';
 import { LiveHub } from './live-hub';
 import { LiveService, SUBSCRIBER_BUFFER } from './live.service';
 import { StreamSlots } from './stream-slots';
+import { signTestToken } from '../../../test/support/auth';
 
 const SECRET = 'live-service-spec-secret';
 const msg = (position: number): LiveMessage => ({ position, stream: 'tracker', kind: 'created', key: `e${position}`, at: 0, data: {} });
@@ -32,7 +32,7 @@ const call = (authorization?: string, address = '10.0.0.1', accountId?: string):
   address,
 });
 const tokenOf = (user: string, account: string, expiresInSeconds?: number) =>
-  `Bearer ${signToken({ userId: user, accounts: { [account]: 'viewer' } }, SECRET, { expiresInSeconds })}`;
+  `Bearer ${signTestToken({ userId: user, accounts: { [account]: 'viewer' } }, SECRET, { expiresInSeconds })}`;
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('LiveService: stream slots per caller and token expiry', () => {

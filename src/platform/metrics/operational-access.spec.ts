@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { signToken } from '../../auth/bearer-token';
 import { BearerVerifier } from '../../auth/bearer-verifier';
 import type { CallParts } from '../../auth/caller';
 import { AppConfig } from '../config/app-config.service';
 import { validateEnv } from '../config/env.schema';
 import { OperationalDataAccess } from './operational-access';
+import { signTestToken } from '../../../test/support/auth';
 
 const SECRET = 'operational-access-spec-secret';
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
@@ -14,7 +14,7 @@ function accessWith(env: Record<string, string>): OperationalDataAccess {
   return new OperationalDataAccess(config, new BearerVerifier(config));
 }
 const call = (authorization?: string): CallParts => ({ carrier: {}, authorization, accountId: undefined, address: '127.0.0.1' });
-const verified = `Bearer ${signToken({ userId: randomUUID(), accounts: {} }, SECRET)}`;
+const verified = `Bearer ${signTestToken({ userId: randomUUID(), accounts: {} }, SECRET)}`;
 
 describe('OperationalDataAccess: who may read /metrics and the readiness counts', () => {
   it('is open while the tracker API is (TRACKER_AUTH off, no METRICS_TOKEN)', async () => {
