@@ -1,4 +1,5 @@
-import type { FieldFilter, ListQuery, ListSpec } from '../../astra/list-query';
+import type { FieldFilter } from '../../astra/list-filter';
+import type { ListQuery, ListSpec } from '../../astra/list-query';
 import { ListResponse, toListResponse } from '../../astra/list-response';
 import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import { InvalidQueryError } from '../../platform/errors/domain-errors';
