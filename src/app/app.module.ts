@@ -6,6 +6,7 @@ import { GLOBAL_ENHANCERS } from './global-enhancers';
 import { SlidingWindowStorage } from '../platform/rate-limit/sliding-window.storage';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { ActivityLogModule } from '../features/activity-log/activity-log.module';
+import { AuthModule } from '../auth/auth.module';
 import { AppConfigModule } from '../platform/config/config.module';
 import { EnvironmentVariables } from '../platform/config/env.schema';
 import { DatabaseModule } from '../platform/database/database.module';
@@ -64,6 +65,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
+        AuthModule,
         GrpcRuntimeModule.forRoot(grpcRuntime),
         LoggerModule.forRoot({
           pinoHttp: {

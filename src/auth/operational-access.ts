@@ -1,20 +1,23 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { bearerToken } from '../../auth/bearer-token';
-import { BearerVerifier } from '../../auth/bearer-verifier';
-import { authenticate, CallParts, callParts, verifiedPrincipal } from '../../auth/caller';
-import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
-import { AppConfig } from '../config/app-config.service';
+import { AppConfig } from '../platform/config/app-config.service';
+import type { CallParts } from '../platform/http/call-parts';
+import type { OperationalDataAccess } from '../platform/metrics/operational-access';
+import { bearerToken } from './bearer-token';
+import { BearerVerifier } from './bearer-verifier';
+import { authenticate, verifiedPrincipal } from './caller';
+import { hasTrackerRole, requireTrackerRole } from './tracker-roles';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * Who may read the service's operational data. Open to everyone while the tracker API is (TRACKER_AUTH off and
  * no METRICS_TOKEN): it shows nothing the API does not. Otherwise a call needs the static METRICS_TOKEN (what a
- * Prometheus scrape config carries) or a verified token with the tracker role reader (or above).
+ * Prometheus scrape config carries) or a verified token with the tracker role reader (or above). AuthModule
+ * provides it as platform's OperationalDataAccess (/metrics and the readiness counts ask through that).
  */
 @Injectable()
-export class OperationalDataAccess {
+export class TokenOperationalDataAccess implements OperationalDataAccess {
   private readonly metricsTokenDigest?: Buffer;
 
   constructor(
@@ -52,16 +55,5 @@ export class OperationalDataAccess {
       return false;
     }
     return timingSafeEqual(sha256(token), this.metricsTokenDigest);
-  }
-}
-
-/** /metrics: refused (401/403) to callers who may not read operational data. */
-@Injectable()
-export class OperationalReaderGuard implements CanActivate {
-  constructor(private readonly access: OperationalDataAccess) {}
-
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.access.requireReader(callParts(context));
-    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CallParts, userKey } from '../../auth/caller';
+import { userKey } from '../../auth/caller';
+import type { CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
 import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
 import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
