@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { parseInstant, searchWindow } from '../tracker-events/domain/date-range';
+import { parseInstant, searchWindow } from '../../platform/validation/date-range';
 import { DEFAULT_PER_PAGE } from '../tracker-events/domain/event-enums';
 import { CodeChangeRepository } from './data/code-change.repository';
 import type { CodeChangeRecord } from './data/code-change.schema';

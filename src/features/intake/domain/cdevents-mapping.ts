@@ -1,4 +1,4 @@
-import { parseInstant } from '../../tracker-events/domain/date-range';
+import { parseInstant } from '../../../platform/validation/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
 import { correlatedEventId } from './correlation';

@@ -1,6 +1,6 @@
 import type { DeploymentEvent, DeploymentStatusEvent, PullRequestEvent } from '@octokit/webhooks-types';
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
-import { parseInstant } from '../../tracker-events/domain/date-range';
+import { parseInstant } from '../../../platform/validation/date-range';
 import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
 import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
 import { correlatedEventId } from './correlation';
