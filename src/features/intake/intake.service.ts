@@ -10,10 +10,8 @@ import { ConflictError, DomainError, ForbiddenError, InvalidInputError } from '.
 import type { SignedBody } from '../../platform/http/raw-body';
 import { validationErrorToDomain } from '../../platform/validation/validation';
 import { AppConfig } from '../../platform/config/app-config.service';
-import { TrackerEventsService } from '../tracker-events/tracker-events.service';
-import { CodeChangesService } from '../code-changes/code-changes.service';
-import { CreateCodeChangeDto } from '../code-changes/dto/code-change.dto';
-import { CreateEventDto } from '../tracker-events/dto/event-body.dto';
+import { CreateEventDto, TrackerEventsService } from '../tracker-events';
+import { CodeChangesService, CreateCodeChangeDto } from '../code-changes';
 import { CdEventSchema, compileCdEventSchemas, MappedCdEvent, schemaFailure } from './cdevents/cdevent-schemas';
 import { CloudEventMode, CloudEventsRequest, MAX_BATCH, modeOf, readCloudEvent } from './cdevents/cloudevent-message';
 import type { IntakeOutcomeRecord } from './data/intake-receipt.schema';
