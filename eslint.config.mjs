@@ -21,6 +21,7 @@ export default tseslint.config(
       'web/src/api/openapi.ts',
       '*.config.js',
       '*.config.mjs',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,
