@@ -19,6 +19,7 @@ export default tseslint.config(
       'src/contract/api-types.ts',
       '*.config.js',
       '*.config.mjs',
+      '.dependency-cruiser.cjs',
     ],
   },
   js.configs.recommended,

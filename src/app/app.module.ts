@@ -5,7 +5,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { GLOBAL_ENHANCERS } from './global-enhancers';
 import { SlidingWindowStorage } from '../platform/rate-limit/sliding-window.storage';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
-import { ActivityLogModule } from '../features/activity-log/activity-log.module';
+import { ActivityLogModule } from '../features/activity-log';
+import { AuthModule } from '../auth/auth.module';
 import { AppConfigModule } from '../platform/config/config.module';
 import { EnvironmentVariables } from '../platform/config/env.schema';
 import { DatabaseModule } from '../platform/database/database.module';
@@ -13,15 +14,15 @@ import { GrpcRuntime } from '../platform/grpc/grpc.options';
 import { GRPC_RUNTIME } from '../platform/grpc/grpc.tokens';
 import { HealthModule } from '../platform/health/health.module';
 import { MetricsModule } from '../platform/metrics/metrics.module';
-import { DeliveriesModule } from '../features/deliveries/deliveries.module';
-import { AstraNotificationsModule } from '../features/astra-notifications/astra-notifications.module';
+import { DeliveriesModule } from '../features/deliveries';
+import { AstraNotificationsModule } from '../features/astra-notifications';
 import { SystemModule } from '../platform/system/system.module';
-import { TrackerEventsModule } from '../features/tracker-events/tracker-events.module';
-import { LiveModule } from '../features/live/live.module';
-import { CodeChangesModule } from '../features/code-changes/code-changes.module';
-import { InsightsModule } from '../features/insights/insights.module';
-import { LocksModule } from '../features/locks/locks.module';
-import { IntakeModule } from '../features/intake/intake.module';
+import { TrackerEventsModule } from '../features/tracker-events';
+import { LiveModule } from '../features/live';
+import { CodeChangesModule } from '../features/code-changes';
+import { InsightsModule } from '../features/insights';
+import { LocksModule } from '../features/locks';
+import { IntakeModule } from '../features/intake';
 import { requestIdFor } from '../platform/http/correlation-id';
 import { redactUrl } from '../platform/http/redact-url';
 
@@ -64,6 +65,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
+        AuthModule,
         GrpcRuntimeModule.forRoot(grpcRuntime),
         LoggerModule.forRoot({
           pinoHttp: {

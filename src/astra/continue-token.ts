@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TYPE_BASE64_DATA } from './astra-patterns';
-import type { FieldFilter, FieldType } from './list-query';
+import type { FieldFilter, FieldType } from './list-filter';
 
 /**
  * The continue token: standard base64 (type_base64_data) of a small JSON object holding the keyset position

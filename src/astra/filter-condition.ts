@@ -1,6 +1,6 @@
 import { arrayElementsHave, containsText } from '../platform/database/portable-filters';
 import { TYPE_ASTRA_TIME } from './astra-patterns';
-import type { FieldFilter, FieldType, FilterOp } from './list-query';
+import type { FieldFilter, FieldType, FilterOp } from './list-filter';
 
 /**
  * Turns one parsed filter into a Mongo condition on the field's storage path. The user's value only ever

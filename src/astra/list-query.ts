@@ -12,6 +12,7 @@ import {
 } from './astra-patterns';
 import { decodeContinueToken } from './continue-token';
 import { conditionFor } from './filter-condition';
+import type { FieldFilter, FieldType, FilterOp } from './list-filter';
 
 /**
  * Astra collection query parameters (the Astra Control API reference, section 2), parsed once for every list endpoint.
@@ -39,13 +40,6 @@ import { conditionFor } from './filter-condition';
  *   `false`/undefined/null mean "absent".
  */
 
-export type FilterOp = 'eq' | 'lt' | 'gt' | 'lte' | 'gte' | 'in';
-export type FieldType = 'string' | 'number' | 'time' | 'string[]' | 'object[]';
-export interface FieldFilter {
-  field: string;
-  op: FilterOp;
-  value: string;
-}
 export interface ListSpec {
   /** Fields usable in filter and orderBy (dotted paths allowed, e.g. 'data.ttl', 'metadata.creationTimestamp',
    *  'metadata.labels.name'), each with its type and its storage path in the Mongo document (default: same). */

@@ -2,7 +2,8 @@ import { CanActivate, createParamDecorator, ExecutionContext, Injectable, SetMet
 import { Reflector } from '@nestjs/core';
 import { AccountScope, authorizeAccount } from './account-scope';
 import { BearerVerifier } from './bearer-verifier';
-import { authenticate, callParts } from './caller';
+import { authenticate } from './caller';
+import { callParts } from '../platform/http/call-parts';
 import { Role } from './roles';
 
 const MIN_ROLE = 'tracker:min-role';

@@ -6,7 +6,8 @@ import { AppConfig } from '../platform/config/app-config.service';
 import { validateEnv } from '../platform/config/env.schema';
 import { DomainError } from '../platform/errors/domain-errors';
 import { BearerVerifier } from './bearer-verifier';
-import { authenticate, CallParts, callerKey, verifiedPrincipal } from './caller';
+import { authenticate, callerKey, verifiedPrincipal } from './caller';
+import type { CallParts } from '../platform/http/call-parts';
 import { signTestToken } from '../../test/support/auth';
 
 const SECRET = 'unit-test-secret-0123456789';

@@ -1,5 +1,4 @@
 import { DomainError } from '../platform/errors/domain-errors';
-import type { Principal } from './roles';
 
 /**
  * Tracker roles, lowest first (docs/security.md, "Tracker roles"): each can do what the lower ones can. reader:
@@ -13,13 +12,19 @@ export function isTrackerRole(value: unknown): value is TrackerRole {
   return typeof value === 'string' && (TRACKER_ROLES as readonly string[]).includes(value);
 }
 
+/**
+ * What the checks below read of a caller: a Principal's `trackerRole`. Stated by its shape because roles.ts,
+ * where Principal lives, imports TrackerRole from here (importing Principal back would make a cycle).
+ */
+type TrackerRoleHolder = { readonly trackerRole?: TrackerRole };
+
 /** The caller's tracker role; undefined for a principal that did not come through the BearerVerifier. */
-export function trackerRoleOf(principal: Principal | undefined): TrackerRole | undefined {
+export function trackerRoleOf(principal: TrackerRoleHolder | undefined): TrackerRole | undefined {
   return principal?.trackerRole;
 }
 
 /** True when the caller holds at least `minRole` in the tracker API (e.g. `/metrics` for "a reader token"). */
-export function hasTrackerRole(principal: Principal | undefined, minRole: TrackerRole): boolean {
+export function hasTrackerRole(principal: TrackerRoleHolder | undefined, minRole: TrackerRole): boolean {
   const role = trackerRoleOf(principal);
   return role !== undefined && TRACKER_ROLES.indexOf(role) >= TRACKER_ROLES.indexOf(minRole);
 }
@@ -44,7 +49,7 @@ export function trackerRoleFromClaim(claimValue: unknown, claimName: string, bad
  * Throws the 403 (`urn:tracker:problems:forbidden`, PERMISSION_DENIED on gRPC, the problem's `requiredRole`
  * naming the role) unless the caller holds at least `minRole`. `what` starts the message ("This operation").
  */
-export function requireTrackerRole(principal: Principal, minRole: TrackerRole, what: string): void {
+export function requireTrackerRole(principal: TrackerRoleHolder, minRole: TrackerRole, what: string): void {
   if (hasTrackerRole(principal, minRole)) return;
   throw new DomainError(
     'forbidden',

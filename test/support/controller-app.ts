@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rateLimitModule } from '../../src/app/app.module';
 import { createHttpAdapter } from '../../src/app/bootstrap';
 import { GLOBAL_ENHANCERS } from '../../src/app/global-enhancers';
+import { AuthModule } from '../../src/auth/auth.module';
 import { AppConfigModule } from '../../src/platform/config/config.module';
 import { readEnv } from '../../src/platform/config/read-env';
 import { freePort } from '../../src/platform/database/ferretdb/embedded-ferretdb';
@@ -55,7 +56,7 @@ export async function startControllerApp(options: ControllerAppOptions): Promise
   });
   const module: DynamicModule = {
     module: ControllerTestModule,
-    imports: [AppConfigModule.forRoot(env), rateLimitModule(env), DiscoveryModule],
+    imports: [AppConfigModule.forRoot(env), AuthModule, rateLimitModule(env), DiscoveryModule],
     controllers: options.controllers,
     // MetricsService: the global gRPC timing interceptor records into it.
     providers: [...GLOBAL_ENHANCERS, MetricsService, ...options.providers],

@@ -4,7 +4,7 @@ import {
   TrackerEventOrder,
   TrackerEventRepository,
 } from '../../src/features/tracker-events/data/tracker-event.repository';
-import { dayBounds } from '../../src/features/tracker-events/domain/date-range';
+import { dayBounds } from '../../src/platform/validation/date-range';
 import { startTestApp, TestApp } from '../support/app-harness';
 import { http } from '../support/http';
 import { CURL, runCurl } from '../support/tracker-event-examples';

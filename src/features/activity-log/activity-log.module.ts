@@ -4,6 +4,7 @@ import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } fr
 import { ActivityEventChangeIndex, ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { AccountGuard } from '../../auth/account.guard';
+import { ActivityEventChanges } from './activity-event.changes';
 import { ActivityEventSweeper } from './activity-event.sweeper';
 import { ActivityLogGrpcController } from './activity-log.grpc.controller';
 import { ActivityLogHooks } from './activity-log.hooks';
@@ -12,7 +13,8 @@ import { ActivityLogService } from './activity-log.service';
 
 /**
  * The Astra activity log (/accounts/{id}/core/v1/events, astra.core.v1.EventService). Exports the service
- * (reads, "is it cleared") and ActivityLogHooks (sweep hooks) for the notifications module.
+ * (reads, "is it cleared") and ActivityLogHooks (sweep hooks) for the notifications module, and
+ * ActivityEventChanges (created-events reads) with the created-listeners of ActivityLogHooks for the live module.
  */
 @Module({
   imports: [MongooseModule.forFeature([ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition])],
@@ -21,12 +23,13 @@ import { ActivityLogService } from './activity-log.service';
     ActivityEventRepository,
     ActivityEventExpiryIndex,
     ActivityEventChangeIndex,
+    ActivityEventChanges,
     ActivityLogService,
     ActivityLogHooks,
     ActivityEventSweeper,
     AccountGuard,
   ],
-  exports: [ActivityLogService, ActivityLogHooks, ActivityEventChangeIndex],
+  exports: [ActivityLogService, ActivityLogHooks, ActivityEventChanges],
 })
 export class ActivityLogModule {
   constructor(config: AppConfig) {

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ActivityEventsSweptHook, ActivityLogHooks } from '../activity-log/activity-log.hooks';
+import { ActivityEventsSweptHook, ActivityLogHooks } from '../activity-log';
 import { systemScope } from '../../auth/account-scope';
 import { BannerDismissalRepository, NotificationReadMarkRepository } from './data/notification-user-state.repository';
 

@@ -1,8 +1,6 @@
-import { AstraEvent, INCLUDABLE, toAstraEvent } from '../activity-log/activity-event.mapper';
-import { EVENTS_LIST_SPEC } from '../activity-log/activity-event.list-fields';
+import { EVENTS_LIST_SPEC, INCLUDABLE, toAstraEvent, type ActivityEventRecord, type AstraEvent } from '../activity-log';
 import type { ListSpec } from '../../astra/list-query';
 import { NIL_UUID } from '../../auth/identifiers';
-import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import { bannerIdOf, notificationIdOf, unreadIdOf } from './notification-ids';
 
 export const NOTIFICATION_TYPE = 'application/astra-notification';

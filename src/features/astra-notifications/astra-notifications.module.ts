@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BannerDismissalModelDefinition, NotificationReadMarkModelDefinition } from './data/notification-user-state.schema';
 import { BannerDismissalRepository, NotificationReadMarkRepository } from './data/notification-user-state.repository';
-import { ActivityLogModule } from '../activity-log/activity-log.module';
+import { ActivityLogModule } from '../activity-log';
 import { AccountGuard } from '../../auth/account.guard';
 import { AstraNotificationsCascade } from './astra-notifications.cascade';
 import { AstraNotificationsGrpcController } from './astra-notifications.grpc.controller';

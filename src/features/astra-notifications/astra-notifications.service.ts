@@ -4,9 +4,8 @@ import type { ListResponse } from '../../astra/list-response';
 import type { AccountScope } from '../../auth/account-scope';
 import { isAstraIdentifier } from '../../auth/identifiers';
 import { DomainError, NotFoundError } from '../../platform/errors/domain-errors';
-import { ActivityLogService } from '../activity-log/activity-log.service';
+import { ActivityLogService, type ActivityEventRecord } from '../activity-log';
 import { NotificationReadMarkRepository } from './data/notification-user-state.repository';
-import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import {
   AstraNotification,
   AstraUnreadNotification,

@@ -1,6 +1,7 @@
-import type { FieldFilter, ListQuery, ListSpec } from '../../astra/list-query';
+import type { FieldFilter } from '../../astra/list-filter';
+import type { ListQuery, ListSpec } from '../../astra/list-query';
 import { ListResponse, toListResponse } from '../../astra/list-response';
-import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
+import type { ActivityEventRecord } from '../activity-log';
 import { InvalidQueryError } from '../../platform/errors/domain-errors';
 
 /** For each derived id field: the event id a value names (undefined when it names none). */

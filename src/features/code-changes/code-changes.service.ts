@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { parseInstant, searchWindow } from '../tracker-events/domain/date-range';
-import { DEFAULT_PER_PAGE } from '../tracker-events/domain/event-enums';
+import { parseInstant, searchWindow } from '../../platform/validation/date-range';
+import { DEFAULT_PER_PAGE } from '../tracker-events';
 import { CodeChangeRepository } from './data/code-change.repository';
 import type { CodeChangeRecord } from './data/code-change.schema';
 import { buildCodeChangeRecord, changeId, CodeChangeInput, identityKey } from './domain/code-change-record';

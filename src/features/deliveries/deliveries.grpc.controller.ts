@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import { EventIdDto } from '../tracker-events/dto/event-body.dto';
+import { EventIdDto } from '../tracker-events';
 import { toNotificationsResponse } from './deliveries.mapper';
 import { DeliveriesService } from './deliveries.service';
 

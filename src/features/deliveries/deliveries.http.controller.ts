@@ -2,7 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../platform/openapi/api-docs';
-import { EventIdDto } from '../tracker-events/dto/event-body.dto';
+import { EventIdDto } from '../tracker-events';
 import { EventDeliveriesView } from './dto/delivery-response.dto';
 import { toNotificationsResponse } from './deliveries.mapper';
 import { DeliveriesService } from './deliveries.service';

@@ -7,7 +7,7 @@ import {
   NotificationDueModelDefinition,
 } from './data/delivery-claim.schema';
 import { DeliveryClaimRepository, DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
-import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { TrackerEventsModule } from '../tracker-events';
 import { ChannelRegistry } from './channels/channel-registry';
 import { EmailChannel } from './channels/email.channel';
 import { SlackChannel } from './channels/slack.channel';

@@ -1,10 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { NotFoundError } from '../../platform/errors/domain-errors';
 import { DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
-import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
-import { TrackerEventsService } from '../tracker-events/tracker-events.service';
-import type { PlannedDeliveryRecord, TrackerEventRecord } from '../tracker-events/data/tracker-event.schema';
-import { DeliveryPlanner, DeliveryPlanners } from '../tracker-events/delivery-planners';
+import {
+  DeliveryPlanner,
+  DeliveryPlanners,
+  TrackerEventsService,
+  type PlannedDeliveryRecord,
+  type TrackerEventRecord,
+  type TrackerEventRecordView,
+} from '../tracker-events';
 import { ChannelRegistry } from './channels/channel-registry';
 import { DeliveryProgress, DeliveryRecord, nextDueAt, planDeliveries, withProgress } from './delivery/delivery-record';
 

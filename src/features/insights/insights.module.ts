@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CodeChangesModule } from '../code-changes/code-changes.module';
-import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { CodeChangesModule } from '../code-changes';
+import { TrackerEventsModule } from '../tracker-events';
 import { DoraMetrics } from './dora-metrics';
 import { InsightsGrpcController } from './insights.grpc.controller';
 import { InsightsHttpController } from './insights.http.controller';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CodeChangesService } from '../code-changes/code-changes.service';
-import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import { CodeChangesService } from '../code-changes';
+import { TrackerEventsService } from '../tracker-events';
 import { OTHER_SERVICES_LABEL, servicesWithOwnLabel } from '../../platform/metrics/service-labels';
 import { Bucket, ChangeFact, computeDora, computeDoraByService, DAY_MS, DoraKeys, DoraReport, servicesWithData } from './domain/dora';
 import { toFacts } from './domain/facts';

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../platform/errors/domain-errors';
-import { searchWindow } from '../tracker-events/domain/date-range';
+import { searchWindow } from '../../platform/validation/date-range';
 import { DAY_MS } from './domain/dora';
 
 export const DEFAULT_WINDOW_DAYS = 30;

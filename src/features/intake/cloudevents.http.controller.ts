@@ -12,8 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { CallParts } from '../../auth/caller';
-import { CallerParts } from '../../auth/caller.decorator';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { CloudEventBatchAnswerDto, IntakeIgnoredDto, IntakeRecordedDto } from './dto/intake-answer.dto';
 import { answerBody, batchBody } from './intake.mapper';

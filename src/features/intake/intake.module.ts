@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
-import { CodeChangesModule } from '../code-changes/code-changes.module';
+import { TrackerEventsModule } from '../tracker-events';
+import { CodeChangesModule } from '../code-changes';
 import { CloudEventsHttpController } from './cloudevents.http.controller';
 import { IntakeReceiptRepository } from './data/intake-receipt.repository';
 import { IntakeReceiptModelDefinition } from './data/intake-receipt.schema';

@@ -3,11 +3,10 @@ import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
 import { AccountGuard, AuthScope } from '../../auth/account.guard';
 import type { AccountScope } from '../../auth/account-scope';
-import type { CallParts } from '../../auth/caller';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import { toProtoNames } from '../../astra/proto-names';
 import { WatchActivityEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { CallerParts } from '../../auth/caller.decorator';
 import { GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 

@@ -4,10 +4,9 @@ import { ApiAstraAccountRoutes, ApiProblems } from '../../platform/openapi/api-d
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountGuard, AuthScope } from '../../auth/account.guard';
 import type { AccountScope } from '../../auth/account-scope';
-import type { CallParts } from '../../auth/caller';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import { OnlyDeclaredMethods } from '../../platform/http/allowed-methods';
 import { ActivityStreamQueryDto } from './dto/stream-query.dto';
-import { CallerParts } from '../../auth/caller.decorator';
 import { LiveService } from './live.service';
 import { expiredTokenProblem, resumeOf, STREAM_FORMAT } from './stream-format';
 import { streamSse } from './sse';

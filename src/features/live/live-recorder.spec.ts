@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
-import type { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
-import type { ActivityLogHooks } from '../activity-log/activity-log.hooks';
+import type { ActivityEventChanges, ActivityLogHooks } from '../activity-log';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import type { EventChangeListeners } from '../tracker-events/event-change-listeners';
 import type { PendingDeletion, TrackerEventsService } from '../tracker-events/tracker-events.service';
@@ -42,7 +41,7 @@ function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
     { register: (l: EventChangeListener) => void listeners.push(l) } as unknown as EventChangeListeners,
     tracker as unknown as TrackerEventsService,
     { registerCreated: jest.fn() } as unknown as ActivityLogHooks,
-    { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventChangeIndex,
+    { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventChanges,
   );
   return { recorder, log, withdrawn, logRepo, listeners };
 }

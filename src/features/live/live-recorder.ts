@@ -1,14 +1,15 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
-import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
-import { toAstraEvent } from '../activity-log/activity-event.mapper';
-import { ActivityLogHooks } from '../activity-log/activity-log.hooks';
+import { ActivityEventChanges, ActivityLogHooks, toAstraEvent, type ActivityEventRecord } from '../activity-log';
 import { PeriodicTask } from '../../platform/periodic-task';
 import { AppConfig } from '../../platform/config/app-config.service';
-import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
-import { EventChangeListeners, TrackerEventChange } from '../tracker-events/event-change-listeners';
-import { toEventResponse } from '../tracker-events/tracker-events.mapper';
-import { PendingDeletion, TrackerEventsService } from '../tracker-events/tracker-events.service';
+import {
+  EventChangeListeners,
+  PendingDeletion,
+  toEventResponse,
+  TrackerEventChange,
+  TrackerEventsService,
+  type TrackerEventRecordView,
+} from '../tracker-events';
 import { LiveChangeRepository } from './data/live-change.repository';
 import type { LiveChangeRecord } from './data/live-change.schema';
 import { LiveBus } from './live-bus';
@@ -91,7 +92,7 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly trackerListeners: EventChangeListeners,
     private readonly tracker: TrackerEventsService,
     private readonly activityHooks: ActivityLogHooks,
-    private readonly activity: ActivityEventChangeIndex,
+    private readonly activity: ActivityEventChanges,
   ) {}
 
   onModuleInit(): void {

@@ -1,9 +1,9 @@
 import { Injectable, Module, BeforeApplicationShutdown } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ActivityLogModule } from '../activity-log/activity-log.module';
+import { ActivityLogModule } from '../activity-log';
 import { AccountGuard } from '../../auth/account.guard';
 import { StoreLocatorModule } from '../../platform/database/database.module';
-import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { TrackerEventsModule } from '../tracker-events';
 import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
 import { ActivityStreamHttpController } from './activity-stream.http.controller';
 import { LiveChangeRepository } from './data/live-change.repository';

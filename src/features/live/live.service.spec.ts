@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authorizeAccount } from '../../auth/account-scope';
 import { BearerVerifier } from '../../auth/bearer-verifier';
-import type { CallParts } from '../../auth/caller';
+import type { CallParts } from '../../platform/http/call-parts';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { validateEnv } from '../../platform/config/env.schema';

@@ -1,11 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { Observable } from 'rxjs';
-import type { CallParts } from '../../auth/caller';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { WatchTrackerEventsRequestDto } from './dto/stream-query.dto';
 import { toGrpcStream } from './grpc-stream';
-import { CallerParts } from '../../auth/caller.decorator';
 import { GrpcCall, StreamingCall } from './live.decorators';
 import { LiveService } from './live.service';
 import { trackerFilterOf } from './stream-format';

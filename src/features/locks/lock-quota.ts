@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { BearerVerifier } from '../../auth/bearer-verifier';
-import { CallParts, callerKey } from '../../auth/caller';
+import { callerKey } from '../../auth/caller';
+import type { CallParts } from '../../platform/http/call-parts';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { KeyedSerializer } from '../../platform/database/keyed-serializer';
 import { LockCallerRepository } from './data/lock-caller.repository';

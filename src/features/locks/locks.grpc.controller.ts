@@ -1,11 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
-import type { CallParts } from '../../auth/caller';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
-import { CallerParts } from '../../auth/caller.decorator';
 import {
   AcquireLockDto,
   ListLocksRequestDto,

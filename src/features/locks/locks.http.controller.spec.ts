@@ -2,7 +2,7 @@ import { ControllerApp, startControllerApp, stubOf } from '../../../test/support
 import { roleRow, trackerHeaders } from '../../../test/support/tracker-roles';
 import { randomUUID } from 'node:crypto';
 import type { TrackerRole } from '../../auth/tracker-roles';
-import type { CallParts } from '../../auth/caller';
+import type { CallParts } from '../../platform/http/call-parts';
 import { LockedError, LockQuotaError, NotLockOwnerError } from './domain/lock-errors';
 import type { HeldLock } from './domain/lock-rules';
 import type { KeyedLock } from './lock-leases';

@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { CallParts } from '../../auth/caller';
+import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../../platform/openapi/api-docs';
-import { CallerParts } from '../../auth/caller.decorator';
 import { AcquireLockDto, ListLocksQueryDto, LockIdDto, pagingFromQuery, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
 import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
 import { toLockListResponse, toLockResponse } from './locks.mapper';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { TrackerEventsModule } from '../tracker-events/tracker-events.module';
+import { TrackerEventsModule } from '../tracker-events';
 import { LockCallerRepository } from './data/lock-caller.repository';
 import { LockRepository } from './data/lock.repository';
 import { LockModelDefinitions } from './data/lock.schema';

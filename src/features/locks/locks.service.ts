@@ -1,13 +1,18 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CallParts, userKey } from '../../auth/caller';
+import { userKey } from '../../auth/caller';
+import type { CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
 import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
 import { InvalidInputError, NotFoundError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
-import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
-import type { ChangelogRecord, TrackerEventRecord } from '../tracker-events/data/tracker-event.schema';
-import { EventWriteHook, EventWriteHooks } from '../tracker-events/event-write-hooks';
-import { TrackerEventsService } from '../tracker-events/tracker-events.service';
+import {
+  EventWriteHook,
+  EventWriteHooks,
+  TrackerEventsService,
+  type ChangelogRecord,
+  type TrackerEventRecord,
+  type TrackerEventRecordView,
+} from '../tracker-events';
 import { LockedError, NotLockOwnerError } from './domain/lock-errors';
 import { autoLockResource, DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, HeldLock, LockAnswer, LockKey } from './domain/lock-rules';
 import type { AcquireLockDto } from './dto/lock.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../../platform/errors/domain-errors';
 import { TrackerEventRepository } from './data/tracker-event.repository';
-import { searchWindow } from './domain/date-range';
+import { searchWindow } from '../../platform/validation/date-range';
 import { EventRange, findOverlaps, OverlapResult } from './domain/overlaps';
 import type { OverlapsQueryDto } from './dto/overlaps-query.dto';
 

@@ -1,6 +1,6 @@
 import type { ChangelogRecord } from './data/tracker-event.schema';
 import type { TrackerEventRecordView } from './data/tracker-event.repository';
-import { formatDuration } from './domain/date-range';
+import { formatDuration } from '../../platform/validation/date-range';
 
 /** A related event as get needs it: enough to name it and to measure from its start. */
 export interface RelatedEventView {

@@ -1,5 +1,5 @@
 import type { TrackerEventCriteria } from './data/tracker-event.repository';
-import { searchWindow } from './domain/date-range';
+import { searchWindow } from '../../platform/validation/date-range';
 import { DEFAULT_PER_PAGE } from './domain/event-enums';
 import type {
   EventStatsQueryDto,

@@ -12,7 +12,7 @@ import {
 import { TrackerEventDeletionRepository } from './data/tracker-event-deletion.repository';
 import { isDuplicateKey } from '../../platform/database/store-errors';
 import type { ChangelogRecord, TrackerEventIntakeRecord } from './data/tracker-event.schema';
-import { dayBounds } from './domain/date-range';
+import { dayBounds } from '../../platform/validation/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../repo-root';
-import type { TrackerRole } from '../../auth/tracker-roles';
 import { EnvironmentVariables } from './env.schema';
 
 /** OIDC sign-in (AUTH_ISSUER and friends); see docs/security.md. */
@@ -24,8 +23,8 @@ export interface AuthSettings {
   trackerAuthRequired: boolean;
   /** the claim (or dotted path) naming a token's tracker role */
   trackerRoleClaim: string;
-  /** the tracker role of a valid token that names none */
-  trackerDefaultRole: TrackerRole;
+  /** the tracker role of a valid token that names none (the roles are src/auth/tracker-roles.ts' TrackerRole) */
+  trackerDefaultRole: EnvironmentVariables['TRACKER_DEFAULT_ROLE'];
   /** set when AUTH_ISSUER is */
   oidc?: OidcSettings;
 }

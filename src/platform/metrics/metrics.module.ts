@@ -1,12 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
-import { OperationalDataAccess, OperationalReaderGuard } from './operational-access';
+import { OperationalReaderGuard } from './operational-access';
 
+/** The metrics registry and /metrics; who may read it is asked of OperationalDataAccess, which AuthModule provides. */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, OperationalDataAccess, OperationalReaderGuard],
-  exports: [MetricsService, OperationalDataAccess],
+  providers: [MetricsService, OperationalReaderGuard],
+  exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -1,58 +1,18 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { bearerToken } from '../../auth/bearer-token';
-import { BearerVerifier } from '../../auth/bearer-verifier';
-import { authenticate, CallParts, callParts, verifiedPrincipal } from '../../auth/caller';
-import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
-import { AppConfig } from '../config/app-config.service';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
+import { callParts, type CallParts } from '../http/call-parts';
 
 /**
- * Who may read the service's operational data. Open to everyone while the tracker API is (TRACKER_AUTH off and
- * no METRICS_TOKEN): it shows nothing the API does not. Otherwise a call needs the static METRICS_TOKEN (what a
- * Prometheus scrape config carries) or a verified token with the tracker role reader (or above).
+ * Who may read the service's operational data (/metrics, the readiness counts): a question about the caller's
+ * token, so src/auth answers it (AuthModule provides this class with TokenOperationalDataAccess: METRICS_TOKEN
+ * or a tracker reader token, open while the tracker API is). Platform asks through this class and reads no
+ * token itself.
  */
-@Injectable()
-export class OperationalDataAccess {
-  private readonly metricsTokenDigest?: Buffer;
-
-  constructor(
-    private readonly config: AppConfig,
-    private readonly verifier: BearerVerifier,
-  ) {
-    const token = config.metrics.token;
-    this.metricsTokenDigest = token === undefined ? undefined : sha256(token);
-  }
-
+export abstract class OperationalDataAccess {
   /** Whether this call may read; a missing or bad token is simply "no". */
-  async mayRead(parts: CallParts): Promise<boolean> {
-    if (this.isOpen() || this.carriesMetricsToken(parts)) return true;
-    const principal = await verifiedPrincipal(parts, this.verifier);
-    return hasTrackerRole(principal, 'reader');
-  }
+  abstract mayRead(parts: CallParts): Promise<boolean>;
 
   /** The same decision as a refusal: 401 without a valid token, 403 for a verified caller who may not read. */
-  async requireReader(parts: CallParts): Promise<void> {
-    if (this.isOpen() || this.carriesMetricsToken(parts)) return;
-    requireTrackerRole(await authenticate(parts, this.verifier), 'reader', 'Reading the metrics');
-  }
-
-  private isOpen(): boolean {
-    return !this.config.auth.trackerAuthRequired && this.metricsTokenDigest === undefined;
-  }
-
-  /** Compared as SHA-256 digests in constant time: neither the token's characters nor its length leak. */
-  private carriesMetricsToken(parts: CallParts): boolean {
-    if (!this.metricsTokenDigest) return false;
-    let token: string;
-    try {
-      token = bearerToken(parts.authorization);
-    } catch {
-      return false;
-    }
-    return timingSafeEqual(sha256(token), this.metricsTokenDigest);
-  }
+  abstract requireReader(parts: CallParts): Promise<void>;
 }
 
 /** /metrics: refused (401/403) to callers who may not read operational data. */

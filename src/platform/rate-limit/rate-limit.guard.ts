@@ -8,8 +8,8 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { BearerVerifier } from '../../auth/bearer-verifier';
-import { CallParts, callerKey, callParts } from '../../auth/caller';
+import { callParts, type CallParts } from '../http/call-parts';
+import { CallerIdentity } from '../http/caller-identity';
 import { DomainError } from '../errors/domain-errors';
 
 /** Throttler writes rate headers on HTTP; a gRPC call answers its retry hint in error metadata instead. */
@@ -34,7 +34,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly verifier: BearerVerifier,
+    private readonly callers: CallerIdentity,
   ) {
     super(options, storage, reflector);
   }
@@ -47,7 +47,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    return callerKey((req as unknown as ThrottledCall).parts, this.verifier);
+    return this.callers.keyOf((req as unknown as ThrottledCall).parts);
   }
 
   /** Per caller, not per route: spreading calls over routes or transports does not multiply the budget. */

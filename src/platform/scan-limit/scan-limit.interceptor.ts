@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { Reflector } from '@nestjs/core';
 import { finalize, Observable } from 'rxjs';
 import { AppConfig } from '../config/app-config.service';
-import { BearerVerifier } from '../../auth/bearer-verifier';
-import { callerKey, callParts } from '../../auth/caller';
+import { callParts } from '../http/call-parts';
+import { CallerIdentity } from '../http/caller-identity';
 import { DomainError } from '../errors/domain-errors';
 import { SCAN_QUERY } from './scan-query.decorator';
 import { ScanGate } from './scan-gate';
@@ -21,7 +21,7 @@ export class ScanLimitInterceptor implements NestInterceptor {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly verifier: BearerVerifier,
+    private readonly callers: CallerIdentity,
     config: AppConfig,
   ) {
     this.gate = new ScanGate(config.scans.maxInFlight, config.scans.maxInFlightPerCaller);
@@ -29,7 +29,7 @@ export class ScanLimitInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (!this.reflector.get<boolean | undefined>(SCAN_QUERY, context.getHandler())) return next.handle();
-    const caller = await callerKey(callParts(context), this.verifier);
+    const caller = await this.callers.keyOf(callParts(context));
     const slot = this.gate.enter(caller);
     if ('reason' in slot) throw this.refusal(slot.reason, slot.retryAfterSeconds);
     return next.handle().pipe(finalize(() => slot.release()));

@@ -1,9 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../../tracker-events/domain/event-enums';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
-import { EmptyAsAbsent, IsInstant, NotBefore, OptionalInstant, OptionalIntRange, OptionalText } from '../../tracker-events/dto/validators';
+import {
+  EmptyAsAbsent,
+  IsInstant,
+  NotBefore,
+  OptionalInstant,
+  OptionalIntRange,
+  OptionalText,
+} from '../../../platform/validation/field-validators';
 
 /*
  * POST /changes and ChangeService/CreateChange share one class (proto-loader hands handlers camelCase). The

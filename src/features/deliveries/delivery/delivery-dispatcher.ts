@@ -1,8 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../../platform/config/app-config.service';
 import { DeliveryProgressRepository, NotificationDueRepository } from '../data/delivery-claim.repository';
-import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
-import { TrackerEventsService } from '../../tracker-events/tracker-events.service';
+import { TrackerEventsService, type TrackerEventRecordView } from '../../tracker-events';
 import type { NotificationDueRecord } from '../data/delivery-claim.schema';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { DeliveriesService } from '../deliveries.service';

@@ -1,5 +1,4 @@
-import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
-import { EVENT_ENVIRONMENT_LABELS, EVENT_PRIORITY_LABELS } from '../../tracker-events/domain/event-enums';
+import { EVENT_ENVIRONMENT_LABELS, EVENT_PRIORITY_LABELS, type TrackerEventRecordView } from '../../tracker-events';
 import type { NotificationMessage } from '../channels/channel';
 import { DeliveryRecord, statusLabel } from './delivery-record';
 

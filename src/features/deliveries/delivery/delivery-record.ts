@@ -1,6 +1,5 @@
 import { CHANNEL_NAMES, ChannelName } from '../channels/channel';
-import { EVENT_STATUS_LABELS } from '../../tracker-events/domain/event-enums';
-import type { PlannedDeliveryRecord } from '../../tracker-events/data/tracker-event.schema';
+import { EVENT_STATUS_LABELS, type PlannedDeliveryRecord } from '../../tracker-events';
 
 export type DeliveryState = 'pending' | 'delivered' | 'skipped' | 'dead';
 

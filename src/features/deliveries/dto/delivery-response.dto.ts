@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NOTIFICATION_CHANNELS } from '../../tracker-events/domain/event-enums';
+import { NOTIFICATION_CHANNELS } from '../../tracker-events';
 
 /** One event's deliveries exactly as deliveries.mapper.ts returns them (absent fields stay absent). */
 

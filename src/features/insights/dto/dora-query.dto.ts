@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { EVENT_ENVIRONMENTS } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
-import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
+import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../insights.window';
 
 export const BUCKETS = ['day', 'week', 'month'] as const;

@@ -1,7 +1,7 @@
 import { CloudEvent, HTTP, ValidationError } from 'cloudevents';
 import { DomainError, InvalidInputError, InvalidItem } from '../../../platform/errors/domain-errors';
 import { MAX_PROBLEM_ITEMS } from '../../../platform/errors/problem';
-import { parseInstant } from '../../tracker-events/domain/date-range';
+import { parseInstant } from '../../../platform/validation/date-range';
 
 export const CE_JSON = 'application/cloudevents+json';
 export const CE_BATCH = 'application/cloudevents-batch+json';

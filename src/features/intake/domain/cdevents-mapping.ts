@@ -1,10 +1,10 @@
-import { parseInstant } from '../../tracker-events/domain/date-range';
-import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
+import { parseInstant } from '../../../platform/validation/date-range';
+import type { CreateEventDto } from '../../tracker-events';
 import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
 import { correlatedEventId } from './correlation';
 import { refusedCharacterProblem } from '../../../platform/validation/identifier';
 import { mapEnvironment } from './environments';
-import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
+import type { CreateCodeChangeDto } from '../../code-changes';
 import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText } from './intake-plan';
 
 export const CDEVENTS_SOURCE = 'cdevents';

@@ -1,8 +1,8 @@
 import type { DeploymentEvent, DeploymentStatusEvent, PullRequestEvent } from '@octokit/webhooks-types';
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
-import { parseInstant } from '../../tracker-events/domain/date-range';
-import type { CreateEventDto } from '../../tracker-events/dto/event-body.dto';
-import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
+import { parseInstant } from '../../../platform/validation/date-range';
+import type { CreateEventDto } from '../../tracker-events';
+import type { CreateCodeChangeDto } from '../../code-changes';
 import { correlatedEventId } from './correlation';
 import { refusedCharacterProblem } from '../../../platform/validation/identifier';
 import { mapEnvironment } from './environments';

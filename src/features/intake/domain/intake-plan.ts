@@ -1,10 +1,8 @@
 import type { Types } from 'mongoose';
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
 import { identifierProblem } from '../../../platform/validation/identifier';
-import type { TrackerEventIntakeRecord } from '../../tracker-events/data/tracker-event.schema';
-import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
-import type { CreateEventDto, UpdateEventDto } from '../../tracker-events/dto/event-body.dto';
-import type { CreateCodeChangeDto } from '../../code-changes/dto/code-change.dto';
+import type { CreateEventDto, TrackerEventIntakeRecord, TrackerEventRecordView, UpdateEventDto } from '../../tracker-events';
+import type { CreateCodeChangeDto } from '../../code-changes';
 
 /**
  * What one upstream delivery asks of Tracker, decided by pure mapping code (github-mapping.ts,

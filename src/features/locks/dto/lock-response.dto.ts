@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { EVENT_ENVIRONMENTS } from '../../tracker-events';
 import { ProblemDto } from '../../../platform/openapi/problem.dto';
 
 /** A lock exactly as locks.mapper.ts returns it (REST keeps the nulls). */

@@ -16,10 +16,9 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
+import { EVENT_ENVIRONMENTS, MAX_PER_PAGE } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
-import { MAX_PER_PAGE } from '../../tracker-events/domain/event-enums';
-import { EmptyAsAbsent, OptionalIntRange, OptionalText, QueryIntIn } from '../../tracker-events/dto/validators';
+import { EmptyAsAbsent, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import type { LockPaging } from '../lock-leases';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
 

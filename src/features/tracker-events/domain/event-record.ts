@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../../platform/errors/domain-errors';
 import type { ChangelogRecord, TrackerEventAttributesRecord, TrackerEventRecord } from '../data/tracker-event.schema';
 import type { TrackerEventRecordView } from '../data/tracker-event.repository';
 import type { CreateEventDto, UpdateEventDto } from '../dto/event-body.dto';
-import { dateParts, parseInstant } from './date-range';
+import { dateParts, parseInstant } from '../../../platform/validation/date-range';
 
 const DATE_ATTRIBUTES = new Set(['startDate', 'endDate']);
 

@@ -24,7 +24,7 @@ import {
 } from '../domain/event-enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { BoundedInput, FieldBounds } from '../../../platform/validation/input-bounds';
-import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from './validators';
+import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from '../../../platform/validation/field-validators';
 
 /** The most stake holders an event names (each at most 200 characters). */
 export const MAX_STAKE_HOLDERS = 100;

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { BearerVerifier } from '../../auth/bearer-verifier';
-import type { CallParts } from '../../auth/caller';
-import { AppConfig } from '../config/app-config.service';
-import { validateEnv } from '../config/env.schema';
-import { OperationalDataAccess } from './operational-access';
-import { signTestToken } from '../../../test/support/auth';
+import type { CallParts } from '../platform/http/call-parts';
+import { AppConfig } from '../platform/config/app-config.service';
+import { validateEnv } from '../platform/config/env.schema';
+import { BearerVerifier } from './bearer-verifier';
+import { TokenOperationalDataAccess } from './operational-access';
+import { signTestToken } from '../../test/support/auth';
 
 const SECRET = 'operational-access-spec-secret';
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
 
-function accessWith(env: Record<string, string>): OperationalDataAccess {
+function accessWith(env: Record<string, string>): TokenOperationalDataAccess {
   const config = new AppConfig(validateEnv({ AUTH_JWT_SECRET: SECRET, ...env }));
-  return new OperationalDataAccess(config, new BearerVerifier(config));
+  return new TokenOperationalDataAccess(config, new BearerVerifier(config));
 }
 const call = (authorization?: string): CallParts => ({ carrier: {}, authorization, accountId: undefined, address: '127.0.0.1' });
 const verified = `Bearer ${signTestToken({ userId: randomUUID(), accounts: {} }, SECRET)}`;
 
-describe('OperationalDataAccess: who may read /metrics and the readiness counts', () => {
+describe('TokenOperationalDataAccess: who may read /metrics and the readiness counts', () => {
   it('is open while the tracker API is (TRACKER_AUTH off, no METRICS_TOKEN)', async () => {
     const access = accessWith({});
     expect(await access.mayRead(call())).toBe(true);

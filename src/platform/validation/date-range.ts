@@ -1,3 +1,7 @@
+/**
+ * Dates as the API reads and writes them: the ISO 8601 forms callers send, search windows, a day's bounds in a
+ * zone, Go-style durations. Shared by the features' DTOs, queries and mappers.
+ */
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAY_MS = 86_400_000;
 

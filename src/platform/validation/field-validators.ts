@@ -1,7 +1,11 @@
+/**
+ * The field decorators the features' DTOs share (class-validator and class-transformer): optional text,
+ * integers as query strings carry them, ISO 8601 instants and the windows they bound, IANA time zones.
+ */
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
-import { isInvertedWindow, isKnownTimeZone, parseInstant, searchWindow } from '../domain/date-range';
+import { isInvertedWindow, isKnownTimeZone, parseInstant, searchWindow } from './date-range';
 
 /** Empty strings in optional fields mean "absent" (CI snippets post `"pullRequestLink": ""` when there is no PR). */
 export const EmptyAsAbsent = () => Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value));
