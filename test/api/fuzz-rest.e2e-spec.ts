@@ -446,7 +446,22 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
     'GET /api/v1alpha1/events/stats': { query: statsParams, cap: 300 },
     'GET /api/v1alpha1/events/stats/monthly': { query: statsParams },
     'GET /api/v1alpha1/events/overlaps': { query: overlapParams, cap: 300 },
-    'GET /api/v1alpha1/events/stream': { query: streamParams, cap: 300 },
+    'GET /api/v1alpha1/events/stream': {
+      query: streamParams,
+      cap: 300,
+      // Then the cursor as a Last-Event-ID header (before the creates: a small cursor catches up on the whole log).
+      check: async (run) => {
+        await run();
+        await fuzz(
+          'GET /api/v1alpha1/events/stream (Last-Event-ID)',
+          samples(
+            cursorText.filter((c) => /^[\x20-\x7e]*$/.test(c)),
+            runsFor(200),
+          ),
+          (c) => sendStreamOpen(`${app.http}/api/v1alpha1/events/stream`, { 'last-event-id': c }),
+        );
+      },
+    },
     'GET /accounts/{account_id}/core/v1/events/stream': { query: { since: cursorText }, cap: 300 },
     'GET /accounts/{account_id}/core/v1/events': { query: astraListParams },
     'GET /accounts/{account_id}/core/v1/notifications': { query: astraListParams },
@@ -554,9 +569,13 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   }
 
   function sendInput(op: FuzzOperation, input: RouteInput): Promise<Answer> {
-    const url = `${app.http}${op.path.replace(/\{(\w+)\}/g, (_, name: string) => input.path[name])}${input.query ? `?${input.query}` : ''}`;
+    const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => input.path[name]);
+    const url = `${app.http}${path}${input.query ? `?${input.query}` : ''}`;
     const headers = op.astra ? owner : {};
-    return op.stream ? sendStreamOpen(url, headers) : send(op.method, url, input.body, headers);
+    // A dot segment (`..`, `%2e%2e`) is resolved by the client, so the request goes to another path (the console's
+    // pages, say): it is no stream, and is sent as a plain request (the response check still applies).
+    const stream = op.stream && new URL(url).pathname === path;
+    return stream ? sendStreamOpen(url, headers) : send(op.method, url, input.body, headers);
   }
 
   const TABLE = OPERATIONS.map((op) => ({ op, extras: EXTRAS[op.key] ?? {} })).sort(
@@ -576,17 +595,6 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       : () => fuzz(key, samples(inputsOf(op, extras), runs), (input) => sendInput(op, input));
     if (extras.check) await extras.check(run);
     else await run();
-  });
-
-  it('GET /api/v1alpha1/events/stream with hostile Last-Event-ID headers', async () => {
-    await fuzz(
-      'GET /api/v1alpha1/events/stream (Last-Event-ID)',
-      samples(
-        cursorText.filter((c) => /^[\x20-\x7e]*$/.test(c)),
-        runsFor(200),
-      ),
-      (c) => sendStreamOpen(`${app.http}/api/v1alpha1/events/stream`, { 'last-event-id': c }),
-    );
   });
 
   it('POST /api/v1alpha1/locks/{id}/renew and DELETE /api/v1alpha1/locks/{id} on held locks with hostile bodies and queries', async () => {
