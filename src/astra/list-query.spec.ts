@@ -220,7 +220,7 @@ describe('continue', () => {
     // base64 of ASCII JSON holds '+' only where a '>' lands on a 3-byte boundary: three in a row guarantee it.
     const t = token('eventTime', true, [], new Date(0), 'id>>>');
     expect(t).toContain('+');
-    expect(parseListQuery({ continue: t.replace(/\+/g, ' ') }, SPEC).after).toBeDefined();
+    expect(parseListQuery({ continue: t.replace(/\+/g, ' ') }, SPEC).after).toEqual({ value: new Date(0), id: 'id>>>' });
   });
 
   it('ignores the filter order when matching (same AND set)', () => {
@@ -228,7 +228,10 @@ describe('continue', () => {
       { field: 'severity', op: 'eq', value: 'a' },
       { field: 'summary', op: 'in', value: 'b' },
     ] as never[]);
-    expect(parseListQuery({ continue: t, filter: ["summary in 'b'", "severity eq 'a'"] }, SPEC).after).toBeDefined();
+    expect(parseListQuery({ continue: t, filter: ["summary in 'b'", "severity eq 'a'"] }, SPEC).after).toEqual({
+      value: new Date(0),
+      id: 'x',
+    });
   });
 
   it.each([

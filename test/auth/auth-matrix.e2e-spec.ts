@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { PROTO_ROOT } from '../../src/platform/grpc/grpc.options';
+import { GRPC_PROTOS, PROTO_LOADER_OPTIONS, PROTO_ROOT } from '../../src/platform/grpc/grpc.options';
 import { startTestApp, TestApp } from '../support/app-harness';
 import { expectAstraProblem } from '../support/astra-schema';
 import { createEvent } from '../support/astra-events';
@@ -11,7 +12,7 @@ import { expectGrpcError, grpcClient, UnaryClient } from '../support/grpc-client
 import { http } from '../support/http';
 import { CLOUDEVENTS_PATH, conformanceExamples, structured, withFreshId } from '../support/intake';
 import { openSse } from '../support/sse-client';
-import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../support/tracker-roles';
+import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerGrpcRoles, trackerHeaders, trackerVerdict } from '../support/tracker-roles';
 import type { TrackerRole } from '../../src/auth/tracker-roles';
 import { DEFAULT_INGEST_ENVIRONMENTS } from '../../src/platform/config/env.schema';
 
@@ -23,6 +24,8 @@ import { DEFAULT_INGEST_ENVIRONMENTS } from '../../src/platform/config/env.schem
  * PERMISSION_DENIED before any lookup; the user's own token gets exactly the operation's success status.
  * The same table runs over every kind of token the service accepts: HS256 (AUTH_JWT_SECRET) and OIDC (a local
  * issuer's RS256 and ES256 tokens, roles from its groups claim), each against an app that trusts it.
+ * Both tables are checked against what the app serves: a user path of the OpenAPI document, or a gRPC method
+ * whose request names a user, without a row fails the run, named.
  */
 
 const account = randomUUID();
@@ -30,6 +33,28 @@ const user = randomUUID();
 const group = randomUUID();
 const A = `/accounts/${account}/core/v1`;
 const MINTERS: TokenMinter[] = [HS256_MINTER, oidcMinter('RS256'), oidcMinter('ES256')];
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** Every operation of an OpenAPI document as `METHOD /path`, with its x-tracker-role when it has one. */
+function operationsOf(doc: { paths: Record<string, Record<string, { 'x-tracker-role'?: string }>> }): [string, string | undefined][] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    HTTP_METHODS.filter((m) => item[m]).map((m): [string, string | undefined] => [`${m.toUpperCase()} ${path}`, item[m]['x-tracker-role']]),
+  );
+}
+
+/** The gRPC methods the app serves (GRPC_PROTOS) whose request message has a `user_id` field, as `Method`. */
+function grpcUserMethods(): string[] {
+  const definition = protoLoader.loadSync(
+    GRPC_PROTOS.map((p) => p.file),
+    { ...PROTO_LOADER_OPTIONS, keepCase: true },
+  );
+  const served = new Set(GRPC_PROTOS.flatMap((p) => p.services));
+  return Object.entries(definition)
+    .filter(([name]) => served.has(name))
+    .flatMap(([, service]) => Object.entries(service as protoLoader.ServiceDefinition))
+    .filter(([, method]) => (method.requestType.type as { field: { name: string }[] }).field.some((f) => f.name === 'user_id'))
+    .map(([name]) => name);
+}
 
 /** The user's own unread notification and banner ids, one per operation that consumes one. */
 type Ids = Record<'readOne' | 'markRest' | 'markGroup' | 'markGrpc' | 'dismissRest' | 'dismissGrpc', string>;
@@ -68,31 +93,68 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
       await minter.stop();
     });
 
-    it.each([
+    const REST_ROWS: [string, string, number][] = [
       ['GET', 'users/{user}/unreadNotifications', 200],
       ['GET', 'users/{user}/unreadNotifications/{readOne}', 200],
       ['DELETE', 'users/{user}/unreadNotifications/{markRest}', 204],
       ['GET', 'groups/{group}/users/{user}/unreadNotifications', 200],
+      ['GET', 'groups/{group}/users/{user}/unreadNotifications/{readOne}', 200],
       ['DELETE', 'groups/{group}/users/{user}/unreadNotifications/{markGroup}', 204],
       ['GET', 'users/{user}/banners', 200],
       ['DELETE', 'users/{user}/banners/{dismissRest}', 204],
-    ])('REST %s %s: 403 problems/11 for another user, %d for the user', async (method, template, success) => {
+    ];
+    /** The user's own notifications or banners, by id, as REST lists them. */
+    const listed = async (path: string) =>
+      (await http('GET', `${app.http}${A}/users/${user}/${path}`, { headers: mine })).body.items.map(
+        (i: { id: string }) => i.id,
+      ) as string[];
+    const GRPC_ROWS: [string, keyof Ids | undefined, () => Promise<unknown>][] = [
+      [
+        'ListUnreadNotifications',
+        undefined,
+        async () => expect.objectContaining({ items: (await listed('unreadNotifications')).map((id) => expect.objectContaining({ id })) }),
+      ],
+      ['GetUnreadNotification', 'readOne', async () => expect.objectContaining({ id: ids.readOne })],
+      ['MarkNotificationRead', 'markGrpc', async () => ({})],
+      [
+        'ListBanners',
+        undefined,
+        async () => expect.objectContaining({ items: (await listed('banners')).map((id) => expect.objectContaining({ id })) }),
+      ],
+      ['DismissBanner', 'dismissGrpc', async () => ({})],
+    ];
+
+    it('has a row for every user path the app serves (REST and gRPC)', async () => {
+      const served = (await http('GET', `${app.http}/docs-json`)).body;
+      const userPaths = operationsOf(served)
+        .map(([operation]) => operation)
+        .filter((operation) => operation.includes('{user_id}'));
+      const rows = REST_ROWS.map(
+        ([method, template]) =>
+          `${method} ${A.replace(account, '{account_id}')}/${template.replace('{user}', '{user_id}').replace('{group}', '{group_id}')}`,
+      );
+      // A row's id placeholder names the resource it uses; the document names the parameter.
+      const shape = (operation: string) => operation.replace(/\{\w+\}/g, '{}');
+      // What the app serves (received) against the rows (expected): a `+` line is a user path without a row.
+      expect({ rest: userPaths.map(shape).sort(), grpc: grpcUserMethods().sort() }).toEqual({
+        rest: rows.map(shape).sort(),
+        grpc: GRPC_ROWS.map(([method]) => method).sort(),
+      });
+    });
+
+    it.each(REST_ROWS)('REST %s %s: 403 problems/11 for another user, %d for the user', async (method, template, success) => {
       const url = `${app.http}${A}/${template.replace(/\{(\w+)\}/g, (_, key: string) => (key === 'user' ? user : key === 'group' ? group : ids[key as keyof Ids]))}`;
       expectAstraProblem(await http(method, url, { headers: someoneElses }), 11);
       expect((await http(method, url, { headers: mine })).status).toBe(success);
     });
 
-    it.each([
-      ['ListUnreadNotifications', undefined],
-      ['GetUnreadNotification', 'readOne'],
-      ['MarkNotificationRead', 'markGrpc'],
-      ['ListBanners', undefined],
-      ['DismissBanner', 'dismissGrpc'],
-    ] as const)('gRPC %s: PERMISSION_DENIED for another user, OK for the user', async (method, key) => {
+    it.each(GRPC_ROWS)('gRPC %s: PERMISSION_DENIED for another user, OK for the user', async (method, key, answer) => {
       const target = key === undefined ? {} : method === 'DismissBanner' ? { bannerId: ids[key] } : { unreadNotificationId: ids[key] };
       const request = { accountId: account, userId: user, ...target };
       await expectGrpcError(grpc.call(method, request, someoneElses), status.PERMISSION_DENIED);
-      await expect(grpc.call(method, request, mine)).resolves.toBeDefined();
+      // What the user's own REST list says now (a list), the resource asked for, or the empty answer of a mark.
+      const expected = await answer();
+      expect(await grpc.call(method, request, mine)).toEqual(expected);
     });
   },
 );
@@ -103,6 +165,9 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
  * urn:tracker:problems:forbidden naming the role (PERMISSION_DENIED on gRPC); from it up: exactly the
  * operation's success. Each call gets fresh resources where it consumes one (a deleted event, an own lock).
  * The GitHub webhook is not here: its signature authenticates it (test/intake/intake-github.e2e-spec.ts).
+ * The rows are checked against what the app declares: every operation of its OpenAPI document with an
+ * x-tracker-role and every gRPC handler with a @RequireTrackerRole() has a row naming the same role, so a new
+ * route or method without one fails the run, named.
  */
 describe('auth matrix: tracker roles over every tracker route and method', () => {
   const API = '/api/v1alpha1';
@@ -249,6 +314,19 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
   afterAll(async () => {
     for (const client of Object.values(clients)) client.close();
     await app?.close();
+  });
+
+  it('has a row for every tracker route and gRPC method the app serves, with the role each declares', async () => {
+    const served = (await http('GET', `${app.http}/docs-json`)).body;
+    const declared = operationsOf(served)
+      .filter(([, role]) => role !== undefined)
+      .map(([operation, role]) => `${operation.replace(API, '')} needs ${role}`);
+    const methods = Object.entries(trackerGrpcRoles(app.tracker.app)).map(([method, role]) => `${method} needs ${role}`);
+    // What the app serves (received) against the rows (expected): a `+` line is a route or method without a row.
+    expect({ rest: declared.sort(), grpc: methods.sort() }).toEqual({
+      rest: REST.map(([route, role]) => `${route} needs ${role}`).sort(),
+      grpc: GRPC.map(([method, role]) => `${method} needs ${role}`).sort(),
+    });
   });
 
   it.each(REST)('REST %s needs %s', async (_route, role, send, success) => {

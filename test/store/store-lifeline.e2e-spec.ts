@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/platform/database/ferretdb/embedded-ferretdb';
@@ -23,6 +24,18 @@ import {
 /** The store must be gone this soon after the service dies (issue 12). */
 const STORE_GONE_MS = 5000;
 const CRASH_PRELOAD = join(__dirname, '..', 'support', 'crash-on-sigusr2.js');
+
+/** True when something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
 
 /**
  * The embedded store runs detached (its own process group) and must not outlive the service: it holds a pipe to
@@ -114,15 +127,17 @@ describe('store lifeline: the embedded store does not outlive the service', () =
     const storeDir = join(dataDir, 'ferretdb');
     mkdirSync(storeDir, { recursive: true });
     // Started the way the service starts it, minus TRACKER_STORE_LIFELINE, and left behind with its pid file.
+    const port = await freePort();
     const stale = spawn(
       join(REPO_ROOT, '.bin', 'ferretdb'),
-      ['--handler=sqlite', `--sqlite-url=file:${storeDir}/`, `--listen-addr=127.0.0.1:${await freePort()}`, '--log-level=error'],
+      ['--handler=sqlite', `--sqlite-url=file:${storeDir}/`, `--listen-addr=127.0.0.1:${port}`, '--log-level=error'],
       { detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '' } },
     );
     stale.unref();
     strays.push(stale.pid!);
     writeFileSync(join(storeDir, 'ferretdb.pid'), String(stale.pid));
-    await new Promise((r) => setTimeout(r, 500));
+    // It is up once it listens; without a lifeline it keeps running.
+    await eventually(() => listening(port), 10000, 20);
     expect(hasEnded(stale.pid!)).toBe(false);
 
     const { log } = await start('stale', spawnApp);

@@ -8,7 +8,7 @@ import { sampleEvent } from '../support/astra-events';
 import { missingIds, startCreateLoad } from '../support/create-load';
 import { reportFigure } from '../support/figures';
 import { eventually, http } from '../support/http';
-import { AppProcess, spawnApp } from '../support/process-harness';
+import { AppProcess, spawnApp, stopApp } from '../support/process-harness';
 
 const OUTAGE_MS = 10_000;
 /**
@@ -40,11 +40,7 @@ describe('store outage: the store frozen for 10 s under load', () => {
   });
   afterAll(async () => {
     await stopLoad?.();
-    if (proc?.child.exitCode === null) {
-      proc.child.kill('SIGTERM');
-      await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 10000))]);
-      if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
-    }
+    if (proc) await stopApp(proc);
     // The app's log outlives the data dir, for a failing run.
     copyFileSync(join(dir, 'app.log'), join(tmpdir(), 'tracker-store-outage-last.log'));
     rmSync(dir, { recursive: true, force: true });

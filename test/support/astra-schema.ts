@@ -68,6 +68,13 @@ function problemSchema(n: number): object {
   };
 }
 
+/** NetApp's published schema `name`, as this file reads the excerpt (identifier media types as strings). */
+export function publishedAstraSchema(name: string): unknown {
+  const published = spec.components.schemas[name];
+  if (!published) throw new Error(`no published schema ${name}`);
+  return structuredClone(published);
+}
+
 /** Fails with ajv's errors when `body` does not validate against the named published schema. */
 export function expectAstraValid(schemaName: string, body: unknown): void {
   const fn = validator(schemaName);

@@ -1,4 +1,8 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { PATTERN_METADATA } from '@nestjs/microservices/constants';
+import { TRACKER_API, TRACKER_ROLE } from '../../src/auth/tracker-api.decorator';
 import { TRACKER_ROLES, TrackerRole } from '../../src/auth/tracker-roles';
 import { mintToken } from './auth';
 
@@ -49,4 +53,26 @@ export async function roleRow(
   }
   const expected = TRACKER_CALLERS.map((c) => `${c}: ${trackerVerdict(c, role) === 'allowed' ? success : trackerVerdict(c, role)}`);
   return { seen, expected };
+}
+
+/**
+ * Every gRPC method the app serves behind a tracker role, as `Service.Method` (the service's short name) -> the
+ * role its handler's @RequireTrackerRole() names: read from the controllers the running app mounted, so a new
+ * method is listed without anyone adding it here.
+ */
+export function trackerGrpcRoles(app: INestApplicationContext): Record<string, TrackerRole> {
+  const roles: Record<string, TrackerRole> = {};
+  for (const wrapper of app.get(DiscoveryService).getControllers()) {
+    const type = wrapper.metatype as (abstract new (...args: never[]) => unknown) | undefined;
+    if (!type || Reflect.getMetadata(TRACKER_API, type) !== true) continue;
+    const prototype = type.prototype as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const handler = prototype[name];
+      if (typeof handler !== 'function') continue;
+      const patterns = (Reflect.getMetadata(PATTERN_METADATA, handler) ?? []) as { service?: string; rpc?: string }[];
+      for (const { service, rpc } of patterns)
+        if (service && rpc) roles[`${service.split('.').pop()}.${rpc}`] = Reflect.getMetadata(TRACKER_ROLE, handler) as TrackerRole;
+    }
+  }
+  return roles;
 }

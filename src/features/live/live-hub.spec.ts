@@ -67,17 +67,25 @@ describe('LiveHub', () => {
   });
 
   it('never skips a missing position: after GAP_WAIT_MS it reads it from the log (a message above it proves it is stored)', async () => {
-    const log = logOf([1, 2, 3]);
-    hub = new LiveHub(log as unknown as LiveChangeRepository);
-    log.stored = [];
-    log.highest.mockResolvedValue(0);
-    const sub = await hub.join(() => true, 100, undefined, noCatchUp);
-    log.stored.push(1, 2, 3);
-    hub.offer([msg(3)]);
-    const got = drain(sub, 3);
-    await new Promise((r) => setTimeout(r, GAP_WAIT_MS * 3));
-    expect(await got).toEqual([1, 2, 3]);
-    expect(log.readAfter).toHaveBeenCalledWith(0, expect.any(Number));
+    jest.useFakeTimers();
+    try {
+      const log = logOf([1, 2, 3]);
+      hub = new LiveHub(log as unknown as LiveChangeRepository);
+      log.stored = [];
+      log.highest.mockResolvedValue(0);
+      const sub = await hub.join(() => true, 100, undefined, noCatchUp);
+      log.stored.push(1, 2, 3);
+      hub.offer([msg(3)]);
+      const got = drain(sub, 3);
+      // Until GAP_WAIT_MS has passed the hub waits for position 1 to be offered; then it reads the log.
+      await jest.advanceTimersByTimeAsync(GAP_WAIT_MS - 1);
+      expect(log.readAfter).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await got).toEqual([1, 2, 3]);
+      expect(log.readAfter.mock.calls.map(([after]) => after)).toEqual([0]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it.each([

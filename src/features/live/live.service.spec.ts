@@ -37,7 +37,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('LiveService: stream slots per caller and token expiry', () => {
   it('refuses the stream past STREAMS_MAX_PER_CALLER with a 429 naming the quota; other callers are not affected', async () => {
-    const { live } = setup();
+    const { live, slots } = setup();
     for (let i = 0; i < 3; i++) await live.openTracker(call(), {});
     const refused = await live.openTracker(call(), {}).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(DomainError);
@@ -46,7 +46,12 @@ describe('LiveService: stream slots per caller and token expiry', () => {
       extra: { retryAfterSeconds: expect.any(Number), members: { quota: 'STREAMS_MAX_PER_CALLER', limit: 3 } },
     });
     expect((refused as Error).message).toContain('STREAMS_MAX_PER_CALLER');
-    await expect(live.openTracker(call(undefined, '10.0.0.2'), {})).resolves.toBeDefined();
+    const other = await live.openTracker(call(undefined, '10.0.0.2'), {});
+    expect({ expiresAt: other.expiresAt, held: slots.heldBy('address:10.0.0.2'), full: slots.heldBy('address:10.0.0.1') }).toEqual({
+      expiresAt: undefined,
+      held: 1,
+      full: 3,
+    });
   });
 
   it('counts a user by the verified subject across tracker and activity streams of every account, and addresses apart', async () => {

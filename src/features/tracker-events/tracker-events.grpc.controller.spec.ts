@@ -74,6 +74,21 @@ describe('TrackerEventsGrpcController', () => {
     expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
   });
 
+  it('CreateEvent goes through the global IdempotencyInterceptor: a malformed key is INVALID_ARGUMENT, a valid one is scoped', async () => {
+    app.idempotency.clear();
+    const bad = await expectGrpcError(
+      app.rpc.call('CreateEvent', METHODS[0][1], { 'idempotency-key': 'two words' }),
+      status.INVALID_ARGUMENT,
+    );
+    expect(bad.details).toContain('Idempotency-Key');
+    expect(service.create).not.toHaveBeenCalled();
+    await app.rpc.call('CreateEvent', METHODS[0][1], { 'idempotency-key': 'key-1' });
+    expect(app.idempotency.calls.map(({ scope, key }) => ({ scope, key }))).toEqual([
+      { scope: 'tracker.event.create|anonymous|-', key: 'key-1' },
+    ]);
+    expect(service.create).toHaveBeenCalledTimes(1);
+  });
+
   // Every kind, so a new one cannot be added without saying what it answers on gRPC.
   const GRPC_CODES: Record<ErrorKind, status> = {
     'invalid-input': status.INVALID_ARGUMENT,
@@ -164,8 +179,10 @@ describe('TrackerEventsGrpcController with TRACKER_AUTH=required', () => {
         }
       }
       for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
-      for (const caller of TRACKER_CALLERS.filter((c) => trackerVerdict(c, role) === 'allowed'))
-        await expect(app.rpc.call(method, request, trackerHeaders(caller))).resolves.toBeDefined();
+      const allowed = TRACKER_CALLERS.filter((c) => trackerVerdict(c, role) === 'allowed');
+      for (const caller of allowed) await app.rpc.call(method, request, trackerHeaders(caller));
+      // Each allowed call reached the service exactly once (a refused one would have thrown).
+      expect(Object.values(service).reduce((calls, fn) => calls + fn.mock.calls.length, 0)).toBe(allowed.length);
     },
   );
 });

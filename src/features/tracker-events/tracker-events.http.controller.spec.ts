@@ -10,6 +10,7 @@ import {
   trackerEventsStub,
   VALID_TRACKER_EVENT,
 } from '../../../test/support/tracker-events';
+import { requestHash } from '../../idempotency/idempotency-key';
 import { DomainError, ErrorKind, InvalidInputError, InvalidQueryError, StoreUnavailableError } from '../../platform/errors/domain-errors';
 import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
@@ -111,6 +112,37 @@ describe('TrackerEventsHttpController', () => {
     });
   });
 
+  describe('create: idempotency keys (the global IdempotencyInterceptor)', () => {
+    beforeEach(() => app.idempotency.clear());
+
+    it('refuses a malformed Idempotency-Key with 400 naming the header, before the service', async () => {
+      const res = await app.request('POST', `${API}/event`, { body: VALID_TRACKER_EVENT, headers: { 'idempotency-key': 'two words' } });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        type: 'urn:tracker:problems:invalid-input',
+        invalidFields: [{ name: 'Idempotency-Key', reason: 'must be 1-255 visible ASCII characters' }],
+      });
+      expect(app.idempotency.calls).toEqual([]);
+      expect(service.create).not.toHaveBeenCalled();
+    });
+
+    it('scopes a key to the operation and the caller, and answers a replay with idempotent-replayed: true', async () => {
+      const first = await app.request('POST', `${API}/event`, { body: VALID_TRACKER_EVENT, headers: { 'idempotency-key': 'key-1' } });
+      expect(first.status).toBe(200);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(app.idempotency.calls).toEqual([
+        { scope: 'tracker.event.create|anonymous|-', key: 'key-1', hash: requestHash({ body: VALID_TRACKER_EVENT, query: {} }) },
+      ]);
+
+      app.idempotency.replayNext({ status: 200, body: first.body });
+      const again = await app.request('POST', `${API}/event`, { body: VALID_TRACKER_EVENT, headers: { 'idempotency-key': 'key-1' } });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(service.create).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('update and the id routes', () => {
     it('rejects enum and unknown-field mistakes the same way as create', async () => {
       const res = await app.request('PUT', `${API}/event`, { body: { id: ID, attributes: { status: 2, mood: 'ok' } } });
@@ -184,7 +216,8 @@ describe('TrackerEventsHttpController', () => {
       expect(found.body).toMatchObject({ totalCount: 1, page: 1, perPage: 20, events: [{ id: ID }] });
       const [criteria, paging] = service.search.mock.calls[0];
       expect(criteria).toMatchObject({ service: 'svc', priority: 2, type: 1 });
-      expect(criteria.window).toBeDefined();
+      // A bare end date covers its whole UTC day.
+      expect(criteria.window).toEqual({ from: new Date('2024-01-01T00:00:00Z'), before: new Date('2024-02-01T00:00:00Z') });
       expect(paging).toEqual({ page: 1, perPage: 10 });
 
       expect((await app.request('GET', `${API}/events/today?tz=Europe/Paris`)).status).toBe(200);

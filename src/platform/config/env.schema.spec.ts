@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../repo-root';
 import { EnvironmentVariables, validateEnv } from './env.schema';
 
 describe('validateEnv', () => {
@@ -111,21 +112,47 @@ describe('validateEnv', () => {
   it('treats an empty optional value as unset', () => {
     expect(validateEnv({ MONGODB_URI: '' }).MONGODB_URI).toBeUndefined();
   });
+});
 
-  it('lists every variable in .env.example', () => {
-    const example = readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8');
-    const listed = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
-    for (const key of Object.keys(new EnvironmentVariables())) expect(listed).toContain(key);
-    for (const key of [
-      'MONGODB_URI',
-      'AUTH_JWT_SECRET',
-      'AUTH_ISSUER',
-      'AUTH_JWKS_URL',
-      'AUTH_AUDIENCE',
-      'SLACK_WEBHOOK_URL',
-      'SMTP_URL',
-      'EMAIL_TO',
-    ])
-      expect(listed).toContain(key);
+/**
+ * Every variable of the schema is documented in both places a user reads: `.env.example` (a `NAME=default` line,
+ * commented out as `# NAME=example` when it has no default) and docs/configuration.md (a `| \`NAME\` | default |
+ * meaning |` row, `unset` when it has none). A missing, unknown or drifted variable fails, named.
+ */
+describe('the documented configuration', () => {
+  const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+  const variables = Object.keys(defaults);
+  const text = (file: string) => readFileSync(join(REPO_ROOT, file), 'utf8');
+  /** What the schema gives `name` when it is not set: its default as text, or `unset`. */
+  const schemaDefault = (name: string) => (defaults[name] === undefined ? 'unset' : String(defaults[name]));
+
+  it('has the variables exactly: every one named in .env.example and docs/configuration.md, and no other', () => {
+    const names = (file: string, line: RegExp) => new Set([...text(file).matchAll(line)].map((m) => m[1]));
+    for (const [file, listed] of [
+      ['.env.example', names('.env.example', /^#?\s*([A-Z][A-Z0-9_]+)=/gm)],
+      ['docs/configuration.md', names('docs/configuration.md', /^\| `([A-Z][A-Z0-9_]+)` \|/gm)],
+    ] as const) {
+      expect({
+        file,
+        missing: variables.filter((v) => !listed.has(v)),
+        unknown: [...listed].filter((n) => !variables.includes(n)),
+      }).toEqual({
+        file,
+        missing: [],
+        unknown: [],
+      });
+    }
+  });
+
+  it("gives the schema's defaults: .env.example sets exactly the variables that have one, to it; docs/configuration.md says it", () => {
+    const example = [...text('.env.example').matchAll(/^(#?)\s*([A-Z][A-Z0-9_]+)=(.*)$/gm)].map(([, comment, name, value]) =>
+      comment ? `${name}: unset` : `${name}: ${value}`,
+    );
+    const documented = [...text('docs/configuration.md').matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| ([^|]+) \|/gm)].map(
+      ([, name, value]) => `${name}: ${value.trim().replace(/^`(.*)`$/, '$1')}`,
+    );
+    const expected = variables.map((v) => `${v}: ${schemaDefault(v)}`).sort();
+    expect(example.sort()).toEqual(expected);
+    expect(documented.sort()).toEqual(expected);
   });
 });

@@ -5,7 +5,7 @@ import { refusedCharacterProblem } from '../validation/identifier';
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-/** The documented default environment mapping of the CI/CD intake (README, configuration). */
+/** The documented default environment mapping of the CI/CD intake (docs/configuration.md). */
 export const DEFAULT_INGEST_ENVIRONMENTS =
   'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
 const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;

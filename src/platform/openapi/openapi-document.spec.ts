@@ -47,7 +47,11 @@ describe('astraSchemas', () => {
   });
 
   it('has a schema for every problem in the catalog, published or built the same way', () => {
-    for (const n of Object.keys(ASTRA_PROBLEMS)) expect(schemas[`astra_problem_detail_${n}`]).toBeDefined();
+    for (const n of Object.keys(ASTRA_PROBLEMS))
+      expect({ n, type: schemas[`astra_problem_detail_${n}`]?.properties?.type }).toEqual({
+        n,
+        type: { type: 'string', enum: [`https://astra.netapp.io/problems/${n}`] },
+      });
     expect(schemas.astra_problem_detail_69.properties?.type).toEqual({ type: 'string', enum: ['https://astra.netapp.io/problems/69'] });
   });
 

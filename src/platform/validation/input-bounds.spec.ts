@@ -77,7 +77,10 @@ describe('findBoundsViolation: hostile shapes', () => {
     expect(findBoundsViolation({ a: new Array(D.maxItems).fill(1) })).toBeUndefined();
     expect(findBoundsViolation({ a: 'x'.repeat(D.maxLength) })).toBeUndefined();
     expect(findBoundsViolation(deepArrays(D.maxDepth))).toBeUndefined();
-    expect(findBoundsViolation(deepArrays(D.maxDepth + 1))).toBeDefined();
+    expect(findBoundsViolation(deepArrays(D.maxDepth + 1))).toEqual({
+      name: `body${'[0]'.repeat(D.maxDepth)}`,
+      reason: `is nested more than ${D.maxDepth} levels deep`,
+    });
     expect(findBoundsViolation(null)).toBeUndefined();
     expect(findBoundsViolation('text')).toBeUndefined();
     expect(findBoundsViolation(undefined)).toBeUndefined();

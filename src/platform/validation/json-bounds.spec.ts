@@ -66,7 +66,10 @@ describe('scanJsonBounds: the structural bounds on the raw text', () => {
     expect(scan(keys(D.maxKeys))).toBeUndefined();
     expect(scan(`{"a":[${new Array(D.maxItems).fill('1.5e3').join(',')}]}`)).toBeUndefined();
     expect(scan(deep(D.maxDepth, 'array'))).toBeUndefined();
-    expect(scan(deep(D.maxDepth + 1, 'array'))).toBeDefined();
+    expect(scan(deep(D.maxDepth + 1, 'array'))).toEqual({
+      name: `body${'[0]'.repeat(D.maxDepth)}`,
+      reason: `is nested more than ${D.maxDepth} levels deep`,
+    });
     expect(scan(`{"m":"${'x'.repeat(1_000_000)}"}`)).toBeUndefined();
     expect(scan(' \n{"a" : [ 1 , { "b" : [ ] } ] }\n')).toBeUndefined();
     expect(scan('{"é😀":"ünïcödé ] } ["}')).toBeUndefined();

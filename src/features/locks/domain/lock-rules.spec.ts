@@ -30,7 +30,7 @@ const req = { owner: 'alice', ttlSeconds: 30 };
 
 describe('lock rules', () => {
   it('activeLock: a held lease counts until (not at) its expiry', () => {
-    expect(activeLock(held(lock()), at(59))).toBeDefined();
+    expect(activeLock(held(lock()), at(59))).toEqual(lock());
     expect(activeLock(held(lock()), at(60))).toBeUndefined();
     expect(activeLock(NO_HEAD, T0)).toBeUndefined();
     expect(activeLock({ gen: 2, value: { state: 'free' } }, T0)).toBeUndefined();
