@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the web console (web/) into web/dist with Vite, only when its sources changed: the fingerprint of
-# web/ (without dist), the lock file (Vite, React versions) is kept in web/dist/.stamp, like build-tools.sh does
-# for the store. An unchanged console costs nothing at start.
+# web/ (without dist), the API vocabulary it bundles (src/contract) and the lock file (Vite, React versions) is
+# kept in web/dist/.stamp, like build-tools.sh does for the store. An unchanged console costs nothing at start.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 web="$root/web"
 fp="$(
   {
     (cd "$web" && find . -path ./dist -prune -o -type f -print | LC_ALL=C sort | while IFS= read -r f; do echo "$f"; cat "$f"; done)
+    (cd "$root" && find src/contract -type f -print | LC_ALL=C sort | while IFS= read -r f; do echo "$f"; cat "$f"; done)
     cat "$root/package-lock.json"
   } | sha256sum | cut -d' ' -f1
 )"

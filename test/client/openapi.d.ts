@@ -1737,7 +1737,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1749,12 +1749,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -1781,7 +1781,7 @@ export interface components {
             notification?: boolean;
             notifications?: ("slack" | "email")[];
             /**
-             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
+             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA Usage
              * @enum {integer}
              */
             type: 1 | 2 | 3 | 4 | 5;
@@ -1802,7 +1802,7 @@ export interface components {
         };
         EventAttributesView: {
             /**
-             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
+             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA Usage
              * @enum {integer}
              */
             type: 1 | 2 | 3 | 4 | 5;
@@ -1813,7 +1813,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1825,12 +1825,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -1919,7 +1919,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1931,12 +1931,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -2270,7 +2270,7 @@ export interface components {
             /** @example user-service */
             service: string;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EventStatus, EventType } from '../../contract/enums';
 import { CallParts, userKey } from '../../auth/caller';
 import type { Principal } from '../../auth/roles';
 import { hasTrackerRole, requireTrackerRole } from '../../auth/tracker-roles';
@@ -14,11 +15,10 @@ import type { AcquireLockDto } from './dto/lock.dto';
 import { describeKey, KeyedLock, LockLeases, LockPaging } from './lock-leases';
 import { LockQuota } from './lock-quota';
 
-/** Tracker event types whose Start takes a lock with AUTO_LOCK=on: deployment and operation. */
-const AUTO_LOCK_TYPES = new Set([1, 2]);
-const START = 1;
-/** Success, Failure, Error, Close, Done: an event reaching one releases its automatic lock. */
-const FINISHED = new Set([3, 4, 6, 8, 9]);
+/** Tracker event types whose Start takes a lock with AUTO_LOCK=on. */
+const AUTO_LOCK_TYPES = new Set<number>([EventType.Deployment, EventType.Operation]);
+/** Statuses that finish an event: reaching one releases its automatic lock. */
+const FINISHED = new Set<number>([EventStatus.Success, EventStatus.Failure, EventStatus.Error, EventStatus.Close, EventStatus.Done]);
 
 type LockChange = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
 
@@ -129,7 +129,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
    */
   async beforeCreate(record: TrackerEventRecord, now: Date, caller?: Principal): Promise<ChangelogRecord[]> {
     const key = this.autoLockKey(record);
-    if (!key || record.attributes.status !== START) return [];
+    if (!key || record.attributes.status !== EventStatus.Start) return [];
     const a = record.attributes;
     const owner = caller ? caller.userId : (a.owner ?? a.source ?? 'tracker');
     const by = caller ? callerText(caller) : undefined;

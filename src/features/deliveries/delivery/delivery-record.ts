@@ -1,6 +1,6 @@
 import { CHANNEL_NAMES, ChannelName } from '../channels/channel';
-import { EVENT_STATUS_LABELS } from '../../tracker-events/domain/event-enums';
 import type { PlannedDeliveryRecord } from '../../tracker-events/data/tracker-event.schema';
+import { EVENT_STATUS_LABELS, labelOf } from '../../../contract/enums';
 
 export type DeliveryState = 'pending' | 'delivered' | 'skipped' | 'dead';
 
@@ -47,7 +47,7 @@ export interface DeliverableEvent {
 }
 
 export function statusLabel(status: number | undefined): string {
-  return status === undefined || status === null ? 'none' : (EVENT_STATUS_LABELS[status] ?? String(status));
+  return status === undefined || status === null ? 'none' : (labelOf(EVENT_STATUS_LABELS, status) ?? String(status));
 }
 
 /** The channels this event asks for, known ones only, each once, in the order given. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events/domain/event-enums';
 import { ProblemDto } from '../../../platform/openapi/problem.dto';
+import { EVENT_ENVIRONMENTS } from '../../../contract/enums';
 
 /** A lock exactly as locks.mapper.ts returns it (REST keeps the nulls). */
 export class LockView {

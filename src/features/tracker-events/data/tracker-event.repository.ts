@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
+import { EventType } from '../../../contract/enums';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../../platform/database/insert-coalescer';
 import { KeyedSerializer } from '../../../platform/database/keyed-serializer';
@@ -212,16 +213,16 @@ export class TrackerEventRepository {
   }
 
   /**
-   * The deployments (type 1) and incidents (type 4) delivery insights need, in one query: deployments of the
+   * The deployments and incidents delivery insights need, in one query: deployments of the
    * environment (all environments when none is given) and service (all when none) whose event time is in
    * [deploymentsFrom, before), and incidents of every service and environment from incidentsFrom on (an incident
    * of another service, or a later one, may name a deployment of the window).
    */
   findDeliveryEvents(q: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
-    const deployments: Record<string, unknown> = { 'attributes.type': 1, ...dateRange('eventAt', { from: q.deploymentsFrom, before: q.before }) };
+    const deployments: Record<string, unknown> = { 'attributes.type': EventType.Deployment, ...dateRange('eventAt', { from: q.deploymentsFrom, before: q.before }) };
     if (q.environment !== undefined) deployments['attributes.environment'] = Number(q.environment);
     if (q.service !== undefined) deployments['attributes.service'] = String(q.service);
-    const filter = { $or: [deployments, { 'attributes.type': 4, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
+    const filter = { $or: [deployments, { 'attributes.type': EventType.Incident, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
     const projection = { title: 0, deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
     return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
   }

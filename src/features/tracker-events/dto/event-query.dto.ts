@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES, MAX_PER_PAGE } from '../domain/event-enums';
+import { MAX_PER_PAGE } from '../domain/event-enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { NotBefore, OptionalInstant, OptionalIntIn, OptionalIntRange, OptionalText, OptionalTimeZone, QueryIntIn } from './validators';
+import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../../contract/enums';
 
 /*
  * REST query strings use the seed's snake_case names (per_page, start_date); gRPC requests arrive camelCase
