@@ -21,7 +21,7 @@ export interface ResumeFrom {
 }
 
 /** An open stream: its subscription, and when the caller's verified token expires (the stream then ends). */
-export interface LiveStream {
+export interface OpenStream {
   sub: Subscription;
   /** Epoch ms; undefined when the token has no `exp` or was not verified (TRACKER_AUTH=off). */
   expiresAt?: number;
@@ -49,7 +49,7 @@ export class LiveService {
    * A tracker events stream with the search's filters. With TRACKER_AUTH=required the guard verified the
    * caller's token, so the stream ends when it expires; otherwise nothing about a token is trusted.
    */
-  openTracker(caller: CallParts, filter: TrackerStreamFilter, resume?: ResumeFrom): Promise<LiveStream> {
+  openTracker(caller: CallParts, filter: TrackerStreamFilter, resume?: ResumeFrom): Promise<OpenStream> {
     return this.open(caller, (msg) => matchesTracker(msg, filter), resume, this.config.auth.trackerAuthRequired);
   }
 
@@ -57,7 +57,7 @@ export class LiveService {
    * An activity-log stream: only what the scope may read (account, role among visibleTo, unexpired). AccountGuard
    * always verified the token, so the stream ends when it expires.
    */
-  openActivity(caller: CallParts, scope: AccountScope, resume?: ResumeFrom): Promise<LiveStream> {
+  openActivity(caller: CallParts, scope: AccountScope, resume?: ResumeFrom): Promise<OpenStream> {
     return this.open(caller, (msg) => matchesActivity(msg, scope, Date.now()), resume, true);
   }
 
@@ -72,7 +72,7 @@ export class LiveService {
     accepts: (msg: LiveMessage) => boolean,
     resume: ResumeFrom | undefined,
     tokenVerified: boolean,
-  ): Promise<LiveStream> {
+  ): Promise<OpenStream> {
     if (this.closing) throw new StoreUnavailableError('The service is shutting down; reconnect to another instance.', 1);
     // Taken before anything is awaited after it, so a burst of opens cannot all pass the check at once.
     const release = this.slots.take(await this.callerOf(caller));

@@ -19,7 +19,7 @@ import { EventWriteHooks } from './event-write-hooks';
 import { EventChangeListeners } from './event-change-listeners';
 import { MonthBucket, sumBy, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
-import type { RelatedEventView } from './tracker-events.mapper';
+import type { RelatedEvent } from './tracker-events.mapper';
 import type { Paging } from './tracker-events.query';
 
 /** Which transport made a change; the changelog's source when the request names no attributes.source. */
@@ -162,7 +162,7 @@ export class TrackerEventsService {
     return outcome.kind === 'done';
   }
 
-  async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {
+  async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEvent | null }> {
     const event = await this.events.findById(new Types.ObjectId(idText));
     if (!event) throw notFound(idText);
     return { event, related: await this.findRelated(event.attributes?.relatedId) };
@@ -274,7 +274,7 @@ export class TrackerEventsService {
   }
 
   /** relatedId may name anything; only a stored event's id yields a link. */
-  private async findRelated(relatedId: string | undefined): Promise<RelatedEventView | null> {
+  private async findRelated(relatedId: string | undefined): Promise<RelatedEvent | null> {
     if (!relatedId || !/^[0-9a-fA-F]{24}$/.test(relatedId)) return null;
     const related = await this.events.findById(new Types.ObjectId(relatedId));
     if (!related) return null;

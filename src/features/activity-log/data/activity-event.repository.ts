@@ -7,6 +7,7 @@ import type { ListQuery, ListSpec } from '../../../astra/list-query';
 import {
   ACTIVITY_EVENT_MODEL,
   ACTIVITY_SEQUENCE_FLOOR_MODEL,
+  ActivityDestination,
   ActivityEventRecord,
   ActivitySequenceFloorRecord,
 } from './activity-event.schema';
@@ -21,11 +22,11 @@ export interface EventPage {
   total?: number;
 }
 
-/** The destinations whose events other resources are projections of. */
-export type ActivityDestination = 'notification' | 'banner';
+/** The destinations whose events other resources (notifications, banners) are projections of. */
+export type ProjectedDestination = Extract<ActivityDestination, 'notification' | 'banner'>;
 
 /** The events each projection is made of: a banner is a banner-destined event that is not itself a `cleared` one. */
-const PROJECTED: Record<ActivityDestination, Filter> = {
+const PROJECTED: Record<ProjectedDestination, Filter> = {
   notification: { destinations: 'notification' },
   banner: { destinations: 'banner', severity: { $ne: 'cleared' } },
 };
@@ -88,7 +89,7 @@ export class ActivityEventRepository {
    */
   listWithDestination(
     scope: AccountScope,
-    destination: ActivityDestination,
+    destination: ProjectedDestination,
     q: ListQuery,
     spec: ListSpec,
     now: Date,
@@ -99,7 +100,7 @@ export class ActivityEventRepository {
   }
 
   /** Up to `limit` readable events sent to one destination, in id order (banners looks for the cleared ones). */
-  findWithDestination(scope: AccountScope, destination: ActivityDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
+  findWithDestination(scope: AccountScope, destination: ProjectedDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
     return this.events.collection
       .find<ActivityEventRecord>({ ...this.readable(scope, now), ...PROJECTED[destination] })
       .sort({ _id: 1 })
