@@ -1,7 +1,9 @@
 import { Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './data/activity-event.schema';
-import { ActivityEventChangeIndex, ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
+import { ActivityEventChangeIndex } from './data/activity-event-change-index';
+import { ActivityEventExpiryIndex } from './data/activity-event-expiry-index';
+import { ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { AccountGuard } from '../../auth/account.guard';
 import { ActivityEventSweeper } from './activity-event.sweeper';

@@ -5,7 +5,7 @@ import type { AccountScope } from '../../auth/account-scope';
 import { isAstraIdentifier } from '../../auth/identifiers';
 import { DomainError, NotFoundError } from '../../platform/errors/domain-errors';
 import { ActivityLogService } from '../activity-log/activity-log.service';
-import { NotificationReadMarkRepository } from './data/notification-user-state.repository';
+import { NotificationReadMarkRepository } from './data/notification-read-mark.repository';
 import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import {
   AstraNotification,

@@ -5,7 +5,7 @@ import type { AccountScope } from '../../auth/account-scope';
 import { isAstraIdentifier } from '../../auth/identifiers';
 import { DomainError, ForbiddenError, NotFoundError } from '../../platform/errors/domain-errors';
 import { ActivityLogService } from '../activity-log/activity-log.service';
-import { BannerDismissalRepository } from './data/notification-user-state.repository';
+import { BannerDismissalRepository } from './data/banner-dismissal.repository';
 import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import { BANNER_VERSION, BANNERS_LIST_SPEC, BANNERS_LIST_TYPE, toAstraBanner } from './astra-notifications.mapper';
 import { listEnvelope, toEventListQuery } from './derived-list';

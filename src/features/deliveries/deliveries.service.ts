@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { NotFoundError } from '../../platform/errors/domain-errors';
-import { DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
+import { DeliveryProgressRepository } from './data/delivery-progress.repository';
+import { NotificationDueRepository } from './data/notification-due.repository';
 import type { TrackerEventRecordView } from '../tracker-events/data/tracker-event.repository';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
 import type { PlannedDeliveryRecord, TrackerEventRecord } from '../tracker-events/data/tracker-event.schema';

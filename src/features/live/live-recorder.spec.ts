@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
+import type { ActivityEventChangeIndex } from '../activity-log/data/activity-event-change-index';
 import type { ActivityLogHooks } from '../activity-log/activity-log.hooks';
 import type { AppConfig } from '../../platform/config/app-config.service';
 import type { EventChangeListeners } from '../tracker-events/event-change-listeners';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ActivityEventChangeIndex } from '../activity-log/data/activity-event.repository';
+import { ActivityEventChangeIndex } from '../activity-log/data/activity-event-change-index';
 import type { ActivityEventRecord } from '../activity-log/data/activity-event.schema';
 import { toAstraEvent } from '../activity-log/activity-event.mapper';
 import { ActivityLogHooks } from '../activity-log/activity-log.hooks';

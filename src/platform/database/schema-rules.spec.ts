@@ -10,7 +10,7 @@ import type { Schema, SchemaType } from 'mongoose';
  * declared.
  */
 
-const SRC = join(__dirname, '..');
+const SRC = join(__dirname, '..', '..');
 
 function schemaFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

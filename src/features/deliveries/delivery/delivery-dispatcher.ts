@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../../platform/config/app-config.service';
-import { DeliveryProgressRepository, NotificationDueRepository } from '../data/delivery-claim.repository';
+import { DeliveryProgressRepository } from '../data/delivery-progress.repository';
+import { NotificationDueRepository } from '../data/notification-due.repository';
 import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
 import { TrackerEventsService } from '../../tracker-events/tracker-events.service';
 import type { NotificationDueRecord } from '../data/delivery-claim.schema';

@@ -6,6 +6,7 @@ import { StoreLocator } from '../../../platform/database/store-locator.service';
 import { randomUUID } from 'node:crypto';
 import { insertOrderedUntilConflict, insertUnlessExists } from '../../../platform/database/unique-insert';
 import { LIVE_CHANGE_MODEL, LIVE_STORE_ID_MODEL, LiveChangeRecord, LiveStoreIdRecord } from './live-change.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** The one sequence scope: the whole log. */
 const LOG = 'live';
@@ -35,12 +36,18 @@ function fromStored(stored: StoredLiveChange): LiveChangeRecord {
 @Injectable()
 export class LiveChangeRepository {
   private readonly positions = new SequenceAllocator();
+  private readonly collection: mongo.Collection<StoredLiveChange>;
+  private readonly storeIds: mongo.Collection<LiveStoreIdRecord>;
 
   constructor(
-    @InjectModel(LIVE_CHANGE_MODEL) private readonly model: Model<LiveChangeRecord>,
-    @InjectModel(LIVE_STORE_ID_MODEL) private readonly storeIds: Model<LiveStoreIdRecord>,
+    // The model's schema class is the entry as read back; its documents are stored with `data` as text.
+    @InjectModel(LIVE_CHANGE_MODEL) model: Model<StoredLiveChange>,
+    @InjectModel(LIVE_STORE_ID_MODEL) storeIds: Model<LiveStoreIdRecord>,
     private readonly locator: StoreLocator,
-  ) {}
+  ) {
+    this.collection = nativeCollection(model);
+    this.storeIds = nativeCollection(storeIds);
+  }
 
   /**
    * Whether another process may append to this log. Not on the embedded store: this process started it, on a
@@ -52,15 +59,10 @@ export class LiveChangeRepository {
 
   /** This store's identity (created by the first instance to ask; every later one reads the same). */
   async storeId(): Promise<string> {
-    const ids = this.storeIds.collection as unknown as mongo.Collection<LiveStoreIdRecord>;
-    await insertUnlessExists(ids, { _id: 'store', id: randomUUID() });
-    const doc = await ids.findOne({ _id: 'store' });
+    await insertUnlessExists(this.storeIds, { _id: 'store', id: randomUUID() });
+    const doc = await this.storeIds.findOne({ _id: 'store' });
     if (!doc) throw new Error('live_store_id: the store id vanished right after it was written');
     return doc.id;
-  }
-
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<StoredLiveChange>;
   }
 
   /**

@@ -7,6 +7,7 @@ import { InsertCoalescer } from '../../../platform/database/insert-coalescer';
 import { KeyedSerializer } from '../../../platform/database/keyed-serializer';
 import { dateRange, DateWindow } from '../../../platform/database/portable-filters';
 import { StoreProfile } from '../../../platform/database/store-profile';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
 export interface TrackerEventCriteria {
@@ -86,19 +87,20 @@ export class TrackerEventRepository {
     await this.collection.insertMany(docs, { ordered: false });
   });
 
+  private readonly collection: mongo.Collection<TrackerEventRecord>;
+
   constructor(
-    @InjectModel(TRACKER_EVENT_MODEL) private readonly model: Model<TrackerEventRecord>,
+    @InjectModel(TRACKER_EVENT_MODEL) model: Model<TrackerEventRecord>,
     private readonly store: StoreProfile,
-  ) {}
+  ) {
+    this.collection = nativeCollection(model);
+  }
 
   private async plan(): Promise<ReadPlan> {
     if (!(await this.store.scansEveryQuery())) return 'indexed';
     return this.store.isEmbedded ? 'embedded' : 'scan';
   }
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<TrackerEventRecord>;
-  }
 
   /** One single-document write: the event with its first changelog entry. */
   insert(record: TrackerEventRecord): Promise<void> {
