@@ -1,7 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './data/activity-event.schema';
-import { ActivityEventChangeIndex } from './data/activity-event-change-index';
+import { ActivityEventCreationIndex } from './data/activity-event-creation-index';
 import { ActivityEventExpiryIndex } from './data/activity-event-expiry-index';
 import { ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../../platform/config/app-config.service';
@@ -22,13 +22,13 @@ import { ActivityLogService } from './activity-log.service';
   providers: [
     ActivityEventRepository,
     ActivityEventExpiryIndex,
-    ActivityEventChangeIndex,
+    ActivityEventCreationIndex,
     ActivityLogService,
     ActivityLogHooks,
     ActivityEventSweeper,
     AccountGuard,
   ],
-  exports: [ActivityLogService, ActivityLogHooks, ActivityEventChangeIndex],
+  exports: [ActivityLogService, ActivityLogHooks, ActivityEventCreationIndex],
 })
 export class ActivityLogModule {
   constructor(config: AppConfig) {

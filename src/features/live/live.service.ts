@@ -5,7 +5,7 @@ import { BearerVerifier } from '../../auth/bearer-verifier';
 import { CallParts, callerKey } from '../../auth/caller';
 import { DomainError, InvalidQueryError, StoreUnavailableError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
-import { LiveChangeRepository } from './data/live-change.repository';
+import { LiveLogRepository } from './data/live-log.repository';
 import { LiveMessage, matchesActivity, matchesTracker, parseCursor, TrackerStreamFilter } from './domain/live-message';
 import { LiveHub, READ_PAGE, toMessage } from './live-hub';
 import { StreamSlots } from './stream-slots';
@@ -39,7 +39,7 @@ export class LiveService {
 
   constructor(
     private readonly hub: LiveHub,
-    private readonly log: LiveChangeRepository,
+    private readonly log: LiveLogRepository,
     private readonly slots: StreamSlots,
     private readonly verifier: BearerVerifier,
     private readonly config: AppConfig,

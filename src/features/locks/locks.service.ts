@@ -20,10 +20,11 @@ const AUTO_LOCK_TYPES = new Set<number>([EventType.Deployment, EventType.Operati
 /** Statuses that finish an event: reaching one releases its automatic lock. */
 const FINISHED = new Set<number>([EventStatus.Success, EventStatus.Failure, EventStatus.Error, EventStatus.Close, EventStatus.Done]);
 
-type LockChange = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
+/** What a lock did to its event, as its changelog entry says it (`field: 'lock'`). */
+type LockTransition = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
 
-function changelogEntry(change: LockChange, at: Date, source: string): ChangelogRecord {
-  return { at, field: 'lock', old: change === 'locked' ? null : 'locked', new: change, source };
+function changelogEntry(transition: LockTransition, at: Date, source: string): ChangelogRecord {
+  return { at, field: 'lock', old: transition === 'locked' ? null : 'locked', new: transition, source };
 }
 
 /**
@@ -187,7 +188,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
       const released = await this.leases.releaseLinked(key, eventId, by);
       if (released) await this.record(released, 'unlocked', new Date(), by ?? released.owner);
     } catch (err) {
-      // The event change is stored; the lease will run out on its own.
+      // The event's update is stored; the lease will run out on its own.
       this.logger.warn({ err, eventId, lock: describeKey(key) }, 'automatic lock not released');
     }
   }
@@ -199,13 +200,16 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return { service: a.service, environment: a.environment, resource: autoLockResource(a.type) };
   }
 
-  /** Writes a lock change into the linked event's changelog. The lock change stands even if this fails. */
-  private async record(lock: HeldLock, change: LockChange, at: Date, source: string): Promise<void> {
+  /** Writes a lock transition into the linked event's changelog. The transition stands even if this fails. */
+  private async record(lock: HeldLock, transition: LockTransition, at: Date, source: string): Promise<void> {
     if (!lock.eventId) return;
     try {
-      await this.events.appendChangelog(lock.eventId, [changelogEntry(change, at, source)]);
+      await this.events.appendChangelog(lock.eventId, [changelogEntry(transition, at, source)]);
     } catch (err) {
-      this.logger.warn({ err, eventId: lock.eventId, lockId: lock.lockId, change }, 'lock change not recorded in the event changelog');
+      this.logger.warn(
+        { err, eventId: lock.eventId, lockId: lock.lockId, transition },
+        'lock transition not recorded in the event changelog',
+      );
     }
   }
 }

@@ -286,7 +286,7 @@ export class EnvironmentVariables {
   @Matches(/^(nats|tls):\/\/[^\s/]+(\/)?$/, { message: 'must be nats://host:port (or tls://host:port)' })
   EVENT_BUS_URL?: string;
 
-  /** How long a stream cursor can be resumed from, in hours (the change log keeps this much). */
+  /** How long a stream cursor can be resumed from, in hours (the live log keeps this much). */
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -40,7 +40,7 @@ export interface DeliveryEventsQuery {
  */
 export interface RevisionUpdate<T> {
   set: Record<string, unknown>;
-  changes: ChangelogRecord[];
+  changelogEntries: ChangelogRecord[];
   result: T;
 }
 export type RevisionOutcome<T> = { kind: 'done'; result: T } | { kind: 'not-found' } | { kind: 'conflict' };
@@ -131,23 +131,23 @@ export class TrackerEventRepository {
       for (let attempt = 0; attempt < attempts; attempt++) {
         const current = await this.findById(id);
         if (!current) return { kind: 'not-found' };
-        const { set, changes, result } = await plan(current);
-        const nothingToWrite = Object.keys(set).length === 0 && changes.length === 0;
-        if (nothingToWrite || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changes))) return { kind: 'done', result };
+        const { set, changelogEntries, result } = await plan(current);
+        const nothingToWrite = Object.keys(set).length === 0 && changelogEntries.length === 0;
+        if (nothingToWrite || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changelogEntries))) return { kind: 'done', result };
       }
       return { kind: 'conflict' };
     });
   }
 
-  private async writeIfAtRevision(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changes: ChangelogRecord[]): Promise<boolean> {
+  private async writeIfAtRevision(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changelogEntries: ChangelogRecord[]): Promise<boolean> {
     const update: Record<string, unknown> = { $set: { ...set, rev: rev + 1 } };
-    if (changes.length) update.$push = { changelog: { $each: changes } };
+    if (changelogEntries.length) update.$push = { changelog: { $each: changelogEntries } };
     const res = await this.collection.updateOne({ _id: id, rev }, update);
     return res.matchedCount === 1;
   }
 
-  /** Events whose last recorded change happened in [from, before), without their changelogs; at most `limit`. */
-  findChangedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
+  /** Events whose last recorded mutation happened in [from, before), without their changelogs; at most `limit`. */
+  findMutatedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
     return this.collection.find({ 'lastChange.at': { $gte: from, $lt: before } }, { projection: WITHOUT_CHANGELOG, limit }).toArray();
   }
 

@@ -6,10 +6,10 @@ import { ACTIVITY_EVENT_MODEL, ActivityEventRecord } from './activity-event.sche
 
 /**
  * The live module's recovery read, cross-account like the expiry index and kept apart for the same reason: the
- * events created in [from, before) (an event is only ever created, so its document is the record of the change).
+ * events created in [from, before) (an event is only ever created, so its document is the record of the mutation).
  */
 @Injectable()
-export class ActivityEventChangeIndex {
+export class ActivityEventCreationIndex {
   private readonly events: mongo.Collection<ActivityEventRecord>;
 
   constructor(@InjectModel(ACTIVITY_EVENT_MODEL) events: Model<ActivityEventRecord>) {
