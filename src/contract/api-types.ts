@@ -1739,7 +1739,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1751,12 +1751,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -1783,7 +1783,7 @@ export interface components {
             notification?: boolean;
             notifications?: ("slack" | "email")[];
             /**
-             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
+             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA Usage
              * @enum {integer}
              */
             type: 1 | 2 | 3 | 4 | 5;
@@ -1804,7 +1804,7 @@ export interface components {
         };
         EventAttributesView: {
             /**
-             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage
+             * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA Usage
              * @enum {integer}
              */
             type: 1 | 2 | 3 | 4 | 5;
@@ -1815,7 +1815,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1827,12 +1827,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -1921,7 +1921,7 @@ export interface components {
             /** @example github_actions */
             source?: string;
             /**
-             * @description 1=P1/Critical .. 5=P5/Low
+             * @description 1 P1 (Critical), 2 P2 (High), 3 P3 (Medium), 4 P4 (Low), 5 P5 (Trivial)
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
@@ -1933,12 +1933,12 @@ export interface components {
              */
             status?: 1 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /**
-             * @description 1=Low .. 3=High
+             * @description 1 Low, 2 Medium, 3 High
              * @enum {integer}
              */
             impact?: 1 | 2 | 3;
@@ -2272,7 +2272,7 @@ export interface components {
             /** @example user-service */
             service: string;
             /**
-             * @description 1 Development .. 6 Pre-production, 7 Production, 8 MCO
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
              * @enum {integer}
              */
             environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;

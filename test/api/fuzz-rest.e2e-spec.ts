@@ -2,13 +2,6 @@ import fc from 'fast-check';
 import { MongoClient } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  EVENT_ENVIRONMENTS,
-  EVENT_IMPACTS,
-  EVENT_PRIORITIES,
-  EVENT_STATUSES,
-  EVENT_TYPES,
-} from '../../src/features/tracker-events/domain/event-enums';
 import { CLASSES, DESTINATIONS, SEVERITIES } from '../../src/features/activity-log/dto/create-event.dto';
 import { isIdentifier } from '../../src/platform/validation/identifier';
 import { startTestApp, TestApp } from '../support/app-harness';
@@ -46,6 +39,7 @@ import {
   readOpenApiDocument,
   schemaArbitrary,
 } from '../support/openapi-fuzz';
+import { EVENT_ENVIRONMENTS, EVENT_IMPACTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../src/contract/enums';
 
 /*
  * Property-based fuzzing of every REST endpoint (fast-check): generated bodies, query strings and path ids,

@@ -228,7 +228,7 @@ describe('web console in a browser', () => {
       'Operation',
       'Pre-production',
       'Success',
-      'P2 high',
+      'P2 (High)',
       'High',
       'payments-team',
       'ops, finance',

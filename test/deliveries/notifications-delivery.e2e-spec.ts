@@ -83,13 +83,13 @@ describe('tracker event notifications: Slack and email delivery', () => {
     const [post] = slack.for(`${id}:slack:created#1`);
     expect(slack.for(`${id}:slack:created#1`)).toHaveLength(1);
     expect(post.headers['x-tracker-dedup-key']).toBe(`${id}:slack:created#1`);
-    expect(post.body.text).toBe('Deploy user-service v2.1.0 (user-service · Production · Start · P2)');
+    expect(post.body.text).toBe('Deploy user-service v2.1.0 (user-service · Production · Start · P2 (High))');
     const blocks = JSON.stringify(post.body.blocks);
     for (const fact of [
       '*Service*\\nuser-service',
       '*Environment*\\nProduction',
       '*Status*\\nStart',
-      '*Priority*\\nP2',
+      '*Priority*\\nP2 (High)',
       '*Owner*\\nplatform-team',
       '*Why*\\ncreated',
     ]) {
@@ -106,13 +106,13 @@ describe('tracker event notifications: Slack and email delivery', () => {
     const [m] = mails;
     expect(m.from).toBe('tracker@example.com');
     expect(m.to.sort()).toEqual(['lead@example.com', 'ops@example.com']);
-    expect(m.subject).toBe('[Tracker] Deploy user-service v2.1.0 (user-service · Production · Start · P2)');
+    expect(m.subject).toBe('[Tracker] Deploy user-service v2.1.0 (user-service · Production · Start · P2 (High))');
     expect(m.headers.get('x-tracker-dedup-key')).toBe(`${id}:email:created#1`);
     for (const line of [
       'Service: user-service',
       'Environment: Production',
       'Status: Start',
-      'Priority: P2',
+      'Priority: P2 (High)',
       'Why: created',
       'Pull request: https://github.com/org/repo/pull/123',
       'Ticket: PROJ-456',

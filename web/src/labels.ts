@@ -1,4 +1,20 @@
-/** The seed's enumerations as words and colour tones: labels are never shown as bare numbers. */
+/**
+ * The tracker enumerations as words and colour tones: labels are never shown as bare numbers. The numbers and
+ * words come from the API's one vocabulary (src/contract/enums.ts); only the tones are the console's.
+ */
+import {
+  EVENT_ENVIRONMENT_LABELS,
+  EVENT_IMPACT_LABELS,
+  EVENT_PRIORITY_LABELS,
+  EVENT_STATUS_LABELS,
+  EVENT_TYPE_LABELS,
+  EventEnvironment,
+  EventImpact,
+  EventPriority,
+  EventStatus,
+  EventType,
+} from '../../src/contract/enums';
+
 export type Tone = 'good' | 'bad' | 'warn' | 'info' | 'accent' | 'neutral';
 
 export interface Choice {
@@ -7,49 +23,54 @@ export interface Choice {
   tone: Tone;
 }
 
-export const STATUSES: Choice[] = [
-  { value: 1, label: 'Start', tone: 'info' },
-  { value: 3, label: 'Success', tone: 'good' },
-  { value: 4, label: 'Failure', tone: 'bad' },
-  { value: 5, label: 'Warning', tone: 'warn' },
-  { value: 6, label: 'Error', tone: 'bad' },
-  { value: 7, label: 'Open', tone: 'accent' },
-  { value: 8, label: 'Close', tone: 'neutral' },
-  { value: 9, label: 'Done', tone: 'good' },
-];
+/** A label and a tone for each number of an enumeration, in the enumeration's order. */
+function choices<V extends number>(labels: Readonly<Record<V, string>>, tones: Readonly<Record<V, Tone>>): Choice[] {
+  return (Object.keys(labels).map(Number) as V[]).map((value) => ({ value, label: labels[value], tone: tones[value] }));
+}
 
-export const TYPES: Choice[] = [
-  { value: 1, label: 'Deployment', tone: 'info' },
-  { value: 2, label: 'Operation', tone: 'accent' },
-  { value: 3, label: 'Drift', tone: 'warn' },
-  { value: 4, label: 'Incident', tone: 'bad' },
-  { value: 5, label: 'RPA usage', tone: 'neutral' },
-];
+export const STATUSES: Choice[] = choices(EVENT_STATUS_LABELS, {
+  [EventStatus.Start]: 'info',
+  [EventStatus.Success]: 'good',
+  [EventStatus.Failure]: 'bad',
+  [EventStatus.Warning]: 'warn',
+  [EventStatus.Error]: 'bad',
+  [EventStatus.Open]: 'accent',
+  [EventStatus.Close]: 'neutral',
+  [EventStatus.Done]: 'good',
+});
 
-export const ENVIRONMENTS: Choice[] = [
-  { value: 1, label: 'Development', tone: 'good' },
-  { value: 2, label: 'Integration', tone: 'info' },
-  { value: 3, label: 'TNR', tone: 'accent' },
-  { value: 4, label: 'UAT', tone: 'accent' },
-  { value: 5, label: 'Recette', tone: 'accent' },
-  { value: 6, label: 'Pre-production', tone: 'warn' },
-  { value: 7, label: 'Production', tone: 'bad' },
-  { value: 8, label: 'MCO', tone: 'neutral' },
-];
+export const TYPES: Choice[] = choices(EVENT_TYPE_LABELS, {
+  [EventType.Deployment]: 'info',
+  [EventType.Operation]: 'accent',
+  [EventType.Drift]: 'warn',
+  [EventType.Incident]: 'bad',
+  [EventType.RpaUsage]: 'neutral',
+});
 
-export const PRIORITIES: Choice[] = [
-  { value: 1, label: 'P1 critical', tone: 'bad' },
-  { value: 2, label: 'P2 high', tone: 'warn' },
-  { value: 3, label: 'P3 medium', tone: 'info' },
-  { value: 4, label: 'P4 low', tone: 'neutral' },
-  { value: 5, label: 'P5 lowest', tone: 'neutral' },
-];
+export const ENVIRONMENTS: Choice[] = choices(EVENT_ENVIRONMENT_LABELS, {
+  [EventEnvironment.Development]: 'good',
+  [EventEnvironment.Integration]: 'info',
+  [EventEnvironment.TNR]: 'accent',
+  [EventEnvironment.UAT]: 'accent',
+  [EventEnvironment.Recette]: 'accent',
+  [EventEnvironment.PreProduction]: 'warn',
+  [EventEnvironment.Production]: 'bad',
+  [EventEnvironment.MCO]: 'neutral',
+});
 
-export const IMPACTS: Choice[] = [
-  { value: 1, label: 'Low', tone: 'neutral' },
-  { value: 2, label: 'Medium', tone: 'warn' },
-  { value: 3, label: 'High', tone: 'bad' },
-];
+export const PRIORITIES: Choice[] = choices(EVENT_PRIORITY_LABELS, {
+  [EventPriority.P1]: 'bad',
+  [EventPriority.P2]: 'warn',
+  [EventPriority.P3]: 'info',
+  [EventPriority.P4]: 'neutral',
+  [EventPriority.P5]: 'neutral',
+});
+
+export const IMPACTS: Choice[] = choices(EVENT_IMPACT_LABELS, {
+  [EventImpact.Low]: 'neutral',
+  [EventImpact.Medium]: 'warn',
+  [EventImpact.High]: 'bad',
+});
 
 /** Astra event severities and classes (the activity log). */
 export const SEVERITIES: { value: string; tone: Tone }[] = [

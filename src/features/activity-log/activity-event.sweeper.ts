@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { systemScope } from '../../auth/account-scope';
 import { PeriodicSweeper } from '../../platform/periodic-task';
 import { AppConfig } from '../../platform/config/app-config.service';
-import { ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
+import { ActivityEventExpiryIndex } from './data/activity-event-expiry-index';
+import { ActivityEventRepository } from './data/activity-event.repository';
 import { ActivityLogHooks } from './activity-log.hooks';
 
 const BATCH = 500;

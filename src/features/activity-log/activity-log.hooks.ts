@@ -13,8 +13,8 @@ export interface ActivityEventsSweptHook {
 
 /**
  * Told about each stored event (the live module logs and publishes it), after the insert and before the writer
- * is answered. The event document is itself the record of the change (it is only ever created), so a listener
- * that fails or never ran loses nothing: `ActivityEventChanges.createdBetween` finds it again.
+ * is answered. The event document is itself the record of the mutation (it is only ever created), so a listener
+ * that fails or never ran loses nothing: `ActivityEventCreations.createdBetween` finds it again.
  */
 export interface ActivityEventCreatedListener {
   eventCreated(record: ActivityEventRecord): Promise<void>;

@@ -1,10 +1,12 @@
 import { Logger, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition } from './data/activity-event.schema';
-import { ActivityEventChangeIndex, ActivityEventExpiryIndex, ActivityEventRepository } from './data/activity-event.repository';
+import { ActivityEventCreationIndex } from './data/activity-event-creation-index';
+import { ActivityEventExpiryIndex } from './data/activity-event-expiry-index';
+import { ActivityEventRepository } from './data/activity-event.repository';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { AccountGuard } from '../../auth/account.guard';
-import { ActivityEventChanges } from './activity-event.changes';
+import { ActivityEventCreations } from './activity-event.creations';
 import { ActivityEventSweeper } from './activity-event.sweeper';
 import { ActivityLogGrpcController } from './activity-log.grpc.controller';
 import { ActivityLogHooks } from './activity-log.hooks';
@@ -14,7 +16,7 @@ import { ActivityLogService } from './activity-log.service';
 /**
  * The Astra activity log (/accounts/{id}/core/v1/events, astra.core.v1.EventService). Exports the service
  * (reads, "is it cleared") and ActivityLogHooks (sweep hooks) for the notifications module, and
- * ActivityEventChanges (created-events reads) with the created-listeners of ActivityLogHooks for the live module.
+ * ActivityEventCreations (created-events reads) with the created-listeners of ActivityLogHooks for the live module.
  */
 @Module({
   imports: [MongooseModule.forFeature([ActivityEventModelDefinition, ActivitySequenceFloorModelDefinition])],
@@ -22,14 +24,14 @@ import { ActivityLogService } from './activity-log.service';
   providers: [
     ActivityEventRepository,
     ActivityEventExpiryIndex,
-    ActivityEventChangeIndex,
-    ActivityEventChanges,
+    ActivityEventCreationIndex,
+    ActivityEventCreations,
     ActivityLogService,
     ActivityLogHooks,
     ActivityEventSweeper,
     AccountGuard,
   ],
-  exports: [ActivityLogService, ActivityLogHooks, ActivityEventChanges],
+  exports: [ActivityLogService, ActivityLogHooks, ActivityEventCreations],
 })
 export class ActivityLogModule {
   constructor(config: AppConfig) {

@@ -5,7 +5,7 @@ import { AccountScope, requireAstraUser } from '../../auth/account-scope';
 import { isAstraIdentifier } from '../../auth/identifiers';
 import { ConflictError, DomainError } from '../../platform/errors/domain-errors';
 import { SEQUENCE_ATTEMPTS } from '../../platform/database/sequence-allocator';
-import { ActivityDestination, ActivityEventRepository, EventPage } from './data/activity-event.repository';
+import { ActivityEventRepository, EventPage, ProjectedDestination } from './data/activity-event.repository';
 import { ActivityEventRecord } from './data/activity-event.schema';
 import { AstraEvent, EVENTS_LIST_TYPE, EVENT_VERSION, toAstraEvent, toRecord } from './activity-event.mapper';
 import { EVENTS_LIST_SPEC } from './activity-event.list-fields';
@@ -57,7 +57,7 @@ export class ActivityLogService {
    */
   listWithDestination(
     scope: AccountScope,
-    destination: ActivityDestination,
+    destination: ProjectedDestination,
     q: ListQuery,
     spec: ListSpec,
     options: { excludeEventIds?: readonly string[]; now?: Date } = {},
@@ -68,7 +68,7 @@ export class ActivityLogService {
   /** For the projections: up to `limit` stored events sent to `destination` that the caller may read now. */
   findWithDestination(
     scope: AccountScope,
-    destination: ActivityDestination,
+    destination: ProjectedDestination,
     options: { limit: number; now?: Date },
   ): Promise<ActivityEventRecord[]> {
     return this.events.findWithDestination(scope, destination, options.now ?? new Date(), options.limit);

@@ -5,7 +5,7 @@
 export { ActivityLogModule } from './activity-log.module';
 export { ActivityLogService } from './activity-log.service';
 export { ActivityLogHooks, type ActivityEventsSweptHook } from './activity-log.hooks';
-export { ActivityEventChanges } from './activity-event.changes';
+export { ActivityEventCreations } from './activity-event.creations';
 export { toAstraEvent, INCLUDABLE, type AstraEvent } from './activity-event.mapper';
 export { EVENTS_LIST_SPEC } from './activity-event.list-fields';
 export type { ActivityEventRecord } from './data/activity-event.schema';

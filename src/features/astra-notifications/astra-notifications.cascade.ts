@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ActivityEventsSweptHook, ActivityLogHooks } from '../activity-log';
 import { systemScope } from '../../auth/account-scope';
-import { BannerDismissalRepository, NotificationReadMarkRepository } from './data/notification-user-state.repository';
+import { BannerDismissalRepository } from './data/banner-dismissal.repository';
+import { NotificationReadMarkRepository } from './data/notification-read-mark.repository';
 
 /**
  * The ttl cascade. Notifications, unread notifications and banners are projections of their event, so they

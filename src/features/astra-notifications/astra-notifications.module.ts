@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BannerDismissalModelDefinition, NotificationReadMarkModelDefinition } from './data/notification-user-state.schema';
-import { BannerDismissalRepository, NotificationReadMarkRepository } from './data/notification-user-state.repository';
+import { BannerDismissalRepository } from './data/banner-dismissal.repository';
+import { NotificationReadMarkRepository } from './data/notification-read-mark.repository';
 import { ActivityLogModule } from '../activity-log';
 import { AccountGuard } from '../../auth/account.guard';
 import { AstraNotificationsCascade } from './astra-notifications.cascade';

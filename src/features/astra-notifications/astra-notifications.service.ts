@@ -4,8 +4,9 @@ import type { ListResponse } from '../../astra/list-response';
 import type { AccountScope } from '../../auth/account-scope';
 import { isAstraIdentifier } from '../../auth/identifiers';
 import { DomainError, NotFoundError } from '../../platform/errors/domain-errors';
-import { ActivityLogService, type ActivityEventRecord } from '../activity-log';
-import { NotificationReadMarkRepository } from './data/notification-user-state.repository';
+import { ActivityLogService } from '../activity-log';
+import { NotificationReadMarkRepository } from './data/notification-read-mark.repository';
+import type { ActivityEventRecord } from '../activity-log';
 import {
   AstraNotification,
   AstraUnreadNotification,

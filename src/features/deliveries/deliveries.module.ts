@@ -6,7 +6,9 @@ import {
   DeliveryProgressModelDefinition,
   NotificationDueModelDefinition,
 } from './data/delivery-claim.schema';
-import { DeliveryClaimRepository, DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
+import { DeliveryClaimRepository } from './data/delivery-claim.repository';
+import { DeliveryProgressRepository } from './data/delivery-progress.repository';
+import { NotificationDueRepository } from './data/notification-due.repository';
 import { TrackerEventsModule } from '../tracker-events';
 import { ChannelRegistry } from './channels/channel-registry';
 import { EmailChannel } from './channels/email.channel';

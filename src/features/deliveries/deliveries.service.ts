@@ -1,14 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { NotFoundError } from '../../platform/errors/domain-errors';
-import { DeliveryProgressRepository, NotificationDueRepository } from './data/delivery-claim.repository';
-import {
-  DeliveryPlanner,
-  DeliveryPlanners,
-  TrackerEventsService,
-  type PlannedDeliveryRecord,
-  type TrackerEventRecord,
-  type TrackerEventRecordView,
-} from '../tracker-events';
+import { DeliveryProgressRepository } from './data/delivery-progress.repository';
+import { NotificationDueRepository } from './data/notification-due.repository';
+import type { TrackerEventRecordView } from '../tracker-events';
+import { TrackerEventsService } from '../tracker-events';
+import type { PlannedDeliveryRecord, TrackerEventRecord } from '../tracker-events';
+import { DeliveryPlanner, DeliveryPlanners } from '../tracker-events';
 import { ChannelRegistry } from './channels/channel-registry';
 import { DeliveryProgress, DeliveryRecord, nextDueAt, planDeliveries, withProgress } from './delivery/delivery-record';
 

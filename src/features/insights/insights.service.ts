@@ -7,8 +7,9 @@ import { toFacts } from './domain/facts';
 import type { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { LOOKBACK_DAYS, resolveWindow } from './insights.window';
 import { SharedResults } from './shared-results';
+import { EventEnvironment } from '../../contract/enums';
 
-export const DEFAULT_ENVIRONMENT = 7;
+export const DEFAULT_ENVIRONMENT = EventEnvironment.Production;
 export const DEFAULT_BUCKET: Bucket = 'week';
 /** Requests for the same window (in whole minutes, resolveWindow) within this time share one computation. */
 const SHARE_MS = 30_000;

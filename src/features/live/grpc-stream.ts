@@ -51,7 +51,7 @@ export function timerAt(at: number, fire: () => void): () => void {
 
 /**
  * A subscription as the Observable a server-streaming @GrpcMethod returns: one `{ cursor, kind, event }` per
- * change. Backpressure: Nest writes each value to the call synchronously and buffers without bound when the call
+ * mutation. Backpressure: Nest writes each value to the call synchronously and buffers without bound when the call
  * is full, so the next message is taken only when the call does not need a drain; a slow reader's backlog stays
  * in its bounded Subscription. Ends: shutdown completes the call (OK); overflow and an unreadable log end it
  * UNAVAILABLE (the message names the resume_from to reconnect with: the last cursor delivered); an expired token
@@ -64,7 +64,7 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
     const cancelExpiry = options.expiresAt !== undefined ? timerAt(options.expiresAt, () => ((expired = true), sub.close())) : undefined;
     const onCancel = () => sub.close();
     call.once('cancelled', onCancel);
-    // The stream is open (every check passed): the headers go now, so a client knows before the first change.
+    // The stream is open (every check passed): the headers go now, so a client knows before the first mutation.
     // A call cancelled while the stream was opening has had its 'cancelled' already: close (and free its slot) now.
     if (call.cancelled) sub.close();
     else call.sendMetadata?.(new Metadata());
@@ -88,7 +88,7 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
         } else subscriber.complete();
       } catch {
         if (!call.cancelled) cutUnlessFinished(call, 'unavailable', cursor());
-        subscriber.error(new StoreUnavailableError(`The change log could not be read; reconnect with resume_from ${cursor()}.`));
+        subscriber.error(new StoreUnavailableError(`The live log could not be read; reconnect with resume_from ${cursor()}.`));
       }
     })();
     return () => {

@@ -3,7 +3,7 @@ import { connect, NatsConnection, Subscription as NatsSubscription } from 'nats'
 import { AppConfig } from '../../platform/config/app-config.service';
 import type { LiveMessage } from './domain/live-message';
 
-/** The NATS subject the instances of one store publish their logged changes on and listen to. */
+/** The NATS subject the instances of one store publish their logged mutations on and listen to. */
 export function liveSubject(storeId: string): string {
   return `tracker.live.v1.${storeId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
@@ -12,11 +12,11 @@ export function liveSubject(storeId: string): string {
 export type BusHandler = (msg: LiveMessage) => void;
 
 /**
- * Cross-instance fan-out. With EVENT_BUS_URL, every change an instance logs is published on NATS (core
- * publish/subscribe, on a subject named by the store's id: the durable copy, and the replay, is the change log
+ * Cross-instance fan-out. With EVENT_BUS_URL, every mutation an instance logs is published on NATS (core
+ * publish/subscribe, on a subject named by the store's id: the durable copy, and the replay, is the live log
  * in the store) and every instance's hub
- * hears every other instance's changes at once. Without it, `publish` does nothing: this instance's own
- * changes reach its hub directly, and another instance's (if any share the store) arrive through the hub's
+ * hears every other instance's mutations at once. Without it, `publish` does nothing: this instance's own
+ * mutations reach its hub directly, and another instance's (if any share the store) arrive through the hub's
  * log reads, within its poll interval.
  *
  * The client reconnects forever; while NATS is away nothing is lost, only slower (the hub's gap fill and poll
@@ -67,7 +67,7 @@ export class LiveBus {
         return nc;
       },
       (err: unknown) => {
-        this.logger.error({ err }, 'could not connect to the event bus; changes reach other instances through the log only');
+        this.logger.error({ err }, 'could not connect to the event bus; mutations reach other instances through the log only');
         return undefined;
       },
     );

@@ -1,5 +1,5 @@
-import type { LiveChangeRepository } from './data/live-change.repository';
-import type { LiveChangeRecord } from './data/live-change.schema';
+import type { LiveLogRepository } from './data/live-log.repository';
+import type { LiveLogEntryRecord } from './data/live-log.schema';
 import type { LiveMessage } from './domain/live-message';
 import { GAP_WAIT_MS, LiveHub, POLL_MS } from './live-hub';
 import { Subscription } from './subscription';
@@ -12,7 +12,7 @@ const msg = (position: number): LiveMessage => ({
   at: 0,
   data: { id: `e${position}` },
 });
-const rec = (position: number): LiveChangeRecord => ({
+const rec = (position: number): LiveLogEntryRecord => ({
   _id: position,
   change: `tracker:e${position}@0`,
   stream: 'tracker',
@@ -22,7 +22,7 @@ const rec = (position: number): LiveChangeRecord => ({
   data: { id: `e${position}` },
 });
 
-/** An in-memory change log: positions 1..n stored. */
+/** An in-memory live log: positions 1..n stored. */
 function logOf(stored: number[], sharedWithOtherWriters = true) {
   const log = {
     stored,
@@ -57,7 +57,7 @@ describe('LiveHub', () => {
 
   it('releases in position order whatever order messages arrive in, each once', async () => {
     const log = logOf([]);
-    hub = new LiveHub(log as unknown as LiveChangeRepository);
+    hub = new LiveHub(log as unknown as LiveLogRepository);
     const sub = await hub.join(() => true, 100, undefined, noCatchUp);
     hub.offer([msg(3), msg(2)]);
     hub.offer([msg(1), msg(2)]);
@@ -70,7 +70,7 @@ describe('LiveHub', () => {
     jest.useFakeTimers();
     try {
       const log = logOf([1, 2, 3]);
-      hub = new LiveHub(log as unknown as LiveChangeRepository);
+      hub = new LiveHub(log as unknown as LiveLogRepository);
       log.stored = [];
       log.highest.mockResolvedValue(0);
       const sub = await hub.join(() => true, 100, undefined, noCatchUp);
@@ -96,7 +96,7 @@ describe('LiveHub', () => {
     try {
       const stored: number[] = [];
       const log = logOf(stored, shared);
-      hub = new LiveHub(log as unknown as LiveChangeRepository);
+      hub = new LiveHub(log as unknown as LiveLogRepository);
       const sub = await hub.join(() => true, 100, undefined, noCatchUp);
       stored.push(1);
       await jest.advanceTimersByTimeAsync(POLL_MS * 3);
@@ -109,7 +109,7 @@ describe('LiveHub', () => {
 
   it('a resume reads the log up to where it joined, then takes the live messages, with no repeat', async () => {
     const log = logOf([1, 2, 3, 4, 5]);
-    hub = new LiveHub(log as unknown as LiveChangeRepository);
+    hub = new LiveHub(log as unknown as LiveLogRepository);
     const sub = await hub.join(
       (m) => m.position !== 3,
       100,
@@ -123,7 +123,7 @@ describe('LiveHub', () => {
 
   it('ends a subscriber that lets more than its buffer wait (overflow), keeping its last delivered cursor', async () => {
     const log = logOf([]);
-    hub = new LiveHub(log as unknown as LiveChangeRepository);
+    hub = new LiveHub(log as unknown as LiveLogRepository);
     const sub = await hub.join(() => true, 3, undefined, noCatchUp);
     hub.offer([msg(1)]);
     expect(await drain(sub, 1)).toEqual([1]);
@@ -136,7 +136,7 @@ describe('LiveHub', () => {
 
   it('endAll ends every stream with reason shutdown', async () => {
     const log = logOf([]);
-    hub = new LiveHub(log as unknown as LiveChangeRepository);
+    hub = new LiveHub(log as unknown as LiveLogRepository);
     const subs = await Promise.all([1, 2, 3].map(() => hub.join(() => true, 10, undefined, noCatchUp)));
     const waiting = subs.map((s) => s.next());
     hub.endAll('shutdown');

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LiveChangeRepository } from './data/live-change.repository';
-import type { LiveChangeRecord } from './data/live-change.schema';
+import { LiveLogRepository } from './data/live-log.repository';
+import type { LiveLogEntryRecord } from './data/live-log.schema';
 import type { LiveMessage } from './domain/live-message';
 import { CatchUpReader, EndReason, Subscription } from './subscription';
 
 /** How long the hub waits for a missing position to arrive before reading it from the log. */
 export const GAP_WAIT_MS = 150;
-/** How often the hub reads the log for changes nobody told it about (a writer killed before it published). */
+/** How often the hub reads the log for mutations nobody told it about (a writer killed before it published). */
 export const POLL_MS = 2000;
 /** Messages read from the log at a time (gap fills, polls, catch-ups). */
 export const READ_PAGE = 200;
@@ -14,7 +14,7 @@ export const READ_PAGE = 200;
 const MAX_PENDING = 10_000;
 
 /** A stored log entry as the streams carry it. */
-export function toMessage(rec: LiveChangeRecord): LiveMessage {
+export function toMessage(rec: LiveLogEntryRecord): LiveMessage {
   const msg: LiveMessage = { position: rec._id, stream: rec.stream, kind: rec.kind, key: rec.key, at: rec.at.getTime(), data: rec.data };
   if (rec.access)
     msg.access = { accountId: rec.access.accountId, visibleTo: [...rec.access.visibleTo], expiresAt: rec.access.expiresAt.getTime() };
@@ -22,14 +22,14 @@ export function toMessage(rec: LiveChangeRecord): LiveMessage {
 }
 
 /**
- * This instance's fan-out: it releases the change log to its subscribers strictly in position order, with no
+ * This instance's fan-out: it releases the live log to its subscribers strictly in position order, with no
  * position skipped (docs/live.md, "The hub").
  *
  * Messages arrive from this instance's own writers and from the bus (other instances), in any order, maybe
  * never (a writer killed after logging, a bus outage). The hub keeps `head`, the last position released, and
  * releases head+1 as soon as it has it. Because the log has no holes, a message above head+1 proves head+1 is
  * stored: if it has not arrived after GAP_WAIT_MS, the hub reads it from the log. Every POLL_MS it also reads the
- * log past head, for changes nobody announced at all. So every subscriber sees every position, in order, once.
+ * log past head, for mutations nobody announced at all. So every subscriber sees every position, in order, once.
  */
 @Injectable()
 export class LiveHub {
@@ -43,7 +43,7 @@ export class LiveHub {
   private reading?: Promise<void>;
   private stopped = false;
 
-  constructor(private readonly log: LiveChangeRepository) {}
+  constructor(private readonly log: LiveLogRepository) {}
 
   /**
    * Reads the current head once; the poll then runs while anyone is subscribed, for the appends of other
@@ -103,7 +103,7 @@ export class LiveHub {
           if (rows.length < READ_PAGE || this.stopped) break;
         }
       } catch (err) {
-        this.logger.warn({ err }, 'reading the change log failed; retrying at the next poll');
+        this.logger.warn({ err }, 'reading the live log failed; retrying at the next poll');
       }
     })().finally(() => (this.reading = undefined));
   }
@@ -120,7 +120,7 @@ export class LiveHub {
   ): Promise<Subscription> {
     await this.start();
     if (this.subscribers.size === 0) {
-      // Nobody listened, so head may lag the log (no bus, or changes nobody announced): start from the log's head.
+      // Nobody listened, so head may lag the log (no bus, or mutations nobody announced): start from the log's head.
       this.head = Math.max(this.head, await this.log.highest());
       for (const position of this.pending.keys()) if (position <= this.head) this.pending.delete(position);
     }

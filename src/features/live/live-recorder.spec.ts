@@ -1,14 +1,14 @@
 import { Types } from 'mongoose';
-import type { ActivityEventChanges, ActivityLogHooks } from '../activity-log';
+import type { ActivityEventCreations, ActivityLogHooks } from '../activity-log';
 import type { AppConfig } from '../../platform/config/app-config.service';
-import type { EventChangeListeners } from '../tracker-events/event-change-listeners';
-import type { PendingDeletion, TrackerEventsService } from '../tracker-events/tracker-events.service';
-import type { LiveChangeRepository } from './data/live-change.repository';
-import type { LiveChangeRecord } from './data/live-change.schema';
+import type { EventMutationListeners } from '../tracker-events';
+import type { PendingDeletion, TrackerEventsService } from '../tracker-events';
+import type { LiveLogRepository } from './data/live-log.repository';
+import type { LiveLogEntryRecord } from './data/live-log.schema';
 import type { LiveBus } from './live-bus';
 import type { LiveHub } from './live-hub';
 import { LiveRecorder, RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, RECOVERY_WINDOW_MS, trackerEntry } from './live-recorder';
-import type { EventChangeListener } from '../tracker-events/event-change-listeners';
+import type { EventMutationListener } from '../tracker-events';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -16,32 +16,32 @@ const pending = (id: string, at: Date, stored: boolean): PendingDeletion => ({ i
 
 /** The recorder over an in-memory log and the delete intents `deletions`. */
 function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
-  const log: LiveChangeRecord[] = [];
-  const listeners: EventChangeListener[] = [];
+  const log: LiveLogEntryRecord[] = [];
+  const listeners: EventMutationListener[] = [];
   const logRepo = {
-    append: jest.fn(async (build: (position: number) => LiveChangeRecord) => {
+    append: jest.fn(async (build: (position: number) => LiveLogEntryRecord) => {
       const rec = build(log.length + 1);
       if (alreadyLogged.includes(rec.change) || log.some((r) => r.change === rec.change)) return undefined;
       log.push(rec);
       return rec;
     }),
-    changeKeysSince: jest.fn(async () => new Set(alreadyLogged)),
+    mutationKeysSince: jest.fn(async () => new Set(alreadyLogged)),
   };
   const withdrawn: string[] = [];
   const tracker = {
-    changedBetween: jest.fn(async () => []),
+    mutatedBetween: jest.fn(async () => []),
     pendingDeletions: jest.fn(async () => deletions),
     withdrawDeletions: jest.fn(async (ids: Types.ObjectId[]) => void withdrawn.push(...ids.map((i) => i.toHexString()))),
   };
   const recorder = new LiveRecorder(
-    logRepo as unknown as LiveChangeRepository,
+    logRepo as unknown as LiveLogRepository,
     { offer: jest.fn() } as unknown as LiveHub,
     { publish: jest.fn() } as unknown as LiveBus,
     {} as AppConfig,
-    { register: (l: EventChangeListener) => void listeners.push(l) } as unknown as EventChangeListeners,
+    { register: (l: EventMutationListener) => void listeners.push(l) } as unknown as EventMutationListeners,
     tracker as unknown as TrackerEventsService,
     { registerCreated: jest.fn() } as unknown as ActivityLogHooks,
-    { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventChanges,
+    { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventCreations,
   );
   return { recorder, log, withdrawn, logRepo, listeners };
 }
@@ -82,11 +82,11 @@ describe('LiveRecorder: when the recovery sweep is due', () => {
     const { recorder, logRepo, listeners } = setup([]);
     recorder.onModuleInit();
     const start = Date.now();
-    await listeners[0].changeStored(change);
+    await listeners[0].mutationStored(change);
     expect(recorder.recoveryDue(start + RECOVERY_GRACE_MS + 1000)).toBe(false);
 
     logRepo.append.mockRejectedValueOnce(new Error('store down'));
-    await expect(listeners[0].changeStored({ ...change, id: 'f'.repeat(24) })).rejects.toThrow('store down');
+    await expect(listeners[0].mutationStored({ ...change, id: 'f'.repeat(24) })).rejects.toThrow('store down');
     expect(recorder.recoveryDue(Date.now())).toBe(false);
     const after = Date.now() + RECOVERY_GRACE_MS;
     expect(recorder.recoveryDue(after)).toBe(true);
@@ -99,7 +99,7 @@ describe('LiveRecorder: when the recovery sweep is due', () => {
   it('also when an append could not be placed', async () => {
     const { recorder, listeners } = setup([], [trackerEntry(change).change]);
     recorder.onModuleInit();
-    await listeners[0].changeStored(change);
+    await listeners[0].mutationStored(change);
     expect(recorder.recoveryDue(Date.now() + RECOVERY_GRACE_MS)).toBe(true);
   });
 });

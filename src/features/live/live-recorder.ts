@@ -1,53 +1,53 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ActivityEventChanges, ActivityLogHooks, toAstraEvent, type ActivityEventRecord } from '../activity-log';
+import { ActivityEventCreations, ActivityLogHooks, toAstraEvent, type ActivityEventRecord } from '../activity-log';
 import { PeriodicTask } from '../../platform/periodic-task';
 import { AppConfig } from '../../platform/config/app-config.service';
 import {
-  EventChangeListeners,
+  EventMutationListeners,
   PendingDeletion,
   toEventResponse,
-  TrackerEventChange,
+  TrackerEventMutation,
   TrackerEventsService,
   type TrackerEventRecordView,
 } from '../tracker-events';
-import { LiveChangeRepository } from './data/live-change.repository';
-import type { LiveChangeRecord } from './data/live-change.schema';
+import { LiveLogRepository } from './data/live-log.repository';
+import type { LiveLogEntryRecord } from './data/live-log.schema';
 import { LiveBus } from './live-bus';
 import { LiveHub, toMessage } from './live-hub';
 import { RecoverySchedule } from './domain/recovery-schedule';
 
-/** How far back the recovery sweep looks for changes that were stored but never logged. */
+/** How far back the recovery sweep looks for mutations that were stored but never logged. */
 export const RECOVERY_WINDOW_MS = 15 * 60_000;
-/** A change younger than this is left to its own writer (which logs it before answering). */
+/** A mutation younger than this is left to its own writer (which logs it before answering). */
 export const RECOVERY_GRACE_MS = 5_000;
 /** How often this instance asks whether a recovery sweep is due (RecoverySchedule). */
 const RECOVERY_CHECK_MS = 5_000;
-/** The longest time between two sweeps when nothing here suspects a missing change (another instance may). */
+/** The longest time between two sweeps when nothing here suspects a missing mutation (another instance may). */
 export const RECOVERY_IDLE_EVERY_MS = 5 * 60_000;
 const RETENTION_SWEEP_EVERY_MS = 60_000;
 /** Events read per recovery sweep and stream at most. */
 const RECOVERY_LIMIT = 5_000;
 
-type Unlogged = Omit<LiveChangeRecord, '_id'>;
+type Unlogged = Omit<LiveLogEntryRecord, '_id'>;
 
-/** The log entry of a tracker event change (the event as GET /event/{id} returns it, or `{ id }`). */
-export function trackerEntry(change: TrackerEventChange): Unlogged {
-  if (change.kind === 'deleted')
+/** The log entry of a tracker event mutation (the event as GET /event/{id} returns it, or `{ id }`). */
+export function trackerEntry(mutation: TrackerEventMutation): Unlogged {
+  if (mutation.kind === 'deleted')
     return {
-      change: `tracker:${change.id}@deleted`,
+      change: `tracker:${mutation.id}@deleted`,
       stream: 'tracker',
       kind: 'deleted',
-      key: change.id,
+      key: mutation.id,
       at: new Date(),
-      data: { id: change.id },
+      data: { id: mutation.id },
     };
   return {
-    change: `tracker:${change.id}@${change.rev}`,
+    change: `tracker:${mutation.id}@${mutation.rev}`,
     stream: 'tracker',
-    kind: change.kind,
-    key: change.id,
+    kind: mutation.kind,
+    key: mutation.id,
     at: new Date(),
-    data: toEventResponse(change.event),
+    data: toEventResponse(mutation.event),
   };
 }
 
@@ -65,13 +65,13 @@ export function activityEntry(record: ActivityEventRecord): Unlogged {
 }
 
 /**
- * Writes the change log: every stored change of a tracker event or an activity event is appended (a position
+ * Writes the live log: every stored mutation of a tracker event or an activity event is appended (a position
  * in the log), handed to this instance's hub and published on the bus, before its writer is answered. The
- * writers only call their own seams (EventChangeListeners, ActivityLogHooks); they know nothing of streams.
+ * writers only call their own seams (EventMutationListeners, ActivityLogHooks); they know nothing of streams.
  *
- * A change stored but never logged (the instance was killed between the store's acknowledgement and the
+ * A mutation stored but never logged (the instance was killed between the store's acknowledgement and the
  * append, or the append failed) is still recorded in its own document (`lastChange` of a tracker event; an
- * activity event is its own record). The recovery sweep logs any such change of the last RECOVERY_WINDOW_MS:
+ * activity event is its own record). The recovery sweep logs any such mutation of the last RECOVERY_WINDOW_MS:
  * at boot, once the grace has passed after a boot or a failed append of this instance, and at least every
  * RECOVERY_IDLE_EVERY_MS for the instances that were killed and never came back (RecoverySchedule: on the
  * embedded store a sweep reads three collections whole). The retention sweep deletes entries older than the
@@ -80,27 +80,27 @@ export function activityEntry(record: ActivityEventRecord): Unlogged {
 @Injectable()
 export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(LiveRecorder.name);
-  private readonly recovery = new PeriodicTask<number>(this.logger, 'live change recovery failed');
-  private readonly retention = new PeriodicTask<number>(this.logger, 'live change retention sweep failed');
+  private readonly recovery = new PeriodicTask<number>(this.logger, 'live log recovery failed');
+  private readonly retention = new PeriodicTask<number>(this.logger, 'live log retention sweep failed');
   private readonly schedule = new RecoverySchedule(RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, Date.now());
 
   constructor(
-    private readonly log: LiveChangeRepository,
+    private readonly log: LiveLogRepository,
     private readonly hub: LiveHub,
     private readonly bus: LiveBus,
     private readonly config: AppConfig,
-    private readonly trackerListeners: EventChangeListeners,
+    private readonly trackerListeners: EventMutationListeners,
     private readonly tracker: TrackerEventsService,
     private readonly activityHooks: ActivityLogHooks,
-    private readonly activity: ActivityEventChanges,
+    private readonly activity: ActivityEventCreations,
   ) {}
 
   onModuleInit(): void {
-    this.trackerListeners.register({ changeStored: (change) => this.recordOrSuspect(trackerEntry(change)) });
+    this.trackerListeners.register({ mutationStored: (mutation) => this.recordOrSuspect(trackerEntry(mutation)) });
     this.activityHooks.registerCreated({ eventCreated: (record) => this.recordOrSuspect(activityEntry(record)) });
   }
 
-  /** A writer's change: logged now, or else the recovery sweep is due once the grace has passed. */
+  /** A writer's mutation: logged now, or else the recovery sweep is due once the grace has passed. */
   private async recordOrSuspect(entry: Unlogged): Promise<void> {
     const at = Date.now();
     try {
@@ -128,7 +128,7 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
       if (this.recoveryDue()) await this.recover();
     });
     this.retention.start(RETENTION_SWEEP_EVERY_MS, () => this.sweep());
-    void this.recover().catch((err: unknown) => this.logger.warn({ err }, 'live change recovery failed'));
+    void this.recover().catch((err: unknown) => this.logger.warn({ err }, 'live log recovery failed'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -137,7 +137,7 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     await this.bus.stop();
   }
 
-  /** Appends one change and announces it; undefined when it was not placed (already logged, or contention). */
+  /** Appends one mutation and announces it; undefined when it was not placed (already logged, or contention). */
   async record(entry: Unlogged): Promise<number | undefined> {
     const stored = await this.log.append((position) => ({ _id: position, ...entry }));
     if (!stored) return undefined;
@@ -152,26 +152,26 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.schedule.due(now);
   }
 
-  /** Logs the changes of [now - RECOVERY_WINDOW_MS, now - RECOVERY_GRACE_MS) that are stored but not logged. */
+  /** Logs the mutations of [now - RECOVERY_WINDOW_MS, now - RECOVERY_GRACE_MS) that are stored but not logged. */
   recover(now = new Date()): Promise<number> {
     return this.recovery.once(async () => {
       const from = new Date(now.getTime() - RECOVERY_WINDOW_MS);
       const before = new Date(now.getTime() - RECOVERY_GRACE_MS);
       const [events, activities, deletions] = await Promise.all([
-        this.tracker.changedBetween(from, before, RECOVERY_LIMIT),
+        this.tracker.mutatedBetween(from, before, RECOVERY_LIMIT),
         this.activity.createdBetween(from, before, RECOVERY_LIMIT),
         this.tracker.pendingDeletions(before, RECOVERY_LIMIT),
       ]);
-      // Logged entries are stamped after their change: anything logged for these changes is at or after `from`.
-      const logged = await this.log.changeKeysSince(from);
+      // Logged entries are stamped after their mutation: anything logged for these mutations is at or after `from`.
+      const logged = await this.log.mutationKeysSince(from);
       const missing = [
-        ...events.filter((e) => e.lastChange && !logged.has(`tracker:${e._id.toHexString()}@${e.lastChange.rev}`)).map(trackedChange),
+        ...events.filter((e) => e.lastChange && !logged.has(`tracker:${e._id.toHexString()}@${e.lastChange.rev}`)).map(trackedMutation),
         ...activities.filter((a) => !logged.has(`activity:${a._id}`)).map(activityEntry),
       ];
       let count = 0;
       for (const entry of missing) if ((await this.record(entry)) !== undefined) count++;
       count += await this.recoverDeletions(deletions, from, logged);
-      if (count > 0) this.logger.warn({ count }, 'logged changes that were stored but not logged (a writer stopped in between)');
+      if (count > 0) this.logger.warn({ count }, 'logged mutations that were stored but not logged (a writer stopped in between)');
       this.schedule.swept(now.getTime());
       return count;
     });
@@ -179,9 +179,9 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /**
    * Delete intents left on record (docs/live.md, "Deletions"): an event that is gone had its delete happen, so its
-   * change is logged unless it already is; an event still stored past the window was never deleted (the writer
+   * mutation is logged unless it already is; an event still stored past the window was never deleted (the writer
    * stopped before the removal, and was not acknowledged). Either way the intent is then withdrawn; one of an
-   * event still stored within the window is left (its delete may be in flight). How many changes it logged.
+   * event still stored within the window is left (its delete may be in flight). How many mutations it logged.
    */
   private async recoverDeletions(deletions: PendingDeletion[], from: Date, logged: Set<string>): Promise<number> {
     const settled: PendingDeletion['intent'][] = [];
@@ -211,7 +211,7 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 }
 
-function trackedChange(event: TrackerEventRecordView): Unlogged {
-  const change = event.lastChange!;
-  return trackerEntry({ kind: change.kind, id: event._id.toHexString(), rev: change.rev, at: change.at, event });
+function trackedMutation(event: TrackerEventRecordView): Unlogged {
+  const last = event.lastChange!;
+  return trackerEntry({ kind: last.kind, id: event._id.toHexString(), rev: last.rev, at: last.at, event });
 }

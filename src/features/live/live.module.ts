@@ -6,8 +6,8 @@ import { StoreLocatorModule } from '../../platform/database/database.module';
 import { TrackerEventsModule } from '../tracker-events';
 import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
 import { ActivityStreamHttpController } from './activity-stream.http.controller';
-import { LiveChangeRepository } from './data/live-change.repository';
-import { LiveChangeModelDefinition, LiveStoreIdModelDefinition } from './data/live-change.schema';
+import { LiveLogRepository } from './data/live-log.repository';
+import { LiveLogEntryModelDefinition, LiveStoreIdModelDefinition } from './data/live-log.schema';
 import { LiveBus } from './live-bus';
 import { LiveHub } from './live-hub';
 import { LiveRecorder } from './live-recorder';
@@ -27,17 +27,17 @@ export class LiveShutdown implements BeforeApplicationShutdown {
 }
 
 /**
- * Live streams (docs/live.md): every stored change of a tracker event or an activity event, logged with a
+ * Live streams (docs/live.md): every stored mutation of a tracker event or an activity event, logged with a
  * position and pushed to subscribers over SSE and gRPC server streaming, across instances through NATS.
  */
 @Module({
   imports: [
-    MongooseModule.forFeature([LiveChangeModelDefinition, LiveStoreIdModelDefinition]),
+    MongooseModule.forFeature([LiveLogEntryModelDefinition, LiveStoreIdModelDefinition]),
     StoreLocatorModule,
     TrackerEventsModule,
     ActivityLogModule,
   ],
   controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
-  providers: [LiveChangeRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, StreamSlots, AccountGuard],
+  providers: [LiveLogRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, StreamSlots, AccountGuard],
 })
 export class LiveModule {}

@@ -5,7 +5,7 @@ import type { CallParts } from '../../platform/http/call-parts';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
 import { validateEnv } from '../../platform/config/env.schema';
-import type { LiveChangeRepository } from './data/live-change.repository';
+import type { LiveLogRepository } from './data/live-log.repository';
 import type { LiveMessage } from './domain/live-message';
 import { LiveHub } from './live-hub';
 import { LiveService, SUBSCRIBER_BUFFER } from './live.service';
@@ -18,9 +18,9 @@ const msg = (position: number): LiveMessage => ({ position, stream: 'tracker', k
 function setup(env: Record<string, string> = {}) {
   const config = new AppConfig(validateEnv({ NODE_ENV: 'test', AUTH_JWT_SECRET: SECRET, STREAMS_MAX_PER_CALLER: '3', ...env }));
   const log = { sharedWithOtherWriters: false, highest: async () => 0, lowest: async () => undefined, readAfter: async () => [] };
-  const hub = new LiveHub(log as unknown as LiveChangeRepository);
+  const hub = new LiveHub(log as unknown as LiveLogRepository);
   const slots = new StreamSlots(config);
-  const live = new LiveService(hub, log as unknown as LiveChangeRepository, slots, new BearerVerifier(config), config);
+  const live = new LiveService(hub, log as unknown as LiveLogRepository, slots, new BearerVerifier(config), config);
   return { live, hub, slots };
 }
 

@@ -6,7 +6,7 @@ import { callerKey } from '../../auth/caller';
 import type { CallParts } from '../../platform/http/call-parts';
 import { DomainError, InvalidQueryError, StoreUnavailableError } from '../../platform/errors/domain-errors';
 import { AppConfig } from '../../platform/config/app-config.service';
-import { LiveChangeRepository } from './data/live-change.repository';
+import { LiveLogRepository } from './data/live-log.repository';
 import { LiveMessage, matchesActivity, matchesTracker, parseCursor, TrackerStreamFilter } from './domain/live-message';
 import { LiveHub, READ_PAGE, toMessage } from './live-hub';
 import { StreamSlots } from './stream-slots';
@@ -22,7 +22,7 @@ export interface ResumeFrom {
 }
 
 /** An open stream: its subscription, and when the caller's verified token expires (the stream then ends). */
-export interface LiveStream {
+export interface OpenStream {
   sub: Subscription;
   /** Epoch ms; undefined when the token has no `exp` or was not verified (TRACKER_AUTH=off). */
   expiresAt?: number;
@@ -40,7 +40,7 @@ export class LiveService {
 
   constructor(
     private readonly hub: LiveHub,
-    private readonly log: LiveChangeRepository,
+    private readonly log: LiveLogRepository,
     private readonly slots: StreamSlots,
     private readonly verifier: BearerVerifier,
     private readonly config: AppConfig,
@@ -50,7 +50,7 @@ export class LiveService {
    * A tracker events stream with the search's filters. With TRACKER_AUTH=required the guard verified the
    * caller's token, so the stream ends when it expires; otherwise nothing about a token is trusted.
    */
-  openTracker(caller: CallParts, filter: TrackerStreamFilter, resume?: ResumeFrom): Promise<LiveStream> {
+  openTracker(caller: CallParts, filter: TrackerStreamFilter, resume?: ResumeFrom): Promise<OpenStream> {
     return this.open(caller, (msg) => matchesTracker(msg, filter), resume, this.config.auth.trackerAuthRequired);
   }
 
@@ -58,7 +58,7 @@ export class LiveService {
    * An activity-log stream: only what the scope may read (account, role among visibleTo, unexpired). AccountGuard
    * always verified the token, so the stream ends when it expires.
    */
-  openActivity(caller: CallParts, scope: AccountScope, resume?: ResumeFrom): Promise<LiveStream> {
+  openActivity(caller: CallParts, scope: AccountScope, resume?: ResumeFrom): Promise<OpenStream> {
     return this.open(caller, (msg) => matchesActivity(msg, scope, Date.now()), resume, true);
   }
 
@@ -73,7 +73,7 @@ export class LiveService {
     accepts: (msg: LiveMessage) => boolean,
     resume: ResumeFrom | undefined,
     tokenVerified: boolean,
-  ): Promise<LiveStream> {
+  ): Promise<OpenStream> {
     if (this.closing) throw new StoreUnavailableError('The service is shutting down; reconnect to another instance.', 1);
     // Taken before anything is awaited after it, so a burst of opens cannot all pass the check at once.
     const release = this.slots.take(await this.callerOf(caller));

@@ -84,7 +84,7 @@ export async function streamSse(reply: FastifyReply, sub: Subscription, options:
     }
     reason = sub.endReason;
   } catch {
-    // The change log could not be read (store outage during a catch-up): end so the client resumes.
+    // The live log could not be read (store outage during a catch-up): end so the client resumes.
     reason = 'unavailable';
   } finally {
     clearInterval(heartbeat);

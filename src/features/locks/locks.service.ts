@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EventStatus, EventType } from '../../contract/enums';
 import { userKey } from '../../auth/caller';
 import type { CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
@@ -19,16 +20,16 @@ import type { AcquireLockDto } from './dto/lock.dto';
 import { describeKey, KeyedLock, LockLeases, LockPaging } from './lock-leases';
 import { LockQuota } from './lock-quota';
 
-/** Tracker event types whose Start takes a lock with AUTO_LOCK=on: deployment and operation. */
-const AUTO_LOCK_TYPES = new Set([1, 2]);
-const START = 1;
-/** Success, Failure, Error, Close, Done: an event reaching one releases its automatic lock. */
-const FINISHED = new Set([3, 4, 6, 8, 9]);
+/** Tracker event types whose Start takes a lock with AUTO_LOCK=on. */
+const AUTO_LOCK_TYPES = new Set<number>([EventType.Deployment, EventType.Operation]);
+/** Statuses that finish an event: reaching one releases its automatic lock. */
+const FINISHED = new Set<number>([EventStatus.Success, EventStatus.Failure, EventStatus.Error, EventStatus.Close, EventStatus.Done]);
 
-type LockChange = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
+/** What a lock did to its event, as its changelog entry says it (`field: 'lock'`). */
+type LockTransition = 'locked' | 'unlocked' | 'lock expired' | 'lock forced';
 
-function changelogEntry(change: LockChange, at: Date, source: string): ChangelogRecord {
-  return { at, field: 'lock', old: change === 'locked' ? null : 'locked', new: change, source };
+function changelogEntry(transition: LockTransition, at: Date, source: string): ChangelogRecord {
+  return { at, field: 'lock', old: transition === 'locked' ? null : 'locked', new: transition, source };
 }
 
 /**
@@ -134,7 +135,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
    */
   async beforeCreate(record: TrackerEventRecord, now: Date, caller?: Principal): Promise<ChangelogRecord[]> {
     const key = this.autoLockKey(record);
-    if (!key || record.attributes.status !== START) return [];
+    if (!key || record.attributes.status !== EventStatus.Start) return [];
     const a = record.attributes;
     const owner = caller ? caller.userId : (a.owner ?? a.source ?? 'tracker');
     const by = caller ? callerText(caller) : undefined;
@@ -192,7 +193,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
       const released = await this.leases.releaseLinked(key, eventId, by);
       if (released) await this.record(released, 'unlocked', new Date(), by ?? released.owner);
     } catch (err) {
-      // The event change is stored; the lease will run out on its own.
+      // The event's update is stored; the lease will run out on its own.
       this.logger.warn({ err, eventId, lock: describeKey(key) }, 'automatic lock not released');
     }
   }
@@ -204,13 +205,16 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return { service: a.service, environment: a.environment, resource: autoLockResource(a.type) };
   }
 
-  /** Writes a lock change into the linked event's changelog. The lock change stands even if this fails. */
-  private async record(lock: HeldLock, change: LockChange, at: Date, source: string): Promise<void> {
+  /** Writes a lock transition into the linked event's changelog. The transition stands even if this fails. */
+  private async record(lock: HeldLock, transition: LockTransition, at: Date, source: string): Promise<void> {
     if (!lock.eventId) return;
     try {
-      await this.events.appendChangelog(lock.eventId, [changelogEntry(change, at, source)]);
+      await this.events.appendChangelog(lock.eventId, [changelogEntry(transition, at, source)]);
     } catch (err) {
-      this.logger.warn({ err, eventId: lock.eventId, lockId: lock.lockId, change }, 'lock change not recorded in the event changelog');
+      this.logger.warn(
+        { err, eventId: lock.eventId, lockId: lock.lockId, transition },
+        'lock transition not recorded in the event changelog',
+      );
     }
   }
 }

@@ -3,7 +3,7 @@ import type { TrackerEventRecordView } from './data/tracker-event.repository';
 import { formatDuration } from '../../platform/validation/date-range';
 
 /** A related event as get needs it: enough to name it and to measure from its start. */
-export interface RelatedEventView {
+export interface RelatedEvent {
   _id: { toHexString(): string };
   title: string;
   startedAt: Date;
@@ -30,7 +30,7 @@ function attributesOut(attributes: TrackerEventRecordView['attributes']): Record
 }
 
 /** The whole event as REST and gRPC return it (same keys; gRPC's proto names are their snake_case forms). */
-export function toEventResponse(rec: TrackerEventRecordView, related?: RelatedEventView | null) {
+export function toEventResponse(rec: TrackerEventRecordView, related?: RelatedEvent | null) {
   const { startDate, endDate } = rec.attributes ?? {};
   const metadata: Record<string, unknown> = {
     createdAt: rec.metadata.createdAt.toISOString(),

@@ -10,7 +10,7 @@ import { TrackerEventsHttpController } from './tracker-events.http.controller';
 import { TrackerEventsService } from './tracker-events.service';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';
-import { EventChangeListeners } from './event-change-listeners';
+import { EventMutationListeners } from './event-mutation-listeners';
 import { EventOverlapsGrpcController } from './event-overlaps.grpc.controller';
 import { EventOverlapsHttpController } from './event-overlaps.http.controller';
 import { EventOverlapsService } from './event-overlaps.service';
@@ -25,9 +25,9 @@ import { EventOverlapsService } from './event-overlaps.service';
     TrackerEventsService,
     DeliveryPlanners,
     EventWriteHooks,
-    EventChangeListeners,
+    EventMutationListeners,
     EventOverlapsService,
   ],
-  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventChangeListeners],
+  exports: [TrackerEventsService, DeliveryPlanners, EventWriteHooks, EventMutationListeners],
 })
 export class TrackerEventsModule {}

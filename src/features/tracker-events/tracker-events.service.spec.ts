@@ -3,7 +3,7 @@ import { NotFoundError } from '../../platform/errors/domain-errors';
 import type { TrackerEventDeletionRepository } from './data/tracker-event-deletion.repository';
 import type { TrackerEventRepository } from './data/tracker-event.repository';
 import type { DeliveryPlanners } from './delivery-planners';
-import { EventChangeListeners } from './event-change-listeners';
+import { EventMutationListeners } from './event-mutation-listeners';
 import type { EventWriteHooks } from './event-write-hooks';
 import { TrackerEventsService } from './tracker-events.service';
 
@@ -22,9 +22,9 @@ function setup(options: { stored?: boolean; absent?: boolean; listenerFails?: bo
     delete: jest.fn(async () => (steps.push('remove event'), options.stored ?? true)),
   };
   const hooks = { afterDelete: jest.fn(async () => void steps.push('hooks after delete')) };
-  const listeners = new EventChangeListeners();
+  const listeners = new EventMutationListeners();
   listeners.register({
-    changeStored: async (change) => {
+    mutationStored: async (change) => {
       steps.push(`log ${change.kind} ${change.id}`);
       if (options.listenerFails) throw new Error('append failed');
     },

@@ -16,10 +16,10 @@ import { dayBounds } from '../../platform/validation/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
 import { EventWriteHooks } from './event-write-hooks';
-import { EventChangeListeners } from './event-change-listeners';
+import { EventMutationListeners } from './event-mutation-listeners';
 import { MonthBucket, sumBy, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
-import type { RelatedEventView } from './tracker-events.mapper';
+import type { RelatedEvent } from './tracker-events.mapper';
 import type { Paging } from './tracker-events.query';
 
 /** Which transport made a change; the changelog's source when the request names no attributes.source. */
@@ -35,7 +35,7 @@ export interface CreateOrigin {
   caller?: Principal;
 }
 
-/** A delete's intent still on record (its change may not be logged yet). */
+/** A delete's intent still on record (its mutation may not be logged yet). */
 export interface PendingDeletion {
   /** The intent's id (to withdraw it). */
   intent: Types.ObjectId;
@@ -65,7 +65,7 @@ export class TrackerEventsService {
     private readonly deletions: TrackerEventDeletionRepository,
     private readonly planners: DeliveryPlanners,
     private readonly hooks: EventWriteHooks,
-    private readonly changes: EventChangeListeners,
+    private readonly mutationListeners: EventMutationListeners,
   ) {}
 
   async create(dto: CreateEventDto, via: Via, origin: CreateOrigin = {}): Promise<TrackerEventRecordView> {
@@ -84,7 +84,7 @@ export class TrackerEventsService {
       throw err;
     }
     const { changelog: _changelog, ...event } = record;
-    await this.changes.changeStored({ kind: 'created', id: record._id.toHexString(), rev: record.rev, at: now, event });
+    await this.mutationListeners.mutationStored({ kind: 'created', id: record._id.toHexString(), rev: record.rev, at: now, event });
     return record;
   }
 
@@ -101,7 +101,7 @@ export class TrackerEventsService {
       at = new Date();
       const plan = planUpdate(current, dto, at, dto.attributes?.source ?? via);
       before = undefined;
-      if (Object.keys(plan.set).length === 0) return { set: {}, changes: [], result: current };
+      if (Object.keys(plan.set).length === 0) return { set: {}, changelogEntries: [], result: current };
       await this.hooks.beforeUpdate(current, plan.next, caller);
       const planned = this.planners.planOnUpdate(current, plan.next, at);
       const added = planned.flat();
@@ -109,13 +109,13 @@ export class TrackerEventsService {
       const set = { ...plan.set, lastChange, ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}) };
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
       before = current;
-      return { set, changes: plan.changes, result: { ...plan.next, lastChange } };
+      return { set, changelogEntries: plan.changelogEntries, result: { ...plan.next, lastChange } };
     });
     if (outcome.kind === 'not-found') throw notFound(dto.id);
     if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
     if (before) {
       const result = outcome.result;
-      await this.changes.changeStored({ kind: 'updated', id: result._id.toHexString(), rev: result.rev, at, event: result });
+      await this.mutationListeners.mutationStored({ kind: 'updated', id: result._id.toHexString(), rev: result.rev, at, event: result });
       await this.hooks.afterUpdate(before, result, at, caller);
     }
     return outcome.result;
@@ -143,9 +143,9 @@ export class TrackerEventsService {
     const hex = id.toHexString();
     const before = await this.findRecord(hex);
     if (!before) throw new ConflictError(`Event ${hex} was deleted while it was being recorded; retry.`);
-    const change = typeof update === 'function' ? update(before) : update;
-    if (!change) return { event: before, outcome: 'unchanged' };
-    const event = await this.update({ ...change, id: hex }, 'rest');
+    const requested = typeof update === 'function' ? update(before) : update;
+    if (!requested) return { event: before, outcome: 'unchanged' };
+    const event = await this.update({ ...requested, id: hex }, 'rest');
     return { event, outcome: before.rev === event.rev ? 'unchanged' : 'updated' };
   }
 
@@ -155,14 +155,14 @@ export class TrackerEventsService {
    */
   async appendChangelog(idText: string, entries: ChangelogRecord[]): Promise<boolean> {
     const outcome = await this.events.updateAtRevision(new Types.ObjectId(idText), UPDATE_ATTEMPTS, () =>
-      Promise.resolve({ set: {}, changes: entries, result: true }),
+      Promise.resolve({ set: {}, changelogEntries: entries, result: true }),
     );
     if (outcome.kind === 'conflict')
       throw new ConflictError(`Event ${idText} is being changed concurrently; its changelog entry was not recorded.`);
     return outcome.kind === 'done';
   }
 
-  async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEventView | null }> {
+  async get(idText: string): Promise<{ event: TrackerEventRecordView; related: RelatedEvent | null }> {
     const event = await this.events.findById(new Types.ObjectId(idText));
     if (!event) throw notFound(idText);
     return { event, related: await this.findRelated(event.attributes?.relatedId) };
@@ -182,9 +182,9 @@ export class TrackerEventsService {
   }
 
   /**
-   * Deletes an event. Its intent is recorded first (the removed event leaves no document to record the change
+   * Deletes an event. Its intent is recorded first (the removed event leaves no document to record the mutation
    * in), then the event removed, then the listeners told; the intent is withdrawn once they all took it. So a
-   * deletion whose change was not logged (killed in between, a listener failed) keeps its intent, which
+   * deletion whose mutation was not logged (killed in between, a listener failed) keeps its intent, which
    * `pendingDeletions` hands to the live module's recovery. The event is read first, so the write hooks can
    * release what it holds (its automatic lock).
    */
@@ -198,7 +198,7 @@ export class TrackerEventsService {
       await this.withdrawDeletions([intent]);
       throw notFound(idText);
     }
-    if (await this.changes.changeStored({ kind: 'deleted', id: id.toHexString(), at })) await this.withdrawDeletions([intent]);
+    if (await this.mutationListeners.mutationStored({ kind: 'deleted', id: id.toHexString(), at })) await this.withdrawDeletions([intent]);
     await this.hooks.afterDelete(stored, caller);
     return { id: idText };
   }
@@ -213,7 +213,7 @@ export class TrackerEventsService {
     return intents.map((i) => ({ intent: i._id, id: i.event.toHexString(), at: i.at, stored: stored.has(i.event.toHexString()) }));
   }
 
-  /** Withdraws delete intents (their change is logged, or the delete never happened); a failure is logged. */
+  /** Withdraws delete intents (their mutation is logged, or the delete never happened); a failure is logged. */
   async withdrawDeletions(intents: Types.ObjectId[]): Promise<void> {
     try {
       await this.deletions.withdraw(intents);
@@ -227,8 +227,8 @@ export class TrackerEventsService {
    * For the live module's recovery: the events whose last create or update (recorded in their own write) falls
    * in [from, before), at most `limit`.
    */
-  changedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
-    return this.events.findChangedBetween(from, before, limit);
+  mutatedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
+    return this.events.findMutatedBetween(from, before, limit);
   }
 
   async changelog(idText: string): Promise<ChangelogRecord[]> {
@@ -274,7 +274,7 @@ export class TrackerEventsService {
   }
 
   /** relatedId may name anything; only a stored event's id yields a link. */
-  private async findRelated(relatedId: string | undefined): Promise<RelatedEventView | null> {
+  private async findRelated(relatedId: string | undefined): Promise<RelatedEvent | null> {
     if (!relatedId || !/^[0-9a-fA-F]{24}$/.test(relatedId)) return null;
     const related = await this.events.findById(new Types.ObjectId(relatedId));
     if (!related) return null;

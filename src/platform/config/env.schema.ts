@@ -1,14 +1,34 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { refusedCharacterProblem } from '../validation/identifier';
+import { EVENT_ENVIRONMENTS, EventEnvironment } from '../../contract/enums';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** The documented default environment mapping of the CI/CD intake (docs/configuration.md). */
-export const DEFAULT_INGEST_ENVIRONMENTS =
-  'development=1,dev=1,integration=2,tnr=3,uat=4,qa=4,recette=5,preprod=6,pre-production=6,staging=6,production=7,prod=7,mco=8';
-const INGEST_ENVIRONMENTS_PATTERN = /^\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*(,\s*[^=,\s][^=,]{0,99}=\s*[1-8]\s*)*$/;
+export const DEFAULT_INGEST_ENVIRONMENTS = (
+  [
+    ['development', EventEnvironment.Development],
+    ['dev', EventEnvironment.Development],
+    ['integration', EventEnvironment.Integration],
+    ['tnr', EventEnvironment.TNR],
+    ['uat', EventEnvironment.UAT],
+    ['qa', EventEnvironment.UAT],
+    ['recette', EventEnvironment.Recette],
+    ['preprod', EventEnvironment.PreProduction],
+    ['pre-production', EventEnvironment.PreProduction],
+    ['staging', EventEnvironment.PreProduction],
+    ['production', EventEnvironment.Production],
+    ['prod', EventEnvironment.Production],
+    ['mco', EventEnvironment.MCO],
+  ] as const
+)
+  .map(([name, environment]) => `${name}=${environment}`)
+  .join(',');
+const ENVIRONMENT_NUMBER = `(?:${EVENT_ENVIRONMENTS.join('|')})`;
+const INGEST_ENVIRONMENTS_PAIR = `\\s*[^=,\\s][^=,]{0,99}=\\s*${ENVIRONMENT_NUMBER}\\s*`;
+const INGEST_ENVIRONMENTS_PATTERN = new RegExp(`^${INGEST_ENVIRONMENTS_PAIR}(,${INGEST_ENVIRONMENTS_PAIR})*$`);
 /** Names an upstream system could not tell apart on screen (docs/security.md, identifiers) are no mapping. */
 const namesProblem = (v: unknown) => (typeof v === 'string' ? refusedCharacterProblem(v.replace(/[ \t\r\n,=]/g, '')) : undefined);
 const EnvironmentNamesVisible = () =>
@@ -246,7 +266,9 @@ export class EnvironmentVariables {
    * How the intake maps an upstream environment name (GitHub environment, CDEvents environment id) to a tracker
    * environment: `name=number` pairs, comma separated, names case-insensitive; replaces the default list.
    */
-  @Matches(INGEST_ENVIRONMENTS_PATTERN, { message: 'must be comma-separated name=number pairs, numbers 1-8 (e.g. prod=7,staging=6)' })
+  @Matches(INGEST_ENVIRONMENTS_PATTERN, {
+    message: `must be comma-separated name=number pairs, numbers ${EVENT_ENVIRONMENTS[0]}-${EVENT_ENVIRONMENTS[EVENT_ENVIRONMENTS.length - 1]} (e.g. prod=7,staging=6)`,
+  })
   @EnvironmentNamesVisible()
   INGEST_ENVIRONMENTS = DEFAULT_INGEST_ENVIRONMENTS;
   /**
@@ -264,7 +286,7 @@ export class EnvironmentVariables {
   @Matches(/^(nats|tls):\/\/[^\s/]+(\/)?$/, { message: 'must be nats://host:port (or tls://host:port)' })
   EVENT_BUS_URL?: string;
 
-  /** How long a stream cursor can be resumed from, in hours (the change log keeps this much). */
+  /** How long a stream cursor can be resumed from, in hours (the live log keeps this much). */
   @Transform(toInt)
   @IsInt()
   @Min(1)

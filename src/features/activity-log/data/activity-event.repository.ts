@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import type { AccountScope } from '../../../auth/account-scope';
 import { MongoListQuery, toMongoQuery } from '../../../astra/list-mongo';
 import type { ListQuery, ListSpec } from '../../../astra/list-query';
 import {
   ACTIVITY_EVENT_MODEL,
   ACTIVITY_SEQUENCE_FLOOR_MODEL,
+  ActivityDestination,
   ActivityEventRecord,
   ActivitySequenceFloorRecord,
 } from './activity-event.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 import { SequenceAllocator } from '../../../platform/database/sequence-allocator';
 import { insertOrderedUntilConflict, insertUnlessExists } from '../../../platform/database/unique-insert';
 
@@ -21,11 +23,11 @@ export interface EventPage {
   total?: number;
 }
 
-/** The destinations whose events other resources are projections of. */
-export type ActivityDestination = 'notification' | 'banner';
+/** The destinations whose events other resources (notifications, banners) are projections of. */
+export type ProjectedDestination = Extract<ActivityDestination, 'notification' | 'banner'>;
 
 /** The events each projection is made of: a banner is a banner-destined event that is not itself a `cleared` one. */
-const PROJECTED: Record<ActivityDestination, Filter> = {
+const PROJECTED: Record<ProjectedDestination, Filter> = {
   notification: { destinations: 'notification' },
   banner: { destinations: 'banner', severity: { $ne: 'cleared' } },
 };
@@ -39,11 +41,16 @@ const PROJECTED: Record<ActivityDestination, Filter> = {
 @Injectable()
 export class ActivityEventRepository {
   private readonly sequences = new SequenceAllocator();
+  private readonly events: mongo.Collection<ActivityEventRecord>;
+  private readonly floors: mongo.Collection<ActivitySequenceFloorRecord>;
 
   constructor(
-    @InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>,
-    @InjectModel(ACTIVITY_SEQUENCE_FLOOR_MODEL) private readonly floors: Model<ActivitySequenceFloorRecord>,
-  ) {}
+    @InjectModel(ACTIVITY_EVENT_MODEL) events: Model<ActivityEventRecord>,
+    @InjectModel(ACTIVITY_SEQUENCE_FLOOR_MODEL) floors: Model<ActivitySequenceFloorRecord>,
+  ) {
+    this.events = nativeCollection(events);
+    this.floors = nativeCollection(floors);
+  }
 
   /** What the scope's caller may read now: its account, its role among visibleTo, not expired. */
   private readable(scope: AccountScope, now: Date): Filter {
@@ -58,7 +65,7 @@ export class ActivityEventRepository {
   async insertWithNextSequence(scope: AccountScope, build: (sequence: number) => Omit<ActivityEventRecord, 'accountID'>): Promise<ActivityEventRecord | null> {
     const stored = await this.sequences.insertNext<ActivityEventRecord>(
       scope.accountId,
-      { highest: () => this.highestSequence(scope), insertRun: (docs) => insertOrderedUntilConflict(this.events.collection, docs) },
+      { highest: () => this.highestSequence(scope), insertRun: (docs) => insertOrderedUntilConflict(this.events, docs) },
       (sequence) => ({ ...build(sequence), accountID: scope.accountId }),
     );
     return stored?.doc ?? null;
@@ -67,14 +74,14 @@ export class ActivityEventRepository {
   /** The highest sequenceCount ever used in the account: stored events (expired ones too) or swept ones. */
   private async highestSequence(scope: AccountScope): Promise<number> {
     const [top, floor] = await Promise.all([
-      this.events.collection.find({ accountID: scope.accountId }, { projection: { sequenceCount: 1 } }).sort({ sequenceCount: -1 }).limit(1).toArray(),
-      this.floors.collection.findOne({ _id: scope.accountId as never }),
+      this.events.find({ accountID: scope.accountId }, { projection: { sequenceCount: 1 } }).sort({ sequenceCount: -1 }).limit(1).toArray(),
+      this.floors.findOne({ _id: scope.accountId }),
     ]);
     return Math.max(0, Number(top[0]?.sequenceCount ?? 0), Number(floor?.floor ?? 0));
   }
 
   findReadable(scope: AccountScope, id: string, now: Date): Promise<ActivityEventRecord | null> {
-    return this.events.collection.findOne<ActivityEventRecord>({ _id: id as never, ...this.readable(scope, now) });
+    return this.events.findOne({ _id: id, ...this.readable(scope, now) });
   }
 
   /** One page of a parsed Astra list query (src/astra) within what the caller may read. */
@@ -88,7 +95,7 @@ export class ActivityEventRepository {
    */
   listWithDestination(
     scope: AccountScope,
-    destination: ActivityDestination,
+    destination: ProjectedDestination,
     q: ListQuery,
     spec: ListSpec,
     now: Date,
@@ -99,9 +106,9 @@ export class ActivityEventRepository {
   }
 
   /** Up to `limit` readable events sent to one destination, in id order (banners looks for the cleared ones). */
-  findWithDestination(scope: AccountScope, destination: ActivityDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
-    return this.events.collection
-      .find<ActivityEventRecord>({ ...this.readable(scope, now), ...PROJECTED[destination] })
+  findWithDestination(scope: AccountScope, destination: ProjectedDestination, now: Date, limit: number): Promise<ActivityEventRecord[]> {
+    return this.events
+      .find({ ...this.readable(scope, now), ...PROJECTED[destination] })
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();
@@ -110,8 +117,8 @@ export class ActivityEventRepository {
   private async page(base: Filter, q: MongoListQuery, withCount: boolean): Promise<EventPage> {
     const within = (filter: Filter): Filter => (Object.keys(filter).length ? { $and: [base, filter] } : base);
     const [rows, total] = await Promise.all([
-      this.events.collection.find<ActivityEventRecord>(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
-      withCount ? this.events.collection.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
+      this.events.find(within(q.filter)).sort(q.sort).skip(q.skip).limit(q.limit).toArray(),
+      withCount ? this.events.countDocuments(within(q.countFilter)) : Promise.resolve(undefined),
     ]);
     return { rows, total };
   }
@@ -122,7 +129,7 @@ export class ActivityEventRepository {
    */
   findClearing(scope: AccountScope, correlationIDs: string[], now: Date): Promise<Pick<ActivityEventRecord, '_id' | 'correlationID' | 'summary' | 'sequenceCount'>[]> {
     if (correlationIDs.length === 0) return Promise.resolve([]);
-    return this.events.collection
+    return this.events
       .find<Pick<ActivityEventRecord, '_id' | 'correlationID' | 'summary' | 'sequenceCount'>>(
         { accountID: scope.accountId, correlationID: { $in: [...new Set(correlationIDs)] }, severity: 'cleared', expiresAt: { $gt: now } },
         { projection: { _id: 1, correlationID: 1, summary: 1, sequenceCount: 1 } },
@@ -132,7 +139,7 @@ export class ActivityEventRepository {
 
   /** Up to `limit` events of the account past their expiry (for the sweeper). */
   expired(scope: AccountScope, now: Date, limit: number): Promise<Pick<ActivityEventRecord, '_id' | 'sequenceCount'>[]> {
-    return this.events.collection
+    return this.events
       .find<Pick<ActivityEventRecord, '_id' | 'sequenceCount'>>(
         { accountID: scope.accountId, expiresAt: { $lte: now } },
         { projection: { _id: 1, sequenceCount: 1 } },
@@ -143,7 +150,7 @@ export class ActivityEventRepository {
 
   /** Deletes those of `ids` that are expired; idempotent, so several sweeping instances are harmless. */
   async deleteExpired(scope: AccountScope, ids: string[], now: Date): Promise<number> {
-    const res = await this.events.collection.deleteMany({ accountID: scope.accountId, _id: { $in: ids as never[] }, expiresAt: { $lte: now } });
+    const res = await this.events.deleteMany({ accountID: scope.accountId, _id: { $in: ids }, expiresAt: { $lte: now } });
     return res.deletedCount;
   }
 
@@ -152,43 +159,16 @@ export class ActivityEventRepository {
    * so the write is repeated until a read shows it stuck (a floor only ever rises).
    */
   async raiseSequenceFloor(scope: AccountScope, sequence: number): Promise<void> {
-    const id = scope.accountId as never;
+    const id = scope.accountId;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const current = await this.floors.collection.findOne({ _id: id });
+      const current = await this.floors.findOne({ _id: id });
       if (current && current.floor >= sequence) return;
       if (!current) {
-        await insertUnlessExists(this.floors.collection, { _id: id, floor: sequence });
+        await insertUnlessExists(this.floors, { _id: id, floor: sequence });
       } else {
-        await this.floors.collection.updateOne({ _id: id, floor: current.floor }, { $set: { floor: sequence } });
+        await this.floors.updateOne({ _id: id, floor: current.floor }, { $set: { floor: sequence } });
       }
     }
     throw new Error(`could not raise the sequence floor of account ${scope.accountId} to ${sequence}`);
-  }
-}
-
-/**
- * The one cross-account query, kept apart so nothing else can use it by accident: which accounts have
- * expired events. The sweeper then works per account through ActivityEventRepository.
- */
-@Injectable()
-export class ActivityEventExpiryIndex {
-  constructor(@InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>) {}
-
-  async accountsWithExpiredEvents(now: Date): Promise<string[]> {
-    const ids = await this.events.collection.distinct('accountID', { expiresAt: { $lte: now } });
-    return ids.filter((id): id is string => typeof id === 'string');
-  }
-}
-
-/**
- * The live module's recovery read, cross-account like the expiry index and kept apart for the same reason: the
- * events created in [from, before) (an event is only ever created, so its document is the record of the change).
- */
-@Injectable()
-export class ActivityEventChangeIndex {
-  constructor(@InjectModel(ACTIVITY_EVENT_MODEL) private readonly events: Model<ActivityEventRecord>) {}
-
-  createdBetween(from: Date, before: Date, limit: number): Promise<ActivityEventRecord[]> {
-    return this.events.collection.find<ActivityEventRecord>({ 'metadata.creationTimestamp': { $gte: from, $lt: before } }, { limit }).toArray();
   }
 }

@@ -79,7 +79,7 @@ eventSchema.index({ accountID: 1, eventTime: -1, _id: -1 });
 eventSchema.index({ accountID: 1, sequenceCount: 1 }, { unique: true });
 // "Is this condition cleared": cleared events with the same correlationID (and summary) in the account.
 eventSchema.index({ accountID: 1, correlationID: 1 });
-// Live change recovery (ActivityEventChangeIndex.createdBetween): events created in a time window, across accounts.
+// Live log recovery (ActivityEventCreationIndex.createdBetween): events created in a time window, across accounts.
 eventSchema.index({ 'metadata.creationTimestamp': 1 });
 // The ttl sweeper: events past expiresAt, across accounts.
 eventSchema.index({ expiresAt: 1 });

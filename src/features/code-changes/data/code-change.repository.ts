@@ -5,6 +5,7 @@ import { dateRange, DateWindow } from '../../../platform/database/portable-filte
 import { StoreProfile } from '../../../platform/database/store-profile';
 import { insertUnlessExists } from '../../../platform/database/unique-insert';
 import { CODE_CHANGE_MODEL, CodeChangeRecord } from './code-change.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** Which changes a list or an insights read wants: exact service, changedAt window (from/to inclusive, before exclusive). */
 export interface CodeChangeCriteria {
@@ -17,14 +18,15 @@ const NEWEST_FIRST = { changedAt: -1, _id: -1 } as const;
 /** The only code touching the changes collection; plain objects in and out, through the driver. */
 @Injectable()
 export class CodeChangeRepository {
-  constructor(
-    @InjectModel(CODE_CHANGE_MODEL) private readonly model: Model<CodeChangeRecord>,
-    private readonly store: StoreProfile,
-  ) {}
+  private readonly collection: mongo.Collection<CodeChangeRecord>;
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<CodeChangeRecord>;
+  constructor(
+    @InjectModel(CODE_CHANGE_MODEL) model: Model<CodeChangeRecord>,
+    private readonly store: StoreProfile,
+  ) {
+    this.collection = nativeCollection(model);
   }
+
 
   /** True when this call stored the change; false when a change with its `_id` (its identity) already exists. */
   insertUnlessExists(record: CodeChangeRecord): Promise<boolean> {

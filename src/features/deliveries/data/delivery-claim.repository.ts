@@ -1,19 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
-import {
-  DELIVERY_CLAIM_HEAD_MODEL,
-  DELIVERY_CLAIM_MODEL,
-  DeliveryClaimHeadRecord,
-  DELIVERY_PROGRESS_MODEL,
-  DeliveryClaimRecord,
-  DeliveryProgressRecord,
-  NOTIFICATION_DUE_MODEL,
-  NotificationDueRecord,
-} from './delivery-claim.schema';
+import { DELIVERY_CLAIM_HEAD_MODEL, DELIVERY_CLAIM_MODEL, DeliveryClaimHeadRecord, DeliveryClaimRecord } from './delivery-claim.schema';
 import { chainLinkId, hintMove, linksBelow, readOnChain, settledHints } from '../../../platform/database/append-only-chain';
 import { isDuplicateKey } from '../../../platform/database/store-errors';
+import { nativeCollection } from '../../../platform/database/native-collection';
 import { insertUnlessExists } from '../../../platform/database/unique-insert';
 import { ClaimHead, ClaimState, NO_CLAIM } from '../delivery/claim-rules';
 import type { AttemptResult } from '../delivery/delivery-record';
@@ -56,17 +47,15 @@ function reviveResult(raw: unknown): AttemptResult {
 @Injectable()
 export class DeliveryClaimRepository {
   private readonly logger = new Logger(DeliveryClaimRepository.name);
+  private readonly links: mongo.Collection<DeliveryClaimRecord>;
+  private readonly heads: mongo.Collection<DeliveryClaimHeadRecord>;
 
   constructor(
-    @InjectModel(DELIVERY_CLAIM_MODEL) private readonly model: Model<DeliveryClaimRecord>,
-    @InjectModel(DELIVERY_CLAIM_HEAD_MODEL) private readonly headModel: Model<DeliveryClaimHeadRecord>,
-  ) {}
-
-  private get links() {
-    return this.model.collection as unknown as mongo.Collection<DeliveryClaimRecord>;
-  }
-  private get heads() {
-    return this.headModel.collection as unknown as mongo.Collection<DeliveryClaimHeadRecord>;
+    @InjectModel(DELIVERY_CLAIM_MODEL) model: Model<DeliveryClaimRecord>,
+    @InjectModel(DELIVERY_CLAIM_HEAD_MODEL) headModel: Model<DeliveryClaimHeadRecord>,
+  ) {
+    this.links = nativeCollection(model);
+    this.heads = nativeCollection(headModel);
   }
 
   /** The claim's newest link: from its head hint (or link 1), read on by `_id`. */
@@ -136,62 +125,5 @@ export class DeliveryClaimRepository {
     if (ended.length > 0) await this.heads.deleteMany({ _id: { $in: ended } });
     const res = await this.links.deleteMany({ $or: doomed });
     return res.deletedCount;
-  }
-}
-
-/** Due hints (collection notification_due). */
-@Injectable()
-export class NotificationDueRepository {
-  constructor(@InjectModel(NOTIFICATION_DUE_MODEL) private readonly model: Model<NotificationDueRecord>) {}
-
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<NotificationDueRecord>;
-  }
-
-  /** A new hint for one planning write of the event (never an update of another write's hint). */
-  async add(eventId: string, dueAt: Date): Promise<void> {
-    await this.collection.insertOne({ _id: `${eventId}#${randomUUID()}`, dueAt, setAt: dueAt });
-  }
-
-  due(now: Date, limit: number): Promise<NotificationDueRecord[]> {
-    return this.collection.find({ dueAt: { $lte: now } }, { sort: { dueAt: 1 }, limit }).toArray();
-  }
-
-  /** Moves a hint only if it still says what the caller saw (a concurrent trigger's newer hint wins). */
-  async replace(seen: NotificationDueRecord, dueAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: seen._id, dueAt: seen.dueAt }, { $set: { dueAt } });
-  }
-
-  async deleteExact(seen: NotificationDueRecord): Promise<void> {
-    await this.collection.deleteOne({ _id: seen._id, dueAt: seen.dueAt });
-  }
-}
-
-/** Delivery attempts (collection delivery_progress). */
-@Injectable()
-export class DeliveryProgressRepository {
-  constructor(@InjectModel(DELIVERY_PROGRESS_MODEL) private readonly model: Model<DeliveryProgressRecord>) {}
-
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<DeliveryProgressRecord>;
-  }
-
-  forKeys(keys: string[]): Promise<DeliveryProgressRecord[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return this.collection.find({ _id: { $in: keys } }).toArray();
-  }
-
-  /** Stores attempt `attemptNo`'s progress over attempt attemptNo-1's; false when that is not what is stored. */
-  async save(record: DeliveryProgressRecord): Promise<boolean> {
-    if (record.n === 1) return insertUnlessExists(this.collection, record);
-    const { _id, ...fields } = record;
-    const update: mongo.UpdateFilter<DeliveryProgressRecord> = { $set: fields };
-    if (!record.nextAttemptAt) update.$unset = { nextAttemptAt: '' };
-    const res = await this.collection.updateOne({ _id, n: record.n - 1 }, update);
-    return res.matchedCount === 1;
-  }
-
-  async deleteForEvent(eventId: string): Promise<void> {
-    await this.collection.deleteMany({ eventId });
   }
 }

@@ -4,15 +4,11 @@ import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../../platform/config/app-config.service';
 import { ChainDecision, decideOnChain, PRUNE_GRACE_MS, TRUST_WINDOW_MS } from '../../../platform/database/append-only-chain';
 import { DeliveryClaimRepository } from '../data/delivery-claim.repository';
-import { ClaimHead, ClaimState, decideClaim, decideFinish, decideRelease } from './claim-rules';
+import { ClaimAnswer, ClaimHead, ClaimState, decideClaim, decideFinish, decideRelease } from './claim-rules';
 import type { AttemptResult } from './delivery-record';
 
-export type ClaimOutcome =
-  | { kind: 'acquired'; id: string }
-  /** Someone finished this attempt already; its result may still need to reach the event. */
-  | { kind: 'done'; result: AttemptResult }
-  /** Another live instance holds it. */
-  | { kind: 'busy' };
+/** What acquiring a claim answers: the rule's answer, with the claim's id when this instance acquired it. */
+export type ClaimOutcome = Exclude<ClaimAnswer, { kind: 'acquired' }> | { kind: 'acquired'; id: string };
 
 export function claimId(dedupKey: string, attemptNo: number): string {
   return `${dedupKey}#${attemptNo}`;

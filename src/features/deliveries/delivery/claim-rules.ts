@@ -22,7 +22,8 @@ export type ClaimHead = ChainHead<ClaimState>;
 
 export const NO_CLAIM: ClaimHead = { gen: 0, value: { state: 'none' } };
 
-export type ClaimOutcome =
+/** What a claim decides (AttemptClaims.acquire adds the claim's id to `acquired`). */
+export type ClaimAnswer =
   | { kind: 'acquired' }
   /** Someone finished this attempt already; its result may still need to reach the event. */
   | { kind: 'done'; result: AttemptResult }
@@ -36,7 +37,7 @@ export interface Claimant {
 }
 
 /** Free, released or a lease that ran out: take it (a takeover appends over the crashed holder's link). */
-export function decideClaim(head: ClaimHead, me: Claimant, now: Date): ChainDecision<ClaimOutcome, ClaimState> {
+export function decideClaim(head: ClaimHead, me: Claimant, now: Date): ChainDecision<ClaimAnswer, ClaimState> {
   const v = head.value;
   if (v.state === 'done') return { answer: { kind: 'done', result: v.result } };
   if (v.state === 'held' && v.expiresAt.getTime() > now.getTime()) return { answer: { kind: 'busy' } };

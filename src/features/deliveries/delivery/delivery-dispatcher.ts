@@ -1,7 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../../platform/config/app-config.service';
-import { DeliveryProgressRepository, NotificationDueRepository } from '../data/delivery-claim.repository';
-import { TrackerEventsService, type TrackerEventRecordView } from '../../tracker-events';
+import { DeliveryProgressRepository } from '../data/delivery-progress.repository';
+import { NotificationDueRepository } from '../data/notification-due.repository';
+import type { TrackerEventRecordView } from '../../tracker-events';
+import { TrackerEventsService } from '../../tracker-events';
 import type { NotificationDueRecord } from '../data/delivery-claim.schema';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { DeliveriesService } from '../deliveries.service';

@@ -1,11 +1,12 @@
-import { EVENT_ENVIRONMENT_LABELS, EVENT_PRIORITY_LABELS, type TrackerEventRecordView } from '../../tracker-events';
+import type { TrackerEventRecordView } from '../../tracker-events';
 import type { NotificationMessage } from '../channels/channel';
 import { DeliveryRecord, statusLabel } from './delivery-record';
+import { EVENT_ENVIRONMENT_LABELS, EVENT_PRIORITY_LABELS, labelOf } from '../../../contract/enums';
 
 const LINK_NAMES: Record<string, string> = { pullRequestLink: 'Pull request', ticket: 'Ticket' };
 
-function label(labels: Record<number, string>, value: number | undefined): string | undefined {
-  return value === undefined || value === null ? undefined : (labels[value] ?? String(value));
+function label(labels: Readonly<Record<number, string>>, value: number | undefined): string | undefined {
+  return value === undefined || value === null ? undefined : (labelOf(labels, value) ?? String(value));
 }
 
 /**

@@ -118,7 +118,7 @@ describe('toNotificationMessage', () => {
       service: 'api',
       environment: 'Production',
       status: 'Success',
-      priority: 'P1 (critical)',
+      priority: 'P1 (Critical)',
       owner: 'team',
       trigger: 'status: Start -> Success',
       links: { 'Pull request': 'https://git/pr/1', Ticket: 'PROJ-1' },

@@ -1,5 +1,6 @@
 import { CHANNEL_NAMES, ChannelName } from '../channels/channel';
-import { EVENT_STATUS_LABELS, type PlannedDeliveryRecord } from '../../tracker-events';
+import type { PlannedDeliveryRecord } from '../../tracker-events';
+import { EVENT_STATUS_LABELS, labelOf } from '../../../contract/enums';
 
 export type DeliveryState = 'pending' | 'delivered' | 'skipped' | 'dead';
 
@@ -46,7 +47,7 @@ export interface DeliverableEvent {
 }
 
 export function statusLabel(status: number | undefined): string {
-  return status === undefined || status === null ? 'none' : (EVENT_STATUS_LABELS[status] ?? String(status));
+  return status === undefined || status === null ? 'none' : (labelOf(EVENT_STATUS_LABELS, status) ?? String(status));
 }
 
 /** The channels this event asks for, known ones only, each once, in the order given. */
@@ -64,14 +65,16 @@ export function planDeliveries(
   event: DeliverableEvent,
   now: Date,
   isConfigured: (channel: ChannelName) => boolean,
-  change?: { previousStatus?: number },
+  statusUpdate?: { previousStatus?: number },
 ): PlannedDeliveryRecord[] {
   const channels = requestedChannels(event);
   if (channels.length === 0) return [];
   const existing = event.deliveries ?? [];
   const seq = existing.reduce((max, d) => Math.max(max, d.seq ?? 0), 0) + 1;
-  const kind = change ? 'status' : 'created';
-  const trigger = change ? `status: ${statusLabel(change.previousStatus)} -> ${statusLabel(event.attributes.status)}` : 'created';
+  const kind = statusUpdate ? 'status' : 'created';
+  const trigger = statusUpdate
+    ? `status: ${statusLabel(statusUpdate.previousStatus)} -> ${statusLabel(event.attributes.status)}`
+    : 'created';
   const id = event._id.toHexString();
   return channels.map((channel) => {
     const base = { dedupKey: `${id}:${channel}:${kind}#${seq}`, channel, trigger, seq, attempts: [], createdAt: now };

@@ -3,14 +3,15 @@
  * each threshold). Pure: no Nest, no store, no clock; the same facts in any order give the same answer.
  */
 
+import { EventStatus } from '../../../contract/enums';
+
 export const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const HOUR_S = 3_600;
 const DAY_S = 86_400;
 
-export const STATUS = { start: 1, success: 3, failure: 4, warning: 5, error: 6, open: 7, close: 8, done: 9 } as const;
 /** Deployment statuses that count: a deployment still at Start is not counted yet. */
-const COUNTED = new Set<number>([STATUS.success, STATUS.failure, STATUS.warning, STATUS.error]);
+const COUNTED = new Set<number>([EventStatus.Success, EventStatus.Failure, EventStatus.Warning, EventStatus.Error]);
 
 export type Tier = 'elite' | 'high' | 'medium' | 'low';
 export type Bucket = 'day' | 'week' | 'month';
@@ -177,7 +178,7 @@ const byTimeThenId =
     time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function isFailed(d: DeploymentFact, namedByIncident: ReadonlySet<string>): boolean {
-  return d.status === STATUS.failure || d.status === STATUS.error || d.rollback === true || namedByIncident.has(d.id);
+  return d.status === EventStatus.Failure || d.status === EventStatus.Error || d.rollback === true || namedByIncident.has(d.id);
 }
 
 /**
@@ -199,7 +200,7 @@ function leadTimes(input: DoraInput, service: string, deployments: DeploymentFac
     if (c.sha && c.sha.length >= 7) add(byShaPrefix, c.sha.slice(0, 7).toLowerCase(), c);
   }
   const successes = deployments
-    .filter((d) => d.service === service && d.status === STATUS.success && d.at >= input.changesFrom)
+    .filter((d) => d.service === service && d.status === EventStatus.Success && d.at >= input.changesFrom)
     .sort(byTimeThenId((d) => d.at.getTime()));
   const samples = new Map<string, number[]>();
   successes.forEach((d, i) => {

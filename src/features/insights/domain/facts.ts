@@ -1,4 +1,5 @@
-import { DeploymentFact, IncidentFact, STATUS } from './dora';
+import { EventStatus, EventType } from '../../../contract/enums';
+import { DeploymentFact, IncidentFact } from './dora';
 
 /** The parts of a stored tracker event the facts come from (structurally, the tracker events' DeliveryEventRow). */
 export interface EventRow {
@@ -41,16 +42,16 @@ export function toIncidentFact(row: EventRow): IncidentFact {
   const a = row.attributes;
   const statusChanges = (row.changelog ?? []).filter((e) => e.field === STATUS_FIELD).sort((x, y) => x.at.getTime() - y.at.getTime());
   const createdWith = statusChanges.length ? statusChanges[0].old : a.status;
-  const createdOpen = createdWith === STATUS.open || createdWith === undefined || createdWith === null;
-  const opened = createdOpen ? row.metadata.createdAt : statusChanges.find((e) => e.new === STATUS.open)?.at;
+  const createdOpen = createdWith === EventStatus.Open || createdWith === undefined || createdWith === null;
+  const opened = createdOpen ? row.metadata.createdAt : statusChanges.find((e) => e.new === EventStatus.Open)?.at;
   const fact: IncidentFact = { id: row._id.toHexString(), service: a.service, startedAt: a.startDate ?? opened ?? row.metadata.createdAt };
   if (a.environment !== undefined) fact.environment = a.environment;
   if (a.relatedId) fact.relatedId = a.relatedId.toLowerCase();
-  const closed = a.status === STATUS.close || a.status === STATUS.done;
+  const closed = a.status === EventStatus.Close || a.status === EventStatus.Done;
   const resolvedAt =
     a.endDate ??
     (closed
-      ? ([...statusChanges].reverse().find((e) => e.new === STATUS.close || e.new === STATUS.done)?.at ?? row.metadata.createdAt)
+      ? ([...statusChanges].reverse().find((e) => e.new === EventStatus.Close || e.new === EventStatus.Done)?.at ?? row.metadata.createdAt)
       : undefined);
   if (resolvedAt) fact.resolvedAt = resolvedAt;
   return fact;
@@ -60,8 +61,8 @@ export function toFacts(rows: EventRow[]): { deployments: DeploymentFact[]; inci
   const deployments: DeploymentFact[] = [];
   const incidents: IncidentFact[] = [];
   for (const row of rows) {
-    if (row.attributes?.type === 1) deployments.push(toDeploymentFact(row));
-    else if (row.attributes?.type === 4) incidents.push(toIncidentFact(row));
+    if (row.attributes?.type === EventType.Deployment) deployments.push(toDeploymentFact(row));
+    else if (row.attributes?.type === EventType.Incident) incidents.push(toIncidentFact(row));
   }
   return { deployments, incidents };
 }

@@ -1,15 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import { DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS } from '../insights.window';
+import { EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS, EventEnvironment } from '../../../contract/enums';
 
 export const BUCKETS = ['day', 'week', 'month'] as const;
 
 /** GET /insights/dora/services and InsightsService/ListDoraByService: the same names on both transports. */
 export class DoraServicesQueryDto {
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS, default: 7, description: 'Environment (default 7, Production)' })
+  @ApiPropertyOptional({
+    enum: EVENT_ENVIRONMENTS,
+    default: EventEnvironment.Production,
+    description: `Environment (default ${EventEnvironment.Production}, ${EVENT_ENVIRONMENT_LABELS[EventEnvironment.Production]})`,
+  })
   @QueryIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 

@@ -3,15 +3,17 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { mongo, Model } from 'mongoose';
 import { insertUnlessExists } from '../../../platform/database/unique-insert';
 import { INTAKE_RECEIPT_MODEL, IntakeOutcomeRecord, IntakeReceiptRecord } from './intake-receipt.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** The only code touching intake_receipts; every operation is by `_id` but the retention sweep. */
 @Injectable()
 export class IntakeReceiptRepository {
-  constructor(@InjectModel(INTAKE_RECEIPT_MODEL) private readonly model: Model<IntakeReceiptRecord>) {}
+  private readonly collection: mongo.Collection<IntakeReceiptRecord>;
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<IntakeReceiptRecord>;
+  constructor(@InjectModel(INTAKE_RECEIPT_MODEL) model: Model<IntakeReceiptRecord>) {
+    this.collection = nativeCollection(model);
   }
+
 
   /** True when this call claimed the delivery (nobody had); false when a receipt already exists. */
   claim(key: string, at: Date, digest?: string): Promise<boolean> {

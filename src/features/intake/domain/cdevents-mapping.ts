@@ -1,3 +1,4 @@
+import { EventStatus, EventType } from '../../../contract/enums';
 import { parseInstant } from '../../../platform/validation/date-range';
 import type { CreateEventDto } from '../../tracker-events';
 import type { MappedCdEvent } from '../cdevents/cdevent-schemas';
@@ -9,20 +10,20 @@ import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNot
 
 export const CDEVENTS_SOURCE = 'cdevents';
 
-const DEPLOYMENT = 1;
-const OPERATION = 2;
-const INCIDENT = 4;
-
 /** service.* -> what the deployment event says (issue 16): status, title verb, rollback mark. */
-const SERVICE_EVENTS: Record<string, { status: number; verb: string; rollback?: true }> = {
-  'service.deployed': { status: 3, verb: 'Deploy' },
-  'service.upgraded': { status: 3, verb: 'Upgrade' },
-  'service.rolledback': { status: 5, verb: 'Roll back', rollback: true },
-  'service.removed': { status: 9, verb: 'Remove' },
+const SERVICE_EVENTS: Record<string, { status: EventStatus; verb: string; rollback?: true }> = {
+  'service.deployed': { status: EventStatus.Success, verb: 'Deploy' },
+  'service.upgraded': { status: EventStatus.Success, verb: 'Upgrade' },
+  'service.rolledback': { status: EventStatus.Warning, verb: 'Roll back', rollback: true },
+  'service.removed': { status: EventStatus.Done, verb: 'Remove' },
 };
 
 /** pipelinerun.finished `outcome` -> status. The spec names success, error and failure; anything else is a Failure. */
-const OUTCOME_STATUS: Record<string, number> = { success: 3, failure: 4, error: 6 };
+const OUTCOME_STATUS: Record<string, EventStatus> = {
+  success: EventStatus.Success,
+  failure: EventStatus.Failure,
+  error: EventStatus.Error,
+};
 
 /** A CDEvent that passed its schema, with the CloudEvent context it came in. */
 export interface CdEventDelivery {
@@ -67,7 +68,7 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     const create: CreateEventDto = {
       title: clip(`${service.verb} ${subjectId}${envText}`, 500),
       attributes: {
-        type: DEPLOYMENT,
+        type: EventType.Deployment,
         service: clip(serviceName(data, 'subject.id'), 300),
         status: service.status,
         source: CDEVENTS_SOURCE,
@@ -90,13 +91,13 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
     const url = optionalText(data, 'subject.content.url');
     const finished = name === 'pipelinerun.finished';
     const outcome = optionalText(data, 'subject.content.outcome');
-    const status = finished ? (OUTCOME_STATUS[outcome ?? ''] ?? 4) : 1;
+    const status = finished ? (OUTCOME_STATUS[outcome ?? ''] ?? EventStatus.Failure) : EventStatus.Start;
     const errors = optionalText(data, 'subject.content.errors');
     const message = [url, errors].filter(Boolean).join('\n') || undefined;
     const create: CreateEventDto = {
       title: clip(`Pipeline run ${subjectId}${pipeline ? ` of ${pipeline}` : ''}`, 500),
       attributes: {
-        type: OPERATION,
+        type: EventType.Operation,
         service: clip(serviceName(data, 'subject.content.pipelineName', 'subject.id'), 300),
         status,
         source: CDEVENTS_SOURCE,
@@ -119,11 +120,11 @@ export function planCdEvent(delivery: CdEventDelivery, environments: ReadonlyMap
   if (name === 'incident.detected' || name === 'incident.reported' || name === 'incident.resolved') {
     const resolved = name === 'incident.resolved';
     const description = optionalText(data, 'subject.content.description');
-    const status = resolved ? 8 : 7;
+    const status = resolved ? EventStatus.Close : EventStatus.Open;
     const create: CreateEventDto = {
       title: clip(description ?? `Incident ${subjectId}`, 500),
       attributes: {
-        type: INCIDENT,
+        type: EventType.Incident,
         service: clip(serviceName(data, 'subject.content.service.id', 'subject.id'), 300),
         status,
         source: CDEVENTS_SOURCE,

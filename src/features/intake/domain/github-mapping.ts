@@ -1,4 +1,5 @@
 import type { DeploymentEvent, DeploymentStatusEvent, PullRequestEvent } from '@octokit/webhooks-types';
+import { EventStatus, EventType } from '../../../contract/enums';
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
 import { parseInstant } from '../../../platform/validation/date-range';
 import type { CreateEventDto } from '../../tracker-events';
@@ -9,27 +10,26 @@ import { mapEnvironment } from './environments';
 import { at, checkedName, clip, ignored, instantOrNothing, IntakePlan, linkOrNothing, optionalText, requiredText } from './intake-plan';
 
 export const GITHUB_SOURCE = 'github';
-export const TRACKER_DEPLOYMENT = 1;
 
 /**
  * GitHub deployment status state -> tracker status (issue 16). `waiting` (a deployment waiting for an approval
  * or a timer, newer than the issue's list) is a deployment that has not finished: Start, like queued.
  */
-export const DEPLOYMENT_STATE_STATUS: Readonly<Record<string, number>> = Object.freeze({
-  queued: 1,
-  pending: 1,
-  in_progress: 1,
-  waiting: 1,
-  success: 3,
-  failure: 4,
-  error: 6,
-  inactive: 9,
+export const DEPLOYMENT_STATE_STATUS: Readonly<Record<string, EventStatus>> = Object.freeze({
+  queued: EventStatus.Start,
+  pending: EventStatus.Start,
+  in_progress: EventStatus.Start,
+  waiting: EventStatus.Start,
+  success: EventStatus.Success,
+  failure: EventStatus.Failure,
+  error: EventStatus.Error,
+  inactive: EventStatus.Done,
 });
 
 /** States after which the deployment is over: the status time becomes the event's end. */
 const FINAL_STATES = new Set(['success', 'failure', 'error', 'inactive']);
 /** Their tracker statuses. */
-const FINAL_STATUSES = new Set([3, 4, 6, 9]);
+const FINAL_STATUSES = new Set<number>([EventStatus.Success, EventStatus.Failure, EventStatus.Error, EventStatus.Done]);
 
 /** Keys of a deployment's free-form `payload` that may name the pull request it ships. */
 const PULL_REQUEST_KEYS = ['pullRequestLink', 'pull_request_url', 'pullRequestUrl', 'pull_request'];
@@ -88,7 +88,7 @@ function planDeployment(
   const repository = requiredText(payload, 'repository.full_name', 'body');
 
   let state: string | undefined;
-  let status = 1;
+  let status: EventStatus = EventStatus.Start;
   if (statusEvent) {
     state = requiredText(payload, 'deployment_status.state', 'body');
     if (!(state in DEPLOYMENT_STATE_STATUS)) return ignored(`deployment_status state "${clip(state, 100)}" is not one Tracker maps`);
@@ -127,7 +127,7 @@ function planDeployment(
   const create: CreateEventDto = {
     title: clip(`Deploy ${service}${ref ? `@${ref}` : ''} to ${environmentName}`, 500),
     attributes: {
-      type: TRACKER_DEPLOYMENT,
+      type: EventType.Deployment,
       service,
       environment: environment.environment,
       status,

@@ -5,7 +5,7 @@ import { planCdEvent } from './cdevents-mapping';
 import { correlatedEventId } from './correlation';
 import { mapEnvironment } from './environments';
 import type { IntakePlan } from './intake-plan';
-import type { TrackerEventRecordView } from '../../tracker-events/data/tracker-event.repository';
+import type { TrackerEventRecordView } from '../../tracker-events';
 import { DEPLOYMENT_STATE_STATUS, planGithubDelivery } from './github-mapping';
 
 const environments = new AppConfig(validateEnv({})).intake.environments;

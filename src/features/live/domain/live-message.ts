@@ -1,12 +1,12 @@
 import type { Role } from '../../../auth/roles';
 
-/** Which API a change belongs to: tracker events or the Astra activity log. */
+/** Which API a mutation belongs to: tracker events or the Astra activity log. */
 export type LiveStream = 'tracker' | 'activity';
 export type LiveKind = 'created' | 'updated' | 'deleted';
 
 /**
- * One logged change as the hub, the bus and the streams carry it (plain JSON, so it crosses NATS unchanged).
- * `position` is its place in the change log: dense (every number from the first to the last is a change) and
+ * One logged mutation as the hub, the bus and the streams carry it (plain JSON, so it crosses NATS unchanged).
+ * `position` is its place in the live log: dense (every number from the first to the last is a mutation) and
  * the stream cursor.
  */
 export interface LiveMessage {
@@ -57,7 +57,7 @@ export function matchesActivity(msg: LiveMessage, scope: { accountId: string; ro
   return access.accountId === scope.accountId && access.visibleTo.includes(scope.role) && access.expiresAt > now;
 }
 
-/** A cursor is a change-log position in decimal: 0 (before the first change) or a positive integer. */
+/** A cursor is a live-log position in decimal: 0 (before the first mutation) or a positive integer. */
 const CURSOR = /^(0|[1-9][0-9]{0,14})$/;
 
 /** The position a cursor names, or undefined when it is not a cursor. */

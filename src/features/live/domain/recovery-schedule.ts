@@ -1,9 +1,9 @@
 /**
- * When the live log's recovery sweep is due (docs/live.md, "Recovery"). A sweep at `t` finds the changes stored
+ * When the live log's recovery sweep is due (docs/live.md, "Recovery"). A sweep at `t` finds the mutations stored
  * in [t - window, t - grace) that were never logged; on the embedded store it reads three collections whole,
- * so it runs only when a change may be missing:
+ * so it runs only when a mutation may be missing:
  *
- * - **suspected**: something this instance knows of may have left a change unlogged (it booted, maybe after a
+ * - **suspected**: something this instance knows of may have left a mutation unlogged (it booted, maybe after a
  *   crash of its own; one of its appends failed or could not be placed). Due once the grace has passed since the
  *   oldest such suspicion not yet covered, and again after each failed sweep.
  * - **idle**: another instance may have been killed between a write and its append without ever coming back.
@@ -25,7 +25,7 @@ export class RecoverySchedule {
     this.lastSweep = now;
   }
 
-  /** A change of `at` may be stored and not logged. */
+  /** A mutation of `at` may be stored and not logged. */
   suspect(at: number): void {
     this.oldest = Math.min(this.oldest ?? at, at);
     this.newest = Math.max(this.newest ?? at, at);

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { OptionalIntIn, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import { AstraGrpcRequestDto } from '../../../astra/grpc-request.dto';
+import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../../contract/enums';
 
 /** The longest text a cursor can be (15 digits); a longer one is refused before it is parsed. */
 const MAX_CURSOR_TEXT = 32;

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { LOCK_CALLER_MODEL, LockCallerRecord } from './lock.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** The only code touching lock_callers: per caller and instance, the lock ids acquired (LockQuota). */
 @Injectable()
 export class LockCallerRepository {
-  constructor(@InjectModel(LOCK_CALLER_MODEL) private readonly model: Model<LockCallerRecord>) {}
+  private readonly callers: mongo.Collection<LockCallerRecord>;
 
-  private get callers() {
-    return this.model.collection as unknown as mongo.Collection<LockCallerRecord>;
+  constructor(@InjectModel(LOCK_CALLER_MODEL) model: Model<LockCallerRecord>) {
+    this.callers = nativeCollection(model);
   }
+
 
   /** Every instance's record of `caller` (one query; the collection holds one small document per caller and instance). */
   async ofCaller(caller: string): Promise<LockCallerRecord[]> {

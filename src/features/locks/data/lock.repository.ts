@@ -7,6 +7,7 @@ import { ConflictError } from '../../../platform/errors/domain-errors';
 import { keyText, LockKey, LockState } from '../domain/lock-rules';
 import { chainCondition, chainFields, chainOfHint, LockHead, newChain, startOf, toHead } from './lock-chains';
 import { LOCK_GENERATION_MODEL, LOCK_HEAD_MODEL, LOCK_ID_MODEL, LockGenerationRecord, LockHeadRecord, LockIdRecord } from './lock.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** A key meeting a closed chain reads its hint again this often before answering 409 (the sweep deletes it at once). */
 const CLOSED_REREADS = 3;
@@ -29,20 +30,18 @@ export interface KeyHead {
 export class LockRepository {
   private readonly logger = new Logger(LockRepository.name);
 
-  constructor(
-    @InjectModel(LOCK_GENERATION_MODEL) private readonly generationModel: Model<LockGenerationRecord>,
-    @InjectModel(LOCK_HEAD_MODEL) private readonly headModel: Model<LockHeadRecord>,
-    @InjectModel(LOCK_ID_MODEL) private readonly idModel: Model<LockIdRecord>,
-  ) {}
+  protected readonly generations: mongo.Collection<LockGenerationRecord>;
+  protected readonly heads: mongo.Collection<LockHeadRecord>;
+  private readonly ids: mongo.Collection<LockIdRecord>;
 
-  protected get generations() {
-    return this.generationModel.collection as unknown as mongo.Collection<LockGenerationRecord>;
-  }
-  protected get heads() {
-    return this.headModel.collection as unknown as mongo.Collection<LockHeadRecord>;
-  }
-  private get ids() {
-    return this.idModel.collection as unknown as mongo.Collection<LockIdRecord>;
+  constructor(
+    @InjectModel(LOCK_GENERATION_MODEL) generationModel: Model<LockGenerationRecord>,
+    @InjectModel(LOCK_HEAD_MODEL) headModel: Model<LockHeadRecord>,
+    @InjectModel(LOCK_ID_MODEL) idModel: Model<LockIdRecord>,
+  ) {
+    this.generations = nativeCollection(generationModel);
+    this.heads = nativeCollection(headModel);
+    this.ids = nativeCollection(idModel);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { EventType } from '../../../contract/enums';
+
 /**
  * The lock rules, pure: given the head of a key's chain (its newest generation, see docs/locks.md) and the
  * time, what a request answers and which generation it appends. No store, no clock: the caller supplies both.
@@ -157,7 +159,7 @@ export function decideExpire(head: Head, now: Date): Decision<HeldLock | undefin
 
 /** The resource of an automatic lock: operations and deployments of one service do not exclude each other. */
 export function autoLockResource(eventType: number): string {
-  return eventType === 2 ? 'operation' : DEFAULT_RESOURCE;
+  return eventType === EventType.Operation ? 'operation' : DEFAULT_RESOURCE;
 }
 
 /** A key as stored: JSON of [service, environment, resource], unambiguous whatever the service name holds. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS } from '../../tracker-events';
 import { ProblemDto } from '../../../platform/openapi/problem.dto';
+import { EVENT_ENVIRONMENTS } from '../../../contract/enums';
 
 /** A lock exactly as locks.mapper.ts returns it (REST keeps the nulls). */
 export class LockView {

@@ -16,11 +16,12 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EVENT_ENVIRONMENTS, MAX_PER_PAGE } from '../../tracker-events';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { EmptyAsAbsent, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import type { LockPaging } from '../lock-leases';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
+import { describeValues, EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS } from '../../../contract/enums';
+import { MAX_PER_PAGE } from '../../tracker-events';
 
 /*
  * REST bodies and gRPC requests use the same field names (proto-loader hands handlers camelCase), so each shape
@@ -45,7 +46,7 @@ export class AcquireLockDto {
   @IsIdentifier()
   service!: string;
 
-  @ApiProperty({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @ApiProperty({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: describeValues(EVENT_ENVIRONMENT_LABELS) })
   @IsDefined()
   @IsInt()
   @IsIn([...EVENT_ENVIRONMENTS])

@@ -2,15 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
 import { TRACKER_EVENT_DELETION_MODEL, TrackerEventDeletionRecord } from './tracker-event-deletion.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** The only code touching `tracker_event_deletions` (delete intents, see the schema). */
 @Injectable()
 export class TrackerEventDeletionRepository {
-  constructor(@InjectModel(TRACKER_EVENT_DELETION_MODEL) private readonly model: Model<TrackerEventDeletionRecord>) {}
+  private readonly collection: mongo.Collection<TrackerEventDeletionRecord>;
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<TrackerEventDeletionRecord>;
+  constructor(@InjectModel(TRACKER_EVENT_DELETION_MODEL) model: Model<TrackerEventDeletionRecord>) {
+    this.collection = nativeCollection(model);
   }
+
 
   /** Records the intent to delete `event`; its id, to withdraw it. */
   async record(event: Types.ObjectId, at: Date): Promise<Types.ObjectId> {

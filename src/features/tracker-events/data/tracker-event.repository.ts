@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
+import { EventType } from '../../../contract/enums';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../../platform/database/insert-coalescer';
 import { KeyedSerializer } from '../../../platform/database/keyed-serializer';
 import { dateRange, DateWindow } from '../../../platform/database/portable-filters';
 import { StoreProfile } from '../../../platform/database/store-profile';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** Typed search criteria: values reach the query only as plain equality values or Date bounds. */
 export interface TrackerEventCriteria {
@@ -38,7 +40,7 @@ export interface DeliveryEventsQuery {
  */
 export interface RevisionUpdate<T> {
   set: Record<string, unknown>;
-  changes: ChangelogRecord[];
+  changelogEntries: ChangelogRecord[];
   result: T;
 }
 export type RevisionOutcome<T> = { kind: 'done'; result: T } | { kind: 'not-found' } | { kind: 'conflict' };
@@ -85,19 +87,20 @@ export class TrackerEventRepository {
     await this.collection.insertMany(docs, { ordered: false });
   });
 
+  private readonly collection: mongo.Collection<TrackerEventRecord>;
+
   constructor(
-    @InjectModel(TRACKER_EVENT_MODEL) private readonly model: Model<TrackerEventRecord>,
+    @InjectModel(TRACKER_EVENT_MODEL) model: Model<TrackerEventRecord>,
     private readonly store: StoreProfile,
-  ) {}
+  ) {
+    this.collection = nativeCollection(model);
+  }
 
   private async plan(): Promise<ReadPlan> {
     if (!(await this.store.scansEveryQuery())) return 'indexed';
     return this.store.isEmbedded ? 'embedded' : 'scan';
   }
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<TrackerEventRecord>;
-  }
 
   /** One single-document write: the event with its first changelog entry. */
   insert(record: TrackerEventRecord): Promise<void> {
@@ -128,23 +131,23 @@ export class TrackerEventRepository {
       for (let attempt = 0; attempt < attempts; attempt++) {
         const current = await this.findById(id);
         if (!current) return { kind: 'not-found' };
-        const { set, changes, result } = await plan(current);
-        const nothingToWrite = Object.keys(set).length === 0 && changes.length === 0;
-        if (nothingToWrite || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changes))) return { kind: 'done', result };
+        const { set, changelogEntries, result } = await plan(current);
+        const nothingToWrite = Object.keys(set).length === 0 && changelogEntries.length === 0;
+        if (nothingToWrite || (await this.writeIfAtRevision(id, current.rev ?? 0, set, changelogEntries))) return { kind: 'done', result };
       }
       return { kind: 'conflict' };
     });
   }
 
-  private async writeIfAtRevision(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changes: ChangelogRecord[]): Promise<boolean> {
+  private async writeIfAtRevision(id: Types.ObjectId, rev: number, set: Record<string, unknown>, changelogEntries: ChangelogRecord[]): Promise<boolean> {
     const update: Record<string, unknown> = { $set: { ...set, rev: rev + 1 } };
-    if (changes.length) update.$push = { changelog: { $each: changes } };
+    if (changelogEntries.length) update.$push = { changelog: { $each: changelogEntries } };
     const res = await this.collection.updateOne({ _id: id, rev }, update);
     return res.matchedCount === 1;
   }
 
-  /** Events whose last recorded change happened in [from, before), without their changelogs; at most `limit`. */
-  findChangedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
+  /** Events whose last recorded mutation happened in [from, before), without their changelogs; at most `limit`. */
+  findMutatedBetween(from: Date, before: Date, limit: number): Promise<TrackerEventRecordView[]> {
     return this.collection.find({ 'lastChange.at': { $gte: from, $lt: before } }, { projection: WITHOUT_CHANGELOG, limit }).toArray();
   }
 
@@ -212,16 +215,16 @@ export class TrackerEventRepository {
   }
 
   /**
-   * The deployments (type 1) and incidents (type 4) delivery insights need, in one query: deployments of the
+   * The deployments and incidents delivery insights need, in one query: deployments of the
    * environment (all environments when none is given) and service (all when none) whose event time is in
    * [deploymentsFrom, before), and incidents of every service and environment from incidentsFrom on (an incident
    * of another service, or a later one, may name a deployment of the window).
    */
   findDeliveryEvents(q: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
-    const deployments: Record<string, unknown> = { 'attributes.type': 1, ...dateRange('eventAt', { from: q.deploymentsFrom, before: q.before }) };
+    const deployments: Record<string, unknown> = { 'attributes.type': EventType.Deployment, ...dateRange('eventAt', { from: q.deploymentsFrom, before: q.before }) };
     if (q.environment !== undefined) deployments['attributes.environment'] = Number(q.environment);
     if (q.service !== undefined) deployments['attributes.service'] = String(q.service);
-    const filter = { $or: [deployments, { 'attributes.type': 4, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
+    const filter = { $or: [deployments, { 'attributes.type': EventType.Incident, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
     const projection = { title: 0, deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
     return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
   }

@@ -83,19 +83,20 @@ export class TrackerEventIntakeRecord {
 }
 
 /**
- * The last change of the event, recorded by the create or update itself (an outbox of one): which kind, the
- * revision it produced, and when. The live module logs every change for its subscribers right after the write;
- * if it could not (the instance was killed in between), it finds the change here (`changedBetween`). Owned
- * here, written by TrackerEventsService in the same single-document write as the change.
+ * The last mutation of the event, recorded by the create or update itself (an outbox of one): which kind, the
+ * revision it produced, and when (stored as `lastChange`). The live module logs every mutation for its
+ * subscribers right after the write; if it could not (the instance was killed in between), it finds the mutation
+ * here (`mutatedBetween`). Owned here, written by TrackerEventsService in the same single-document write as the
+ * mutation.
  */
 @Schema({ _id: false })
-export class TrackerEventChangeRecord {
+export class TrackerEventMutationRecord {
   @Prop({ type: String }) kind: 'created' | 'updated';
   @Prop({ type: Number }) rev: number;
   @Prop({ type: Date }) at: Date;
 }
 
-/** One recorded change; `old`/`new` keep the stored value (number, string, Date or null). */
+/** One changelog entry; `old`/`new` keep the stored value (number, string, Date or null). */
 @Schema({ _id: false })
 export class ChangelogRecord {
   @Prop({ type: Date }) at: Date;
@@ -129,7 +130,7 @@ export class TrackerEventRecord {
   /** Deliveries planned by the create and each status change, oldest first (absent when none were asked for). */
   @Prop({ type: [PlannedDeliveryRecord] }) deliveries?: PlannedDeliveryRecord[];
   /** The last create or update, recorded with it (absent on events stored before live streams). */
-  @Prop({ type: TrackerEventChangeRecord }) lastChange?: TrackerEventChangeRecord;
+  @Prop({ type: TrackerEventMutationRecord }) lastChange?: TrackerEventMutationRecord;
   /** Set when a CI/CD intake created the event (absent otherwise). */
   @Prop({ type: TrackerEventIntakeRecord }) intake?: TrackerEventIntakeRecord;
 }
@@ -149,7 +150,7 @@ TrackerEventSchema.index({ 'attributes.type': 1, 'attributes.environment': 1, ev
 TrackerEventSchema.index({ 'attributes.priority': 1, 'attributes.type': 1, eventAt: -1 });
 // GET /events/search?status=...: events in a given state (open incidents, failures).
 TrackerEventSchema.index({ 'attributes.status': 1, eventAt: -1 });
-// Live change recovery (TrackerEventsService.changedBetween): the changes recorded in a time window.
+// Live log recovery (TrackerEventsService.mutatedBetween): the mutations recorded in a time window.
 TrackerEventSchema.index({ 'lastChange.at': 1 });
 // GET /events/overlaps: endDate after the window start or none (null), then startDate before its end.
 TrackerEventSchema.index({ 'attributes.endDate': 1, 'attributes.startDate': 1 });

@@ -52,7 +52,7 @@ describe('planUpdate', () => {
     });
     expect(plan.next.attributes).toMatchObject({ type: 1, service: 'svc', status: 3, owner: 'a', priority: 3, message: 'done' });
     expect(plan.next.links).toEqual({ ticket: 'T-2', pullRequestLink: 'https://x/pr/1' });
-    expect(plan.changes.map((c) => [c.field, c.old, c.new])).toEqual([
+    expect(plan.changelogEntries.map((c) => [c.field, c.old, c.new])).toEqual([
       ['attributes.status', 1, 3],
       ['attributes.endDate', null, new Date('2024-01-15T10:05:00Z')],
       ['links.ticket', 'T-1', 'T-2'],
@@ -79,7 +79,7 @@ describe('planUpdate', () => {
   it('moves the event time when the start moves', () => {
     const plan = planUpdate(stored(), { id: 'x', attributes: { startDate: '2024-02-01T08:00:00Z' } }, later, 'grpc');
     expect(plan.set).toMatchObject({ eventAt: new Date('2024-02-01T08:00:00Z'), yearMonth: '2024-02', day: '2024-02-01' });
-    expect(plan.changes[0]).toMatchObject({ field: 'attributes.startDate', source: 'grpc' });
+    expect(plan.changelogEntries[0]).toMatchObject({ field: 'attributes.startDate', source: 'grpc' });
   });
 
   it('rejects an end before the stored start, naming the field', () => {

@@ -61,7 +61,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export interface UpdatePlan {
   /** Dotted paths to $set; empty when the request changes nothing. */
   set: Record<string, unknown>;
-  changes: ChangelogRecord[];
+  changelogEntries: ChangelogRecord[];
   /** The event as it will be stored once the update applies. */
   next: TrackerEventRecordView;
 }
@@ -72,11 +72,11 @@ export interface UpdatePlan {
  */
 export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto, now: Date, source: string): UpdatePlan {
   const set: Record<string, unknown> = {};
-  const changes: ChangelogRecord[] = [];
+  const changelogEntries: ChangelogRecord[] = [];
   const record = (path: string, before: unknown, after: unknown) => {
     if (sameValue(before, after)) return;
     set[path] = after;
-    if (TRACKED_FIELDS.has(path)) changes.push({ at: now, field: path, old: before ?? null, new: after, source });
+    if (TRACKED_FIELDS.has(path)) changelogEntries.push({ at: now, field: path, old: before ?? null, new: after, source });
   };
 
   // null means "leave as is", as it does for attributes and links (class-validator's IsOptional lets null through).
@@ -99,7 +99,7 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
     throw InvalidInputError.field(field, 'endDate must not be before startDate');
   }
 
-  if (Object.keys(set).length === 0) return { set, changes, next: current };
+  if (Object.keys(set).length === 0) return { set, changelogEntries, next: current };
 
   const derived: Partial<TrackerEventRecordView> = {};
   if ('attributes.startDate' in set) {
@@ -117,5 +117,5 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
     metadata: { ...current.metadata, updatedAt: now },
     rev: current.rev + 1,
   };
-  return { set, changes, next };
+  return { set, changelogEntries, next };
 }

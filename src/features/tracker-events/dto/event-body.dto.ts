@@ -14,17 +14,23 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import {
-  EVENT_ENVIRONMENTS,
-  EVENT_IMPACTS,
-  EVENT_PRIORITIES,
-  EVENT_STATUSES,
-  EVENT_TYPES,
-  NOTIFICATION_CHANNELS,
-} from '../domain/event-enums';
+import { NOTIFICATION_CHANNELS } from '../domain/event-enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { BoundedInput, FieldBounds } from '../../../platform/validation/input-bounds';
 import { EmptyAsAbsent, NotBefore, OptionalInstant, OptionalIntIn, OptionalText } from '../../../platform/validation/field-validators';
+import {
+  describeValues,
+  EVENT_ENVIRONMENT_LABELS,
+  EVENT_ENVIRONMENTS,
+  EVENT_IMPACT_LABELS,
+  EVENT_IMPACTS,
+  EVENT_PRIORITIES,
+  EVENT_PRIORITY_LABELS,
+  EVENT_STATUS_LABELS,
+  EVENT_STATUSES,
+  EVENT_TYPE_LABELS,
+  EVENT_TYPES,
+} from '../../../contract/enums';
 
 /** The most stake holders an event names (each at most 200 characters). */
 export const MAX_STAKE_HOLDERS = 100;
@@ -49,7 +55,7 @@ abstract class EventAttributesFields {
   @IsIdentifier()
   source?: string;
 
-  @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES, description: '1=P1/Critical .. 5=P5/Low' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES, description: describeValues(EVENT_PRIORITY_LABELS) })
   @OptionalIntIn(EVENT_PRIORITIES)
   priority?: number;
 
@@ -61,16 +67,16 @@ abstract class EventAttributesFields {
   @ApiPropertyOptional({
     type: 'integer',
     enum: EVENT_STATUSES,
-    description: '1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done',
+    description: describeValues(EVENT_STATUS_LABELS),
   })
   @OptionalIntIn(EVENT_STATUSES)
   status?: number;
 
-  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: describeValues(EVENT_ENVIRONMENT_LABELS) })
   @OptionalIntIn(EVENT_ENVIRONMENTS)
   environment?: number;
 
-  @ApiPropertyOptional({ type: 'integer', enum: EVENT_IMPACTS, description: '1=Low .. 3=High' })
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_IMPACTS, description: describeValues(EVENT_IMPACT_LABELS) })
   @OptionalIntIn(EVENT_IMPACTS)
   impact?: number;
 
@@ -114,7 +120,7 @@ abstract class EventAttributesFields {
 }
 
 export class CreateEventAttributesDto extends EventAttributesFields {
-  @ApiProperty({ type: 'integer', enum: EVENT_TYPES, description: '1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage' })
+  @ApiProperty({ type: 'integer', enum: EVENT_TYPES, description: describeValues(EVENT_TYPE_LABELS) })
   @IsDefined()
   @IsInt()
   @IsIn([...EVENT_TYPES])

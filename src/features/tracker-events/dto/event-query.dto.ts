@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES, MAX_PER_PAGE } from '../domain/event-enums';
+import { MAX_PER_PAGE } from '../domain/event-enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import {
   NotBefore,
@@ -10,6 +10,7 @@ import {
   OptionalTimeZone,
   QueryIntIn,
 } from '../../../platform/validation/field-validators';
+import { EVENT_ENVIRONMENTS, EVENT_PRIORITIES, EVENT_STATUSES, EVENT_TYPES } from '../../../contract/enums';
 
 /*
  * REST query strings use the seed's snake_case names (per_page, start_date); gRPC requests arrive camelCase

@@ -1,12 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NOTIFICATION_CHANNELS } from '../domain/event-enums';
 import {
+  describeValues,
+  EVENT_ENVIRONMENT_LABELS,
   EVENT_ENVIRONMENTS,
+  EVENT_IMPACT_LABELS,
   EVENT_IMPACTS,
   EVENT_PRIORITIES,
+  EVENT_PRIORITY_LABELS,
+  EVENT_STATUS_LABELS,
   EVENT_STATUSES,
+  EVENT_TYPE_LABELS,
   EVENT_TYPES,
-  NOTIFICATION_CHANNELS,
-} from '../domain/event-enums';
+} from '../../../contract/enums';
 
 /*
  * The tracker event shapes exactly as the mapper (tracker-events.mapper.ts) returns them: absent fields are left
@@ -17,7 +23,7 @@ const EVENT_ID = { pattern: '^[0-9a-f]{24}$', example: '507f1f77bcf86cd799439011
 const INSTANT = { format: 'date-time', example: '2024-01-15T10:00:00.000Z' };
 
 export class EventAttributesView {
-  @ApiProperty({ enum: EVENT_TYPES, type: 'integer', description: '1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA usage' })
+  @ApiProperty({ enum: EVENT_TYPES, type: 'integer', description: describeValues(EVENT_TYPE_LABELS) })
   type!: number;
 
   @ApiProperty({ example: 'user-service' })
@@ -29,7 +35,7 @@ export class EventAttributesView {
   @ApiPropertyOptional({ example: 'github_actions' })
   source?: string;
 
-  @ApiPropertyOptional({ enum: EVENT_PRIORITIES, type: 'integer', description: '1=P1/Critical .. 5=P5/Low' })
+  @ApiPropertyOptional({ enum: EVENT_PRIORITIES, type: 'integer', description: describeValues(EVENT_PRIORITY_LABELS) })
   priority?: number;
 
   @ApiPropertyOptional({ description: 'Id of a related event' })
@@ -38,14 +44,14 @@ export class EventAttributesView {
   @ApiPropertyOptional({
     enum: EVENT_STATUSES,
     type: 'integer',
-    description: '1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done',
+    description: describeValues(EVENT_STATUS_LABELS),
   })
   status?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS, type: 'integer', description: '1 Development .. 6 Pre-production, 7 Production, 8 MCO' })
+  @ApiPropertyOptional({ enum: EVENT_ENVIRONMENTS, type: 'integer', description: describeValues(EVENT_ENVIRONMENT_LABELS) })
   environment?: number;
 
-  @ApiPropertyOptional({ enum: EVENT_IMPACTS, type: 'integer', description: '1=Low .. 3=High' })
+  @ApiPropertyOptional({ enum: EVENT_IMPACTS, type: 'integer', description: describeValues(EVENT_IMPACT_LABELS) })
   impact?: number;
 
   @ApiPropertyOptional(INSTANT)

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, ValidateBy, ValidationArguments } from 'class-validator';
 import { searchWindow } from '../../../platform/validation/date-range';
-import { EVENT_ENVIRONMENTS, EVENT_TYPES } from '../domain/event-enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { EmptyAsAbsent, IsInstant, NotBefore, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
+import { EVENT_ENVIRONMENTS, EVENT_TYPES } from '../../../contract/enums';
 
 export const OVERLAP_GROUPINGS = ['service', 'environment'] as const;
 export const MAX_OVERLAP_WINDOW_DAYS = 92;

@@ -5,7 +5,8 @@ import { SequenceAllocator } from '../../../platform/database/sequence-allocator
 import { StoreLocator } from '../../../platform/database/store-locator.service';
 import { randomUUID } from 'node:crypto';
 import { insertOrderedUntilConflict, insertUnlessExists } from '../../../platform/database/unique-insert';
-import { LIVE_CHANGE_MODEL, LIVE_STORE_ID_MODEL, LiveChangeRecord, LiveStoreIdRecord } from './live-change.schema';
+import { LIVE_LOG_ENTRY_MODEL, LIVE_STORE_ID_MODEL, LiveLogEntryRecord, LiveStoreIdRecord } from './live-log.schema';
+import { nativeCollection } from '../../../platform/database/native-collection';
 
 /** The one sequence scope: the whole log. */
 const LOG = 'live';
@@ -16,13 +17,13 @@ const LOG = 'live';
  * (0.13 against 0.23 ms of the store's CPU, docs/benchmarks.md), on every create and update. Entries written by
  * earlier versions hold `data` as a document; both read back the same.
  */
-type StoredLiveChange = Omit<LiveChangeRecord, 'data'> & { data: string | Record<string, unknown> };
+type StoredLiveLogEntry = Omit<LiveLogEntryRecord, 'data'> & { data: string | Record<string, unknown> };
 
-function toStored(record: LiveChangeRecord): StoredLiveChange {
+function toStored(record: LiveLogEntryRecord): StoredLiveLogEntry {
   return { ...record, data: JSON.stringify(record.data) };
 }
 
-function fromStored(stored: StoredLiveChange): LiveChangeRecord {
+function fromStored(stored: StoredLiveLogEntry): LiveLogEntryRecord {
   return { ...stored, data: typeof stored.data === 'string' ? (JSON.parse(stored.data) as Record<string, unknown>) : stored.data };
 }
 
@@ -33,14 +34,20 @@ function fromStored(stored: StoredLiveChange): LiveChangeRecord {
  * the log has no holes, ever (docs/live.md, "Positions").
  */
 @Injectable()
-export class LiveChangeRepository {
+export class LiveLogRepository {
   private readonly positions = new SequenceAllocator();
+  private readonly collection: mongo.Collection<StoredLiveLogEntry>;
+  private readonly storeIds: mongo.Collection<LiveStoreIdRecord>;
 
   constructor(
-    @InjectModel(LIVE_CHANGE_MODEL) private readonly model: Model<LiveChangeRecord>,
-    @InjectModel(LIVE_STORE_ID_MODEL) private readonly storeIds: Model<LiveStoreIdRecord>,
+    // The model's schema class is the entry as read back; its documents are stored with `data` as text.
+    @InjectModel(LIVE_LOG_ENTRY_MODEL) model: Model<StoredLiveLogEntry>,
+    @InjectModel(LIVE_STORE_ID_MODEL) storeIds: Model<LiveStoreIdRecord>,
     private readonly locator: StoreLocator,
-  ) {}
+  ) {
+    this.collection = nativeCollection(model);
+    this.storeIds = nativeCollection(storeIds);
+  }
 
   /**
    * Whether another process may append to this log. Not on the embedded store: this process started it, on a
@@ -52,23 +59,18 @@ export class LiveChangeRepository {
 
   /** This store's identity (created by the first instance to ask; every later one reads the same). */
   async storeId(): Promise<string> {
-    const ids = this.storeIds.collection as unknown as mongo.Collection<LiveStoreIdRecord>;
-    await insertUnlessExists(ids, { _id: 'store', id: randomUUID() });
-    const doc = await ids.findOne({ _id: 'store' });
+    await insertUnlessExists(this.storeIds, { _id: 'store', id: randomUUID() });
+    const doc = await this.storeIds.findOne({ _id: 'store' });
     if (!doc) throw new Error('live_store_id: the store id vanished right after it was written');
     return doc.id;
   }
 
-  private get collection() {
-    return this.model.collection as unknown as mongo.Collection<StoredLiveChange>;
-  }
-
   /**
-   * Appends the change `build` makes at the next position: the stored record, or undefined when it could not
-   * be placed (other writers took every position tried, or its change key is already logged).
+   * Appends the mutation `build` makes at the next position: the stored record, or undefined when it could not
+   * be placed (other writers took every position tried, or its mutation key is already logged).
    */
-  async append(build: (position: number) => LiveChangeRecord): Promise<LiveChangeRecord | undefined> {
-    const stored = await this.positions.insertNext<LiveChangeRecord>(
+  async append(build: (position: number) => LiveLogEntryRecord): Promise<LiveLogEntryRecord | undefined> {
+    const stored = await this.positions.insertNext<LiveLogEntryRecord>(
       LOG,
       { highest: () => this.highest(), insertRun: (docs) => insertOrderedUntilConflict(this.collection, docs.map(toStored)) },
       build,
@@ -89,13 +91,13 @@ export class LiveChangeRepository {
   }
 
   /** Up to `limit` entries after `position` (and at most `upTo`), in position order. */
-  async readAfter(position: number, limit: number, upTo = Number.MAX_SAFE_INTEGER): Promise<LiveChangeRecord[]> {
+  async readAfter(position: number, limit: number, upTo = Number.MAX_SAFE_INTEGER): Promise<LiveLogEntryRecord[]> {
     const stored = await this.collection.find({ _id: { $gt: position, $lte: upTo } }, { sort: { _id: 1 }, limit }).toArray();
     return stored.map(fromStored);
   }
 
-  /** The change keys logged since `from` (the recovery sweep's "already logged"). */
-  async changeKeysSince(from: Date): Promise<Set<string>> {
+  /** The mutation keys logged since `from` (the recovery sweep's "already logged"). */
+  async mutationKeysSince(from: Date): Promise<Set<string>> {
     const rows = await this.collection.find({ at: { $gte: from } }, { projection: { change: 1 } }).toArray();
     return new Set(rows.map((r) => r.change));
   }
