@@ -55,6 +55,10 @@ describe('CodeChangesHttpController', () => {
     const bad = await app.request('POST', '/api/v1alpha1/changes', { body: { service: 'api', sha: 'abcdef1' } });
     expect(bad.status).toBe(400);
     expect(bad.body.invalidFields).toEqual([{ name: 'mergedAt', reason: 'is required when committedAt is not given' }]);
+    // A null committedAt is no time either (the REST fuzz found it answered 500).
+    const nullTime = await app.request('POST', '/api/v1alpha1/changes', { body: { service: 'api', sha: 'abcdef1', committedAt: null } });
+    expect(nullTime.status).toBe(400);
+    expect(nullTime.body.invalidFields).toEqual([{ name: 'mergedAt', reason: 'is required when committedAt is not given' }]);
     expect(service.create).not.toHaveBeenCalled();
   });
 

@@ -52,7 +52,7 @@ export class CreateCodeChangeDto {
     description: 'When it was merged (ISO 8601). mergedAt or committedAt is required; lead time measures from mergedAt when both are given',
   })
   @EmptyAsAbsent()
-  @ValidateIf((o: CreateCodeChangeDto) => o.committedAt === undefined || o.mergedAt !== undefined)
+  @ValidateIf((o: CreateCodeChangeDto) => o.committedAt === undefined || o.committedAt === null || o.mergedAt !== undefined)
   @IsDefined({ message: 'is required when committedAt is not given' })
   @IsInstant()
   mergedAt?: string;
