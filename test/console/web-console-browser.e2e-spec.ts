@@ -118,6 +118,31 @@ describe('web console in a browser', () => {
     await eventually(async () => (await rowsText(page, 'table.events tbody tr')).length === 20);
   });
 
+  it('timeline: rows are ordered by the time the first column shows (the event time), not by creation', async () => {
+    // created late-start first, then one that starts earlier, then one without a start (its time is its creation)
+    const late = await createEvent({
+      title: 'Order: starts late',
+      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('23:00') },
+    });
+    const early = await createEvent({
+      title: 'Order: starts early',
+      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('01:00') },
+    });
+    const now = await createEvent({ title: 'Order: no start', attributes: { type: 2, service: 'ordering', status: 3, environment: 7 } });
+
+    await page.goto('/');
+    await page.locator(`tr[data-event-id="${early.id}"]`).waitFor();
+    const ids = await page.locator('table.events tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
+    expect(ids.indexOf(now.id)).toBeLessThan(ids.indexOf(late.id));
+    expect(ids.indexOf(late.id)).toBeLessThan(ids.indexOf(early.id));
+    // every row of the page: the first column's instants never increase down the table
+    const shown = await page
+      .locator('table.events tbody tr td:first-child time')
+      .evaluateAll((times) => times.map((t) => Date.parse(t.getAttribute('datetime') ?? '')));
+    expect(shown).toHaveLength(ids.length);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
+  });
+
   /** A TCP proxy in front of the app whose open connections the test can cut (a dropped stream). */
   async function cuttableProxy(target: string): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
     const { hostname, port } = new URL(target);

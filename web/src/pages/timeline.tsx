@@ -98,10 +98,10 @@ export function TimelinePage() {
   useEffect(() => setService(filters.service), [filters.service]);
 
   const filtered = FILTERS.some((name) => filters[name] !== '');
+  // Always the search, filtered or not: it orders by the event time (startDate, else createdAt), which is the time
+  // the first column shows; /events/list orders by creation, so its rows would look unsorted (docs/ui.md).
   const events = useQuery({
-    ...(filtered
-      ? apiQuery('/api/v1alpha1/events/search', { params: { query: searchQuery(filters, page) } })
-      : apiQuery('/api/v1alpha1/events/list', { params: { query: { per_page: PER_PAGE, page } } })),
+    ...apiQuery('/api/v1alpha1/events/search', { params: { query: searchQuery(filters, page) } }),
     placeholderData: keepPreviousData,
   });
 
@@ -126,7 +126,6 @@ export function TimelinePage() {
     const soon = () => {
       window.clearTimeout(reloadTimer.current);
       reloadTimer.current = window.setTimeout(() => {
-        void queryClient.invalidateQueries({ queryKey: apiKey('/api/v1alpha1/events/list') });
         void queryClient.invalidateQueries({ queryKey: apiKey('/api/v1alpha1/events/search') });
       }, 100);
     };
@@ -161,7 +160,9 @@ export function TimelinePage() {
     <section>
       <div className="page-head">
         <h1>Timeline</h1>
-        <p className="muted">{data ? `${data.totalCount} event${data.totalCount === 1 ? '' : 's'}, newest first` : 'Loading…'}</p>
+        <p className="muted">
+          {data ? `${data.totalCount} event${data.totalCount === 1 ? '' : 's'}, newest event time first` : 'Loading…'}
+        </p>
         <p className={`live live-${live}`} role="status" data-testid="live-state">
           {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </p>
@@ -201,9 +202,9 @@ export function TimelinePage() {
       <ErrorNote error={events.error} />
       {data && data.events.length === 0 ? <p className="empty">No events{filtered ? ' match these filters' : ' yet'}.</p> : null}
       {data && data.events.length > 0 ? (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Events, newest first">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Events, newest event time first">
           <table className="events" role="table" aria-busy={events.isFetching}>
-            <caption className="sr-only">Events, newest first</caption>
+            <caption className="sr-only">Events, newest event time first</caption>
             <thead role="rowgroup">
               <tr role="row">
                 <th role="columnheader" scope="col">
