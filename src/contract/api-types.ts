@@ -567,6 +567,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents (tracker events of type 4) with their causes and fixes: open first, then the newest start first, paginated */
+        get: operations["listIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident with its causes and fixes */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1743,8 +1777,6 @@ export interface components {
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
-            /** @description Id of a related event (a rollback names the deployment it undoes) */
-            relatedId?: string;
             /**
              * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
              * @enum {integer}
@@ -1782,6 +1814,8 @@ export interface components {
             /** @description Deliver this event to the channels in `notifications` */
             notification?: boolean;
             notifications?: ("slack" | "email")[];
+            /** @description Id of a related event (a rollback names the deployment it undoes) */
+            relatedId?: string;
             /**
              * @description 1 Deployment, 2 Operation, 3 Drift, 4 Incident, 5 RPA Usage
              * @enum {integer}
@@ -1925,8 +1959,6 @@ export interface components {
              * @enum {integer}
              */
             priority?: 1 | 2 | 3 | 4 | 5;
-            /** @description Id of a related event (a rollback names the deployment it undoes) */
-            relatedId?: string;
             /**
              * @description 1 Start, 3 Success, 4 Failure, 5 Warning, 6 Error, 7 Open, 8 Close, 9 Done
              * @enum {integer}
@@ -1964,6 +1996,8 @@ export interface components {
             /** @description Deliver this event to the channels in `notifications` */
             notification?: boolean;
             notifications?: ("slack" | "email")[];
+            /** @description Id of a related event (a rollback names the deployment it undoes; an incident, the deployment that caused it). The empty string removes the link; absent or null leaves it as is */
+            relatedId?: string;
             /** @enum {integer} */
             type?: 1 | 2 | 3 | 4 | 5;
             service?: string;
@@ -2473,6 +2507,16 @@ export interface components {
              */
             tier: "elite" | "high" | "medium" | "low" | null;
         };
+        FailuresByReasonResponse: {
+            /** @description Failed by their own status (Failure, Error) */
+            status: number;
+            /** @description Else: carry the rollback mark */
+            rollback: number;
+            /** @description Else: an incident's relatedId names them */
+            linkedIncident: number;
+            /** @description Else: an incident suspects them (counted only with DORA_SUSPECTED_CAUSES=on, else 0) */
+            suspectedIncident: number;
+        };
         ChangeFailureRateResponse: {
             failed: number;
             total: number;
@@ -2483,6 +2527,15 @@ export interface components {
              * @enum {string|null}
              */
             tier: "elite" | "high" | "medium" | "low" | null;
+            /** @description Failed deployments by their first reason in the order status, rollback, linkedIncident, suspectedIncident: each counted once, so the counts add up to failed */
+            byReason: components["schemas"]["FailuresByReasonResponse"];
+        };
+        IncidentsBySourceResponse: {
+            pagerduty: number;
+            alertmanager: number;
+            grafana: number;
+            /** @description Incidents posted as tracker events by any other source */
+            tracker: number;
         };
         RecoveryTimeResponse: {
             medianSeconds: number | null;
@@ -2495,6 +2548,16 @@ export interface components {
              * @enum {string|null}
              */
             tier: "elite" | "high" | "medium" | "low" | null;
+            /** @description Incidents opened in the window (samples + unresolved) by source */
+            bySource: components["schemas"]["IncidentsBySourceResponse"];
+        };
+        DeploymentReworkRateResponse: {
+            /** @description Deployments of the window that fix an incident, redeploy or roll back an earlier deployment, or carry the rollback mark */
+            rework: number;
+            /** @description Deployments (Success, Failure, Warning, Error) of the window */
+            total: number;
+            /** @description rework / total, null without deployments; no tier: DORA publishes none yet */
+            rate: number | null;
         };
         DoraWindowResponse: {
             /**
@@ -2524,6 +2587,7 @@ export interface components {
             leadTimeForChanges: components["schemas"]["LeadTimeResponse"];
             changeFailureRate: components["schemas"]["ChangeFailureRateResponse"];
             recoveryTime: components["schemas"]["RecoveryTimeResponse"];
+            deploymentReworkRate: components["schemas"]["DeploymentReworkRateResponse"];
             window: components["schemas"]["DoraWindowResponse"];
             /** @example 7 */
             environment: number;
@@ -2535,6 +2599,7 @@ export interface components {
             leadTimeForChanges: components["schemas"]["LeadTimeResponse"];
             changeFailureRate: components["schemas"]["ChangeFailureRateResponse"];
             recoveryTime: components["schemas"]["RecoveryTimeResponse"];
+            deploymentReworkRate: components["schemas"]["DeploymentReworkRateResponse"];
             /** @example user-service */
             service: string;
         };
@@ -2630,6 +2695,85 @@ export interface components {
         CloudEventBatchAnswerDto: {
             /** @description One entry per CloudEvent, in the order sent */
             results: components["schemas"]["CloudEventBatchEntryDto"][];
+        };
+        IncidentCauseResponse: {
+            /**
+             * @description The deployment (a tracker event of type 1)
+             * @example 507f1f77bcf86cd799439011
+             */
+            deploymentId: string;
+            /**
+             * @description linked: the incident's attributes.relatedId names it; suspected: nothing is linked and it is the last deployment of the incident's service and environment that finished (Success or Warning) within INCIDENT_CAUSE_WINDOW_MINUTES before the start
+             * @enum {string}
+             */
+            how: "linked" | "suspected";
+        };
+        IncidentFixResponse: {
+            /**
+             * @description A deployment whose attributes.relatedId names the incident (a hotfix)
+             * @example 507f1f77bcf86cd799439012
+             */
+            deploymentId: string;
+        };
+        IncidentResponse: {
+            /**
+             * @description The incident's tracker event id
+             * @example 507f1f77bcf86cd799439011
+             */
+            id: string;
+            /** @example Checkout errors above 5% */
+            title: string;
+            /** @example user-service */
+            service: string;
+            /**
+             * @description null when the event has none
+             * @example 7
+             */
+            environment: number | null;
+            /**
+             * @description resolved when it has a resolvedAt, else open
+             * @enum {string}
+             */
+            status: "open" | "resolved";
+            /**
+             * @description attributes.source when it is pagerduty, alertmanager or grafana, else tracker
+             * @enum {string}
+             */
+            source: "pagerduty" | "alertmanager" | "grafana" | "tracker";
+            /**
+             * Format: date-time
+             * @description startDate, else the time it became Open
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @description endDate, else the last time its status became Close or Done while it is so; null while open
+             */
+            resolvedAt: string | null;
+            /** @description resolvedAt - startedAt in seconds (at least 0); null while open */
+            recoverySeconds: number | null;
+            /** @description At most one: the linked deployment, else the suspected one */
+            causes: components["schemas"]["IncidentCauseResponse"][];
+            /** @description Oldest first */
+            fixes: components["schemas"]["IncidentFixResponse"][];
+        };
+        IncidentPageResponse: {
+            /** @description Open incidents first, then the newest start first (ties: greater id first) */
+            incidents: components["schemas"]["IncidentResponse"][];
+            /** @example 1 */
+            totalCount: number;
+            /** @example 1 */
+            page: number;
+            /** @example 10 */
+            perPage: number;
+        };
+        ListIncidentsRequestDto: Record<string, never>;
+        IncidentIdDto: {
+            /**
+             * @description The incident's tracker event id
+             * @example 507f1f77bcf86cd799439011
+             */
+            id: string;
         };
     };
     responses: never;
@@ -6592,6 +6736,185 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description Only incidents of this environment */
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                /** @description Only incidents of this service (exact name) */
+                service?: string;
+                /** @description Inclusive lower bound on startedAt (ISO 8601) */
+                from?: string;
+                /** @description Inclusive upper bound on startedAt; a bare date covers that whole UTC day */
+                to?: string;
+                /** @description open: not resolved yet; resolved: has a resolvedAt */
+                status?: "open" | "resolved";
+                per_page?: number;
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPageResponse"];
+                };
+            };
+            /** @description A query parameter is invalid (problem+json naming it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The incident's tracker event id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentResponse"];
+                };
+            };
+            /** @description The id is not an event id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No incident has this id (no event, or an event of another type) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,7 +19,7 @@ const LABELS = ['service', 'environment'] as const;
 @Injectable()
 export class DoraMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task = new PeriodicTask<void>(new Logger(DoraMetrics.name), 'DORA gauges not refreshed; retrying next interval');
-  private readonly gauges: Record<'perDay' | 'leadTime' | 'failureRate' | 'recovery', Gauge<(typeof LABELS)[number]>>;
+  private readonly gauges: Record<'perDay' | 'leadTime' | 'failureRate' | 'recovery' | 'reworkRate', Gauge<(typeof LABELS)[number]>>;
 
   constructor(
     private readonly config: AppConfig,
@@ -32,6 +32,7 @@ export class DoraMetrics implements OnApplicationBootstrap, OnApplicationShutdow
       leadTime: gauge('tracker_dora_lead_time_seconds', 'Median lead time for changes over the last 30 days, in seconds'),
       failureRate: gauge('tracker_dora_change_failure_rate', 'Failed deployments / deployments over the last 30 days (0 to 1)'),
       recovery: gauge('tracker_dora_recovery_time_seconds', 'Median failed deployment recovery time over the last 30 days, in seconds'),
+      reworkRate: gauge('tracker_dora_deployment_rework_rate', 'Rework deployments / deployments over the last 30 days (0 to 1)'),
     };
   }
 
@@ -58,6 +59,7 @@ export class DoraMetrics implements OnApplicationBootstrap, OnApplicationShutdow
       if (keys.leadTimeForChanges.medianSeconds !== null) this.gauges.leadTime.set(labels, keys.leadTimeForChanges.medianSeconds);
       if (keys.changeFailureRate.rate !== null) this.gauges.failureRate.set(labels, keys.changeFailureRate.rate);
       if (keys.recoveryTime.medianSeconds !== null) this.gauges.recovery.set(labels, keys.recoveryTime.medianSeconds);
+      if (keys.deploymentReworkRate.rate !== null) this.gauges.reworkRate.set(labels, keys.deploymentReworkRate.rate);
     }
   }
 }

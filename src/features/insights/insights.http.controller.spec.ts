@@ -9,8 +9,21 @@ describe('InsightsHttpController', () => {
   const keys = {
     deploymentFrequency: { count: 0, perDay: 0, tier: null },
     leadTimeForChanges: { medianSeconds: null, p90Seconds: null, samples: 0, deploymentsWithoutChanges: 0, tier: null },
-    changeFailureRate: { failed: 0, total: 0, rate: null, tier: null },
-    recoveryTime: { medianSeconds: null, samples: 0, unresolved: 0, tier: null },
+    changeFailureRate: {
+      failed: 0,
+      total: 0,
+      rate: null,
+      tier: null,
+      byReason: { status: 0, rollback: 0, linkedIncident: 0, suspectedIncident: 0 },
+    },
+    recoveryTime: {
+      medianSeconds: null,
+      samples: 0,
+      unresolved: 0,
+      tier: null,
+      bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 0 },
+    },
+    deploymentReworkRate: { rework: 0, total: 0, rate: null },
   };
   const window = { from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') };
   const service = stubOf<InsightsService, 'getDora' | 'listDoraByService'>('getDora', 'listDoraByService');

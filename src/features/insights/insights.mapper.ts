@@ -6,8 +6,9 @@ function keysOut(k: DoraKeys): DoraKeysResponse {
   return {
     deploymentFrequency: { ...k.deploymentFrequency },
     leadTimeForChanges: { ...k.leadTimeForChanges },
-    changeFailureRate: { ...k.changeFailureRate },
-    recoveryTime: { ...k.recoveryTime },
+    changeFailureRate: { ...k.changeFailureRate, byReason: { ...k.changeFailureRate.byReason } },
+    recoveryTime: { ...k.recoveryTime, bySource: { ...k.recoveryTime.bySource } },
+    deploymentReworkRate: { ...k.deploymentReworkRate },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { stubOf } from '../../../test/support/controller-app';
 import { CodeChangesService, CodeChangeView } from '../code-changes/code-changes.service';
+import type { AppConfig } from '../../platform/config/app-config.service';
 import type { DeliveryEventRow } from '../tracker-events/data/tracker-event.repository';
 import { TrackerEventsService } from '../tracker-events/tracker-events.service';
 import { InsightsService } from './insights.service';
@@ -63,7 +64,13 @@ describe('InsightsService: what an answer reads', () => {
     changeReads = stubOf<CodeChangesService, 'listChangedBetween'>('listChangedBetween');
     events.findDeliveryEvents.mockResolvedValue(rows());
     changeReads.listChangedBetween.mockResolvedValue(changes);
-    service = new InsightsService(events as unknown as TrackerEventsService, changeReads as unknown as CodeChangesService);
+    service = new InsightsService(
+      events as unknown as TrackerEventsService,
+      changeReads as unknown as CodeChangesService,
+      {
+        incidents: { causeWindowMinutes: 240, doraSuspectedCauses: false },
+      } as AppConfig,
+    );
   });
   const reads = () => [events.findDeliveryEvents.mock.calls.length, changeReads.listChangedBetween.mock.calls.length];
 

@@ -2,8 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { CodeChangesService } from '../code-changes';
 import { TrackerEventsService } from '../tracker-events';
 import { OTHER_SERVICES_LABEL, servicesWithOwnLabel } from '../../platform/metrics/service-labels';
-import { Bucket, ChangeFact, computeDora, computeDoraByService, DAY_MS, DoraKeys, DoraReport, servicesWithData } from './domain/dora';
-import { toFacts } from './domain/facts';
+import {
+  Bucket,
+  ChangeFact,
+  computeDora,
+  computeDoraByService,
+  DAY_MS,
+  DoraKeys,
+  DoraReport,
+  keysOf,
+  servicesWithData,
+} from './domain/dora';
+import { toFacts } from '../incidents';
+import { AppConfig } from '../../platform/config/app-config.service';
 import type { DoraQueryDto, DoraServicesQueryDto } from './dto/dora-query.dto';
 import { LOOKBACK_DAYS, resolveWindow } from './insights.window';
 import { SharedResults } from './shared-results';
@@ -39,6 +50,8 @@ interface Facts {
   deployments: ReturnType<typeof toFacts>['deployments'];
   incidents: ReturnType<typeof toFacts>['incidents'];
   changes: ChangeFact[];
+  causeWindowMs: number;
+  countSuspected: boolean;
 }
 
 /**
@@ -52,6 +65,7 @@ export class InsightsService {
   constructor(
     private readonly events: TrackerEventsService,
     private readonly changes: CodeChangesService,
+    private readonly config: AppConfig,
   ) {}
 
   getDora(query: DoraQueryDto, now = new Date()): Promise<DoraAnswer> {
@@ -98,12 +112,7 @@ export class InsightsService {
         }));
         const others = new Set([...servicesWithData(input)].filter((name) => !own.has(name)));
         if (others.size) {
-          const { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime } = computeDora({ ...input, services: others });
-          rows.push({
-            service: OTHER_SERVICES_LABEL,
-            environment,
-            keys: { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime },
-          });
+          rows.push({ service: OTHER_SERVICES_LABEL, environment, keys: keysOf(computeDora({ ...input, services: others })) });
         }
         return rows;
       });
@@ -115,7 +124,15 @@ export class InsightsService {
       this.events.findDeliveryEvents({ environment, service, deploymentsFrom: changesFrom, before: window.to, incidentsFrom: changesFrom }),
       this.changes.listChangedBetween({ service, from: changesFrom, to: window.to }),
     ]);
-    return { window, changesFrom, ...toFacts(rows), changes };
+    const { causeWindowMinutes, doraSuspectedCauses } = this.config.incidents;
+    return {
+      window,
+      changesFrom,
+      ...toFacts(rows),
+      changes,
+      causeWindowMs: causeWindowMinutes * 60_000,
+      countSuspected: doraSuspectedCauses,
+    };
   }
 }
 

@@ -11,7 +11,7 @@ export { DeliveryPlanners, type DeliveryPlanner } from './delivery-planners';
 export { EventMutationListeners, type EventMutationListener, type TrackerEventMutation } from './event-mutation-listeners';
 export { toEventResponse } from './tracker-events.mapper';
 export { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
-export type { TrackerEventRecordView } from './data/tracker-event.repository';
+export type { IncidentEventRow, TrackerEventRecordView } from './data/tracker-event.repository';
 export type {
   ChangelogRecord,
   PlannedDeliveryRecord,

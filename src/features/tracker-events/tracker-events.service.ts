@@ -4,6 +4,8 @@ import type { Principal } from '../../auth/roles';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import {
   DeliveryEventRow,
+  IncidentEventRow,
+  IncidentEventsQuery,
   DeliveryEventsQuery,
   TrackerEventCriteria,
   TrackerEventRepository,
@@ -179,6 +181,11 @@ export class TrackerEventsService {
    */
   findDeliveryEvents(query: DeliveryEventsQuery): Promise<DeliveryEventRow[]> {
     return this.events.findDeliveryEvents(query);
+  }
+
+  /** What the incidents list reads (incidents and the deployments that may cause or fix them), in one query: see TrackerEventRepository.findIncidentEvents. */
+  findIncidentEvents(query: IncidentEventsQuery): Promise<IncidentEventRow[]> {
+    return this.events.findIncidentEvents(query);
   }
 
   /**

@@ -123,6 +123,10 @@ export class AppConfig {
   get doraMetricsRefreshMs() {
     return this.env.DORA_METRICS_REFRESH_MS;
   }
+  /** Suspected causes of incidents: how far back they are looked for, and whether DORA counts them. */
+  get incidents() {
+    return { causeWindowMinutes: this.env.INCIDENT_CAUSE_WINDOW_MINUTES, doraSuspectedCauses: this.env.DORA_SUSPECTED_CAUSES === 'on' };
+  }
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }

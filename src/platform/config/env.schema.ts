@@ -224,6 +224,20 @@ export class EnvironmentVariables {
   DORA_METRICS_REFRESH_MS = 300000;
 
   /**
+   * How far before an incident's start a deployment of its service and environment may have finished to be
+   * its suspected cause, in minutes (docs/incidents.md).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10080)
+  INCIDENT_CAUSE_WINDOW_MINUTES = 240;
+
+  /** Whether DORA's change failure rate counts suspected causes (on) or only linked ones (off; docs/insights.md). */
+  @IsIn(['off', 'on'])
+  DORA_SUSPECTED_CAUSES: 'off' | 'on' = 'off';
+
+  /**
    * A static bearer token Prometheus may scrape /metrics with (compared in constant time). With
    * TRACKER_AUTH=required, or when set, /metrics needs this token or a verified one (docs/security.md).
    */

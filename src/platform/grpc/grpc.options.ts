@@ -17,6 +17,11 @@ export const GRPC_PROTOS: { package: string; file: string; services: string[] }[
   { package: 'tracker.lock.v1alpha1', file: 'tracker/lock/v1alpha1/lock.proto', services: ['tracker.lock.v1alpha1.LockService'] },
   { package: 'tracker.change.v1alpha1', file: 'tracker/change/v1alpha1/change.proto', services: ['tracker.change.v1alpha1.ChangeService'] },
   {
+    package: 'tracker.incident.v1alpha1',
+    file: 'tracker/incident/v1alpha1/incident.proto',
+    services: ['tracker.incident.v1alpha1.IncidentService'],
+  },
+  {
     package: 'tracker.insights.v1alpha1',
     file: 'tracker/insights/v1alpha1/insights.proto',
     services: ['tracker.insights.v1alpha1.InsightsService'],

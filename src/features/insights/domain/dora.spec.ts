@@ -45,6 +45,7 @@ const inc = (start: string, end: string | undefined, over: Partial<IncidentFact>
   id: `i${++n}`,
   service: 'api',
   environment: 7,
+  source: 'tracker',
   startedAt: t(start),
   ...(end ? { resolvedAt: t(end) } : {}),
   ...over,
@@ -147,7 +148,13 @@ describe('computeDora: the definitions, case by case', () => {
     );
     expect(r.deploymentFrequency).toEqual({ count: 4, perDay: 4 / 30, tier: 'medium' });
     // Failure and Error fail; a Warning without the rollback mark does not
-    expect(r.changeFailureRate).toEqual({ failed: 2, total: 4, rate: 0.5, tier: 'low' });
+    expect(r.changeFailureRate).toEqual({
+      failed: 2,
+      total: 4,
+      rate: 0.5,
+      tier: 'low',
+      byReason: { status: 2, rollback: 0, linkedIncident: 0, suspectedIncident: 0 },
+    });
   });
 
   it('a rollback mark or an incident naming the deployment fails it', () => {
@@ -160,7 +167,13 @@ describe('computeDora: the definitions, case by case', () => {
       }),
     );
     expect(r.changeFailureRate).toMatchObject({ failed: 2, total: 3 });
-    expect(r.recoveryTime).toEqual({ medianSeconds: null, samples: 0, unresolved: 0, tier: null });
+    expect(r.recoveryTime).toEqual({
+      medianSeconds: null,
+      samples: 0,
+      unresolved: 0,
+      tier: null,
+      bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 0 },
+    });
   });
 
   it('lead time: linked changes first (pull request, commit by prefix), else the changes since the previous success', () => {
@@ -220,7 +233,13 @@ describe('computeDora: the definitions, case by case', () => {
         ],
       }),
     );
-    expect(r.recoveryTime).toEqual({ medianSeconds: 1800, samples: 3, unresolved: 1, tier: 'elite' });
+    expect(r.recoveryTime).toEqual({
+      medianSeconds: 1800,
+      samples: 3,
+      unresolved: 1,
+      tier: 'elite',
+      bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 4 },
+    });
   });
 
   it('with a service: only its deployments, changes and incidents', () => {
@@ -240,7 +259,14 @@ describe('computeDora: the definitions, case by case', () => {
   it('no data: null rates, medians and tiers; buckets still cover the window', () => {
     const r = computeDora(base({ bucket: 'day' }));
     expect(r.deploymentFrequency).toEqual({ count: 0, perDay: 0, tier: null });
-    expect(r.changeFailureRate).toEqual({ failed: 0, total: 0, rate: null, tier: null });
+    expect(r.changeFailureRate).toEqual({
+      failed: 0,
+      total: 0,
+      rate: null,
+      tier: null,
+      byReason: { status: 0, rollback: 0, linkedIncident: 0, suspectedIncident: 0 },
+    });
+    expect(r.deploymentReworkRate).toEqual({ rework: 0, total: 0, rate: null });
     expect(r.leadTimeForChanges).toEqual({ medianSeconds: null, p90Seconds: null, samples: 0, deploymentsWithoutChanges: 0, tier: null });
     expect(r.buckets).toHaveLength(30);
     expect(computeDora(base({ bucket: undefined })).buckets).toEqual([]);
@@ -298,6 +324,7 @@ describe('computeDora: properties', () => {
           id: `inc${i}`,
           service: SERVICES[pick % 3],
           environment: pick % 2 ? 7 : 6,
+          source: 'tracker' as const,
           startedAt: start,
           ...(seconds !== undefined ? { resolvedAt: new Date(start.getTime() + seconds * 1000) } : {}),
           ...(pick % 4 === 0 && deps.length ? { relatedId: deps[pick % deps.length].id } : {}),

@@ -4,6 +4,20 @@
  */
 
 import { EventStatus } from '../../../contract/enums';
+import {
+  DeploymentIndex,
+  FAILURE_REASONS,
+  failureReason,
+  type DeploymentFact,
+  type FailureReason,
+  type IncidentFact,
+  type IncidentSource,
+  INCIDENT_SOURCES,
+  reworkReason,
+  suspectedDeployments,
+} from '../../incidents';
+
+export type { DeploymentFact, IncidentFact };
 
 export const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -15,31 +29,6 @@ const COUNTED = new Set<number>([EventStatus.Success, EventStatus.Failure, Event
 
 export type Tier = 'elite' | 'high' | 'medium' | 'low';
 export type Bucket = 'day' | 'week' | 'month';
-
-export interface DeploymentFact {
-  id: string;
-  service: string;
-  environment?: number;
-  /** startDate, else createdAt. */
-  at: Date;
-  status?: number;
-  /** The rollback mark of the CI/CD intake (CDEvents service.rolledback). */
-  rollback?: boolean;
-  commitSha?: string;
-  pullRequestLink?: string;
-}
-
-export interface IncidentFact {
-  id: string;
-  service: string;
-  environment?: number;
-  /** The deployment (or anything) it names; an incident naming a deployment marks it failed. */
-  relatedId?: string;
-  /** startDate, else the time it became Open. */
-  startedAt: Date;
-  /** endDate, else the time it became Close or Done; absent while unresolved. */
-  resolvedAt?: Date;
-}
 
 export interface ChangeFact {
   id: string;
@@ -68,6 +57,10 @@ export interface DoraInput {
   changes: ChangeFact[];
   /** Where change and previous-deployment data start (docs/insights.md: the window start minus the look-back). */
   changesFrom: Date;
+  /** How long before an incident's start its suspected cause may have finished (INCIDENT_CAUSE_WINDOW_MINUTES); 240 minutes when absent. */
+  causeWindowMs?: number;
+  /** DORA_SUSPECTED_CAUSES: whether suspected causes count as failed deployments (off when absent). */
+  countSuspected?: boolean;
 }
 
 export interface DoraKeys {
@@ -79,9 +72,25 @@ export interface DoraKeys {
     deploymentsWithoutChanges: number;
     tier: Tier | null;
   };
-  changeFailureRate: { failed: number; total: number; rate: number | null; tier: Tier | null };
-  recoveryTime: { medianSeconds: number | null; samples: number; unresolved: number; tier: Tier | null };
+  changeFailureRate: { failed: number; total: number; rate: number | null; tier: Tier | null; byReason: Record<FailureReason, number> };
+  recoveryTime: {
+    medianSeconds: number | null;
+    samples: number;
+    unresolved: number;
+    tier: Tier | null;
+    bySource: Record<IncidentSource, number>;
+  };
+  /** DORA's fifth key; no tier: DORA publishes none yet. */
+  deploymentReworkRate: { rework: number; total: number; rate: number | null };
 }
+
+/** The keys of a report, without its buckets. */
+export function keysOf(r: DoraKeys): DoraKeys {
+  const { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime, deploymentReworkRate } = r;
+  return { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime, deploymentReworkRate };
+}
+
+export const DEFAULT_CAUSE_WINDOW_MS = 240 * 60_000;
 
 export interface DoraBucket {
   start: Date;
@@ -177,8 +186,8 @@ const byTimeThenId =
   (a: T, b: T) =>
     time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function isFailed(d: DeploymentFact, namedByIncident: ReadonlySet<string>): boolean {
-  return d.status === EventStatus.Failure || d.status === EventStatus.Error || d.rollback === true || namedByIncident.has(d.id);
+export function isFailed(d: DeploymentFact, namedByIncident: ReadonlySet<string>, suspected: ReadonlySet<string> | null = null): boolean {
+  return failureReason(d, namedByIncident, suspected) !== null;
 }
 
 /**
@@ -241,7 +250,18 @@ export function computeDora(input: DoraInput): DoraReport {
   const inScope = (name: string) => (service === undefined || name === service) && (input.services?.has(name) ?? true);
   const envDeployments = input.deployments.filter((d) => d.environment === environment && inScope(d.service));
   const counted = envDeployments.filter((d) => d.status !== undefined && COUNTED.has(d.status) && inWindow(d.at, from, to));
-  const failed = counted.filter((d) => isFailed(d, namedByIncident));
+  const index = new DeploymentIndex(envDeployments);
+  const suspected = input.countSuspected
+    ? suspectedDeployments(input.incidents, index, input.causeWindowMs ?? DEFAULT_CAUSE_WINDOW_MS)
+    : null;
+  const byReason = Object.fromEntries(FAILURE_REASONS.map((r) => [r, 0])) as Record<FailureReason, number>;
+  const failed = counted.filter((d) => {
+    const reason = failureReason(d, namedByIncident, suspected);
+    if (reason) byReason[reason]++;
+    return reason !== null;
+  });
+  const incidentIds = new Set(input.incidents.map((i) => i.id));
+  const rework = counted.filter((d) => reworkReason(d, incidentIds, index) !== null).length;
 
   const services = [...new Set(envDeployments.map((d) => d.service))];
   const samplesByDeployment = new Map<string, number[]>();
@@ -251,6 +271,8 @@ export function computeDora(input: DoraInput): DoraReport {
 
   const incidents = input.incidents.filter((i) => i.environment === environment && inScope(i.service) && inWindow(i.startedAt, from, to));
   const resolved = incidents.filter((i) => i.resolvedAt);
+  const bySource = Object.fromEntries(INCIDENT_SOURCES.map((source) => [source, 0])) as Record<IncidentSource, number>;
+  for (const i of incidents) bySource[i.source]++;
   const recovery = (list: IncidentFact[]) => list.filter((i) => i.resolvedAt).map((i) => Math.max(0, seconds(i.resolvedAt!, i.startedAt)));
 
   const days = (to.getTime() - from.getTime()) / DAY_MS;
@@ -267,7 +289,7 @@ export function computeDora(input: DoraInput): DoraReport {
     return {
       start,
       deployments: deployed.length,
-      failed: deployed.filter((d) => isFailed(d, namedByIncident)).length,
+      failed: deployed.filter((d) => isFailed(d, namedByIncident, suspected)).length,
       leadTimeMedianSeconds: median(deployed.flatMap((d) => samplesByDeployment.get(d.id) ?? [])),
       recoveryMedianSeconds: median(recovery(incidents.filter((i) => inBucket(i.startedAt)))),
     };
@@ -282,13 +304,15 @@ export function computeDora(input: DoraInput): DoraReport {
       deploymentsWithoutChanges: withoutChanges,
       tier: leadTimeTier(leadMedian),
     },
-    changeFailureRate: { failed: failed.length, total: counted.length, rate, tier: failureRateTier(rate) },
+    changeFailureRate: { failed: failed.length, total: counted.length, rate, tier: failureRateTier(rate), byReason },
     recoveryTime: {
       medianSeconds: recoveryMedian,
       samples: resolved.length,
       unresolved: incidents.length - resolved.length,
       tier: recoveryTier(recoveryMedian),
+      bySource,
     },
+    deploymentReworkRate: { rework, total: counted.length, rate: counted.length ? rework / counted.length : null },
     buckets,
   };
 }
@@ -311,8 +335,5 @@ export function computeDoraByService(input: Omit<DoraInput, 'service' | 'bucket'
   return [...servicesWithData(input)]
     .filter((name) => input.services?.has(name) ?? true)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((service) => {
-      const { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime } = computeDora({ ...input, service });
-      return { service, keys: { deploymentFrequency, leadTimeForChanges, changeFailureRate, recoveryTime } };
-    });
+    .map((service) => ({ service, keys: keysOf(computeDora({ ...input, service })) }));
 }

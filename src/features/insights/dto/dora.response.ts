@@ -40,6 +40,47 @@ export class LeadTimeResponse {
   tier!: string | null;
 }
 
+export class FailuresByReasonResponse {
+  @ApiProperty({ description: 'Failed by their own status (Failure, Error)' })
+  status!: number;
+
+  @ApiProperty({ description: 'Else: carry the rollback mark' })
+  rollback!: number;
+
+  @ApiProperty({ description: "Else: an incident's relatedId names them" })
+  linkedIncident!: number;
+
+  @ApiProperty({ description: 'Else: an incident suspects them (counted only with DORA_SUSPECTED_CAUSES=on, else 0)' })
+  suspectedIncident!: number;
+}
+
+export class IncidentsBySourceResponse {
+  @ApiProperty()
+  pagerduty!: number;
+
+  @ApiProperty()
+  alertmanager!: number;
+
+  @ApiProperty()
+  grafana!: number;
+
+  @ApiProperty({ description: 'Incidents posted as tracker events by any other source' })
+  tracker!: number;
+}
+
+export class DeploymentReworkRateResponse {
+  @ApiProperty({
+    description: 'Deployments of the window that fix an incident, redeploy or roll back an earlier deployment, or carry the rollback mark',
+  })
+  rework!: number;
+
+  @ApiProperty({ description: 'Deployments (Success, Failure, Warning, Error) of the window' })
+  total!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'rework / total, null without deployments; no tier: DORA publishes none yet' })
+  rate!: number | null;
+}
+
 export class ChangeFailureRateResponse {
   @ApiProperty()
   failed!: number;
@@ -52,6 +93,13 @@ export class ChangeFailureRateResponse {
 
   @TierProperty()
   tier!: string | null;
+
+  @ApiProperty({
+    type: FailuresByReasonResponse,
+    description:
+      'Failed deployments by their first reason in the order status, rollback, linkedIncident, suspectedIncident: each counted once, so the counts add up to failed',
+  })
+  byReason!: FailuresByReasonResponse;
 }
 
 export class RecoveryTimeResponse {
@@ -66,6 +114,9 @@ export class RecoveryTimeResponse {
 
   @TierProperty()
   tier!: string | null;
+
+  @ApiProperty({ type: IncidentsBySourceResponse, description: 'Incidents opened in the window (samples + unresolved) by source' })
+  bySource!: IncidentsBySourceResponse;
 }
 
 export class DoraBucketResponse {
@@ -97,6 +148,9 @@ export class DoraKeysResponse {
 
   @ApiProperty({ type: RecoveryTimeResponse })
   recoveryTime!: RecoveryTimeResponse;
+
+  @ApiProperty({ type: DeploymentReworkRateResponse })
+  deploymentReworkRate!: DeploymentReworkRateResponse;
 }
 
 export class DoraResponse extends DoraKeysResponse {

@@ -34,6 +34,20 @@ export interface DeliveryEventsQuery {
   before: Date;
   incidentsFrom: Date;
 }
+/** What the incidents list reads of an event: what delivery insights read, and the title. */
+export type IncidentEventRow = DeliveryEventRow & Pick<TrackerEventRecord, 'title'>;
+/**
+ * Incidents of one environment and service (or all) whose event time is before `before` (all when absent), and
+ * deployments of every service and environment from `deploymentsFrom` on (all when absent).
+ */
+export interface IncidentEventsQuery {
+  /** Only this incident (by id) instead of the environment, service and time filter. */
+  incidentId?: string;
+  environment?: number;
+  service?: string;
+  before?: Date;
+  deploymentsFrom?: Date;
+}
 /**
  * An update computed from the stored event: the dotted paths to `$set` (none = nothing to write), the changelog
  * entries it appends, and what the caller answers once it is stored.
@@ -226,6 +240,23 @@ export class TrackerEventRepository {
     if (q.service !== undefined) deployments['attributes.service'] = String(q.service);
     const filter = { $or: [deployments, { 'attributes.type': EventType.Incident, ...dateRange('eventAt', { from: q.incidentsFrom }) }] };
     const projection = { title: 0, deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
+    return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
+  }
+
+  /**
+   * The incidents the incidents list may show and the deployments their causes and fixes may be, in one query
+   * (docs/incidents.md): incidents of the environment and service (all when none) before `before`, and
+   * deployments of any service and environment from `deploymentsFrom` on (a fix or a linked cause may be of
+   * another service).
+   */
+  findIncidentEvents(q: IncidentEventsQuery): Promise<IncidentEventRow[]> {
+    const incidents: Record<string, unknown> = q.incidentId
+      ? { _id: new Types.ObjectId(q.incidentId) }
+      : { 'attributes.type': EventType.Incident, ...dateRange('eventAt', { before: q.before }) };
+    if (q.environment !== undefined) incidents['attributes.environment'] = Number(q.environment);
+    if (q.service !== undefined) incidents['attributes.service'] = String(q.service);
+    const filter = { $or: [incidents, { 'attributes.type': EventType.Deployment, ...dateRange('eventAt', { from: q.deploymentsFrom }) }] };
+    const projection = { deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
     return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
   }
 

@@ -83,8 +83,14 @@ export function planUpdate(current: TrackerEventRecordView, dto: UpdateEventDto,
   if (dto.title != null) record('title', current.title, dto.title);
   const attributes: Record<string, unknown> = { ...current.attributes };
   for (const [key, value] of Object.entries(definedFields(dto.attributes))) {
+    if (key === 'relatedId' && value === '') continue;
     record(`attributes.${key}`, attributes[key], value);
     attributes[key] = value;
+  }
+  // relatedId "" removes the link (stored as null, which every reader takes as absent).
+  if (dto.attributes?.relatedId === '' && attributes.relatedId != null) {
+    record('attributes.relatedId', attributes.relatedId, null);
+    delete attributes.relatedId;
   }
   const links: Record<string, unknown> = { ...(current.links ?? {}) };
   for (const [key, value] of Object.entries(definedFields(dto.links))) {

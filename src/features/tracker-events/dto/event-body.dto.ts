@@ -10,6 +10,7 @@ import {
   IsNotEmpty,
   IsObject,
   IsOptional,
+  ValidateIf,
   IsString,
   MaxLength,
   ValidateNested,
@@ -44,7 +45,7 @@ const EVENT_BODY_BOUNDS: Record<string, FieldBounds> = {
   'attributes.notifications': { maxItems: NOTIFICATION_CHANNELS.length },
 };
 
-/** Attribute fields create and update share; `type` and `service` are declared by each subclass. */
+/** Attribute fields create and update share; `type`, `service` and `relatedId` are declared by each subclass. */
 abstract class EventAttributesFields {
   @ApiPropertyOptional({ example: 'Deployed via GitHub Actions', maxLength: 10_000 })
   @OptionalText(10_000)
@@ -58,11 +59,6 @@ abstract class EventAttributesFields {
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_PRIORITIES, description: describeValues(EVENT_PRIORITY_LABELS) })
   @OptionalIntIn(EVENT_PRIORITIES)
   priority?: number;
-
-  @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)', maxLength: 200 })
-  @OptionalText(200)
-  @IsIdentifier()
-  relatedId?: string;
 
   @ApiPropertyOptional({
     type: 'integer',
@@ -120,6 +116,11 @@ abstract class EventAttributesFields {
 }
 
 export class CreateEventAttributesDto extends EventAttributesFields {
+  @ApiPropertyOptional({ description: 'Id of a related event (a rollback names the deployment it undoes)', maxLength: 200 })
+  @OptionalText(200)
+  @IsIdentifier()
+  relatedId?: string;
+
   @ApiProperty({ type: 'integer', enum: EVENT_TYPES, description: describeValues(EVENT_TYPE_LABELS) })
   @IsDefined()
   @IsInt()
@@ -136,6 +137,18 @@ export class CreateEventAttributesDto extends EventAttributesFields {
 }
 
 export class UpdateEventAttributesDto extends EventAttributesFields {
+  @ApiPropertyOptional({
+    description:
+      'Id of a related event (a rollback names the deployment it undoes; an incident, the deployment that caused it). The empty string removes the link; absent or null leaves it as is',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @ValidateIf((o: { relatedId?: string }) => o.relatedId !== '')
+  @IsIdentifier()
+  relatedId?: string;
+
   @ApiPropertyOptional({ type: 'integer', enum: EVENT_TYPES })
   @OptionalIntIn(EVENT_TYPES)
   type?: number;

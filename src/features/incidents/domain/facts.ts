@@ -1,12 +1,51 @@
+/*
+ * Stored tracker events as the plain facts incidents and DORA reason about (docs/incidents.md, docs/insights.md).
+ * Pure: no Nest, no store.
+ */
 import { EventStatus, EventType } from '../../../contract/enums';
-import { DeploymentFact, IncidentFact } from './dora';
+
+/** Where an incident came from: its attributes.source when an intake wrote it, else the tracker itself. */
+export const INCIDENT_SOURCES = ['pagerduty', 'alertmanager', 'grafana', 'tracker'] as const;
+export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
+
+export interface DeploymentFact {
+  id: string;
+  service: string;
+  environment?: number;
+  /** startDate, else createdAt. */
+  at: Date;
+  /** When it finished: endDate (absent: `at`). */
+  finishedAt?: Date;
+  status?: number;
+  /** The rollback mark of the CI/CD intake (CDEvents service.rolledback). */
+  rollback?: boolean;
+  /** Lower-case: the incident it fixes, or the earlier deployment it redeploys or rolls back. */
+  relatedId?: string;
+  commitSha?: string;
+  pullRequestLink?: string;
+}
+
+export interface IncidentFact {
+  id: string;
+  service: string;
+  environment?: number;
+  /** Lower-case: the deployment (or anything) it names; an incident naming a deployment marks it failed. */
+  relatedId?: string;
+  source: IncidentSource;
+  /** startDate, else the time it became Open. */
+  startedAt: Date;
+  /** endDate, else the time it became Close or Done; absent while unresolved. */
+  resolvedAt?: Date;
+}
 
 /** The parts of a stored tracker event the facts come from (structurally, the tracker events' DeliveryEventRow). */
 export interface EventRow {
   _id: { toHexString(): string };
+  title?: string;
   attributes: {
     type: number;
     service: string;
+    source?: string;
     environment?: number;
     status?: number;
     relatedId?: string;
@@ -21,13 +60,23 @@ export interface EventRow {
 }
 
 const STATUS_FIELD = 'attributes.status';
+const SOURCES = new Set<string>(INCIDENT_SOURCES);
+
+/** `pagerduty`, `alertmanager` or `grafana` when attributes.source says so (any case), else `tracker`. */
+export function incidentSource(source: string | undefined): IncidentSource {
+  const s = source?.toLowerCase();
+  return s && s !== 'tracker' && SOURCES.has(s) ? (s as IncidentSource) : 'tracker';
+}
 
 export function toDeploymentFact(row: EventRow): DeploymentFact {
   const a = row.attributes;
-  const fact: DeploymentFact = { id: row._id.toHexString(), service: a.service, at: a.startDate ?? row.metadata.createdAt };
+  const at = a.startDate ?? row.metadata.createdAt;
+  const fact: DeploymentFact = { id: row._id.toHexString(), service: a.service, at };
+  if (a.endDate) fact.finishedAt = a.endDate;
   if (a.environment !== undefined) fact.environment = a.environment;
   if (a.status !== undefined) fact.status = a.status;
   if (row.intake?.rollback) fact.rollback = true;
+  if (a.relatedId) fact.relatedId = a.relatedId.toLowerCase();
   if (row.intake?.commitSha) fact.commitSha = row.intake.commitSha;
   if (row.links?.pullRequestLink) fact.pullRequestLink = row.links.pullRequestLink;
   return fact;
@@ -44,7 +93,12 @@ export function toIncidentFact(row: EventRow): IncidentFact {
   const createdWith = statusChanges.length ? statusChanges[0].old : a.status;
   const createdOpen = createdWith === EventStatus.Open || createdWith === undefined || createdWith === null;
   const opened = createdOpen ? row.metadata.createdAt : statusChanges.find((e) => e.new === EventStatus.Open)?.at;
-  const fact: IncidentFact = { id: row._id.toHexString(), service: a.service, startedAt: a.startDate ?? opened ?? row.metadata.createdAt };
+  const fact: IncidentFact = {
+    id: row._id.toHexString(),
+    service: a.service,
+    source: incidentSource(a.source),
+    startedAt: a.startDate ?? opened ?? row.metadata.createdAt,
+  };
   if (a.environment !== undefined) fact.environment = a.environment;
   if (a.relatedId) fact.relatedId = a.relatedId.toLowerCase();
   const closed = a.status === EventStatus.Close || a.status === EventStatus.Done;
