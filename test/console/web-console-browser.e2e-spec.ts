@@ -350,7 +350,7 @@ describe('web console in a browser', () => {
     await deploy('orders', '08', 3);
     const failed = await deploy('orders', '09', 4);
     await deploy('catalog', '12', 3);
-    await createEvent({
+    const incident = await createEvent({
       title: 'Orders down after deploy',
       attributes: {
         type: 4,
@@ -362,8 +362,16 @@ describe('web console in a browser', () => {
         endDate: '2026-01-09T12:30:00Z',
       },
     });
+    // the hotfix: a deployment whose relatedId names the incident is rework (DORA's fifth key)
+    await createEvent({
+      title: 'Hotfix orders',
+      attributes: { type: 1, service: 'orders', status: 3, environment: 4, relatedId: incident.id, startDate: '2026-01-09T12:00:00Z' },
+    });
     const dora = (await http('GET', `${app.http}/api/v1alpha1/insights/dora?environment=4&from=2026-01-05&to=2026-01-18&bucket=week`)).body;
-    expect(dora.deploymentFrequency.count).toBe(4);
+    expect(dora.deploymentFrequency.count).toBe(5);
+    expect(dora.deploymentReworkRate).toEqual({ rework: 1, total: 5, rate: 0.2 });
+    expect(dora.changeFailureRate.byReason).toEqual({ status: 1, rollback: 0, linkedIncident: 0, suspectedIncident: 0 });
+    expect(dora.recoveryTime.bySource).toEqual({ pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 1 });
 
     await page.goto(INSIGHTS);
     const card = (id: string) => page.getByTestId(`key-${id}`);
@@ -383,10 +391,76 @@ describe('web console in a browser', () => {
     // no change data here: lead time has no value and no tier
     expect(dora.leadTimeForChanges.tier).toBeNull();
     expect(await text('leadTimeForChanges')).toContain('no data');
+    // the rework rate, without a tier, and where the failure rate's and recovery time's numbers come from
+    expect(await card('deploymentReworkRate').getByTestId('value').innerText()).toBe('20.0 %');
+    expect(await text('deploymentReworkRate')).toContain('1 of 5 deployments were rework');
+    expect(await text('deploymentReworkRate')).toContain('no tier');
+    const pairs = async (id: string, testId: string) =>
+      (await card(id).getByTestId(testId).locator('dl > div').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(await pairs('changeFailureRate', 'by-reason')).toEqual([
+      'Failed status 1',
+      'Rollback 0',
+      'Linked incident 0',
+      'Suspected incident 0',
+    ]);
+    expect(await pairs('recoveryTime', 'by-source')).toEqual(['PagerDuty 0', 'Alertmanager 0', 'Grafana 0', 'Tracker 1']);
     // one bar per bucket with deployments
     expect(await card('deploymentFrequency').locator('.trend-bar').count()).toBe(dora.buckets.filter((b: any) => b.deployments > 0).length);
     const services = await rowsText(page, 'table.by-service tbody tr');
     expect(services.map((r) => r.split('\t')[0])).toEqual(['catalog', 'orders']);
+  });
+
+  it('incidents: open first, each with its cause (suspected or linked) and fixes; link and unlink from the page', async () => {
+    const shop = (title: string, attributes: Record<string, unknown>) =>
+      createEvent({ title, attributes: { service: 'shop', environment: 5, ...attributes } });
+    const v0 = await shop('Deploy shop v0', { type: 1, status: 3, startDate: '2026-03-11T05:00:00Z', endDate: '2026-03-11T05:10:00Z' });
+    const v1 = await shop('Deploy shop v1', { type: 1, status: 3, startDate: '2026-03-11T08:00:00Z', endDate: '2026-03-11T08:10:00Z' });
+    const slow = await shop('Shop search slow', {
+      type: 4,
+      status: 8,
+      relatedId: v0.id,
+      startDate: '2026-03-11T06:00:00Z',
+      endDate: '2026-03-11T07:00:00Z',
+    });
+    await shop('Hotfix shop search', { type: 1, status: 3, relatedId: slow.id, startDate: '2026-03-11T06:40:00Z' });
+    const errors = await shop('Shop checkout errors', { type: 4, status: 7, startDate: '2026-03-11T09:00:00Z' });
+
+    await page.goto('/incidents?service=shop');
+    const card = (id: string) => page.locator(`li[data-incident-id="${id}"]`);
+    await card(errors.id).waitFor();
+    // the open one first, though it started later
+    expect(await page.locator('li.incident').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-incident-id')))).toEqual([
+      errors.id,
+      slow.id,
+    ]);
+    const cause = (id: string) => card(id).getByTestId('cause');
+    await eventually(async () => (await cause(errors.id).innerText()).includes('Deploy shop v1'));
+    expect(await cause(errors.id).locator('.badge').innerText()).toBe('suspected');
+    await eventually(async () => (await cause(slow.id).innerText()).includes('Deploy shop v0'));
+    expect(await cause(slow.id).locator('.badge').innerText()).toBe('linked');
+    await eventually(async () => (await card(slow.id).getByTestId('fixes').innerText()).includes('Hotfix shop search'));
+    expect(await card(slow.id).innerText()).toContain('recovered in 1h');
+
+    // one click links the suspected cause: the incident event's relatedId is the deployment's id
+    await page.getByRole('button', { name: 'Link as cause of Shop checkout errors' }).click();
+    await eventually(async () => (await cause(errors.id).locator('.badge').innerText()) === 'linked');
+    expect((await http('GET', `${app.http}/api/v1alpha1/event/${errors.id}`)).body.attributes.relatedId).toBe(v1.id);
+    expect((await http('GET', `${app.http}/api/v1alpha1/incidents/${errors.id}`)).body.causes).toEqual([
+      { deploymentId: v1.id, how: 'linked' },
+    ]);
+
+    // one click unlinks it: relatedId is gone, and the deployment is only suspected again
+    await page.getByRole('button', { name: 'Unlink the cause of Shop checkout errors' }).click();
+    await eventually(async () => (await cause(errors.id).locator('.badge').innerText()) === 'suspected');
+    expect((await http('GET', `${app.http}/api/v1alpha1/event/${errors.id}`)).body.attributes.relatedId).toBeUndefined();
+    expect((await http('GET', `${app.http}/api/v1alpha1/incidents/${errors.id}`)).body.causes).toEqual([
+      { deploymentId: v1.id, how: 'suspected' },
+    ]);
+
+    // the status filter lives in the URL
+    await page.selectOption('#n-status', 'resolved');
+    await page.waitForURL((url) => url.searchParams.get('status') === 'resolved' && url.searchParams.get('service') === 'shop');
+    await eventually(async () => (await page.locator('li.incident').count()) === 1 && (await card(slow.id).count()) === 1);
   });
 
   const account = randomUUID();
@@ -518,6 +592,7 @@ describe('web console in a browser', () => {
     { name: 'event', path: () => `/events/${detailId}`, ready: 'table.changelog tbody tr' },
     { name: 'overlaps', path: () => `/overlaps?date=${DAY}`, ready: '.gantt-bar' },
     { name: 'locks', path: () => '/locks', ready: 'table.locks tbody tr' },
+    { name: 'incidents', path: () => '/incidents', ready: '.incident' },
     { name: 'insights', path: () => INSIGHTS, ready: '.key' },
     { name: 'activity', path: () => '/activity', ready: '.activity-item' },
   ];

@@ -10,6 +10,8 @@ export type TrackerEvent = Schemas['TrackerEventView'];
 export type OverlapSide = Schemas['OverlapSideView'];
 export type DoraQuery = NonNullable<operations['getDora']['parameters']['query']>;
 export type Dora = Schemas['DoraResponse'];
+export type Incident = Schemas['IncidentResponse'];
+export type IncidentsQuery = NonNullable<operations['listIncidents']['parameters']['query']>;
 
 /**
  * The items of an Astra list (the activity log's events, banners, notifications and unread marks, typed by

@@ -69,6 +69,43 @@ const KEYS: Key[] = [
   },
 ];
 
+/** Where a key's numbers come from (the API's provenance): each part with its count, in the API's order. */
+function Provenance({ label, parts, testId }: { label: string; parts: [string, number][]; testId: string }) {
+  return (
+    <div className="provenance" data-testid={testId}>
+      <p className="muted small">{label}</p>
+      <dl className="provenance-list small">
+        {parts.map(([name, count]) => (
+          <div key={name} className={count ? undefined : 'muted'}>
+            <dt>{name}</dt>
+            <dd>{count}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+const failureReasons = (d: Pick<Dora, 'changeFailureRate'>): [string, number][] => {
+  const r = d.changeFailureRate.byReason;
+  return [
+    ['Failed status', r.status],
+    ['Rollback', r.rollback],
+    ['Linked incident', r.linkedIncident],
+    ['Suspected incident', r.suspectedIncident],
+  ];
+};
+
+const incidentSources = (d: Pick<Dora, 'recoveryTime'>): [string, number][] => {
+  const s = d.recoveryTime.bySource;
+  return [
+    ['PagerDuty', s.pagerduty],
+    ['Alertmanager', s.alertmanager],
+    ['Grafana', s.grafana],
+    ['Tracker', s.tracker],
+  ];
+};
+
 /** A bar per bucket, hand-drawn SVG; the numbers are in a table beside it for screen readers. */
 function Trend({ buckets, k }: { buckets: Bucket[]; k: Key }) {
   const values = buckets.map(k.bucket);
@@ -102,7 +139,7 @@ function Trend({ buckets, k }: { buckets: Bucket[]; k: Key }) {
   );
 }
 
-/** DORA's four keys for an environment and window (GET /insights/dora and /insights/dora/services). */
+/** DORA's five keys (four with tiers, and the rework rate) for an environment and window (GET /insights/dora and /insights/dora/services). */
 export function InsightsPage() {
   const { query } = useLocation();
   const environment = query.get('environment') ?? '7';
@@ -184,9 +221,26 @@ export function InsightsPage() {
                 <span data-testid="value">{k.value(d)}</span> <TierBadge tier={k.tier(d)} />
               </p>
               <p className="muted small">{k.detail(d)}</p>
+              {k.id === 'changeFailureRate' ? (
+                <Provenance label="Failed deployments by reason (each counted once)" parts={failureReasons(d)} testId="by-reason" />
+              ) : null}
+              {k.id === 'recoveryTime' ? (
+                <Provenance label="Incidents opened in the window by source" parts={incidentSources(d)} testId="by-source" />
+              ) : null}
               <Trend buckets={d.buckets} k={k} />
             </div>
           ))}
+          <div className="card key" data-testid="key-deploymentReworkRate">
+            <h2>Deployment rework rate</h2>
+            <p className="key-value">
+              <span data-testid="value">{percent(d.deploymentReworkRate.rate)}</span> <Badge tone="neutral">no tier</Badge>
+            </p>
+            <p className="muted small">
+              {d.deploymentReworkRate.rework} of {d.deploymentReworkRate.total} deployments were rework: they fixed an incident, rolled back
+              or redeployed an earlier deployment.
+            </p>
+            <p className="muted small">DORA publishes no performance tiers for this key yet.</p>
+          </div>
         </div>
       ) : null}
       {loaded ? (
@@ -205,6 +259,7 @@ export function InsightsPage() {
                     <th scope="col">Lead time</th>
                     <th scope="col">Failure rate</th>
                     <th scope="col">Recovery</th>
+                    <th scope="col">Rework</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -225,6 +280,7 @@ export function InsightsPage() {
                       <td>
                         {seconds(s.recoveryTime.medianSeconds)} <TierBadge tier={s.recoveryTime.tier} />
                       </td>
+                      <td>{percent(s.deploymentReworkRate.rate)}</td>
                     </tr>
                   ))}
                 </tbody>
