@@ -122,11 +122,11 @@ describe('web console in a browser', () => {
     // created late-start first, then one that starts earlier, then one without a start (its time is its creation)
     const late = await createEvent({
       title: 'Order: starts late',
-      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('23:00') },
+      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('23:00'), endDate: at('23:10') },
     });
     const early = await createEvent({
       title: 'Order: starts early',
-      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('01:00') },
+      attributes: { type: 2, service: 'ordering', status: 3, environment: 7, startDate: at('01:00'), endDate: at('01:10') },
     });
     const now = await createEvent({ title: 'Order: no start', attributes: { type: 2, service: 'ordering', status: 3, environment: 7 } });
 
@@ -340,7 +340,7 @@ describe('web console in a browser', () => {
   });
 
   const INSIGHTS = '/insights?environment=4&from=2026-01-05&to=2026-01-18&bucket=week';
-  it('insights: the four keys with tier badges, trends per bucket and the per-service table show what the insights API answers', async () => {
+  it('insights: the four keys with tier badges, the rework rate without one, failures by reason and incidents by source, trends per bucket and the per-service table show what the insights API answers', async () => {
     const deploy = (service: string, day: string, status: number) =>
       createEvent({
         title: `Deploy ${service} ${day}`,
