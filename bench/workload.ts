@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Document, MongoClient, OptionalUnlessRequiredId } from 'mongodb';
-import { createApp, startApp } from '../src/app/bootstrap';
+import { createApp, startApp, TrackerApp } from '../src/app/bootstrap';
 import { REPO_ROOT } from '../src/platform/repo-root';
 import { readEnv } from '../src/platform/config/read-env';
 import { EmbeddedFerretDb, freePort } from '../src/platform/database/ferretdb/embedded-ferretdb';
@@ -74,6 +74,8 @@ export interface BenchApp {
   http: string;
   /** The raw driver on the app's database (seeding, and the scan the figures are compared with). */
   client: MongoClient;
+  /** The app itself (a bench may look up its services, e.g. to count the reads an answer makes). */
+  tracker: TrackerApp;
   /** Inserts `docs` into `collection` through the driver, 1,000 at a time. */
   seed<T extends Document>(collection: string, docs: OptionalUnlessRequiredId<T>[]): Promise<void>;
   /** Stops the app and the store and deletes the store's files. */
@@ -110,6 +112,7 @@ export async function startBenchApp(name: string, env: Record<string, string> = 
     return {
       http: `http://127.0.0.1:${httpPort}`,
       client,
+      tracker,
       async seed<T extends Document>(collection: string, docs: OptionalUnlessRequiredId<T>[]) {
         for (let i = 0; i < docs.length; i += 1000)
           await client

@@ -268,6 +268,12 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
       cap: 300,
     },
     'tracker.insights.v1alpha1.InsightsService/ListDoraByService': { request: () => msg(window), cap: 300 },
+    'tracker.incident.v1alpha1.IncidentService/ListIncidents': {
+      request: () =>
+        msg({ ...page, ...window, service: str(fc.constant('grpc-fuzz-a')), status: str(fc.constantFrom('open', 'resolved')) }),
+      cap: 300,
+    },
+    'tracker.incident.v1alpha1.IncidentService/GetIncident': { request: () => msg({ id: str(objectId) }) },
     'tracker.lock.v1alpha1.LockService/AcquireLock': {
       request: () =>
         msg({

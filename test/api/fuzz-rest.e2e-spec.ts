@@ -307,6 +307,15 @@ const doraParams = {
   bucket: fc.constantFrom('day', 'week', 'month'),
 };
 
+const incidentParams = {
+  ...pageParams,
+  environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+  service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
+  from: isoDate,
+  to: isoDate,
+  status: fc.constantFrom('open', 'resolved'),
+};
+
 /** The route table: every operation of the OpenAPI document (a new endpoint is fuzzed without a new row). */
 const DOCUMENT = readOpenApiDocument();
 const OPERATIONS = openApiOperations(DOCUMENT);
@@ -501,6 +510,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       query: { environment: doraParams.environment, from: doraParams.from, to: doraParams.to },
       cap: 300,
     },
+    // Each valid list reads the incidents and the deployments once: 300.
+    'GET /api/v1alpha1/incidents': { query: incidentParams, cap: 300 },
+    'GET /api/v1alpha1/incidents/{id}': { path: targetId },
     // Creates after the query fuzz: FerretDB sorts and counts in memory, so lists get slower as the store fills.
     'POST /api/v1alpha1/event': { body: () => trackerCreate, check: storedAsAnswered(trackerCount, answered(200)) },
     'PUT /api/v1alpha1/event': {

@@ -172,9 +172,10 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
 describe('auth matrix: tracker roles over every tracker route and method', () => {
   const API = '/api/v1alpha1';
   let app: TestApp;
-  const clients: Record<'event' | 'lock' | 'change' | 'insights', UnaryClient> = {} as never;
+  const clients: Record<'event' | 'lock' | 'change' | 'insights' | 'incident', UnaryClient> = {} as never;
   const admin = trackerHeaders('admin');
   let eventId: string;
+  let incidentId: string;
   let adminLock: string;
   const url = (path: string) => `${app.http}${API}${path}`;
   const unique = () => `matrix-${randomUUID().slice(0, 8)}`;
@@ -255,6 +256,8 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
     ],
     ['GET /insights/dora', 'reader', (h) => http('GET', url('/insights/dora'), { headers: h }), 200],
     ['GET /insights/dora/services', 'reader', (h) => http('GET', url('/insights/dora/services'), { headers: h }), 200],
+    ['GET /incidents', 'reader', (h) => http('GET', url('/incidents'), { headers: h }), 200],
+    ['GET /incidents/{id}', 'reader', (h) => http('GET', url(`/incidents/${incidentId}`), { headers: h }), 200],
   ];
 
   type Rpc = (headers: Record<string, string>, allowed: boolean) => Promise<unknown>;
@@ -293,6 +296,8 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
     ['ChangeService.ListChanges', 'reader', (h) => clients.change.call('ListChanges', {}, h)],
     ['InsightsService.GetDora', 'reader', (h) => clients.insights.call('GetDora', {}, h)],
     ['InsightsService.ListDoraByService', 'reader', (h) => clients.insights.call('ListDoraByService', {}, h)],
+    ['IncidentService.ListIncidents', 'reader', (h) => clients.incident.call('ListIncidents', {}, h)],
+    ['IncidentService.GetIncident', 'reader', (h) => clients.incident.call('GetIncident', { id: incidentId }, h)],
   ];
 
   beforeAll(async () => {
@@ -308,7 +313,11 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
     clients.lock = grpcClient(app.grpc, proto('lock'), 'tracker.lock.v1alpha1.LockService');
     clients.change = grpcClient(app.grpc, proto('change'), 'tracker.change.v1alpha1.ChangeService');
     clients.insights = grpcClient(app.grpc, proto('insights'), 'tracker.insights.v1alpha1.InsightsService');
+    clients.incident = grpcClient(app.grpc, proto('incident'), 'tracker.incident.v1alpha1.IncidentService');
     eventId = await newEvent();
+    incidentId = (
+      await http('POST', url('/event'), { headers: admin, body: { title: 'down', attributes: { type: 4, service: 'matrix', status: 7 } } })
+    ).body.id as string;
     adminLock = await lockFor(admin, true);
   });
   afterAll(async () => {

@@ -171,8 +171,10 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
       service: null,
       deploymentFrequency: { count: 9, perDay: 9 / 30, tier: 'high' },
       leadTimeForChanges: { medianSeconds: DAY, p90Seconds: 7 * DAY, samples: 7, deploymentsWithoutChanges: 1, tier: 'high' },
-      changeFailureRate: { failed: 4, total: 9, rate: 4 / 9, tier: 'low' },
-      recoveryTime: { medianSeconds: 7200, samples: 3, unresolved: 1, tier: 'high' },
+      // D2 and S2 by status, D5 by the rollback mark, D4 by I1's link; rework: D5 (the rollback mark)
+      changeFailureRate: { failed: 4, total: 9, rate: 4 / 9, tier: 'low', byReason: { status: 2, rollback: 1, linkedIncident: 1, suspectedIncident: 0 } },
+      recoveryTime: { medianSeconds: 7200, samples: 3, unresolved: 1, tier: 'high', bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 4 } },
+      deploymentReworkRate: { rework: 1, total: 9, rate: 1 / 9 },
       buckets: [
         { start: '2024-02-26T00:00:00.000Z', deployments: 1, failed: 0, leadTimeMedianSeconds: 43200, recoveryMedianSeconds: null },
         { start: '2024-03-04T00:00:00.000Z', deployments: 3, failed: 1, leadTimeMedianSeconds: 43200, recoveryMedianSeconds: null },
@@ -203,8 +205,9 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
       service: 'checkout',
       deploymentFrequency: { count: 6, perDay: 6 / 30, tier: 'high' },
       leadTimeForChanges: { medianSeconds: 64800, p90Seconds: 6 * DAY, samples: 4, deploymentsWithoutChanges: 1, tier: 'elite' },
-      changeFailureRate: { failed: 3, total: 6, rate: 0.5, tier: 'low' },
-      recoveryTime: { medianSeconds: 4500, samples: 2, unresolved: 0, tier: 'high' },
+      changeFailureRate: { failed: 3, total: 6, rate: 0.5, tier: 'low', byReason: { status: 1, rollback: 1, linkedIncident: 1, suspectedIncident: 0 } },
+      recoveryTime: { medianSeconds: 4500, samples: 2, unresolved: 0, tier: 'high', bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 2 } },
+      deploymentReworkRate: { rework: 1, total: 6, rate: 1 / 6 },
       buckets: [
         { start: '2024-03-01T00:00:00.000Z', deployments: 6, failed: 3, leadTimeMedianSeconds: 64800, recoveryMedianSeconds: 4500 },
       ],
@@ -216,16 +219,18 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
       service: 'checkout',
       deploymentFrequency: { count: 6, perDay: 0.2, tier: 'high' },
       leadTimeForChanges: { medianSeconds: 64800, p90Seconds: 6 * DAY, samples: 4, deploymentsWithoutChanges: 1, tier: 'elite' },
-      changeFailureRate: { failed: 3, total: 6, rate: 0.5, tier: 'low' },
-      recoveryTime: { medianSeconds: 4500, samples: 2, unresolved: 0, tier: 'high' },
+      changeFailureRate: { failed: 3, total: 6, rate: 0.5, tier: 'low', byReason: { status: 1, rollback: 1, linkedIncident: 1, suspectedIncident: 0 } },
+      recoveryTime: { medianSeconds: 4500, samples: 2, unresolved: 0, tier: 'high', bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 2 } },
+      deploymentReworkRate: { rework: 1, total: 6, rate: 1 / 6 },
     },
     {
       // pairs 12h, 1d, 7d -> median 1 d (high), p90 rank ceil(2.7) = 3 -> 7 d; 3 in 30 days: medium
       service: SEARCH,
       deploymentFrequency: { count: 3, perDay: 0.1, tier: 'medium' },
       leadTimeForChanges: { medianSeconds: DAY, p90Seconds: 7 * DAY, samples: 3, deploymentsWithoutChanges: 0, tier: 'high' },
-      changeFailureRate: { failed: 1, total: 3, rate: 1 / 3, tier: 'low' },
-      recoveryTime: { medianSeconds: i2Seconds, samples: 1, unresolved: 1, tier: 'low' },
+      changeFailureRate: { failed: 1, total: 3, rate: 1 / 3, tier: 'low', byReason: { status: 1, rollback: 0, linkedIncident: 0, suspectedIncident: 0 } },
+      recoveryTime: { medianSeconds: i2Seconds, samples: 1, unresolved: 1, tier: 'low', bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 2 } },
+      deploymentReworkRate: { rework: 0, total: 3, rate: 0 },
     },
   ];
 
@@ -245,8 +250,9 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
       environment: 7,
       deploymentFrequency: { count: 9, perDay: 9 / 30, tier: 'high' },
       leadTimeForChanges: { medianSeconds: DAY, p90Seconds: 7 * DAY, samples: 7, deploymentsWithoutChanges: 1, tier: 'high' },
-      changeFailureRate: { failed: 4, total: 9, rate: 4 / 9, tier: 'low' },
-      recoveryTime: { medianSeconds: 7200, samples: 3, unresolved: 1, tier: 'high' },
+      changeFailureRate: { failed: 4, total: 9, rate: 4 / 9, tier: 'low', byReason: { status: 2, rollback: 1, linkedIncident: 1, suspectedIncident: 0 } },
+      recoveryTime: { medianSeconds: 7200, samples: 3, unresolved: 1, tier: 'high', bySource: { pagerduty: 0, alertmanager: 0, grafana: 0, tracker: 4 } },
+      deploymentReworkRate: { rework: 1, total: 9, rate: 1 / 9 },
     });
     expect(dora.service).toBeUndefined();
     expect(dora.buckets).toHaveLength(5);
@@ -300,6 +306,8 @@ describe('DORA insights: the 30-day scenario over REST, gRPC and /metrics', () =
     expect(Number(sample('tracker_dora_change_failure_rate', 'checkout', 7))).toBe(0.5);
     expect(Number(sample('tracker_dora_lead_time_seconds', 'checkout', 7))).toBe(64800);
     expect(Number(sample('tracker_dora_recovery_time_seconds', 'checkout', 7))).toBe(4500);
+    expect(Number(sample('tracker_dora_deployment_rework_rate', 'checkout', 7))).toBeCloseTo(1 / 6, 12);
+    expect(Number(sample('tracker_dora_deployment_rework_rate', SEARCH, 7))).toBe(0);
     expect(Number(sample('tracker_dora_deployments_per_day', SEARCH, 7))).toBeCloseTo(0.1, 12);
     // pre-production: D8 alone (12 March), its incident I5 resolved in 1 h
     expect(Number(sample('tracker_dora_deployments_per_day', 'checkout', 6))).toBeCloseTo(1 / 30, 12);

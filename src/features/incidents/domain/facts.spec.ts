@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { EventRow, toFacts } from './facts';
+import { EventRow, incidentSource, toFacts } from './facts';
 
 const created = new Date('2024-03-01T00:00:00Z');
 const row = (attributes: EventRow['attributes'], more: Partial<EventRow> = {}): EventRow => ({
@@ -81,5 +81,29 @@ describe('tracker events -> insights facts', () => {
   it('an incident names a deployment by its id, whatever the case', () => {
     const [incident] = toFacts([row({ type: 4, service: 'api', relatedId: '65F0AAAABBBBCCCCDDDDEEEE' })]).incidents;
     expect(incident.relatedId).toBe('65f0aaaabbbbccccddddeeee');
+  });
+
+  it.each([
+    ['pagerduty', 'pagerduty'],
+    ['alertmanager', 'alertmanager'],
+    ['grafana', 'grafana'],
+    ['PagerDuty', 'pagerduty'],
+    ['tracker', 'tracker'],
+    ['github_actions', 'tracker'],
+    ['pagerduty-v2', 'tracker'],
+    [undefined, 'tracker'],
+    ['', 'tracker'],
+  ])('provenance: attributes.source %p -> %p', (source, expected) => {
+    expect(incidentSource(source)).toBe(expected);
+    const [incident] = toFacts([row({ type: 4, service: 'api', ...(source !== undefined ? { source } : {}) })]).incidents;
+    expect(incident.source).toBe(expected);
+  });
+
+  it('a deployment: its endDate is when it finished, its relatedId lower-case', () => {
+    const [d] = toFacts([
+      row({ type: 1, service: 'api', startDate: created, endDate: new Date('2024-03-01T00:10:00Z'), relatedId: 'ABCDEF' }),
+    ]).deployments;
+    expect(d).toMatchObject({ finishedAt: new Date('2024-03-01T00:10:00Z'), relatedId: 'abcdef' });
+    expect(toFacts([row({ type: 1, service: 'api' })]).deployments[0].finishedAt).toBeUndefined();
   });
 });

@@ -157,6 +157,56 @@ describe('computeDora: the definitions, case by case', () => {
     });
   });
 
+  describe('rework and provenance', () => {
+    const scenario = (countSuspected: boolean) => {
+      const d1 = dep('03-02T10:00:00', 3, { id: 'd1' });
+      const deployments = [
+        d1,
+        dep('03-03T10:00:00', 4, { id: 'd2' }), // Failure: status
+        dep('03-04T10:00:00', 5, { id: 'd3', rollback: true }), // rollback mark: failed (rollback) and rework
+        dep('03-05T10:00:00', 3, { id: 'd4', relatedId: 'i1' }), // fixes i1: rework
+        dep('03-06T10:00:00', 3, { id: 'd5', relatedId: 'd1' }), // redeploys d1: rework
+        dep('03-07T10:00:00', 3, { id: 'd6' }), // linked by i2
+        dep('03-08T10:00:00', 3, { id: 'd7' }), // suspected by i3 (1 h before it)
+        dep('03-09T10:00:00', 4, { id: 'd8', rollback: true, relatedId: 'd7' }), // status first; rework (redeploys)
+        dep('03-10T10:00:00', 3, { id: 'd9', environment: 6, relatedId: 'i1' }), // another environment: not counted
+      ];
+      const incidents = [
+        inc('03-04T12:00:00', '03-04T13:00:00', { id: 'i1', relatedId: 'd2', source: 'pagerduty' }),
+        inc('03-07T12:00:00', '03-07T12:30:00', { id: 'i2', relatedId: 'd6', source: 'alertmanager' }),
+        inc('03-08T11:00:00', undefined, { id: 'i3', source: 'grafana' }),
+        inc('03-08T12:00:00', undefined, { id: 'i4', environment: 6 }), // another environment
+      ];
+      return computeDora(base({ deployments, incidents, countSuspected, causeWindowMs: 240 * 60_000 }));
+    };
+
+    it('rework: fixes, redeploys and the rollback mark, each deployment once; no tier', () => {
+      expect(scenario(false).deploymentReworkRate).toEqual({ rework: 4, total: 8, rate: 0.5 });
+    });
+
+    it('failed by first reason; a suspected cause counts only when on', () => {
+      expect(scenario(false).changeFailureRate).toMatchObject({
+        failed: 4,
+        total: 8,
+        rate: 0.5,
+        byReason: { status: 2, rollback: 1, linkedIncident: 1, suspectedIncident: 0 },
+      });
+      expect(scenario(true).changeFailureRate).toMatchObject({
+        failed: 5,
+        rate: 5 / 8,
+        byReason: { status: 2, rollback: 1, linkedIncident: 1, suspectedIncident: 1 },
+      });
+    });
+
+    it('incidents by source: those of the environment opened in the window, resolved or not', () => {
+      expect(scenario(false).recoveryTime).toMatchObject({
+        samples: 2,
+        unresolved: 1,
+        bySource: { pagerduty: 1, alertmanager: 1, grafana: 1, tracker: 0 },
+      });
+    });
+  });
+
   it('a rollback mark or an incident naming the deployment fails it', () => {
     const named = dep('03-03T00:00:00', 3);
     const r = computeDora(
@@ -295,6 +345,7 @@ describe('computeDora: properties', () => {
       at: instant,
       status: fc.constantFrom(1, 3, 3, 3, 4, 5, 6),
       rollback: fc.boolean(),
+      relatedId: fc.option(fc.constantFrom('inc0', 'inc1', 'inc2', '000000', 'ffffff'), { nil: undefined }),
       commitSha: fc.option(fc.constantFrom('aaaaaaa1', 'bbbbbbb2'), { nil: undefined }),
       pullRequestLink: fc.option(fc.constantFrom('pr-1', 'pr-2'), { nil: undefined }),
     }),
@@ -382,6 +433,61 @@ describe('computeDora: properties', () => {
         };
         expect(computeDora(shuffled)).toEqual(computeDora(input));
         expect(computeDoraByService(shuffled)).toEqual(computeDoraByService(input));
+      }),
+    );
+  });
+
+  const failure = (r: ReturnType<typeof computeDora>) => r.changeFailureRate;
+
+  it('adding a linked cause never lowers the failure rate (and the reasons add up to the failed count)', () => {
+    fc.assert(
+      fc.property(scenario, fc.nat(), fc.boolean(), (input, pick, countSuspected) => {
+        fc.pre(input.deployments.length > 0);
+        const target = input.deployments[pick % input.deployments.length];
+        const before = failure(computeDora({ ...input, countSuspected }));
+        const linked: IncidentFact = {
+          id: 'linked',
+          service: target.service,
+          source: 'tracker',
+          startedAt: target.at,
+          relatedId: target.id,
+        };
+        const after = failure(computeDora({ ...input, countSuspected, incidents: [...input.incidents, linked] }));
+        const sum = (f: typeof after) => Object.values(f.byReason).reduce((a, b) => a + b, 0);
+        return (
+          after.failed >= before.failed &&
+          (after.rate ?? 0) >= (before.rate ?? 0) &&
+          after.total === before.total &&
+          sum(after) === after.failed &&
+          sum(before) === before.failed
+        );
+      }),
+    );
+  });
+
+  it('suspected causes change nothing while DORA_SUSPECTED_CAUSES is off', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 1, max: 10_080 }), (input, minutes) => {
+        const off = computeDora({ ...input, countSuspected: false, causeWindowMs: minutes * 60_000 });
+        // the same as with no unlinked incident at all, for the failure rate
+        const linkedOnly = computeDora({ ...input, countSuspected: false, incidents: input.incidents.filter((i) => i.relatedId) });
+        const on = computeDora({ ...input, countSuspected: true, causeWindowMs: minutes * 60_000 });
+        return (
+          JSON.stringify(off.changeFailureRate) === JSON.stringify(linkedOnly.changeFailureRate) &&
+          off.changeFailureRate.byReason.suspectedIncident === 0 &&
+          on.changeFailureRate.failed >= off.changeFailureRate.failed &&
+          on.changeFailureRate.failed - off.changeFailureRate.failed === on.changeFailureRate.byReason.suspectedIncident
+        );
+      }),
+    );
+  });
+
+  it('the rework rate is in [0, 1] over the same deployments as the failure rate', () => {
+    fc.assert(
+      fc.property(scenario, (input) => {
+        const { rework, total, rate } = computeDora(input).deploymentReworkRate;
+        if (total === 0) return rate === null && rework === 0;
+        return total === computeDora(input).changeFailureRate.total && rework <= total && rate === rework / total;
       }),
     );
   });
