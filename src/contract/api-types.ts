@@ -6922,7 +6922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE), or the caller already has SCAN_MAX_IN_FLIGHT_PER_CALLER scan queries in flight; Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -6942,7 +6942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The store is unreachable; retry after Retry-After seconds */
+            /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

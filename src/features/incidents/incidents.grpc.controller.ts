@@ -22,6 +22,7 @@ export class IncidentsGrpcController {
   }
 
   @GrpcMethod(SERVICE, 'GetIncident')
+  @ScanQuery()
   @RequireTrackerRole('reader')
   async getIncident(@Payload() request: IncidentIdDto) {
     return toIncidentResponse(await this.service.get(request.id));

@@ -28,6 +28,7 @@ export class IncidentsHttpController {
   }
 
   @Get(':id')
+  @ScanQuery()
   @RequireTrackerRole('reader')
   @ApiOperation({ operationId: 'getIncident', summary: 'One incident with its causes and fixes' })
   @ApiOkResponse({ type: IncidentResponse })

@@ -1,3 +1,5 @@
+import { IncidentsGrpcController } from '../../features/incidents/incidents.grpc.controller';
+import { IncidentsHttpController } from '../../features/incidents/incidents.http.controller';
 import { InsightsGrpcController } from '../../features/insights/insights.grpc.controller';
 import { InsightsHttpController } from '../../features/insights/insights.http.controller';
 import { EventOverlapsGrpcController } from '../../features/tracker-events/event-overlaps.grpc.controller';
@@ -15,6 +17,8 @@ describe('@ScanQuery() marks exactly the whole-collection reads', () => {
   it.each([
     [InsightsHttpController, ['dora', 'services'], []],
     [InsightsGrpcController, ['getDora', 'listDoraByService'], []],
+    [IncidentsHttpController, ['list', 'get'], []],
+    [IncidentsGrpcController, ['listIncidents', 'getIncident'], []],
     [EventOverlapsHttpController, ['overlaps'], []],
     [EventOverlapsGrpcController, ['listOverlaps'], []],
     [TrackerEventsHttpController, ['search', 'today', 'stats', 'monthly'], ['create', 'update', 'get', 'delete', 'changelog', 'list']],
