@@ -22,6 +22,7 @@ import { LiveModule } from '../features/live';
 import { CodeChangesModule } from '../features/code-changes';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
+import { IncidentIntakeModule } from '../features/incidents';
 import { IntakeModule } from '../features/intake';
 import { requestIdFor } from '../platform/http/correlation-id';
 import { redactUrl } from '../platform/http/redact-url';
@@ -56,6 +57,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   CodeChangesModule,
   InsightsModule,
   IntakeModule,
+  IncidentIntakeModule,
 ];
 
 @Module({})
