@@ -74,12 +74,12 @@ export function sourceOf(body: Record<string, unknown>): 'alertmanager' | 'grafa
  */
 export function planAlertmanagerBody(body: unknown, config: AlertmanagerMappingConfig): AlertmanagerBody {
   if (!isObject(body)) throw InvalidInputError.field('body', 'must be a JSON object (the Alertmanager webhook body)');
-  const version = body.version;
-  if (version !== undefined && version !== '4' && version !== 4)
-    throw InvalidInputError.field('version', 'must be "4" (the Alertmanager webhook body version Tracker reads)');
   if (!Array.isArray(body.alerts)) throw InvalidInputError.field('alerts', 'must be an array of alerts');
   if (body.alerts.length > MAX_ALERTS) throw InvalidInputError.field('alerts', `holds more than ${MAX_ALERTS} alerts`);
   const source = sourceOf(body);
+  // Alertmanager's body is version 4; Grafana numbers its variant on its own ("1") and is not held to it.
+  if (source === 'alertmanager' && body.version !== undefined && body.version !== '4')
+    throw InvalidInputError.field('version', 'must be "4" (the Alertmanager webhook body version Tracker reads)');
   const read = body.alerts.map((alert, i) => readAlert(alert, `alerts[${i}]`));
   return { source, alerts: read.map((alert) => ({ ...alert, plan: planAlert(alert, source, config) })) };
 }

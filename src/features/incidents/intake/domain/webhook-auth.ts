@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The most `v1=` signatures one X-PagerDuty-Signature may list (PagerDuty sends one per active secret). */
 export const MAX_PAGERDUTY_SIGNATURES = 10;
-const V1 = /^v1=([0-9a-f]{64})$/;
+const V1 = /^v1=([0-9a-fA-F]{64})$/;
 
 /**
  * PagerDuty V3: X-PagerDuty-Signature holds comma-separated `v1=<hex HMAC-SHA256 of the raw body>`, several
