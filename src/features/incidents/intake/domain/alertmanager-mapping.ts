@@ -81,7 +81,7 @@ export function planAlertmanagerBody(body: unknown, config: AlertmanagerMappingC
   if (source === 'alertmanager' && body.version !== undefined && body.version !== '4')
     throw InvalidInputError.field('version', 'must be "4" (the Alertmanager webhook body version Tracker reads)');
   const read = body.alerts.map((alert, i) => readAlert(alert, `alerts[${i}]`));
-  return { source, alerts: read.map((alert) => ({ ...alert, plan: planAlert(alert, source, config) })) };
+  return { source, alerts: read.map((alert, i) => ({ ...alert, plan: planAlert(alert, source, config, `alerts[${i}]`) })) };
 }
 
 interface ReadAlert {
@@ -133,7 +133,7 @@ function stringMap(value: unknown, field: string, required: boolean): Record<str
   return value as Record<string, string>;
 }
 
-function planAlert(alert: ReadAlert, source: AlertmanagerBody['source'], config: AlertmanagerMappingConfig): IncidentPlan {
+function planAlert(alert: ReadAlert, source: AlertmanagerBody['source'], config: AlertmanagerMappingConfig, path: string): IncidentPlan {
   const label = (name: string) => (Object.hasOwn(alert.labels, name) && alert.labels[name].trim() !== '' ? alert.labels[name] : undefined);
   const serviceName = label(config.serviceLabel);
   if (serviceName === undefined) return skipped(`the alert has no "${config.serviceLabel}" label (ALERTMANAGER_SERVICE_LABEL)`);
@@ -145,12 +145,12 @@ function planAlert(alert: ReadAlert, source: AlertmanagerBody['source'], config:
   let environment = config.defaultEnvironment;
   if (environmentName !== undefined) {
     const field = label('environment') !== undefined ? 'environment' : 'env';
-    checkedName(environmentName, `labels.${field}`, refusedCharacterProblem);
+    checkedName(environmentName, `${path}.labels.${field}`, refusedCharacterProblem);
     const match = mapEnvironment(environmentName, config.environments);
     if (match.kind === 'unmapped') return skipped(match.reason);
     environment = match.environment;
   }
-  const service = clip(checkedName(serviceName, `labels.${config.serviceLabel}`), 300);
+  const service = clip(checkedName(serviceName, `${path}.labels.${config.serviceLabel}`), 300);
   const title = optionalText(alert.annotations, 'summary') ?? label('alertname') ?? `Alert ${alert.fingerprint}`;
   const description = optionalText(alert.annotations, 'description');
   const closed = alert.status === 'resolved';
