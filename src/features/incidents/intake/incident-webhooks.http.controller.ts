@@ -1,4 +1,4 @@
-import { Controller, Headers, Post, Res } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -80,6 +80,7 @@ export class IncidentWebhooksHttpController {
   }
 
   @Post('alertmanager')
+  @HttpCode(200)
   @SignedBodyRoute(INCIDENT_WEBHOOK_BOUNDS)
   @AuthenticatedBySignature()
   @ApiOperation({
