@@ -192,6 +192,13 @@ describe('PagerDuty V3 webhook intake', () => {
     });
   });
 
+  it('refuses a body past the 1 MB body limit (413) before reading it, storing nothing', async () => {
+    const count = await events().countDocuments({});
+    const body = JSON.stringify({ ...freshPagerDuty('pagerduty/incident.triggered.json', 'HUGE1'), padding: 'x'.repeat(1_100_000) });
+    expect((await postPagerDuty(app.http, body)).status).toBe(413);
+    expect(await events().countDocuments({})).toBe(count);
+  });
+
   it('answers 403 when PAGERDUTY_WEBHOOK_SECRET is unset', async () => {
     const bare = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
     try {
