@@ -347,3 +347,30 @@ describe('Alertmanager and Grafana mapping', () => {
     expect(refusedField(() => planAlertmanagerBody(make(), am))).toBe(field);
   });
 });
+
+describe('incident intake configuration', () => {
+  it('has the documented defaults', () => {
+    expect(config.incidentIntake).toEqual({
+      pagerdutyWebhookSecret: undefined,
+      alertmanagerWebhookToken: undefined,
+      alertmanagerServiceLabel: 'service',
+      alertmanagerMinSeverity: undefined,
+      services: new Map(),
+      environment: 7,
+    });
+  });
+
+  it.each([
+    ['INCIDENT_SERVICES', 'no pairs here'],
+    ['INCIDENT_SERVICES', 'a=b,=c'],
+    ['INCIDENT_SERVICES', 'pay\u202Ements=payments'],
+    ['INCIDENT_ENVIRONMENT', '9'],
+    ['INCIDENT_ENVIRONMENT', 'production'],
+    ['ALERTMANAGER_MIN_SEVERITY', 'fatal'],
+    ['ALERTMANAGER_SERVICE_LABEL', 'service-name'],
+    ['ALERTMANAGER_WEBHOOK_TOKEN', 'too-short'],
+    ['ALERTMANAGER_WEBHOOK_TOKEN', 'sixteen chars and a space'],
+  ])('refuses %s=%j at start', (name, value) => {
+    expect(() => validateEnv({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}=`));
+  });
+});
