@@ -20,9 +20,10 @@ import { SystemModule } from '../platform/system/system.module';
 import { TrackerEventsModule } from '../features/tracker-events';
 import { LiveModule } from '../features/live';
 import { CodeChangesModule } from '../features/code-changes';
-import { IncidentsModule } from '../features/incidents';
+import { IncidentIntakeModule, IncidentsModule } from '../features/incidents';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
+
 import { IntakeModule } from '../features/intake';
 import { requestIdFor } from '../platform/http/correlation-id';
 import { redactUrl } from '../platform/http/redact-url';
@@ -58,6 +59,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   InsightsModule,
   IntakeModule,
   IncidentsModule,
+  IncidentIntakeModule,
 ];
 
 @Module({})

@@ -601,6 +601,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/webhooks/pagerduty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * PagerDuty V3 webhook: incident events become incidents (signed with PAGERDUTY_WEBHOOK_SECRET)
+         * @description Point a V3 webhook subscription here. Every v1= signature of X-PagerDuty-Signature is checked against the HMAC-SHA256 of the raw body with PAGERDUTY_WEBHOOK_SECRET (any match accepts); no bearer token is asked for, even with TRACKER_AUTH=required. incident.triggered / reopened / acknowledged / resolved / priority_updated -> one incident (type-4 tracker event) per PagerDuty incident, updated by later events; the same event.id again -> 200 with duplicate: true; other events -> 202 ignored.
+         */
+        post: operations["receivePagerDutyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/webhooks/alertmanager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Alertmanager or Grafana alerting webhook: alerts become incidents (bearer ALERTMANAGER_WEBHOOK_TOKEN)
+         * @description Point an Alertmanager webhook_config (http_config.authorization credentials: ALERTMANAGER_WEBHOOK_TOKEN) or a Grafana webhook contact point (Authorization header: Bearer) here. The token is compared in constant time; it is not a tracker token, and TRACKER_AUTH=required asks for no other. One incident per alert (fingerprint + startsAt): firing opens it, resolved closes it at endsAt; a resend changes nothing. The answer has one entry per alert.
+         */
+        post: operations["receiveAlertmanagerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2774,6 +2814,57 @@ export interface components {
              * @example 507f1f77bcf86cd799439011
              */
             id: string;
+        };
+        IncidentRecordedDto: {
+            /** @description true: this webhook event (event.id) had already been recorded; nothing new was stored */
+            duplicate: boolean;
+            /**
+             * @description What the event did to its incident's tracker event
+             * @enum {string}
+             */
+            result: "created" | "updated" | "unchanged";
+            /**
+             * @description The incident (a type-4 tracker event, 24 hex): GET /api/v1alpha1/event/{eventId}
+             * @example 0f3c9a7d2b1e4c5a6d7e8f90
+             */
+            eventId: string;
+        };
+        IncidentIgnoredDto: {
+            /** @enum {boolean} */
+            ignored: true;
+            /** @example PagerDuty event type "incident.annotated" is not one Tracker records */
+            reason: string;
+        };
+        AlertResultDto: {
+            /** @example c6eadffa33fcdf37 */
+            fingerprint: string;
+            /**
+             * @description When the alert started firing (UTC): with the fingerprint, which incident it is
+             * @example 2024-01-15T10:00:00.000Z
+             */
+            startsAt: string;
+            /** @enum {string} */
+            status: "firing" | "resolved";
+            /**
+             * @description recorded: stored now; duplicate: this alert state was already recorded (a resend), nothing stored; skipped: not an incident (see reason)
+             * @enum {string}
+             */
+            outcome: "recorded" | "duplicate" | "skipped";
+            /** @enum {string} */
+            result?: "created" | "updated" | "unchanged";
+            /** @description The incident (a type-4 tracker event, 24 hex) */
+            eventId?: string;
+            /** @description Why the alert was skipped (no service label, unmapped environment, below ALERTMANAGER_MIN_SEVERITY) */
+            reason?: string;
+        };
+        AlertmanagerAnswerDto: {
+            /**
+             * @description Who sent the body (Grafana is told by its orgId and its extra alert fields)
+             * @enum {string}
+             */
+            source: "alertmanager" | "grafana";
+            /** @description One entry per alert, in the order sent */
+            results: components["schemas"]["AlertResultDto"][];
         };
     };
     responses: never;
@@ -6943,6 +7034,236 @@ export interface operations {
                 };
             };
             /** @description SCAN_MAX_IN_FLIGHT scan queries are in flight (or the store is unreachable); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receivePagerDutyWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description v1=<HMAC-SHA256 of the raw body, hex>, comma separated (one per secret) */
+                "X-PagerDuty-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The webhook body exactly as PagerDuty sends it: {event: {...}} */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The incident was updated (or left as it was), or the event is a resend */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRecordedDto"];
+                };
+            };
+            /** @description The incident was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRecordedDto"];
+                };
+            };
+            /** @description An event type Tracker does not record */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentIgnoredDto"];
+                };
+            };
+            /** @description A signed body that is not a readable V3 webhook event (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:invalid-signature: the signature is missing or none matches */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAGERDUTY_WEBHOOK_SECRET is not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveAlertmanagerWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Bearer <ALERTMANAGER_WEBHOOK_TOKEN> */
+                Authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The version-4 webhook body (or Grafana's variant of it) */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Each alert recorded, a duplicate (a resend) or skipped, with why */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertmanagerAnswerDto"];
+                };
+            };
+            /** @description A body that is not an Alertmanager webhook body, or an alert of it that cannot be read (the field is named; nothing is stored) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:unauthenticated or invalid-token: the bearer token is missing or is not ALERTMANAGER_WEBHOOK_TOKEN */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description ALERTMANAGER_WEBHOOK_TOKEN is not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

@@ -30,6 +30,7 @@ import {
 } from '../support/fuzz';
 import { http } from '../support/http';
 import { CLOUDEVENTS_PATH, GITHUB_PATH, signatureOf, WEBHOOK_SECRET } from '../support/intake';
+import { ALERTMANAGER_PATH, ALERTMANAGER_TOKEN, INCIDENT_ENV, PAGERDUTY_PATH, pagerDutySignature } from '../support/incident-intake';
 import {
   asText,
   bodyArbitrary,
@@ -162,6 +163,63 @@ const githubDelivery = hostileBody(
     }),
     pull_request: mutatedRecord({ merged: fc.boolean() }),
     repository: mutatedRecord({ full_name: fc.constantFrom('o/fuzz-a', 'o/fuzz-b') }),
+  }),
+);
+// The incident intake: PagerDuty V3 events (mostly correctly signed) and Alertmanager / Grafana bodies (mostly with the token).
+const pagerDutyBody = hostileBody(
+  mutatedRecord({
+    event: mutatedRecord({
+      id: fc.uuid({ version: 4 }),
+      event_type: fc.constantFrom(
+        'incident.triggered',
+        'incident.acknowledged',
+        'incident.reopened',
+        'incident.resolved',
+        'incident.priority_updated',
+        'incident.annotated',
+        'pagey.ping',
+      ),
+      resource_type: fc.constantFrom('incident', 'service'),
+      occurred_at: isoDate,
+      data: mutatedRecord({
+        id: fc.constantFrom('PFUZZ1', 'PFUZZ2', 'PFUZZ3', 'PFUZZ4', 'PFUZZ5', 'PFUZZ6'),
+        status: fc.constantFrom('triggered', 'acknowledged', 'resolved'),
+        created_at: isoDate,
+        title: smallText,
+        html_url: fc.webUrl(),
+        service: mutatedRecord({ summary: withLookAlikes(fc.constantFrom('fuzz-a', 'Fuzz Service')) }),
+        priority: fc.option(mutatedRecord({ summary: fc.constantFrom('P1', 'P3', 'SEV1') }), { nil: null }),
+        urgency: fc.constantFrom('high', 'low'),
+      }),
+    }),
+  }),
+);
+const alertFingerprint = fc.constantFrom('f0a1b2c3d4e5f601', 'f0a1b2c3d4e5f602', 'f0a1b2c3d4e5f603', 'f0a1b2c3d4e5f604');
+const alertmanagerBody = hostileBody(
+  mutatedRecord({
+    receiver: smallText,
+    status: fc.constantFrom('firing', 'resolved'),
+    version: fc.constantFrom('4', '1'),
+    orgId: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    groupKey: smallText,
+    truncatedAlerts: fc.nat(3),
+    alerts: fc.array(
+      mutatedRecord({
+        status: fc.constantFrom('firing', 'resolved'),
+        labels: mutatedRecord({
+          alertname: smallText,
+          service: withLookAlikes(fc.constantFrom('fuzz-a', 'fuzz-b')),
+          environment: fc.constantFrom('production', 'staging', 'moon'),
+          severity: fc.constantFrom('critical', 'warning', 'info', 'bogus'),
+        }),
+        annotations: mutatedRecord({ summary: smallText, description: smallText }),
+        startsAt: isoDate,
+        endsAt: isoDate,
+        generatorURL: fc.webUrl(),
+        fingerprint: alertFingerprint,
+      }),
+      { maxLength: 4 },
+    ),
   }),
 );
 const githubEventName = fc.oneof(
@@ -369,6 +427,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
         SCAN_MAX_IN_FLIGHT_PER_CALLER: '32',
         GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
         INGEST_ENVIRONMENTS: 'production=7,staging=6,prod=7',
+        ...INCIDENT_ENV,
       },
     });
     store = await MongoClient.connect(app.storeUri);
@@ -534,6 +593,45 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
         },
       },
       check: storedAsAnswered(intakeCount('github'), answered(201)),
+    },
+    // The incident intake: 8 in 10 PagerDuty events signed over the exact bytes (1 over other bytes, 1 unsigned);
+    // 8 in 10 Alertmanager bodies with the token (1 with another, 1 without).
+    'POST /api/v1alpha1/webhooks/pagerduty': {
+      cap: 400,
+      custom: {
+        inputs: () => fc.tuple(pagerDutyBody, fc.nat(9)),
+        send: ([body, signWhat]: [unknown, number]) => {
+          const text = body instanceof RawJson ? body.text : (JSON.stringify(body) ?? 'null');
+          const signature = signWhat < 8 ? pagerDutySignature(text) : signWhat === 8 ? pagerDutySignature(`${text} `) : undefined;
+          return send('POST', `${app.http}${PAGERDUTY_PATH}`, body, signature ? { 'x-pagerduty-signature': signature } : {});
+        },
+      },
+      // Six incident ids: a 201 created one of them, every other 2xx updated or repeated one.
+      check: storedAsAnswered(intakeCount('pagerduty'), answered(201), (outcomes) =>
+        outcomes.some((o) => o.status === 201 || o.status === 200),
+      ),
+    },
+    'POST /api/v1alpha1/webhooks/alertmanager': {
+      cap: 400,
+      custom: {
+        inputs: () => fc.tuple(alertmanagerBody, fc.nat(9)),
+        send: ([body, authWhat]: [unknown, number]) => {
+          const authorization =
+            authWhat < 8 ? `Bearer ${ALERTMANAGER_TOKEN}` : authWhat === 8 ? 'Bearer another-token-entirely' : undefined;
+          return send('POST', `${app.http}${ALERTMANAGER_PATH}`, body, authorization ? { authorization } : {});
+        },
+      },
+      // 200 answers one result per alert: each `created` among them stored one incident.
+      check: storedAsAnswered(
+        async () => (await intakeCount('alertmanager')()) + (await intakeCount('grafana')()),
+        (outcomes) =>
+          outcomes.reduce((n, o) => {
+            if (o.status !== 200) return n;
+            const answer = JSON.parse(o.body) as { results?: { result?: string; outcome: string }[] };
+            return n + (answer.results ?? []).filter((r) => r.outcome === 'recorded' && r.result === 'created').length;
+          }, 0),
+        (outcomes) => outcomes.some((o) => o.status === 200),
+      ),
     },
     'POST /api/v1alpha1/cloudevents': {
       cap: 400,

@@ -11,6 +11,7 @@ import { oidcMinter } from '../support/oidc-issuer';
 import { expectGrpcError, grpcClient, UnaryClient } from '../support/grpc-client';
 import { http } from '../support/http';
 import { CLOUDEVENTS_PATH, conformanceExamples, structured, withFreshId } from '../support/intake';
+import { fingerprint, freshAlerts, freshPagerDuty, INCIDENT_ENV, pagerDutySignature, postAlertmanager } from '../support/incident-intake';
 import { openSse } from '../support/sse-client';
 import { grpcVerdict, restVerdict, TRACKER_CALLERS, trackerGrpcRoles, trackerHeaders, trackerVerdict } from '../support/tracker-roles';
 import type { TrackerRole } from '../../src/auth/tracker-roles';
@@ -164,7 +165,8 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
  * with a reader, a writer and an admin token. Below the operation's role: 401 without a token, 403
  * urn:tracker:problems:forbidden naming the role (PERMISSION_DENIED on gRPC); from it up: exactly the
  * operation's success. Each call gets fresh resources where it consumes one (a deleted event, an own lock).
- * The GitHub webhook is not here: its signature authenticates it (test/intake/intake-github.e2e-spec.ts).
+ * The GitHub webhook is not here: its signature authenticates it (test/intake/intake-github.e2e-spec.ts). The
+ * incident webhooks (PagerDuty, Alertmanager) have rows of their own below: their own secret, never a tracker token.
  * The rows are checked against what the app declares: every operation of its OpenAPI document with an
  * x-tracker-role and every gRPC handler with a @RequireTrackerRole() has a row naming the same role, so a new
  * route or method without one fails the run, named.
@@ -306,6 +308,7 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
         TRACKER_AUTH: 'required',
         RATE_LIMIT_PER_MINUTE: '1000000',
         INGEST_ENVIRONMENTS: `${DEFAULT_INGEST_ENVIRONMENTS},test123=2,prod1=7`,
+        ...INCIDENT_ENV,
       },
     });
     const proto = (name: string) => join(PROTO_ROOT, `tracker/${name}/v1alpha1/${name}.proto`);
@@ -347,6 +350,55 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
       seen.push(`${caller}: ${verdict === 'allowed' ? res.status : verdict}`);
     }
     expect(seen).toEqual(TRACKER_CALLERS.map((c) => `${c}: ${trackerVerdict(c, role) === 'allowed' ? success : trackerVerdict(c, role)}`));
+  });
+
+  /**
+   * Webhooks authenticated by their own secret (TRACKER_AUTH=required asks them for no tracker token): with it,
+   * every caller gets the success status whatever tracker token it adds; without it, every caller's tracker token
+   * (an admin's included) is refused 401.
+   */
+  const SIGNED: [
+    string,
+    (tracker: Record<string, string>) => Promise<{ status: number }>,
+    (tracker: Record<string, string>) => Promise<{ status: number }>,
+    number,
+  ][] = [
+    [
+      'POST /webhooks/pagerduty',
+      (h) => {
+        const body = JSON.stringify(freshPagerDuty('pagerduty/incident.triggered.json', `M${randomUUID().slice(0, 8)}`));
+        return http('POST', url('/webhooks/pagerduty'), {
+          raw: body,
+          headers: { ...h, 'content-type': 'application/json', 'x-pagerduty-signature': pagerDutySignature(body) },
+        });
+      },
+      (h) =>
+        http('POST', url('/webhooks/pagerduty'), {
+          raw: JSON.stringify(freshPagerDuty('pagerduty/incident.triggered.json', `M${randomUUID().slice(0, 8)}`)),
+          headers: { ...h, 'content-type': 'application/json' },
+        }),
+      201,
+    ],
+    [
+      'POST /webhooks/alertmanager',
+      // The Authorization header carries the Alertmanager token itself: there is no room for a tracker token.
+      () => postAlertmanager(app.http, JSON.stringify(freshAlerts('alertmanager/firing.json', [fingerprint(), fingerprint()]))),
+      (h) =>
+        http('POST', url('/webhooks/alertmanager'), {
+          raw: JSON.stringify(freshAlerts('alertmanager/firing.json', [fingerprint(), fingerprint()])),
+          headers: { ...h, 'content-type': 'application/json' },
+        }),
+      200,
+    ],
+  ];
+
+  it.each(SIGNED)('REST %s: its own secret, never a tracker token', async (_route, signed, trackerOnly, success) => {
+    const seen: string[] = [];
+    for (const caller of TRACKER_CALLERS) {
+      seen.push(`${caller} + secret: ${(await signed(trackerHeaders(caller))).status}`);
+      seen.push(`${caller} alone: ${(await trackerOnly(trackerHeaders(caller))).status}`);
+    }
+    expect(seen).toEqual(TRACKER_CALLERS.flatMap((c) => [`${c} + secret: ${success}`, `${c} alone: 401`]));
   });
 
   it.each(GRPC)('gRPC %s needs %s', async (_method, role, send) => {

@@ -23,3 +23,4 @@ export {
   type FailureReason,
   type ReworkReason,
 } from './domain/causes';
+export { IncidentIntakeModule } from './intake/incident-intake.module';

@@ -20,5 +20,7 @@ import { IntakeService } from './intake.service';
   imports: [TrackerEventsModule, CodeChangesModule, MongooseModule.forFeature([IntakeReceiptModelDefinition])],
   controllers: [GithubWebhookHttpController, CloudEventsHttpController],
   providers: [IntakeReceiptRepository, IntakeLedger, IntakeMetrics, IntakeService, IntakeReceiptSweeper],
+  // The incidents feature's webhooks record their deliveries through the same ledger and metrics.
+  exports: [IntakeLedger, IntakeMetrics],
 })
 export class IntakeModule {}

@@ -109,6 +109,25 @@ export class AppConfig {
       receiptRetentionMs: this.env.INTAKE_RECEIPT_RETENTION_DAYS * 86_400_000,
     };
   }
+  /**
+   * The incident intake (PagerDuty, Alertmanager and Grafana webhooks): secrets, the PagerDuty service name
+   * (lower-cased) -> tracker service table, and how alerts are read.
+   */
+  get incidentIntake() {
+    const services = new Map<string, string>();
+    for (const pair of (this.env.INCIDENT_SERVICES ?? '').split(',').filter((p) => p.includes('='))) {
+      const at = pair.indexOf('=');
+      services.set(pair.slice(0, at).trim().toLowerCase(), pair.slice(at + 1).trim());
+    }
+    return {
+      pagerdutyWebhookSecret: this.env.PAGERDUTY_WEBHOOK_SECRET,
+      alertmanagerWebhookToken: this.env.ALERTMANAGER_WEBHOOK_TOKEN,
+      alertmanagerServiceLabel: this.env.ALERTMANAGER_SERVICE_LABEL,
+      alertmanagerMinSeverity: this.env.ALERTMANAGER_MIN_SEVERITY,
+      services,
+      environment: this.env.INCIDENT_ENVIRONMENT,
+    };
+  }
   get live() {
     return {
       busUrl: this.env.EVENT_BUS_URL,

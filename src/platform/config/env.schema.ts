@@ -29,6 +29,8 @@ export const DEFAULT_INGEST_ENVIRONMENTS = (
 const ENVIRONMENT_NUMBER = `(?:${EVENT_ENVIRONMENTS.join('|')})`;
 const INGEST_ENVIRONMENTS_PAIR = `\\s*[^=,\\s][^=,]{0,99}=\\s*${ENVIRONMENT_NUMBER}\\s*`;
 const INGEST_ENVIRONMENTS_PATTERN = new RegExp(`^${INGEST_ENVIRONMENTS_PAIR}(,${INGEST_ENVIRONMENTS_PAIR})*$`);
+const INCIDENT_SERVICES_PAIR = '\\s*[^=,\\s][^=,]{0,299}=\\s*[^=,\\s][^=,]{0,299}';
+const INCIDENT_SERVICES_PATTERN = new RegExp(`^${INCIDENT_SERVICES_PAIR}(,${INCIDENT_SERVICES_PAIR})*$`);
 /** Names an upstream system could not tell apart on screen (docs/security.md, identifiers) are no mapping. */
 const namesProblem = (v: unknown) => (typeof v === 'string' ? refusedCharacterProblem(v.replace(/[ \t\r\n,=]/g, '')) : undefined);
 const EnvironmentNamesVisible = () =>
@@ -294,6 +296,44 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(3650)
   INTAKE_RECEIPT_RETENTION_DAYS = 30;
+
+  /** The PagerDuty V3 webhook subscription's secret (X-PagerDuty-Signature); unset: the PagerDuty intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PAGERDUTY_WEBHOOK_SECRET?: string;
+
+  /** The bearer token Alertmanager (http_config.authorization) or Grafana sends; unset: the Alertmanager intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces (an HTTP Authorization token)' })
+  ALERTMANAGER_WEBHOOK_TOKEN?: string;
+
+  /** The alert label naming the tracker service of an Alertmanager or Grafana alert. */
+  @Matches(/^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/, { message: 'must be a Prometheus label name' })
+  ALERTMANAGER_SERVICE_LABEL = 'service';
+
+  /** The least `severity` label an alert needs to become an incident (critical > error > warning > info); unset: every alert. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['critical', 'error', 'warning', 'info'])
+  ALERTMANAGER_MIN_SEVERITY?: 'critical' | 'error' | 'warning' | 'info';
+
+  /** PagerDuty service name -> tracker service, `name=service` pairs, comma separated; unmapped names are kept as they are. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(INCIDENT_SERVICES_PATTERN, { message: 'must be comma-separated "PagerDuty service name=tracker service" pairs' })
+  @EnvironmentNamesVisible()
+  INCIDENT_SERVICES?: string;
+
+  /** The tracker environment of PagerDuty incidents (PagerDuty has no environments). */
+  @Transform(toInt)
+  @IsInt()
+  @IsIn([...EVENT_ENVIRONMENTS])
+  INCIDENT_ENVIRONMENT: number = EventEnvironment.Production;
   /** NATS server that fans live changes out across instances (docs/live.md); unset = one instance, in-process. */
   @Transform(emptyToUndefined)
   @IsOptional()
