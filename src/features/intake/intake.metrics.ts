@@ -5,6 +5,9 @@ import { MetricsService } from '../../platform/metrics/metrics.service';
 /** Distinct `type` label values kept before the rest are counted as `other` (senders choose the type text). */
 const MAX_TYPE_LABELS = 100;
 
+/** Who sent a delivery: the label the intake's series carry. */
+export type IntakeProvider = 'github' | 'cloudevents' | 'gitlab' | 'flux' | 'argocd';
+
 /** The intake's Prometheus series, on the app's registry. */
 @Injectable()
 export class IntakeMetrics {
@@ -15,7 +18,7 @@ export class IntakeMetrics {
   constructor(metrics: MetricsService) {
     this.ignoredTotal = new Counter({
       name: 'tracker_intake_ignored_total',
-      help: 'Deliveries the CI/CD intake answered 202 ignored, by provider (github, cloudevents) and event type',
+      help: 'Deliveries the CI/CD intake answered 202 ignored, by provider (github, cloudevents, gitlab, flux, argocd) and event type',
       labelNames: ['provider', 'type'] as const,
       registers: [metrics.registry],
     });
@@ -27,11 +30,11 @@ export class IntakeMetrics {
     });
   }
 
-  conflict(provider: 'github' | 'cloudevents'): void {
+  conflict(provider: IntakeProvider): void {
     this.conflictsTotal.inc({ provider });
   }
 
-  ignored(provider: 'github' | 'cloudevents', type: string): void {
+  ignored(provider: IntakeProvider, type: string): void {
     this.ignoredTotal.inc({ provider, type: this.label(type) });
   }
 
