@@ -3,7 +3,7 @@ import { DomainError, ForbiddenError, InvalidInputError } from '../../platform/e
 import { AppConfig } from '../../platform/config/app-config.service';
 import type { SignedBody } from '../../platform/http/raw-body';
 import { FLUX_SOURCE, fluxRevision, planFluxEvent } from './domain/flux-mapping';
-import { at } from './domain/intake-plan';
+import { at, optionalText } from './domain/intake-plan';
 import { IntakeAnswer, IntakeWriter } from './intake-writer';
 import { verifyHmacSha256 } from './webhook-auth';
 
@@ -28,8 +28,9 @@ export class FluxIntakeService {
       throw InvalidInputError.field('body', 'must be a JSON object');
     const plan = planFluxEvent({ payload, defaultEnvironment: this.config.intake.fluxEnvironment }, this.config.intake.environments);
     // Flux sends no delivery id and repeats events: one (object, revision, reason) is recorded once.
-    const uid = String(at(payload, 'involvedObject.uid') ?? '');
-    const key = [FLUX_SOURCE, uid, fluxRevision(at(payload, 'metadata')) ?? '', String(at(payload, 'reason') ?? '')];
-    return this.writer.record('flux', String(at(payload, 'reason') ?? 'none'), key, undefined, plan);
+    // (The plan has checked uid and reason are text.)
+    const reason = optionalText(payload, 'reason') ?? 'none';
+    const key = [FLUX_SOURCE, optionalText(payload, 'involvedObject.uid') ?? '', fluxRevision(at(payload, 'metadata')) ?? '', reason];
+    return this.writer.record('flux', reason, key, undefined, plan);
   }
 }
