@@ -69,7 +69,7 @@ describe('CD intake across two instances', () => {
 
   /** Sends `late` (a non-final status) and `final` copies interleaved over both instances; answers the stored status. */
   async function race(send: (instance: number, final: boolean) => Promise<HttpResult>, find: () => Promise<any>): Promise<number> {
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => send(i % 2, Math.floor(i / 2) % 2 === 1)));
+    const answers = await Promise.all(Array.from({ length: 16 }, (_, i) => send(i % 2, Math.floor(i / 2) % 2 === 1)));
     ok(answers);
     const docs = await find();
     expect(docs).toHaveLength(1);

@@ -1,3 +1,4 @@
+import type { EventStatus } from '../../../contract/enums';
 import { AppConfig } from '../../../platform/config/app-config.service';
 import { validateEnv } from '../../../platform/config/env.schema';
 import type { TrackerEventRecordView } from '../../tracker-events';
@@ -28,7 +29,7 @@ describe('monotone deployment moves', () => {
     [9, 1, undefined],
     [3, 4, 4],
   ])('a stored %i receiving %i becomes %s', (stored, incoming, result) => {
-    const update = monotoneDeploymentUpdate({ status: incoming, source: 's' })(storedAt(stored));
+    const update = monotoneDeploymentUpdate({ status: incoming as EventStatus, source: 's' })(storedAt(stored));
     expect(update?.attributes?.status).toBe(result);
   });
   it('ends a deployment at the final status time, never before its start', () => {
