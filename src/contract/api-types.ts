@@ -6564,6 +6564,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The body is over 1 MB */
             413: {
                 headers: {
@@ -6836,6 +6845,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The body is over 1 MB */
             413: {
                 headers: {
@@ -6960,6 +6978,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The body is over 1 MB */
             413: {
                 headers: {
@@ -7075,6 +7102,15 @@ export interface operations {
             };
             /** @description ARGOCD_WEBHOOK_TOKEN is not configured */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,8 @@ const one = (value: string | string[] | undefined) => (Array.isArray(value) ? va
 const RECORDED = 'A tracker event (or change) was created';
 const UPDATED = "The deployment's tracker event was updated or left as it was, or the delivery is a repeat (duplicate: true)";
 
+const LOCKED = "urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored)";
+
 function answered(answer: IntakeAnswer, reply: FastifyReply) {
   void reply.status(answer.status);
   return answerBody(answer);
@@ -71,6 +73,7 @@ export class CdWebhooksHttpController {
     400: 'An authenticated body that is not a readable delivery (the field is named)',
     401: 'urn:tracker:problems:invalid-signature: X-Gitlab-Token is missing or wrong',
     403: 'GITLAB_WEBHOOK_TOKEN is not configured',
+    409: LOCKED,
   })
   async receiveGitlab(
     @SignedRequestBody() body: SignedBody,
@@ -118,6 +121,7 @@ export class CdWebhooksHttpController {
     400: 'An authenticated body that is not a readable Flux event (the field is named)',
     401: 'urn:tracker:problems:invalid-signature: X-Signature is missing or does not match',
     403: 'FLUX_WEBHOOK_SECRET is not configured (and FLUX_ALLOW_UNSIGNED is not true)',
+    409: LOCKED,
   })
   async receiveFlux(@SignedRequestBody() body: SignedBody, @Headers() headers: HeaderMap, @Res({ passthrough: true }) reply: FastifyReply) {
     return answered(await this.flux.receive(one(headers['x-signature']), body), reply);
@@ -144,6 +148,7 @@ export class CdWebhooksHttpController {
     400: 'An authenticated body that is not the template body (the field is named)',
     401: 'urn:tracker:problems:invalid-signature: the bearer token is missing or wrong',
     403: 'ARGOCD_WEBHOOK_TOKEN is not configured',
+    409: LOCKED,
   })
   async receiveArgocd(
     @SignedRequestBody() body: SignedBody,
