@@ -2650,7 +2650,7 @@ export interface components {
             to?: string;
         };
         IntakeRecordedDto: {
-            /** @description true: this delivery (X-GitHub-Delivery, or CloudEvent source + id) had already been recorded; nothing new was stored */
+            /** @description true: this delivery (X-GitHub-Delivery, X-Gitlab-Event-UUID, a Flux event or Argo CD notification repeated, or CloudEvent source + id) had already been recorded; nothing new was stored */
             duplicate: boolean;
             /**
              * @description What the delivery did to its tracker event

@@ -3,7 +3,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 /** 200/201: the delivery was recorded (or had been: `duplicate`). */
 export class IntakeRecordedDto {
   @ApiProperty({
-    description: 'true: this delivery (X-GitHub-Delivery, or CloudEvent source + id) had already been recorded; nothing new was stored',
+    description:
+      'true: this delivery (X-GitHub-Delivery, X-Gitlab-Event-UUID, a Flux event or Argo CD notification repeated, or CloudEvent source + id) had already been recorded; nothing new was stored',
   })
   duplicate!: boolean;
 
