@@ -104,4 +104,31 @@ describe('GitLab webhook intake', () => {
     expect(noId.status).toBe(400);
     expect(JSON.stringify(noId.body)).toContain('deployment_id');
   });
+
+  it('documents the three CD webhooks in the OpenAPI document (every answer above was checked against it)', async () => {
+    const doc = (await http('GET', `${app.http}/docs-json`)).body;
+    for (const [path, operationId] of [
+      ['gitlab', 'receiveGitlabWebhook'],
+      ['flux', 'receiveFluxEvent'],
+      ['argocd', 'receiveArgocdNotification'],
+    ]) {
+      const post = doc.paths[`${API}/webhooks/${path}`].post;
+      expect(post.operationId).toBe(operationId);
+      expect(Object.keys(post.responses).sort()).toEqual([
+        '200',
+        '201',
+        '202',
+        '400',
+        '401',
+        '403',
+        '409',
+        '413',
+        '415',
+        '429',
+        '500',
+        '503',
+      ]);
+      expect(post['x-tracker-role']).toBeUndefined();
+    }
+  });
 });
