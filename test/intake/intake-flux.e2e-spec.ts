@@ -2,6 +2,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { startTestApp, TestApp } from '../support/app-harness';
 import { reportFigure } from '../support/figures';
 import { CD_INTAKE_ENV, cdFixtures, fluxSignature, postArgocd, postFlux, postGitlab } from '../support/cd-intake';
+import { http } from '../support/http';
 import { withOneByteChanged } from '../support/intake';
 
 /*
@@ -86,6 +87,14 @@ describe('Flux webhook intake', () => {
     const res = await postFlux(app.http, raw, { signature: sig });
     expect(res.status).toBe(401);
     expect(res.body.type).toContain('invalid-signature');
+  });
+
+  it('counts what it ignored by provider and type in /metrics (Flux: the reason; GitLab: the event)', async () => {
+    await postFlux(app.http, body('gitrepository-new-artifact.json'));
+    await postGitlab(app.http, 'Push Hook', '{"object_kind":"push"}');
+    const metrics = (await http('GET', `${app.http}/metrics`)).text;
+    expect(metrics).toMatch(/tracker_intake_ignored_total\{provider="flux",type="NewArtifact"\} [1-9]/);
+    expect(metrics).toMatch(/tracker_intake_ignored_total\{provider="gitlab",type="Push_Hook"\} 1/);
   });
 
   it('refuses an authenticated body that is not a Flux event with 400 naming the field', async () => {
