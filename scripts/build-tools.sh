@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Go tools Tracker runs beside itself into .bin/ (ignored by git), each from a pinned module under
-# tools/: ferretdb (the embedded store) and grpcurl (the seed's gRPC examples, used by an e2e test).
+# tools/: ferretdb (the embedded store), grpcurl (the seed's gRPC examples, used by an e2e test) and argocd-render
+# (renders deploy/argocd/notifications.yaml as Argo CD does, for the Argo CD intake's e2e test; standard library only).
 # A tool is rebuilt only when its binary is missing or its fingerprint changed: go.mod, go.sum and the module's own
 # .go files (tools/ferretdb/main.go is our launcher), so a changed launcher replaces an old binary.
 # The service computes the same fingerprint (src/platform/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
@@ -45,3 +46,4 @@ build() { # name, module dir, go build target
 
 build ferretdb .
 build grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
+build argocd-render .

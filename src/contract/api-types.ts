@@ -567,6 +567,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/webhooks/gitlab": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GitLab webhook: deployment events become tracker events, merged merge requests changes (X-Gitlab-Token)
+         * @description Point a project or group webhook here with the secret token GITLAB_WEBHOOK_TOKEN and the Deployment and Merge request events. Deployment Hook -> one tracker event per GitLab deployment, moved on by later statuses (never back from a final one); Merge Request Hook with action merge -> a change; a redelivery (same X-Gitlab-Event-UUID) -> 200 duplicate; other events -> 202 ignored.
+         */
+        post: operations["receiveGitlabWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/webhooks/flux": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Flux notification-controller events (Provider generic-hmac, X-Signature) become deployment tracker events
+         * @description Point a Flux Provider of type generic-hmac here with FLUX_WEBHOOK_SECRET (type generic, unsigned, only with FLUX_ALLOW_UNSIGNED=true). Kustomization and HelmRelease events -> one tracker event per (object uid, revision), moved on by later reasons; a repeated event -> 200 duplicate; other kinds and reasons -> 202 ignored.
+         */
+        post: operations["receiveFluxEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/webhooks/argocd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Argo CD Notifications' webhook (the shipped template, Authorization: Bearer ARGOCD_WEBHOOK_TOKEN) becomes deployment tracker events
+         * @description Install deploy/argocd/notifications.yaml and subscribe applications to its triggers. One tracker event per (application, operation start, revision), moved on by later notifications; the same notification again -> 200 duplicate; no deployment step -> 202 ignored.
+         */
+        post: operations["receiveArgocdNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1alpha1/incidents": {
         parameters: {
             query?: never;
@@ -2695,7 +2755,7 @@ export interface components {
             to?: string;
         };
         IntakeRecordedDto: {
-            /** @description true: this delivery (X-GitHub-Delivery, or CloudEvent source + id) had already been recorded; nothing new was stored */
+            /** @description true: this delivery (X-GitHub-Delivery, X-Gitlab-Event-UUID, a Flux event or Argo CD notification repeated, or CloudEvent source + id) had already been recorded; nothing new was stored */
             duplicate: boolean;
             /**
              * @description What the delivery did to its tracker event
@@ -2735,6 +2795,71 @@ export interface components {
         CloudEventBatchAnswerDto: {
             /** @description One entry per CloudEvent, in the order sent */
             results: components["schemas"]["CloudEventBatchEntryDto"][];
+        };
+        ArgocdDestinationDto: {
+            /** @example https://kubernetes.default.svc */
+            server?: string | null;
+            /** @example guestbook */
+            namespace?: string | null;
+            /** @example in-cluster */
+            name?: string | null;
+        };
+        ArgocdNotificationDto: {
+            /**
+             * @description metadata.name of the Application
+             * @example guestbook
+             */
+            application: string;
+            /**
+             * @description metadata.namespace
+             * @example argocd
+             */
+            namespace?: string | null;
+            /**
+             * @description spec.project
+             * @example default
+             */
+            project?: string | null;
+            /** @description metadata.uid */
+            uid?: string | null;
+            /**
+             * @description The revision being synced: status.operationState.syncResult.revision, else operation.sync.revision, else status.sync.revision
+             * @example a35a3ad9a62ed7a25ba2e5f8d1a1a6f5cfa3d5a1
+             */
+            revision?: string | null;
+            /**
+             * @description status.sync.status
+             * @example Synced
+             */
+            syncStatus?: string | null;
+            /**
+             * @description status.health.status
+             * @example Healthy
+             */
+            healthStatus?: string | null;
+            /**
+             * @description status.operationState.phase
+             * @example Succeeded
+             */
+            operationPhase?: string | null;
+            /**
+             * @description status.operationState.startedAt
+             * @example 2024-03-01T10:00:00Z
+             */
+            startedAt?: string | null;
+            /**
+             * @description status.operationState.finishedAt
+             * @example 2024-03-01T10:02:00Z
+             */
+            finishedAt?: string | null;
+            /** @description spec.destination */
+            destination?: components["schemas"]["ArgocdDestinationDto"] | null;
+            /** @description spec.source.repoURL */
+            repoURL?: string | null;
+            /** @description annotation (else label) tracker/service; absent: the application name */
+            service?: string | null;
+            /** @description annotation (else label) tracker/environment, mapped by INGEST_ENVIRONMENTS */
+            environment?: string | null;
         };
         IncidentCauseResponse: {
             /**
@@ -6674,6 +6799,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description The body is over 1 MB */
             413: {
                 headers: {
@@ -6808,6 +6942,409 @@ export interface operations {
                 };
             };
             /** @description Another CloudEvent with this (source, id) but another type or data was already recorded; nothing was stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveGitlabWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The sending GitLab's URL */
+                "X-Gitlab-Instance"?: string;
+                /** @description The event (redeliveries repeat it) */
+                "X-Gitlab-Event-UUID"?: string;
+                /** @description Deployment Hook, Merge Request Hook, ... */
+                "X-Gitlab-Event": string;
+                /** @description The webhook secret token (GITLAB_WEBHOOK_TOKEN) */
+                "X-Gitlab-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The webhook payload exactly as GitLab sends it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The deployment's tracker event was updated or left as it was, or the delivery is a repeat (duplicate: true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description A tracker event (or change) was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description Nothing to record (another event or action, an unmapped environment) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeIgnoredDto"];
+                };
+            };
+            /** @description An authenticated body that is not a readable delivery (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:invalid-signature: X-Gitlab-Token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description GITLAB_WEBHOOK_TOKEN is not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveFluxEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description sha256=<HMAC-SHA256 of the raw body, hex> (generic-hmac); required unless FLUX_ALLOW_UNSIGNED=true */
+                "X-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The Flux event exactly as notification-controller sends it */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The deployment's tracker event was updated or left as it was, or the delivery is a repeat (duplicate: true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description A tracker event (or change) was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description Nothing to record (another kind or reason, an unmapped environment) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeIgnoredDto"];
+                };
+            };
+            /** @description An authenticated body that is not a readable Flux event (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:invalid-signature: X-Signature is missing or does not match */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FLUX_WEBHOOK_SECRET is not configured (and FLUX_ALLOW_UNSIGNED is not true) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    receiveArgocdNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Bearer ARGOCD_WEBHOOK_TOKEN */
+                Authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the shipped template renders (docs/intake.md) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArgocdNotificationDto"];
+            };
+        };
+        responses: {
+            /** @description The deployment's tracker event was updated or left as it was, or the delivery is a repeat (duplicate: true) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description A tracker event (or change) was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeRecordedDto"];
+                };
+            };
+            /** @description Nothing to record (no deployment step, no or an unmapped environment) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeIgnoredDto"];
+                };
+            };
+            /** @description An authenticated body that is not the template body (the field is named) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:invalid-signature: the bearer token is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description ARGOCD_WEBHOOK_TOKEN is not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -31,6 +31,7 @@ import {
 import { http } from '../support/http';
 import { CLOUDEVENTS_PATH, GITHUB_PATH, signatureOf, WEBHOOK_SECRET } from '../support/intake';
 import { ALERTMANAGER_PATH, ALERTMANAGER_TOKEN, INCIDENT_ENV, PAGERDUTY_PATH, pagerDutySignature } from '../support/incident-intake';
+import { ARGOCD_PATH, ARGOCD_TOKEN, CD_INTAKE_ENV, FLUX_PATH, fluxSignature, GITLAB_PATH, GITLAB_TOKEN } from '../support/cd-intake';
 import {
   asText,
   bodyArbitrary,
@@ -220,6 +221,71 @@ const alertmanagerBody = hostileBody(
       }),
       { maxLength: 4 },
     ),
+  }),
+);
+// The CD tools' webhooks (issue 27): GitLab deployments and merge requests, Flux events, Argo CD template bodies.
+const gitlabDelivery = hostileBody(
+  mutatedRecord({
+    object_kind: fc.constantFrom('deployment', 'merge_request', 'push'),
+    status: fc.constantFrom('created', 'running', 'success', 'failed', 'canceled', 'blocked'),
+    status_changed_at: fc.oneof(isoDate, fc.constantFrom('2021-04-28 21:50:00 +0200', '2013-12-03 17:23:34 UTC')),
+    deployment_id: fc.integer({ min: 1, max: 6 }),
+    deployable_url: fc.option(fc.webUrl(), { nil: null }),
+    environment: fc.constantFrom('production', 'Staging', 'review/x', 'moon'),
+    environment_tier: fc.constantFrom('production', 'staging', 'testing', 'development', 'other'),
+    project: mutatedRecord({ id: fc.integer({ min: 1, max: 3 }), path_with_namespace: smallText, web_url: fc.webUrl() }),
+    short_sha: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 8, maxLength: 8 }),
+    commit_url: fc.webUrl(),
+    user: mutatedRecord({ username: smallText }),
+    object_attributes: mutatedRecord({
+      action: fc.constantFrom('merge', 'open', 'close'),
+      merge_commit_sha: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 40, maxLength: 40 }),
+      url: fc.webUrl(),
+      title: smallText,
+      updated_at: isoDate,
+    }),
+  }),
+);
+const gitlabEventName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('Deployment Hook', 'Merge Request Hook', 'Push Hook') },
+  { weight: 1, arbitrary: smallText },
+);
+const fluxEvent = hostileBody(
+  mutatedRecord({
+    involvedObject: mutatedRecord({
+      kind: fc.constantFrom('Kustomization', 'HelmRelease', 'GitRepository'),
+      name: smallText,
+      namespace: smallText,
+      uid: fc.constantFrom('u-1', 'u-2', 'u-3'),
+    }),
+    metadata: mutatedRecord({
+      'kustomize.toolkit.fluxcd.io/revision': smallText,
+      service: smallText,
+      environment: fc.constantFrom('production', 'moon'),
+    }),
+    severity: fc.constantFrom('info', 'error'),
+    reason: fc.constantFrom('Progressing', 'ReconciliationSucceeded', 'UpgradeFailed', 'HealthCheckFailed', 'NewArtifact'),
+    message: smallText,
+    reportingController: fc.constantFrom('kustomize-controller', 'helm-controller'),
+    timestamp: isoDate,
+  }),
+);
+const argocdNotification = hostileBody(
+  mutatedRecord({
+    application: smallText,
+    namespace: fc.option(smallText, { nil: null }),
+    project: fc.option(smallText, { nil: null }),
+    uid: fc.option(fc.uuid({ version: 4 }), { nil: null }),
+    revision: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 40, maxLength: 40 }), { nil: null }),
+    syncStatus: fc.constantFrom('Synced', 'OutOfSync'),
+    healthStatus: fc.constantFrom('Healthy', 'Progressing', 'Degraded', 'Missing'),
+    operationPhase: fc.option(fc.constantFrom('Running', 'Succeeded', 'Failed', 'Error'), { nil: null }),
+    startedAt: fc.option(isoDate, { nil: null }),
+    finishedAt: fc.option(isoDate, { nil: null }),
+    destination: fc.option(mutatedRecord({ server: fc.webUrl(), namespace: smallText }), { nil: null }),
+    repoURL: fc.option(fc.webUrl(), { nil: null }),
+    service: fc.option(smallText, { nil: null }),
+    environment: fc.option(fc.constantFrom('production', 'staging', 'moon'), { nil: null }),
   }),
 );
 const githubEventName = fc.oneof(
@@ -426,6 +492,9 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
         SCAN_MAX_IN_FLIGHT: '32',
         SCAN_MAX_IN_FLIGHT_PER_CALLER: '32',
         GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        GITLAB_WEBHOOK_TOKEN: CD_INTAKE_ENV.GITLAB_WEBHOOK_TOKEN,
+        FLUX_WEBHOOK_SECRET: CD_INTAKE_ENV.FLUX_WEBHOOK_SECRET,
+        ARGOCD_WEBHOOK_TOKEN: CD_INTAKE_ENV.ARGOCD_WEBHOOK_TOKEN,
         INGEST_ENVIRONMENTS: 'production=7,staging=6,prod=7',
         ...INCIDENT_ENV,
       },
@@ -632,6 +701,50 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
           }, 0),
         (outcomes) => outcomes.some((o) => o.status === 200),
       ),
+    },
+    // The CD tools' webhooks: 8 in 10 authenticated (so the mapping sees hostile payloads), the rest not. A 201
+    // stored one tracker event, except a GitLab merge request's (a change).
+    'POST /api/v1alpha1/webhooks/gitlab': {
+      cap: 400,
+      custom: {
+        inputs: () => fc.tuple(gitlabEventName, gitlabDelivery, fc.nat(9), fc.uuid({ version: 4 })),
+        send: ([event, body, authWhat, uuid]: [string, unknown, number, string]) => {
+          const headers: Record<string, string> = { 'x-gitlab-event': event.replace(/[^\x20-\x7e]/g, ''), 'x-gitlab-event-uuid': uuid };
+          if (authWhat < 8) headers['x-gitlab-token'] = GITLAB_TOKEN;
+          else if (authWhat === 8) headers['x-gitlab-token'] = `${GITLAB_TOKEN}x`;
+          return send('POST', `${app.http}${GITLAB_PATH}`, body, headers);
+        },
+      },
+      check: storedAsAnswered(
+        intakeCount('gitlab'),
+        (outcomes) => outcomes.filter((o) => o.status === 201 && o.body.includes('eventId')).length,
+      ),
+    },
+    'POST /api/v1alpha1/webhooks/flux': {
+      cap: 400,
+      custom: {
+        inputs: () => fc.tuple(fluxEvent, fc.nat(9)),
+        send: ([body, signWhat]: [unknown, number]) => {
+          const text = body instanceof RawJson ? body.text : (JSON.stringify(body) ?? 'null');
+          const signature = signWhat < 8 ? fluxSignature(text) : signWhat === 8 ? fluxSignature(`${text} `) : undefined;
+          return send('POST', `${app.http}${FLUX_PATH}`, body, signature ? { 'x-signature': signature } : {});
+        },
+      },
+      check: storedAsAnswered(intakeCount('flux'), answered(201)),
+    },
+    'POST /api/v1alpha1/webhooks/argocd': {
+      cap: 400,
+      custom: {
+        inputs: () => fc.tuple(argocdNotification, fc.nat(9)),
+        send: ([body, authWhat]: [unknown, number]) =>
+          send(
+            'POST',
+            `${app.http}${ARGOCD_PATH}`,
+            body,
+            authWhat < 8 ? { authorization: `Bearer ${ARGOCD_TOKEN}` } : authWhat === 8 ? { authorization: 'Bearer wrong' } : {},
+          ),
+      },
+      check: storedAsAnswered(intakeCount('argocd'), answered(201)),
     },
     'POST /api/v1alpha1/cloudevents': {
       cap: 400,

@@ -10,6 +10,7 @@ import { HS256_MINTER, TokenMinter } from '../support/auth';
 import { oidcMinter } from '../support/oidc-issuer';
 import { expectGrpcError, grpcClient, UnaryClient } from '../support/grpc-client';
 import { http } from '../support/http';
+import { CD_INTAKE_ENV, cdFixtures, fluxSignature, postArgocd, postGitlab } from '../support/cd-intake';
 import { CLOUDEVENTS_PATH, conformanceExamples, structured, withFreshId } from '../support/intake';
 import { fingerprint, freshAlerts, freshPagerDuty, INCIDENT_ENV, pagerDutySignature, postAlertmanager } from '../support/incident-intake';
 import { openSse } from '../support/sse-client';
@@ -166,7 +167,8 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
  * urn:tracker:problems:forbidden naming the role (PERMISSION_DENIED on gRPC); from it up: exactly the
  * operation's success. Each call gets fresh resources where it consumes one (a deleted event, an own lock).
  * The GitHub webhook is not here: its signature authenticates it (test/intake/intake-github.e2e-spec.ts). The
- * incident webhooks (PagerDuty, Alertmanager) have rows of their own below: their own secret, never a tracker token.
+ * incident webhooks (PagerDuty, Alertmanager) and the CD tools' webhooks (GitLab, Flux, Argo CD) have rows of their
+ * own below: no Tracker role, their own secret, never a tracker token.
  * The rows are checked against what the app declares: every operation of its OpenAPI document with an
  * x-tracker-role and every gRPC handler with a @RequireTrackerRole() has a row naming the same role, so a new
  * route or method without one fails the run, named.
@@ -309,6 +311,7 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
         RATE_LIMIT_PER_MINUTE: '1000000',
         INGEST_ENVIRONMENTS: `${DEFAULT_INGEST_ENVIRONMENTS},test123=2,prod1=7`,
         ...INCIDENT_ENV,
+        ...CD_INTAKE_ENV,
       },
     });
     const proto = (name: string) => join(PROTO_ROOT, `tracker/${name}/v1alpha1/${name}.proto`);
@@ -339,6 +342,47 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
       rest: REST.map(([route, role]) => `${route} needs ${role}`).sort(),
       grpc: GRPC.map(([method, role]) => `${method} needs ${role}`).sort(),
     });
+  });
+
+  /**
+   * The CD tools' webhooks declare no Tracker role: whatever Tracker token a caller holds, only the tool's own
+   * secret is checked (a Tracker admin token without it: 401 invalid-signature; the secret without any Tracker
+   * token: taken). For Argo CD the Tracker token sits where its bearer token goes, and is refused as a wrong one.
+   */
+  const deployment = JSON.stringify({ ...cdFixtures('gitlab').get('deployment-running.json'), deployment_id: 990_001 });
+  const fluxBody = JSON.stringify(cdFixtures('flux').get('helmrelease-install-failed.json'));
+  const argoBody = JSON.stringify({
+    application: 'matrix',
+    operationPhase: 'Running',
+    healthStatus: 'Progressing',
+    environment: 'production',
+  });
+  const WEBHOOKS: [string, (tracker: Record<string, string>, secret: boolean) => Promise<{ status: number; body: any }>][] = [
+    [
+      'POST /webhooks/gitlab',
+      (h, secret) => postGitlab(app.http, 'Deployment Hook', deployment, { token: secret ? undefined : null, headers: h }),
+    ],
+    [
+      'POST /webhooks/flux',
+      (h, secret) =>
+        http('POST', url('/webhooks/flux'), {
+          raw: fluxBody,
+          headers: { 'content-type': 'application/json', ...h, ...(secret ? { 'x-signature': fluxSignature(fluxBody) } : {}) },
+        }),
+    ],
+    [
+      'POST /webhooks/argocd',
+      (h, secret) =>
+        secret
+          ? postArgocd(app.http, argoBody)
+          : http('POST', url('/webhooks/argocd'), { raw: argoBody, headers: { 'content-type': 'application/json', ...h } }),
+    ],
+  ];
+  it.each(WEBHOOKS)('REST %s needs no Tracker role, only its own secret', async (_route, send) => {
+    const seen: string[] = [];
+    for (const caller of TRACKER_CALLERS) seen.push(`${caller}: ${(await send(trackerHeaders(caller), false)).status}`);
+    expect(seen).toEqual(TRACKER_CALLERS.map((c) => `${c}: 401`));
+    expect([200, 201]).toContain((await send({}, true)).status);
   });
 
   it.each(REST)('REST %s needs %s', async (_route, role, send, success) => {

@@ -223,6 +223,8 @@ describe('GitHub webhook intake', () => {
       '400',
       '401',
       '403',
+      // AUTO_LOCK=on and another owner holds the deployment lock
+      '409',
       // what the platform adds to every operation with a body (addPlatformResponses)
       '413',
       '415',

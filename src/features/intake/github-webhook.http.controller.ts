@@ -65,6 +65,7 @@ export class GithubWebhookHttpController {
     400: 'A signed body that is not a readable delivery (the field is named)',
     401: 'urn:tracker:problems:invalid-signature: the signature is missing or does not match',
     403: 'GITHUB_WEBHOOK_SECRET is not configured',
+    409: "urn:tracker:problems:locked: AUTO_LOCK=on and another owner holds the service's deployment lock (nothing stored)",
   })
   async receive(@SignedRequestBody() body: SignedBody, @Headers() headers: HeaderMap, @Res({ passthrough: true }) reply: FastifyReply) {
     const answer = await this.service.github(

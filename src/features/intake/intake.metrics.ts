@@ -5,8 +5,8 @@ import { MetricsService } from '../../platform/metrics/metrics.service';
 /** Distinct `type` label values kept before the rest are counted as `other` (senders choose the type text). */
 const MAX_TYPE_LABELS = 100;
 
-/** Who sent a delivery: the `provider` label of the intake's series. */
-export type IntakeProvider = 'github' | 'cloudevents' | 'pagerduty' | 'alertmanager';
+/** Who sent a delivery: the label the intake's series carry. */
+export type IntakeProvider = 'github' | 'cloudevents' | 'gitlab' | 'flux' | 'argocd' | 'pagerduty' | 'alertmanager';
 
 /** The intake's Prometheus series, on the app's registry. */
 @Injectable()
@@ -18,7 +18,7 @@ export class IntakeMetrics {
   constructor(metrics: MetricsService) {
     this.ignoredTotal = new Counter({
       name: 'tracker_intake_ignored_total',
-      help: 'Deliveries the CI/CD intake answered 202 ignored, by provider (github, cloudevents, pagerduty, alertmanager) and event type',
+      help: 'Deliveries the CI/CD intake answered 202 ignored, by provider (github, cloudevents, gitlab, flux, argocd, pagerduty, alertmanager) and event type',
       labelNames: ['provider', 'type'] as const,
       registers: [metrics.registry],
     });

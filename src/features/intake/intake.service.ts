@@ -1,26 +1,18 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { verify } from '@octokit/webhooks-methods';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { CloudEvent } from 'cloudevents';
 import { BearerVerifier } from '../../auth/bearer-verifier';
 import { verifiedPrincipal } from '../../auth/caller';
 import type { CallParts } from '../../platform/http/call-parts';
-import { ConflictError, DomainError, ForbiddenError, InvalidInputError } from '../../platform/errors/domain-errors';
+import { DomainError, ForbiddenError, InvalidInputError } from '../../platform/errors/domain-errors';
 import type { SignedBody } from '../../platform/http/raw-body';
-import { validationErrorToDomain } from '../../platform/validation/validation';
 import { AppConfig } from '../../platform/config/app-config.service';
-import { CreateEventDto, TrackerEventsService } from '../tracker-events';
-import { CodeChangesService, CreateCodeChangeDto } from '../code-changes';
 import { CdEventSchema, compileCdEventSchemas, MappedCdEvent, schemaFailure } from './cdevents/cdevent-schemas';
 import { CloudEventMode, CloudEventsRequest, MAX_BATCH, modeOf, readCloudEvent } from './cdevents/cloudevent-message';
-import type { IntakeOutcomeRecord } from './data/intake-receipt.schema';
 import { planCdEvent } from './domain/cdevents-mapping';
 import { cloudEventDigest } from './domain/delivery-digest';
 import { planGithubDelivery } from './domain/github-mapping';
-import type { IntakePlan } from './domain/intake-plan';
-import { IntakeLedger, LedgerResult } from './intake-ledger';
-import { IntakeMetrics } from './intake.metrics';
+import { IntakeAnswer, IntakeWriter } from './intake-writer';
 
 /** The GitHub headers a delivery is read by. */
 export interface GithubHeaders {
@@ -30,11 +22,7 @@ export interface GithubHeaders {
   enterpriseHost?: string;
 }
 
-/** How one delivery (or one CloudEvent of a batch) was taken: what the REST answer says, and its status code. */
-export type IntakeAnswer =
-  | { status: 204 }
-  | { status: 202; ignored: true; reason: string }
-  | { status: 200 | 201; duplicate: boolean; result: string; eventId?: string; changeId?: string };
+export type { IntakeAnswer } from './intake-writer';
 
 export interface BatchEntryAnswer {
   /** the CloudEvent `id`, when the entry had a readable one */
@@ -60,15 +48,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The CI/CD intake: GitHub webhooks and CloudEvents/CDEvents in, tracker events out (docs/intake.md). */
 @Injectable()
 export class IntakeService {
-  private readonly logger = new Logger(IntakeService.name);
   private readonly schemas: Map<MappedCdEvent, CdEventSchema> = compileCdEventSchemas();
 
   constructor(
     private readonly config: AppConfig,
-    private readonly events: TrackerEventsService,
-    private readonly changes: CodeChangesService,
-    private readonly ledger: IntakeLedger,
-    private readonly metrics: IntakeMetrics,
+    private readonly writer: IntakeWriter,
     private readonly verifier: BearerVerifier,
   ) {}
 
@@ -90,13 +74,8 @@ export class IntakeService {
       throw InvalidInputError.field('body', 'must be a JSON object');
 
     const plan = planGithubDelivery({ event, payload: body.parsed, host }, this.config.intake.environments);
-    if (plan.kind === 'ignored') {
-      this.metrics.ignored('github', event);
-      return { status: 202, ignored: true, reason: plan.reason };
-    }
     // No digest: a delivery signed with the shared secret comes from GitHub, the only one naming its deliveries.
-    const recorded = await this.ledger.once(JSON.stringify(['github', host, delivery]), undefined, () => this.apply(plan));
-    return recordedAnswer(this.unlessConflict(recorded, 'github', [host, delivery]));
+    return this.writer.record('github', event, ['github', host, delivery], undefined, plan);
   }
 
   // ---- CloudEvents / CDEvents -----------------------------------------------------------------------------
@@ -184,67 +163,13 @@ export class IntakeService {
       { name: name!, source: event.source, id: event.id, data: data as Record<string, unknown>, caller },
       this.config.intake.environments,
     );
-    if (plan.kind === 'ignored') return this.ignoreCloudEvent(event.type, plan.reason);
     const key = caller === undefined ? ['cloudevents', event.source, event.id] : ['cloudevents-of-caller', caller, event.source, event.id];
-    const recorded = await this.ledger.once(JSON.stringify(key), cloudEventDigest(event.type, data), () => this.apply(plan));
-    return recordedAnswer(this.unlessConflict(recorded, 'cloudevents', [event.source, event.id]));
+    return this.writer.record('cloudevents', event.type, key, cloudEventDigest(event.type, data), plan);
   }
 
   private ignoreCloudEvent(type: string, reason: string): IntakeAnswer {
-    this.metrics.ignored('cloudevents', type);
-    return { status: 202, ignored: true, reason };
+    return this.writer.ignored('cloudevents', type, reason);
   }
-
-  // ---- both -----------------------------------------------------------------------------------------------
-
-  /**
-   * A delivery whose key was taken by other content is refused, never answered as the other's duplicate: it
-   * may be a squatter's decoy holding a real emitter's (source, id). Logged and counted, since either the
-   * emitter reuses ids or someone got there first.
-   */
-  private unlessConflict(recorded: LedgerResult, provider: 'github' | 'cloudevents', identity: string[]) {
-    if (!('conflict' in recorded)) return recorded;
-    this.metrics.conflict(provider);
-    this.logger.warn(
-      { provider, delivery: identity.map((part) => part.slice(0, 200)) },
-      'intake delivery refused: another delivery with other content was recorded under its identity',
-    );
-    throw new ConflictError(
-      'Another delivery with this identity (a CloudEvent: this source and id) but other content was already recorded; nothing was stored.',
-    );
-  }
-
-  private async apply(plan: Exclude<IntakePlan, { kind: 'ignored' }>): Promise<IntakeOutcomeRecord> {
-    if (plan.kind === 'change') {
-      const { change, created } = await this.changes.create(checked(CreateCodeChangeDto, plan.change), plan.source);
-      return { result: created ? 'created' : 'unchanged', changeId: change.id };
-    }
-    const create = checked(CreateEventDto, plan.create);
-    const { event, outcome } = await this.events.recordCorrelated(plan.eventId, create, plan.update, plan.intake);
-    return { result: outcome, eventId: event._id.toHexString() };
-  }
-}
-
-function recordedAnswer({ duplicate, outcome }: { duplicate: boolean; outcome: IntakeOutcomeRecord }): IntakeAnswer {
-  return {
-    status: !duplicate && outcome.result === 'created' ? 201 : 200,
-    duplicate,
-    result: outcome.result,
-    ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
-    ...(outcome.changeId ? { changeId: outcome.changeId } : {}),
-  };
-}
-
-/**
- * The mapped event or change checked exactly like an API create (the DTO's rules): the mapping clips what it
- * takes from upstream, so this only fails on a mapping bug, and then as a 400 naming the field, never as a bad
- * write.
- */
-function checked<T extends object>(type: new () => T, plain: T): T {
-  const dto = plainToInstance(type, plain);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw validationErrorToDomain(errors);
-  return dto;
 }
 
 /** X-Hub-Signature-256 over the exact bytes received, checked by @octokit/webhooks-methods in constant time. */

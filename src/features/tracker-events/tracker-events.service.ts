@@ -96,11 +96,28 @@ export class TrackerEventsService {
    * hooks hear about a stored change afterwards, outside the event's update queue (a hook may append to this
    * event's changelog, which queues behind this update).
    */
-  async update(dto: UpdateEventDto, via: Via, caller?: Principal): Promise<TrackerEventRecordView> {
+  update(dto: UpdateEventDto, via: Via, caller?: Principal): Promise<TrackerEventRecordView> {
+    return this.updateAsDecided(dto.id, () => dto, via, caller);
+  }
+
+  /**
+   * `update`, where the request is decided by `decide` against the stored event at the very revision the write
+   * is conditioned on (and decided again from the fresh copy when another write got in first): a decision such
+   * as "a late running status never moves a finished deployment back" holds across instances, because it can
+   * never be applied to a revision it did not see. `decide` answering none leaves the event as it is.
+   */
+  private async updateAsDecided(
+    idText: string,
+    decide: (current: TrackerEventRecordView) => UpdateEventDto | undefined,
+    via: Via,
+    caller?: Principal,
+  ): Promise<TrackerEventRecordView> {
     let before: TrackerEventRecordView | undefined;
     let at = new Date();
-    const outcome = await this.events.updateAtRevision(new Types.ObjectId(dto.id), UPDATE_ATTEMPTS, async (current) => {
+    const outcome = await this.events.updateAtRevision(new Types.ObjectId(idText), UPDATE_ATTEMPTS, async (current) => {
       at = new Date();
+      const dto = decide(current);
+      if (!dto) return { set: {}, changelogEntries: [], result: current };
       const plan = planUpdate(current, dto, at, dto.attributes?.source ?? via);
       before = undefined;
       if (Object.keys(plan.set).length === 0) return { set: {}, changelogEntries: [], result: current };
@@ -109,12 +126,12 @@ export class TrackerEventsService {
       const added = planned.flat();
       const lastChange = { kind: 'updated' as const, rev: plan.next.rev, at };
       const set = { ...plan.set, lastChange, ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}) };
-      await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
+      await this.planners.beforeWrite(idText.toLowerCase(), planned);
       before = current;
       return { set, changelogEntries: plan.changelogEntries, result: { ...plan.next, lastChange } };
     });
-    if (outcome.kind === 'not-found') throw notFound(dto.id);
-    if (outcome.kind === 'conflict') throw new ConflictError(`Event ${dto.id} is being changed concurrently; retry the update.`);
+    if (outcome.kind === 'not-found') throw notFound(idText);
+    if (outcome.kind === 'conflict') throw new ConflictError(`Event ${idText} is being changed concurrently; retry the update.`);
     if (before) {
       const result = outcome.result;
       await this.mutationListeners.mutationStored({ kind: 'updated', id: result._id.toHexString(), rev: result.rev, at, event: result });
@@ -145,9 +162,17 @@ export class TrackerEventsService {
     const hex = id.toHexString();
     const before = await this.findRecord(hex);
     if (!before) throw new ConflictError(`Event ${hex} was deleted while it was being recorded; retry.`);
-    const requested = typeof update === 'function' ? update(before) : update;
-    if (!requested) return { event: before, outcome: 'unchanged' };
-    const event = await this.update({ ...requested, id: hex }, 'rest');
+    if (!update) return { event: before, outcome: 'unchanged' };
+    // Decided against the revision written (updateAsDecided), never against `before`: between this read and the
+    // write another instance may have stored a later status, which a function of the stored event must see.
+    const event = await this.updateAsDecided(
+      hex,
+      (current) => {
+        const requested = typeof update === 'function' ? update(current) : update;
+        return requested && { ...requested, id: hex };
+      },
+      'rest',
+    );
     return { event, outcome: before.rev === event.rev ? 'unchanged' : 'updated' };
   }
 

@@ -105,6 +105,11 @@ export class AppConfig {
     }
     return {
       githubWebhookSecret: this.env.GITHUB_WEBHOOK_SECRET,
+      gitlabWebhookToken: this.env.GITLAB_WEBHOOK_TOKEN,
+      fluxWebhookSecret: this.env.FLUX_WEBHOOK_SECRET,
+      fluxAllowUnsigned: this.env.FLUX_ALLOW_UNSIGNED === 'true',
+      fluxEnvironment: this.env.FLUX_ENVIRONMENT,
+      argocdWebhookToken: this.env.ARGOCD_WEBHOOK_TOKEN,
       environments,
       receiptRetentionMs: this.env.INTAKE_RECEIPT_RETENTION_DAYS * 86_400_000,
     };

@@ -278,6 +278,38 @@ export class EnvironmentVariables {
   @MinLength(1)
   GITHUB_WEBHOOK_SECRET?: string;
 
+  /** The secret token of the GitLab webhook (X-Gitlab-Token); unset: the GitLab intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GITLAB_WEBHOOK_TOKEN?: string;
+
+  /** The secret of the Flux generic-hmac Provider (X-Signature); unset: the Flux intake answers 403 unless unsigned is allowed. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  FLUX_WEBHOOK_SECRET?: string;
+
+  /** true: the Flux intake also takes unsigned deliveries (a Provider of type generic); for a trusted network only. */
+  @IsIn(['true', 'false'])
+  FLUX_ALLOW_UNSIGNED: 'true' | 'false' = 'false';
+
+  /** The tracker environment of Flux events whose Alert names no environment (1 Development .. 8 MCO). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(EVENT_ENVIRONMENTS[0])
+  @Max(EVENT_ENVIRONMENTS[EVENT_ENVIRONMENTS.length - 1])
+  FLUX_ENVIRONMENT = 7;
+
+  /** The bearer token Argo CD Notifications' webhook service sends (Authorization: Bearer); unset: the Argo CD intake answers 403. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  ARGOCD_WEBHOOK_TOKEN?: string;
+
   /**
    * How the intake maps an upstream environment name (GitHub environment, CDEvents environment id) to a tracker
    * environment: `name=number` pairs, comma separated, names case-insensitive; replaces the default list.

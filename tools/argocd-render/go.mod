@@ -1,0 +1,3 @@
+module tracker/tools/argocd-render
+
+go 1.24
