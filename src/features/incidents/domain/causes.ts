@@ -38,13 +38,15 @@ export class DeploymentIndex {
   private readonly finished = new Map<string, DeploymentFact[]>();
 
   constructor(deployments: readonly DeploymentFact[]) {
+    const add = (map: Map<string, DeploymentFact[]>, key: string, d: DeploymentFact) => {
+      const list = map.get(key);
+      if (list) list.push(d);
+      else map.set(key, [d]);
+    };
     for (const d of deployments) {
       this.byId.set(d.id, d);
-      if (d.relatedId) this.naming.set(d.relatedId, [...(this.naming.get(d.relatedId) ?? []), d]);
-      if (d.status !== undefined && SUSPECTABLE.has(d.status)) {
-        const key = scopeKey(d.service, d.environment);
-        this.finished.set(key, [...(this.finished.get(key) ?? []), d]);
-      }
+      if (d.relatedId) add(this.naming, d.relatedId, d);
+      if (d.status !== undefined && SUSPECTABLE.has(d.status)) add(this.finished, scopeKey(d.service, d.environment), d);
     }
     for (const list of this.finished.values()) list.sort(byFinishThenId);
     for (const list of this.naming.values()) list.sort(byTimeThenId);

@@ -59,6 +59,15 @@ describe('planUpdate', () => {
     ]);
   });
 
+  it('relatedId "" removes the link (stored as null, recorded); with no link stored it plans no write', () => {
+    const linked = stored({ relatedId: '65f0aaaabbbbccccddddeeee' });
+    const plan = planUpdate(linked, { id: 'x', attributes: { relatedId: '' } }, later, 'rest');
+    expect(plan.set).toEqual({ 'attributes.relatedId': null, 'metadata.updatedAt': later });
+    expect(plan.next.attributes).not.toHaveProperty('relatedId');
+    expect(plan.changelogEntries.map((c) => [c.field, c.old, c.new])).toEqual([['attributes.relatedId', '65f0aaaabbbbccccddddeeee', null]]);
+    expect(planUpdate(stored(), { id: 'x', attributes: { relatedId: '' } }, later, 'rest').set).toEqual({});
+  });
+
   it('changes nothing (and plans no write) when every given value is already stored', () => {
     const current = stored();
     const plan = planUpdate(current, { id: 'x', title: 'Deploy', attributes: { status: 1 } }, later, 'rest');
