@@ -139,6 +139,9 @@ describe('PagerDuty V3 webhook intake', () => {
     );
     expect(reopened.body).toEqual({ duplicate: false, result: 'updated', eventId });
     expect((await trackerEvent(eventId)).attributes.status).toBe(7);
+    // The incidents API reads it as open again, though the event keeps the earlier endDate.
+    const view = await http('GET', `${app.http}${API}/incidents/${eventId}`);
+    expect(view.body).toMatchObject({ status: 'open', resolvedAt: null, recoverySeconds: null, source: 'pagerduty' });
   });
 
   it('accepts any matching signature of several (a secret rotation)', async () => {

@@ -72,6 +72,13 @@ describe('tracker events -> insights facts', () => {
     ],
     ['created closed: resolved at creation', { status: 8 }, [], '2024-03-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z'],
     ['open: unresolved', { status: 7 }, [], '2024-03-01T00:00:00.000Z', undefined],
+    [
+      'reopened after a resolution that set endDate (PagerDuty incident.reopened): unresolved, the old endDate ignored',
+      { status: 7, startDate: new Date('2024-03-05T00:00:00Z'), endDate: new Date('2024-03-05T01:00:00Z') },
+      [status('2024-03-05T01:00:00Z', 8, 7), status('2024-03-05T02:00:00Z', 7, 8)],
+      '2024-03-05T00:00:00.000Z',
+      undefined,
+    ],
   ])('an incident, %s', (_name, attributes, changelog, startedAt, resolvedAt) => {
     const [incident] = toFacts([row({ type: 4, service: 'api', environment: 7, ...attributes }, { changelog })]).incidents;
     expect(incident.startedAt.toISOString()).toBe(startedAt);

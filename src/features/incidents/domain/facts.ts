@@ -84,7 +84,7 @@ export function toDeploymentFact(row: EventRow): DeploymentFact {
 
 /**
  * An incident's start: startDate, else the first time its status became Open: its creation when it was
- * created Open (or with no status), else the first changelog entry setting Open, else its creation. Its resolution: endDate, else (while its status is Close or Done) the last time its status became
+ * created Open (or with no status), else the first changelog entry setting Open, else its creation. Its resolution (none while its status is Open again): endDate, else (while its status is Close or Done) the last time its status became
  * Close or Done, or its creation when it was created so. Unresolved otherwise.
  */
 export function toIncidentFact(row: EventRow): IncidentFact {
@@ -102,11 +102,15 @@ export function toIncidentFact(row: EventRow): IncidentFact {
   if (a.environment !== undefined) fact.environment = a.environment;
   if (a.relatedId) fact.relatedId = a.relatedId.toLowerCase();
   const closed = a.status === EventStatus.Close || a.status === EventStatus.Done;
-  const resolvedAt =
-    a.endDate ??
-    (closed
-      ? ([...statusChanges].reverse().find((e) => e.new === EventStatus.Close || e.new === EventStatus.Done)?.at ?? row.metadata.createdAt)
-      : undefined);
+  // Open again (a PagerDuty `incident.reopened`): unresolved, though the earlier endDate stays (the API cannot clear it).
+  const reopened = a.status === EventStatus.Open;
+  const resolvedAt = reopened
+    ? undefined
+    : (a.endDate ??
+      (closed
+        ? ([...statusChanges].reverse().find((e) => e.new === EventStatus.Close || e.new === EventStatus.Done)?.at ??
+          row.metadata.createdAt)
+        : undefined));
   if (resolvedAt) fact.resolvedAt = resolvedAt;
   return fact;
 }
