@@ -4,11 +4,12 @@ import { DoraMetrics } from '../../src/features/insights/dora-metrics';
 import { startTestApp, TestApp } from '../support/app-harness';
 import { grpcClient, UnaryClient } from '../support/grpc-client';
 import { http } from '../support/http';
+import { fingerprint, freshAlerts, freshPagerDuty, INCIDENT_ENV, postAlertmanager, postPagerDuty } from '../support/incident-intake';
 
 /*
- * DORA with incidents, every number by hand, through the public endpoints only: deployments and incidents posted
- * as tracker events (the incidents' sources as the PagerDuty and Alertmanager/Grafana intakes write them), links
- * by relatedId. Two instances share one store: the first with DORA_SUSPECTED_CAUSES off (the default), the
+ * DORA with incidents, every number by hand, through the public endpoints only: deployments posted as tracker
+ * events, incidents paged in through the PagerDuty and Alertmanager/Grafana webhooks (P1, M1, G1) or posted by hand
+ * (T1, T2), links by relatedId (M1 -> A4 set with PUT /event, as the console's Link does). Two instances share one store: the first with DORA_SUSPECTED_CAUSES off (the default), the
  * second with it on. Window: from=2025-02-01&to=2025-03-02 (a bare-date `to` covers its day: 30 days).
  *
  *   A1 api Success 02-03 10:00 (ended 10:10)
@@ -81,10 +82,50 @@ describe('DORA with incidents: the hand-computed scenario over REST, gRPC and /m
       ...(end ? { endDate: at(end) } : {}),
       ...more,
     });
+  /** A PagerDuty incident on service `api` (INCIDENT_ENVIRONMENT: 7), triggered at `start`, resolved at `end`. */
+  const pagerDuty = async (name: string, start: string, end: string) => {
+    const id = `Q${name}${Date.now().toString(36).toUpperCase()}`;
+    const triggered = freshPagerDuty('pagerduty/incident.triggered.json', id, 'api');
+    Object.assign(triggered.event, { occurred_at: at(start) });
+    Object.assign(triggered.event.data, { title: name, created_at: at(start) });
+    const created = await postPagerDuty(off.http, JSON.stringify(triggered));
+    expect(created.status).toBe(201);
+    ids[name] = created.body.eventId as string;
+    const resolved = freshPagerDuty('pagerduty/incident.resolved.json', id, 'api');
+    Object.assign(resolved.event, { occurred_at: at(end) });
+    Object.assign(resolved.event.data, { title: name, created_at: at(start) });
+    expect((await postPagerDuty(on.http, JSON.stringify(resolved))).status).toBe(200);
+  };
+  /** One alert on service `api` in production from Alertmanager (or Grafana): firing at `start`, resolved at `end`. */
+  const alert = async (name: string, fixture: 'alertmanager/firing.json' | 'grafana/firing.json', start: string, end?: string) => {
+    const print = fingerprint();
+    const body = (status: 'firing' | 'resolved') => {
+      const payload = freshAlerts(fixture, [print]);
+      payload.alerts = payload.alerts.slice(0, 1);
+      payload.status = status;
+      Object.assign(payload.alerts[0], {
+        status,
+        labels: { alertname: name, service: 'api', environment: 'production', severity: 'critical' },
+        annotations: { summary: name },
+        startsAt: at(start),
+        endsAt: status === 'resolved' && end ? at(end) : '0001-01-01T00:00:00Z',
+      });
+      return JSON.stringify(payload);
+    };
+    const fired = await postAlertmanager(off.http, body('firing'));
+    expect(fired.status).toBe(200);
+    ids[name] = fired.body.results[0].eventId as string;
+    // Alertmanager resends the group every repeat_interval: nothing changes.
+    expect((await postAlertmanager(on.http, body('firing'))).body.results[0]).toMatchObject({ outcome: 'duplicate' });
+    if (end) expect((await postAlertmanager(on.http, body('resolved'))).status).toBe(200);
+  };
 
   beforeAll(async () => {
-    off = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-    on = await startTestApp({ database: off.database, env: { RATE_LIMIT_PER_MINUTE: '1000000', DORA_SUSPECTED_CAUSES: 'on' } });
+    off = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '1000000', ...INCIDENT_ENV } });
+    on = await startTestApp({
+      database: off.database,
+      env: { RATE_LIMIT_PER_MINUTE: '1000000', DORA_SUSPECTED_CAUSES: 'on', ...INCIDENT_ENV },
+    });
     insights = grpcClient(
       off.grpc,
       join(PROTO_ROOT, 'tracker/insights/v1alpha1/insights.proto'),
@@ -94,12 +135,14 @@ describe('DORA with incidents: the hand-computed scenario over REST, gRPC and /m
     await deployment('A2', '02-05T10:00:00', 3, { endDate: at('02-05T10:05:00') });
     await deployment('A3', '02-07T10:00:00', 4);
     await deployment('A4', '02-09T10:00:00', 3);
-    await incident('P1', 'pagerduty', '02-05T12:00:00', '02-05T13:00:00');
-    await incident('M1', 'alertmanager', '02-09T11:00:00', '02-09T14:30:00', { relatedId: ids.A4 });
+    await pagerDuty('P1', '02-05T12:00:00', '02-05T13:00:00');
+    await alert('M1', 'alertmanager/firing.json', '02-09T11:00:00', '02-09T14:30:00');
+    const link = await http('PUT', `${off.http}${API}/event`, { body: { id: ids.M1, attributes: { relatedId: ids.A4 } } });
+    expect(link.status).toBe(200);
     await deployment('A5', '02-09T14:00:00', 3, { relatedId: ids.M1 });
     await deployment('A6', '02-12T10:00:00', 3, { relatedId: ids.A1 });
     await deployment('A7', '02-15T10:00:00', 5);
-    await incident('G1', 'grafana', '02-18T09:00:00', undefined);
+    await alert('G1', 'grafana/firing.json', '02-18T09:00:00');
     await deployment('A8', '02-20T10:00:00', 6, { relatedId: ids.G1 });
     await deployment('A9', '02-25T10:00:00', 1);
     await incident('T1', 'opsgenie', '02-22T00:00:00', '02-22T00:30:00');
