@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Go tools Tracker runs beside itself into .bin/ (ignored by git), each from a pinned module under
-# tools/: ferretdb (the embedded store) and grpcurl (the seed's gRPC examples, used by an e2e test).
+# tools/: ferretdb (the embedded store), grpcurl (the seed's gRPC examples, used by an e2e test) and helm (the
+# chart's lint and rendering in test/ops/helm.e2e-spec.ts). `build-tools.sh NAME...` builds only those (npm start
+# needs no helm); no name builds all three.
 # A tool is rebuilt only when its binary is missing or its fingerprint changed: go.mod, go.sum and the module's own
 # .go files (tools/ferretdb/main.go is our launcher), so a changed launcher replaces an old binary.
 # The service computes the same fingerprint (src/platform/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
@@ -43,5 +45,14 @@ build() { # name, module dir, go build target
   echo "$fp" > "$bin/$name.stamp"
 }
 
-build ferretdb .
-build grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
+declare -A targets=(
+  [ferretdb]=.
+  [grpcurl]=github.com/fullstorydev/grpcurl/cmd/grpcurl
+  [helm]=helm.sh/helm/v4/cmd/helm
+)
+names=("$@")
+[[ ${#names[@]} -gt 0 ]] || names=(ferretdb grpcurl helm)
+for name in "${names[@]}"; do
+  [[ -n "${targets[$name]:-}" ]] || { echo "build-tools: unknown tool $name (one of: ${!targets[*]})" >&2; exit 2; }
+  build "$name" "${targets[$name]}"
+done

@@ -16,7 +16,7 @@ fi
 if [[ -n "$mongodb_uri" ]]; then
   echo "prestart: MONGODB_URI is set: no embedded store to build (Go not needed)"
 else
-  bash scripts/build-tools.sh
+  bash scripts/build-tools.sh ferretdb grpcurl
 fi
 bash scripts/build-web.sh
 exec npx --no-install nest build

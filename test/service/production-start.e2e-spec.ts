@@ -78,7 +78,7 @@ describe('production start: npm run start:prod from a copy with production depen
     );
 
     const ready = await fetch(`${app.http}/health/ready`);
-    expect({ status: ready.status, body: (await ready.json()) }).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect({ status: ready.status, body: await ready.json() }).toMatchObject({ status: 200, body: { status: 'ok' } });
 
     const created = await fetch(`${app.http}/api/v1alpha1/event`, {
       method: 'POST',

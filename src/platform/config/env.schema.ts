@@ -317,6 +317,19 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(63072000)
   HTTP_HSTS_MAX_AGE = 0;
+
+  /**
+   * OpenTelemetry: the OTLP/HTTP collector traces are sent to (`<endpoint>/v1/traces`, JSON), the standard variable
+   * of the OpenTelemetry SDKs. Unset (the default): no tracing at all.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The `service.name` of every span (the standard OpenTelemetry variable). */
+  @Matches(/^[^\s]{1,128}$/, { message: 'must be 1 to 128 characters without spaces' })
+  OTEL_SERVICE_NAME = 'tracker';
 }
 
 /**
