@@ -152,6 +152,18 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
     expect(reads.length).toBeGreaterThan(0);
   });
 
+  it("a problem's correlationID is its request's trace id (written as a UUID)", async () => {
+    const res = await fetch(`${app.http}/api/v1alpha1/event/not-an-id`);
+    expect(res.status).toBe(400);
+    const { correlationID } = (await res.json()) as { correlationID?: string };
+    expect(correlationID).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const server = await eventually(
+      async () => receiver.spans.find((s) => s.kind === SERVER && attribute(s, 'url.path') === '/api/v1alpha1/event/not-an-id'),
+      20000,
+    );
+    expect(server.traceId).toBe(correlationID!.replace(/-/g, ''));
+  });
+
   it('probes and scrapes are not traced', async () => {
     await fetch(`${app.http}/health/ready`).then((r) => r.arrayBuffer());
     await fetch(`${app.http}/metrics`).then((r) => r.arrayBuffer());

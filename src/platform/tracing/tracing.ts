@@ -1,4 +1,5 @@
 import { trace } from '@opentelemetry/api';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** What tracing needs from the configuration (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME). */
 export interface TracingSettings {
@@ -45,6 +46,9 @@ export function startTracing(settings: TracingSettings): Tracing | undefined {
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.version': settings.serviceVersion }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
+    // Trace ids are random UUIDv4s (122 random bits; a valid W3C trace id), so a problem's correlationId, which
+    // must be a UUID, can be the trace id itself (src/platform/http/correlation-id.ts).
+    idGenerator: { generateTraceId: () => randomUUID().replace(/-/g, ''), generateSpanId: () => randomBytes(8).toString('hex') },
   });
   provider.register();
   registerInstrumentations({
