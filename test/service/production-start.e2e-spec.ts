@@ -15,8 +15,9 @@ const run = promisify(execFile);
  * the service with `npm ci --omit=dev` (production dependencies only: no Nest CLI, no TypeScript, no Vite), the
  * built dist/ and web/dist, the .proto files, and nothing else: no Go on the PATH, no .bin/, no tools/, no src/.
  *
- * The install is `npm ci --omit=dev --offline`: the real command, fed from npm's cache (filled by the `npm ci` CI
- * and every developer ran before), so it needs no network and takes seconds. Copying the shared node_modules and
+ * The install is `npm ci --omit=dev --prefer-offline`: the real command, fed from npm's cache (filled by the
+ * `npm ci` CI and every developer ran before), so it takes seconds and asks the registry only for what the cache
+ * lacks (`--offline` failed on packages whose metadata npm install had cached in another form). Copying the shared node_modules and
  * pruning it (`npm prune --omit=dev`) was the other way; it copies 440 MB to delete two thirds of it, and proves
  * less (that the lockfile installs without dev dependencies is the point).
  */
@@ -32,12 +33,12 @@ describe('production start: npm run start:prod from a copy with production depen
         throw new Error(`${built} is missing: npm test builds it first (npm run build, npm run web:build)`);
     dir = mkdtempSync(join(tmpdir(), 'tracker-prod-'));
     for (const file of ['package.json', 'package-lock.json', '.npmrc']) cpSync(join(REPO_ROOT, file), join(dir, file));
-    await run('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', npm_config_update_notifier: 'false' },
       timeout: 120000,
     }).catch((err: Error & { stderr?: string }) => {
-      throw new Error(`npm ci --omit=dev --offline failed (is npm's cache filled? run npm ci once): ${err.stderr ?? err.message}`);
+      throw new Error(`npm ci --omit=dev --prefer-offline failed: ${err.stderr ?? err.message}`);
     });
     for (const built of ['dist', 'web/dist', 'proto']) cpSync(join(REPO_ROOT, built), join(dir, built), { recursive: true });
   }, 180000);
