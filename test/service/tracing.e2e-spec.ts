@@ -7,6 +7,7 @@ import { PROTO_ROOT } from '../../src/platform/grpc/grpc.options';
 import { freshDatabaseName, testStoreUri } from '../support/app-harness';
 import { grpcClient } from '../support/grpc-client';
 import { eventually } from '../support/http';
+import { MailSink, SlackReceiver } from '../support/notification-peers';
 import { AppProcess, spawnApp, stopApp } from '../support/process-harness';
 
 /** One span as OTLP/HTTP's JSON encoding carries it (ids in hex, kind 2 server, 3 client). */
@@ -30,6 +31,10 @@ interface ExportRequest {
 
 const SERVER = 2;
 const CLIENT = 3;
+const PRODUCER = 4;
+const CONSUMER = 5;
+/** The NATS server the live e2e suites use (test/live/live-instances.e2e-spec.ts). */
+const BUS = process.env.TRACKER_TEST_EVENT_BUS_URL ?? 'nats://127.0.0.1:4222';
 const attribute = (span: OtlpSpan, key: string) => {
   const value = span.attributes?.find((a) => a.key === key)?.value;
   return value?.stringValue ?? (value?.intValue !== undefined ? String(value.intValue) : undefined);
@@ -71,9 +76,12 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
   let receiver: Awaited<ReturnType<typeof otlpReceiver>>;
   let app: AppProcess;
   let logFile: string;
+  let slack: SlackReceiver;
+  let mail: MailSink;
 
   beforeAll(async () => {
     receiver = await otlpReceiver();
+    [slack, mail] = await Promise.all([SlackReceiver.start(), MailSink.start()]);
     logFile = join(mkdtempSync(join(tmpdir(), 'tracker-tracing-')), 'service.log');
     app = await spawnApp(
       {
@@ -81,6 +89,12 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: 'tracker-e2e',
         LOG_LEVEL: 'debug',
+        EVENT_BUS_URL: BUS,
+        SLACK_WEBHOOK_URL: slack.url,
+        SMTP_URL: mail.url,
+        EMAIL_FROM: 'tracker@example.com',
+        EMAIL_TO: 'ops@example.com',
+        NOTIFY_POLL_MS: '50',
       },
       logFile,
     );
@@ -88,6 +102,7 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
   afterAll(async () => {
     if (app) await stopApp(app);
     await new Promise((resolve) => receiver?.server.close(resolve));
+    await Promise.all([slack?.close(), mail?.close()]);
   });
 
   let createdId: string;
@@ -96,7 +111,10 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
     const res = await fetch(`${app.http}/api/v1alpha1/event`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Traced deploy', attributes: { type: 1, service: 'otel' } }),
+      body: JSON.stringify({
+        title: 'Traced deploy',
+        attributes: { type: 1, service: 'otel', environment: 7, notification: true, notifications: ['slack', 'email'] },
+      }),
     });
     expect(res.status).toBe(200);
     createdId = ((await res.json()) as { id: string }).id;
@@ -162,6 +180,32 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT): span trees of a RE
       20000,
     );
     expect(server.traceId).toBe(correlationID!.replace(/-/g, ''));
+  });
+
+  it('NATS: the create publishes in a producer span beneath it; the bus delivery is a consumer span of that producer', async () => {
+    const { producer, consumer } = await eventually(async () => {
+      const all = receiver.spans;
+      const server = all.find(
+        (s) => s.kind === SERVER && attribute(s, 'url.path') === '/api/v1alpha1/event' && attribute(s, 'http.request.method') === 'POST',
+      );
+      const producer =
+        server && all.find((s) => s.kind === PRODUCER && attribute(s, 'messaging.system') === 'nats' && descendsFrom(s, server, all));
+      const consumer = producer && all.find((s) => s.kind === CONSUMER && s.parentSpanId === producer.spanId);
+      return producer && consumer && { producer, consumer };
+    }, 20000);
+    expect(producer.name).toMatch(/^send tracker\.live\.v1\./);
+    expect(consumer.name).toBe(producer.name.replace(/^send/, 'process'));
+  });
+
+  it('deliveries: the Slack post is a fetch client span, the email an SMTP client span', async () => {
+    const spans = await eventually(async () => {
+      const all = receiver.spans;
+      const smtp = all.find((s) => s.kind === CLIENT && s.name === 'smtp send');
+      const post = all.find((s) => s.kind === CLIENT && (attribute(s, 'url.full') ?? '').startsWith(slack.url));
+      return smtp && post && { smtp, post };
+    }, 20000);
+    expect(attribute(spans.post, 'http.request.method')).toBe('POST');
+    expect(attribute(spans.smtp, 'network.protocol.name')).toBe('smtp');
   });
 
   it('probes and scrapes are not traced', async () => {
