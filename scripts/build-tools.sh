@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Go tools Tracker runs beside itself into .bin/ (ignored by git), each from a pinned module under
-# tools/: ferretdb (the embedded store), grpcurl (the seed's gRPC examples, used by an e2e test) and argocd-render
-# (renders deploy/argocd/notifications.yaml as Argo CD does, for the Argo CD intake's e2e test; standard library only).
+# tools/: ferretdb (the embedded store), grpcurl (the seed's gRPC examples, used by an e2e test), argocd-render
+# (renders deploy/argocd/notifications.yaml as Argo CD does, for the Argo CD intake's e2e test; standard library only)
+# and helm (the chart's lint and rendering in test/ops/helm.e2e-spec.ts). `build-tools.sh NAME...` builds only those
+# (npm start needs no helm); no name builds all four.
 # A tool is rebuilt only when its binary is missing or its fingerprint changed: go.mod, go.sum and the module's own
 # .go files (tools/ferretdb/main.go is our launcher), so a changed launcher replaces an old binary.
 # The service computes the same fingerprint (src/platform/database/ferretdb/ferretdb-binary.ts); `--fingerprint DIR`
@@ -44,6 +46,15 @@ build() { # name, module dir, go build target
   echo "$fp" > "$bin/$name.stamp"
 }
 
-build ferretdb .
-build grpcurl github.com/fullstorydev/grpcurl/cmd/grpcurl
-build argocd-render .
+declare -A targets=(
+  [ferretdb]=.
+  [grpcurl]=github.com/fullstorydev/grpcurl/cmd/grpcurl
+  [argocd-render]=.
+  [helm]=helm.sh/helm/v4/cmd/helm
+)
+names=("$@")
+[[ ${#names[@]} -gt 0 ]] || names=(ferretdb grpcurl argocd-render helm)
+for name in "${names[@]}"; do
+  [[ -n "${targets[$name]:-}" ]] || { echo "build-tools: unknown tool $name (one of: ${!targets[*]})" >&2; exit 2; }
+  build "$name" "${targets[$name]}"
+done

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { createApp, startApp } from './app/bootstrap';
 import { readEnv } from './platform/config/read-env';
+import { APP_VERSION } from './platform/system/app-info';
 import { SHUTDOWN_DEADLINE_MS } from './platform/system/shutdown-deadline';
+import { startTracing } from './platform/tracing/tracing';
 
 async function main(): Promise<void> {
   let env;
@@ -12,6 +12,15 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n`);
     process.exit(1);
   }
+  // Tracing (when OTEL_EXPORTER_OTLP_ENDPOINT is set) instruments http, gRPC and the MongoDB driver as they are
+  // loaded, so the app is loaded only now.
+  const tracing = startTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: env.OTEL_SERVICE_NAME,
+    serviceVersion: APP_VERSION,
+  });
+  const { Logger } = await import('@nestjs/common');
+  const { createApp, startApp } = await import('./app/bootstrap');
   const tracker = await createApp(env);
   const logger = new Logger('Main');
   let closing = false;
@@ -27,6 +36,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_DEADLINE_MS).unref();
     tracker.app
       .close()
+      .then(() => tracing?.shutdown())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err }, 'shutdown failed');

@@ -1,3 +1,4 @@
+import { traceFields } from '../platform/tracing/tracing';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -75,6 +76,8 @@ export class AppModule {
           pinoHttp: {
             level: env.LOG_LEVEL,
             genReqId: (req) => requestIdFor(req),
+            // The trace and span ids of the request's span on every line logged while it runs (tracing on).
+            mixin: traceFields,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]'],
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
             // Probes and scrapes are not request logs; matched exactly, so no other request can hide behind them.

@@ -74,7 +74,7 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   app.flushLogs();
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
-  sendSecurityHeaders(app.getHttpServer(), fastify);
+  sendSecurityHeaders(app.getHttpServer(), fastify, { hstsMaxAge: app.get(AppConfig).http.hstsMaxAge });
   const drain = new HttpDrain(app.getHttpServer(), app.get(Draining));
   // Fastify's own close would close idle connections at once: the drain has ended them all before it runs.
   fastify.addHook('preClose', () => drain.begin());

@@ -59,6 +59,21 @@ describe('response headers: nosniff, no framing, a content security policy on ev
     for (const [what, res, status] of cases) {
       expect({ what, status: res.status }).toEqual({ what, status });
       expectHardened(res, API_CSP);
+      // HTTP_HSTS_MAX_AGE is 0 by default: the plain-http service claims no https.
+      expect({ what, hsts: res.headers.get('strict-transport-security') }).toEqual({ what, hsts: null });
+    }
+  });
+
+  it('behind a TLS proxy (HTTP_HSTS_MAX_AGE set) every response carries Strict-Transport-Security, pages included', async () => {
+    const behindTls = await startTestApp({ database: app.database, env: { HTTP_HSTS_MAX_AGE: '31536000' } });
+    try {
+      for (const path of ['/api/v1alpha1/events/list', '/api/v1alpha1/no-such-route', '/health/ready', '/docs', '/']) {
+        const res = await fetched(`${behindTls.http}${path}`);
+        expect({ path, hsts: res.headers.get('strict-transport-security') }).toEqual({ path, hsts: 'max-age=31536000; includeSubDomains' });
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+    } finally {
+      await behindTls.close();
     }
   });
 

@@ -42,11 +42,19 @@ export async function spawnNpmStart(env: Record<string, string>, logFile: string
   return launch('npm', ['start', '--ignore-scripts'], { npm_config_update_notifier: 'false', ...env }, logFile);
 }
 
-async function launch(command: string, args: string[], env: Record<string, string>, logFile: string): Promise<AppProcess> {
+/**
+ * Runs `npm run <script>` in `dir` (a copy of the service laid out as it ships, test/service/production-start),
+ * with `env` over the harness defaults, and resolves once it answers /health/live.
+ */
+export async function spawnNpmScriptIn(dir: string, script: string, env: Record<string, string>, logFile: string): Promise<AppProcess> {
+  return launch('npm', ['run', script], { npm_config_update_notifier: 'false', ...env }, logFile, dir);
+}
+
+async function launch(command: string, args: string[], env: Record<string, string>, logFile: string, cwd = REPO_ROOT): Promise<AppProcess> {
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, {
-    cwd: REPO_ROOT,
+    cwd,
     stdio: ['ignore', fd, fd],
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { connect, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import { SpanKind } from '@opentelemetry/api';
+import { connect, headers as natsHeaders, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import { consumeInSpan, inSpan, traceHeaders } from '../../platform/tracing/spans';
 import { AppConfig } from '../../platform/config/app-config.service';
 import type { LiveMessage } from './domain/live-message';
 
@@ -58,7 +60,19 @@ export class LiveBus {
           callback: (err, m) => {
             if (err) return;
             const msg = decode(m.data);
-            if (msg) handler(msg);
+            if (!msg) return;
+            // Traced (when tracing is on) as a consumer of the publishing instance's span.
+            const attributes = {
+              'messaging.system': 'nats',
+              'messaging.destination.name': m.subject,
+              'messaging.operation.type': 'process',
+            };
+            consumeInSpan(
+              `process ${m.subject}`,
+              attributes,
+              (key) => m.headers?.get(key) || undefined,
+              () => handler(msg),
+            );
           },
         });
         void (async () => {
@@ -76,8 +90,15 @@ export class LiveBus {
 
   publish(msg: LiveMessage): void {
     if (!this.connection) return;
-    void this.connection.then((nc) => {
-      if (nc && !nc.isClosed()) nc.publish(this.subject, Buffer.from(JSON.stringify(msg)));
+    const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': this.subject, 'messaging.operation.type': 'send' };
+    void inSpan(`send ${this.subject}`, SpanKind.PRODUCER, attributes, async () => {
+      const nc = await this.connection;
+      if (!nc || nc.isClosed()) return;
+      // The trace context travels in the message's headers (none when tracing is off).
+      const trace = Object.entries(traceHeaders());
+      const h = trace.length > 0 ? natsHeaders() : undefined;
+      for (const [key, value] of trace) h?.set(key, value);
+      nc.publish(this.subject, Buffer.from(JSON.stringify(msg)), h ? { headers: h } : undefined);
     });
   }
 

@@ -1,5 +1,6 @@
 import { AppConfig } from '../../platform/config/app-config.service';
 import { validateEnv } from '../../platform/config/env.schema';
+import { MetricsService } from '../../platform/metrics/metrics.service';
 import { StreamSlots } from './stream-slots';
 
 describe('StreamSlots', () => {
@@ -19,5 +20,18 @@ describe('StreamSlots', () => {
     expect(slots.heldBy('a')).toBe(1);
     slots.take('a');
     expect(() => slots.take('a')).toThrow(/At most 2 live streams/);
+  });
+
+  it('exposes the streams open on the instance as tracker_live_streams_open, read at scrape time', async () => {
+    const metrics = new MetricsService();
+    const slots = new StreamSlots(new AppConfig(validateEnv({})), metrics);
+    const open = async () => (await metrics.registry.getSingleMetric('tracker_live_streams_open')!.get()).values[0]?.value;
+    expect(await open()).toBe(0);
+    const release = slots.take('a');
+    slots.take('a');
+    slots.take('b');
+    expect(await open()).toBe(3);
+    release();
+    expect(await open()).toBe(2);
   });
 });

@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { Gauge } from 'prom-client';
 import { AppConfig } from '../../platform/config/app-config.service';
+import { MetricsService } from '../../platform/metrics/metrics.service';
 import { DomainError } from '../../platform/errors/domain-errors';
 
 /** How long a refused caller is told to wait: a slot frees only when one of its own streams closes. */
@@ -19,8 +21,22 @@ export class StreamSlots {
   private readonly held = new Map<string, number>();
   readonly max: number;
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, @Optional() metrics?: MetricsService) {
     this.max = config.live.maxStreamsPerCaller;
+    if (metrics) {
+      const held = this.held;
+      // Read at scrape time: the live subscribers of this instance (deploy/grafana's "Live streams").
+      new Gauge({
+        name: 'tracker_live_streams_open',
+        help: 'Live streams (SSE and gRPC, tracker and activity) open on this instance',
+        registers: [metrics.registry],
+        collect() {
+          let open = 0;
+          for (const count of held.values()) open += count;
+          this.set(open);
+        },
+      });
+    }
   }
 
   /** Takes one of `caller`'s slots, or throws the 429 (RESOURCE_EXHAUSTED) naming the quota when none is left. */

@@ -34,7 +34,7 @@ export class AppConfig {
   constructor(private readonly env: EnvironmentVariables) {}
 
   get http() {
-    return { port: this.env.HTTP_PORT, host: this.env.HTTP_HOST };
+    return { port: this.env.HTTP_PORT, host: this.env.HTTP_HOST, hstsMaxAge: this.env.HTTP_HSTS_MAX_AGE };
   }
   get grpc() {
     return { port: this.env.GRPC_PORT, host: this.env.GRPC_HOST };

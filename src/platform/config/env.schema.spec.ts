@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../repo-root';
 import { EnvironmentVariables, validateEnv } from './env.schema';
 
+/** Production needs a MongoDB (checkProductionStore); the OIDC cases below name one to reach their own rule. */
+const MONGO = 'mongodb://mongo:27017/tracker';
+
 describe('validateEnv', () => {
   it('fills every default', () => {
     const env = validateEnv({});
@@ -71,9 +74,9 @@ describe('validateEnv', () => {
         AUTH_GROUPS_PREFIX: 'tracker:',
         AUTH_JWKS_COOLDOWN_SECONDS: 30,
       });
-      expect(validateEnv({ ...oidc, AUTH_JWKS_URL: 'https://idp.example.com/keys', NODE_ENV: 'production' }).AUTH_JWKS_URL).toBe(
-        'https://idp.example.com/keys',
-      );
+      expect(
+        validateEnv({ ...oidc, AUTH_JWKS_URL: 'https://idp.example.com/keys', NODE_ENV: 'production', MONGODB_URI: MONGO }).AUTH_JWKS_URL,
+      ).toBe('https://idp.example.com/keys');
     });
 
     it('takes a namespaced claim name (with dots and slashes) as a claim path', () => {
@@ -85,15 +88,15 @@ describe('validateEnv', () => {
     it('allows http only to a loopback host, and never in production', () => {
       for (const host of ['127.0.0.1:8081', 'localhost:8080', '[::1]:9000'])
         expect(refusal({ AUTH_ISSUER: `http://${host}/realms/x`, AUTH_AUDIENCE: 'tracker', NODE_ENV: 'test' })).toBe('accepted');
-      expect(refusal({ AUTH_ISSUER: 'http://127.0.0.1:8081', AUTH_AUDIENCE: 'tracker', NODE_ENV: 'production' })).toMatch(
-        /^Invalid configuration: AUTH_ISSUER=.* must be an https URL in production$/,
-      );
+      expect(
+        refusal({ AUTH_ISSUER: 'http://127.0.0.1:8081', AUTH_AUDIENCE: 'tracker', NODE_ENV: 'production', MONGODB_URI: MONGO }),
+      ).toMatch(/^Invalid configuration: AUTH_ISSUER=.* must be an https URL in production$/);
       expect(refusal({ AUTH_ISSUER: 'http://idp.example.com', AUTH_AUDIENCE: 'tracker' })).toMatch(
         /^Invalid configuration: AUTH_ISSUER=.*https/,
       );
       expect(refusal({ ...oidc, AUTH_JWKS_URL: 'http://idp.example.com/keys' })).toMatch(/^Invalid configuration: AUTH_JWKS_URL=/);
       expect(refusal({ ...oidc, AUTH_ISSUER: 'https://user:pw@idp.example.com' })).toMatch(/credentials/);
-      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'production' })).toMatch(
+      expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'production', MONGODB_URI: MONGO })).toMatch(
         /^Invalid configuration: AUTH_JWKS_COOLDOWN_SECONDS=0 must be at least 1 in production$/,
       );
       expect(refusal({ ...oidc, AUTH_JWKS_COOLDOWN_SECONDS: '0', NODE_ENV: 'test' })).toBe('accepted');
@@ -107,6 +110,21 @@ describe('validateEnv', () => {
         /^Invalid configuration: AUTH_JWKS_URL=.*needs AUTH_ISSUER/,
       );
     });
+  });
+
+  it('refuses production without MONGODB_URI, saying how to get the embedded store instead', () => {
+    for (const raw of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', MONGODB_URI: '' }]) {
+      expect(() => validateEnv(raw)).toThrow(/^Invalid configuration: MONGODB_URI is required in production .*npm ci && npm start/);
+    }
+    expect(validateEnv({ NODE_ENV: 'production', MONGODB_URI: MONGO }).MONGODB_URI).toBe(MONGO);
+    expect(validateEnv({ NODE_ENV: 'development' }).MONGODB_URI).toBeUndefined();
+  });
+
+  it('sends HSTS only when asked: HTTP_HSTS_MAX_AGE defaults to 0 and takes up to two years', () => {
+    expect(validateEnv({}).HTTP_HSTS_MAX_AGE).toBe(0);
+    expect(validateEnv({ HTTP_HSTS_MAX_AGE: '31536000' }).HTTP_HSTS_MAX_AGE).toBe(31536000);
+    expect(() => validateEnv({ HTTP_HSTS_MAX_AGE: '-1' })).toThrow(/^Invalid configuration: HTTP_HSTS_MAX_AGE=/);
+    expect(() => validateEnv({ HTTP_HSTS_MAX_AGE: 'forever' })).toThrow(/^Invalid configuration: HTTP_HSTS_MAX_AGE=/);
   });
 
   it('treats an empty optional value as unset', () => {

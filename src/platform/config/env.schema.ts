@@ -392,6 +392,30 @@ export class EnvironmentVariables {
   /** true: the web console (built from web/ into web/dist) is served at `/`. */
   @IsIn(['true', 'false'])
   UI_ENABLED: 'true' | 'false' = 'true';
+
+  /**
+   * Seconds of Strict-Transport-Security sent on every response; 0 (the default) sends none. Set it only when
+   * clients reach the service over https (a TLS-terminating proxy or ingress in front of it): the service itself
+   * listens in plain http, and the header tells browsers never to use plain http for this host again.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(63072000)
+  HTTP_HSTS_MAX_AGE = 0;
+
+  /**
+   * OpenTelemetry: the OTLP/HTTP collector traces are sent to (`<endpoint>/v1/traces`, JSON), the standard variable
+   * of the OpenTelemetry SDKs. Unset (the default): no tracing at all.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }, { message: 'must be an http(s) URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The `service.name` of every span (the standard OpenTelemetry variable). */
+  @Matches(/^[^\s]{1,128}$/, { message: 'must be 1 to 128 characters without spaces' })
+  OTEL_SERVICE_NAME = 'tracker';
 }
 
 /**
@@ -413,8 +437,22 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
       `Invalid configuration: ${first.property}=${JSON.stringify(raw[first.property])} ${why.replace(`${first.property} `, '')}`,
     );
   }
+  checkProductionStore(env);
   checkAuthUrls(env);
   return env;
+}
+
+/**
+ * Production (`npm run start:prod`, the container image) runs on MongoDB: the embedded store needs Go to build
+ * and keeps its data on the local disk, which is the development setup. Stops with how to get either.
+ */
+function checkProductionStore(env: EnvironmentVariables): void {
+  if (env.NODE_ENV !== 'production' || env.MONGODB_URI !== undefined) return;
+  throw new Error(
+    'Invalid configuration: MONGODB_URI is required in production (npm run start:prod, the container image): set it to ' +
+      'your MongoDB, e.g. mongodb://mongo:27017/tracker. The embedded store (FerretDB, built with Go >= 1.24) is the ' +
+      'development setup: `npm ci && npm start` without MONGODB_URI (docs/store.md).',
+  );
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

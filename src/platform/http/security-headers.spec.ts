@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { docsPagePolicy } from './security-headers';
+import { docsPagePolicy, hstsHeader } from './security-headers';
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -28,5 +28,12 @@ describe('docsPagePolicy', () => {
 
   it("without style attributes, no 'unsafe-hashes'", () => {
     expect(docsPagePolicy('<style>p{}</style>')).not.toContain('unsafe-hashes');
+  });
+});
+
+describe('hstsHeader', () => {
+  it('is none for 0 (the default: the service speaks plain http), else max-age with subdomains', () => {
+    expect(hstsHeader(0)).toBeUndefined();
+    expect(hstsHeader(31536000)).toBe('max-age=31536000; includeSubDomains');
   });
 });

@@ -16,6 +16,15 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
+/**
+ * The Strict-Transport-Security value for HTTP_HSTS_MAX_AGE seconds, or undefined for 0 (none). Set only when
+ * clients reach the service over https through a proxy: the header is meaningless, and ignored by browsers, on
+ * the plain-http port itself, and once a browser has it, it refuses plain http to this host for that long.
+ */
+export function hstsHeader(maxAgeSeconds: number): string | undefined {
+  return maxAgeSeconds > 0 ? `max-age=${maxAgeSeconds}; includeSubDomains` : undefined;
+}
+
 /** The routes that answer Swagger UI's page (SwaggerModule.setup('docs')); its assets are not pages. */
 const DOCS_PAGE_ROUTES = new Set(['/docs', '/docs/index.html']);
 
@@ -55,12 +64,15 @@ export function docsPagePolicy(html: string): string {
  * Sends SECURITY_HEADERS on every response of `server`. They are set on the raw response as each request
  * arrives, before any handler runs, so every path gets them: routes, 404s, framework and parser errors (413),
  * probes, metrics, and streams written to the raw response. A handler's own value wins (Node lets the headers
- * given at writeHead override these): the web console sends its own policy. Swagger UI's page gets
+ * given at writeHead override these): the web console sends its own policy. With `hstsMaxAge` (HTTP_HSTS_MAX_AGE)
+ * above 0 they include Strict-Transport-Security. Swagger UI's page gets
  * docsPagePolicy, computed once per page text.
  */
-export function sendSecurityHeaders(server: Server, fastify: FastifyInstance): void {
+export function sendSecurityHeaders(server: Server, fastify: FastifyInstance, options: { hstsMaxAge?: number } = {}): void {
+  const hsts = hstsHeader(options.hstsMaxAge ?? 0);
+  const headers = Object.entries(hsts ? { ...SECURITY_HEADERS, 'strict-transport-security': hsts } : SECURITY_HEADERS);
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of headers) res.setHeader(name, value);
   });
   const policies = new Map<string, string>();
   fastify.addHook('onSend', (req, reply, payload, done) => {

@@ -1,3 +1,5 @@
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan } from '../../../platform/tracing/spans';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../../../platform/config/app-config.service';
@@ -41,14 +43,18 @@ export class EmailChannel implements NotificationChannel, OnModuleDestroy {
     const to = [...new Set([...this.config.email.to, ...(message.recipients ?? [])])];
     const { subject, text } = emailContent(message);
     try {
-      const info = (await this.transporter().sendMail({
+      const mail = {
         from: this.config.email.from,
         to,
         subject,
         text,
         messageId: emailMessageId(message.dedupKey),
         headers: { 'X-Tracker-Dedup-Key': message.dedupKey },
-      })) as { response?: unknown };
+      };
+      // nodemailer has no OpenTelemetry instrumentation: the send is a client span of its own (tracing on).
+      const info = (await inSpan('smtp send', SpanKind.CLIENT, { 'network.protocol.name': 'smtp' }, () =>
+        this.transporter().sendMail(mail),
+      )) as { response?: unknown };
       return { ok: true, detail: typeof info.response === 'string' ? info.response : 'sent' };
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
