@@ -22,6 +22,7 @@ import { LiveModule } from '../features/live';
 import { CodeChangesModule } from '../features/code-changes';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
+import { FreezesModule } from '../features/freezes';
 import { IntakeModule } from '../features/intake';
 import { requestIdFor } from '../platform/http/correlation-id';
 import { redactUrl } from '../platform/http/redact-url';
@@ -52,6 +53,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  FreezesModule,
   LiveModule,
   CodeChangesModule,
   InsightsModule,

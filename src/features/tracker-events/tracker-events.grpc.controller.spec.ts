@@ -111,6 +111,7 @@ describe('TrackerEventsGrpcController', () => {
     'rate-limited': status.RESOURCE_EXHAUSTED,
     locked: status.ALREADY_EXISTS,
     'not-lock-owner': status.PERMISSION_DENIED,
+    frozen: status.FAILED_PRECONDITION,
     'cursor-expired': status.OUT_OF_RANGE,
     unavailable: status.UNAVAILABLE,
   };

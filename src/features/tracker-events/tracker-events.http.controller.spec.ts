@@ -259,6 +259,7 @@ describe('TrackerEventsHttpController', () => {
       'rate-limited': [429, 'rate-limited'],
       locked: [409, 'locked'],
       'not-lock-owner': [403, 'not-lock-owner'],
+      frozen: [409, 'frozen'],
       'cursor-expired': [410, 'cursor-expired'],
       unavailable: [503, 'unavailable'],
     };

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { newWriteContext, type EventWriteContext } from './event-write-hooks';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
@@ -38,8 +40,21 @@ export class TrackerEventsHttpController {
   @ApiOperation({ operationId: 'createEvent', summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
   @ApiBody({ type: CreateEventDto, examples: CREATE_EVENT_EXAMPLES })
   @ApiOkResponse({ type: CreatedEventView, description: 'The created event' })
-  async create(@Body() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
-    return toCreateResponse(await this.service.create(dto, 'rest', { caller }));
+  @ApiProblems({
+    409:
+      'urn:tracker:problems:frozen: a change freeze covers this deployment (member `freezes`; send X-Freeze-Override: <reason>), ' +
+      'urn:tracker:problems:locked (AUTO_LOCK=on), or an Idempotency-Key reused',
+  })
+  async create(
+    @Body() dto: CreateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-freeze-override') override?: string,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const context = overrideContext(override);
+    const event = await this.service.create(dto, 'rest', { caller, context });
+    warn(reply, context);
+    return toCreateResponse(event);
   }
 
   @Put('event')
@@ -55,9 +70,18 @@ export class TrackerEventsHttpController {
     403:
       "Only with TRACKER_AUTH=required: the token's tracker role is below writer (urn:tracker:problems:forbidden), or (AUTO_LOCK=on) " +
       'the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner)',
+    409: 'urn:tracker:problems:frozen: the update starts a deployment a change freeze covers (send X-Freeze-Override: <reason>)',
   })
-  async update(@Body() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
-    return toEventResponse(await this.service.update(dto, 'rest', caller));
+  async update(
+    @Body() dto: UpdateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('x-freeze-override') override?: string,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const context = overrideContext(override);
+    const event = await this.service.update(dto, 'rest', caller, context);
+    warn(reply, context);
+    return toEventResponse(event);
   }
 
   @Get('event/:id')
@@ -140,4 +164,15 @@ export class TrackerEventsHttpController {
   monthly(@Query() query: EventStatsQueryDto) {
     return this.service.monthly(statsFromQuery(query));
   }
+}
+
+/** The X-Freeze-Override reason (trimmed, at most 500 characters kept) as the write context the hooks read. */
+function overrideContext(override: string | undefined): EventWriteContext {
+  const reason = override?.trim().slice(0, 500);
+  return newWriteContext(reason ? { override: reason } : {});
+}
+
+/** FREEZE_ENFORCE=off: what the freeze would have refused, as a Warning header (RFC 9111 warn-code 199). */
+function warn(reply: FastifyReply, context: EventWriteContext): void {
+  if (context.warnings.length) void reply.header('warning', context.warnings.map((w) => `199 tracker ${JSON.stringify(w)}`).join(', '));
 }
