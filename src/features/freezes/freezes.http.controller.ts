@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
@@ -46,7 +46,9 @@ export class FreezesHttpController {
   @ApiBody({ schema: { type: 'string', description: 'An RFC 5545 VCALENDAR with VEVENTs (at most 10 MB and 10,000 events)' } })
   @ApiOkResponse({ type: ImportedFreezesView })
   @ApiProblems({ 400: 'The calendar or a query parameter is invalid (invalidFields names the VEVENT and property)', 413: 'Over 10 MB or 10,000 VEVENTs' })
-  importCalendar(@Body() body: unknown, @Query() query: ImportFreezesQueryDto, @TrackerCaller() caller?: Principal) {
+  importCalendar(@Req() req: FastifyRequest, @Query() query: ImportFreezesQueryDto, @TrackerCaller() caller?: Principal) {
+    // The text as the text/calendar parser read it (up to 10 MB): not through the JSON input bounds of the pipe.
+    const body: unknown = req.body;
     if (typeof body !== 'string') throw InvalidInputError.field('body', 'must be a text/calendar document');
     return this.service.import(body, query, caller);
   }
