@@ -26,7 +26,13 @@ describe('change freezes', () => {
 
   it('creates a one-off window (201 + Location), lists it active at an instant, gets and deletes it', async () => {
     const created = await http('POST', url('/freezes'), {
-      body: { name: 'Release night', services: ['api'], environments: [7], start: '2030-06-01T18:00:00+02:00', end: '2030-06-02T06:00:00+02:00' },
+      body: {
+        name: 'Release night',
+        services: ['api'],
+        environments: [7],
+        start: '2030-06-01T18:00:00+02:00',
+        end: '2030-06-02T06:00:00+02:00',
+      },
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1alpha1/freezes/${created.body.id}`);
@@ -63,7 +69,9 @@ describe('change freezes', () => {
     // 14 July 2027 (a Wednesday): the whole Paris day, until midnight Paris (22:00Z).
     const bastille = await check('2027-07-14T10:00:00Z');
     expect(bastille.body).toMatchObject({ allowed: false, nextAllowedAt: '2027-07-14T22:00:00.000Z' });
-    expect(bastille.body.reasons).toEqual([{ kind: 'freeze', id: expect.any(String), title: 'Fete nationale', until: '2027-07-14T22:00:00.000Z' }]);
+    expect(bastille.body.reasons).toEqual([
+      { kind: 'freeze', id: expect.any(String), title: 'Fete nationale', until: '2027-07-14T22:00:00.000Z' },
+    ]);
     // Friday 26 March 2027 17:00 Paris: the weekend before the spring change runs to Monday 08:00 Paris, but Monday 29
     // is Easter Monday, so the next allowed instant is Tuesday 00:00 Paris (22:00Z Monday, summer time).
     const easter = await check('2027-03-26T16:00:00Z');
@@ -94,7 +102,12 @@ describe('change freezes', () => {
   it('a freeze refuses a deployment Start (409 frozen); X-Freeze-Override lets it through, recorded in the changelog', async () => {
     const now = Date.now();
     await http('POST', url('/freezes'), {
-      body: { name: 'Now', services: ['payments'], start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString() },
+      body: {
+        name: 'Now',
+        services: ['payments'],
+        start: new Date(now - 60_000).toISOString(),
+        end: new Date(now + 3_600_000).toISOString(),
+      },
     });
     const body = { title: 'Deploy payments', attributes: { type: 1, service: 'payments', status: 1, environment: 7, source: 'ci' } };
     const refused = await http('POST', url('/event'), { body });
@@ -107,11 +120,13 @@ describe('change freezes', () => {
     const log = (await http('GET', url(`/event/${overridden.body.id}/changelog`))).body.changelog;
     expect(log.find((e: { field: string }) => e.field === 'freeze').new).toMatch(/^override: hotfix for INC-42/);
     // A deployment of another service, and a non-Start, are not concerned.
-    expect((await http('POST', url('/event'), { body: { ...body, attributes: { ...body.attributes, service: 'other' } } })).status).toBe(200);
+    expect((await http('POST', url('/event'), { body: { ...body, attributes: { ...body.attributes, service: 'other' } } })).status).toBe(
+      200,
+    );
     expect((await http('POST', url('/event'), { body: { ...body, attributes: { ...body.attributes, status: 3 } } })).status).toBe(200);
   });
 
-  it('deployability names another owner\'s lock and waits for its expiry', async () => {
+  it("deployability names another owner's lock and waits for its expiry", async () => {
     const lock = await http('POST', url('/locks'), { body: { service: 'inventory', environment: 7, owner: 'team-a', ttlSeconds: 600 } });
     expect(lock.status).toBe(201);
     const held = await http('GET', url('/deployability?service=inventory&environment=7'));

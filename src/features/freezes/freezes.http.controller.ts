@@ -25,7 +25,10 @@ export class FreezesHttpController {
   @Post('freezes')
   @RequireTrackerRole('writer')
   @HttpCode(201)
-  @ApiOperation({ operationId: 'createFreeze', summary: 'Create a change freeze: one window (start, end) or a recurrence (timezone, start, rrule, duration)' })
+  @ApiOperation({
+    operationId: 'createFreeze',
+    summary: 'Create a change freeze: one window (start, end) or a recurrence (timezone, start, rrule, duration)',
+  })
   @ApiCreatedResponse({ type: FreezeView, description: 'Created', headers: LOCATION_HEADER('/api/v1alpha1/freezes/{id}') })
   @ApiProblems({ 400: 'A field is invalid: bad RRULE, unknown zone, end before start (invalidFields names it)' })
   async create(@Body() dto: CreateFreezeDto, @Res({ passthrough: true }) reply: FastifyReply, @TrackerCaller() caller?: Principal) {
@@ -45,7 +48,10 @@ export class FreezesHttpController {
   @ApiConsumes('text/calendar')
   @ApiBody({ schema: { type: 'string', description: 'An RFC 5545 VCALENDAR with VEVENTs (at most 10 MB and 10,000 events)' } })
   @ApiOkResponse({ type: ImportedFreezesView })
-  @ApiProblems({ 400: 'The calendar or a query parameter is invalid (invalidFields names the VEVENT and property)', 413: 'Over 10 MB or 10,000 VEVENTs' })
+  @ApiProblems({
+    400: 'The calendar or a query parameter is invalid (invalidFields names the VEVENT and property)',
+    413: 'Over 10 MB or 10,000 VEVENTs',
+  })
   importCalendar(@Req() req: FastifyRequest, @Query() query: ImportFreezesQueryDto, @TrackerCaller() caller?: Principal) {
     // The text as the text/calendar parser read it (up to 10 MB): not through the JSON input bounds of the pipe.
     const body: unknown = req.body;
@@ -89,7 +95,8 @@ export class FreezesHttpController {
   @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'checkDeployability',
-    summary: 'May this service deploy to this environment now (or at `at`)? Locks, freezes and (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on) open incidents',
+    summary:
+      'May this service deploy to this environment now (or at `at`)? Locks, freezes and (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on) open incidents',
   })
   @ApiOkResponse({ type: DeployabilityView })
   @ApiProblems({ 400: 'A query parameter is invalid' })

@@ -21,7 +21,16 @@ import {
 import { FreezeRepository } from './data/freeze.repository';
 import type { FreezeRecord } from './data/freeze.schema';
 import { FrozenError } from './domain/freeze-errors';
-import { compile, CompiledFreeze, coverage, coveringWindow, FreezeSpec, localToInstant, nextAllowedAt, SpecError } from './domain/freeze-windows';
+import {
+  compile,
+  CompiledFreeze,
+  coverage,
+  coveringWindow,
+  FreezeSpec,
+  localToInstant,
+  nextAllowedAt,
+  SpecError,
+} from './domain/freeze-windows';
 import { ImportedWindow, readCalendar, TooManyEventsError } from './domain/ical-import';
 import type { CreateFreezeDto, ImportFreezesQueryDto } from './dto/freeze.dto';
 import { OpenIncidents } from './open-incidents';
@@ -127,7 +136,10 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
     if (q.timezone !== undefined && !localZoneOk(zone)) throw InvalidQueryError.param('timezone', 'is not an IANA time zone');
     const now = new Date();
     const by = caller ? callerText(caller) : undefined;
-    const scope = { services: [...new Set(q.services ?? [])].sort(), environments: [...new Set(q.environments ?? [])].sort((a, b) => a - b) };
+    const scope = {
+      services: [...new Set(q.services ?? [])].sort(),
+      environments: [...new Set(q.environments ?? [])].sort((a, b) => a - b),
+    };
     const records = windows.map((w, i) => {
       const spec: FreezeSpec =
         w.kind === 'once'
@@ -175,7 +187,12 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
     for (const { key, lock } of locks) {
       if (q.owner !== undefined && lock.owner === q.owner) continue;
       if (lock.expiresAt.getTime() <= t) continue;
-      reasons.push({ kind: 'lock', id: lock.lockId, title: `${key.resource} held by ${lock.owner}${lock.reason ? `: ${lock.reason}` : ''}`, until: lock.expiresAt });
+      reasons.push({
+        kind: 'lock',
+        id: lock.lockId,
+        title: `${key.resource} held by ${lock.owner}${lock.reason ? `: ${lock.reason}` : ''}`,
+        until: lock.expiresAt,
+      });
       notBefore = Math.max(notBefore, lock.expiresAt.getTime());
     }
     const compiled = freezes.map((f) => this.compiledOf(f));
@@ -214,7 +231,13 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
 
   async afterDelete(): Promise<void> {}
 
-  private async enforce(service: string, environment: number, now: Date, caller?: Principal, context?: EventWriteContext): Promise<ChangelogRecord[]> {
+  private async enforce(
+    service: string,
+    environment: number,
+    now: Date,
+    caller?: Principal,
+    context?: EventWriteContext,
+  ): Promise<ChangelogRecord[]> {
     const covering = (await this.repo.inScope({ service, environment, after: now }))
       .map((f) => ({ f, w: coveringWindow(this.compiledOf(f), now.getTime()) }))
       .filter((c) => c.w !== undefined)
@@ -231,8 +254,13 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
       if (caller) requireTrackerRole(caller, 'admin', 'Overriding a change freeze (X-Freeze-Override)');
       if (context) context.frozen = true;
       this.overrides.inc({ environment: String(environment) });
-      this.logger.warn({ service, environment, freezes: covering.map((c) => c.id), by: caller ? callerText(caller) : undefined }, 'change freeze overridden');
-      return [{ at: now, field: 'freeze', old: null, new: `override: ${override} (${names})`, source: caller ? callerText(caller) : 'tracker' }];
+      this.logger.warn(
+        { service, environment, freezes: covering.map((c) => c.id), by: caller ? callerText(caller) : undefined },
+        'change freeze overridden',
+      );
+      return [
+        { at: now, field: 'freeze', old: null, new: `override: ${override} (${names})`, source: caller ? callerText(caller) : 'tracker' },
+      ];
     }
     if (!this.config.freezes.enforce) {
       if (context) {
@@ -329,9 +357,11 @@ function specFromDto(dto: CreateFreezeDto): FreezeSpec {
   }
   for (const name of ['timezone', 'duration'] as const)
     if (dto[name] !== undefined) throw InvalidInputError.field(name, 'is only allowed with rrule (a recurring freeze)');
-  if (dto.end === undefined) throw InvalidInputError.field('end', 'is required for a one-off window (or give rrule, timezone and duration)');
+  if (dto.end === undefined)
+    throw InvalidInputError.field('end', 'is required for a one-off window (or give rrule, timezone and duration)');
   const start = WITH_OFFSET.test(dto.start) ? Date.parse(dto.start) : NaN;
-  if (Number.isNaN(start)) throw InvalidInputError.field('start', 'must be an ISO 8601 instant with an offset (e.g. 2027-12-24T18:00:00+01:00)');
+  if (Number.isNaN(start))
+    throw InvalidInputError.field('start', 'must be an ISO 8601 instant with an offset (e.g. 2027-12-24T18:00:00+01:00)');
   const end = WITH_OFFSET.test(dto.end) ? Date.parse(dto.end) : NaN;
   if (Number.isNaN(end)) throw InvalidInputError.field('end', 'must be an ISO 8601 instant with an offset');
   return { kind: 'once', start, end };
@@ -344,7 +374,9 @@ function specOf(f: FreezeRecord): FreezeSpec {
 
 /** An imported freeze's id: a UUID-shaped digest of its UID and the import's scope. */
 function importedId(uid: string, scope: { services: string[]; environments: number[] }): string {
-  const h = createHash('sha256').update(JSON.stringify([uid, scope.services, scope.environments])).digest('hex');
+  const h = createHash('sha256')
+    .update(JSON.stringify([uid, scope.services, scope.environments]))
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 

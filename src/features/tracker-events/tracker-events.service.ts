@@ -114,7 +114,12 @@ export class TrackerEventsService {
       const added = planned.flat();
       const lastChange = { kind: 'updated' as const, rev: plan.next.rev, at };
       const frozen = context.frozen ? { frozen: true } : {};
-      const set = { ...plan.set, lastChange, ...frozen, ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}) };
+      const set = {
+        ...plan.set,
+        lastChange,
+        ...frozen,
+        ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}),
+      };
       await this.planners.beforeWrite(dto.id.toLowerCase(), planned);
       before = current;
       return { set, changelogEntries: [...plan.changelogEntries, ...hookEntries], result: { ...plan.next, lastChange, ...frozen } };

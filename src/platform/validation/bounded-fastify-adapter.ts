@@ -42,7 +42,8 @@ export class BoundedFastifyAdapter extends FastifyAdapter {
     }
     // text/calendar (RFC 5545) is read by the one route marked @CalendarBodyRoute, as text, up to 10 MB.
     fastify.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: CALENDAR_BODY_LIMIT_BYTES }, (req, body, done) => {
-      if (!isCalendarBodyRoute(req)) return done(new DomainError('unsupported-media-type', 'text/calendar is not accepted here.'), undefined);
+      if (!isCalendarBodyRoute(req))
+        return done(new DomainError('unsupported-media-type', 'text/calendar is not accepted here.'), undefined);
       done(null, body);
     });
   }

@@ -88,7 +88,14 @@ describe('freeze windows across DST (every minute of the change week against the
 
 describe('window arithmetic (tables)', () => {
   it('an all-day occurrence covers its whole local date (P1D from 00:00), 23 hours on a spring-forward day', () => {
-    const day = compile({ kind: 'recurring', timezone: 'Europe/Paris', start: '2027-03-28T00:00:00', rrule: 'FREQ=YEARLY', duration: 'P1D', exdates: [] });
+    const day = compile({
+      kind: 'recurring',
+      timezone: 'Europe/Paris',
+      start: '2027-03-28T00:00:00',
+      rrule: 'FREQ=YEARLY',
+      duration: 'P1D',
+      exdates: [],
+    });
     const [w] = windowsOverlapping(day, ms('2027-03-28T12:00:00Z'), ms('2027-03-28T12:00:01Z'));
     expect([iso(w.start), iso(w.end)]).toEqual(['2027-03-27T23:00:00.000Z', '2027-03-28T22:00:00.000Z']);
     expect(coveringWindow(day, ms('2027-03-27T22:59:59Z'))).toBeUndefined();
@@ -161,7 +168,12 @@ describe('window arithmetic (tables)', () => {
       '2027-01-01T00:30:00Z',
       '2027-01-01T03:00:00.000Z',
     ],
-    ['a window that starts later does not matter', [['2027-01-02T00:00:00Z', '2027-01-03T00:00:00Z']], '2027-01-01T00:00:00Z', '2027-01-01T00:00:00.000Z'],
+    [
+      'a window that starts later does not matter',
+      [['2027-01-02T00:00:00Z', '2027-01-03T00:00:00Z']],
+      '2027-01-01T00:00:00Z',
+      '2027-01-01T00:00:00.000Z',
+    ],
   ])('nextAllowedAt: %s', (_name, windows, at, expected) => {
     const freezes = windows.map(([s, e]) => compile({ kind: 'once', start: ms(s), end: ms(e) }));
     expect(iso(nextAllowedAt(freezes, ms(at)))).toBe(expected);
@@ -173,7 +185,14 @@ describe('window arithmetic (tables)', () => {
   });
 
   it('nextAllowedAt is null for a freeze that never lets go', () => {
-    const always = compile({ kind: 'recurring', timezone: 'UTC', start: '2027-01-01T00:00:00', rrule: 'FREQ=DAILY', duration: 'P1D', exdates: [] });
+    const always = compile({
+      kind: 'recurring',
+      timezone: 'UTC',
+      start: '2027-01-01T00:00:00',
+      rrule: 'FREQ=DAILY',
+      duration: 'P1D',
+      exdates: [],
+    });
     expect(nextAllowedAt([always], ms('2027-02-01T00:00:00Z'), undefined, 40 * DAY)).toBeNull();
   });
 
@@ -190,7 +209,9 @@ describe('window arithmetic (properties against minute stepping)', () => {
   it('nextAllowedAt over random overlapping one-off windows equals the first uncovered minute', () => {
     fc.assert(
       fc.property(fc.array(windowArb, { maxLength: 8 }), fc.integer({ min: 0, max: 4 * 24 * 60 }), (ws, atMin) => {
-        const freezes = ws.map((w) => compile({ kind: 'once', start: base + w.startMin * MINUTE, end: base + (w.startMin + w.lengthMin) * MINUTE }));
+        const freezes = ws.map((w) =>
+          compile({ kind: 'once', start: base + w.startMin * MINUTE, end: base + (w.startMin + w.lengthMin) * MINUTE }),
+        );
         const at = base + atMin * MINUTE;
         expect(nextAllowedAt(freezes, at)).toBe(bruteNextAllowed(freezes, at, at + 10 * DAY));
       }),
@@ -209,7 +230,14 @@ describe('window arithmetic (properties against minute stepping)', () => {
         (zone, hour, hours, atMin) => {
           const hh = String(hour).padStart(2, '0');
           // Daily at hh:00 local for `hours` exact hours, from 1 March: the March DST changes fall inside.
-          const spec: RecurringSpec = { kind: 'recurring', timezone: zone, start: `2027-03-01T${hh}:00:00`, rrule: 'FREQ=DAILY', duration: `PT${hours}H`, exdates: [] };
+          const spec: RecurringSpec = {
+            kind: 'recurring',
+            timezone: zone,
+            start: `2027-03-01T${hh}:00:00`,
+            rrule: 'FREQ=DAILY',
+            duration: `PT${hours}H`,
+            exdates: [],
+          };
           const freeze = compile(spec);
           const at = ms('2027-03-10T00:00:00Z') + atMin * MINUTE;
           const oracle = (t: number) => {

@@ -71,13 +71,16 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
     const durationValue = event.getFirstPropertyValue('duration');
     if (dtend instanceof ICAL.Time) {
       const endLocal = localIn(dtend, eventZone);
-      const days = allDay ? Math.round(DateTime.fromISO(endLocal, { zone: 'UTC' }).diff(DateTime.fromISO(localStart, { zone: 'UTC' }), 'days').days) : 0;
+      const days = allDay
+        ? Math.round(DateTime.fromISO(endLocal, { zone: 'UTC' }).diff(DateTime.fromISO(localStart, { zone: 'UTC' }), 'days').days)
+        : 0;
       if (allDay) duration = `P${days}D`;
       else {
         const seconds = Math.round((instant(endLocal, eventZone) - instant(localStart, eventZone)) / 1000);
         duration = `PT${seconds}S`;
       }
-      if (allDay ? days <= 0 : instant(endLocal, eventZone) <= instant(localStart, eventZone)) throw new SpecError(at('DTEND'), 'must be after DTSTART');
+      if (allDay ? days <= 0 : instant(endLocal, eventZone) <= instant(localStart, eventZone))
+        throw new SpecError(at('DTEND'), 'must be after DTSTART');
     } else if (durationValue instanceof ICAL.Duration) {
       if (durationValue.isNegative) throw new SpecError(at('DURATION'), 'must be positive');
       duration = durationValue.toString();
@@ -99,7 +102,12 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
       return { ...base, ...(reason ? { reason } : {}), kind: 'recurring', timezone: eventZone, localStart, rrule: rule, duration, exdates };
     }
     const start = dtstart.zone === ICAL.Timezone.utcTimezone ? dtstart.toJSDate().getTime() : instant(localStart, eventZone);
-    const endMs = dtend instanceof ICAL.Time ? (dtend.zone === ICAL.Timezone.utcTimezone ? dtend.toJSDate().getTime() : instant(localIn(dtend, eventZone), eventZone)) : start + (durationValue as ICAL.Duration).toSeconds() * 1000;
+    const endMs =
+      dtend instanceof ICAL.Time
+        ? dtend.zone === ICAL.Timezone.utcTimezone
+          ? dtend.toJSDate().getTime()
+          : instant(localIn(dtend, eventZone), eventZone)
+        : start + (durationValue as ICAL.Duration).toSeconds() * 1000;
     return { ...base, ...(reason ? { reason } : {}), kind: 'once', start, end: endMs };
   });
 }

@@ -107,7 +107,12 @@ export class DeployabilityView {
   @ApiProperty({ type: [DeployabilityReasonView] })
   reasons!: DeployabilityReasonView[];
 
-  @ApiProperty({ type: 'string', nullable: true, format: 'date-time', description: 'The earliest time no known reason applies; null when unknown' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    format: 'date-time',
+    description: 'The earliest time no known reason applies; null when unknown',
+  })
   nextAllowedAt!: string | null;
 }
 

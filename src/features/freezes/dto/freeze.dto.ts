@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { describeValues, EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS } from '../../../contract/enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { OptionalInstant, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
@@ -69,7 +58,11 @@ export class CreateFreezeDto {
   @MaxLength(40)
   start!: string;
 
-  @ApiPropertyOptional({ example: '2027-12-27T08:00:00+01:00', maxLength: 40, description: 'One window: its end, an instant with an offset' })
+  @ApiPropertyOptional({
+    example: '2027-12-27T08:00:00+01:00',
+    maxLength: 40,
+    description: 'One window: its end, an instant with an offset',
+  })
   @OptionalText(40)
   end?: string;
 
@@ -99,7 +92,10 @@ export class FreezeIdDto {
 
 /** With `at`, `service` or `environment`: the freezes active at `at` (default now); without: every freeze, paged. */
 export class ListFreezesQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only the freezes active at this instant (default now when service or environment is given)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only the freezes active at this instant (default now when service or environment is given)',
+  })
   @OptionalInstant()
   at?: string;
 
@@ -142,11 +138,21 @@ export class ListFreezesRequestDto {
 
 const commaList = () =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter((v) => v.length > 0) : value,
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v.length > 0)
+      : value,
   );
 
 export class ImportFreezesQueryDto {
-  @ApiPropertyOptional({ type: 'string', example: 'user-service,billing', maxLength: 3000, description: 'Comma list scoping every imported window; none: every service' })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: 'user-service,billing',
+    maxLength: 3000,
+    description: 'Comma list scoping every imported window; none: every service',
+  })
   @commaList()
   @IsOptional()
   @IsArray()
@@ -158,7 +164,9 @@ export class ImportFreezesQueryDto {
 
   @ApiPropertyOptional({ type: 'string', example: '7', maxLength: 30, description: 'Comma list of environments; none: every environment' })
   @commaList()
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : value,
+  )
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(8)
@@ -196,7 +204,11 @@ export class DeployabilityQueryDto {
   @OptionalInstant()
   at?: string;
 
-  @ApiPropertyOptional({ example: 'github_actions', maxLength: 200, description: "The deployer: its own locks are no reason (none: any lock is)" })
+  @ApiPropertyOptional({
+    example: 'github_actions',
+    maxLength: 200,
+    description: 'The deployer: its own locks are no reason (none: any lock is)',
+  })
   @OptionalText(200)
   @IsIdentifier()
   owner?: string;
