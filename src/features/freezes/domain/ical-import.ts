@@ -92,7 +92,7 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
     const rrule = event.getFirstPropertyValue('rrule');
     const exdates = event
       .getAllProperties('exdate')
-      .flatMap((p) => p.getValues())
+      .flatMap((p): unknown[] => p.getValues())
       .filter((v): v is ICAL.Time => v instanceof ICAL.Time)
       .map((v) => (v.isDate ? `${v.toString()}T${localStart.slice(11)}` : localIn(v, eventZone)));
     const base = { uid, name: typeof summary === 'string' && summary ? summary.slice(0, 200) : uid.slice(0, 200), allDay };

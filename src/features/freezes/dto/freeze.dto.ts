@@ -165,7 +165,7 @@ export class ImportFreezesQueryDto {
   @ApiPropertyOptional({ type: 'string', example: '7', maxLength: 30, description: 'Comma list of environments; none: every environment' })
   @commaList()
   @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : value,
+    Array.isArray(value) ? value.map((v: unknown) => (/^\d+$/.test(String(v)) ? Number(v) : v)) : value,
   )
   @IsOptional()
   @IsArray()
