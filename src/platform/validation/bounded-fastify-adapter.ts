@@ -1,8 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../errors/domain-errors';
+import { DomainError, InvalidInputError } from '../errors/domain-errors';
 import { CALENDAR_BODY_LIMIT_BYTES, holdSignedBody, isCalendarBodyRoute, signedBodyConfig } from '../http/raw-body';
-import { DomainError } from '../errors/domain-errors';
 import { findBoundsViolation, InputBounds } from './input-bounds';
 import { scanJsonBounds } from './json-bounds';
 

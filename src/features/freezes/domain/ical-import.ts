@@ -38,6 +38,9 @@ function instant(local: string, zone: string): number {
  * SpecError naming the VEVENT and property, or TooManyEventsError.
  */
 export function readCalendar(text: string, zone: string): ImportedWindow[] {
+  // Counted on the text first: a calendar over the limit is refused before ical.js builds its components.
+  const begins = text.match(/^BEGIN:VEVENT\r?$/gim)?.length ?? 0;
+  if (begins > MAX_IMPORT_EVENTS) throw new TooManyEventsError(`${begins} VEVENTs (at most ${MAX_IMPORT_EVENTS})`);
   let root: ICAL.Component;
   try {
     const parsed: unknown = ICAL.parse(text);
