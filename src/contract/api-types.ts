@@ -2872,8 +2872,9 @@ export interface operations {
     updateEvent: {
         parameters: {
             query?: never;
-            header: {
-                "x-freeze-override": string;
+            header?: {
+                /** @description Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with TRACKER_AUTH=required). With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409 */
+                "X-Freeze-Override"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2992,8 +2993,9 @@ export interface operations {
     createEvent: {
         parameters: {
             query?: never;
-            header: {
-                "x-freeze-override": string;
+            header?: {
+                /** @description Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with TRACKER_AUTH=required). With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409 */
+                "X-Freeze-Override"?: string;
                 /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
                 "Idempotency-Key"?: string;
             };

@@ -97,6 +97,17 @@ describe('change freezes', () => {
     many.push('END:VCALENDAR');
     const tooMany = await http('POST', url('/freezes/import'), { raw: many.join('\r\n'), headers });
     expect([tooMany.status, tooMany.body.detail]).toEqual([413, expect.any(String)]);
+    // Over 10 MB: refused by the body limit of the text/calendar parser, before anything reads it.
+    const huge = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-PAD:${'x'.repeat(10 * 1024 * 1024)}\r\nEND:VCALENDAR\r\n`;
+    const tooBig = await http('POST', url('/freezes/import'), { raw: huge, headers });
+    expect([tooBig.status, tooBig.body.type]).toEqual([413, 'urn:tracker:problems:payload-too-large']);
+    // A calendar far over the 16,384-character string cap of JSON bodies (about 1.6 MB) but within both limits is read.
+    const big = ['BEGIN:VCALENDAR', 'VERSION:2.0'];
+    for (let i = 0; i < 9_000; i++)
+      big.push('BEGIN:VEVENT', `UID:big-${i}`, `SUMMARY:${'padding '.repeat(20)}`, 'DTSTART;VALUE=DATE:20300101', 'END:VEVENT');
+    big.push('END:VCALENDAR');
+    const read = await http('POST', url('/freezes/import?services=big'), { raw: big.join('\r\n'), headers });
+    expect([read.status, read.body.created]).toEqual([200, 9_000]);
   });
 
   it('a freeze refuses a deployment Start (409 frozen); X-Freeze-Override lets it through, recorded in the changelog', async () => {

@@ -48,7 +48,7 @@ export class FreezesGrpcController {
   @GrpcMethod(FREEZES, 'ImportFreezes')
   @RequireTrackerRole('writer')
   importFreezes(@Payload() request: ImportFreezesRequestDto, @TrackerCaller() caller?: Principal) {
-    return this.service.import(request.calendar, request, caller);
+    return this.service.import(request.calendar.toString('utf8'), request, caller);
   }
 
   @GrpcMethod(DEPLOYABILITY, 'Check')

@@ -157,6 +157,8 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
     let created = 0;
     let updated = 0;
     let unchanged = 0;
+    const fresh: FreezeRecord[] = [];
+    const changed: FreezeRecord[] = [];
     for (const record of records) {
       const before = stored.get(record._id);
       if (before && !before.deletedAt && sameDefinition(before, record)) {
@@ -166,10 +168,15 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
       if (before) {
         record.createdAt = before.createdAt;
         record.createdBy = before.createdBy;
+        changed.push(record);
         updated++;
-      } else created++;
-      await this.repo.upsert(record);
+      } else {
+        fresh.push(record);
+        created++;
+      }
     }
+    await this.repo.insertImported(fresh);
+    await this.repo.replaceImported(changed);
     return { created, updated, unchanged, ids: records.map((r) => r._id) };
   }
 

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { newWriteContext, type EventWriteContext } from './event-write-hooks';
+import type { EventWriteContext } from './event-write-hooks';
+import { EventWriteContextOf, warningValue } from './freeze-override';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../platform/openapi/api-docs';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsQueryDto, ListEventsQueryDto, SearchEventsQueryDto, TodayEventsQueryDto } from './dto/event-query.dto';
@@ -27,6 +28,16 @@ import { ScanQuery } from '../../platform/scan-limit/scan-query.decorator';
 const NOT_FOUND = { 404: 'No event with this id (urn:tracker:problems:not-found)' };
 const BAD_QUERY = { 400: 'A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each)' };
 
+const FREEZE_OVERRIDE_HEADER = {
+  name: 'X-Freeze-Override',
+  required: false,
+  description:
+    'Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with ' +
+    'TRACKER_AUTH=required). ' +
+    'With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409',
+  schema: { type: 'string' },
+} as const;
+
 @ApiTags('tracker events')
 @TrackerApi()
 @Controller('api/v1alpha1')
@@ -45,13 +56,13 @@ export class TrackerEventsHttpController {
       'urn:tracker:problems:frozen: a change freeze covers this deployment (member `freezes`; send X-Freeze-Override: <reason>), ' +
       'urn:tracker:problems:locked (AUTO_LOCK=on), or an Idempotency-Key reused',
   })
+  @ApiHeader(FREEZE_OVERRIDE_HEADER)
   async create(
     @Body() dto: CreateEventDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Headers('x-freeze-override') override?: string,
+    @EventWriteContextOf() context: EventWriteContext,
     @TrackerCaller() caller?: Principal,
   ) {
-    const context = overrideContext(override);
     const event = await this.service.create(dto, 'rest', { caller, context });
     warn(reply, context);
     return toCreateResponse(event);
@@ -72,13 +83,13 @@ export class TrackerEventsHttpController {
       'the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner)',
     409: 'urn:tracker:problems:frozen: the update starts a deployment a change freeze covers (send X-Freeze-Override: <reason>)',
   })
+  @ApiHeader(FREEZE_OVERRIDE_HEADER)
   async update(
     @Body() dto: UpdateEventDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Headers('x-freeze-override') override?: string,
+    @EventWriteContextOf() context: EventWriteContext,
     @TrackerCaller() caller?: Principal,
   ) {
-    const context = overrideContext(override);
     const event = await this.service.update(dto, 'rest', caller, context);
     warn(reply, context);
     return toEventResponse(event);
@@ -166,13 +177,8 @@ export class TrackerEventsHttpController {
   }
 }
 
-/** The X-Freeze-Override reason (trimmed, at most 500 characters kept) as the write context the hooks read. */
-function overrideContext(override: string | undefined): EventWriteContext {
-  const reason = override?.trim().slice(0, 500);
-  return newWriteContext(reason ? { override: reason } : {});
-}
-
-/** FREEZE_ENFORCE=off: what the freeze would have refused, as a Warning header (RFC 9111 warn-code 199). */
+/** FREEZE_ENFORCE=off: what the freeze would have refused, as a Warning header. */
 function warn(reply: FastifyReply, context: EventWriteContext): void {
-  if (context.warnings.length) void reply.header('warning', context.warnings.map((w) => `199 tracker ${JSON.stringify(w)}`).join(', '));
+  const value = warningValue(context);
+  if (value) void reply.header('warning', value);
 }

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo } from 'mongoose';
 import { nativeCollection } from '../../../platform/database/native-collection';
+import { insertEachUnlessExists } from '../../../platform/database/unique-insert';
 import { FREEZE_MODEL, FreezeRecord } from './freeze.schema';
+
+/** Documents per write command of an import. */
+const WRITE_CHUNK = 500;
 
 /** Which freezes can still cover something at or after `after` for a service and environment (either may be absent: any). */
 export interface FreezeScope {
@@ -24,9 +28,28 @@ export class FreezeRepository {
     await this.collection.insertOne(record);
   }
 
-  /** Stores an imported freeze (created or replaced by its `_id`, which its UID decides). */
-  async upsert(record: FreezeRecord): Promise<void> {
-    await this.collection.replaceOne({ _id: record._id }, record, { upsert: true });
+  /**
+   * Stores imported freezes the store did not hold: unordered inserts, a chunk per command (the embedded store
+   * takes a 10,000-document write in one go too slowly for the socket timeout). A freeze another import stored in
+   * between (the same UID and scope) is replaced instead.
+   */
+  async insertImported(records: FreezeRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += WRITE_CHUNK) {
+      const chunk = records.slice(i, i + WRITE_CHUNK);
+      const inserted = await insertEachUnlessExists(this.collection, chunk);
+      await this.replaceImported(chunk.filter((_, j) => !inserted[j]));
+    }
+  }
+
+  /** Replaces imported freezes by `_id` (their UID and scope decide it): one bulk write per chunk. */
+  async replaceImported(records: FreezeRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += WRITE_CHUNK) {
+      const chunk = records.slice(i, i + WRITE_CHUNK);
+      await this.collection.bulkWrite(
+        chunk.map((record) => ({ replaceOne: { filter: { _id: record._id }, replacement: record, upsert: true } })),
+        { ordered: false },
+      );
+    }
   }
 
   /** Any stored freeze with one of these ids, deleted ones included (an import compares before writing). */

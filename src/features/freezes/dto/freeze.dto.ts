@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { isUtf8 } from 'node:buffer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
 import { describeValues, EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS } from '../../../contract/enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
 import { OptionalInstant, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
@@ -179,11 +193,25 @@ export class ImportFreezesQueryDto {
   timezone?: string;
 }
 
-/** gRPC ImportFreezesRequest: the calendar text and the same scope. */
+/**
+ * gRPC ImportFreezesRequest: the calendar as UTF-8 bytes (bounded by the 1 MB message size, not by the string caps
+ * of the input bounds) and the same scope.
+ */
 export class ImportFreezesRequestDto extends ImportFreezesQueryDto {
   @IsDefined()
-  @IsString()
-  calendar!: string;
+  @IsUtf8Bytes()
+  calendar!: Buffer;
+}
+
+/** A Buffer holding well-formed UTF-8 text. */
+function IsUtf8Bytes(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isUtf8Bytes',
+    validator: {
+      validate: (value: unknown) => Buffer.isBuffer(value) && isUtf8(value),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must be UTF-8 text (bytes)`,
+    },
+  });
 }
 
 export class DeployabilityQueryDto {
