@@ -5,9 +5,9 @@ import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { CallerParts, type CallParts } from '../../platform/http/call-parts';
-import { CalendarBodyRoute } from '../../platform/http/raw-body';
+import { CalendarBodyRoute, isCalendarBody } from '../../platform/http/raw-body';
 import { ApiProblems, LOCATION_HEADER } from '../../platform/openapi/api-docs';
-import { InvalidInputError } from '../../platform/errors/domain-errors';
+import { DomainError, InvalidInputError } from '../../platform/errors/domain-errors';
 import { CreateFreezeDto, DeployabilityQueryDto, FreezeIdDto, ImportFreezesQueryDto, ListFreezesQueryDto } from './dto/freeze.dto';
 import { DeletedFreezeView, DeployabilityView, FreezeListView, FreezeView, ImportedFreezesView } from './dto/freeze-response.dto';
 import { toDeployabilityResponse, toFreezeListResponse, toFreezeResponse } from './freezes.mapper';
@@ -53,7 +53,9 @@ export class FreezesHttpController {
     413: 'Over 10 MB or 10,000 VEVENTs',
   })
   importCalendar(@Req() req: FastifyRequest, @Query() query: ImportFreezesQueryDto, @TrackerCaller() caller?: Principal) {
-    // The text as the text/calendar parser read it (up to 10 MB): not through the JSON input bounds of the pipe.
+    // Only the text/calendar parser's text (up to 10 MB, not through the JSON input bounds of the pipe): a JSON
+    // string body is no calendar.
+    if (!isCalendarBody(req)) throw new DomainError('unsupported-media-type', 'The body must be text/calendar.');
     const body: unknown = req.body;
     if (typeof body !== 'string') throw InvalidInputError.field('body', 'must be a text/calendar document');
     return this.service.import(body, query, caller);

@@ -175,7 +175,10 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
         created++;
       }
     }
-    await this.repo.insertImported(fresh);
+    // A concurrent import of the same UID and scope may have stored one of the fresh ones first: replaced, so updated.
+    const inserted = await this.repo.insertImported(fresh);
+    created -= fresh.length - inserted;
+    updated += fresh.length - inserted;
     await this.repo.replaceImported(changed);
     return { created, updated, unchanged, ids: records.map((r) => r._id) };
   }

@@ -74,3 +74,8 @@ export function isCalendarBodyRoute(req: Pick<FastifyRequest, 'routeOptions'>): 
   const config = req.routeOptions?.config as unknown as Record<string, unknown> | undefined;
   return config?.[CALENDAR_BODY_CONFIG] === true;
 }
+
+/** The request's body was sent as text/calendar (what the text/calendar parser read), whatever parameters follow. */
+export function isCalendarBody(req: Pick<FastifyRequest, 'headers'>): boolean {
+  return /^\s*text\/calendar\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}

@@ -31,14 +31,17 @@ export class FreezeRepository {
   /**
    * Stores imported freezes the store did not hold: unordered inserts, a chunk per command (the embedded store
    * takes a 10,000-document write in one go too slowly for the socket timeout). A freeze another import stored in
-   * between (the same UID and scope) is replaced instead.
+   * between (the same UID and scope) is replaced instead. Answers how many this call inserted.
    */
-  async insertImported(records: FreezeRecord[]): Promise<void> {
+  async insertImported(records: FreezeRecord[]): Promise<number> {
+    let count = 0;
     for (let i = 0; i < records.length; i += WRITE_CHUNK) {
       const chunk = records.slice(i, i + WRITE_CHUNK);
       const inserted = await insertEachUnlessExists(this.collection, chunk);
+      count += inserted.filter(Boolean).length;
       await this.replaceImported(chunk.filter((_, j) => !inserted[j]));
     }
+    return count;
   }
 
   /** Replaces imported freezes by `_id` (their UID and scope decide it): one bulk write per chunk. */
