@@ -20,6 +20,7 @@ import { ensureFerretDbBinary } from '../src/platform/database/ferretdb/ferretdb
 import { REPO_ROOT } from '../src/platform/repo-root';
 import { TrackerEventSchema } from '../src/features/tracker-events/data/tracker-event.schema';
 import { describeInsights, measureInsights } from './insights-latency';
+import { describeDeployability, measureDeployability } from './deployability-latency';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 import { deliveryFigures } from './live-streams';
 import { Socket } from 'node:net';
@@ -617,9 +618,12 @@ async function main(): Promise<void> {
   const primary = results[BACKENDS[0]] as Record<string, unknown>;
   log('insights latency at 10,000 events (embedded store)');
   const insights = await measureInsights(10_000);
+  log('deployability latency at 10,000 events and 1,000 freezes (embedded store)');
+  const deployability = await measureDeployability(10_000, 1_000);
   const doc = {
     ...primary,
     insights,
+    deployability,
     live,
     quick: QUICK,
     commit,
@@ -657,6 +661,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nratios ${JSON.stringify(ratios)}  rss_mb ${JSON.stringify(r.rss_mb)}  idle ${JSON.stringify(r.idle)}\n`);
   }
   process.stdout.write(`\n${describeInsights(insights)}`);
+  process.stdout.write(describeDeployability(deployability));
   process.stdout.write(`\nlive streams (ack -> SSE delivery; event bus: ${String(live.event_bus)})\n`);
   process.stdout.write(
     `${'figure'.padEnd(22)}${'subs'.padStart(6)}${'changes'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'missing'.padStart(9)}  rss_mb\n`,

@@ -112,7 +112,11 @@ const freezeBody = mutatedRecord({
   reason: smallText,
   services: fc.array(freezeService, { maxLength: 3 }),
   environments: fc.array(oneOf(EVENT_ENVIRONMENTS), { maxLength: 3 }),
-  start: fc.oneof(isoDate, isoDate.map((d) => d.slice(0, 19)), isoDate.map((d) => d.slice(0, 10))),
+  start: fc.oneof(
+    isoDate,
+    isoDate.map((d) => d.slice(0, 19)),
+    isoDate.map((d) => d.slice(0, 10)),
+  ),
   end: isoDate,
   timezone: freezeZone,
   rrule: fc.constantFrom('FREQ=WEEKLY;BYDAY=FR', 'FREQ=DAILY;COUNT=2', 'FREQ=SECONDLY', 'FREQ=WEEKLY;BYDAY=XX', 'BYDAY=FR', ''),
