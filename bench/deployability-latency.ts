@@ -28,6 +28,10 @@ export interface DeployabilityFigures {
   cold_ms: number;
   /** Of the timed answers, how many were `allowed: false`. */
   refused: number;
+  /** The floor: the raw driver reading the open incidents of one service (the embedded store scans the events). */
+  incidents_query_p50_ms: number;
+  /** The raw driver reading every freeze once. */
+  freezes_scan_p50_ms: number;
 }
 
 function seedEvent(n: number) {
@@ -113,6 +117,29 @@ export async function measureDeployability(events = 10_000, freezes = 1_000): Pr
       if (!body.allowed) refused++;
     }
     times.sort((a, b) => a - b);
+    const raw = async (read: () => Promise<unknown>) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        await read();
+        ms.push(performance.now() - start);
+      }
+      return Math.round(
+        percentile(
+          ms.sort((a, b) => a - b),
+          50,
+        ),
+      );
+    };
+    const db = bench.client.db();
+    const incidentsQuery = await raw(() =>
+      db
+        .collection('tracker_events')
+        .find({ 'attributes.type': 4, 'attributes.service': 'svc-3', 'attributes.environment': 7, 'attributes.status': { $nin: [8, 9] } })
+        .limit(20)
+        .toArray(),
+    );
+    const freezesScan = await raw(() => db.collection('freezes').find({}).toArray());
     return {
       events,
       freezes,
@@ -120,6 +147,8 @@ export async function measureDeployability(events = 10_000, freezes = 1_000): Pr
       p90_ms: Math.round(percentile(times, 90)),
       cold_ms: Math.round(cold),
       refused,
+      incidents_query_p50_ms: incidentsQuery,
+      freezes_scan_p50_ms: freezesScan,
     };
   } finally {
     await bench.close();
@@ -129,7 +158,8 @@ export async function measureDeployability(events = 10_000, freezes = 1_000): Pr
 export function describeDeployability(f: DeployabilityFigures): string {
   return (
     `deployability at ${f.events} events + ${f.freezes} freezes (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on; ${REPEATS} runs, ` +
-    `${f.refused} refused): GET /deployability p50 ${f.p50_ms} ms, p90 ${f.p90_ms} ms; first request ${f.cold_ms} ms\n`
+    `${f.refused} refused): GET /deployability p50 ${f.p50_ms} ms, p90 ${f.p90_ms} ms; first request ${f.cold_ms} ms; ` +
+    `floors: the raw open-incidents query p50 ${f.incidents_query_p50_ms} ms, one raw read of every freeze p50 ${f.freezes_scan_p50_ms} ms\n`
   );
 }
 
