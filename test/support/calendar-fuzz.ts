@@ -48,9 +48,17 @@ const vevent = fc
     uid: fc.oneof({ weight: 4, arbitrary: fc.uuid({ version: 4 }) }, { weight: 1, arbitrary: fc.constantFrom('same-uid', '') }),
     summary: optional(nastyString.map((s) => `SUMMARY:${String(s).replace(/[\r\n]/g, ' ')}`)),
     start: optional(timeLine('DTSTART')),
-    end: fc.oneof(optional(timeLine('DTEND')), duration.map((d) => `DURATION:${d}`)),
+    end: fc.oneof(
+      optional(timeLine('DTEND')),
+      duration.map((d) => `DURATION:${d}`),
+    ),
     rrule: optional(rrule.map((r) => `RRULE:${r}`)),
-    exdate: optional(fc.oneof(timeLine('EXDATE'), dateValue.map((d) => `EXDATE;VALUE=DATE:${d}`))),
+    exdate: optional(
+      fc.oneof(
+        timeLine('EXDATE'),
+        dateValue.map((d) => `EXDATE;VALUE=DATE:${d}`),
+      ),
+    ),
     garbage: optional(fc.oneof(fc.constantFrom('BEGIN:VALARM', 'END:VTODO', ' folded', ':', 'X-;=:'), fc.string({ maxLength: 20 }))),
   })
   .map((e) => {
@@ -62,13 +70,11 @@ const vevent = fc
 export const hostileCalendar: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 8,
-    arbitrary: fc
-      .tuple(fc.array(vevent, { maxLength: 4 }), fc.nat(9), fc.constantFrom('\r\n', '\n'))
-      .map(([events, cut, eol]) => {
-        const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//fuzz//EN', ...events.flat(), 'END:VCALENDAR'];
-        // One in ten loses its tail (an unterminated component).
-        return (cut === 0 ? lines.slice(0, Math.max(1, lines.length - 2)) : lines).join(eol);
-      }),
+    arbitrary: fc.tuple(fc.array(vevent, { maxLength: 4 }), fc.nat(9), fc.constantFrom('\r\n', '\n')).map(([events, cut, eol]) => {
+      const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//fuzz//EN', ...events.flat(), 'END:VCALENDAR'];
+      // One in ten loses its tail (an unterminated component).
+      return (cut === 0 ? lines.slice(0, Math.max(1, lines.length - 2)) : lines).join(eol);
+    }),
   },
   { weight: 1, arbitrary: nastyString.map(String) },
   { weight: 1, arbitrary: fc.constantFrom('', 'BEGIN:VCALENDAR', 'BEGIN:VEVENT\r\nEND:VEVENT', 'END:VCALENDAR\r\nBEGIN:VCALENDAR') },
