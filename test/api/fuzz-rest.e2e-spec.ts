@@ -107,21 +107,26 @@ const lockService = withLookAlikes(fc.constantFrom(...LOCK_SERVICES));
 const FREEZE_SERVICES = ['fuzz-freeze-a', 'fuzz-freeze-b'];
 const freezeService = withLookAlikes(fc.constantFrom(...FREEZE_SERVICES));
 const freezeZone = fc.constantFrom('Europe/Paris', 'America/New_York', 'UTC', 'Mars/Olympus', 'europe/paris', '+02:00');
-const freezeBody = mutatedRecord({
+/** One-off windows and recurrences (the two shapes the API takes), each field valid, hostile or missing. */
+const freezeCommon = {
   name: smallText,
   reason: smallText,
   services: fc.array(freezeService, { maxLength: 3 }),
   environments: fc.array(oneOf(EVENT_ENVIRONMENTS), { maxLength: 3 }),
-  start: fc.oneof(
-    isoDate,
-    isoDate.map((d) => d.slice(0, 19)),
-    isoDate.map((d) => d.slice(0, 10)),
-  ),
-  end: isoDate,
-  timezone: freezeZone,
-  rrule: fc.constantFrom('FREQ=WEEKLY;BYDAY=FR', 'FREQ=DAILY;COUNT=2', 'FREQ=SECONDLY', 'FREQ=WEEKLY;BYDAY=XX', 'BYDAY=FR', ''),
-  duration: fc.constantFrom('P2DT16H', 'PT1H', '-PT1H', 'PT0S', 'P', 'P99999D'),
-});
+};
+const freezeBody = fc.oneof(
+  mutatedRecord({ ...freezeCommon, start: isoDate, end: isoDate }),
+  mutatedRecord({
+    ...freezeCommon,
+    start: fc.oneof(
+      isoDate.map((d) => d.slice(0, 19)),
+      isoDate,
+    ),
+    timezone: freezeZone,
+    rrule: fc.constantFrom('FREQ=WEEKLY;BYDAY=FR', 'FREQ=DAILY;COUNT=2', 'FREQ=SECONDLY', 'FREQ=WEEKLY;BYDAY=XX', 'BYDAY=FR', ''),
+    duration: fc.constantFrom('P2DT16H', 'PT1H', '-PT1H', 'PT0S', 'P', 'P99999D'),
+  }),
+);
 const freezeParams = {
   at: fc.oneof(isoDate, smallText),
   service: freezeService,
@@ -425,6 +430,12 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   const freezeCount = async () => store.db().collection('freezes').countDocuments({});
   /** The freezes the create fuzz stored (their ids, for the reads and deletes). */
   const freezeIds: string[] = [];
+  const storedFreezeId = () => ({
+    id: fc.oneof(
+      { weight: 3, arbitrary: freezeIds.length ? fc.constantFrom(...freezeIds) : fc.uuid({ version: 4 }) },
+      fc.uuid({ version: 4 }),
+    ),
+  });
   /** Every input answered 2xx or 4xx (fuzz checks), and the collection grew by exactly the `created` answers. */
   /**
    * Every input answered 2xx or 4xx (fuzz checks), some were `accepted`, and the collection grew by exactly the
@@ -568,8 +579,8 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       ),
     },
     'GET /api/v1alpha1/freezes': { query: freezeParams, cap: 300 },
-    'GET /api/v1alpha1/freezes/{id}': { path: () => ({ id: fc.constantFrom(...freezeIds) }), cap: 300 },
-    'DELETE /api/v1alpha1/freezes/{id}': { path: () => ({ id: fc.constantFrom(...freezeIds) }), cap: 300 },
+    'GET /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
+    'DELETE /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
     'GET /api/v1alpha1/deployability': { query: deployabilityParams, cap: 300 },
     'GET /api/v1alpha1/insights/dora': { query: doraParams, cap: 300 },
     'GET /api/v1alpha1/insights/dora/services': {

@@ -28,6 +28,16 @@ function localIn(t: ICAL.Time, zone: string): string {
   return copy.toString().slice(0, 19);
 }
 
+/** ical.js parses a property's value when it is first read, and throws a bare Error for one it cannot read: named here. */
+function readProperty<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof SpecError) throw err;
+    throw new SpecError(field, `cannot be read (${(err as Error).message.slice(0, 200)})`);
+  }
+}
+
 function instant(local: string, zone: string): number {
   return DateTime.fromISO(local, { zone }).toMillis();
 }
@@ -55,14 +65,15 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
   const seen = new Set<string>();
   return events.map((event, i) => {
     const at = (prop: string) => `VEVENT[${i}].${prop}`;
-    const uid = event.getFirstPropertyValue('uid');
+    const value = (prop: string): unknown => readProperty(at(prop.toUpperCase()), () => event.getFirstPropertyValue(prop));
+    const uid = value('uid');
     if (typeof uid !== 'string' || uid.length === 0) throw new SpecError(at('UID'), 'is required');
     if (seen.has(uid)) throw new SpecError(at('UID'), `repeats ${JSON.stringify(uid)} (a RECURRENCE-ID override is not supported)`);
     seen.add(uid);
-    const summary = event.getFirstPropertyValue('summary');
-    const description = event.getFirstPropertyValue('description');
+    const summary = value('summary');
+    const description = value('description');
     const dtstartProp = event.getFirstProperty('dtstart');
-    const dtstart = dtstartProp?.getFirstValue();
+    const dtstart = readProperty(at('DTSTART'), () => dtstartProp?.getFirstValue());
     if (!dtstartProp || !(dtstart instanceof ICAL.Time)) throw new SpecError(at('DTSTART'), 'is required');
     const tzid = dtstartProp.getParameter('tzid');
     const eventZone = typeof tzid === 'string' ? tzid : zone;
@@ -70,8 +81,8 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
     const allDay = dtstart.isDate;
     const localStart = localIn(dtstart, eventZone);
     let duration: string;
-    const dtend = event.getFirstPropertyValue('dtend');
-    const durationValue = event.getFirstPropertyValue('duration');
+    const dtend = value('dtend');
+    const durationValue = value('duration');
     if (dtend instanceof ICAL.Time) {
       const endLocal = localIn(dtend, eventZone);
       const days = allDay
@@ -92,10 +103,10 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
       if (!allDay) throw new SpecError(at('DTEND'), 'or DURATION is required for a timed event');
       duration = 'P1D';
     }
-    const rrule = event.getFirstPropertyValue('rrule');
+    const rrule = value('rrule');
     const exdates = event
       .getAllProperties('exdate')
-      .flatMap((p): unknown[] => p.getValues())
+      .flatMap((p): unknown[] => readProperty(at('EXDATE'), (): unknown[] => p.getValues()))
       .filter((v): v is ICAL.Time => v instanceof ICAL.Time)
       .map((v) => (v.isDate ? `${v.toString()}T${localStart.slice(11)}` : localIn(v, eventZone)));
     const base = { uid, name: typeof summary === 'string' && summary ? summary.slice(0, 200) : uid.slice(0, 200), allDay };
