@@ -316,15 +316,22 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     },
     'tracker.freeze.v1alpha1.FreezeService/ImportFreezes': {
       request: () =>
-        msg({
-          calendar: fc.oneof(
-            { weight: 12, arbitrary: hostileCalendar.map((text) => Buffer.from(text)) },
-            { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) },
-          ),
-          services: strs(freezeServices),
-          environments: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }),
-          timezone: str(freezeZone),
-        }),
+        fc.oneof(
+          fc.record({
+            calendar: hostileCalendar.map((text) => Buffer.from(text)),
+            services: fc.constantFrom(['grpc-freeze-a'], []),
+            timezone: fc.constantFrom('Europe/Paris', 'UTC'),
+          }),
+          msg({
+            calendar: fc.oneof(
+              { weight: 12, arbitrary: hostileCalendar.map((text) => Buffer.from(text)) },
+              { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) },
+            ),
+            services: strs(freezeServices),
+            environments: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }),
+            timezone: str(freezeZone),
+          }),
+        ),
       cap: 300,
       phase: 0,
       check: async (run) => {

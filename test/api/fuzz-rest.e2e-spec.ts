@@ -564,7 +564,12 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       cap: 300,
       phase: 0,
       custom: {
-        inputs: () => fc.tuple(hostileCalendar, hostileQuery(importParams), fc.nat(9)),
+        inputs: () =>
+          fc.tuple(
+            hostileCalendar,
+            fc.oneof(fc.constantFrom('services=fuzz-freeze-a&environments=7', 'timezone=Europe/Paris', ''), hostileQuery(importParams)),
+            fc.nat(9),
+          ),
         send: ([calendar, query, media]: [string, string, number]) =>
           // 9 in 10 as text/calendar; else as JSON or plain text (415: only the calendar parser's text is read).
           send('POST', `${app.http}/api/v1alpha1/freezes/import?${query}`, new RawJson(calendar), {

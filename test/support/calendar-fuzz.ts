@@ -66,8 +66,29 @@ const vevent = fc
     return lines.filter((l): l is string => l !== undefined);
   });
 
-/** A whole text/calendar body: mostly a VCALENDAR of 0 to 4 generated VEVENTs, sometimes cut short or not a calendar. */
+/** A VEVENT a calendar tool would export: all-day or timed, maybe weekly, every property valid. */
+const cleanVevent = fc
+  .tuple(fc.uuid({ version: 4 }), dateValue, date, fc.boolean(), fc.constantFrom(undefined, 'FREQ=WEEKLY;BYDAY=FR', 'FREQ=YEARLY'))
+  .map(([uid, day, at, allDay, rule]) => [
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'SUMMARY:Freeze',
+    ...(allDay ? [`DTSTART;VALUE=DATE:${day}`] : [`DTSTART;TZID=Europe/Paris:${basic(at, false)}`, 'DURATION:PT8H']),
+    ...(rule ? [`RRULE:${rule}`] : []),
+    'END:VEVENT',
+  ]);
+
+/**
+ * A whole text/calendar body: a clean calendar of 1 to 3 VEVENTs, or a VCALENDAR of 0 to 4 generated (mostly
+ * broken) VEVENTs, sometimes cut short, or not a calendar at all.
+ */
 export const hostileCalendar: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(cleanVevent, { minLength: 1, maxLength: 3 })
+      .map((events) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//fuzz//EN', ...events.flat(), 'END:VCALENDAR'].join('\r\n')),
+  },
   {
     weight: 8,
     arbitrary: fc.tuple(fc.array(vevent, { maxLength: 4 }), fc.nat(9), fc.constantFrom('\r\n', '\n')).map(([events, cut, eol]) => {
