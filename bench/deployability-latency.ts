@@ -1,12 +1,13 @@
 /**
- * `node -r ts-node/register/transpile-only bench/deployability-latency.ts [events] [freezes]`, and part of
+ * `node -r ts-node/register/transpile-only bench/deployability-latency.ts [events] [freezes] [off]`, and part of
  * `npm run bench`: the latency of GET /api/v1alpha1/deployability with `events` (default 10,000) tracker events
- * (deployments and incidents over 20 services, a tenth of the incidents still open, DEPLOY_BLOCK_ON_OPEN_INCIDENT=on
- * so they are asked about) and `freezes` (default 1,000) change freezes on the embedded store: half one-off
- * windows over 2027, half weekly recurrences in Europe/Paris and America/New_York, a fifth of them for every
- * service. Starts its own FerretDB and the app in this process; events are seeded in the service's record format,
- * freezes through POST /freezes (so they are exactly what the API stores). Each timed request asks another
- * service and instant. A measurement for docs and reports, not a test: nothing here asserts a time.
+ * (deployments and incidents over 20 services, a tenth of the incidents still open) and `freezes` (default 1,000)
+ * change freezes on the embedded store: half one-off windows over 2027, half weekly recurrences in Europe/Paris
+ * and America/New_York, a fifth of them for every service. DEPLOY_BLOCK_ON_OPEN_INCIDENT=on, so the open
+ * incidents are asked about (`off` as the third argument: not asked). Starts its own FerretDB and the app in this
+ * process; events are seeded in the service's record format, freezes through POST /freezes (so they are exactly
+ * what the API stores). Each timed request asks another service and instant. A measurement for docs and reports,
+ * not a test: nothing here asserts a time.
  */
 import { performance } from 'node:perf_hooks';
 import { buildEventRecord } from '../src/features/tracker-events/domain/event-record';
@@ -22,6 +23,7 @@ const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 export interface DeployabilityFigures {
   events: number;
   freezes: number;
+  block_on_open_incident: boolean;
   p50_ms: number;
   p90_ms: number;
   /** The first request (the freezes' windows not yet compiled). */
@@ -79,8 +81,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function measureDeployability(events = 10_000, freezes = 1_000): Promise<DeployabilityFigures> {
-  const bench = await startBenchApp('deployability', { RATE_LIMIT_PER_MINUTE: '1000000', DEPLOY_BLOCK_ON_OPEN_INCIDENT: 'on' });
+export async function measureDeployability(events = 10_000, freezes = 1_000, blockOnOpenIncident = true): Promise<DeployabilityFigures> {
+  const bench = await startBenchApp('deployability', {
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    DEPLOY_BLOCK_ON_OPEN_INCIDENT: blockOnOpenIncident ? 'on' : 'off',
+  });
   try {
     await bench.seed(
       'tracker_events',
@@ -143,6 +148,7 @@ export async function measureDeployability(events = 10_000, freezes = 1_000): Pr
     return {
       events,
       freezes,
+      block_on_open_incident: blockOnOpenIncident,
       p50_ms: Math.round(percentile(times, 50)),
       p90_ms: Math.round(percentile(times, 90)),
       cold_ms: Math.round(cold),
@@ -157,14 +163,14 @@ export async function measureDeployability(events = 10_000, freezes = 1_000): Pr
 
 export function describeDeployability(f: DeployabilityFigures): string {
   return (
-    `deployability at ${f.events} events + ${f.freezes} freezes (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on; ${REPEATS} runs, ` +
+    `deployability at ${f.events} events + ${f.freezes} freezes (DEPLOY_BLOCK_ON_OPEN_INCIDENT=${f.block_on_open_incident ? 'on' : 'off'}; ${REPEATS} runs, ` +
     `${f.refused} refused): GET /deployability p50 ${f.p50_ms} ms, p90 ${f.p90_ms} ms; first request ${f.cold_ms} ms; ` +
     `floors: the raw open-incidents query p50 ${f.incidents_query_p50_ms} ms, one raw read of every freeze p50 ${f.freezes_scan_p50_ms} ms\n`
   );
 }
 
 if (require.main === module) {
-  measureDeployability(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 1_000))
+  measureDeployability(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 1_000), process.argv[4] !== 'off')
     .then((f) => process.stdout.write(describeDeployability(f)))
     .catch((err) => {
       process.stderr.write(`deployability bench failed: ${(err as Error).stack ?? String(err)}\n`);
