@@ -21,6 +21,7 @@ import { REPO_ROOT } from '../src/platform/repo-root';
 import { TrackerEventSchema } from '../src/features/tracker-events/data/tracker-event.schema';
 import { describeIncidents, measureIncidents } from './incidents-latency';
 import { describeInsights, measureInsights } from './insights-latency';
+import { describeDeployability, measureDeployability } from './deployability-latency';
 import { seedTrackerEvents, trackerCreateBody } from './workload';
 import { deliveryFigures } from './live-streams';
 import { Socket } from 'node:net';
@@ -620,10 +621,13 @@ async function main(): Promise<void> {
   const insights = await measureInsights(10_000);
   log('incidents list and extended DORA at 10,000 events (embedded store)');
   const incidents = await measureIncidents(10_000);
+  log('deployability latency at 10,000 events and 1,000 freezes (embedded store)');
+  const deployability = await measureDeployability(10_000, 1_000);
   const doc = {
     ...primary,
     insights,
     incidents,
+    deployability,
     live,
     quick: QUICK,
     commit,
@@ -662,6 +666,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\n${describeInsights(insights)}`);
   process.stdout.write(`\n${describeIncidents(incidents)}`);
+  process.stdout.write(`\n${describeDeployability(deployability)}`);
   process.stdout.write(`\nlive streams (ack -> SSE delivery; event bus: ${String(live.event_bus)})\n`);
   process.stdout.write(
     `${'figure'.padEnd(22)}${'subs'.padStart(6)}${'changes'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'missing'.padStart(9)}  rss_mb\n`,

@@ -25,6 +25,7 @@ import { IncidentIntakeModule, IncidentsModule } from '../features/incidents';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
 
+import { FreezesModule } from '../features/freezes';
 import { IntakeModule } from '../features/intake';
 import { requestIdFor } from '../platform/http/correlation-id';
 import { redactUrl } from '../platform/http/redact-url';
@@ -55,6 +56,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   DeliveriesModule,
   AstraNotificationsModule,
   LocksModule,
+  FreezesModule,
   LiveModule,
   CodeChangesModule,
   InsightsModule,

@@ -10,6 +10,7 @@ import { EnvironmentVariables } from '../platform/config/env.schema';
 import { answerClientError } from '../platform/http/client-error';
 import { sendSecurityHeaders } from '../platform/http/security-headers';
 import { requestIdFor } from '../platform/http/correlation-id';
+import { isCalendarBodyRoute } from '../platform/http/raw-body';
 import { InvalidInputError } from '../platform/errors/domain-errors';
 import { toProblem } from '../platform/errors/problem';
 import { BoundedFastifyAdapter } from '../platform/validation/bounded-fastify-adapter';
@@ -83,9 +84,11 @@ export async function createApp(env: EnvironmentVariables): Promise<TrackerApp> 
   // checked the structure, this adds string and key lengths), before guards, interceptors (the idempotency
   // hash) and pipes see it: like the 1 MB limit and malformed JSON, a hostile body is refused first, as
   // problem+json through the global filter. The validation pipe applies each DTO's own tighter caps later.
+  // A text/calendar body (the freezes import) is one string of up to 10 MB: its parser bounds its size, and the
+  // import bounds its VEVENTs (413), so the JSON string caps would refuse any real calendar as a 400.
   fastify.addHook('preValidation', (req, _reply, done) => {
     try {
-      if (req.body !== undefined) assertWithinBounds(req.body, undefined, 'body');
+      if (req.body !== undefined && !isCalendarBodyRoute(req)) assertWithinBounds(req.body, undefined, 'body');
       done();
     } catch (err) {
       done(err as Error);

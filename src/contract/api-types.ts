@@ -430,6 +430,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/freezes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** With at, service or environment: the freezes active at `at` (default now); without: every freeze, newest first, paged */
+        get: operations["listFreezes"];
+        put?: never;
+        /** Create a change freeze: one window (start, end) or a recurrence (timezone, start, rrule, duration) */
+        post: operations["createFreeze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/freezes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a text/calendar: each VEVENT becomes (or updates, by UID) a freeze; importing the same calendar again changes nothing */
+        post: operations["importFreezes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/freezes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One freeze; a deleted one is 404 */
+        get: operations["getFreeze"];
+        put?: never;
+        post?: never;
+        /** Delete a freeze (recorded with the caller) */
+        delete: operations["deleteFreeze"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/deployability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May this service deploy to this environment now (or at `at`)? Locks, freezes and (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on) open incidents */
+        get: operations["checkDeployability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1alpha1/events/stream": {
         parameters: {
             query?: never;
@@ -2043,6 +2113,11 @@ export interface components {
             /** @description GET one event only: the event named by relatedId, when it exists */
             related?: components["schemas"]["RelatedEventView"];
             /**
+             * @description Present (true) when the deployment was recorded while a change freeze covered it (docs/freezes.md)
+             * @enum {boolean}
+             */
+            frozen?: true;
+            /**
              * Format: date-time
              * @description Same as metadata.createdAt (the seed API answered it at top level)
              * @example 2024-01-15T10:00:00.000Z
@@ -2119,6 +2194,11 @@ export interface components {
             metadata: components["schemas"]["EventMetadataView"];
             /** @description GET one event only: the event named by relatedId, when it exists */
             related?: components["schemas"]["RelatedEventView"];
+            /**
+             * @description Present (true) when the deployment was recorded while a change freeze covered it (docs/freezes.md)
+             * @enum {boolean}
+             */
+            frozen?: true;
         };
         EventIdView: {
             /** @example 507f1f77bcf86cd799439011 */
@@ -2508,6 +2588,155 @@ export interface components {
             /** @enum {integer} */
             environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
             /** @example github_actions */
+            owner?: string;
+        };
+        CreateFreezeDto: {
+            /** @example Weekend freeze */
+            name: string;
+            /** @example No production changes over the weekend */
+            reason?: string;
+            /**
+             * @description Empty or absent: every service
+             * @example [
+             *       "user-service"
+             *     ]
+             */
+            services?: string[];
+            /** @description Empty or absent: every environment. 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO */
+            environments?: (1 | 2 | 3 | 4 | 5 | 6 | 7 | 8)[];
+            /**
+             * @description One window: an instant with an offset (2027-12-24T18:00:00+01:00). Recurring (with rrule): the first occurrence as a local date-time without offset in `timezone` (the DTSTART)
+             * @example 2027-01-01T16:00:00
+             */
+            start: string;
+            /**
+             * @description One window: its end, an instant with an offset
+             * @example 2027-12-27T08:00:00+01:00
+             */
+            end?: string;
+            /**
+             * @description Recurring: an IANA time zone
+             * @example Europe/Paris
+             */
+            timezone?: string;
+            /**
+             * @description Recurring: the value of an RFC 5545 RRULE line
+             * @example FREQ=WEEKLY;BYDAY=FR
+             */
+            rrule?: string;
+            /**
+             * @description Recurring: each occurrence lasts this RFC 5545 duration (days nominal, hours exact)
+             * @example P2DT16H
+             */
+            duration?: string;
+        };
+        FreezeView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            reason: string | null;
+            /** @description Empty: every service */
+            services: string[];
+            /** @description Empty: every environment */
+            environments: (1 | 2 | 3 | 4 | 5 | 6 | 7 | 8)[];
+            /** @enum {string} */
+            kind: "once" | "recurring";
+            /** @description once: an ISO instant (UTC); recurring: the local DTSTART in `timezone` */
+            start: string;
+            /**
+             * Format: date-time
+             * @description once: the end; recurring: null
+             */
+            end: string | null;
+            timezone: string | null;
+            rrule: string | null;
+            duration: string | null;
+            /** @description Recurring: local date-times of the occurrences left out */
+            exdates: string[];
+            allDay: boolean;
+            /** @description The iCalendar UID it was imported from */
+            uid: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+        };
+        ImportedFreezesView: {
+            created: number;
+            updated: number;
+            /** @description VEVENTs whose freeze was already stored as they say */
+            unchanged: number;
+            ids: string[];
+        };
+        FreezeListView: {
+            freezes: components["schemas"]["FreezeView"][];
+            totalCount: number;
+            page: number;
+            perPage: number;
+        };
+        DeletedFreezeView: {
+            /** Format: uuid */
+            id: string;
+        };
+        DeployabilityReasonView: {
+            /** @enum {string} */
+            kind: "lock" | "freeze" | "incident";
+            id: string;
+            title: string;
+            /**
+             * Format: date-time
+             * @description When this reason ends, when known
+             */
+            until?: string;
+        };
+        DeployabilityView: {
+            allowed: boolean;
+            reasons: components["schemas"]["DeployabilityReasonView"][];
+            /**
+             * Format: date-time
+             * @description The earliest time no known reason applies; null when unknown
+             */
+            nextAllowedAt: string | null;
+        };
+        FreezeIdDto: {
+            /**
+             * Format: uuid
+             * @example 3b241101-e2bb-4255-8caf-4136c566a962
+             */
+            id: string;
+        };
+        ListFreezesRequestDto: Record<string, never>;
+        ImportFreezesRequestDto: {
+            /**
+             * @description Comma list scoping every imported window; none: every service
+             * @example user-service,billing
+             */
+            services?: string;
+            /**
+             * @description Comma list of environments; none: every environment
+             * @example 7
+             */
+            environments?: string;
+            /**
+             * @description Where all-day and floating times are read
+             * @default UTC
+             * @example Europe/Paris
+             */
+            timezone?: string;
+        };
+        DeployabilityQueryDto: {
+            /** @example user-service */
+            service: string;
+            /** @enum {integer} */
+            environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /**
+             * Format: date-time
+             * @description The instant asked about (default now)
+             */
+            at?: string;
+            /**
+             * @description The deployer: its own locks are no reason (none: any lock is)
+             * @example github_actions
+             */
             owner?: string;
         };
         WatchTrackerEventsRequestDto: Record<string, never>;
@@ -3003,7 +3232,10 @@ export interface operations {
     updateEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with TRACKER_AUTH=required). With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409 */
+                "X-Freeze-Override"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3051,6 +3283,15 @@ export interface operations {
             };
             /** @description No event with this id (urn:tracker:problems:not-found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:frozen: the update starts a deployment a change freeze covers (send X-Freeze-Override: <reason>) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3113,6 +3354,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with TRACKER_AUTH=required). With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409 */
+                "X-Freeze-Override"?: string;
                 /** @description Makes the request safe to retry: the same key with the same request answers the first answer again (with `idempotent-replayed: true`); with another request, 409 */
                 "Idempotency-Key"?: string;
             };
@@ -3163,7 +3406,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description The Idempotency-Key was used with a different request, or its first request is still in progress */
+            /** @description urn:tracker:problems:frozen: a change freeze covers this deployment (member `freezes`; send X-Freeze-Override: <reason>), urn:tracker:problems:locked (AUTO_LOCK=on), or an Idempotency-Key reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6086,6 +6329,558 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listFreezes: {
+        parameters: {
+            query?: {
+                /** @description Only the freezes active at this instant (default now when service or environment is given) */
+                at?: string;
+                service?: string;
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                per_page?: number;
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeListView"];
+                };
+            };
+            /** @description A query parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createFreeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFreezeDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description /api/v1alpha1/freezes/{id} */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeView"];
+                };
+            };
+            /** @description A field is invalid: bad RRULE, unknown zone, end before start (invalidFields names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is over 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    importFreezes: {
+        parameters: {
+            query?: {
+                /** @description Comma list scoping every imported window; none: every service */
+                services?: string;
+                /** @description Comma list of environments; none: every environment */
+                environments?: string;
+                /** @description Where all-day and floating times are read */
+                timezone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/calendar": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportedFreezesView"];
+                };
+            };
+            /** @description The calendar or a query parameter is invalid (invalidFields names the VEVENT and property) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over 10 MB or 10,000 VEVENTs */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getFreeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeView"];
+                };
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No freeze with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteFreeze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedFreezeView"];
+                };
+            };
+            /** @description The id is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No freeze with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    checkDeployability: {
+        parameters: {
+            query: {
+                service: string;
+                environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                /** @description The instant asked about (default now) */
+                at?: string;
+                /** @description The deployer: its own locks are no reason (none: any lock is) */
+                owner?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployabilityView"];
+                };
+            };
+            /** @description A query parameter is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

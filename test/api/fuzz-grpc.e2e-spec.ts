@@ -12,6 +12,7 @@ import { FUZZ_RUNS, FUZZ_SEED, nastyString, Outcome, record, runAll, runsFor, sa
 import { grpcClient, UnaryClient } from '../support/grpc-client';
 import { GrpcFuzzMethod, int, MISSING, msg, servedGrpcMethods, str, strs } from '../support/grpc-fuzz';
 import { http } from '../support/http';
+import { hostileCalendar } from '../support/calendar-fuzz';
 
 /*
  * Property-based fuzzing of every gRPC method: messages of the right wire types (protobuf fixes the types; a
@@ -180,6 +181,11 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
   const lockServices = ['grpc-lock-a', 'grpc-lock-b'];
   /** Ids of held locks (once AcquireLock's fuzz ran), random UUIDs and malformed ones. */
   let lockId: fc.Arbitrary<string> = fc.oneof(uuid, fc.constantFrom('not-a-uuid', ''));
+  /** Ids of stored freezes (once CreateFreeze's fuzz ran), random UUIDs and malformed ones. */
+  let freezeId: fc.Arbitrary<string> = fc.oneof(uuid, fc.constantFrom('not-a-uuid', ''));
+  const freezeServices = withLookAlikes(fc.constantFrom('grpc-freeze-a', 'grpc-freeze-b'));
+  const freezeZone = fc.constantFrom('Europe/Paris', 'America/New_York', 'UTC', 'Mars/Olympus', '+02:00');
+  const freezeCount = () => store.db().collection('freezes').countDocuments({});
   const accountId = fc.oneof({ weight: 5, arbitrary: fc.constant(account) }, { weight: 1, arbitrary: nastyString });
   const userId = fc.oneof({ weight: 5, arbitrary: fc.constant(user) }, { weight: 1, arbitrary: nastyString });
 
@@ -274,6 +280,93 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
       cap: 300,
     },
     'tracker.incident.v1alpha1.IncidentService/GetIncident': { request: () => msg({ id: str(objectId) }) },
+    // Freezes: creates and imports first, so reads, checks and deletes meet stored ones.
+    'tracker.freeze.v1alpha1.FreezeService/CreateFreeze': {
+      // One-off windows and recurrences (the two shapes the API takes), each field valid, hostile or missing.
+      request: () => {
+        const common = {
+          name: str(fc.string({ minLength: 1, maxLength: 20 })),
+          reason: str(fc.string({ maxLength: 20 })),
+          services: strs(freezeServices),
+          environments: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }),
+        };
+        return fc.oneof(
+          msg({ ...common, start: str(isoDate), end: str(isoDate) }),
+          msg({
+            ...common,
+            start: str(
+              fc.oneof(
+                isoDate.map((d) => d.slice(0, 19)),
+                isoDate,
+              ),
+            ),
+            timezone: str(freezeZone),
+            rrule: str(fc.constantFrom('FREQ=WEEKLY;BYDAY=FR', 'FREQ=DAILY;COUNT=2', 'FREQ=SECONDLY', 'BYDAY=XX')),
+            duration: str(fc.constantFrom('P2DT16H', 'PT1H', '-PT1H', 'P')),
+          }),
+        );
+      },
+      cap: 300,
+      phase: 0,
+      check: async (run) => {
+        await storedAsAnswered(freezeCount)(run);
+        const ids = (
+          await store
+            .db()
+            .collection<{ _id: string }>('freezes')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((f) => f._id);
+        freezeId = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: uuid });
+      },
+    },
+    'tracker.freeze.v1alpha1.FreezeService/ImportFreezes': {
+      request: () =>
+        fc.oneof(
+          fc.record({
+            calendar: hostileCalendar.map((text) => Buffer.from(text)),
+            services: fc.constantFrom(['grpc-freeze-a'], []),
+            timezone: fc.constantFrom('Europe/Paris', 'UTC'),
+          }),
+          msg({
+            calendar: fc.oneof(
+              { weight: 12, arbitrary: hostileCalendar.map((text) => Buffer.from(text)) },
+              { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) },
+            ),
+            services: strs(freezeServices),
+            environments: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 3 }),
+            timezone: str(freezeZone),
+          }),
+        ),
+      cap: 300,
+      phase: 0,
+      check: async (run) => {
+        expect((await run()).some((o) => o.status === status.OK)).toBe(true);
+      },
+    },
+    'tracker.freeze.v1alpha1.FreezeService/GetFreeze': { request: () => msg({ id: str(freezeId) }), cap: 300 },
+    'tracker.freeze.v1alpha1.FreezeService/DeleteFreeze': { request: () => msg({ id: str(freezeId) }), cap: 300, phase: 2 },
+    'tracker.freeze.v1alpha1.FreezeService/ListFreezes': {
+      request: () =>
+        msg({
+          at: str(isoDate),
+          service: str(freezeServices),
+          environment: int(fc.integer({ min: 1, max: 8 })),
+          perPage: int(fc.integer({ min: 0, max: 200 })),
+          page: int(fc.integer({ min: 0, max: 3 })),
+        }),
+      cap: 300,
+    },
+    'tracker.freeze.v1alpha1.DeployabilityService/Check': {
+      request: () =>
+        msg({
+          service: str(freezeServices),
+          environment: int(fc.integer({ min: 1, max: 8 })),
+          at: str(isoDate),
+          owner: str(fc.constantFrom('team-a', 'team-b')),
+        }),
+      cap: 300,
+    },
     'tracker.lock.v1alpha1.LockService/AcquireLock': {
       request: () =>
         msg({

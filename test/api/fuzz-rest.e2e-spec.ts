@@ -29,6 +29,7 @@ import {
   withLookAlikes,
 } from '../support/fuzz';
 import { http } from '../support/http';
+import { hostileCalendar } from '../support/calendar-fuzz';
 import { CLOUDEVENTS_PATH, GITHUB_PATH, signatureOf, WEBHOOK_SECRET } from '../support/intake';
 import { ALERTMANAGER_PATH, ALERTMANAGER_TOKEN, INCIDENT_ENV, PAGERDUTY_PATH, pagerDutySignature } from '../support/incident-intake';
 import { ARGOCD_PATH, ARGOCD_TOKEN, CD_INTAKE_ENV, FLUX_PATH, fluxSignature, GITLAB_PATH, GITLAB_TOKEN } from '../support/cd-intake';
@@ -105,6 +106,47 @@ const overlapParams = {
 const LOCK_SERVICES = ['fuzz-lock-a', 'fuzz-lock-b'];
 const lockOwner = withLookAlikes(fc.constantFrom('owner-1', 'owner-2', 'owner-3'));
 const lockService = withLookAlikes(fc.constantFrom(...LOCK_SERVICES));
+const FREEZE_SERVICES = ['fuzz-freeze-a', 'fuzz-freeze-b'];
+const freezeService = withLookAlikes(fc.constantFrom(...FREEZE_SERVICES));
+const freezeZone = fc.constantFrom('Europe/Paris', 'America/New_York', 'UTC', 'Mars/Olympus', 'europe/paris', '+02:00');
+/** One-off windows and recurrences (the two shapes the API takes), each field valid, hostile or missing. */
+const freezeCommon = {
+  name: smallText,
+  reason: smallText,
+  services: fc.array(freezeService, { maxLength: 3 }),
+  environments: fc.array(oneOf(EVENT_ENVIRONMENTS), { maxLength: 3 }),
+};
+const freezeBody = fc.oneof(
+  mutatedRecord({ ...freezeCommon, start: isoDate, end: isoDate }),
+  mutatedRecord({
+    ...freezeCommon,
+    start: fc.oneof(
+      isoDate.map((d) => d.slice(0, 19)),
+      isoDate,
+    ),
+    timezone: freezeZone,
+    rrule: fc.constantFrom('FREQ=WEEKLY;BYDAY=FR', 'FREQ=DAILY;COUNT=2', 'FREQ=SECONDLY', 'FREQ=WEEKLY;BYDAY=XX', 'BYDAY=FR', ''),
+    duration: fc.constantFrom('P2DT16H', 'PT1H', '-PT1H', 'PT0S', 'P', 'P99999D'),
+  }),
+);
+const freezeParams = {
+  at: fc.oneof(isoDate, smallText),
+  service: freezeService,
+  environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+  page: fc.integer({ min: -1, max: 3 }).map(String),
+  per_page: fc.integer({ min: -1, max: 200 }).map(String),
+};
+const importParams = {
+  services: fc.array(freezeService, { maxLength: 3 }).map((a) => a.join(',')),
+  environments: fc.array(oneOf(EVENT_ENVIRONMENTS), { maxLength: 3 }).map((a) => a.join(',')),
+  timezone: freezeZone,
+};
+const deployabilityParams = {
+  service: freezeService,
+  environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+  at: fc.oneof(isoDate, smallText),
+  owner: fc.constantFrom('team-a', 'team-b'),
+};
 const lockParams = { service: lockService, environment: oneOf(EVENT_ENVIRONMENTS).map(String), owner: lockOwner };
 
 const astraCreate = hostileBody(
@@ -522,6 +564,15 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
   }
 
   const trackerCount = async () => store.db().collection('tracker_events').countDocuments({});
+  const freezeCount = async () => store.db().collection('freezes').countDocuments({});
+  /** The freezes the create fuzz stored (their ids, for the reads and deletes). */
+  const freezeIds: string[] = [];
+  const storedFreezeId = () => ({
+    id: fc.oneof(
+      { weight: 3, arbitrary: freezeIds.length ? fc.constantFrom(...freezeIds) : fc.uuid({ version: 4 }) },
+      fc.uuid({ version: 4 }),
+    ),
+  });
   /** Every input answered 2xx or 4xx (fuzz checks), and the collection grew by exactly the `created` answers. */
   /**
    * Every input answered 2xx or 4xx (fuzz checks), some were `accepted`, and the collection grew by exactly the
@@ -633,6 +684,46 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       check: storedAsAnswered(() => store.db().collection('changes').countDocuments({}), answered(201)),
     },
     'GET /api/v1alpha1/changes': { query: changeParams, cap: 300 },
+    // Freezes: creates and imports first (phase 0), so the reads, the deployability answers and the deletes meet them.
+    'POST /api/v1alpha1/freezes': {
+      body: () => hostileBody(freezeBody),
+      cap: 400,
+      phase: 0,
+      check: async (run) => {
+        const before = await freezeCount();
+        const outcomes = await run();
+        expect(outcomes.some((o) => o.status === 201)).toBe(true);
+        expect(await freezeCount()).toBe(before + answered(201)(outcomes));
+        freezeIds.push(...outcomes.filter((o) => o.status === 201).map((o) => (JSON.parse(o.body) as { id: string }).id));
+      },
+    },
+    'POST /api/v1alpha1/freezes/import': {
+      cap: 300,
+      phase: 0,
+      custom: {
+        inputs: () =>
+          fc.tuple(
+            hostileCalendar,
+            fc.oneof(fc.constantFrom('services=fuzz-freeze-a&environments=7', 'timezone=Europe/Paris', ''), hostileQuery(importParams)),
+            fc.nat(9),
+          ),
+        send: ([calendar, query, media]: [string, string, number]) =>
+          // 9 in 10 as text/calendar; else as JSON or plain text (415: only the calendar parser's text is read).
+          send('POST', `${app.http}/api/v1alpha1/freezes/import?${query}`, new RawJson(calendar), {
+            'content-type': media < 9 ? 'text/calendar; charset=utf-8' : media === 9 ? 'application/json' : 'text/plain',
+          }),
+      },
+      // Every freeze an import answered as created is stored, and nothing else (a refused calendar stores nothing).
+      check: storedAsAnswered(
+        freezeCount,
+        (outcomes) => outcomes.reduce((n, o) => n + (o.status === 200 ? (JSON.parse(o.body) as { created: number }).created : 0), 0),
+        (outcomes) => outcomes.some((o) => o.status === 200),
+      ),
+    },
+    'GET /api/v1alpha1/freezes': { query: freezeParams, cap: 300 },
+    'GET /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
+    'DELETE /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
+    'GET /api/v1alpha1/deployability': { query: deployabilityParams, cap: 300 },
     'GET /api/v1alpha1/insights/dora': { query: doraParams, cap: 300 },
     'GET /api/v1alpha1/insights/dora/services': {
       query: { environment: doraParams.environment, from: doraParams.from, to: doraParams.to },

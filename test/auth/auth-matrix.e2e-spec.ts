@@ -176,11 +176,12 @@ describe.each(MINTERS.map((minter) => [minter.name, minter] as const))(
 describe('auth matrix: tracker roles over every tracker route and method', () => {
   const API = '/api/v1alpha1';
   let app: TestApp;
-  const clients: Record<'event' | 'lock' | 'change' | 'insights' | 'incident', UnaryClient> = {} as never;
+  const clients: Record<'event' | 'lock' | 'change' | 'insights' | 'incident' | 'freeze' | 'deployability', UnaryClient> = {} as never;
   const admin = trackerHeaders('admin');
   let eventId: string;
   let incidentId: string;
   let adminLock: string;
+  let adminFreeze: string;
   const url = (path: string) => `${app.http}${API}${path}`;
   const unique = () => `matrix-${randomUUID().slice(0, 8)}`;
   const newEvent = async () =>
@@ -190,6 +191,20 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
   const lockFor = async (headers: Record<string, string>, allowed: boolean) =>
     (await http('POST', url('/locks'), { headers: allowed ? headers : admin, body: { service: unique(), environment: 7 } })).body
       .id as string;
+
+  const FREEZE = { name: 'matrix', services: ['matrix'], start: '2031-01-01T00:00:00Z', end: '2031-01-02T00:00:00Z' };
+  const newFreeze = async () => (await http('POST', url('/freezes'), { headers: admin, body: FREEZE })).body.id as string;
+  /** A one-event calendar with a fresh UID each time, so every accepted import creates a freeze. */
+  const freshCalendar = () =>
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      `UID:${randomUUID()}`,
+      'DTSTART;VALUE=DATE:20310101',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
 
   /** A CDEvent of its own each time (a fresh id and subject), so every accepted one records a new incident: 201. */
   const freshIncident = () => {
@@ -258,6 +273,18 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
         }),
       201,
     ],
+    ['POST /freezes', 'writer', (h) => http('POST', url('/freezes'), { headers: h, body: FREEZE }), 201],
+    [
+      'POST /freezes/import',
+      'writer',
+      (h) =>
+        http('POST', url('/freezes/import?services=matrix'), { headers: { ...h, 'content-type': 'text/calendar' }, raw: freshCalendar() }),
+      200,
+    ],
+    ['GET /freezes', 'reader', (h) => http('GET', url('/freezes'), { headers: h }), 200],
+    ['GET /freezes/{id}', 'reader', (h) => http('GET', url(`/freezes/${adminFreeze}`), { headers: h }), 200],
+    ['DELETE /freezes/{id}', 'writer', async (h) => http('DELETE', url(`/freezes/${await newFreeze()}`), { headers: h }), 200],
+    ['GET /deployability', 'reader', (h) => http('GET', url('/deployability?service=matrix&environment=7'), { headers: h }), 200],
     ['GET /insights/dora', 'reader', (h) => http('GET', url('/insights/dora'), { headers: h }), 200],
     ['GET /insights/dora/services', 'reader', (h) => http('GET', url('/insights/dora/services'), { headers: h }), 200],
     ['GET /incidents', 'reader', (h) => http('GET', url('/incidents'), { headers: h }), 200],
@@ -298,6 +325,16 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
         ),
     ],
     ['ChangeService.ListChanges', 'reader', (h) => clients.change.call('ListChanges', {}, h)],
+    ['FreezeService.CreateFreeze', 'writer', (h) => clients.freeze.call('CreateFreeze', FREEZE, h)],
+    ['FreezeService.GetFreeze', 'reader', (h) => clients.freeze.call('GetFreeze', { id: adminFreeze }, h)],
+    ['FreezeService.ListFreezes', 'reader', (h) => clients.freeze.call('ListFreezes', {}, h)],
+    ['FreezeService.DeleteFreeze', 'writer', async (h) => clients.freeze.call('DeleteFreeze', { id: await newFreeze() }, h)],
+    [
+      'FreezeService.ImportFreezes',
+      'writer',
+      (h) => clients.freeze.call('ImportFreezes', { calendar: Buffer.from(freshCalendar()), services: ['matrix'] }, h),
+    ],
+    ['DeployabilityService.Check', 'reader', (h) => clients.deployability.call('Check', { service: 'matrix', environment: 7 }, h)],
     ['InsightsService.GetDora', 'reader', (h) => clients.insights.call('GetDora', {}, h)],
     ['InsightsService.ListDoraByService', 'reader', (h) => clients.insights.call('ListDoraByService', {}, h)],
     ['IncidentService.ListIncidents', 'reader', (h) => clients.incident.call('ListIncidents', {}, h)],
@@ -320,11 +357,14 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
     clients.change = grpcClient(app.grpc, proto('change'), 'tracker.change.v1alpha1.ChangeService');
     clients.insights = grpcClient(app.grpc, proto('insights'), 'tracker.insights.v1alpha1.InsightsService');
     clients.incident = grpcClient(app.grpc, proto('incident'), 'tracker.incident.v1alpha1.IncidentService');
+    clients.freeze = grpcClient(app.grpc, proto('freeze'), 'tracker.freeze.v1alpha1.FreezeService');
+    clients.deployability = grpcClient(app.grpc, proto('freeze'), 'tracker.freeze.v1alpha1.DeployabilityService');
     eventId = await newEvent();
     incidentId = (
       await http('POST', url('/event'), { headers: admin, body: { title: 'down', attributes: { type: 4, service: 'matrix', status: 7 } } })
     ).body.id as string;
     adminLock = await lockFor(admin, true);
+    adminFreeze = await newFreeze();
   });
   afterAll(async () => {
     for (const client of Object.values(clients)) client.close();

@@ -230,6 +230,7 @@ describe('ActivityLogHttpController', () => {
       locked: [409, 'locked'],
       'invalid-signature': [401, 'invalid-signature'],
       'not-lock-owner': [403, 'not-lock-owner'],
+      frozen: [409, 'frozen'],
       'cursor-expired': [410, 'cursor-expired'],
       unavailable: 41,
     };

@@ -29,5 +29,6 @@ import { LocksService } from './locks.service';
     LockExpirySweeper,
     LockHistorySweeper,
   ],
+  exports: [LocksService],
 })
 export class LocksModule {}

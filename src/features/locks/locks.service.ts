@@ -120,6 +120,11 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return this.leases.page(filter, paging);
   }
 
+  /** The active locks of a service in an environment, every resource (what deployability reads). */
+  activeOn(service: string, environment: number): Promise<KeyedLock[]> {
+    return this.leases.list({ service, environment });
+  }
+
   /** Records the end of every lease that ran out (the sweeper); each is recorded by exactly one instance. */
   async expireAll(): Promise<number> {
     const ended = await this.leases.expireAll();

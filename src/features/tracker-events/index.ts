@@ -6,7 +6,7 @@
  */
 export { TrackerEventsModule } from './tracker-events.module';
 export { TrackerEventsService, type PendingDeletion } from './tracker-events.service';
-export { EventWriteHooks, type EventWriteHook } from './event-write-hooks';
+export { EventWriteHooks, newWriteContext, type EventWriteContext, type EventWriteHook } from './event-write-hooks';
 export { DeliveryPlanners, type DeliveryPlanner } from './delivery-planners';
 export { EventMutationListeners, type EventMutationListener, type TrackerEventMutation } from './event-mutation-listeners';
 export { toEventResponse } from './tracker-events.mapper';

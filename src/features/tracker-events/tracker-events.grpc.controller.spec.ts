@@ -67,9 +67,22 @@ describe('TrackerEventsGrpcController', () => {
     for (const fn of Object.values(service)) expect(fn).not.toHaveBeenCalled();
   });
 
+  it('reads x-freeze-override call metadata into the write context, like the REST header', async () => {
+    await app.rpc.call('CreateEvent', METHODS[0][1], { 'x-freeze-override': 'hotfix INC-9' });
+    expect(service.create).toHaveBeenCalledWith(expect.anything(), 'grpc', {
+      caller: undefined,
+      context: { intake: false, override: 'hotfix INC-9', warnings: [] },
+    });
+    await app.rpc.call('UpdateEvent', { id: ID, title: 'x' }, { 'x-freeze-override': 'go' });
+    expect(service.update).toHaveBeenCalledWith(expect.anything(), 'grpc', undefined, { intake: false, override: 'go', warnings: [] });
+  });
+
   it('hands valid requests to the service with the transport named', async () => {
     await expect(app.rpc.call('CreateEvent', METHODS[0][1])).resolves.toMatchObject({ id: ID, createdAt: '2024-01-15T10:00:00.000Z' });
-    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc', { caller: undefined });
+    expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy' }), 'grpc', {
+      caller: undefined,
+      context: { intake: false, warnings: [] },
+    });
     await app.rpc.call('SearchEvents', { service: 'svc', perPage: 5 });
     expect(service.search).toHaveBeenCalledWith(expect.objectContaining({ service: 'svc' }), { page: 1, perPage: 5 });
   });
@@ -111,6 +124,7 @@ describe('TrackerEventsGrpcController', () => {
     'rate-limited': status.RESOURCE_EXHAUSTED,
     locked: status.ALREADY_EXISTS,
     'not-lock-owner': status.PERMISSION_DENIED,
+    frozen: status.FAILED_PRECONDITION,
     'cursor-expired': status.OUT_OF_RANGE,
     unavailable: status.UNAVAILABLE,
   };

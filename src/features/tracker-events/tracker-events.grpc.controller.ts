@@ -9,6 +9,8 @@ import { EventStatsRequestDto, ListEventsRequestDto, SearchEventsRequestDto, Tod
 import { toCreateResponse, toEventResponse, toGrpcChangelogResponse, toPageResponse } from './tracker-events.mapper';
 import { pagingFromRequest, searchFromRequest, statsFromRequest } from './tracker-events.query';
 import { TrackerEventsService } from './tracker-events.service';
+import type { EventWriteContext } from './event-write-hooks';
+import { EventWriteContextOf, GrpcCall, type GrpcCallLike, sendWarnings } from './freeze-override';
 import { ScanQuery } from '../../platform/scan-limit/scan-query.decorator';
 
 // Fully qualified: astra.core.v1 also has an EventService, and Nest binds a short name to both packages' services.
@@ -23,14 +25,28 @@ export class TrackerEventsGrpcController {
   @GrpcMethod(SERVICE, 'CreateEvent')
   @RequireTrackerRole('writer')
   @Idempotent('tracker.event.create')
-  async createEvent(@Payload() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
-    return toCreateResponse(await this.service.create(dto, 'grpc', { caller }));
+  async createEvent(
+    @Payload() dto: CreateEventDto,
+    @EventWriteContextOf() context: EventWriteContext,
+    @GrpcCall() call: GrpcCallLike,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const event = await this.service.create(dto, 'grpc', { caller, context });
+    sendWarnings(call, context);
+    return toCreateResponse(event);
   }
 
   @GrpcMethod(SERVICE, 'UpdateEvent')
   @RequireTrackerRole('writer')
-  async updateEvent(@Payload() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
-    return toEventResponse(await this.service.update(dto, 'grpc', caller));
+  async updateEvent(
+    @Payload() dto: UpdateEventDto,
+    @EventWriteContextOf() context: EventWriteContext,
+    @GrpcCall() call: GrpcCallLike,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const event = await this.service.update(dto, 'grpc', caller, context);
+    sendWarnings(call, context);
+    return toEventResponse(event);
   }
 
   @GrpcMethod(SERVICE, 'GetEvent')

@@ -98,7 +98,28 @@ describe('TrackerEventsHttpController', () => {
       const res = await app.request('POST', `${API}/event`, { body: patchedTrackerEvent(patch) });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ id: ID, title: 'Deploy x', createdAt: '2024-01-15T10:00:00.000Z' });
-      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest', { caller: undefined });
+      expect(service.create).toHaveBeenCalledWith(expect.objectContaining({ title: 'Deploy x' }), 'rest', {
+        caller: undefined,
+        context: { intake: false, warnings: [] },
+      });
+    });
+
+    it('hands X-Freeze-Override to the service as the write context, and answers its warnings in a Warning header', async () => {
+      const stored = await trackerEventsStub().get(ID);
+      service.create.mockImplementationOnce((_dto, _via, origin) => {
+        origin?.context?.warnings.push('frozen by "Release night"');
+        return Promise.resolve(stored.event);
+      });
+      const res = await app.request('POST', `${API}/event`, {
+        body: VALID_TRACKER_EVENT,
+        headers: { 'x-freeze-override': '  hotfix INC-42  ' },
+      });
+      expect(res.status).toBe(200);
+      expect(service.create).toHaveBeenCalledWith(expect.anything(), 'rest', {
+        caller: undefined,
+        context: { intake: false, override: 'hotfix INC-42', warnings: ['frozen by "Release night"'] },
+      });
+      expect(res.headers.get('warning')).toBe('199 tracker "frozen by \\"Release night\\""');
     });
 
     it('answers malformed JSON with 400 malformed-json and an unsupported media type with 415', async () => {
@@ -259,6 +280,7 @@ describe('TrackerEventsHttpController', () => {
       'rate-limited': [429, 'rate-limited'],
       locked: [409, 'locked'],
       'not-lock-owner': [403, 'not-lock-owner'],
+      frozen: [409, 'frozen'],
       'cursor-expired': [410, 'cursor-expired'],
       unavailable: [503, 'unavailable'],
     };

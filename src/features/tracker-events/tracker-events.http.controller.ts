@@ -1,9 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { EventWriteContext } from './event-write-hooks';
+import { EventWriteContextOf, warningValue } from './freeze-override';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import type { Principal } from '../../auth/roles';
 import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../platform/openapi/api-docs';
 import { CreateEventDto, EventIdDto, UpdateEventDto } from './dto/event-body.dto';
 import { EventStatsQueryDto, ListEventsQueryDto, SearchEventsQueryDto, TodayEventsQueryDto } from './dto/event-query.dto';
@@ -25,6 +28,16 @@ import { ScanQuery } from '../../platform/scan-limit/scan-query.decorator';
 const NOT_FOUND = { 404: 'No event with this id (urn:tracker:problems:not-found)' };
 const BAD_QUERY = { 400: 'A query parameter is invalid (urn:tracker:problems:invalid-input; invalidFields names each)' };
 
+const FREEZE_OVERRIDE_HEADER = {
+  name: 'X-Freeze-Override',
+  required: false,
+  description:
+    'Deploy through a change freeze: the reason (its first 500 characters), recorded in the changelog (admin role with ' +
+    'TRACKER_AUTH=required). ' +
+    'With FREEZE_ENFORCE=off a freeze answers a `Warning` header instead of 409',
+  schema: { type: 'string' },
+} as const;
+
 @ApiTags('tracker events')
 @TrackerApi()
 @Controller('api/v1alpha1')
@@ -38,8 +51,21 @@ export class TrackerEventsHttpController {
   @ApiOperation({ operationId: 'createEvent', summary: 'Create an event (answers 200 with id, title, createdAt and the stored event)' })
   @ApiBody({ type: CreateEventDto, examples: CREATE_EVENT_EXAMPLES })
   @ApiOkResponse({ type: CreatedEventView, description: 'The created event' })
-  async create(@Body() dto: CreateEventDto, @TrackerCaller() caller?: Principal) {
-    return toCreateResponse(await this.service.create(dto, 'rest', { caller }));
+  @ApiProblems({
+    409:
+      'urn:tracker:problems:frozen: a change freeze covers this deployment (member `freezes`; send X-Freeze-Override: <reason>), ' +
+      'urn:tracker:problems:locked (AUTO_LOCK=on), or an Idempotency-Key reused',
+  })
+  @ApiHeader(FREEZE_OVERRIDE_HEADER)
+  async create(
+    @Body() dto: CreateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @EventWriteContextOf() context: EventWriteContext,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const event = await this.service.create(dto, 'rest', { caller, context });
+    warn(reply, context);
+    return toCreateResponse(event);
   }
 
   @Put('event')
@@ -55,9 +81,18 @@ export class TrackerEventsHttpController {
     403:
       "Only with TRACKER_AUTH=required: the token's tracker role is below writer (urn:tracker:problems:forbidden), or (AUTO_LOCK=on) " +
       'the update finishes an event whose automatic lock another caller holds and the caller is no admin (not-lock-owner)',
+    409: 'urn:tracker:problems:frozen: the update starts a deployment a change freeze covers (send X-Freeze-Override: <reason>)',
   })
-  async update(@Body() dto: UpdateEventDto, @TrackerCaller() caller?: Principal) {
-    return toEventResponse(await this.service.update(dto, 'rest', caller));
+  @ApiHeader(FREEZE_OVERRIDE_HEADER)
+  async update(
+    @Body() dto: UpdateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @EventWriteContextOf() context: EventWriteContext,
+    @TrackerCaller() caller?: Principal,
+  ) {
+    const event = await this.service.update(dto, 'rest', caller, context);
+    warn(reply, context);
+    return toEventResponse(event);
   }
 
   @Get('event/:id')
@@ -140,4 +175,10 @@ export class TrackerEventsHttpController {
   monthly(@Query() query: EventStatsQueryDto) {
     return this.service.monthly(statsFromQuery(query));
   }
+}
+
+/** FREEZE_ENFORCE=off: what the freeze would have refused, as a Warning header. */
+function warn(reply: FastifyReply, context: EventWriteContext): void {
+  const value = warningValue(context);
+  if (value) void reply.header('warning', value);
 }

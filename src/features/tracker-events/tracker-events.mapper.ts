@@ -44,6 +44,7 @@ export function toEventResponse(rec: TrackerEventRecordView, related?: RelatedEv
     links: { ...(rec.links ?? {}) },
     metadata,
   };
+  if (rec.frozen) event.frozen = true;
   if (related) {
     event.related = {
       id: related._id.toHexString(),

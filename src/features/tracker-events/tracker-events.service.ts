@@ -17,7 +17,7 @@ import type { ChangelogRecord, TrackerEventIntakeRecord } from './data/tracker-e
 import { dayBounds } from '../../platform/validation/date-range';
 import { buildEventRecord, planUpdate } from './domain/event-record';
 import { DeliveryPlanners } from './delivery-planners';
-import { EventWriteHooks } from './event-write-hooks';
+import { EventWriteContext, EventWriteHooks, newWriteContext } from './event-write-hooks';
 import { EventMutationListeners } from './event-mutation-listeners';
 import { MonthBucket, sumBy, toMonthBuckets, toValueBuckets, ValueBucket } from './domain/stats-buckets';
 import type { CreateEventDto, UpdateEventDto } from './dto/event-body.dto';
@@ -35,6 +35,8 @@ export interface CreateOrigin {
   intake?: TrackerEventIntakeRecord;
   /** The verified caller with TRACKER_AUTH=required (the write hooks act for it); intakes act as the system. */
   caller?: Principal;
+  /** The override reason and the warnings the write hooks hand back (freezes); intakes set `intake` themselves. */
+  context?: EventWriteContext;
 }
 
 /** A delete's intent still on record (its mutation may not be logged yet). */
@@ -75,7 +77,10 @@ export class TrackerEventsService {
     const record = buildEventRecord(dto, now, dto.attributes.source ?? via, origin.id);
     if (origin.intake) record.intake = origin.intake;
     record.lastChange = { kind: 'created', rev: record.rev, at: now };
-    record.changelog.push(...(await this.hooks.beforeCreate(record, now, origin.caller)));
+    const context = origin.context ?? newWriteContext();
+    if (origin.intake) context.intake = true;
+    record.changelog.push(...(await this.hooks.beforeCreate(record, now, origin.caller, context)));
+    if (context.frozen) record.frozen = true;
     try {
       const planned = this.planners.planOnCreate(record, now);
       const deliveries = planned.flat();
@@ -96,8 +101,8 @@ export class TrackerEventsService {
    * hooks hear about a stored change afterwards, outside the event's update queue (a hook may append to this
    * event's changelog, which queues behind this update).
    */
-  update(dto: UpdateEventDto, via: Via, caller?: Principal): Promise<TrackerEventRecordView> {
-    return this.updateAsDecided(dto.id, () => dto, via, caller);
+  update(dto: UpdateEventDto, via: Via, caller?: Principal, context = newWriteContext()): Promise<TrackerEventRecordView> {
+    return this.updateAsDecided(dto.id, () => dto, via, caller, context);
   }
 
   /**
@@ -111,6 +116,7 @@ export class TrackerEventsService {
     decide: (current: TrackerEventRecordView) => UpdateEventDto | undefined,
     via: Via,
     caller?: Principal,
+    context = newWriteContext(),
   ): Promise<TrackerEventRecordView> {
     let before: TrackerEventRecordView | undefined;
     let at = new Date();
@@ -121,14 +127,22 @@ export class TrackerEventsService {
       const plan = planUpdate(current, dto, at, dto.attributes?.source ?? via);
       before = undefined;
       if (Object.keys(plan.set).length === 0) return { set: {}, changelogEntries: [], result: current };
-      await this.hooks.beforeUpdate(current, plan.next, caller);
+      context.warnings.length = 0;
+      context.frozen = undefined;
+      const hookEntries = await this.hooks.beforeUpdate(current, plan.next, caller, context);
       const planned = this.planners.planOnUpdate(current, plan.next, at);
       const added = planned.flat();
       const lastChange = { kind: 'updated' as const, rev: plan.next.rev, at };
-      const set = { ...plan.set, lastChange, ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}) };
+      const frozen = context.frozen ? { frozen: true } : {};
+      const set = {
+        ...plan.set,
+        lastChange,
+        ...frozen,
+        ...(added.length ? { deliveries: [...(current.deliveries ?? []), ...added] } : {}),
+      };
       await this.planners.beforeWrite(idText.toLowerCase(), planned);
       before = current;
-      return { set, changelogEntries: plan.changelogEntries, result: { ...plan.next, lastChange } };
+      return { set, changelogEntries: [...plan.changelogEntries, ...hookEntries], result: { ...plan.next, lastChange, ...frozen } };
     });
     if (outcome.kind === 'not-found') throw notFound(idText);
     if (outcome.kind === 'conflict') throw new ConflictError(`Event ${idText} is being changed concurrently; retry the update.`);
@@ -172,8 +186,18 @@ export class TrackerEventsService {
         return requested && { ...requested, id: hex };
       },
       'rest',
+      undefined,
+      newWriteContext({ intake: true }),
     );
     return { event, outcome: before.rev === event.rev ? 'unchanged' : 'updated' };
+  }
+
+  /**
+   * Open incidents (type 4, status neither Close nor Done) of a service in an environment, newest first, at most
+   * `limit`: what deployability reads (DEPLOY_BLOCK_ON_OPEN_INCIDENT=on) until the incidents feature answers it.
+   */
+  openIncidents(service: string, environment: number, limit: number): Promise<TrackerEventRecordView[]> {
+    return this.events.findOpenIncidents(service, environment, limit);
   }
 
   /**

@@ -154,6 +154,10 @@ export class AppConfig {
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }
+  /** Change freezes: whether they refuse deployments, and whether an open incident blocks too (docs/freezes.md). */
+  get freezes() {
+    return { enforce: this.env.FREEZE_ENFORCE === 'on', blockOnOpenIncident: this.env.DEPLOY_BLOCK_ON_OPEN_INCIDENT === 'on' };
+  }
   get locksMaxActivePerCaller() {
     return this.env.LOCKS_MAX_ACTIVE_PER_CALLER;
   }

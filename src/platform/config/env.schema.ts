@@ -265,6 +265,14 @@ export class EnvironmentVariables {
   @Max(86400)
   AUTO_LOCK_TTL_SECONDS = 3600;
 
+  /** on: a freeze refuses creating or starting a deployment (409 frozen); off: it only warns (docs/freezes.md). */
+  @IsIn(['off', 'on'])
+  FREEZE_ENFORCE: 'off' | 'on' = 'on';
+
+  /** on: an open incident of a service and environment makes it not deployable (docs/freezes.md). */
+  @IsIn(['off', 'on'])
+  DEPLOY_BLOCK_ON_OPEN_INCIDENT: 'off' | 'on' = 'off';
+
   /** Active locks one caller (verified user, else address) may hold at once; the next acquisition is a 429 (docs/locks.md). */
   @Transform(toInt)
   @IsInt()

@@ -47,7 +47,11 @@ export function classifyError(err: unknown): DomainError | undefined {
     if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
       return new DomainError('malformed-json', `Request body is not valid JSON: ${err.message}`);
     }
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new DomainError('payload-too-large', 'Request body is larger than 1 MB.');
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return new DomainError(
+        'payload-too-large',
+        'Request body is larger than the route accepts (1 MB; 10 MB for a text/calendar import).',
+      );
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new DomainError('unsupported-media-type', err.message);
     if (typeof statusCode === 'number' && HTTP_KIND[statusCode]) return new DomainError(HTTP_KIND[statusCode], err.message);
   }

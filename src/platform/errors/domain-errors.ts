@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'conflict'
   | 'locked'
   | 'not-lock-owner'
+  | 'frozen'
   | 'method-not-allowed'
   | 'not-acceptable'
   | 'payload-too-large'

@@ -19,6 +19,7 @@ export const KIND_STATUS: Record<ErrorKind, { http: number; grpc: GrpcStatus; sl
   'not-acceptable': { http: 406, grpc: GrpcStatus.INVALID_ARGUMENT, slug: 'not-acceptable', title: 'Unsupported content type' },
   conflict: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, slug: 'conflict', title: 'Conflict' },
   locked: { http: 409, grpc: GrpcStatus.ALREADY_EXISTS, slug: 'locked', title: 'Locked by another owner' },
+  frozen: { http: 409, grpc: GrpcStatus.FAILED_PRECONDITION, slug: 'frozen', title: 'Change freeze in effect' },
   'not-lock-owner': { http: 403, grpc: GrpcStatus.PERMISSION_DENIED, slug: 'not-lock-owner', title: 'Not the lock owner' },
   'payload-too-large': { http: 413, grpc: GrpcStatus.RESOURCE_EXHAUSTED, slug: 'payload-too-large', title: 'Request body too large' },
   'unsupported-media-type': {

@@ -15,6 +15,11 @@ export const GRPC_PROTOS: { package: string; file: string; services: string[] }[
   { package: 'tracker.system.v1', file: 'tracker/system/v1/system.proto', services: ['tracker.system.v1.SystemService'] },
   { package: 'tracker.event.v1alpha1', file: 'tracker/event/v1alpha1/event.proto', services: ['tracker.event.v1alpha1.EventService'] },
   { package: 'tracker.lock.v1alpha1', file: 'tracker/lock/v1alpha1/lock.proto', services: ['tracker.lock.v1alpha1.LockService'] },
+  {
+    package: 'tracker.freeze.v1alpha1',
+    file: 'tracker/freeze/v1alpha1/freeze.proto',
+    services: ['tracker.freeze.v1alpha1.FreezeService', 'tracker.freeze.v1alpha1.DeployabilityService'],
+  },
   { package: 'tracker.change.v1alpha1', file: 'tracker/change/v1alpha1/change.proto', services: ['tracker.change.v1alpha1.ChangeService'] },
   {
     package: 'tracker.incident.v1alpha1',

@@ -59,3 +59,23 @@ export function heldSignedBody(req: object): SignedBody {
 export const SignedRequestBody = createParamDecorator((_data: unknown, context: ExecutionContext): SignedBody =>
   heldSignedBody(context.switchToHttp().getRequest<object>()),
 );
+
+/** The route-config key @CalendarBodyRoute sets: the route takes a text/calendar body (up to CALENDAR_BODY_LIMIT_BYTES). */
+export const CALENDAR_BODY_CONFIG = 'trackerCalendarBody';
+/** The largest text/calendar body a @CalendarBodyRoute takes (a bigger one is a 413). */
+export const CALENDAR_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** Marks the handler that reads a text/calendar body (the freezes import): only its route parses that media type. */
+export function CalendarBodyRoute(): MethodDecorator {
+  return RouteConfig({ [CALENDAR_BODY_CONFIG]: true });
+}
+
+export function isCalendarBodyRoute(req: Pick<FastifyRequest, 'routeOptions'>): boolean {
+  const config = req.routeOptions?.config as unknown as Record<string, unknown> | undefined;
+  return config?.[CALENDAR_BODY_CONFIG] === true;
+}
+
+/** The request's body was sent as text/calendar (what the text/calendar parser read), whatever parameters follow. */
+export function isCalendarBody(req: Pick<FastifyRequest, 'headers'>): boolean {
+  return /^\s*text\/calendar\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+}

@@ -1,7 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../errors/domain-errors';
-import { holdSignedBody, signedBodyConfig } from '../http/raw-body';
+import { DomainError, InvalidInputError } from '../errors/domain-errors';
+import { CALENDAR_BODY_LIMIT_BYTES, holdSignedBody, isCalendarBodyRoute, signedBodyConfig } from '../http/raw-body';
 import { findBoundsViolation, InputBounds } from './input-bounds';
 import { scanJsonBounds } from './json-bounds';
 
@@ -39,6 +39,12 @@ export class BoundedFastifyAdapter extends FastifyAdapter {
         void parse(req, body as unknown as string, done);
       });
     }
+    // text/calendar (RFC 5545) is read by the one route marked @CalendarBodyRoute, as text, up to 10 MB.
+    fastify.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: CALENDAR_BODY_LIMIT_BYTES }, (req, body, done) => {
+      if (!isCalendarBodyRoute(req))
+        return done(new DomainError('unsupported-media-type', 'text/calendar is not accepted here.'), undefined);
+      done(null, body);
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, mongo, Types } from 'mongoose';
-import { EventType } from '../../../contract/enums';
+import { EventStatus, EventType } from '../../../contract/enums';
 import { ChangelogRecord, TRACKER_EVENT_MODEL, TrackerEventAttributesRecord, TrackerEventRecord } from './tracker-event.schema';
 import { InsertCoalescer } from '../../../platform/database/insert-coalescer';
 import { KeyedSerializer } from '../../../platform/database/keyed-serializer';
@@ -258,6 +258,28 @@ export class TrackerEventRepository {
     const filter = { $or: [incidents, { 'attributes.type': EventType.Deployment, ...dateRange('eventAt', { from: q.deploymentsFrom }) }] };
     const projection = { deliveries: 0, yearMonth: 0, day: 0, rev: 0 };
     return this.collection.find(filter as mongo.Filter<TrackerEventRecord>, { projection }).toArray();
+  }
+
+  /**
+   * Open incidents of one service and environment, newest first (the service index), as the incidents feature reads
+   * them (docs/incidents.md): status Open (reopened, whatever its endDate), or no endDate and a status neither
+   * Close nor Done.
+   */
+  findOpenIncidents(service: string, environment: number, limit: number): Promise<TrackerEventRecordView[]> {
+    const filter = {
+      'attributes.service': service,
+      'attributes.type': EventType.Incident,
+      'attributes.environment': environment,
+      $or: [
+        { 'attributes.status': EventStatus.Open },
+        { 'attributes.status': { $nin: [EventStatus.Close, EventStatus.Done] }, 'attributes.endDate': null },
+      ],
+    };
+    return this.collection
+      .find(filter as mongo.Filter<TrackerEventRecord>, { projection: WITHOUT_CHANGELOG })
+      .sort({ eventAt: -1 })
+      .limit(limit)
+      .toArray();
   }
 
   /** The number of events stored, from the embedded store's page statistics (no document is read). */

@@ -133,6 +133,8 @@ export class TrackerEventRecord {
   @Prop({ type: TrackerEventMutationRecord }) lastChange?: TrackerEventMutationRecord;
   /** Set when a CI/CD intake created the event (absent otherwise). */
   @Prop({ type: TrackerEventIntakeRecord }) intake?: TrackerEventIntakeRecord;
+  /** Set when a deployment was recorded while a change freeze covered it (an intake, an override, FREEZE_ENFORCE=off). */
+  @Prop({ type: Boolean }) frozen?: boolean;
 }
 
 export const TrackerEventSchema = SchemaFactory.createForClass(TrackerEventRecord);

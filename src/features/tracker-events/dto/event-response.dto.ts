@@ -127,6 +127,13 @@ export class TrackerEventView {
 
   @ApiPropertyOptional({ type: RelatedEventView, description: 'GET one event only: the event named by relatedId, when it exists' })
   related?: RelatedEventView;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    enum: [true],
+    description: 'Present (true) when the deployment was recorded while a change freeze covered it (docs/freezes.md)',
+  })
+  frozen?: boolean;
 }
 
 export class CreatedEventView extends TrackerEventView {
