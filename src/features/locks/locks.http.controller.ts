@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
@@ -51,8 +59,7 @@ export class LocksHttpController {
   @HttpCode(201)
   @ApiOperation({
     operationId: 'acquireLock',
-    summary:
-      'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner, 202 in the line (wait: true)',
+    summary: 'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner, 202 in the line (wait: true)',
   })
   @ApiCreatedResponse({ type: LockView, description: 'Acquired', headers: LOCATION_HEADER('/api/v1alpha1/locks/{id}') })
   @ApiOkResponse({ type: LockView, description: 'Already held by the same owner: lease renewed' })
@@ -62,7 +69,9 @@ export class LocksHttpController {
   })
   @ApiExtraModels(LockedProblemDto)
   @ApiProblems(
-    { 409: 'urn:tracker:problems:locked (another owner holds it, or with wait its line is full; `holder` says who), or an Idempotency-Key reused' },
+    {
+      409: 'urn:tracker:problems:locked (another owner holds it, or with wait its line is full; `holder` says who), or an Idempotency-Key reused',
+    },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
   @ApiProblems({

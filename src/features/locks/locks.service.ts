@@ -99,8 +99,10 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     if (caller && force) requireTrackerRole(caller, 'admin', 'Removing a waiter with force=true');
     const owner = force && leave.owner == null ? undefined : actingAs(leave.owner, caller).owner;
     const answer = await this.leases.leave(ticketId, { owner, force });
-    if (answer.outcome === 'not-found') throw new NotFoundError(`Ticket ${ticketId} is not in a line (it left, its lease ran out, or its turn came).`);
-    if (answer.outcome === 'not-owner') throw new NotLockOwnerError(ticketId, answer.holder, 'take it out of the line (or anyone with force=true)');
+    if (answer.outcome === 'not-found')
+      throw new NotFoundError(`Ticket ${ticketId} is not in a line (it left, its lease ran out, or its turn came).`);
+    if (answer.outcome === 'not-owner')
+      throw new NotLockOwnerError(ticketId, answer.holder, 'take it out of the line (or anyone with force=true)');
     return { ticketId };
   }
 
