@@ -99,7 +99,7 @@ export class LocksHttpController {
   @RequireTrackerRole('reader')
   @ApiOperation({
     operationId: 'getLockQueue',
-    summary: 'The line of one key: its holder (null when free) and its waiters, next first (tickets whose lease ran out left)',
+    summary: 'The line of one key: its holder (absent when free) and its waiters, next first (tickets whose lease ran out left)',
   })
   @ApiOkResponse({ type: LockQueueView })
   @ApiProblems({ 400: 'A query parameter is missing or invalid' })

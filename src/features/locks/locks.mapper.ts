@@ -26,11 +26,11 @@ export function toQueuedResponse({ ticket, position }: { ticket: Ticket; positio
   return { queued: true as const, position, ticketId: ticket.ticketId, expiresAt: ticket.expiresAt.toISOString() };
 }
 
-/** One key's line: its holder (null when free) and the waiters, next first. */
+/** One key's line: its holder (absent when free) and the waiters, next first. */
 export function toQueueResponse(key: LockKey, line: { holder?: HeldLock; waiters: Ticket[] }) {
   return {
     ...key,
-    holder: line.holder ? toLockResponse({ key, lock: line.holder }) : null,
+    ...(line.holder ? { holder: toLockResponse({ key, lock: line.holder }) } : {}),
     waiters: line.waiters.map((t, i) => ({
       ticketId: t.ticketId,
       position: i + 1,

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ProblemDto } from '../../../platform/openapi/problem.dto';
 import { EVENT_ENVIRONMENTS } from '../../../contract/enums';
 
@@ -109,7 +109,7 @@ export class LockWaiterView {
   expiresAt!: string;
 }
 
-/** One key's line: its holder (null when free) and its live waiters, next first. */
+/** One key's line: its holder (absent when free) and its live waiters, next first. */
 export class LockQueueView {
   @ApiProperty({ example: 'user-service' })
   service!: string;
@@ -120,8 +120,8 @@ export class LockQueueView {
   @ApiProperty({ example: 'deployment' })
   resource!: string;
 
-  @ApiProperty({ type: LockView, nullable: true })
-  holder!: LockView | null;
+  @ApiPropertyOptional({ type: LockView, description: 'Absent when nobody holds it' })
+  holder?: LockView;
 
   @ApiProperty({ type: [LockWaiterView] })
   waiters!: LockWaiterView[];
