@@ -179,6 +179,17 @@ export class LockLeases {
     return active.filter(({ lock }) => filter.owner === undefined || lock.owner === filter.owner).sort((a, b) => compareKeys(a.key, b.key));
   }
 
+  /** `list`, each lock with the owners of the live tickets in its key's line, next first. */
+  async listWithLines(filter: { service?: string; environment?: number }): Promise<(KeyedLock & { waiting: string[] })[]> {
+    const now = this.clock();
+    return (await this.repo.headsOf(filter))
+      .flatMap(({ key, head }) => {
+        const { holder, waiters } = lineOf(head, now);
+        return holder ? [{ key: parseKeyText(key), lock: holder, waiting: waiters.map((t) => t.owner) }] : [];
+      })
+      .sort((a, b) => compareKeys(a.key, b.key));
+  }
+
   /** One page of `list`, and how many locks it pages through. */
   async page(
     filter: { service?: string; environment?: number; owner?: string },

@@ -182,9 +182,13 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return this.leases.page(filter, paging);
   }
 
-  /** The active locks of a service in an environment, every resource (what deployability reads). */
-  activeOn(service: string, environment: number): Promise<KeyedLock[]> {
-    return this.leases.list({ service, environment });
+  /**
+   * The active locks of a service in an environment, every resource (what deployability reads), each with the
+   * owners waiting in its line, next first: when the lease ends the lock goes to the first of them, not to
+   * whoever asks (a lock's `expiresAt` is when its key frees only when nobody waits, or for that first waiter).
+   */
+  activeOn(service: string, environment: number): Promise<(KeyedLock & { waiting: string[] })[]> {
+    return this.leases.listWithLines({ service, environment });
   }
 
   /** Records the end of every lease that ran out (the sweeper); each is recorded by exactly one instance. */
