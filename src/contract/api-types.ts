@@ -387,9 +387,43 @@ export interface paths {
         /** Active locks (unexpired, unreleased), by service, environment, resource: one page (per_page, default and at most 100) */
         get: operations["listLocks"];
         put?: never;
-        /** Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner */
+        /** Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner, 202 in the line (wait: true) */
         post: operations["acquireLock"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/locks/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The line of one key: its holder (absent when free) and its waiters, next first (tickets whose lease ran out left) */
+        get: operations["getLockQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1alpha1/locks/queue/{ticketId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Leave the line: ?owner= the waiter, or ?force=true for anyone's ticket */
+        delete: operations["leaveLockQueue"];
         options?: never;
         head?: never;
         patch?: never;
@@ -511,7 +545,7 @@ export interface paths {
          * Live stream of event changes (Server-Sent Events), resumable
          * @description Each stored create, update or delete of an event matching the filters, the moment it is stored.
          *
-         *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
+         *     Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`); on tracker streams also `event: lock.acquired` with the lock as GET /locks/{id} returns it (a waiter in its line became the holder; filtered by service and environment only). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -531,7 +565,7 @@ export interface paths {
         };
         /**
          * Live stream of new events the caller may read (Server-Sent Events), resumable (Tracker extension)
-         * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. The expired token's problem is problems/4. Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
+         * @description Each new event of the account that the caller's role may read, the moment it is stored, as GET .../events/{event_id} returns it. The expired token's problem is problems/4. Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it; for `deleted`, `{ "id": ... }`); on tracker streams also `event: lock.acquired` with the lock as GET /locks/{id} returns it (a waiter in its line became the holder; filtered by service and environment only). The stream opens with `retry:` and an id-only line carrying the starting cursor; a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with `event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and resume from that cursor. A stream opened with a verified bearer token that expires ends at its expiry with `event: problem` and the 401 problem. At most STREAMS_MAX_PER_CALLER streams (default 50, SSE and gRPC, tracker and activity together) per caller per instance: one more answers 429 naming the quota, with Retry-After.
          */
         get: operations["streamActivityEvents"];
         put?: never;
@@ -2513,6 +2547,16 @@ export interface components {
              * @example 507f1f77bcf86cd799439011
              */
             eventId?: string;
+            /**
+             * @description Held by another owner: join the line (202 `{queued, position, ticketId}`) instead of 409. Asking again with the same owner keeps the place and renews the ticket's lease; the ticket's id becomes the lock's id on its turn
+             * @default false
+             */
+            wait?: boolean;
+            /**
+             * @description With wait: the ticket's own lease; a ticket not renewed (asked again) within it leaves the line
+             * @default 300
+             */
+            waitSeconds?: number;
         };
         LockView: {
             /**
@@ -2537,6 +2581,52 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
         };
+        QueuedLockView: {
+            /** @enum {boolean} */
+            queued: true;
+            /** @description Place in the line: 1 is next */
+            position: number;
+            /**
+             * Format: uuid
+             * @description The ticket; on its turn it is the lock's id (GET /locks/{ticketId} answers 200)
+             */
+            ticketId: string;
+            /**
+             * Format: date-time
+             * @description The ticket's lease: ask again (same owner, wait: true) before it to keep the place
+             */
+            expiresAt: string;
+        };
+        LockWaiterView: {
+            /** Format: uuid */
+            ticketId: string;
+            position: number;
+            /** @example github_actions */
+            owner: string;
+            reason: string | null;
+            /** Format: date-time */
+            queuedAt: string;
+            /**
+             * Format: date-time
+             * @description The ticket's lease
+             */
+            expiresAt: string;
+        };
+        LockQueueView: {
+            /** @example user-service */
+            service: string;
+            /** @enum {integer} */
+            environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /** @example deployment */
+            resource: string;
+            /** @description Absent when nobody holds it */
+            holder?: components["schemas"]["LockView"];
+            waiters: components["schemas"]["LockWaiterView"][];
+        };
+        LeftLockQueueView: {
+            /** Format: uuid */
+            ticketId: string;
+        };
         LockListView: {
             locks: components["schemas"]["LockView"][];
             /** @description All active locks matching the filter, on every page */
@@ -2556,6 +2646,26 @@ export interface components {
         ReleasedLockView: {
             /** Format: uuid */
             id: string;
+        };
+        LockQueueQueryDto: {
+            /** @example user-service */
+            service: string;
+            /**
+             * @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO
+             * @enum {integer}
+             */
+            environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /** @default deployment */
+            resource?: string;
+        };
+        LeaveLockQueueRequestDto: {
+            /** @description The waiter. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
+            owner?: string;
+            /**
+             * @description Remove anyone's ticket (with TRACKER_AUTH=required, admin only)
+             * @default false
+             */
+            force?: boolean;
         };
         RenewLockRequestDto: {
             /**
@@ -5989,6 +6099,17 @@ export interface operations {
                     "application/json": components["schemas"]["LockView"];
                 };
             };
+            /** @description wait: true and another owner holds it: in the line (or, already in it, the ticket renewed) */
+            202: {
+                headers: {
+                    /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedLockView"];
+                };
+            };
             /** @description The body is not valid JSON, breaks the input bounds (docs/security.md), or fails validation (invalidFields names each field) */
             400: {
                 headers: {
@@ -6016,7 +6137,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused */
+            /** @description urn:tracker:problems:locked (another owner holds it, or with wait its line is full; `holder` says who), or an Idempotency-Key reused */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6044,6 +6165,182 @@ export interface operations {
                 };
             };
             /** @description The caller holds LOCKS_MAX_ACTIVE_PER_CALLER active locks (members `quota`, `limit`), or the rate limit */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getLockQueue: {
+        parameters: {
+            query: {
+                service: string;
+                /** @description 1 Development, 2 Integration, 3 TNR, 4 UAT, 5 Recette, 6 Pre-production, 7 Production, 8 MCO */
+                environment: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                resource?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LockQueueView"];
+                };
+            };
+            /** @description A query parameter is missing or invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    leaveLockQueue: {
+        parameters: {
+            query?: {
+                /** @description The waiter. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only) */
+                owner?: string;
+                /** @description Remove anyone's ticket (with TRACKER_AUTH=required, admin only) */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                ticketId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Left the line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeftLockQueueView"];
+                };
+            };
+            /** @description The ticket id is not a UUID, or a field is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description urn:tracker:problems:not-lock-owner (another owner waits with it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden (the tracker role is below writer, or below admin for naming another owner or force) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not in a line: it left, its lease ran out, or its turn came (urn:tracker:problems:not-found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */

@@ -377,6 +377,8 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
           reason: str(fc.string({ maxLength: 20 })),
           ttlSeconds: int(fc.integer({ min: 10, max: 86_400 })),
           eventId: fc.oneof({ weight: 6, arbitrary: fc.constant(MISSING) }, { weight: 1, arbitrary: str(objectId) }),
+          wait: fc.boolean(),
+          waitSeconds: int(fc.integer({ min: 10, max: 86_400 })),
         }),
       cap: 300,
       phase: 0,
@@ -402,6 +404,19 @@ describe(`gRPC fuzz (${FUZZ_RUNS} inputs per method, seed ${FUZZ_SEED})`, () => 
     'tracker.lock.v1alpha1.LockService/GetLock': { request: () => msg({ id: str(lockId) }), cap: 300 },
     'tracker.lock.v1alpha1.LockService/ReleaseLock': {
       request: () => msg({ id: str(lockId), owner: str(lockOwner), force: fc.boolean() }),
+      cap: 300,
+    },
+    'tracker.lock.v1alpha1.LockService/GetLockQueue': {
+      request: () =>
+        msg({
+          service: str(withLookAlikes(fc.constantFrom(...lockServices))),
+          environment: int(fc.integer({ min: 1, max: 8 })),
+          resource: str(fc.constantFrom('deployment', 'migration')),
+        }),
+      cap: 300,
+    },
+    'tracker.lock.v1alpha1.LockService/LeaveLockQueue': {
+      request: () => msg({ ticketId: str(lockId), owner: str(lockOwner), force: fc.boolean() }),
       cap: 300,
     },
     'tracker.lock.v1alpha1.LockService/ListLocks': {

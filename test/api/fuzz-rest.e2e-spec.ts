@@ -608,6 +608,8 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
         reason: smallText,
         ttlSeconds: fc.integer({ min: 10, max: 86_400 }),
         eventId: fc.constantFrom(...targets, 'ffffffffffffffffffffffff'),
+        wait: fc.boolean(),
+        waitSeconds: fc.integer({ min: 10, max: 86_400 }),
       }),
     );
   const targetId = () => ({ id: fc.constantFrom(...targets) });
@@ -677,6 +679,14 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       },
     },
     'GET /api/v1alpha1/locks': { query: lockParams, cap: 300 },
+    'GET /api/v1alpha1/locks/queue': {
+      query: {
+        service: lockService,
+        environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+        resource: fc.constantFrom('deployment', 'migration'),
+      },
+      cap: 300,
+    },
     'POST /api/v1alpha1/changes': {
       body: () => changeBody,
       cap: 300,

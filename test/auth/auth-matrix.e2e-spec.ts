@@ -191,6 +191,13 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
   const lockFor = async (headers: Record<string, string>, allowed: boolean) =>
     (await http('POST', url('/locks'), { headers: allowed ? headers : admin, body: { service: unique(), environment: 7 } })).body
       .id as string;
+  /** A ticket in a fresh key's line (held for another owner), the caller's when it may queue, else one the admin queued. */
+  const ticketFor = async (headers: Record<string, string>, allowed: boolean) => {
+    const service = unique();
+    await http('POST', url('/locks'), { headers: admin, body: { service, environment: 7, owner: 'matrix-holder' } });
+    const body = allowed ? { service, environment: 7, wait: true } : { service, environment: 7, wait: true, owner: 'matrix-waiter' };
+    return (await http('POST', url('/locks'), { headers: allowed ? headers : admin, body })).body.ticketId as string;
+  };
 
   const FREEZE = { name: 'matrix', services: ['matrix'], start: '2031-01-01T00:00:00Z', end: '2031-01-02T00:00:00Z' };
   const newFreeze = async () => (await http('POST', url('/freezes'), { headers: admin, body: FREEZE })).body.id as string;
@@ -252,6 +259,13 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
       200,
     ],
     ['DELETE /locks/{id}', 'writer', async (h, ok) => http('DELETE', url(`/locks/${await lockFor(h, ok)}`), { headers: h }), 200],
+    ['GET /locks/queue', 'reader', (h) => http('GET', url('/locks/queue?service=matrix&environment=7'), { headers: h }), 200],
+    [
+      'DELETE /locks/queue/{ticketId}',
+      'writer',
+      async (h, ok) => http('DELETE', url(`/locks/queue/${await ticketFor(h, ok)}`), { headers: h }),
+      200,
+    ],
     [
       'POST /changes',
       'writer',
@@ -314,6 +328,8 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
     ['LockService.ReleaseLock', 'writer', async (h, ok) => clients.lock.call('ReleaseLock', { id: await lockFor(h, ok) }, h)],
     ['LockService.GetLock', 'reader', (h) => clients.lock.call('GetLock', { id: adminLock }, h)],
     ['LockService.ListLocks', 'reader', (h) => clients.lock.call('ListLocks', {}, h)],
+    ['LockService.GetLockQueue', 'reader', (h) => clients.lock.call('GetLockQueue', { service: 'matrix', environment: 7 }, h)],
+    ['LockService.LeaveLockQueue', 'writer', async (h, ok) => clients.lock.call('LeaveLockQueue', { ticketId: await ticketFor(h, ok) }, h)],
     [
       'ChangeService.CreateChange',
       'writer',

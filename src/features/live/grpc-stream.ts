@@ -71,7 +71,11 @@ export function toGrpcStream(sub: Subscription, call: StreamingCall, options: Gr
     void (async () => {
       try {
         for (let msg = await sub.next(); msg; msg = await sub.next()) {
-          subscriber.next({ cursor: formatCursor(msg.position), kind: msg.kind, event: options.event(msg) });
+          subscriber.next(
+            msg.kind === 'lock.acquired'
+              ? { cursor: formatCursor(msg.position), kind: msg.kind, lock: msg.data }
+              : { cursor: formatCursor(msg.position), kind: msg.kind, event: options.event(msg) },
+          );
           if (call.writableNeedDrain) await Promise.race([drained(call), sub.finished]);
         }
         if (!call.cancelled) cutUnlessFinished(call, sub.endReason ?? (expired ? 'expired' : undefined), cursor());

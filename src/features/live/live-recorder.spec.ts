@@ -9,6 +9,7 @@ import type { LiveBus } from './live-bus';
 import type { LiveHub } from './live-hub';
 import { LiveRecorder, RECOVERY_GRACE_MS, RECOVERY_IDLE_EVERY_MS, RECOVERY_WINDOW_MS, trackerEntry } from './live-recorder';
 import type { EventMutationListener } from '../tracker-events';
+import type { LockChangeListeners } from '../locks';
 
 const NOW = new Date('2026-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
@@ -42,6 +43,7 @@ function setup(deletions: PendingDeletion[], alreadyLogged: string[] = []) {
     tracker as unknown as TrackerEventsService,
     { registerCreated: jest.fn() } as unknown as ActivityLogHooks,
     { createdBetween: jest.fn(async () => []) } as unknown as ActivityEventCreations,
+    { register: jest.fn() } as unknown as LockChangeListeners,
   );
   return { recorder, log, withdrawn, logRepo, listeners };
 }

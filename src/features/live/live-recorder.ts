@@ -10,6 +10,7 @@ import {
   TrackerEventsService,
   type TrackerEventRecordView,
 } from '../tracker-events';
+import { LockChangeListeners, toLockResponse, type KeyedLock } from '../locks';
 import { LiveLogRepository } from './data/live-log.repository';
 import type { LiveLogEntryRecord } from './data/live-log.schema';
 import { LiveBus } from './live-bus';
@@ -48,6 +49,18 @@ export function trackerEntry(mutation: TrackerEventMutation): Unlogged {
     key: mutation.id,
     at: new Date(),
     data: toEventResponse(mutation.event),
+  };
+}
+
+/** The log entry of a waiter that became a lock's holder (the lock as GET /locks/{id} returns it). */
+export function lockEntry(lock: KeyedLock): Unlogged {
+  return {
+    change: `lock:${lock.lock.lockId}@acquired`,
+    stream: 'tracker',
+    kind: 'lock.acquired',
+    key: lock.lock.lockId,
+    at: new Date(),
+    data: toLockResponse(lock),
   };
 }
 
@@ -93,11 +106,14 @@ export class LiveRecorder implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly tracker: TrackerEventsService,
     private readonly activityHooks: ActivityLogHooks,
     private readonly activity: ActivityEventCreations,
+    private readonly lockListeners: LockChangeListeners,
   ) {}
 
   onModuleInit(): void {
     this.trackerListeners.register({ mutationStored: (mutation) => this.recordOrSuspect(trackerEntry(mutation)) });
     this.activityHooks.registerCreated({ eventCreated: (record) => this.recordOrSuspect(activityEntry(record)) });
+    // A hand-off has no recovery: the line itself (GET /locks/queue, GET /locks/{ticketId}) is the record.
+    this.lockListeners.register({ lockAcquired: async (lock) => void (await this.record(lockEntry(lock))) });
   }
 
   /** A writer's mutation: logged now, or else the recovery sweep is due once the grace has passed. */

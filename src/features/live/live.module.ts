@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ActivityLogModule } from '../activity-log';
 import { AccountGuard } from '../../auth/account.guard';
 import { StoreLocatorModule } from '../../platform/database/database.module';
+import { LocksModule } from '../locks';
 import { TrackerEventsModule } from '../tracker-events';
 import { ActivityStreamGrpcController } from './activity-stream.grpc.controller';
 import { ActivityStreamHttpController } from './activity-stream.http.controller';
@@ -36,6 +37,7 @@ export class LiveShutdown implements BeforeApplicationShutdown {
     StoreLocatorModule,
     TrackerEventsModule,
     ActivityLogModule,
+    LocksModule,
   ],
   controllers: [TrackerStreamHttpController, TrackerStreamGrpcController, ActivityStreamHttpController, ActivityStreamGrpcController],
   providers: [LiveLogRepository, LiveHub, LiveBus, LiveRecorder, LiveService, LiveShutdown, StreamSlots, AccountGuard],

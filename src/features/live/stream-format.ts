@@ -7,7 +7,8 @@ import type { ResumeFrom } from './live.service';
 /** The message format, for the OpenAPI descriptions (docs/live.md says the same at length). */
 export const STREAM_FORMAT = [
   'Messages: `id: <cursor>`, `event: created | updated | deleted`, `data: <JSON>` (the event as its GET returns it;',
-  'for `deleted`, `{ "id": ... }`). The stream opens with `retry:` and an id-only line carrying the starting cursor;',
+  'for `deleted`, `{ "id": ... }`); on tracker streams also `event: lock.acquired` with the lock as GET /locks/{id} returns it',
+  '(a waiter in its line became the holder; filtered by service and environment only). The stream opens with `retry:` and an id-only line carrying the starting cursor;',
   'a `: keep-alive` comment comes every 15 s. Resume with the `Last-Event-ID` header or `?since=<cursor>`: every',
   'change after it is sent, at least once, in order (a duplicate has the same id). The server may end a stream with',
   '`event: end` and `data: { "reason": "overflow" | "shutdown" | "unavailable", "cursor": ... }`: reconnect and',

@@ -3,3 +3,5 @@
 export { LocksModule } from './locks.module';
 export { LocksService } from './locks.service';
 export type { KeyedLock } from './lock-leases';
+export { LockChangeListeners, type LockChangeListener } from './lock-changes';
+export { toLockResponse } from './locks.mapper';

@@ -22,6 +22,16 @@ import {
   LockState,
   parseKeyText,
 } from './domain/lock-rules';
+import {
+  decideAcquireOrWait,
+  decideLeave,
+  Handoff,
+  lineOf,
+  QueuedAcquireAnswer,
+  QueueFullAnswer,
+  Ticket,
+  withQueue,
+} from './domain/lock-queue';
 
 /** Where lock rules read the time; injectable so a test can drive expiry. */
 export const LOCK_CLOCK = Symbol('LOCK_CLOCK');
@@ -61,8 +71,13 @@ export const LOCK_ID_PRUNE_BATCH = 5_000;
 /** Idle keys deleted per prune sweep at most (a flood's keys go over a few sweeps). */
 export const IDLE_KEY_BATCH = 5_000;
 
+/** Told of every hand-off to a waiter, once, by the instance whose append made it. */
+export type HandoffListener = (key: LockKey, handoff: Handoff) => Promise<void>;
+
 @Injectable()
 export class LockLeases {
+  private handoffListener?: HandoffListener;
+
   constructor(
     private readonly repo: LockRepository,
     @Inject(LOCK_CLOCK) private readonly clock: Clock,
@@ -75,6 +90,39 @@ export class LockLeases {
       (head, now) => decideAcquire(head, req, now, randomUUID()),
       (answer, now) => (answer.outcome === 'acquired' ? this.repo.recordLockId(answer.lock.lockId, key, now) : undefined),
     );
+  }
+
+  /**
+   * Acquires, or with `waitSeconds` joins the key's line when another owner holds it (docs/locks.md, "Queue").
+   * A new ticket's id is recorded as a lock id before its generation: it becomes the lock's id on its turn.
+   */
+  acquireOrWait(key: LockKey, req: AcquireRequest & { waitSeconds?: number }): Promise<QueuedAcquireAnswer | QueueFullAnswer> {
+    return this.decide(
+      key,
+      (head, now) => decideAcquireOrWait(head, req, now, randomUUID()),
+      (answer, now) => {
+        if (answer.outcome === 'acquired') return this.repo.recordLockId(answer.lock.lockId, key, now);
+        if (answer.outcome === 'queued' && answer.joined) return this.repo.recordLockId(answer.ticket.ticketId, key, now);
+        return undefined;
+      },
+    );
+  }
+
+  /** A waiter leaves its key's line (its owner, or anyone with `force`). */
+  async leave(ticketId: string, leave: { owner?: string; force: boolean }): Promise<LockAnswer<{ ticket: Ticket }> & { key?: LockKey }> {
+    const key = await this.keyOf(ticketId);
+    if (!key) return { outcome: 'not-found' };
+    return { ...(await this.decide(key, (head, now) => decideLeave(head, ticketId, leave, now))), key };
+  }
+
+  /** The holder and the live waiters of one key, as stored (a hand-off due is written by the next writer or sweep). */
+  async line(key: LockKey): Promise<{ holder?: HeldLock; waiters: Ticket[] }> {
+    return lineOf(await this.repo.head(keyText(key)), this.clock());
+  }
+
+  /** Who hears of hand-offs (the locks service: changelogs and the live streams); called after the append. */
+  onHandoff(listener: HandoffListener): void {
+    this.handoffListener = listener;
   }
 
   /** Renews `lockId` for `owner`; `by`, the caller, is recorded in the generation when known. */
@@ -129,6 +177,17 @@ export class LockLeases {
   async list(filter: { service?: string; environment?: number; owner?: string }): Promise<KeyedLock[]> {
     const active = activeLocks(await this.repo.headsOf(filter), this.clock());
     return active.filter(({ lock }) => filter.owner === undefined || lock.owner === filter.owner).sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** `list`, each lock with the owners of the live tickets in its key's line, next first. */
+  async listWithLines(filter: { service?: string; environment?: number }): Promise<(KeyedLock & { waiting: string[] })[]> {
+    const now = this.clock();
+    return (await this.repo.headsOf(filter))
+      .flatMap(({ key, head }) => {
+        const { holder, waiters } = lineOf(head, now);
+        return holder ? [{ key: parseKeyText(key), lock: holder, waiting: waiters.map((t) => t.owner) }] : [];
+      })
+      .sort((a, b) => compareKeys(a.key, b.key));
   }
 
   /** One page of `list`, and how many locks it pages through. */
@@ -204,18 +263,20 @@ export class LockLeases {
     const text = keyText(key);
     const since = start?.since ?? performance.now();
     const head = start ? await this.repo.readOn(text, start.head) : await this.repo.head(text);
-    const decided = await decideOnChain<T, LockState>(head, {
+    const decided = await decideOnChain<{ answer: T; handoff: Handoff }, LockState>(head, {
       readOn: (from) => this.repo.readOn(text, from as LockHead),
       append: (gen, value, now, after) => this.repo.append(key, gen, value, now, after as LockHead),
-      rule,
+      rule: withQueue(rule),
       clock: this.clock,
-      beforeWrite,
+      beforeWrite: beforeWrite ? ({ answer }, now) => beforeWrite(answer, now) : undefined,
       maxAttempts: MAX_ATTEMPTS,
       trust: { since, windowMs: this.pruning.trustMs, head: () => this.repo.head(text) },
     });
     if (!decided) throw new ConflictError(`The lock on ${describeKey(key)} is changing too fast; retry.`);
     if (!decided.trusted) throw new ConflictError(`The change of the lock on ${describeKey(key)} took too long to be trusted; retry.`);
-    return decided.answer;
+    const { answer, handoff } = decided.answer;
+    if (handoff.acquired.length > 0 && this.handoffListener) await this.handoffListener(key, handoff);
+    return answer;
   }
 }
 

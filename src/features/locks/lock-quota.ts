@@ -8,6 +8,7 @@ import { KeyedSerializer } from '../../platform/database/keyed-serializer';
 import { LockCallerRepository } from './data/lock-caller.repository';
 import { LockQuotaError } from './domain/lock-errors';
 import { AcquireAnswer, keyText, LockKey, MAX_TTL_SECONDS } from './domain/lock-rules';
+import type { QueuedAcquireAnswer, QueueFullAnswer } from './domain/lock-queue';
 import { Clock, KeyedLock, LOCK_CLOCK, LockLeases } from './lock-leases';
 
 /**
@@ -42,7 +43,11 @@ export class LockQuota {
    * Runs `acquire` for the call's caller (passed on, to be recorded with the lock) unless the caller already
    * holds the quota's worth of active locks and `key` is not one of them (acquiring a lock it holds renews it).
    */
-  async admit(call: CallParts, key: LockKey, acquire: (caller: string) => Promise<AcquireAnswer>): Promise<AcquireAnswer> {
+  async admit<A extends AcquireAnswer | QueuedAcquireAnswer | QueueFullAnswer>(
+    call: CallParts,
+    key: LockKey,
+    acquire: (caller: string) => Promise<A>,
+  ): Promise<A> {
     const caller = await callerKey(call, this.verifier);
     return this.turns.run(caller, async () => {
       const limit = this.config.locksMaxActivePerCaller;
@@ -61,6 +66,8 @@ export class LockQuota {
       }
       const answer = await acquire(caller);
       if (answer.outcome === 'acquired') kept = [...kept, answer.lock.lockId];
+      // A ticket's id is its lock's id once its turn comes: recorded now, counted once it holds (heldBy).
+      if (answer.outcome === 'queued' && answer.joined) kept = [...kept, answer.ticket.ticketId];
       if (kept !== recorded) await this.callers.save(id, caller, kept, this.clock());
       return answer;
     });

@@ -7,13 +7,15 @@ import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import {
   AcquireLockDto,
+  LeaveLockQueueRequestDto,
   ListLocksRequestDto,
+  LockQueueQueryDto,
   LockIdDto,
   pagingFromRequest,
   ReleaseLockRequestDto,
   RenewLockRequestDto,
 } from './dto/lock.dto';
-import { toLockListResponse, toLockResponse } from './locks.mapper';
+import { toLockListResponse, toLockResponse, toQueuedResponse, toQueueResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
 
 const SERVICE = 'tracker.lock.v1alpha1.LockService';
@@ -28,8 +30,22 @@ export class LocksGrpcController {
   @RequireTrackerRole('writer')
   @Idempotent('locks.acquire')
   async acquireLock(@Payload() dto: AcquireLockDto, @CallerParts() call: CallParts, @TrackerCaller() caller?: Principal) {
-    const { lock, created } = await this.service.acquire(dto, call, caller);
-    return { lock: toLockResponse(lock), created };
+    const result = await this.service.acquireOrWait(dto, call, caller);
+    if (result.queued) return { queued: true, ticket: toQueuedResponse(result.queued) };
+    return { lock: toLockResponse(result.held.lock), created: result.held.created };
+  }
+
+  @GrpcMethod(SERVICE, 'GetLockQueue')
+  @RequireTrackerRole('reader')
+  async getLockQueue(@Payload() request: LockQueueQueryDto) {
+    const { key, line } = await this.service.queue(request);
+    return toQueueResponse(key, line);
+  }
+
+  @GrpcMethod(SERVICE, 'LeaveLockQueue')
+  @RequireTrackerRole('writer')
+  leaveLockQueue(@Payload() dto: LeaveLockQueueRequestDto, @TrackerCaller() caller?: Principal) {
+    return this.service.leaveQueue(dto.ticketId, dto, caller);
   }
 
   @GrpcMethod(SERVICE, 'RenewLock')

@@ -20,7 +20,7 @@ describe('LocksHttpController', () => {
     ttlSeconds: 3600,
   };
   const keyed: KeyedLock = { key: { service: 'api', environment: 7, resource: 'deployment' }, lock: held };
-  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew' | 'list'>('acquire', 'release', 'renew', 'list');
+  const service = stubOf<LocksService, 'acquireOrWait' | 'release' | 'renew' | 'list'>('acquireOrWait', 'release', 'renew', 'list');
   let app: ControllerApp;
 
   beforeAll(async () => {
@@ -29,8 +29,20 @@ describe('LocksHttpController', () => {
   afterAll(async () => app?.close());
   beforeEach(() => jest.clearAllMocks());
 
+  it('answers a place in the line 202 {queued, position, ticketId, expiresAt}, without Location', async () => {
+    const ticket = { ticketId: ID, owner: 'ci', ttlSeconds: 60, waitSeconds: 300, queuedAt: new Date(0), expiresAt: new Date(300_000) };
+    service.acquireOrWait.mockResolvedValueOnce({ queued: { key: keyed.key, ticket, position: 2 } });
+    const queued = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci', wait: true } });
+    expect(queued.status).toBe(202);
+    expect(queued.headers.get('location')).toBeNull();
+    expect(queued.body).toEqual({ queued: true, position: 2, ticketId: ID, expiresAt: '1970-01-01T00:05:00.000Z' });
+    const bad = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci', waitSeconds: 5 } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('waitSeconds');
+  });
+
   it('answers a new acquisition 201 with Location, a renewal 200 without', async () => {
-    service.acquire.mockResolvedValueOnce({ lock: keyed, created: true });
+    service.acquireOrWait.mockResolvedValueOnce({ held: { lock: keyed, created: true } });
     const created = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1alpha1/locks/${ID}`);
@@ -43,14 +55,14 @@ describe('LocksHttpController', () => {
       reason: null,
       eventId: null,
     });
-    service.acquire.mockResolvedValueOnce({ lock: keyed, created: false });
+    service.acquireOrWait.mockResolvedValueOnce({ held: { lock: keyed, created: false } });
     const renewed = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
     expect(renewed.status).toBe(200);
     expect(renewed.headers.get('location')).toBeNull();
   });
 
   it('turns the refusals into 409 locked (with holder) and 403 not-lock-owner problems', async () => {
-    service.acquire.mockRejectedValueOnce(new LockedError(keyed.key, held));
+    service.acquireOrWait.mockRejectedValueOnce(new LockedError(keyed.key, held));
     const locked = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'other' } });
     expect(locked.status).toBe(409);
     expect(locked.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -65,7 +77,7 @@ describe('LocksHttpController', () => {
     const bad = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 0, owner: 'ci' } });
     expect(bad.status).toBe(400);
     expect(bad.body.invalidFields[0].name).toBe('environment');
-    expect(service.acquire).not.toHaveBeenCalled();
+    expect(service.acquireOrWait).not.toHaveBeenCalled();
     service.release.mockResolvedValueOnce({ id: ID });
     expect((await app.request('DELETE', `/api/v1alpha1/locks/${ID}?force=true`)).body).toEqual({ id: ID });
     const [id, flags, caller] = service.release.mock.calls[0] as unknown as [string, object, CallParts];
@@ -74,7 +86,7 @@ describe('LocksHttpController', () => {
   });
 
   it('answers the per-caller quota 429, naming LOCKS_MAX_ACTIVE_PER_CALLER', async () => {
-    service.acquire.mockRejectedValueOnce(new LockQuotaError(100, 30));
+    service.acquireOrWait.mockRejectedValueOnce(new LockQuotaError(100, 30));
     const refused = await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7, owner: 'ci' } });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -100,11 +112,17 @@ describe('LocksHttpController with TRACKER_AUTH=required: the role table, and th
     key: { service: 'api', environment: 7, resource: 'deployment' },
     lock: { lockId: ID, owner: 'ci', acquiredAt: new Date(0), expiresAt: new Date(1000), ttlSeconds: 3600 },
   };
-  const service = stubOf<LocksService, 'acquire' | 'release' | 'renew' | 'list' | 'get'>('acquire', 'release', 'renew', 'list', 'get');
+  const service = stubOf<LocksService, 'acquireOrWait' | 'release' | 'renew' | 'list' | 'get'>(
+    'acquireOrWait',
+    'release',
+    'renew',
+    'list',
+    'get',
+  );
   let app: ControllerApp;
 
   beforeAll(async () => {
-    service.acquire.mockResolvedValue({ lock: keyed, created: true });
+    service.acquireOrWait.mockResolvedValue({ held: { lock: keyed, created: true } });
     service.renew.mockResolvedValue(keyed);
     service.release.mockResolvedValue({ id: ID });
     service.list.mockResolvedValue({ locks: [keyed], totalCount: 1 });
@@ -129,9 +147,9 @@ describe('LocksHttpController with TRACKER_AUTH=required: the role table, and th
   });
 
   it('hands the service the verified caller (its sub and role), never a body field', async () => {
-    service.acquire.mockClear();
+    service.acquireOrWait.mockClear();
     const user = randomUUID();
     await app.request('POST', '/api/v1alpha1/locks', { body: { service: 'api', environment: 7 }, headers: trackerHeaders('writer', user) });
-    expect(service.acquire.mock.calls[0][2]).toMatchObject({ userId: user, trackerRole: 'writer' });
+    expect(service.acquireOrWait.mock.calls[0][2]).toMatchObject({ userId: user, trackerRole: 'writer' });
   });
 });

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import type { Principal } from '../../auth/roles';
@@ -7,9 +15,27 @@ import { TrackerCaller } from '../../auth/tracker-auth.guard';
 import { RequireTrackerRole, TrackerApi } from '../../auth/tracker-api.decorator';
 import { Idempotent } from '../../idempotency/idempotent.decorator';
 import { ApiProblems, LOCATION_HEADER } from '../../platform/openapi/api-docs';
-import { AcquireLockDto, ListLocksQueryDto, LockIdDto, pagingFromQuery, ReleaseLockQueryDto, RenewLockBodyDto } from './dto/lock.dto';
-import { LockedProblemDto, LockListView, LockView, ReleasedLockView } from './dto/lock-response.dto';
-import { toLockListResponse, toLockResponse } from './locks.mapper';
+import {
+  AcquireLockDto,
+  LeaveLockQueueQueryDto,
+  ListLocksQueryDto,
+  LockIdDto,
+  LockQueueQueryDto,
+  pagingFromQuery,
+  ReleaseLockQueryDto,
+  RenewLockBodyDto,
+  TicketIdDto,
+} from './dto/lock.dto';
+import {
+  LeftLockQueueView,
+  LockedProblemDto,
+  LockListView,
+  LockQueueView,
+  LockView,
+  QueuedLockView,
+  ReleasedLockView,
+} from './dto/lock-response.dto';
+import { toLockListResponse, toLockResponse, toQueuedResponse, toQueueResponse } from './locks.mapper';
 import { LocksService } from './locks.service';
 
 const PATH = 'api/v1alpha1/locks';
@@ -33,13 +59,19 @@ export class LocksHttpController {
   @HttpCode(201)
   @ApiOperation({
     operationId: 'acquireLock',
-    summary: 'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner',
+    summary: 'Acquire the lock of (service, environment, resource): 201 new, 200 renewed for the same owner, 202 in the line (wait: true)',
   })
   @ApiCreatedResponse({ type: LockView, description: 'Acquired', headers: LOCATION_HEADER('/api/v1alpha1/locks/{id}') })
   @ApiOkResponse({ type: LockView, description: 'Already held by the same owner: lease renewed' })
+  @ApiAcceptedResponse({
+    type: QueuedLockView,
+    description: 'wait: true and another owner holds it: in the line (or, already in it, the ticket renewed)',
+  })
   @ApiExtraModels(LockedProblemDto)
   @ApiProblems(
-    { 409: 'urn:tracker:problems:locked (another owner holds it; `holder` says who), or an Idempotency-Key reused' },
+    {
+      409: 'urn:tracker:problems:locked (another owner holds it, or with wait its line is full; `holder` says who), or an Idempotency-Key reused',
+    },
     { $ref: getSchemaPath(LockedProblemDto) },
   )
   @ApiProblems({
@@ -52,11 +84,46 @@ export class LocksHttpController {
     @CallerParts() call: CallParts,
     @TrackerCaller() caller?: Principal,
   ) {
-    const { lock, created } = await this.service.acquire(dto, call, caller);
-    const body = toLockResponse(lock);
-    if (created) void reply.header('location', `/${PATH}/${body.id}`);
+    const result = await this.service.acquireOrWait(dto, call, caller);
+    if (result.queued) {
+      void reply.status(202);
+      return toQueuedResponse(result.queued);
+    }
+    const body = toLockResponse(result.held.lock);
+    if (result.held.created) void reply.header('location', `/${PATH}/${body.id}`);
     else void reply.status(200);
     return body;
+  }
+
+  @Get('queue')
+  @RequireTrackerRole('reader')
+  @ApiOperation({
+    operationId: 'getLockQueue',
+    summary: 'The line of one key: its holder (absent when free) and its waiters, next first (tickets whose lease ran out left)',
+  })
+  @ApiOkResponse({ type: LockQueueView })
+  @ApiProblems({ 400: 'A query parameter is missing or invalid' })
+  async queue(@Query() query: LockQueueQueryDto) {
+    const { key, line } = await this.service.queue(query);
+    return toQueueResponse(key, line);
+  }
+
+  @Delete('queue/:ticketId')
+  @RequireTrackerRole('writer')
+  @ApiOperation({
+    operationId: 'leaveLockQueue',
+    summary: "Leave the line: ?owner= the waiter, or ?force=true for anyone's ticket",
+  })
+  @ApiOkResponse({ type: LeftLockQueueView, description: 'Left the line' })
+  @ApiProblems({
+    400: 'The ticket id is not a UUID, or a field is invalid',
+    403:
+      'urn:tracker:problems:not-lock-owner (another owner waits with it), or with TRACKER_AUTH=required urn:tracker:problems:forbidden ' +
+      '(the tracker role is below writer, or below admin for naming another owner or force)',
+    404: 'Not in a line: it left, its lease ran out, or its turn came (urn:tracker:problems:not-found)',
+  })
+  leaveQueue(@Param() { ticketId }: TicketIdDto, @Query() query: LeaveLockQueueQueryDto, @TrackerCaller() caller?: Principal) {
+    return this.service.leaveQueue(ticketId, query, caller);
   }
 
   @Get()

@@ -4,6 +4,7 @@ import { TrackerEventsModule } from '../tracker-events';
 import { LockCallerRepository } from './data/lock-caller.repository';
 import { LockRepository } from './data/lock.repository';
 import { LockModelDefinitions } from './data/lock.schema';
+import { LockChangeListeners } from './lock-changes';
 import { LockExpirySweeper } from './lock-expiry.sweeper';
 import { LockHistorySweeper } from './lock-history.sweeper';
 import { Clock, LOCK_CLOCK, LockLeases } from './lock-leases';
@@ -26,9 +27,10 @@ import { LocksService } from './locks.service';
     LockLeases,
     LockQuota,
     LocksService,
+    LockChangeListeners,
     LockExpirySweeper,
     LockHistorySweeper,
   ],
-  exports: [LocksService],
+  exports: [LocksService, LockChangeListeners],
 })
 export class LocksModule {}

@@ -15,7 +15,9 @@ import {
   type TrackerEventRecordView,
 } from '../tracker-events';
 import { LockedError, NotLockOwnerError } from './domain/lock-errors';
-import { autoLockResource, DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, HeldLock, LockAnswer, LockKey } from './domain/lock-rules';
+import { autoLockResource, DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, HeldLock, LockAnswer, LockKey, Ticket } from './domain/lock-rules';
+import { DEFAULT_WAIT_SECONDS, Handoff, MAX_QUEUE_LENGTH } from './domain/lock-queue';
+import { LockChangeListeners } from './lock-changes';
 import type { AcquireLockDto } from './dto/lock.dto';
 import { describeKey, KeyedLock, LockLeases, LockPaging } from './lock-leases';
 import { LockQuota } from './lock-quota';
@@ -47,10 +49,70 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     private readonly hooks: EventWriteHooks,
     private readonly config: AppConfig,
     private readonly quota: LockQuota,
+    private readonly changes: LockChangeListeners,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register(this);
+    this.leases.onHandoff((key, handoff) => this.handedOff(key, handoff));
+  }
+
+  /**
+   * `wait: true`: held by another owner, the caller joins the key's line (or keeps its place, its ticket renewed)
+   * instead of a 409 (docs/locks.md, "Queue"); otherwise `acquire`.
+   */
+  async acquireOrWait(dto: AcquireLockDto, call: CallParts, caller?: Principal): Promise<AcquireResult> {
+    if (dto.wait !== true) return { held: await this.acquire(dto, call, caller) };
+    const { owner, by } = actingAs(dto.owner, caller);
+    if (dto.eventId && !(await this.events.findRecord(dto.eventId))) throw InvalidInputError.field('eventId', 'names no tracker event');
+    const key = keyOf(dto);
+    const answer = await this.quota.admit(call, key, (quotaCaller) =>
+      this.leases.acquireOrWait(key, {
+        owner,
+        reason: dto.reason,
+        eventId: dto.eventId?.toLowerCase(),
+        ttlSeconds: dto.ttlSeconds ?? DEFAULT_TTL_SECONDS,
+        waitSeconds: dto.waitSeconds ?? DEFAULT_WAIT_SECONDS,
+        by,
+        caller: quotaCaller,
+      }),
+    );
+    if (answer.outcome === 'queue-full') throw new LockedError(key, answer.holder, `its line is full (${MAX_QUEUE_LENGTH} waiters)`);
+    if (answer.outcome === 'refused') throw new LockedError(key, answer.holder);
+    if (answer.outcome === 'queued') return { queued: { key, ticket: answer.ticket, position: answer.position } };
+    if (answer.outcome === 'acquired') {
+      if (answer.expired) await this.record(answer.expired, 'lock expired', answer.lock.acquiredAt, 'tracker');
+      await this.record(answer.lock, 'locked', answer.lock.acquiredAt, by ?? answer.lock.owner);
+    }
+    return { held: { lock: { key, lock: answer.lock }, created: answer.outcome === 'acquired' } };
+  }
+
+  /** The holder and the waiters of one key, next first. */
+  async queue(query: { service: string; environment: number; resource?: string }): Promise<{ key: LockKey; line: Line }> {
+    const key = keyOf(query);
+    return { key, line: await this.leases.line(key) };
+  }
+
+  /** A waiter leaves the line: its owner, or anyone with `force` (admin with TRACKER_AUTH=required). */
+  async leaveQueue(ticketId: string, leave: { owner?: string; force?: boolean }, caller?: Principal): Promise<{ ticketId: string }> {
+    const force = leave.force === true;
+    if (caller && force) requireTrackerRole(caller, 'admin', 'Removing a waiter with force=true');
+    const owner = force && leave.owner == null ? undefined : actingAs(leave.owner, caller).owner;
+    const answer = await this.leases.leave(ticketId, { owner, force });
+    if (answer.outcome === 'not-found')
+      throw new NotFoundError(`Ticket ${ticketId} is not in a line (it left, its lease ran out, or its turn came).`);
+    if (answer.outcome === 'not-owner')
+      throw new NotLockOwnerError(ticketId, answer.holder, 'take it out of the line (or anyone with force=true)');
+    return { ticketId };
+  }
+
+  /** A waiter became the holder: its event's changelog, then whoever listens (the live streams). */
+  private async handedOff(key: LockKey, handoff: Handoff): Promise<void> {
+    if (handoff.expired) await this.record(handoff.expired, 'lock expired', new Date(), 'tracker');
+    for (const lock of handoff.acquired) {
+      await this.record(lock, 'locked', lock.acquiredAt, lock.by ?? lock.owner);
+      await this.changes.lockAcquired({ key, lock });
+    }
   }
 
   /**
@@ -61,7 +123,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
   async acquire(dto: AcquireLockDto, call: CallParts, caller?: Principal): Promise<{ lock: KeyedLock; created: boolean }> {
     const { owner, by } = actingAs(dto.owner, caller);
     if (dto.eventId && !(await this.events.findRecord(dto.eventId))) throw InvalidInputError.field('eventId', 'names no tracker event');
-    const key: LockKey = { service: dto.service, environment: dto.environment, resource: dto.resource ?? DEFAULT_RESOURCE };
+    const key = keyOf(dto);
     const answer = await this.quota.admit(call, key, (quotaCaller) =>
       this.leases.acquire(key, {
         owner,
@@ -120,9 +182,13 @@ export class LocksService implements OnModuleInit, EventWriteHook {
     return this.leases.page(filter, paging);
   }
 
-  /** The active locks of a service in an environment, every resource (what deployability reads). */
-  activeOn(service: string, environment: number): Promise<KeyedLock[]> {
-    return this.leases.list({ service, environment });
+  /**
+   * The active locks of a service in an environment, every resource (what deployability reads), each with the
+   * owners waiting in its line, next first: when the lease ends the lock goes to the first of them, not to
+   * whoever asks (a lock's `expiresAt` is when its key frees only when nobody waits, or for that first waiter).
+   */
+  activeOn(service: string, environment: number): Promise<(KeyedLock & { waiting: string[] })[]> {
+    return this.leases.listWithLines({ service, environment });
   }
 
   /** Records the end of every lease that ran out (the sweeper); each is recorded by exactly one instance. */
@@ -222,6 +288,17 @@ export class LocksService implements OnModuleInit, EventWriteHook {
       );
     }
   }
+}
+
+/** What POST /locks did: held (acquired or renewed), or, with `wait`, a place in the line. */
+export type AcquireResult =
+  | { held: { lock: KeyedLock; created: boolean }; queued?: undefined }
+  | { held?: undefined; queued: { key: LockKey; ticket: Ticket; position: number } };
+
+type Line = { holder?: HeldLock; waiters: Ticket[] };
+
+function keyOf(dto: { service: string; environment: number; resource?: string }): LockKey {
+  return { service: dto.service, environment: dto.environment, resource: dto.resource ?? DEFAULT_RESOURCE };
 }
 
 /** How a verified caller is recorded in lock history and changelogs. */

@@ -51,6 +51,8 @@ export function LocksPage() {
     };
     void act(async () => {
       const lock = await ok(api.POST('/api/v1alpha1/locks', { body }));
+      // The form never sends `wait`, so the answer is a lock; a place in the line (202) is only said as such.
+      if ('queued' in lock) return <>In the line at position {lock.position}.</>;
       return (
         <>
           Locked <UserText>{lock.service}</UserText> ({lock.resource}) for <UserText>{lock.owner}</UserText>.

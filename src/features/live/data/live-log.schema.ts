@@ -29,7 +29,7 @@ export class LiveLogEntryRecord {
    */
   @Prop({ type: String }) change: string;
   @Prop({ type: String }) stream: 'tracker' | 'activity';
-  @Prop({ type: String }) kind: 'created' | 'updated' | 'deleted';
+  @Prop({ type: String }) kind: 'created' | 'updated' | 'deleted' | 'lock.acquired';
   /** The event id. */
   @Prop({ type: String }) key: string;
   /** When it was logged: the retention sweep deletes entries older than STREAM_RETENTION_HOURS. */

@@ -30,6 +30,14 @@ describe('matchesTracker', () => {
   ])('%p -> %p', (filter, expected) => expect(matchesTracker(msg, filter)).toBe(expected));
   it('gives every tracker subscriber a deletion', () => expect(matchesTracker(tracker({}, 'deleted'), { service: 'web' })).toBe(true));
   it('never gives an activity change', () => expect(matchesTracker({ ...msg, stream: 'activity' }, {})).toBe(false));
+  const lock: LiveMessage = { ...msg, kind: 'lock.acquired', data: { id: 'l', service: 'api', environment: 7, owner: 'ci' } };
+  it.each([
+    [{}, true],
+    [{ service: 'api', environment: 7 }, true],
+    [{ service: 'web' }, false],
+    [{ environment: 1 }, false],
+    [{ service: 'api', type: 1, status: 3 }, true],
+  ])('lock.acquired: %p -> %p (service and environment only)', (filter, expected) => expect(matchesTracker(lock, filter)).toBe(expected));
 });
 
 describe('matchesActivity', () => {

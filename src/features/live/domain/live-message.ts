@@ -2,7 +2,8 @@ import type { Role } from '../../../auth/roles';
 
 /** Which API a mutation belongs to: tracker events or the Astra activity log. */
 export type LiveStream = 'tracker' | 'activity';
-export type LiveKind = 'created' | 'updated' | 'deleted';
+/** A tracker event's mutation, or (tracker streams) a waiter in a lock's line becoming its holder. */
+export type LiveKind = 'created' | 'updated' | 'deleted' | 'lock.acquired';
 
 /**
  * One logged mutation as the hub, the bus and the streams carry it (plain JSON, so it crosses NATS unchanged).
@@ -39,6 +40,12 @@ export interface TrackerStreamFilter {
 export function matchesTracker(msg: LiveMessage, filter: TrackerStreamFilter): boolean {
   if (msg.stream !== 'tracker') return false;
   if (msg.kind === 'deleted') return true;
+  // A lock (the lock as GET /locks/{id} returns it) has a service and an environment, no type, status or priority.
+  if (msg.kind === 'lock.acquired')
+    return (
+      (filter.service === undefined || msg.data.service === filter.service) &&
+      (filter.environment === undefined || msg.data.environment === filter.environment)
+    );
   const attributes = (msg.data.attributes ?? {}) as Record<string, unknown>;
   for (const field of ['service', 'environment', 'type', 'status', 'priority'] as const) {
     const wanted = filter[field];

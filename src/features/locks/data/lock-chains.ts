@@ -36,8 +36,11 @@ export function chainFields(key: string, chain: string): { chain?: string } {
 }
 
 export function toHead(record: LockGenerationRecord, chain: string): LockHead {
+  const queue = record.queue ? { queue: record.queue } : {};
   const value: LockState =
-    record.state === 'held' ? { state: 'held', lock: record.lock! } : { state: 'free', ...(record.ended ? { ended: record.ended } : {}) };
+    record.state === 'held'
+      ? { state: 'held', lock: record.lock!, ...queue }
+      : { state: 'free', ...(record.ended ? { ended: record.ended } : {}), ...queue };
   return { gen: record.gen, value, chain };
 }
 

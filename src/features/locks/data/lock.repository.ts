@@ -228,8 +228,11 @@ export class LockRepository {
   async pruneLockIds(before: Date, limit: number): Promise<number> {
     const old = await this.ids.find({ createdAt: { $lt: before } }, { projection: { _id: 1 }, limit }).toArray();
     if (old.length === 0) return 0;
-    const carried = await this.generations.find({}, { projection: { 'lock.lockId': 1, 'ended.lock.lockId': 1 } }).toArray();
-    const live = new Set(carried.flatMap((g) => [g.lock?.lockId, g.ended?.lock.lockId]));
+    const carried = await this.generations
+      .find({}, { projection: { 'lock.lockId': 1, 'ended.lock.lockId': 1, 'queue.ticketId': 1 } })
+      .toArray();
+    // A waiting ticket's id is its lock's id to be: kept while a generation carries the ticket.
+    const live = new Set(carried.flatMap((g) => [g.lock?.lockId, g.ended?.lock.lockId, ...(g.queue ?? []).map((t) => t.ticketId)]));
     const dead = old.map((r) => r._id).filter((id) => !live.has(id));
     if (dead.length === 0) return 0;
     return (await this.ids.deleteMany({ _id: { $in: dead }, createdAt: { $lt: before } })).deletedCount;

@@ -1,6 +1,6 @@
 import { ModelDefinition } from '@nestjs/mongoose';
 import { Schema } from 'mongoose';
-import type { HeldLock, LockEnd } from '../domain/lock-rules';
+import type { HeldLock, LockEnd, Ticket } from '../domain/lock-rules';
 
 export const LOCK_GENERATION_MODEL = 'LockGeneration';
 export const LOCK_HEAD_MODEL = 'LockHead';
@@ -30,6 +30,8 @@ export interface LockGenerationRecord {
   lock?: HeldLock;
   /** Free: how the previous holder's lock ended, when it was held. */
   ended?: { lock: HeldLock; how: LockEnd; by?: string };
+  /** The line of waiters after this change, oldest first (docs/locks.md, "Queue"); absent: nobody waits. */
+  queue?: Ticket[];
   writtenAt: Date;
 }
 
@@ -68,6 +70,7 @@ const generationSchema = new Schema<LockGenerationRecord>(
     state: { type: String, required: true },
     lock: Schema.Types.Mixed,
     ended: Schema.Types.Mixed,
+    queue: Schema.Types.Mixed,
     writtenAt: { type: Date, required: true },
   },
   { collection: 'lock_generations', versionKey: false },

@@ -14,11 +14,12 @@ export function holderView(lock: HeldLock) {
 
 /** 409 `urn:tracker:problems:locked` (gRPC ALREADY_EXISTS): another owner holds the key. */
 export class LockedError extends DomainError {
-  constructor(key: LockKey, holder: HeldLock) {
+  constructor(key: LockKey, holder: HeldLock, also?: string) {
     super(
       'locked',
       `The ${key.resource} lock of ${key.service} in environment ${key.environment} is held by ${JSON.stringify(holder.owner)} ` +
-        `(lock ${holder.lockId}, until ${holder.expiresAt.toISOString()}${holder.reason ? `, reason: ${JSON.stringify(holder.reason)}` : ''}).`,
+        `(lock ${holder.lockId}, until ${holder.expiresAt.toISOString()}${holder.reason ? `, reason: ${JSON.stringify(holder.reason)}` : ''})` +
+        `${also ? `, and ${also}` : ''}.`,
       { members: { holder: holderView(holder) } },
     );
   }

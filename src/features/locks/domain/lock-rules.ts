@@ -38,8 +38,29 @@ export interface HeldLock {
 /** How a lock stopped being held. */
 export type LockEnd = 'released' | 'forced' | 'expired';
 
-/** The state a generation records: held by one acquisition, or free (saying how the previous lock ended). */
-export type LockState = { state: 'held'; lock: HeldLock } | { state: 'free'; ended?: { lock: HeldLock; how: LockEnd; by?: string } };
+/** A waiter's ticket (domain/lock-queue.ts): its own lease (`expiresAt`), and the lock it asks for. Its id becomes the lock's id. */
+export interface Ticket {
+  ticketId: string;
+  owner: string;
+  reason?: string;
+  eventId?: string;
+  /** The lease of the lock once held. */
+  ttlSeconds: number;
+  /** The ticket's own lease: renewed by asking again (same owner, `wait: true`). */
+  waitSeconds: number;
+  queuedAt: Date;
+  expiresAt: Date;
+  by?: string;
+  caller?: string;
+}
+
+/**
+ * The state a generation records: held by one acquisition, or free (saying how the previous lock ended), and
+ * the line of waiters (`queue`, oldest first; absent on generations of earlier versions: nobody waits).
+ */
+export type LockState = ({ state: 'held'; lock: HeldLock } | { state: 'free'; ended?: { lock: HeldLock; how: LockEnd; by?: string } }) & {
+  queue?: Ticket[];
+};
 
 /** A key's newest generation: its number (0 = never used) and state. */
 export interface Head {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ProblemDto } from '../../../platform/openapi/problem.dto';
 import { EVENT_ENVIRONMENTS } from '../../../contract/enums';
 
@@ -72,4 +72,62 @@ export class LockHolderView {
 export class LockedProblemDto extends ProblemDto {
   @ApiProperty({ type: LockHolderView })
   holder!: LockHolderView;
+}
+
+/** 202: the caller joined the key's line (or, already in it, renewed its ticket). */
+export class QueuedLockView {
+  @ApiProperty({ enum: [true], type: 'boolean' })
+  queued!: true;
+
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Place in the line: 1 is next' })
+  position!: number;
+
+  @ApiProperty({ format: 'uuid', description: "The ticket; on its turn it is the lock's id (GET /locks/{ticketId} answers 200)" })
+  ticketId!: string;
+
+  @ApiProperty({ format: 'date-time', description: "The ticket's lease: ask again (same owner, wait: true) before it to keep the place" })
+  expiresAt!: string;
+}
+
+export class LockWaiterView {
+  @ApiProperty({ format: 'uuid' })
+  ticketId!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  position!: number;
+
+  @ApiProperty({ example: 'github_actions' })
+  owner!: string;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  reason!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  queuedAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: "The ticket's lease" })
+  expiresAt!: string;
+}
+
+/** One key's line: its holder (absent when free) and its live waiters, next first. */
+export class LockQueueView {
+  @ApiProperty({ example: 'user-service' })
+  service!: string;
+
+  @ApiProperty({ enum: EVENT_ENVIRONMENTS, type: 'integer' })
+  environment!: number;
+
+  @ApiProperty({ example: 'deployment' })
+  resource!: string;
+
+  @ApiPropertyOptional({ type: LockView, description: 'Absent when nobody holds it' })
+  holder?: LockView;
+
+  @ApiProperty({ type: [LockWaiterView] })
+  waiters!: LockWaiterView[];
+}
+
+export class LeftLockQueueView {
+  @ApiProperty({ format: 'uuid' })
+  ticketId!: string;
 }

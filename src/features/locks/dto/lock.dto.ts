@@ -20,6 +20,7 @@ import { IsIdentifier } from '../../../platform/validation/identifier';
 import { EmptyAsAbsent, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
 import type { LockPaging } from '../lock-leases';
 import { DEFAULT_RESOURCE, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../domain/lock-rules';
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, MIN_WAIT_SECONDS } from '../domain/lock-queue';
 import { describeValues, EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS } from '../../../contract/enums';
 import { MAX_PER_PAGE } from '../../tracker-events';
 
@@ -101,6 +102,82 @@ export class AcquireLockDto {
   @IsOptional()
   @IsMongoId({ message: 'must be a 24-character hexadecimal event id' })
   eventId?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Held by another owner: join the line (202 `{queued, position, ticketId}`) instead of 409. Asking again with the ' +
+      "same owner keeps the place and renews the ticket's lease; the ticket's id becomes the lock's id on its turn",
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  wait?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: DEFAULT_WAIT_SECONDS,
+    minimum: MIN_WAIT_SECONDS,
+    maximum: MAX_WAIT_SECONDS,
+    description: "With wait: the ticket's own lease; a ticket not renewed (asked again) within it leaves the line",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_WAIT_SECONDS)
+  @Max(MAX_WAIT_SECONDS)
+  waitSeconds?: number;
+}
+
+/** The key whose line is read: GET /locks/queue (REST query) and ListLockQueue (gRPC). */
+export class LockQueueQueryDto {
+  @ApiProperty({ example: 'user-service', minLength: 1, maxLength: 300 })
+  @RequiredText(300)
+  @IsIdentifier()
+  service!: string;
+
+  @ApiProperty({ type: 'integer', enum: EVENT_ENVIRONMENTS, description: describeValues(EVENT_ENVIRONMENT_LABELS) })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value))
+  @IsDefined()
+  @IsInt()
+  @IsIn([...EVENT_ENVIRONMENTS])
+  environment!: number;
+
+  @ApiPropertyOptional({ default: DEFAULT_RESOURCE, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })
+  @EmptyAsAbsent()
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: "must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit)",
+  })
+  resource?: string;
+}
+
+/** A ticket id in the path (REST); leaving the line. */
+export class TicketIdDto {
+  @ApiProperty({ example: '3b241101-e2bb-4255-8caf-4136c566a962', format: 'uuid' })
+  @LockId()
+  ticketId!: string;
+}
+
+export class LeaveLockQueueQueryDto {
+  @ApiPropertyOptional({
+    description:
+      "The waiter. With TRACKER_AUTH=off required unless force=true; with it required, default the caller's `sub` (another: admin only)",
+    maxLength: 200,
+  })
+  @OptionalText(200)
+  @IsIdentifier()
+  owner?: string;
+
+  @ApiPropertyOptional({ description: "Remove anyone's ticket (with TRACKER_AUTH=required, admin only)", default: false })
+  @QueryBoolean()
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  force?: boolean;
+}
+
+export class LeaveLockQueueRequestDto extends LeaveLockQueueQueryDto {
+  @LockId()
+  ticketId!: string;
 }
 
 /** A lock id in the path (REST) or request (gRPC). */
