@@ -194,15 +194,19 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
     ]);
     const reasons: DeployabilityReason[] = [];
     let notBefore = t;
-    for (const { key, lock } of locks) {
+    let unknownEnd = incidents.length > 0;
+    for (const { key, lock, waiting } of locks) {
       if (q.owner !== undefined && lock.owner === q.owner) continue;
       if (lock.expiresAt.getTime() <= t) continue;
+      // Someone else is first in the lock's queue: the lease ends, but the lock passes to them, not to the asker.
+      const handedOn = waiting.length > 0 && waiting[0] !== q.owner;
       reasons.push({
         kind: 'lock',
         id: lock.lockId,
-        title: `${key.resource} held by ${lock.owner}${lock.reason ? `: ${lock.reason}` : ''}`,
-        until: lock.expiresAt,
+        title: `${key.resource} held by ${lock.owner}${lock.reason ? `: ${lock.reason}` : ''}${handedOn ? ` (next in line: ${waiting[0]})` : ''}`,
+        ...(handedOn ? {} : { until: lock.expiresAt }),
       });
+      if (handedOn) unknownEnd = true;
       notBefore = Math.max(notBefore, lock.expiresAt.getTime());
     }
     const compiled = freezes.map((f) => this.compiledOf(f));
@@ -211,7 +215,7 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
       if (w) reasons.push({ kind: 'freeze', id: f._id, title: f.name, until: new Date(w.end) });
     });
     for (const incident of incidents) reasons.push({ kind: 'incident', id: incident.id, title: incident.title });
-    const next = incidents.length > 0 ? null : nextAllowedAt(compiled, t, notBefore);
+    const next = unknownEnd ? null : nextAllowedAt(compiled, t, notBefore);
     return { allowed: reasons.length === 0, reasons, nextAllowedAt: next === null ? null : new Date(next) };
   }
 
