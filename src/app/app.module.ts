@@ -20,6 +20,7 @@ import { SystemModule } from '../platform/system/system.module';
 import { TrackerEventsModule } from '../features/tracker-events';
 import { LiveModule } from '../features/live';
 import { CodeChangesModule } from '../features/code-changes';
+import { McpModule } from '../features/mcp';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
 import { IntakeModule } from '../features/intake';
@@ -56,6 +57,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   CodeChangesModule,
   InsightsModule,
   IntakeModule,
+  McpModule,
 ];
 
 @Module({})

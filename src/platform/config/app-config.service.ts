@@ -126,6 +126,9 @@ export class AppConfig {
   get autoLock() {
     return { enabled: this.env.AUTO_LOCK === 'on', ttlSeconds: this.env.AUTO_LOCK_TTL_SECONDS };
   }
+  get mcp() {
+    return { writeTools: this.env.MCP_WRITE_TOOLS === 'on', issuer: this.env.AUTH_ISSUER };
+  }
   get locksMaxActivePerCaller() {
     return this.env.LOCKS_MAX_ACTIVE_PER_CALLER;
   }

@@ -249,6 +249,10 @@ export class EnvironmentVariables {
   @Max(86400)
   AUTO_LOCK_TTL_SECONDS = 3600;
 
+  /** on: the MCP server (POST /mcp) also offers create_event, acquire_lock and release_lock (docs/mcp.md). */
+  @IsIn(['off', 'on'])
+  MCP_WRITE_TOOLS: 'off' | 'on' = 'off';
+
   /** Active locks one caller (verified user, else address) may hold at once; the next acquisition is a 429 (docs/locks.md). */
   @Transform(toInt)
   @IsInt()
