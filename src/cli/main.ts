@@ -6,6 +6,7 @@ import { deployCommand } from './commands/deploy';
 import { doraCommand } from './commands/dora';
 import { eventCommand } from './commands/event';
 import { lockCommand } from './commands/lock';
+import { mcpCommand } from './commands/mcp';
 import { CliError, ExitCode } from './exit-codes';
 
 /** The `tracker` program (docs/cli.md). Resolves with the exit code; bin/tracker.js exits with it. */
@@ -38,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
   program.addCommand(lockCommand(context));
   program.addCommand(deployCommand(context, (code) => (exitCode = code)));
   program.addCommand(doraCommand(context));
+  program.addCommand(mcpCommand(context));
   for (const command of program.commands) command.exitOverride().showHelpAfterError();
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride().showHelpAfterError();
 
