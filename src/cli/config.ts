@@ -29,7 +29,9 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
 
 /** Who holds a lock when --owner is not given: TRACKER_OWNER, else the CI's or the user's name. */
 export function defaultOwner(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TRACKER_OWNER || (env.GITHUB_ACTIONS ? `github-actions:${env.GITHUB_REPOSITORY ?? 'unknown'}` : `cli:${env.USER ?? 'unknown'}`);
+  return (
+    env.TRACKER_OWNER || (env.GITHUB_ACTIONS ? `github-actions:${env.GITHUB_REPOSITORY ?? 'unknown'}` : `cli:${env.USER ?? 'unknown'}`)
+  );
 }
 
 /** The environment the `tracker mcp` bridge and spawned commands inherit. */

@@ -29,7 +29,11 @@ function enumParser<E extends Members>(members: E, labels: Readonly<Record<numbe
   return (raw: string): E[keyof E] => {
     const number = /^\d+$/.test(raw) ? Number(raw) : byName.get(squash(raw));
     if (number === undefined || labels[number] === undefined)
-      throw new InvalidArgumentError(`must be one of ${Object.entries(labels).map(([v, l]) => `${l} (${v})`).join(', ')}`);
+      throw new InvalidArgumentError(
+        `must be one of ${Object.entries(labels)
+          .map(([v, l]) => `${l} (${v})`)
+          .join(', ')}`,
+      );
     return number as E[keyof E];
   };
 }

@@ -50,7 +50,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     if (err instanceof CliError) {
       process.stderr.write(`tracker: ${err.message}\n`);
-      if (err.problem && program.opts<{ output: string }>().output === 'json') process.stdout.write(`${JSON.stringify(err.problem, null, 2)}\n`);
+      if (err.problem && program.opts<{ output: string }>().output === 'json')
+        process.stdout.write(`${JSON.stringify(err.problem, null, 2)}\n`);
       return err.exitCode;
     }
     process.stderr.write(`tracker: ${(err as Error).stack ?? String(err)}\n`);

@@ -67,7 +67,11 @@ export function retryingFetch(options: RetryOptions, baseFetch: (input: Request)
       const reason = await retryReason(res);
       if (!reason) return res;
       if (attempt >= options.attempts)
-        throw new CliError(ExitCode.Unreachable, `${request.method} ${request.url}: still ${reason} after ${attempt} attempts`, await problemOf(res));
+        throw new CliError(
+          ExitCode.Unreachable,
+          `${request.method} ${request.url}: still ${reason} after ${attempt} attempts`,
+          await problemOf(res),
+        );
       const delay = retryDelayMs(attempt, res.headers.get('retry-after'), options.maxDelayMs);
       await res.body?.cancel();
       options.onRetry?.(reason, delay, attempt);

@@ -47,8 +47,8 @@ type Answer = { data?: unknown; error?: unknown; response: Response };
 async function result(call: Promise<Answer>): Promise<CallToolResult> {
   const { data, error, response } = await call;
   if (!response.ok) {
-    const problem = (error ?? { status: String(response.status) }) as Record<string, unknown>;
-    const summary = `${response.status} ${String(problem.title ?? 'Error')}${problem.detail ? `: ${String(problem.detail)}` : ''}`;
+    const problem = (error ?? { status: String(response.status) }) as { title?: string; detail?: string };
+    const summary = `${response.status} ${problem.title ?? 'Error'}${problem.detail ? `: ${problem.detail}` : ''}`;
     return { isError: true, content: [{ type: 'text', text: `${summary}\n${JSON.stringify(problem)}` }] };
   }
   const structured = data as Record<string, unknown>;
@@ -65,7 +65,8 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
   server.registerTool(
     'search_events',
     {
-      description: 'Search tracker events (deployments, operations, drifts, incidents, RPA usage) by any of service, type, environment, status, priority and time window; newest first, paginated.',
+      description:
+        'Search tracker events (deployments, operations, drifts, incidents, RPA usage) by any of service, type, environment, status, priority and time window; newest first, paginated.',
       inputSchema: {
         service: z.string().optional().describe('Exact service name'),
         type: type().optional(),
@@ -102,7 +103,12 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
 
   server.registerTool(
     'get_event',
-    { description: 'One tracker event by id, with its related event.', inputSchema: { id: z.string() }, outputSchema: event, annotations: read },
+    {
+      description: 'One tracker event by id, with its related event.',
+      inputSchema: { id: z.string() },
+      outputSchema: event,
+      annotations: read,
+    },
     (a) => result(api.GET('/api/v1alpha1/event/{id}', { params: { path: { id: a.id } } })),
   );
 
@@ -115,7 +121,12 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
         service: z.string().describe('Exact service name'),
         environment: environment().optional(),
         before: isoTime('End of the window (default now)').optional(),
-        hours: z.number().positive().max(24 * 31).optional().describe('Window length in hours (default 24)'),
+        hours: z
+          .number()
+          .positive()
+          .max(24 * 31)
+          .optional()
+          .describe('Window length in hours (default 24)'),
       },
       outputSchema: {
         window: z.object({ from: z.string(), to: z.string() }),
@@ -127,13 +138,21 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
     },
     async (a) => {
       const to = a.before ? new Date(a.before) : new Date();
-      if (Number.isNaN(to.getTime())) return { isError: true, content: [{ type: 'text', text: 'before: must be an ISO 8601 date or date-time' }] };
+      if (Number.isNaN(to.getTime()))
+        return { isError: true, content: [{ type: 'text', text: 'before: must be an ISO 8601 date or date-time' }] };
       const from = new Date(to.getTime() - (a.hours ?? 24) * 3_600_000);
       const window = { from: from.toISOString(), to: to.toISOString() };
       const search = (t: Five) =>
         api.GET('/api/v1alpha1/events/search', {
           params: {
-            query: { service: a.service, type: t, environment: a.environment as Env | undefined, start_date: window.from, end_date: window.to, per_page: 100 },
+            query: {
+              service: a.service,
+              type: t,
+              environment: a.environment as Env | undefined,
+              start_date: window.from,
+              end_date: window.to,
+              per_page: 100,
+            },
           },
         });
       const [deployments, incidents, changes] = await Promise.all([
@@ -171,7 +190,14 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
       result(
         api.GET('/api/v1alpha1/events/overlaps', {
           params: {
-            query: { from: a.from, to: a.to, by: a.by, service: a.service, environment: a.environment as Env | undefined, type: a.type as Five | undefined },
+            query: {
+              from: a.from,
+              to: a.to,
+              by: a.by,
+              service: a.service,
+              environment: a.environment as Env | undefined,
+              type: a.type as Five | undefined,
+            },
           },
         }),
       ),
@@ -187,20 +213,37 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
     },
     (a) =>
       result(
-        api.GET('/api/v1alpha1/locks', { params: { query: { service: a.service, environment: a.environment as Env | undefined, owner: a.owner, per_page: 100 } } }),
+        api.GET('/api/v1alpha1/locks', {
+          params: { query: { service: a.service, environment: a.environment as Env | undefined, owner: a.owner, per_page: 100 } },
+        }),
       ),
   );
 
   server.registerTool(
     'get_dora',
     {
-      description: "DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over a window, default the last 30 days in Production.",
-      inputSchema: { environment: environment().optional(), service: z.string().optional(), from: isoTime('Window start').optional(), to: isoTime('Window end').optional() },
-      outputSchema: z.looseObject({ deploymentFrequency: z.looseObject({}), leadTimeForChanges: z.looseObject({}), changeFailureRate: z.looseObject({}), recoveryTime: z.looseObject({}) }),
+      description:
+        "DORA's four keys (deployment frequency, lead time for changes, change failure rate, recovery time) over a window, default the last 30 days in Production.",
+      inputSchema: {
+        environment: environment().optional(),
+        service: z.string().optional(),
+        from: isoTime('Window start').optional(),
+        to: isoTime('Window end').optional(),
+      },
+      outputSchema: z.looseObject({
+        deploymentFrequency: z.looseObject({}),
+        leadTimeForChanges: z.looseObject({}),
+        changeFailureRate: z.looseObject({}),
+        recoveryTime: z.looseObject({}),
+      }),
       annotations: read,
     },
     (a) =>
-      result(api.GET('/api/v1alpha1/insights/dora', { params: { query: { environment: a.environment as Env | undefined, service: a.service, from: a.from, to: a.to } } })),
+      result(
+        api.GET('/api/v1alpha1/insights/dora', {
+          params: { query: { environment: a.environment as Env | undefined, service: a.service, from: a.from, to: a.to } },
+        }),
+      ),
   );
 
   if (!options.writeTools) return;
@@ -247,7 +290,8 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
   server.registerTool(
     'acquire_lock',
     {
-      description: 'Take the deployment lock of (service, environment, resource) (needs the writer role); held by another owner: a tool error naming the holder.',
+      description:
+        'Take the deployment lock of (service, environment, resource) (needs the writer role); held by another owner: a tool error naming the holder.',
       inputSchema: {
         service: z.string(),
         environment: environment(),
@@ -262,7 +306,14 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
     (a) =>
       result(
         api.POST('/api/v1alpha1/locks', {
-          body: { service: a.service, environment: a.environment as Env, resource: a.resource, owner: a.owner, reason: a.reason, ttlSeconds: a.ttlSeconds },
+          body: {
+            service: a.service,
+            environment: a.environment as Env,
+            resource: a.resource,
+            owner: a.owner,
+            reason: a.reason,
+            ttlSeconds: a.ttlSeconds,
+          },
         }),
       ),
   );

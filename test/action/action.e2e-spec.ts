@@ -23,7 +23,10 @@ interface Action {
 
 const action = load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Action;
 
-function runDeployStep(inputs: Record<string, string>, dir: string): Promise<{ code: number | null; outputs: Record<string, string>; log: string }> {
+function runDeployStep(
+  inputs: Record<string, string>,
+  dir: string,
+): Promise<{ code: number | null; outputs: Record<string, string>; log: string }> {
   const step = action.runs.steps.find((s) => s.id === 'deploy')!;
   const values = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, inputs[name] ?? spec.default ?? '']));
   const env = Object.fromEntries(
@@ -33,7 +36,15 @@ function runDeployStep(inputs: Record<string, string>, dir: string): Promise<{ c
   writeFileSync(outputFile, '');
   return new Promise((resolve) => {
     const child = spawn(step.shell, ['-e', '-c', step.run], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: outputFile, GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'org/app', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        GITHUB_ACTION_PATH: ROOT,
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_REPOSITORY: 'org/app',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';
@@ -65,13 +76,16 @@ describe('GitHub Action (action.yml) against a live service', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is a composite action whose event-id output is the deploy step\'s', () => {
+  it("is a composite action whose event-id output is the deploy step's", () => {
     expect(action.runs.using).toBe('composite');
     expect(action.outputs['event-id'].value).toBe('${{ steps.deploy.outputs.event-id }}');
   });
 
   it('a succeeding run: exit 0, the event id as output, the deployment Success, the lock released', async () => {
-    const r = await runDeployStep({ run: 'echo "shipping $((40 + 2))"', service, environment: 'Production', lock: 'true', url: app.http }, dir);
+    const r = await runDeployStep(
+      { run: 'echo "shipping $((40 + 2))"', service, environment: 'Production', lock: 'true', url: app.http },
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(r.log).toContain('shipping 42');
     const event = (await http('GET', `${app.http}/api/v1alpha1/event/${r.outputs['event-id']}`)).body;

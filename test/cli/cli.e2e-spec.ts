@@ -46,7 +46,20 @@ describe('tracker CLI against a live service', () => {
 
   it('event create, get, update, list, search (enums by name or number, human and JSON output)', async () => {
     const created = await runCli(
-      ['event', 'create', '--title', 'Deploy v1', '--service', service, '--environment', 'production', '--status', 'start', '--priority', 'P2'],
+      [
+        'event',
+        'create',
+        '--title',
+        'Deploy v1',
+        '--service',
+        service,
+        '--environment',
+        'production',
+        '--status',
+        'start',
+        '--priority',
+        'P2',
+      ],
       env,
     );
     expect(created).toMatchObject({ code: 0, stderr: '' });
@@ -110,7 +123,9 @@ describe('tracker CLI against a live service', () => {
   it('dora prints the four keys', async () => {
     const human = await runCli(['dora', '--environment', 'production', '--service', service], env);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^Production \/ .*\ndeployment frequency .*\nlead time for changes .*\nchange failure rate .*\nrecovery time /);
+    expect(human.stdout).toMatch(
+      /^Production \/ .*\ndeployment frequency .*\nlead time for changes .*\nchange failure rate .*\nrecovery time /,
+    );
     const json = await runCli(['-o', 'json', 'dora'], env);
     expect(JSON.parse(json.stdout)).toHaveProperty('deploymentFrequency.count');
   });
@@ -119,14 +134,31 @@ describe('tracker CLI against a live service', () => {
     const svc = `${service}-ok`;
     const idFile = join(dir, 'ok-id');
     const run = await runCli(
-      ['deploy', '--service', svc, '--environment', 'production', '--lock', '--id-file', idFile, '--', process.execPath, '-e', 'console.log("deploying")'],
+      [
+        'deploy',
+        '--service',
+        svc,
+        '--environment',
+        'production',
+        '--lock',
+        '--id-file',
+        idFile,
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("deploying")',
+      ],
       env,
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('deploying\n');
     const id = readFileSync(idFile, 'utf8').trim();
     const [event] = await eventsOf(svc);
-    expect(event).toMatchObject({ id, title: `Deploy ${svc} to Production`, attributes: { type: 1, status: 3, environment: 7, owner: 'pipeline-1' } });
+    expect(event).toMatchObject({
+      id,
+      title: `Deploy ${svc} to Production`,
+      attributes: { type: 1, status: 3, environment: 7, owner: 'pipeline-1' },
+    });
     expect(event.attributes.message).toMatch(/^exit code 0 after \d+\.\d s$/);
     expect(Date.parse(event.attributes.endDate)).toBeGreaterThanOrEqual(Date.parse(event.attributes.startDate));
     expect(run.stderr).toContain(`released lock`);
@@ -135,7 +167,10 @@ describe('tracker CLI against a live service', () => {
 
   it("deploy around a failing command: Failure, and the command's exit code", async () => {
     const svc = `${service}-fail`;
-    const run = await runCli(['deploy', '--service', svc, '--environment', 'UAT', '--lock', '--', process.execPath, '-e', 'process.exit(7)'], env);
+    const run = await runCli(
+      ['deploy', '--service', svc, '--environment', 'UAT', '--lock', '--', process.execPath, '-e', 'process.exit(7)'],
+      env,
+    );
     expect(run.code).toBe(7);
     const [event] = await eventsOf(svc);
     expect(event.attributes).toMatchObject({ status: 4, message: expect.stringMatching(/^exit code 7 after /) });
@@ -144,10 +179,23 @@ describe('tracker CLI against a live service', () => {
 
   it('deploy with the lock held by another owner: refused (exit 2), no event, the command never runs', async () => {
     const svc = `${service}-held`;
-    expect((await runCli(['lock', 'acquire', '--service', svc, '--environment', 'production', '--owner', 'someone-else'], env)).code).toBe(0);
+    expect((await runCli(['lock', 'acquire', '--service', svc, '--environment', 'production', '--owner', 'someone-else'], env)).code).toBe(
+      0,
+    );
     const marker = join(dir, 'held-ran');
     const run = await runCli(
-      ['deploy', '--service', svc, '--environment', 'production', '--lock', '--', process.execPath, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+      [
+        'deploy',
+        '--service',
+        svc,
+        '--environment',
+        'production',
+        '--lock',
+        '--',
+        process.execPath,
+        '-e',
+        `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+      ],
       env,
     );
     expect(run.code).toBe(2);
@@ -159,7 +207,18 @@ describe('tracker CLI against a live service', () => {
   it('SIGTERM during deploy: the command is stopped, the event finished as Error, the lock released', async () => {
     const svc = `${service}-term`;
     const cli = startCli(
-      ['deploy', '--service', svc, '--environment', 'production', '--lock', '--', process.execPath, '-e', 'console.log("running"); setInterval(() => {}, 1000)'],
+      [
+        'deploy',
+        '--service',
+        svc,
+        '--environment',
+        'production',
+        '--lock',
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("running"); setInterval(() => {}, 1000)',
+      ],
       env,
     );
     await cli.waitFor('running');
@@ -189,15 +248,18 @@ describe('tracker CLI against a live service', () => {
           res.end(JSON.stringify({ type: 'urn:tracker:problems:unavailable', title: 'Unavailable', detail: 'store down', status: '503' }));
           return;
         }
-        const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          if (fault === 'lose-answer') {
-            answer.resume();
-            answer.on('end', () => res.destroy());
-            return;
-          }
-          res.writeHead(answer.statusCode!, answer.headers);
-          answer.pipe(res);
-        });
+        const upstream = request(
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            if (fault === 'lose-answer') {
+              answer.resume();
+              answer.on('end', () => res.destroy());
+              return;
+            }
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.pipe(res);
+          },
+        );
         req.pipe(upstream);
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));

@@ -31,7 +31,10 @@ describe('MCP over Streamable HTTP, auth off, read tools only (the default)', ()
     client = await connect(app.http);
     const at = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
     const create = async (body: unknown) => (await http('POST', `${app.http}/api/v1alpha1/event`, { body })).body.id as string;
-    deploymentId = await create({ title: 'Deploy v2', attributes: { type: 1, service, environment: 7, status: 3, startDate: at(90), endDate: at(80) } });
+    deploymentId = await create({
+      title: 'Deploy v2',
+      attributes: { type: 1, service, environment: 7, status: 3, startDate: at(90), endDate: at(80) },
+    });
     await create({ title: 'Checkout down', attributes: { type: 4, service, environment: 7, status: 7, startDate: at(30) } });
     await create({ title: 'Old deploy', attributes: { type: 1, service, environment: 7, status: 3, startDate: at(60 * 30) } });
     await http('POST', `${app.http}/api/v1alpha1/changes`, { body: { service, sha: 'abc1234', mergedAt: at(120) } });
@@ -52,7 +55,10 @@ describe('MCP over Streamable HTTP, auth off, read tools only (the default)', ()
   });
 
   it('search_events and get_event', async () => {
-    const found: any = await client.callTool({ name: 'search_events', arguments: { service, type: 'Deployment', environment: 'production' } });
+    const found: any = await client.callTool({
+      name: 'search_events',
+      arguments: { service, type: 'Deployment', environment: 'production' },
+    });
     expect(found.isError).toBeFalsy();
     expect(found.structuredContent.events.map((e: any) => e.title)).toEqual(['Deploy v2', 'Old deploy']);
     const one: any = await client.callTool({ name: 'get_event', arguments: { id: deploymentId } });
@@ -129,7 +135,10 @@ describe('MCP over Streamable HTTP with TRACKER_AUTH=required and MCP_WRITE_TOOL
     await reader.close();
 
     const writer = await connect(app.http, trackerHeaders('writer'));
-    const created: any = await writer.callTool({ name: 'create_event', arguments: { title: 'From an assistant', type: 'Operation', service, environment: 'UAT' } });
+    const created: any = await writer.callTool({
+      name: 'create_event',
+      arguments: { title: 'From an assistant', type: 'Operation', service, environment: 'UAT' },
+    });
     expect(created.isError).toBeFalsy();
     expect(created.structuredContent).toMatchObject({ title: 'From an assistant', attributes: { type: 2, environment: 4, source: 'mcp' } });
     const lock: any = await writer.callTool({ name: 'acquire_lock', arguments: { service, environment: 4, reason: 'assistant' } });

@@ -13,7 +13,12 @@ import { trackerHeaders } from '../support/tracker-roles';
 async function spawnMcp(env: Record<string, string>, args: string[] = []): Promise<Client> {
   const client = new Client({ name: 'tracker-stdio-e2e', version: '1.0.0' });
   await client.connect(
-    new StdioClientTransport({ command: process.execPath, args: [TRACKER_BIN, 'mcp', ...args], env: { PATH: process.env.PATH ?? '', ...env }, stderr: 'pipe' }),
+    new StdioClientTransport({
+      command: process.execPath,
+      args: [TRACKER_BIN, 'mcp', ...args],
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stderr: 'pipe',
+    }),
   );
   return client;
 }
@@ -29,7 +34,10 @@ describe('tracker mcp over stdio', () => {
     eventId = (
       await http('POST', `${app.http}/api/v1alpha1/event`, {
         headers: writer,
-        body: { title: 'Deploy v3', attributes: { type: 1, service, environment: 7, status: 3, startDate: new Date(Date.now() - 3_600_000).toISOString() } },
+        body: {
+          title: 'Deploy v3',
+          attributes: { type: 1, service, environment: 7, status: 3, startDate: new Date(Date.now() - 3_600_000).toISOString() },
+        },
       })
     ).body.id;
   });
@@ -40,7 +48,14 @@ describe('tracker mcp over stdio', () => {
     const client = await spawnMcp({ TRACKER_URL: app.http, TRACKER_TOKEN: token });
     try {
       const { tools } = await client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['get_dora', 'get_event', 'list_locks', 'list_overlaps', 'recent_changes', 'search_events']);
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'get_dora',
+        'get_event',
+        'list_locks',
+        'list_overlaps',
+        'recent_changes',
+        'search_events',
+      ]);
       const now = new Date().toISOString();
       const calls: [string, Record<string, unknown>][] = [
         ['search_events', { service }],

@@ -44,7 +44,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** The attribute flags shared by create and update, named like the API's fields. */
 function attributeFlags(cmd: Command, serviceRequired: boolean): Command {
-  return (serviceRequired ? cmd.requiredOption('--service <name>', 'attributes.service') : cmd.option('--service <name>', 'attributes.service'))
+  return (
+    serviceRequired ? cmd.requiredOption('--service <name>', 'attributes.service') : cmd.option('--service <name>', 'attributes.service')
+  )
     .option('--type <type>', 'Deployment, Operation, Drift, Incident, RPA Usage (or 1-5)', parseType)
     .option('--environment <env>', 'Development ... Production, MCO (or 1-8)', parseEnvironment)
     .option('--status <status>', 'Start, Success, Failure, Warning, Error, Open, Close, Done (or the number)', parseStatus)
@@ -114,15 +116,15 @@ export function eventCommand(context: () => CliContext): Command {
       .requiredOption('--title <text>', 'title'),
     true,
   ).action(async (o: AttributeOptions & { title: string }) => {
-      const ctx = context();
-      const { attributes, links } = attributesOf(o);
-      const body = { title: o.title, attributes: { type: 1, source: 'tracker-cli', ...attributes }, links } as CreateBody;
-      const created = await answer(
-        ctx.api.POST('/api/v1alpha1/event', { body, params: { header: { 'Idempotency-Key': idempotencyKey() } } }),
-        'create event',
-      );
-      print(ctx, created, () => [created.id]);
-    });
+    const ctx = context();
+    const { attributes, links } = attributesOf(o);
+    const body = { title: o.title, attributes: { type: 1, source: 'tracker-cli', ...attributes }, links } as CreateBody;
+    const created = await answer(
+      ctx.api.POST('/api/v1alpha1/event', { body, params: { header: { 'Idempotency-Key': idempotencyKey() } } }),
+      'create event',
+    );
+    print(ctx, created, () => [created.id]);
+  });
 
   attributeFlags(event.command('update').description('Update an event (only the flags given change)').argument('<id>', 'event id'), false)
     .option('--title <text>', 'title')

@@ -41,7 +41,9 @@ export async function acquireLock(ctx: CliContext, o: AcquireOptions): Promise<L
 
 export async function releaseLock(ctx: CliContext, id: string, owner: string | undefined, force?: boolean) {
   return answer(
-    ctx.api.DELETE('/api/v1alpha1/locks/{id}', { params: { path: { id }, query: { owner: force ? owner : (owner ?? defaultOwner()), force } } }),
+    ctx.api.DELETE('/api/v1alpha1/locks/{id}', {
+      params: { path: { id }, query: { owner: force ? owner : (owner ?? defaultOwner()), force } },
+    }),
     'release lock',
   );
 }
@@ -80,7 +82,7 @@ export function lockCommand(context: () => CliContext): Command {
 
   lock
     .command('release')
-    .description('Release a lock you hold (--force: anyone\'s, logged)')
+    .description("Release a lock you hold (--force: anyone's, logged)")
     .argument('<id>', 'lock id')
     .option('--owner <name>', 'holder (default as acquire)')
     .option('--force', "release another owner's lock")

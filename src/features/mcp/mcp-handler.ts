@@ -88,7 +88,9 @@ export class McpHandler implements OnModuleInit {
   }
 
   /** RFC 9728 protected-resource metadata: this service's /mcp, protected by AUTH_ISSUER's tokens. */
-  resourceMetadata(req: FastifyRequest): { resource: string; authorization_servers: string[]; bearer_methods_supported: string[] } | undefined {
+  resourceMetadata(
+    req: FastifyRequest,
+  ): { resource: string; authorization_servers: string[]; bearer_methods_supported: string[] } | undefined {
     const issuer = this.config.mcp.issuer;
     if (!issuer) return undefined;
     return { resource: `${baseUrl(req)}${MCP_PATH}`, authorization_servers: [issuer], bearer_methods_supported: ['header'] };
