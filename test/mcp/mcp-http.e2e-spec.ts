@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from '../support/app-harness';
 import { http } from '../support/http';
 import { oidcMinter } from '../support/oidc-issuer';
-import { trackerHeaders } from '../support/tracker-roles';
+import { TRACKER_CALLERS, trackerHeaders, trackerVerdict } from '../support/tracker-roles';
 
 /*
  * The MCP server at POST /mcp, through the SDK's own client over Streamable HTTP: the tools listed, each
@@ -123,6 +123,50 @@ describe('MCP over Streamable HTTP with TRACKER_AUTH=required and MCP_WRITE_TOOL
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
     await expect(connect(app.http)).rejects.toThrow(/401/);
     expect((await fetch(`${app.http}/.well-known/oauth-protected-resource`)).status).toBe(404);
+  });
+
+  /** One JSON-RPC request to /mcp, as an MCP client sends it (no session: the server is stateless). */
+  const rpc = (headers: Record<string, string>, body: string, accept = 'application/json, text/event-stream') =>
+    fetch(`${app.http}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...headers }, body });
+
+  it.each(TRACKER_CALLERS)('auth table: POST /mcp by %s (needs reader, like the REST reads)', async (caller) => {
+    const res = await rpc(trackerHeaders(caller), JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
+    const verdict = trackerVerdict(caller, 'reader');
+    expect(res.status).toBe(verdict === 'allowed' ? 200 : verdict === 'unauthenticated' ? 401 : 403);
+    if (verdict === 'allowed') expect(((await res.json()) as any).result.tools.length).toBe(9);
+  });
+
+  it('hostile requests are 4xx or JSON-RPC errors, never a 5xx, and hostile tool arguments are tool errors', async () => {
+    const reader = trackerHeaders('reader');
+    const call = (name: string, args: unknown) =>
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: args } });
+    const bodies: [string, string?][] = [
+      [''],
+      ['not json'],
+      ['[]'],
+      ['{}'],
+      ['{"jsonrpc":"2.0"}'],
+      ['{"jsonrpc":"2.0","id":1,"method":"no/such/method"}'],
+      [JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/list' })))],
+      [call('get_event', { id: { $gt: '' } })],
+      [call('get_event', { id: '../../etc/passwd' })],
+      [call('search_events', { service: 'x'.repeat(100_000) })],
+      [call('list_overlaps', { from: '2024-13-45', to: 'never' })],
+      [call('get_dora', { environment: 'Mars' })],
+      [call('nope', {})],
+      [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html'],
+    ];
+    for (const [body, accept] of bodies) {
+      const res = await rpc(reader, body, accept);
+      expect({ body: body.slice(0, 80), status: res.status < 500 }).toEqual({ body: body.slice(0, 80), status: true });
+      const answer = await res.text();
+      if (res.status === 200 && body.includes('tools/call'))
+        expect({ body: body.slice(0, 80), isError: JSON.parse(answer).result?.isError ?? JSON.parse(answer).error !== undefined }).toEqual({
+          body: body.slice(0, 80),
+          isError: true,
+        });
+    }
+    expect((await rpc(reader, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }))).status).toBe(200);
   });
 
   it('a reader sees the write tools but is refused by their routes (403 as a tool error); a writer uses them', async () => {
