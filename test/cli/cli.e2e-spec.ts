@@ -310,3 +310,53 @@ describe('tracker CLI against a live service', () => {
     });
   });
 });
+
+describe('tracker deploy with AUTO_LOCK=on (the event itself takes the lock)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ env: { AUTO_LOCK: 'on' } });
+  });
+  afterAll(() => app?.close());
+  const locksOf = async (svc: string) => (await http('GET', `${app.http}/api/v1alpha1/locks?service=${svc}`)).body.locks as any[];
+
+  it('--lock and the automatic lock are one lock of one owner: the deploy succeeds and leaves no lock', async () => {
+    const svc = `auto-${randomUUID().slice(0, 8)}`;
+    const run = await runCli(['deploy', '--service', svc, '--environment', 'production', '--lock', '--', process.execPath, '-e', ''], {
+      TRACKER_URL: app.http,
+      TRACKER_OWNER: 'pipeline-a',
+    });
+    expect(run.code).toBe(0);
+    expect(await locksOf(svc)).toEqual([]);
+  });
+
+  it("another owner's deploy while one runs is refused by the event create (exit 2), and the first finishes normally", async () => {
+    const svc = `auto-${randomUUID().slice(0, 8)}`;
+    const first = startCli(
+      [
+        'deploy',
+        '--service',
+        svc,
+        '--environment',
+        'production',
+        '--',
+        process.execPath,
+        '-e',
+        'console.log("running"); process.stdin.resume(); setTimeout(() => {}, 30000)',
+      ],
+      {
+        TRACKER_URL: app.http,
+        TRACKER_OWNER: 'pipeline-a',
+      },
+    );
+    await first.waitFor('running');
+    const second = await runCli(['deploy', '--service', svc, '--environment', 'production', '--', process.execPath, '-e', ''], {
+      TRACKER_URL: app.http,
+      TRACKER_OWNER: 'pipeline-b',
+    });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain('pipeline-a');
+    first.child.kill('SIGTERM');
+    expect((await first.done).code).toBe(143);
+    expect(await locksOf(svc)).toEqual([]);
+  });
+});
