@@ -165,6 +165,39 @@ describe('tracker CLI against a live service', () => {
     expect(await locksOf(svc)).toEqual([]);
   });
 
+  it('deploy keeps renewing its lock while a command outlives the lease', async () => {
+    const svc = `${service}-long`;
+    const cli = startCli(
+      [
+        'deploy',
+        '--service',
+        svc,
+        '--environment',
+        'production',
+        '--lock',
+        '--ttl',
+        '10',
+        '--',
+        process.execPath,
+        '-e',
+        'setInterval(() => {}, 1000)',
+      ],
+      env,
+    );
+    const [first] = await (async () => {
+      await cli.waitFor('started');
+      return locksOf(svc);
+    })();
+    await cli.waitFor(/renewed lock .*\n(.|\n)*renewed lock .*\n(.|\n)*renewed lock /);
+    // Three renewals at a third of the 10 s lease each: past the first lease, the same lock is still held.
+    const [held] = await locksOf(svc);
+    expect(held.id).toBe(first.id);
+    expect(Date.parse(held.expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
+    cli.child.kill('SIGTERM');
+    expect((await cli.done).code).toBe(143);
+    expect(await locksOf(svc)).toEqual([]);
+  });
+
   it("deploy around a failing command: Failure, and the command's exit code", async () => {
     const svc = `${service}-fail`;
     const run = await runCli(

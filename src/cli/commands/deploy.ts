@@ -25,6 +25,26 @@ interface DeployOptions {
   idFile?: string;
 }
 
+/** The lease the service gives a lock without ttlSeconds (AcquireLockDto's default). */
+const DEFAULT_TTL_SECONDS = 3600;
+
+/** Renews the lock every third of its lease while the command runs, so a long deployment keeps it. */
+function keepRenewing(ctx: CliContext, id: string, owner: string, ttlSeconds: number): NodeJS.Timeout {
+  const timer = setInterval(
+    () =>
+      void answer(
+        ctx.api.POST('/api/v1alpha1/locks/{id}/renew', { params: { path: { id } }, body: { owner, ttlSeconds } }),
+        'renew lock',
+      ).then(
+        (lock) => ctx.err(`tracker: renewed lock ${id} until ${lock.expiresAt}\n`),
+        (err: Error) => ctx.err(`tracker: the lock ${id} could not be renewed: ${err.message}\n`),
+      ),
+    (ttlSeconds * 1000) / 3,
+  );
+  timer.unref();
+  return timer;
+}
+
 const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGTERM: 15 };
 
 /** Runs the command with its output streamed to ours; resolves with its exit code (128 + n for a signal). */
@@ -63,6 +83,7 @@ export async function deploy(ctx: CliContext, o: DeployOptions, command: string[
 
   let lockId: string | undefined;
   let eventId: string | undefined;
+  let renewing: NodeJS.Timeout | undefined;
   try {
     if (o.lock) {
       const lock = await acquireLock(ctx, {
@@ -102,7 +123,9 @@ export async function deploy(ctx: CliContext, o: DeployOptions, command: string[
       ctx.err(`tracker: deployment ${eventId} started\n`);
     }
 
+    if (lockId) renewing = keepRenewing(ctx, lockId, owner, o.ttl ?? DEFAULT_TTL_SECONDS);
     const code = interrupted ? 128 + (SIGNAL_NUMBERS[interrupted] ?? 1) : await run(command, (k) => (kill = k));
+    clearInterval(renewing);
     const ended = new Date();
     const seconds = ((ended.getTime() - started.getTime()) / 1000).toFixed(1);
     const status = interrupted ? EventStatus.Error : code === 0 ? EventStatus.Success : EventStatus.Failure;
@@ -119,6 +142,7 @@ export async function deploy(ctx: CliContext, o: DeployOptions, command: string[
     }
     return code;
   } finally {
+    clearInterval(renewing);
     if (lockId) {
       await releaseLock(ctx, lockId, owner).then(
         () => ctx.err(`tracker: released lock ${lockId}\n`),
