@@ -8,12 +8,19 @@ import { retryingFetch } from './retrying-fetch';
 /** The typed client of the REST API, generated from docs/openapi.json (src/contract/api-types.ts). */
 export type TrackerApi = ReturnType<typeof createClient<paths>>;
 
-export function trackerApi(config: CliConfig, onRetry?: (reason: string, delayMs: number, attempt: number) => void): TrackerApi {
-  return createClient<paths>({
-    baseUrl: config.url,
-    headers: config.token ? { authorization: `Bearer ${config.token}` } : {},
-    fetch: retryingFetch({ attempts: config.attempts, maxDelayMs: config.maxDelayMs, onRetry }),
-  });
+/** Sends one request with the CLI's retries (network errors, 429, 503). */
+export type Send = (request: Request) => Promise<Response>;
+
+export function retryingSend(config: CliConfig, onRetry?: (reason: string, delayMs: number, attempt: number) => void): Send {
+  return retryingFetch({ attempts: config.attempts, maxDelayMs: config.maxDelayMs, onRetry });
+}
+
+export function authHeaders(config: CliConfig): Record<string, string> {
+  return config.token ? { authorization: `Bearer ${config.token}` } : {};
+}
+
+export function trackerApi(config: CliConfig, send: Send): TrackerApi {
+  return createClient<paths>({ baseUrl: config.url, headers: authHeaders(config), fetch: send });
 }
 
 /** A key per create: the retries of one create carry it, so the service stores the create once. */

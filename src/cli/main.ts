@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { trackerApi } from './api';
+import { retryingSend, trackerApi } from './api';
 import { resolveConfig, type GlobalFlags } from './config';
 import type { CliContext } from './context';
+import { checkCommand } from './commands/check';
 import { deployCommand } from './commands/deploy';
 import { doraCommand } from './commands/dora';
 import { eventCommand } from './commands/event';
@@ -26,9 +27,11 @@ export async function runCli(argv: string[]): Promise<number> {
     const flags = program.opts<GlobalFlags & { output: string }>();
     const config = resolveConfig(flags);
     const err = (text: string) => void process.stderr.write(text);
+    const send = retryingSend(config, (reason, delayMs, attempt) => err(`tracker: ${reason}; retry ${attempt} in ${delayMs} ms\n`));
     return {
       config,
-      api: trackerApi(config, (reason, delayMs, attempt) => err(`tracker: ${reason}; retry ${attempt} in ${delayMs} ms\n`)),
+      send,
+      api: trackerApi(config, send),
       json: flags.output === 'json',
       out: (text) => void process.stdout.write(text),
       err,
@@ -38,6 +41,7 @@ export async function runCli(argv: string[]): Promise<number> {
   program.addCommand(eventCommand(context));
   program.addCommand(lockCommand(context));
   program.addCommand(deployCommand(context, (code) => (exitCode = code)));
+  program.addCommand(checkCommand(context, (code) => (exitCode = code)));
   program.addCommand(doraCommand(context));
   program.addCommand(mcpCommand(context));
   for (const command of program.commands) command.exitOverride().showHelpAfterError();

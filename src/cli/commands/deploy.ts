@@ -8,6 +8,7 @@ import { defaultOwner } from '../config';
 import type { CliContext } from '../context';
 import { labels, parseEnvironment } from '../enums';
 import { CliError, ExitCode } from '../exit-codes';
+import { blockedLines, checkDeployability } from './check';
 import { acquireLock, releaseLock } from './lock';
 import { integer } from './event';
 
@@ -20,6 +21,7 @@ interface DeployOptions {
   message?: string;
   owner?: string;
   lock?: boolean;
+  check?: boolean;
   resource?: string;
   ttl?: number;
   idFile?: string;
@@ -85,6 +87,13 @@ export async function deploy(ctx: CliContext, o: DeployOptions, command: string[
   let eventId: string | undefined;
   let renewing: NodeJS.Timeout | undefined;
   try {
+    if (o.check) {
+      const d = await checkDeployability(ctx, { service: o.service, environment: o.environment, owner });
+      if (!d.allowed) {
+        for (const line of blockedLines(d)) ctx.err(`tracker: ${line}\n`);
+        return ExitCode.Blocked;
+      }
+    }
     if (o.lock) {
       const lock = await acquireLock(ctx, {
         service: o.service,
@@ -167,6 +176,7 @@ export function deployCommand(context: () => CliContext, exit: (code: number) =>
     .option('--message <text>', 'event message (the outcome is appended)')
     .option('--owner <name>', 'lock holder and event owner (default TRACKER_OWNER, else the CI or user name)')
     .option('--lock', 'hold the deployment lock while the command runs (held by another: exit 2)')
+    .option('--check', 'ask GET /deployability first; blocked (freeze, incident, lock): exit 3, nothing recorded or run')
     .option('--resource <name>', 'lock resource (default deployment)')
     .option('--ttl <seconds>', 'lock lease in seconds', integer)
     .option('--id-file <path>', 'write the event id to this file once created')
