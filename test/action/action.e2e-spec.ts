@@ -93,6 +93,13 @@ describe('GitHub Action (action.yml) against a live service', () => {
     expect((await http('GET', `${app.http}/api/v1alpha1/locks?service=${service}`)).body.locks).toEqual([]);
   });
 
+  it('check against a service without the deployability route: the step fails (exit 2) before anything runs', async () => {
+    const r = await runDeployStep({ run: 'echo should-not-run', service, environment: '7', check: 'true', url: app.http }, dir);
+    expect(r.code).toBe(2);
+    expect(r.log).not.toContain('should-not-run');
+    expect(r.outputs).toEqual({});
+  });
+
   it("a failing run: the step fails with the command's code, the event id still output, the deployment Failure", async () => {
     const r = await runDeployStep({ run: 'exit 3', service, environment: '4', title: 'Deploy with a bug', url: app.http }, dir);
     expect(r.code).toBe(3);
