@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -22,6 +22,8 @@ const FORWARDED = ['authorization', 'x-request-id'] as const;
  */
 @Injectable()
 export class McpHandler implements OnModuleInit {
+  private readonly logger = new Logger(McpHandler.name);
+
   constructor(
     private readonly adapter: HttpAdapterHost,
     private readonly config: AppConfig,
@@ -54,8 +56,17 @@ export class McpHandler implements OnModuleInit {
       void transport.close();
       void server.close();
     });
-    await server.connect(transport);
-    await transport.handleRequest(req.raw, reply.raw, req.body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req.raw, reply.raw, req.body);
+    } catch (err) {
+      // The reply is hijacked, so the exception filter cannot answer: a JSON-RPC internal error, logged.
+      this.logger.error({ err }, 'MCP request failed');
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: 'Internal error' } }));
+      }
+    }
   }
 
   /** The REST API as this caller sees it, through Fastify inject instead of the network. */
