@@ -36,6 +36,21 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/contract/' },
     },
     {
+      name: 'cli-over-the-contract',
+      comment:
+        'src/cli is a client of the service: it talks HTTP through the generated contract (openapi-fetch on src/contract/api-types.ts), so it imports src/contract only, never server code; it runs from a clone without the service built.',
+      severity: 'error',
+      from: { path: '^src/cli/', pathNot: SPEC },
+      to: { path: '^src/', pathNot: '^src/(contract|cli)/' },
+    },
+    {
+      name: 'nothing-imports-the-cli',
+      comment: 'The service does not depend on its command-line client (the MCP tools both share live in src/contract).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/cli/', SPEC] },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'platform-stays-below',
       comment:
         'src/platform is the base every module stands on: a module it imported could not use it without a cycle (to ask who is calling it declares CallerIdentity and OperationalDataAccess, and AuthModule answers).',

@@ -22,6 +22,7 @@ import { TrackerEventsModule } from '../features/tracker-events';
 import { LiveModule } from '../features/live';
 import { CodeChangesModule } from '../features/code-changes';
 import { IncidentIntakeModule, IncidentsModule } from '../features/incidents';
+import { McpModule } from '../features/mcp';
 import { InsightsModule } from '../features/insights';
 import { LocksModule } from '../features/locks';
 
@@ -63,6 +64,7 @@ export const FEATURE_MODULES: DynamicModule['imports'] = [
   IntakeModule,
   IncidentsModule,
   IncidentIntakeModule,
+  McpModule,
 ];
 
 @Module({})

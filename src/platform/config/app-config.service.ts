@@ -158,6 +158,10 @@ export class AppConfig {
   get freezes() {
     return { enforce: this.env.FREEZE_ENFORCE === 'on', blockOnOpenIncident: this.env.DEPLOY_BLOCK_ON_OPEN_INCIDENT === 'on' };
   }
+
+  get mcp() {
+    return { writeTools: this.env.MCP_WRITE_TOOLS === 'on', issuer: this.env.AUTH_ISSUER };
+  }
   get locksMaxActivePerCaller() {
     return this.env.LOCKS_MAX_ACTIVE_PER_CALLER;
   }

@@ -273,6 +273,10 @@ export class EnvironmentVariables {
   @IsIn(['off', 'on'])
   DEPLOY_BLOCK_ON_OPEN_INCIDENT: 'off' | 'on' = 'off';
 
+  /** on: the MCP server (POST /mcp) also offers create_event, acquire_lock and release_lock (docs/mcp.md). */
+  @IsIn(['off', 'on'])
+  MCP_WRITE_TOOLS: 'off' | 'on' = 'off';
+
   /** Active locks one caller (verified user, else address) may hold at once; the next acquisition is a 429 (docs/locks.md). */
   @Transform(toInt)
   @IsInt()
