@@ -195,15 +195,17 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
     const reasons: DeployabilityReason[] = [];
     let notBefore = t;
     let unknownEnd = incidents.length > 0;
-    for (const { key, lock, waiting } of locks) {
+    for (const { key, lock, waiting, pending } of locks) {
       if (q.owner !== undefined && lock.owner === q.owner) continue;
-      if (lock.expiresAt.getTime() <= t) continue;
+      // A pending hand-off (the lease ran out, the first waiter holds the key at the next append) has no end yet.
+      if (!pending && lock.expiresAt.getTime() <= t) continue;
       // Someone else is first in the lock's queue: the lease ends, but the lock passes to them, not to the asker.
-      const handedOn = waiting.length > 0 && waiting[0] !== q.owner;
+      const handedOn = pending || (waiting.length > 0 && waiting[0] !== q.owner);
+      const held = pending ? `${key.resource} passes to ${lock.owner} (first in line)` : `${key.resource} held by ${lock.owner}`;
       reasons.push({
         kind: 'lock',
         id: lock.lockId,
-        title: `${key.resource} held by ${lock.owner}${lock.reason ? `: ${lock.reason}` : ''}${handedOn ? ` (next in line: ${waiting[0]})` : ''}`,
+        title: `${held}${lock.reason ? `: ${lock.reason}` : ''}${handedOn && !pending ? ` (next in line: ${waiting[0]})` : ''}`,
         ...(handedOn ? {} : { until: lock.expiresAt }),
       });
       if (handedOn) unknownEnd = true;

@@ -26,6 +26,7 @@ import {
   decideAcquireOrWait,
   decideLeave,
   Handoff,
+  holderAheadOf,
   lineOf,
   QueuedAcquireAnswer,
   QueueFullAnswer,
@@ -180,12 +181,15 @@ export class LockLeases {
   }
 
   /** `list`, each lock with the owners of the live tickets in its key's line, next first. */
-  async listWithLines(filter: { service?: string; environment?: number }): Promise<(KeyedLock & { waiting: string[] })[]> {
+  async listWithLines(filter: {
+    service?: string;
+    environment?: number;
+  }): Promise<(KeyedLock & { waiting: string[]; pending: boolean })[]> {
     const now = this.clock();
     return (await this.repo.headsOf(filter))
       .flatMap(({ key, head }) => {
-        const { holder, waiters } = lineOf(head, now);
-        return holder ? [{ key: parseKeyText(key), lock: holder, waiting: waiters.map((t) => t.owner) }] : [];
+        const { holder, pending, waiters } = holderAheadOf(head, now);
+        return holder ? [{ key: parseKeyText(key), lock: holder, waiting: waiters.map((t) => t.owner), pending }] : [];
       })
       .sort((a, b) => compareKeys(a.key, b.key));
   }

@@ -187,7 +187,7 @@ export class LocksService implements OnModuleInit, EventWriteHook {
    * owners waiting in its line, next first: when the lease ends the lock goes to the first of them, not to
    * whoever asks (a lock's `expiresAt` is when its key frees only when nobody waits, or for that first waiter).
    */
-  activeOn(service: string, environment: number): Promise<(KeyedLock & { waiting: string[] })[]> {
+  activeOn(service: string, environment: number): Promise<(KeyedLock & { waiting: string[]; pending: boolean })[]> {
     return this.leases.listWithLines({ service, environment });
   }
 

@@ -1,4 +1,4 @@
-import { decideAcquireOrWait, decideLeave, lineOf, MAX_QUEUE_LENGTH, withQueue } from './lock-queue';
+import { decideAcquireOrWait, decideLeave, holderAheadOf, lineOf, MAX_QUEUE_LENGTH, withQueue } from './lock-queue';
 import { decideExpire, decideRelease, Head, HeldLock, LockState, Ticket } from './lock-rules';
 
 const T0 = new Date('2027-01-04T10:00:00Z');
@@ -84,5 +84,26 @@ describe('lock queue rules', () => {
     const h = head({ state: 'held', lock: lock('a', 60), queue: [ticket('b', 30), ticket('c')] });
     expect(lineOf(h, at(61))).toEqual({ waiters: [ticket('c')] });
     expect(lineOf(h, at(1))).toEqual({ holder: lock('a', 60), waiters: [ticket('b', 30), ticket('c')] });
+  });
+
+  it("for planning, a lease that ran out with a live waiter is that waiter's, pending (its lease starts at the hand-off)", () => {
+    const h = head({ state: 'held', lock: lock('a', 60), queue: [ticket('b', 30), ticket('c'), ticket('d')] });
+    expect(holderAheadOf(h, at(1))).toEqual({
+      holder: lock('a', 60),
+      pending: false,
+      waiters: [ticket('b', 30), ticket('c'), ticket('d')],
+    });
+    // b's ticket ran out too: c is next, with the lease it asked for counted from now (a lower bound), d after it.
+    expect(holderAheadOf(h, at(61))).toEqual({
+      holder: { lockId: 't-c', owner: 'c', acquiredAt: at(61), expiresAt: at(91), ttlSeconds: 30 },
+      pending: true,
+      waiters: [ticket('d')],
+    });
+    // Nobody waits: nobody holds.
+    expect(holderAheadOf(head({ state: 'held', lock: lock('a', 60), queue: [ticket('b', 30)] }), at(61))).toEqual({
+      pending: false,
+      waiters: [],
+    });
+    expect(holderAheadOf(head({ state: 'free' }), at(1))).toEqual({ pending: false, waiters: [] });
   });
 });

@@ -140,3 +140,15 @@ export function lineOf(head: Head, now: Date): { holder?: HeldLock; waiters: Tic
   const holder = activeLock(head, now);
   return { ...(holder ? { holder } : {}), waiters: liveQueue(head.value, now) };
 }
+
+/**
+ * The key's holder as someone planning a deployment must read it: the active holder; or, while nobody holds it (a
+ * lease ran out) and a live ticket waits, that waiter (`pending`), whom the next append makes the holder (nobody
+ * jumps the line) with a lease counted from then, so its end is not known yet. Nothing is written.
+ */
+export function holderAheadOf(head: Head, now: Date): { holder?: HeldLock; pending: boolean; waiters: Ticket[] } {
+  const { holder, waiters } = lineOf(head, now);
+  if (holder || waiters.length === 0) return { ...(holder ? { holder } : {}), pending: false, waiters };
+  const [next, ...rest] = waiters;
+  return { holder: lockOf(next, now), pending: true, waiters: rest };
+}
