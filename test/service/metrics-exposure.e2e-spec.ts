@@ -77,7 +77,7 @@ describe('/metrics with TRACKER_AUTH=required', () => {
     const text = await eventually(async () => {
       const res = await scrape({ authorization: `Bearer ${METRICS_TOKEN}` });
       return Math.abs(otherPerDay(res.text) - (SERVICES - 100) / 30) < 1e-6 ? res.text : undefined;
-    }, 60000);
+    }, 45000);
     for (const family of DORA_FAMILIES) {
       const labels = serviceLabels(text, family);
       expect({ family, size: labels.size }).toEqual({ family, size: 101 });
@@ -85,7 +85,7 @@ describe('/metrics with TRACKER_AUTH=required', () => {
     }
     // The five services past the bound, one deployment each in 30 days, together.
     expect(otherPerDay(text)).toBeCloseTo((SERVICES - 100) / 30, 6);
-  });
+  }, 120_000);
 });
 
 describe('/health/ready with TRACKER_AUTH=required (embedded store, whose document counts it shows)', () => {
