@@ -522,12 +522,12 @@ describe('web console in a browser', () => {
       /calendar-svc \(deployment\) held by carol-calendar/,
     );
 
-    // A Tokyo browser: the same occurrences fall on Saturdays, 03:00-06:00.
+    // A Tokyo browser (phone size): the same occurrences fall on Saturdays, 03:00-06:00.
     const tokyo = await browser.newContext({
       baseURL: app.http,
       timezoneId: 'Asia/Tokyo',
       locale: 'en-GB',
-      viewport: { width: 1280, height: 800 },
+      viewport: { width: 390, height: 844 },
     });
     try {
       const p = watch(await tokyo.newPage());
@@ -543,6 +543,8 @@ describe('web console in a browser', () => {
       for (const friday of ['2026-04-03', '2026-04-10', '2026-04-17', '2026-04-24', '2026-05-01'])
         expect(await cellText(p, friday)).not.toContain('Friday evening freeze');
       expect(await seriousViolations(p)).toEqual([]);
+      // at phone width the grid scrolls inside its region: the page itself is no wider than the screen
+      expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     } finally {
       await tokyo.close();
     }

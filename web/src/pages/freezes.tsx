@@ -219,7 +219,7 @@ export function FreezesPage() {
         {title}
       </h2>
       <ErrorNote error={freezes.error ?? locks.error ?? started.error ?? open.error} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={`Calendar, ${title}`}>
+      <div className="table-wrap cal-wrap" tabIndex={0} role="region" aria-label={`Calendar, ${title}`}>
         <table className={`calendar calendar-${view}`} aria-busy={loading}>
           <caption className="sr-only">
             Freezes, locks and incidents, {title}, in {zone}
