@@ -499,6 +499,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1alpha1/freezes/occurrences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The windows (occurrences) of the freezes in scope overlapping [from, to), at most 62 days, in start order */
+        get: operations["listFreezeOccurrences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1alpha1/freezes/{id}": {
         parameters: {
             query?: never;
@@ -2782,6 +2799,30 @@ export interface components {
             totalCount: number;
             page: number;
             perPage: number;
+        };
+        FreezeOccurrenceView: {
+            /** Format: uuid */
+            freezeId: string;
+            name: string;
+            reason: string | null;
+            /** @description Empty: every service */
+            services: string[];
+            /** @description Empty: every environment */
+            environments: (1 | 2 | 3 | 4 | 5 | 6 | 7 | 8)[];
+            allDay: boolean;
+            /** Format: date-time */
+            start: string;
+            /**
+             * Format: date-time
+             * @description Exclusive
+             */
+            end: string;
+        };
+        FreezeOccurrenceListView: {
+            /** @description In start order, then by freeze id */
+            occurrences: components["schemas"]["FreezeOccurrenceView"][];
+            /** @description True when more than 2,000 windows overlap the range and the list stops there */
+            truncated: boolean;
         };
         DeletedFreezeView: {
             /** Format: uuid */
@@ -6918,6 +6959,90 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Over the caller’s request budget (RATE_LIMIT_PER_MINUTE); Retry-After says when to come back */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A bug: logged with the correlation id, answered without internals */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The store is unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listFreezeOccurrences: {
+        parameters: {
+            query: {
+                /** @description Start of the range (inclusive) */
+                from: string;
+                /** @description End of the range (exclusive); at most 62 days after from */
+                to: string;
+                service?: string;
+                environment?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezeOccurrenceListView"];
+                };
+            };
+            /** @description A query parameter is invalid (to before from, or more than 62 days after it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: no bearer token (urn:tracker:problems:unauthenticated) or an invalid one (invalid-token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Only with TRACKER_AUTH=required: the token's tracker role is below the operation's `x-tracker-role` (urn:tracker:problems:forbidden, `requiredRole` names it) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -136,6 +136,14 @@ const freezeParams = {
   page: fc.integer({ min: -1, max: 3 }).map(String),
   per_page: fc.integer({ min: -1, max: 200 }).map(String),
 };
+/** A calendar's range: days near one another, so most ranges are within the 62 days the route takes. */
+const calendarDay = fc.integer({ min: 0, max: 90 }).map((d) => new Date(Date.UTC(2027, 0, 1 + d)).toISOString());
+const occurrenceParams = {
+  from: fc.oneof(calendarDay, calendarDay, smallText),
+  to: fc.oneof(calendarDay, calendarDay, smallText),
+  service: freezeService,
+  environment: oneOf(EVENT_ENVIRONMENTS).map(String),
+};
 const importParams = {
   services: fc.array(freezeService, { maxLength: 3 }).map((a) => a.join(',')),
   environments: fc.array(oneOf(EVENT_ENVIRONMENTS), { maxLength: 3 }).map((a) => a.join(',')),
@@ -731,6 +739,7 @@ describe(`REST fuzz (${FUZZ_RUNS} inputs per endpoint, seed ${FUZZ_SEED})`, () =
       ),
     },
     'GET /api/v1alpha1/freezes': { query: freezeParams, cap: 300 },
+    'GET /api/v1alpha1/freezes/occurrences': { query: occurrenceParams, cap: 300 },
     'GET /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
     'DELETE /api/v1alpha1/freezes/{id}': { path: storedFreezeId, cap: 300 },
     'GET /api/v1alpha1/deployability': { query: deployabilityParams, cap: 300 },

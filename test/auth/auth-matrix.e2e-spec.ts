@@ -296,6 +296,12 @@ describe('auth matrix: tracker roles over every tracker route and method', () =>
       200,
     ],
     ['GET /freezes', 'reader', (h) => http('GET', url('/freezes'), { headers: h }), 200],
+    [
+      'GET /freezes/occurrences',
+      'reader',
+      (h) => http('GET', url('/freezes/occurrences?from=2027-05-01T00:00:00Z&to=2027-06-01T00:00:00Z'), { headers: h }),
+      200,
+    ],
     ['GET /freezes/{id}', 'reader', (h) => http('GET', url(`/freezes/${adminFreeze}`), { headers: h }), 200],
     ['DELETE /freezes/{id}', 'writer', async (h) => http('DELETE', url(`/freezes/${await newFreeze()}`), { headers: h }), 200],
     ['GET /deployability', 'reader', (h) => http('GET', url('/deployability?service=matrix&environment=7'), { headers: h }), 200],

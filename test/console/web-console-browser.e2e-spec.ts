@@ -463,6 +463,138 @@ describe('web console in a browser', () => {
     await eventually(async () => (await page.locator('li.incident').count()) === 1 && (await card(slow.id).count()) === 1);
   });
 
+  // A weekly Paris freeze, Fridays 20:00-23:00 Paris (18:00-21:00Z in April): Friday in a UTC browser, but Saturday
+  // 03:00-06:00 in a Tokyo one; an incident on Wednesday 8 April 2026; a lock held now.
+  const CALENDAR = '/freezes?view=month&date=2026-04-10&service=calendar-svc&environment=7';
+  it('freezes calendar: a weekly freeze in the right local day in week and month views, with incidents and locks; the view in the URL', async () => {
+    const weekly = await http('POST', `${app.http}/api/v1alpha1/freezes`, {
+      body: {
+        name: 'Friday evening freeze',
+        services: ['calendar-svc'],
+        environments: [7],
+        timezone: 'Europe/Paris',
+        start: '2026-04-03T20:00:00',
+        rrule: 'FREQ=WEEKLY;BYDAY=FR',
+        duration: 'PT3H',
+      },
+    });
+    expect(weekly.status).toBe(201);
+    await createEvent({
+      title: 'Calendar checkout errors',
+      attributes: {
+        type: 4,
+        status: 8,
+        service: 'calendar-svc',
+        environment: 7,
+        startDate: '2026-04-08T10:00:00Z',
+        endDate: '2026-04-08T11:30:00Z',
+      },
+    });
+    const lock = await http('POST', `${app.http}/api/v1alpha1/locks`, {
+      body: { service: 'calendar-svc', environment: 7, owner: 'carol-calendar', reason: 'Calendar release', ttlSeconds: 900 },
+    });
+    expect(lock.status).toBe(201);
+
+    const cellText = (p: Page, day: string) => p.locator(`td[data-day="${day}"]`).innerText();
+    // UTC browser, week view: Friday 10 April, 18:00-21:00; the incident on Wednesday 8.
+    await page.goto('/freezes?date=2026-04-10&service=calendar-svc');
+    await page.locator('td[data-day="2026-04-10"] .cal-item').first().waitFor();
+    expect(await page.locator('table.calendar td').count()).toBe(7);
+    expect(await cellText(page, '2026-04-10')).toMatch(/Freeze\s+Friday evening freeze\s+18:00–21:00/);
+    expect(await cellText(page, '2026-04-11')).not.toContain('Friday evening freeze');
+    expect(await cellText(page, '2026-04-08')).toMatch(/Incident\s+Calendar checkout errors\s+10:00–11:30/);
+    // Month view from the page's own toggle: every Friday of the weeks shown, in the URL.
+    await page.getByRole('link', { name: 'Month' }).click();
+    await page.waitForURL((url) => url.searchParams.get('view') === 'month' && url.searchParams.get('date') === '2026-04-10');
+    await page.locator('td[data-day="2026-04-24"] .cal-item').first().waitFor();
+    expect(await page.locator('table.calendar td').count()).toBe(35); // Monday 30 March to Sunday 3 May
+    for (const friday of ['2026-04-03', '2026-04-10', '2026-04-17', '2026-04-24', '2026-05-01'])
+      expect(await cellText(page, friday)).toContain('Friday evening freeze');
+    expect(await page.locator('[data-kind="freeze"]').count()).toBe(5);
+    await page.getByRole('button', { name: 'Next month →' }).click();
+    await page.waitForURL((url) => url.searchParams.get('date') === '2026-05-01');
+    await page.reload();
+    await page.locator('td[data-day="2026-05-29"] .cal-item').first().waitFor();
+    expect(await page.locator('h2.cal-title').innerText()).toBe('May 2026');
+    // The lock held now, in today's cell of the current week.
+    await page.goto('/freezes?service=calendar-svc');
+    expect(await page.locator('td[aria-current="date"] [data-kind="lock"]').innerText()).toMatch(
+      /calendar-svc \(deployment\) held by carol-calendar/,
+    );
+
+    // A Tokyo browser (phone size): the same occurrences fall on Saturdays, 03:00-06:00.
+    const tokyo = await browser.newContext({
+      baseURL: app.http,
+      timezoneId: 'Asia/Tokyo',
+      locale: 'en-GB',
+      viewport: { width: 390, height: 844 },
+    });
+    try {
+      const p = watch(await tokyo.newPage());
+      await p.goto('/freezes?date=2026-04-10&service=calendar-svc');
+      await p.locator('td[data-day="2026-04-11"] .cal-item').first().waitFor();
+      expect(await cellText(p, '2026-04-11')).toMatch(/Friday evening freeze\s+03:00–06:00/);
+      expect(await cellText(p, '2026-04-10')).not.toContain('Friday evening freeze');
+      expect(await p.locator('.page-head').innerText()).toContain('Asia/Tokyo');
+      await p.goto('/freezes?view=month&date=2026-04-10&service=calendar-svc');
+      await p.locator('td[data-day="2026-04-25"] .cal-item').first().waitFor();
+      for (const saturday of ['2026-04-04', '2026-04-11', '2026-04-18', '2026-04-25', '2026-05-02'])
+        expect(await cellText(p, saturday)).toContain('Friday evening freeze');
+      for (const friday of ['2026-04-03', '2026-04-10', '2026-04-17', '2026-04-24', '2026-05-01'])
+        expect(await cellText(p, friday)).not.toContain('Friday evening freeze');
+      expect(await seriousViolations(p)).toEqual([]);
+      // at phone width the grid scrolls inside its region: the page itself is no wider than the screen
+      expect(await p.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    } finally {
+      await tokyo.close();
+    }
+  });
+
+  it('deployability badges: blocked under a freeze (timeline, locks, calendar), deployable otherwise', async () => {
+    const now = Date.now();
+    const freeze = await http('POST', `${app.http}/api/v1alpha1/freezes`, {
+      body: {
+        name: 'Badge freeze',
+        services: ['calendar-svc'],
+        environments: [7],
+        start: new Date(now - 3_600_000).toISOString(),
+        end: new Date(now + 3_600_000).toISOString(),
+      },
+    });
+    expect(freeze.status).toBe(201);
+    const badge = (p: Page) => p.getByTestId('deployability').locator('.badge');
+
+    await page.goto('/?service=calendar-svc&environment=7');
+    await badge(page).filter({ hasText: 'Blocked' }).waitFor();
+    // the lock held by carol first (the API's order), then the freeze, named on hover and to screen readers
+    expect(await badge(page).innerText()).toMatch(/^Blocked: lock deployment held by carol-calendar: Calendar release and 1 more$/);
+    expect(await badge(page).getAttribute('title')).toContain('freeze: Badge freeze');
+    expect(await page.getByTestId('deployability').innerText()).toMatch(/until/);
+    await page.goto('/?service=calendar-svc&environment=3');
+    await badge(page).filter({ hasText: 'Deployable' }).waitFor();
+    await page.goto('/');
+    expect(await page.getByTestId('deployability').innerText()).toContain('Filter by a service and an environment');
+
+    // Locks: the holder's own lock is no reason; the freeze is.
+    expect(
+      (
+        await http('POST', `${app.http}/api/v1alpha1/locks`, {
+          body: { service: 'calendar-free', environment: 7, owner: 'dave', ttlSeconds: 900 },
+        })
+      ).status,
+    ).toBe(201);
+    await page.goto('/locks');
+    const row = (service: string) => page.locator('table.locks tbody tr', { hasText: service });
+    await row('calendar-svc').locator('.badge.deploy', { hasText: 'Blocked' }).waitFor();
+    expect(await row('calendar-svc').locator('.badge.deploy').innerText()).toBe('Blocked: freeze Badge freeze');
+    await row('calendar-free').locator('.badge.deploy', { hasText: 'Deployable' }).waitFor();
+
+    await page.goto('/freezes?service=calendar-svc&environment=7');
+    await badge(page).filter({ hasText: 'Blocked' }).waitFor();
+    expect(await page.locator('td[aria-current="date"] [data-kind="freeze"]').first().innerText()).toContain('Badge freeze');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
   const account = randomUUID();
   const viewer = randomUUID();
   const viewerToken = mintToken({ [account]: 'viewer' }, { user: viewer });
@@ -592,6 +724,7 @@ describe('web console in a browser', () => {
     { name: 'event', path: () => `/events/${detailId}`, ready: 'table.changelog tbody tr' },
     { name: 'overlaps', path: () => `/overlaps?date=${DAY}`, ready: '.gantt-bar' },
     { name: 'locks', path: () => '/locks', ready: 'table.locks tbody tr' },
+    { name: 'freezes', path: () => CALENDAR, ready: '.cal-item' },
     { name: 'incidents', path: () => '/incidents', ready: '.incident' },
     { name: 'insights', path: () => INSIGHTS, ready: '.key' },
     { name: 'activity', path: () => '/activity', ready: '.activity-item' },

@@ -45,6 +45,50 @@ describe('change freezes', () => {
     expect((await http('GET', url(`/freezes/${created.body.id}`))).status).toBe(404);
   });
 
+  it('lists the occurrences in a range: a weekly Paris freeze across the autumn change, a one-off, scope and bounds', async () => {
+    const weekly = await http('POST', url('/freezes'), {
+      body: {
+        name: 'Occurrences weekend',
+        services: ['occ'],
+        timezone: 'Europe/Paris',
+        start: '2031-10-17T18:00:00',
+        rrule: 'FREQ=WEEKLY;BYDAY=FR',
+        duration: 'P2DT14H',
+      },
+    });
+    const once = await http('POST', url('/freezes'), {
+      body: { name: 'Occurrences night', services: ['occ'], start: '2031-10-22T20:00:00Z', end: '2031-10-23T04:00:00Z' },
+    });
+    expect([weekly.status, once.status]).toEqual([201, 201]);
+    const res = await http('GET', url('/freezes/occurrences?from=2031-10-20T00:00:00Z&to=2031-11-03T00:00:00Z&service=occ'));
+    expect(res.status).toBe(200);
+    expect(res.body.truncated).toBe(false);
+    // The window open at `from` (Friday 17 to Monday 20 08:00 Paris, summer time) is included; the 24th-27th
+    // crosses the change on the 26th: 16:00Z Friday to 07:00Z Monday (Paris 08:00 in winter time).
+    expect(res.body.occurrences.map((o: { name: string; start: string; end: string }) => [o.name, o.start, o.end])).toEqual([
+      ['Occurrences weekend', '2031-10-17T16:00:00.000Z', '2031-10-20T06:00:00.000Z'],
+      ['Occurrences night', '2031-10-22T20:00:00.000Z', '2031-10-23T04:00:00.000Z'],
+      ['Occurrences weekend', '2031-10-24T16:00:00.000Z', '2031-10-27T07:00:00.000Z'],
+      ['Occurrences weekend', '2031-10-31T17:00:00.000Z', '2031-11-03T07:00:00.000Z'],
+    ]);
+    expect(res.body.occurrences[0]).toMatchObject({
+      freezeId: weekly.body.id,
+      services: ['occ'],
+      environments: [],
+      allDay: false,
+      reason: null,
+    });
+    const other = await http('GET', url('/freezes/occurrences?from=2031-10-20T00:00:00Z&to=2031-11-03T00:00:00Z&service=other'));
+    expect(other.body.occurrences.filter((o: { name: string }) => o.name.startsWith('Occurrences'))).toEqual([]);
+    const tooWide = await http('GET', url('/freezes/occurrences?from=2031-01-01T00:00:00Z&to=2031-03-05T00:00:00Z'));
+    expect(tooWide.status).toBe(400);
+    expect(JSON.stringify(tooWide.body)).toContain('to');
+    expect((await http('GET', url('/freezes/occurrences?from=2031-02-01T00:00:00Z&to=2031-01-01T00:00:00Z'))).status).toBe(400);
+    expect((await http('GET', url('/freezes/occurrences?to=2031-01-01T00:00:00Z'))).status).toBe(400);
+    await http('DELETE', url(`/freezes/${weekly.body.id}`));
+    await http('DELETE', url(`/freezes/${once.body.id}`));
+  });
+
   it.each<[string, object, string]>([
     ['end before start', { start: '2030-01-02T00:00:00Z', end: '2030-01-01T00:00:00Z' }, 'end'],
     ['a bad rrule', { start: '2030-01-04T16:00:00', timezone: 'Europe/Paris', rrule: 'FREQ=NEVER', duration: 'P1D' }, 'rrule'],

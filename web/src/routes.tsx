@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ActivityPage } from './pages/activity';
 import { EventPage } from './pages/event';
+import { FreezesPage } from './pages/freezes';
 import { IncidentsPage } from './pages/incidents';
 import { InsightsPage } from './pages/insights';
 import { LocksPage } from './pages/locks';
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/events/:id', section: '/', element: ({ id }) => <EventPage id={id} /> },
   { path: '/overlaps', label: 'Overlaps', element: () => <OverlapsPage /> },
   { path: '/locks', label: 'Locks', element: () => <LocksPage /> },
+  { path: '/freezes', label: 'Freezes', element: () => <FreezesPage /> },
   { path: '/incidents', label: 'Incidents', element: () => <IncidentsPage /> },
   { path: '/insights', label: 'Insights', element: () => <InsightsPage /> },
   { path: '/activity', label: 'Activity log', element: () => <ActivityPage /> },

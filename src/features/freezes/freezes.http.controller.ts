@@ -8,9 +8,23 @@ import { CallerParts, type CallParts } from '../../platform/http/call-parts';
 import { CalendarBodyRoute, isCalendarBody } from '../../platform/http/raw-body';
 import { ApiProblems, LOCATION_HEADER } from '../../platform/openapi/api-docs';
 import { DomainError, InvalidInputError } from '../../platform/errors/domain-errors';
-import { CreateFreezeDto, DeployabilityQueryDto, FreezeIdDto, ImportFreezesQueryDto, ListFreezesQueryDto } from './dto/freeze.dto';
-import { DeletedFreezeView, DeployabilityView, FreezeListView, FreezeView, ImportedFreezesView } from './dto/freeze-response.dto';
-import { toDeployabilityResponse, toFreezeListResponse, toFreezeResponse } from './freezes.mapper';
+import {
+  CreateFreezeDto,
+  DeployabilityQueryDto,
+  FreezeIdDto,
+  FreezeOccurrencesQueryDto,
+  ImportFreezesQueryDto,
+  ListFreezesQueryDto,
+} from './dto/freeze.dto';
+import {
+  DeletedFreezeView,
+  DeployabilityView,
+  FreezeListView,
+  FreezeOccurrenceListView,
+  FreezeView,
+  ImportedFreezesView,
+} from './dto/freeze-response.dto';
+import { toDeployabilityResponse, toFreezeListResponse, toFreezeResponse, toOccurrenceListResponse } from './freezes.mapper';
 import { FreezesService } from './freezes.service';
 import { MAX_PER_PAGE } from '../tracker-events';
 
@@ -73,6 +87,19 @@ export class FreezesHttpController {
     const paging = { page: query.page ?? 1, perPage: query.per_page ?? MAX_PER_PAGE };
     const { items, total } = await this.service.list(query, paging);
     return toFreezeListResponse(items, total, paging.page, paging.perPage);
+  }
+
+  @Get('freezes/occurrences')
+  @RequireTrackerRole('reader')
+  @ApiOperation({
+    operationId: 'listFreezeOccurrences',
+    summary: 'The windows (occurrences) of the freezes in scope overlapping [from, to), at most 62 days, in start order',
+  })
+  @ApiOkResponse({ type: FreezeOccurrenceListView })
+  @ApiProblems({ 400: 'A query parameter is invalid (to before from, or more than 62 days after it)' })
+  async occurrences(@Query() query: FreezeOccurrencesQueryDto) {
+    const { items, truncated } = await this.service.occurrences(query);
+    return toOccurrenceListResponse(items, truncated);
   }
 
   @Get('freezes/:id')

@@ -1,5 +1,5 @@
 import type { FreezeRecord } from './data/freeze.schema';
-import type { Deployability } from './freezes.service';
+import type { Deployability, FreezeOccurrence } from './freezes.service';
 
 /** A freeze as REST and gRPC return it (gRPC drops the nulls: unset proto3 fields). */
 export function toFreezeResponse(f: FreezeRecord) {
@@ -32,5 +32,21 @@ export function toDeployabilityResponse(d: Deployability) {
     allowed: d.allowed,
     reasons: d.reasons.map((r) => ({ kind: r.kind, id: r.id, title: r.title, ...(r.until ? { until: r.until.toISOString() } : {}) })),
     nextAllowedAt: d.nextAllowedAt?.toISOString() ?? null,
+  };
+}
+
+export function toOccurrenceListResponse(items: FreezeOccurrence[], truncated: boolean) {
+  return {
+    occurrences: items.map(({ freeze: f, start, end }) => ({
+      freezeId: f._id,
+      name: f.name,
+      reason: f.reason ?? null,
+      services: f.services,
+      environments: f.environments,
+      allDay: f.allDay,
+      start: start.toISOString(),
+      end: end.toISOString(),
+    })),
+    truncated,
   };
 }

@@ -30,6 +30,7 @@ import {
   localToInstant,
   nextAllowedAt,
   SpecError,
+  windowsOverlapping,
 } from './domain/freeze-windows';
 import { ImportedWindow, readCalendar, TooManyEventsError } from './domain/ical-import';
 import type { CreateFreezeDto, ImportFreezesQueryDto } from './dto/freeze.dto';
@@ -45,6 +46,16 @@ export interface DeployabilityReason {
   id: string;
   title: string;
   until?: Date;
+}
+
+/** The widest range one occurrences question may span, and the most windows it returns. */
+export const OCCURRENCE_RANGE_DAYS = 62;
+export const MAX_OCCURRENCES = 2000;
+
+export interface FreezeOccurrence {
+  freeze: FreezeRecord;
+  start: Date;
+  end: Date;
 }
 
 export interface Deployability {
@@ -117,6 +128,25 @@ export class FreezesService implements OnModuleInit, EventWriteHook {
       (f) => coveringWindow(this.compiledOf(f), at.getTime()) !== undefined,
     );
     return { items: active.slice((paging.page - 1) * paging.perPage, paging.page * paging.perPage), total: active.length };
+  }
+
+  /** The windows of the freezes in scope overlapping [from, to), in start order (a calendar's question). */
+  async occurrences(q: { from: string; to: string; service?: string; environment?: number }): Promise<{
+    items: FreezeOccurrence[];
+    truncated: boolean;
+  }> {
+    const from = instantParam('from', q.from);
+    const to = instantParam('to', q.to);
+    if (to.getTime() < from.getTime()) throw InvalidQueryError.param('to', 'must not be before from');
+    if (to.getTime() - from.getTime() > OCCURRENCE_RANGE_DAYS * 86_400_000)
+      throw InvalidQueryError.param('to', `must be at most ${OCCURRENCE_RANGE_DAYS} days after from`);
+    const freezes = await this.repo.inScope({ service: q.service, environment: q.environment, after: from });
+    const items: FreezeOccurrence[] = [];
+    for (const f of freezes)
+      for (const w of windowsOverlapping(this.compiledOf(f), from.getTime(), to.getTime()))
+        items.push({ freeze: f, start: new Date(w.start), end: new Date(w.end) });
+    items.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.freeze._id < b.freeze._id ? -1 : a.freeze._id > b.freeze._id ? 1 : 0));
+    return { items: items.slice(0, MAX_OCCURRENCES), truncated: items.length > MAX_OCCURRENCES };
   }
 
   /**

@@ -12,6 +12,10 @@ export type DoraQuery = NonNullable<operations['getDora']['parameters']['query']
 export type Dora = Schemas['DoraResponse'];
 export type Incident = Schemas['IncidentResponse'];
 export type IncidentsQuery = NonNullable<operations['listIncidents']['parameters']['query']>;
+export type Deployability = Schemas['DeployabilityView'];
+/** An environment number as the query parameters take it (the contract's enumeration). */
+export type EnvironmentParam = NonNullable<operations['checkDeployability']['parameters']['query']>['environment'];
+export type FreezeOccurrence = Schemas['FreezeOccurrenceView'];
 
 /**
  * The items of an Astra list (the activity log's events, banners, notifications and unread marks, typed by

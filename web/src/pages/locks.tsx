@@ -3,6 +3,7 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { api, ApiError, ok } from '../api/client';
 import { apiKey, apiQuery } from '../api/queries';
 import type { AcquireLockBody, LockHolder } from '../api/types';
+import { DeployabilityBadge } from '../deployability';
 import { ENVIRONMENTS } from '../labels';
 import { Link } from '../router';
 import { ChoiceBadge, ChoiceOptions, ErrorNote, formatSeconds, Time, useNow, UserText } from '../ui';
@@ -146,6 +147,7 @@ export function LocksPage() {
                 <th scope="col">Environment</th>
                 <th scope="col">Holder</th>
                 <th scope="col">Time left</th>
+                <th scope="col">Holder may deploy</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -177,6 +179,9 @@ export function LocksPage() {
                     <div className="muted small">
                       since <Time value={l.acquiredAt} />
                     </div>
+                  </td>
+                  <td>
+                    <DeployabilityBadge service={l.service} environment={l.environment} owner={l.owner} />
                   </td>
                   <td className="nowrap">
                     <button

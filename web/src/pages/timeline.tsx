@@ -2,7 +2,8 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiKey, apiQuery } from '../api/queries';
 import type { SearchEventsQuery, TrackerEvent } from '../api/types';
-import { type Choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
+import { DeployabilityBadge } from '../deployability';
+import { type Choice, choice, ENVIRONMENTS, PRIORITIES, STATUSES, TYPES } from '../labels';
 import { type LiveState, openStream } from '../live';
 import { Link, navigate, useLocation } from '../router';
 import { useToken } from '../token';
@@ -199,6 +200,16 @@ export function TimelinePage() {
           </button>
         </div>
       </form>
+      <p className="deploy-line" data-testid="deployability">
+        {filters.service && filters.environment ? (
+          <>
+            Now, <UserText>{filters.service}</UserText> to {choice(ENVIRONMENTS, Number(filters.environment))?.label}:{' '}
+            <DeployabilityBadge service={filters.service} environment={Number(filters.environment)} />
+          </>
+        ) : (
+          <span className="muted small">Filter by a service and an environment to see whether it may deploy now.</span>
+        )}
+      </p>
       <ErrorNote error={events.error} />
       {data && data.events.length === 0 ? <p className="empty">No events{filtered ? ' match these filters' : ' yet'}.</p> : null}
       {data && data.events.length > 0 ? (

@@ -132,3 +132,38 @@ export class FrozenProblemDto extends ProblemDto {
   @ApiProperty({ type: [FrozenFreezeView] })
   freezes!: FrozenFreezeView[];
 }
+
+/** One window of one freeze (a once freeze's window, or one occurrence of a recurrence). */
+export class FreezeOccurrenceView {
+  @ApiProperty({ format: 'uuid' })
+  freezeId!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  reason!: string | null;
+
+  @ApiProperty({ type: [String], description: 'Empty: every service' })
+  services!: string[];
+
+  @ApiProperty({ type: [Number], items: { type: 'integer', enum: [...EVENT_ENVIRONMENTS] }, description: 'Empty: every environment' })
+  environments!: number[];
+
+  @ApiProperty()
+  allDay!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  start!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Exclusive' })
+  end!: string;
+}
+
+export class FreezeOccurrenceListView {
+  @ApiProperty({ type: [FreezeOccurrenceView], description: 'In start order, then by freeze id' })
+  occurrences!: FreezeOccurrenceView[];
+
+  @ApiProperty({ description: 'True when more than 2,000 windows overlap the range and the list stops there' })
+  truncated!: boolean;
+}

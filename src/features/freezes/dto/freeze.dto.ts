@@ -17,7 +17,14 @@ import {
 } from 'class-validator';
 import { describeValues, EVENT_ENVIRONMENT_LABELS, EVENT_ENVIRONMENTS } from '../../../contract/enums';
 import { IsIdentifier } from '../../../platform/validation/identifier';
-import { OptionalInstant, OptionalIntRange, OptionalText, QueryIntIn } from '../../../platform/validation/field-validators';
+import {
+  IsInstant,
+  NotBefore,
+  OptionalInstant,
+  OptionalIntRange,
+  OptionalText,
+  QueryIntIn,
+} from '../../../platform/validation/field-validators';
 import { MAX_PER_PAGE } from '../../tracker-events';
 
 /*
@@ -240,4 +247,31 @@ export class DeployabilityQueryDto {
   @OptionalText(200)
   @IsIdentifier()
   owner?: string;
+}
+
+/** The occurrences of the freezes in scope that overlap [from, to): what a calendar shows (at most 62 days). */
+export class FreezeOccurrencesQueryDto {
+  @ApiProperty({ format: 'date-time', example: '2027-05-01T00:00:00Z', description: 'Start of the range (inclusive)' })
+  @IsDefined()
+  @IsInstant()
+  from!: string;
+
+  @ApiProperty({
+    format: 'date-time',
+    example: '2027-06-01T00:00:00Z',
+    description: 'End of the range (exclusive); at most 62 days after from',
+  })
+  @IsDefined()
+  @IsInstant()
+  @NotBefore('from')
+  to!: string;
+
+  @ApiPropertyOptional({ example: 'user-service', maxLength: 300 })
+  @OptionalText(300)
+  @IsIdentifier()
+  service?: string;
+
+  @ApiPropertyOptional({ type: 'integer', enum: EVENT_ENVIRONMENTS })
+  @QueryIntIn(EVENT_ENVIRONMENTS)
+  environment?: number;
 }
