@@ -115,7 +115,9 @@ export async function waitForLock(o: AcquireOptions, w: WaitOptions): Promise<Lo
   let answer = await ask();
   if (!isQueued(answer)) return answer;
   let ticket = answer;
-  ctx.err(`tracker: ${o.service} in ${labels.environment(o.environment)} is held by another owner; waiting in line (position ${ticket.position}, ticket ${ticket.ticketId})\n`);
+  ctx.err(
+    `tracker: ${o.service} in ${labels.environment(o.environment)} is held by another owner; waiting in line (position ${ticket.position}, ticket ${ticket.ticketId})\n`,
+  );
   let askedAt = Date.now();
   for (;;) {
     await pause(Math.min(ctx.config.pollMs, Math.max(0, deadline - Date.now())), w.signal);
