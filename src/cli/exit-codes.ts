@@ -18,7 +18,7 @@ export const interruptedBy = (signal: NodeJS.Signals): number => 128 + (signal =
 /** Ends a command with an exit code (one of ExitCode, or interruptedBy) and a message for stderr. */
 export class CliError extends Error {
   constructor(
-    readonly exitCode: ExitCode | number,
+    readonly exitCode: number,
     message: string,
     readonly problem?: unknown,
   ) {

@@ -50,9 +50,7 @@ describe('tracker check and deploy --check', () => {
 
     const blocked = await runCli(['check', '--service', 'frozen-api', '--environment', '7'], env);
     expect(blocked.code).toBe(3);
-    expect(blocked.stdout).toBe(
-      `blocked:\n  freeze  ${freeze.id}  Christmas freeze  until ${freeze.end}\nnext allowed at ${freeze.end}\n`,
-    );
+    expect(blocked.stdout).toBe(`blocked:\n  freeze  ${freeze.id}  Christmas freeze  until ${freeze.end}\nnext allowed at ${freeze.end}\n`);
     const json = await runCli(['-o', 'json', 'check', '--service', 'frozen-api', '--environment', '7'], env);
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout)).toEqual({
