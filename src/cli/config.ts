@@ -11,6 +11,8 @@ export interface CliConfig {
   maxDelayMs: number;
   /** How often a waiter in a lock's line asks whether its turn came (--wait), in ms. */
   pollMs: number;
+  /** The lease of a ticket in a lock's line (waitSeconds, 10 s to 24 h); the CLI asks again every third of it. */
+  ticketSeconds: number;
 }
 
 export const DEFAULT_URL = 'http://localhost:8080';
@@ -27,12 +29,14 @@ export function resolveConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = proce
   const retries = Number(flags.retries ?? env.TRACKER_RETRIES ?? 6);
   const maxDelayMs = Number(env.TRACKER_RETRY_MAX_DELAY_MS ?? 10_000);
   const pollMs = Number(env.TRACKER_POLL_MS ?? 2000);
+  const ticketSeconds = Number(env.TRACKER_TICKET_SECONDS ?? 60);
   return {
     url,
     token,
     attempts: Math.max(1, Math.floor(retries) + 1),
     maxDelayMs: Math.max(0, maxDelayMs),
     pollMs: Number.isFinite(pollMs) ? Math.max(50, pollMs) : 2000,
+    ticketSeconds: Number.isFinite(ticketSeconds) ? Math.min(86_400, Math.max(10, Math.floor(ticketSeconds))) : 60,
   };
 }
 

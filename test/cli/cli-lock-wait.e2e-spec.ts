@@ -36,7 +36,7 @@ describe('tracker lock acquire --wait and deploy --lock --wait', () => {
   const lineOf = async (service: string) =>
     (await http('GET', `${app.http}${API}/locks/queue?service=${service}&environment=7&resource=deployment`)).body as {
       holder?: { id: string; owner: string };
-      waiters: { ticketId: string; owner: string }[];
+      waiters: { ticketId: string; owner: string; position: number; expiresAt: string }[];
     };
   const eventsOf = async (svc: string) => (await http('GET', `${app.http}${API}/events/search?service=${svc}`)).body.events as any[];
 
@@ -56,6 +56,35 @@ describe('tracker lock acquire --wait and deploy --lock --wait', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${ticket.ticketId}\n`);
     expect(await lineOf(svc)).toMatchObject({ holder: { id: ticket.ticketId, owner: 'pipeline-2' }, waiters: [] });
+  });
+
+  it('a wait longer than the ticket lease keeps its place: the CLI asks again every third of it', async () => {
+    const svc = `wait-${randomUUID().slice(0, 8)}`;
+    const first = await hold(svc);
+    const waiting = startCli(['lock', 'acquire', '--service', svc, '--environment', '7', '--wait'], {
+      ...env('pipeline-5'),
+      TRACKER_TICKET_SECONDS: '10',
+    });
+    await waiting.waitFor('waiting in line');
+    const [joined] = (await lineOf(svc)).waiters;
+    const firstLease = Date.parse(joined.expiresAt);
+    expect(firstLease - Date.now()).toBeLessThanOrEqual(10_000);
+    // Poll (with a deadline) until the first lease is over: the ticket is still first in line, its lease later.
+    const deadline = firstLease + 10_000;
+    for (;;) {
+      const line = await lineOf(svc);
+      if (Date.now() > firstLease + 1000) {
+        expect(line.waiters).toEqual([expect.objectContaining({ ticketId: joined.ticketId, position: 1 })]);
+        expect(Date.parse(line.waiters[0].expiresAt)).toBeGreaterThan(firstLease);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('deadline');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await release(first);
+    const run = await waiting.done;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${joined.ticketId}\n`);
   });
 
   it('lock acquire --wait: a free lock is taken at once; out of time is exit 3 and the line is left', async () => {

@@ -77,8 +77,6 @@ export interface WaitOptions {
 
 /** The default wait: 30 minutes. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
-/** The ticket's own lease the CLI asks for; it asks again every third of it while it waits. */
-const TICKET_SECONDS = 60;
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -110,7 +108,7 @@ async function heldLock(ctx: CliContext, id: string): Promise<LockView | undefin
 export async function waitForLock(o: AcquireOptions, w: WaitOptions): Promise<LockView | undefined> {
   const { ctx } = w;
   const owner = o.owner ?? defaultOwner();
-  const ask = () => acquireLock(ctx, { ...o, owner, wait: true, waitSeconds: TICKET_SECONDS });
+  const ask = () => acquireLock(ctx, { ...o, owner, wait: true, waitSeconds: ctx.config.ticketSeconds });
   const deadline = Date.now() + w.timeoutMs;
   let answer = await ask();
   if (!isQueued(answer)) return answer;
@@ -124,7 +122,7 @@ export async function waitForLock(o: AcquireOptions, w: WaitOptions): Promise<Lo
     if (w.signal.aborted || Date.now() >= deadline) break;
     const held = await heldLock(ctx, ticket.ticketId);
     if (held) return held;
-    if (Date.now() - askedAt >= (TICKET_SECONDS * 1000) / 3) {
+    if (Date.now() - askedAt >= (ctx.config.ticketSeconds * 1000) / 3) {
       answer = await ask();
       askedAt = Date.now();
       if (!isQueued(answer)) return answer;
