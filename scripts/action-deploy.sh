@@ -7,6 +7,8 @@ args=(deploy --service "$INPUT_SERVICE" --environment "$INPUT_ENVIRONMENT")
 [[ -n "${INPUT_TITLE:-}" ]] && args+=(--title "$INPUT_TITLE")
 [[ -n "${INPUT_OWNER:-}" ]] && args+=(--owner "$INPUT_OWNER")
 [[ "${INPUT_LOCK:-false}" == "true" ]] && args+=(--lock)
+[[ "${INPUT_WAIT:-false}" == "true" ]] && args+=(--wait)
+[[ -n "${INPUT_TIMEOUT:-}" ]] && args+=(--timeout "$INPUT_TIMEOUT")
 [[ "${INPUT_CHECK:-false}" == "true" ]] && args+=(--check)
 id_file="$(mktemp)"
 args+=(--id-file "$id_file" -- bash -c "$INPUT_RUN")

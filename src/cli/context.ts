@@ -1,11 +1,9 @@
-import type { Send, TrackerApi } from './api';
+import type { TrackerApi } from './api';
 import type { CliConfig } from './config';
 
 /** What every command gets: the typed client, the settings, where to write, and the output format. */
 export interface CliContext {
   api: TrackerApi;
-  /** The same retries for a route the generated contract does not have yet (tracker check). */
-  send: Send;
   config: CliConfig;
   json: boolean;
   out(text: string): void;

@@ -12,10 +12,13 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Ends a command with an exit code and a message for stderr. */
+/** The exit code of a command stopped by a signal while it waited (128 + the signal's number, as a shell does). */
+export const interruptedBy = (signal: NodeJS.Signals): number => 128 + (signal === 'SIGINT' ? 2 : 15);
+
+/** Ends a command with an exit code (one of ExitCode, or interruptedBy) and a message for stderr. */
 export class CliError extends Error {
   constructor(
-    readonly exitCode: ExitCode,
+    readonly exitCode: number,
     message: string,
     readonly problem?: unknown,
   ) {

@@ -30,7 +30,6 @@ export async function runCli(argv: string[]): Promise<number> {
     const send = retryingSend(config, (reason, delayMs, attempt) => err(`tracker: ${reason}; retry ${attempt} in ${delayMs} ms\n`));
     return {
       config,
-      send,
       api: trackerApi(config, send),
       json: flags.output === 'json',
       out: (text) => void process.stdout.write(text),

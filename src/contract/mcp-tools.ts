@@ -20,7 +20,15 @@ export interface TrackerToolOptions {
   writeTools: boolean;
 }
 
-export const READ_TOOLS = ['search_events', 'get_event', 'recent_changes', 'list_overlaps', 'list_locks', 'get_dora'] as const;
+export const READ_TOOLS = [
+  'search_events',
+  'get_event',
+  'recent_changes',
+  'list_overlaps',
+  'list_locks',
+  'check_deployability',
+  'get_dora',
+] as const;
 export const WRITE_TOOLS = ['create_event', 'acquire_lock', 'release_lock'] as const;
 
 /** Wire numbers, or names as the console and CLI print them ("Production", "P2 (High)"); REST checks the number. */
@@ -215,6 +223,39 @@ export function registerTrackerTools(server: McpServer, api: TrackerApiClient, o
       result(
         api.GET('/api/v1alpha1/locks', {
           params: { query: { service: a.service, environment: a.environment as Env | undefined, owner: a.owner, per_page: 100 } },
+        }),
+      ),
+  );
+
+  server.registerTool(
+    'check_deployability',
+    {
+      description:
+        "May this service deploy to this environment now (or at `at`)? The freezes, open incidents and other owners' locks that stand in the way, each with when it ends, and the earliest time none applies (docs/freezes.md).",
+      inputSchema: {
+        service: z.string().describe('Exact service name'),
+        environment: environment(),
+        at: isoTime('The instant asked about (default now)').optional(),
+        owner: z.string().optional().describe('The deployer: its own locks are no reason (none: any lock is)'),
+      },
+      outputSchema: {
+        allowed: z.boolean(),
+        reasons: z.array(
+          z.object({
+            kind: z.enum(['lock', 'freeze', 'incident']),
+            id: z.string(),
+            title: z.string(),
+            until: z.string().optional().describe('When this reason ends, when known'),
+          }),
+        ),
+        nextAllowedAt: z.string().nullable().describe('The earliest time no known reason applies; null when unknown'),
+      },
+      annotations: read,
+    },
+    (a) =>
+      result(
+        api.GET('/api/v1alpha1/deployability', {
+          params: { query: { service: a.service, environment: a.environment as Env, at: a.at, owner: a.owner } },
         }),
       ),
   );

@@ -93,11 +93,48 @@ describe('GitHub Action (action.yml) against a live service', () => {
     expect((await http('GET', `${app.http}/api/v1alpha1/locks?service=${service}`)).body.locks).toEqual([]);
   });
 
-  it('check against a service without the deployability route: the step fails (exit 2) before anything runs', async () => {
-    const r = await runDeployStep({ run: 'echo should-not-run', service, environment: '7', check: 'true', url: app.http }, dir);
-    expect(r.code).toBe(2);
+  it('check with a freeze covering now: the step fails (exit 3) with the reason, before anything runs', async () => {
+    const frozen = `${service}-frozen`;
+    const now = Date.now();
+    const freeze = await http('POST', `${app.http}/api/v1alpha1/freezes`, {
+      body: {
+        name: 'Release freeze',
+        services: [frozen],
+        environments: [7],
+        start: new Date(now - 60_000).toISOString(),
+        end: new Date(now + 3600_000).toISOString(),
+      },
+    });
+    expect(freeze.status).toBe(201);
+    const r = await runDeployStep({ run: 'echo should-not-run', service: frozen, environment: '7', check: 'true', url: app.http }, dir);
+    expect(r.code).toBe(3);
+    expect(r.log).toContain('Release freeze');
     expect(r.log).not.toContain('should-not-run');
     expect(r.outputs).toEqual({});
+  });
+
+  it('lock and wait with the lock held: the step waits in line, and runs once the holder releases', async () => {
+    const held = `${service}-held`;
+    const holder = await http('POST', `${app.http}/api/v1alpha1/locks`, { body: { service: held, environment: 7, owner: 'other' } });
+    expect(holder.status).toBe(201);
+    const step = runDeployStep(
+      { run: 'echo "ran after the release"', service: held, environment: '7', lock: 'true', wait: 'true', timeout: '5m', url: app.http },
+      dir,
+    );
+    const line = `${app.http}/api/v1alpha1/locks/queue?service=${held}&environment=7&resource=deployment`;
+    const deadline = Date.now() + 30_000;
+    while ((await http('GET', line)).body.waiters.length === 0) {
+      if (Date.now() > deadline) throw new Error('the step never joined the line');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect((await http('DELETE', `${app.http}/api/v1alpha1/locks/${holder.body.id}?owner=other`)).status).toBe(200);
+    const r = await step;
+    expect(r.code).toBe(0);
+    expect(r.log).toContain('ran after the release');
+    const event = (await http('GET', `${app.http}/api/v1alpha1/event/${r.outputs['event-id']}`)).body;
+    expect(event.attributes).toMatchObject({ service: held, status: 3 });
+    expect((await http('GET', line)).body).toMatchObject({ waiters: [] });
+    expect((await http('GET', line)).body.holder).toBeUndefined();
   });
 
   it("a failing run: the step fails with the command's code, the event id still output, the deployment Failure", async () => {

@@ -17,7 +17,7 @@ async function connect(base: string, headers: Record<string, string> = {}): Prom
   return client;
 }
 
-const READ_TOOLS = ['get_dora', 'get_event', 'list_locks', 'list_overlaps', 'recent_changes', 'search_events'];
+const READ_TOOLS = ['check_deployability', 'get_dora', 'get_event', 'list_locks', 'list_overlaps', 'recent_changes', 'search_events'];
 const text = (r: any) => (r.content as { text: string }[]).map((c) => c.text).join('\n');
 
 describe('MCP over Streamable HTTP, auth off, read tools only (the default)', () => {
@@ -25,6 +25,8 @@ describe('MCP over Streamable HTTP, auth off, read tools only (the default)', ()
   let client: Client;
   const service = `mcp-${randomUUID().slice(0, 8)}`;
   let deploymentId: string;
+  let freezeId: string;
+  let freezeEnd: string;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -39,6 +41,12 @@ describe('MCP over Streamable HTTP, auth off, read tools only (the default)', ()
     await create({ title: 'Old deploy', attributes: { type: 1, service, environment: 7, status: 3, startDate: at(60 * 30) } });
     await http('POST', `${app.http}/api/v1alpha1/changes`, { body: { service, sha: 'abc1234', mergedAt: at(120) } });
     await http('POST', `${app.http}/api/v1alpha1/locks`, { body: { service, environment: 7, owner: 'ci' } });
+    const freeze = await http('POST', `${app.http}/api/v1alpha1/freezes`, {
+      body: { name: 'Quarter close', services: [service], environments: [7], start: at(60), end: at(-60) },
+    });
+    expect(freeze.status).toBe(201);
+    freezeId = freeze.body.id;
+    freezeEnd = freeze.body.end;
   });
   afterAll(async () => {
     await client?.close();
@@ -84,6 +92,27 @@ describe('MCP over Streamable HTTP, auth off, read tools only (the default)', ()
     expect(locks.structuredContent.locks).toEqual([expect.objectContaining({ service, environment: 7, owner: 'ci' })]);
     const dora: any = await client.callTool({ name: 'get_dora', arguments: { service } });
     expect(dora.structuredContent.deploymentFrequency.count).toBe(2);
+  });
+
+  it('check_deployability: the answer of GET /deployability as structured content', async () => {
+    const blocked: any = await client.callTool({
+      name: 'check_deployability',
+      arguments: { service, environment: 'Production', owner: 'ci' },
+    });
+    expect(blocked.isError).toBeFalsy();
+    expect(blocked.structuredContent.allowed).toBe(false);
+    expect(blocked.structuredContent.reasons).toContainEqual({ kind: 'freeze', id: freezeId, title: 'Quarter close', until: freezeEnd });
+    expect(blocked.structuredContent.reasons.map((r: any) => r.kind)).not.toContain('lock');
+    const anyone: any = await client.callTool({ name: 'check_deployability', arguments: { service, environment: 7 } });
+    expect(anyone.structuredContent.reasons.map((r: any) => r.kind)).toEqual(expect.arrayContaining(['freeze', 'lock']));
+    const rest = await http('GET', `${app.http}/api/v1alpha1/deployability?service=${service}&environment=7`);
+    expect(anyone.structuredContent).toEqual(rest.body);
+    const later = new Date(Date.parse(freezeEnd) + 86_400_000 * 365).toISOString();
+    const elsewhere: any = await client.callTool({ name: 'check_deployability', arguments: { service, environment: 'UAT', at: later } });
+    expect(elsewhere.structuredContent).toEqual({ allowed: true, reasons: [], nextAllowedAt: later });
+    const bad: any = await client.callTool({ name: 'check_deployability', arguments: { service, environment: 7, at: 'soon' } });
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/^400 .*at/);
   });
 
   it('a refusal is a tool error carrying the problem detail, never a transport failure', async () => {
@@ -133,7 +162,7 @@ describe('MCP over Streamable HTTP with TRACKER_AUTH=required and MCP_WRITE_TOOL
     const res = await rpc(trackerHeaders(caller), JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }));
     const verdict = trackerVerdict(caller, 'reader');
     expect(res.status).toBe(verdict === 'allowed' ? 200 : verdict === 'unauthenticated' ? 401 : 403);
-    if (verdict === 'allowed') expect(((await res.json()) as any).result.tools.length).toBe(9);
+    if (verdict === 'allowed') expect(((await res.json()) as any).result.tools.length).toBe(10);
   });
 
   it('hostile requests are 4xx or JSON-RPC errors, never a 5xx, and hostile tool arguments are tool errors', async () => {
@@ -153,6 +182,8 @@ describe('MCP over Streamable HTTP with TRACKER_AUTH=required and MCP_WRITE_TOOL
       [call('search_events', { service: 'x'.repeat(100_000) })],
       [call('list_overlaps', { from: '2024-13-45', to: 'never' })],
       [call('get_dora', { environment: 'Mars' })],
+      [call('check_deployability', { service: { $ne: null }, environment: 99 })],
+      [call('check_deployability', { service: 'api', environment: 7, at: '2024-02-30T25:00:00Z' })],
       [call('nope', {})],
       [JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), 'text/html'],
     ];

@@ -49,6 +49,7 @@ describe('tracker mcp over stdio', () => {
     try {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual([
+        'check_deployability',
         'get_dora',
         'get_event',
         'list_locks',
@@ -63,6 +64,7 @@ describe('tracker mcp over stdio', () => {
         ['recent_changes', { service, environment: 'Production' }],
         ['list_overlaps', { from: new Date(Date.now() - 86_400_000).toISOString(), to: now }],
         ['list_locks', {}],
+        ['check_deployability', { service, environment: 'Production' }],
         ['get_dora', { service }],
       ];
       for (const [name, args] of calls) {

@@ -1,36 +1,24 @@
 import { Command } from 'commander';
-import { authHeaders, describeProblem } from '../api';
+import type { components } from '../../contract/api-types';
+import { answer } from '../api';
 import { defaultOwner } from '../config';
 import type { CliContext } from '../context';
 import { print } from '../context';
 import { labels, parseEnvironment } from '../enums';
-import { CliError, ExitCode } from '../exit-codes';
+import { ExitCode } from '../exit-codes';
 
-/**
- * The answer of GET /api/v1alpha1/deployability (operation checkDeployability of the freezes module). That
- * route is not in this branch's generated contract yet, so its documented shape is written here and the call
- * goes through the CLI's retrying fetch; once api-types.ts has it, this becomes an openapi-fetch call.
- */
-export interface Deployability {
-  allowed: boolean;
-  reasons: { kind: 'lock' | 'freeze' | 'incident'; id: string; title: string; until?: string }[];
-  nextAllowedAt: string | null;
-}
+/** The answer of GET /api/v1alpha1/deployability (the freezes module, docs/freezes.md). */
+export type Deployability = components['schemas']['DeployabilityView'];
 
 export interface CheckQuery {
   service: string;
-  environment: number;
+  environment: components['schemas']['DeployabilityQueryDto']['environment'];
   at?: string;
   owner?: string;
 }
 
-export async function checkDeployability(ctx: CliContext, q: CheckQuery): Promise<Deployability> {
-  const url = new URL(`${ctx.config.url}/api/v1alpha1/deployability`);
-  for (const [name, value] of Object.entries(q)) if (value !== undefined) url.searchParams.set(name, String(value));
-  const res = await ctx.send(new Request(url, { headers: { accept: 'application/json', ...authHeaders(ctx.config) } }));
-  const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) throw new CliError(ExitCode.Refused, `check deployability: ${describeProblem(res.status, body)}`, body);
-  return body as Deployability;
+export function checkDeployability(ctx: CliContext, query: CheckQuery): Promise<Deployability> {
+  return answer(ctx.api.GET('/api/v1alpha1/deployability', { params: { query } }), 'check deployability');
 }
 
 export function blockedLines(d: Deployability): string[] {

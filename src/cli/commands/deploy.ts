@@ -9,7 +9,7 @@ import type { CliContext } from '../context';
 import { labels, parseEnvironment } from '../enums';
 import { CliError, ExitCode } from '../exit-codes';
 import { blockedLines, checkDeployability } from './check';
-import { acquireLock, releaseLock } from './lock';
+import { acquireLock, DEFAULT_TIMEOUT_MS, duration, releaseLock, waitForLock } from './lock';
 import { integer } from './event';
 
 type Environment = components['schemas']['CreateEventAttributesDto']['environment'];
@@ -21,6 +21,8 @@ interface DeployOptions {
   message?: string;
   owner?: string;
   lock?: boolean;
+  wait?: boolean;
+  timeout?: number;
   check?: boolean;
   resource?: string;
   ttl?: number;
@@ -68,13 +70,17 @@ function run(command: string[], onSpawn: (kill: (signal: NodeJS.Signals) => void
  */
 export async function deploy(ctx: CliContext, o: DeployOptions, command: string[]): Promise<number> {
   if (command.length === 0) throw new CliError(ExitCode.Usage, 'deploy: give the command after --, e.g. tracker deploy ... -- ./deploy.sh');
+  if (o.wait && !o.lock) throw new CliError(ExitCode.Usage, 'deploy: --wait goes with --lock');
+  if (o.timeout !== undefined && !o.wait) throw new CliError(ExitCode.Usage, 'deploy: --timeout goes with --lock --wait');
   const owner = o.owner ?? defaultOwner();
   const started = new Date();
   let interrupted: NodeJS.Signals | undefined;
   let kill: ((signal: NodeJS.Signals) => void) | undefined;
+  const waiting = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = signal;
+    waiting.abort();
     ctx.err(`tracker: ${signal}: stopping the command, then finishing the deployment as Error\n`);
     kill?.(signal);
   };
@@ -89,22 +95,29 @@ export async function deploy(ctx: CliContext, o: DeployOptions, command: string[
   try {
     if (o.check) {
       const d = await checkDeployability(ctx, { service: o.service, environment: o.environment, owner });
-      if (!d.allowed) {
-        for (const line of blockedLines(d)) ctx.err(`tracker: ${line}\n`);
+      // With --lock --wait another owner's lock is no reason to stop: the line is where this deploy waits for it.
+      const reasons = o.wait ? d.reasons.filter((r) => r.kind !== 'lock') : d.reasons;
+      if (!d.allowed && (reasons.length > 0 || !o.wait)) {
+        for (const line of blockedLines({ ...d, reasons })) ctx.err(`tracker: ${line}\n`);
         return ExitCode.Blocked;
       }
     }
-    if (o.lock) {
-      const lock = await acquireLock(ctx, {
+    if (o.lock && !interrupted) {
+      const wanted = {
         service: o.service,
         environment: o.environment,
         resource: o.resource,
         owner,
         ttl: o.ttl,
         reason: o.title ?? `tracker deploy ${o.service}`,
-      });
-      lockId = lock.id;
-      ctx.err(`tracker: locked ${o.service} in ${labels.environment(o.environment)} (${lock.id}, until ${lock.expiresAt})\n`);
+      };
+      const lock = o.wait
+        ? await waitForLock(wanted, { ctx, timeoutMs: o.timeout ?? DEFAULT_TIMEOUT_MS, signal: waiting.signal })
+        : await acquireLock(ctx, { ...wanted, wait: false });
+      if (lock) {
+        lockId = lock.id;
+        ctx.err(`tracker: locked ${o.service} in ${labels.environment(o.environment)} (${lock.id}, until ${lock.expiresAt})\n`);
+      }
     }
     const title = o.title ?? `Deploy ${o.service} to ${labels.environment(o.environment)}`;
     if (!interrupted) {
@@ -176,6 +189,8 @@ export function deployCommand(context: () => CliContext, exit: (code: number) =>
     .option('--message <text>', 'event message (the outcome is appended)')
     .option('--owner <name>', 'lock holder and event owner (default TRACKER_OWNER, else the CI or user name)')
     .option('--lock', 'hold the deployment lock while the command runs (held by another: exit 2)')
+    .option('--wait', "with --lock, held by another owner: wait in the lock's line (out of time: exit 3, nothing recorded or run)")
+    .option('--timeout <duration>', 'with --wait: how long to wait (30m, 90s, 1h30m or seconds; default 30m)', duration)
     .option('--check', 'ask GET /deployability first; blocked (freeze, incident, lock): exit 3, nothing recorded or run')
     .option('--resource <name>', 'lock resource (default deployment)')
     .option('--ttl <seconds>', 'lock lease in seconds', integer)
