@@ -2,7 +2,7 @@
 export { IntakeModule } from './intake.module';
 /*
  * The machinery other intakes (the incidents feature's PagerDuty and Alertmanager webhooks) reuse: the
- * exactly-once ledger, the intake metrics, correlation ids, the environment table and the mapping helpers.
+ * exactly-once ledger, the intake metrics, correlation ids, the environment table, the mapping helpers and the constant-time secret comparison.
  */
 export { IntakeLedger, type LedgerResult } from './intake-ledger';
 export { IntakeMetrics, type IntakeProvider } from './intake.metrics';
@@ -10,3 +10,4 @@ export type { IntakeOutcomeRecord } from './data/intake-receipt.schema';
 export { correlatedEventId } from './domain/correlation';
 export { mapEnvironment, type EnvironmentMatch } from './domain/environments';
 export { at, checkedName, clip, instantOrNothing, linkOrNothing, optionalText, requiredText } from './domain/intake-plan';
+export { sameSecret } from './webhook-auth';

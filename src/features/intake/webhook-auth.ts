@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DomainError, ForbiddenError } from '../../platform/errors/domain-errors';
 
 /** Equal in constant time: both sides are hashed first, so neither their lengths nor their bytes leak by timing. */
-function sameSecret(given: string | Buffer, expected: string | Buffer): boolean {
+export function sameSecret(given: string | Buffer, expected: string | Buffer): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../../intake';
 
 /** The most `v1=` signatures one X-PagerDuty-Signature may list (PagerDuty sends one per active secret). */
 export const MAX_PAGERDUTY_SIGNATURES = 10;
@@ -34,6 +35,6 @@ export function hasV1Signature(header: string): boolean {
 export function bearerTokenMatches(expected: string, authorization: string | undefined): boolean {
   const match = authorization === undefined ? null : /^Bearer +(\S{1,4096}) *$/i.exec(authorization);
   const given = match?.[1] ?? '';
-  const equal = timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+  const equal = sameSecret(given, expected);
   return match !== null && equal;
 }
