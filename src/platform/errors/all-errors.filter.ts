@@ -9,6 +9,7 @@ import { KIND_STATUS } from './problem-catalog';
 import { isAstraPath, toProblem } from './problem';
 import { ASTRA_PROBLEM_BASE, ASTRA_PROBLEMS, TRACKER_PROBLEM_BASE } from './problem-catalog';
 import { correlationIdOf, correlationIdOfMetadata } from '../http/correlation-id';
+import { prefix, wellFormed } from '../validation/text';
 
 /**
  * The single error mapping: domain errors (and framework/store errors classified into them) become
@@ -80,5 +81,8 @@ export class AllErrorsFilter implements ExceptionFilter {
  */
 const MAX_GRPC_DETAILS = 1024;
 function grpcDetails(message: string): string {
-  return message.length <= MAX_GRPC_DETAILS ? message : `${message.slice(0, MAX_GRPC_DETAILS)}... (truncated)`;
+  // Well-formed: grpc-js percent-encodes the message with encodeURI, which throws on a lone surrogate (an echoed
+  // input cut through a pair), and the call would then never be answered.
+  const text = wellFormed(message);
+  return text.length <= MAX_GRPC_DETAILS ? text : `${prefix(text, MAX_GRPC_DETAILS)}... (truncated)`;
 }

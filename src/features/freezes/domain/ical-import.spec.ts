@@ -30,6 +30,23 @@ describe('readCalendar', () => {
     expect(refusal(text)).toEqual({ field });
   });
 
+  // Found by the gRPC fuzz: ical.js's message echoed an unreadable value cut through a surrogate pair, and grpc-js
+  // could not send a status message holding the lone half. Either parity of the cut is tried.
+  it.each(['', 'x'])('never cuts an unreadable value through a surrogate pair (prefix %j)', (lead) => {
+    const text = calendar(`DTSTART:${lead}${'\u{E0041}'.repeat(150)}`, 'DURATION:PT1H', `SUMMARY:${lead}${'\u{1F600}'.repeat(150)}`);
+    let message = '';
+    try {
+      readCalendar(text, 'UTC');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^VEVENT\[0\]\.DTSTART: cannot be read/);
+    expect(message).not.toMatch(/\p{Cs}/u);
+    const named = readCalendar(calendar('DTSTART:20290626T141452Z', 'DURATION:PT1H', `SUMMARY:${lead}${'\u{1F600}'.repeat(150)}`), 'UTC');
+    expect(named[0].name).not.toMatch(/\p{Cs}/u);
+    expect(named[0].name.length).toBeLessThanOrEqual(200);
+  });
+
   it(`counts VEVENTs on the text: ${MAX_IMPORT_EVENTS + 1} are too many before anything is parsed`, () => {
     const many = ['BEGIN:VCALENDAR'];
     for (let i = 0; i <= MAX_IMPORT_EVENTS; i++) many.push('BEGIN:VEVENT', 'END:VEVENT');

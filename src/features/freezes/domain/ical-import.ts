@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import { prefix, wellFormed } from '../../../platform/validation/text';
 import { isZone, SpecError } from './freeze-windows';
 
 /** The most VEVENTs one import takes; one more is a 413. */
@@ -34,7 +35,7 @@ function readProperty<T>(field: string, read: () => T): T {
     return read();
   } catch (err) {
     if (err instanceof SpecError) throw err;
-    throw new SpecError(field, `cannot be read (${(err as Error).message.slice(0, 200)})`);
+    throw new SpecError(field, `cannot be read (${wellFormed(prefix((err as Error).message, 200))})`);
   }
 }
 
@@ -109,8 +110,8 @@ export function readCalendar(text: string, zone: string): ImportedWindow[] {
       .flatMap((p): unknown[] => readProperty(at('EXDATE'), (): unknown[] => p.getValues()))
       .filter((v): v is ICAL.Time => v instanceof ICAL.Time)
       .map((v) => (v.isDate ? `${v.toString()}T${localStart.slice(11)}` : localIn(v, eventZone)));
-    const base = { uid, name: typeof summary === 'string' && summary ? summary.slice(0, 200) : uid.slice(0, 200), allDay };
-    const reason = typeof description === 'string' && description ? description.slice(0, 1000) : undefined;
+    const base = { uid, name: typeof summary === 'string' && summary ? prefix(summary, 200) : prefix(uid, 200), allDay };
+    const reason = typeof description === 'string' && description ? prefix(description, 1000) : undefined;
     if (rrule instanceof ICAL.Recur || exdates.length > 0 || allDay || typeof tzid === 'string') {
       const rule = rrule instanceof ICAL.Recur ? rrule.toString() : 'FREQ=DAILY;COUNT=1';
       return { ...base, ...(reason ? { reason } : {}), kind: 'recurring', timezone: eventZone, localStart, rrule: rule, duration, exdates };

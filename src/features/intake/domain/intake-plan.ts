@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { InvalidInputError } from '../../../platform/errors/domain-errors';
 import { identifierProblem } from '../../../platform/validation/identifier';
+import { prefix } from '../../../platform/validation/text';
 import type { CreateEventDto, TrackerEventIntakeRecord, TrackerEventRecordView, UpdateEventDto } from '../../tracker-events';
 import type { CreateCodeChangeDto } from '../../code-changes';
 
@@ -33,8 +34,7 @@ export const ignored = (reason: string): IntakePlan => ({ kind: 'ignored', reaso
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   // Never half of a surrogate pair: a lone surrogate is refused in names (and garbles text).
-  const end = /[\uD800-\uDBFF]/.test(text[max - 4]) ? max - 4 : max - 3;
-  return `${text.slice(0, end)}...`;
+  return `${prefix(text, max - 3)}...`;
 }
 
 /**
