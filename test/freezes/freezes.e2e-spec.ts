@@ -181,6 +181,35 @@ describe('change freezes', () => {
     expect((await http('POST', url('/event'), { body: { ...body, attributes: { ...body.attributes, status: 3 } } })).status).toBe(200);
   });
 
+  it('answers about the year 9999 from recurrences started in 2025 (found by the fuzz: a 500 past year 9999, minutes of stepping)', async () => {
+    const rules = ['FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31', 'FREQ=MONTHLY;BYDAY=-1FR', 'FREQ=WEEKLY;BYDAY=FR,SA', 'FREQ=DAILY;BYHOUR=0,12'];
+    for (const [i, rrule] of rules.entries()) {
+      const created = await http('POST', url('/freezes'), {
+        body: {
+          name: `far ${i}`,
+          services: ['far-future'],
+          timezone: 'Pacific/Kiritimati',
+          start: '2025-01-03T18:00:00',
+          rrule,
+          duration: 'PT12H',
+        },
+      });
+      expect(created.status).toBe(201);
+    }
+    // 9999-12-31 is a Friday; in Kiritimati (UTC+14) its 18:00 is 04:00Z that day, and the window would end in the year 10000.
+    for (const at of ['9999-12-31T03:00:00Z', '9999-12-31T23:59:59.999Z', '9999-12-30T12:00:00Z']) {
+      const res = await http('GET', url(`/deployability?service=far-future&environment=1&at=${at}`));
+      expect(res.status).toBe(200);
+      expect(res.body.nextAllowedAt === null || /^9999-12-3\dT/.test(res.body.nextAllowedAt)).toBe(true);
+    }
+    const covered = await http('GET', url('/deployability?service=far-future&environment=1&at=9999-12-30T12:00:00Z'));
+    // 12:00Z on 30 December 9999 is 02:00 on Friday the 31st in Kiritimati: the DAILY 00:00 window (10:00Z) runs to 22:00Z;
+    // the Friday 18:00 one has not begun.
+    expect(covered.body.reasons.map((r: { title: string; until: string }) => [r.title, r.until])).toEqual([
+      ['far 3', '9999-12-30T22:00:00.000Z'],
+    ]);
+  });
+
   it("deployability names another owner's lock and waits for its expiry", async () => {
     const lock = await http('POST', url('/locks'), { body: { service: 'inventory', environment: 7, owner: 'team-a', ttlSeconds: 600 } });
     expect(lock.status).toBe(201);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import {
   compile,
@@ -8,6 +9,7 @@ import {
   FreezeSpec,
   nextAllowedAt,
   parseDuration,
+  parseRule,
   RecurringSpec,
   SpecError,
   windowsOverlapping,
@@ -255,6 +257,98 @@ describe('window arithmetic (properties against minute stepping)', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('expansion far from DTSTART (it starts a whole number of periods later, never from every occurrence since)', () => {
+  /** The oracle: ical.js stepped from DTSTART (no jump), each local start placed by luxon, EXDATEs removed (UNTIL read in the zone by parseRule). */
+  function stepped(spec: RecurringSpec, from: number, to: number): Array<[string, string]> {
+    const duration = parseDuration(spec.duration);
+    const out: Array<[string, string]> = [];
+    const it = parseRule(spec.rrule, spec.timezone).iterator(ICAL.Time.fromDateTimeString(spec.start));
+    for (let next = it.next(); next; next = it.next()) {
+      const local = next.toString();
+      const start = DateTime.fromISO(local, { zone: spec.timezone });
+      if (start.toMillis() >= to) break;
+      const end = (duration.days ? start.plus({ days: duration.days }) : start).toMillis() + duration.ms;
+      if (end > from && !spec.exdates.includes(local)) out.push([iso(start.toMillis())!, iso(end)!]);
+    }
+    return out;
+  }
+  const windowsOf = (freeze: CompiledFreeze, from: number, to: number) =>
+    windowsOverlapping(freeze, from, to).map((w) => [iso(w.start), iso(w.end)]);
+
+  const rules = [
+    'FREQ=HOURLY;INTERVAL=7',
+    'FREQ=DAILY',
+    'FREQ=DAILY;INTERVAL=3;BYDAY=MO,TU,WE',
+    'FREQ=DAILY;BYMONTHDAY=31',
+    'FREQ=WEEKLY;BYDAY=FR',
+    'FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,SA;WKST=SU',
+    'FREQ=WEEKLY;INTERVAL=3',
+    'FREQ=MONTHLY;BYDAY=-1FR',
+    'FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=1,15',
+    'FREQ=MONTHLY;INTERVAL=7',
+    'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+    'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24,25,31',
+    'FREQ=YEARLY;INTERVAL=3;BYMONTH=2,8',
+    'FREQ=YEARLY;BYWEEKNO=1,52;BYDAY=MO',
+    'FREQ=YEARLY',
+  ];
+  // DTSTARTs that do not match the rule, on the 31st, on 29 February.
+  const starts = ['2021-01-01T09:00:00', '2024-02-29T16:00:00', '2025-01-31T23:30:00', '2026-06-15T00:00:00', '2027-03-28T02:30:00'];
+
+  it('answers what stepping from DTSTART answers, for every rule, start and zone, years later', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...rules),
+        fc.constantFrom(...starts),
+        fc.constantFrom('Europe/Paris', 'America/New_York', 'Australia/Sydney', 'UTC'),
+        fc.constantFrom('PT1H', 'P2DT16H', 'P1D', 'P40D'),
+        fc.integer({ min: 0, max: 12 * 365 }),
+        fc.boolean(),
+        (rrule, start, timezone, duration, daysLater, withUntil) => {
+          const until = withUntil ? ';UNTIL=20330101T000000Z' : '';
+          const spec: RecurringSpec = { kind: 'recurring', timezone, start, rrule: rrule + until, duration, exdates: [] };
+          const from = DateTime.fromISO(start, { zone: timezone }).toMillis() + daysLater * DAY;
+          const freeze = compile(spec);
+          // Twice: the second question reuses (or restarts) the kept expansion.
+          for (const at of [from, from - 400 * DAY]) expect(windowsOf(freeze, at, at + 45 * DAY)).toEqual(stepped(spec, at, at + 45 * DAY));
+          if (withUntil)
+            expect(iso(coverage(freeze).until)).toBe(
+              stepped(spec, -Infinity, Infinity).at(-1)?.[1] ?? iso(freeze.kind === 'recurring' ? freeze.recurrence.firstStart : 0),
+            );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it.each(rules)('%s asked about 31 December 9999 answers at once, without stepping from DTSTART', (rrule) => {
+    const freeze = compile({
+      kind: 'recurring',
+      timezone: 'Europe/Paris',
+      start: '2025-01-03T18:00:00',
+      rrule,
+      duration: 'P2DT16H',
+      exdates: [],
+    });
+    const at = ms('9999-12-31T23:59:59.999Z');
+    const started = performance.now();
+    const w = coveringWindow(freeze, at);
+    nextAllowedAt([freeze], at);
+    windowsOverlapping(freeze, ms('9999-11-01T00:00:00Z'), at);
+    // Not a timing assertion: stepping from 2025 is minutes for some of these rules, a jump is milliseconds.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    if (w) expect(w.end).toBeGreaterThan(at);
+  });
+
+  it('refuses COUNT over 1,000 and INTERVAL over 10,000 (a COUNT rule is stepped from DTSTART)', () => {
+    for (const rrule of ['FREQ=DAILY;COUNT=1001', 'FREQ=DAILY;INTERVAL=10001'])
+      expect(() => compile({ ...weekend('UTC', '2027-01-01T16:00:00'), rrule })).toThrow(SpecError);
+    expect(coverage(compile({ ...weekend('UTC', '2027-01-01T16:00:00'), rrule: 'FREQ=DAILY;COUNT=1000' })).until).toBe(
+      ms('2027-01-01T16:00:00Z') + 999 * DAY + 64 * HOUR,
     );
   });
 });

@@ -33,8 +33,18 @@ export interface RecurringSpec {
 
 export type FreezeSpec = OnceSpec | RecurringSpec;
 
-/** At most this many occurrences are stepped through for one question (a rule that never ends stops answering). */
-export const MAX_STEPS = 200_000;
+/**
+ * At most this many occurrences are stepped through from one starting point (the rule's DTSTART, or a point the
+ * expansion jumped to): past it the expansion stops, as if the rule ended (only a rule dense in BYHOUR/BYMINUTE
+ * values asked about a long range gets there; docs/freezes.md).
+ */
+export const MAX_STEPS = 50_000;
+
+/** A COUNT rule is stepped through from its DTSTART (the count starts there), so COUNT is bounded. */
+export const MAX_COUNT = 1_000;
+
+/** The last instant the API's date-times can name (four-digit years): no window of a recurrence ends after it. */
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
@@ -102,6 +112,9 @@ export function parseRule(rrule: string, zone: string): ICAL.Recur {
   if (!known.has(recur.freq)) throw new SpecError('rrule', `FREQ=${recur.freq} is not an RFC 5545 frequency`);
   if (recur.freq === 'SECONDLY' || recur.freq === 'MINUTELY') throw new SpecError('rrule', 'FREQ must be HOURLY or longer');
   if (recur.interval < 1 || !Number.isInteger(recur.interval)) throw new SpecError('rrule', 'INTERVAL must be a positive integer');
+  if (recur.interval > 10_000) throw new SpecError('rrule', 'INTERVAL must be at most 10000');
+  if (recur.count !== null && recur.count !== undefined && !(recur.count >= 1 && recur.count <= MAX_COUNT))
+    throw new SpecError('rrule', `COUNT must be between 1 and ${MAX_COUNT} (UNTIL, or no end, for more)`);
   if (recur.until && recur.until.zone === ICAL.Timezone.utcTimezone) {
     const local = DateTime.fromMillis(recur.until.toJSDate().getTime(), { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
     recur.until = ICAL.Time.fromDateTimeString(local);
@@ -109,11 +122,58 @@ export function parseRule(rrule: string, zone: string): ICAL.Recur {
   return recur;
 }
 
+/** A floating local time as milliseconds on a UTC clock (comparable with instants to within a zone's offset). */
+function localMs(t: ICAL.Time): number {
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+}
+
+/** The floating local time `ms` names on a UTC clock. */
+function floatingAt(ms: number): ICAL.Time {
+  return ICAL.Time.fromDateTimeString(new Date(ms).toISOString().slice(0, 19));
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number) => (a / gcd(a, b)) * b;
+
+/**
+ * A shift of DTSTART that leaves the rule's occurrences as they are: whole periods of the rule (INTERVAL times its
+ * frequency; for MONTHLY whole years too, so the day of the month still exists; from a 29 February, whole 400-year
+ * Gregorian cycles). None for a COUNT rule, whose count starts at DTSTART.
+ */
+type Period = { unit: 'ms'; amount: number } | { unit: 'months'; amount: number };
+function periodOf(rule: ICAL.Recur, start: ICAL.Time): Period | undefined {
+  if (rule.count) return undefined;
+  const n = rule.interval;
+  if (rule.freq === 'HOURLY') return { unit: 'ms', amount: n * 3_600_000 };
+  if (rule.freq === 'DAILY') return { unit: 'ms', amount: n * 86_400_000 };
+  if (rule.freq === 'WEEKLY') return { unit: 'ms', amount: n * 7 * 86_400_000 };
+  const months = rule.freq === 'MONTHLY' ? lcm(n, 12) : 12 * n;
+  return { unit: 'months', amount: start.month === 2 && start.day === 29 ? lcm(months, 4800) : months };
+}
+
+/** One run of the rule's iterator from a starting point, with the windows it produced (in start order). */
+interface Expansion {
+  /** Local ms of the starting point (-Infinity: the rule's own DTSTART). */
+  from: number;
+  iterator: ICAL.RecurIterator;
+  /** The first value is the shifted DTSTART, which the rule may not produce: skipped. */
+  skipFirst: boolean;
+  windows: Window[];
+  /** Local ms of the last value stepped to. */
+  frontier: number;
+  steps: number;
+  done: boolean;
+  /** Ended by MAX_STEPS, not by the rule: a question further on starts again nearer to it. */
+  capped: boolean;
+}
+
 /** A recurring freeze, parsed once for repeated questions. */
 export class CompiledRecurrence {
   private readonly rule: ICAL.Recur;
   private readonly duration: ParsedDuration;
   private readonly exdates: Set<string>;
+  private readonly dtstart: ICAL.Time;
+  private readonly period?: Period;
   readonly firstStart: number;
 
   constructor(readonly spec: RecurringSpec) {
@@ -124,6 +184,8 @@ export class CompiledRecurrence {
     for (const [i, ex] of spec.exdates.entries())
       if (!LOCAL.test(ex)) throw new SpecError(`exdates[${i}]`, 'must be a local date-time YYYY-MM-DDTHH:mm:ss');
     this.exdates = new Set(spec.exdates);
+    this.dtstart = ICAL.Time.fromDateTimeString(spec.start);
+    this.period = periodOf(this.rule, this.dtstart);
   }
 
   /** The longest one occurrence lasts. */
@@ -134,48 +196,125 @@ export class CompiledRecurrence {
   /**
    * Occurrence windows in start order, from the first whose start is at or after `startsFrom - maxLength` (so
    * every window still open at `startsFrom` is included) to the last starting before `until`. EXDATEs removed.
-   * The expansion is kept as it grows, so repeated questions step through the rule once.
+   * The expansion starts a whole number of the rule's periods after DTSTART, at least a period before the
+   * question (so a question years after DTSTART steps through a period or two, not every occurrence since), and
+   * is kept as it grows, so repeated questions about the same times step through the rule once.
    */
   *windows(startsFrom: number, until: number): Generator<Window> {
     const floor = startsFrom - this.maxLength;
-    this.expandUntil(until);
+    const expansion = this.expansionFor(floor);
+    this.expand(expansion, until);
+    const list = expansion.windows;
     let lo = 0;
-    let hi = this.expanded.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.expanded[mid].start < floor) lo = mid + 1;
+      if (list[mid].start < floor) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.expanded.length && this.expanded[i].start < until; i++) yield this.expanded[i];
+    for (let i = lo; i < list.length && list[i].start < until; i++) yield list[i];
   }
 
-  private readonly expanded: Window[] = [];
-  private iterator?: ICAL.RecurIterator;
-  private done = false;
-  private steps = 0;
+  private current?: Expansion;
 
-  /** Steps the rule until an occurrence starts at or after `until` (or the rule ends, or MAX_STEPS). */
-  private expandUntil(until: number): void {
-    this.iterator ??= this.rule.iterator(ICAL.Time.fromDateTimeString(this.spec.start));
-    while (!this.done && (this.expanded.length === 0 || this.expanded[this.expanded.length - 1].start < until)) {
-      const next = this.steps++ < MAX_STEPS ? this.iterator.next() : null;
-      if (!next) {
-        this.done = true;
+  /** The kept expansion when it reaches back to `floor` and has not fallen far behind it; else a fresh one near it. */
+  private expansionFor(floor: number): Expansion {
+    const from = this.seekPoint(floor);
+    const kept = this.current;
+    if (kept && kept.from <= from && (kept.frontier >= from || (kept.done && !kept.capped))) return kept;
+    this.current = this.startAt(from);
+    return this.current;
+  }
+
+  /**
+   * Local ms of the starting point for a question reaching back to the instant `floor`: two periods or more before
+   * it (a zone's offset is under a day, and the first value after a shift is skipped), -Infinity for DTSTART.
+   */
+  private seekPoint(floor: number): number {
+    const origin = localMs(this.dtstart);
+    if (!this.period || !Number.isFinite(floor)) return -Infinity;
+    const target = floor - 2 * 86_400_000;
+    if (this.period.unit === 'ms') {
+      const k = Math.floor((target - origin) / this.period.amount) - 1;
+      return k >= 1 ? origin + k * this.period.amount : -Infinity;
+    }
+    const at = new Date(target);
+    const monthsAway = (at.getUTCFullYear() - this.dtstart.year) * 12 + (at.getUTCMonth() + 1 - this.dtstart.month);
+    const k = Math.floor(monthsAway / this.period.amount) - 1;
+    if (k < 1) return -Infinity;
+    const month = this.dtstart.month - 1 + k * this.period.amount;
+    return Date.UTC(
+      this.dtstart.year + Math.floor(month / 12),
+      month % 12,
+      this.dtstart.day,
+      this.dtstart.hour,
+      this.dtstart.minute,
+      this.dtstart.second,
+    );
+  }
+
+  private startAt(from: number): Expansion {
+    const shifted = Number.isFinite(from);
+    const start = shifted ? floatingAt(from) : this.dtstart;
+    return {
+      from,
+      iterator: this.rule.iterator(start),
+      skipFirst: shifted,
+      windows: [],
+      frontier: from,
+      steps: 0,
+      done: false,
+      capped: false,
+    };
+  }
+
+  /** Steps the rule until an occurrence starts at or after `until` (or the rule ends, or MAX_STEPS, or the year 9999 does). */
+  private expand(e: Expansion, until: number): void {
+    while (!e.done && (e.windows.length === 0 || e.windows[e.windows.length - 1].start < until)) {
+      const next = e.steps++ < MAX_STEPS ? e.iterator.next() : null;
+      if (!next || next.year > 9999) {
+        e.done = true;
+        e.capped = e.steps > MAX_STEPS;
         return;
+      }
+      e.frontier = localMs(next);
+      if (e.skipFirst) {
+        e.skipFirst = false;
+        continue;
       }
       const local = next.toString();
       if (this.exdates.has(local)) continue;
       const start = localToInstant(local, this.spec.timezone);
-      this.expanded.push({ start: start.toMillis(), end: occurrenceEnd(start, this.duration) });
+      const end = occurrenceEnd(start, this.duration);
+      if (end > LAST_INSTANT) {
+        e.done = true;
+        return;
+      }
+      e.windows.push({ start: start.toMillis(), end });
     }
   }
 
-  /** Where coverage ends for good: the last occurrence's end, or null when the rule never ends (or too far to tell). */
+  /**
+   * Where coverage ends for good: the last occurrence's end, or null when the rule never ends (or too far to tell).
+   * An UNTIL rule is expanded from a period before UNTIL, then from further back (doubling) while that finds no
+   * occurrence (a rule may skip periods: 29 February, the 31st).
+   */
   lastEnd(): number | null {
     if (!this.rule.isFinite()) return null;
-    this.expandUntil(Infinity);
-    if (this.steps >= MAX_STEPS) return null;
-    return this.expanded.reduce((last, w) => Math.max(last, w.end), this.firstStart);
+    const untilMs = this.rule.until ? localMs(this.rule.until) : undefined;
+    for (let back = 1; ; back *= 2) {
+      const from = untilMs === undefined ? -Infinity : this.seekPoint(untilMs - back * this.periodMs());
+      const e = this.startAt(from);
+      this.expand(e, Infinity);
+      if (e.steps > MAX_STEPS) return null;
+      if (e.windows.length > 0 || !Number.isFinite(from)) return e.windows.reduce((last, w) => Math.max(last, w.end), this.firstStart);
+    }
+  }
+
+  /** The rule's period in ms, roughly for MONTHLY and YEARLY (only where to start looking depends on it). */
+  private periodMs(): number {
+    if (!this.period) return 0;
+    return this.period.unit === 'ms' ? this.period.amount : this.period.amount * 31 * 86_400_000;
   }
 }
 
