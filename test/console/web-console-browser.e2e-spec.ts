@@ -496,9 +496,12 @@ describe('web console in a browser', () => {
     expect(lock.status).toBe(201);
 
     const cellText = (p: Page, day: string) => p.locator(`td[data-day="${day}"]`).innerText();
+    /** Every read of the view answered (the calendar is aria-busy until then, also while it shows the last view's data). */
+    const settled = (p: Page) => p.locator('table.calendar[aria-busy="false"]').waitFor();
     // UTC browser, week view: Friday 10 April, 18:00-21:00; the incident on Wednesday 8.
     await page.goto('/freezes?date=2026-04-10&service=calendar-svc');
     await page.locator('td[data-day="2026-04-10"] .cal-item').first().waitFor();
+    await settled(page);
     expect(await page.locator('table.calendar td').count()).toBe(7);
     expect(await cellText(page, '2026-04-10')).toMatch(/Freeze\s+Friday evening freeze\s+18:00–21:00/);
     expect(await cellText(page, '2026-04-11')).not.toContain('Friday evening freeze');
@@ -507,6 +510,7 @@ describe('web console in a browser', () => {
     await page.getByRole('link', { name: 'Month' }).click();
     await page.waitForURL((url) => url.searchParams.get('view') === 'month' && url.searchParams.get('date') === '2026-04-10');
     await page.locator('td[data-day="2026-04-24"] .cal-item').first().waitFor();
+    await settled(page);
     expect(await page.locator('table.calendar td').count()).toBe(35); // Monday 30 March to Sunday 3 May
     for (const friday of ['2026-04-03', '2026-04-10', '2026-04-17', '2026-04-24', '2026-05-01'])
       expect(await cellText(page, friday)).toContain('Friday evening freeze');
@@ -515,6 +519,7 @@ describe('web console in a browser', () => {
     await page.waitForURL((url) => url.searchParams.get('date') === '2026-05-01');
     await page.reload();
     await page.locator('td[data-day="2026-05-29"] .cal-item').first().waitFor();
+    await settled(page);
     expect(await page.locator('h2.cal-title').innerText()).toBe('May 2026');
     // The lock held now, in today's cell of the current week.
     await page.goto('/freezes?service=calendar-svc');
@@ -533,11 +538,13 @@ describe('web console in a browser', () => {
       const p = watch(await tokyo.newPage());
       await p.goto('/freezes?date=2026-04-10&service=calendar-svc');
       await p.locator('td[data-day="2026-04-11"] .cal-item').first().waitFor();
+      await settled(p);
       expect(await cellText(p, '2026-04-11')).toMatch(/Friday evening freeze\s+03:00–06:00/);
       expect(await cellText(p, '2026-04-10')).not.toContain('Friday evening freeze');
       expect(await p.locator('.page-head').innerText()).toContain('Asia/Tokyo');
       await p.goto('/freezes?view=month&date=2026-04-10&service=calendar-svc');
       await p.locator('td[data-day="2026-04-25"] .cal-item').first().waitFor();
+      await settled(p);
       for (const saturday of ['2026-04-04', '2026-04-11', '2026-04-18', '2026-04-25', '2026-05-02'])
         expect(await cellText(p, saturday)).toContain('Friday evening freeze');
       for (const friday of ['2026-04-03', '2026-04-10', '2026-04-17', '2026-04-24', '2026-05-01'])

@@ -154,7 +154,8 @@ export function FreezesPage() {
   };
   const title =
     view === 'week' ? `Week of ${longDay.format(days[0])}` : monthTitle.format(new Date(date.getFullYear(), date.getMonth(), 1));
-  const loading = !freezes.data || !locks.data || !started.data || !open.data;
+  // Busy until every read answered for this view (a previous view's data shown meanwhile is a placeholder).
+  const loading = [freezes, locks, started, open].some((q) => !q.data || q.isPlaceholderData);
   const weeks: Date[][] = [];
   for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
   const envNumber = Number(filters.environment);
