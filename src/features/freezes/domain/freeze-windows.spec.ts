@@ -267,7 +267,11 @@ describe('expansion far from DTSTART (it starts a whole number of periods later,
     const duration = parseDuration(spec.duration);
     const out: Array<[string, string]> = [];
     const it = parseRule(spec.rrule, spec.timezone).iterator(ICAL.Time.fromDateTimeString(spec.start));
+    const longest = (duration.days + 2) * DAY + duration.ms; // an occurrence's length plus any zone's offset, at most
     for (let next = it.next(); next; next = it.next()) {
+      // Placed by luxon only near the range (the floating time is within a day of the instant).
+      const floating = Date.UTC(next.year, next.month - 1, next.day, next.hour, next.minute, next.second);
+      if (floating < from - longest) continue;
       const local = next.toString();
       const start = DateTime.fromISO(local, { zone: spec.timezone });
       if (start.toMillis() >= to) break;
@@ -321,7 +325,7 @@ describe('expansion far from DTSTART (it starts a whole number of periods later,
             );
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
